@@ -1,0 +1,29 @@
+// The smallest interface object storage needs: whole immutable objects by key.
+// Adapters (local directory, S3, memory) implement it; key checks, hashing,
+// packing and caching live above it, once.
+
+export interface BlockStore {
+  /** A human description used in error messages, e.g. `s3://bucket/prefix at http://host:9000`. */
+  readonly description: string;
+  /**
+   * Stores `data` under `key`, atomically and durably: when the promise
+   * resolves the object survives a crash, and no reader ever sees part of it.
+   * Overwriting an existing key replaces it whole.
+   */
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** The whole object; OBJECT_NOT_FOUND when absent. */
+  get(key: string): Promise<Uint8Array>;
+  /** `length` bytes from `offset`; fewer only at the end of the object. OBJECT_NOT_FOUND when absent. */
+  getRange(key: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Size in bytes, or undefined when absent. */
+  stat(key: string): Promise<{ size: number } | undefined>;
+  has(key: string): Promise<boolean>;
+  /** Removes the object; removing an absent key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every key that starts with `prefix`, in ascending byte order. */
+  list(prefix: string): AsyncIterable<string>;
+  close(): Promise<void>;
+}
+
+/** Keys are relative, slash-separated, and made of a safe alphabet so every store can hold them. */
+export const BLOCK_KEY_PATTERN = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/;

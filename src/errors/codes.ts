@@ -1,0 +1,37 @@
+// The catalogue of stable error codes. Codes are public and never change
+// meaning; messages are for people and may. docs/errors.md lists the same
+// codes, and a test keeps the two in step.
+import type { ErrorKind } from './kinds.ts';
+
+export const ERROR_CODES = {
+  // generic
+  INVALID_ARGUMENT: 'InvalidArgument',
+  INTERNAL: 'Internal',
+  CANCELLED: 'Aborted',
+
+  // storage engine
+  OBJECT_NOT_FOUND: 'NotFound',
+  CHUNK_NOT_FOUND: 'DataLoss',
+  CHUNK_CORRUPT: 'DataLoss',
+  PACK_CORRUPT: 'DataLoss',
+  STORE_UNAVAILABLE: 'Unavailable',
+  STORE_ACCESS_DENIED: 'PermissionDenied',
+  STORE_BUCKET_NOT_FOUND: 'FailedPrecondition',
+  STORE_FULL: 'ResourceExhausted',
+  STORE_IO: 'Unavailable',
+  STREAM_ABORTED: 'Aborted',
+
+  // metadata store
+  META_IO: 'Unavailable',
+  META_CORRUPT: 'DataLoss',
+
+  // names and paths
+  INVALID_REPO_NAME: 'InvalidArgument',
+  INVALID_BRANCH_NAME: 'InvalidArgument',
+  INVALID_COMMIT_ID: 'InvalidArgument',
+  INVALID_PATH: 'InvalidArgument',
+  INVALID_REF: 'InvalidArgument',
+  INVALID_GLOB: 'InvalidArgument',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
