@@ -32,6 +32,13 @@ export const ERROR_CODES = {
   INVALID_PATH: 'InvalidArgument',
   INVALID_REF: 'InvalidArgument',
   INVALID_GLOB: 'InvalidArgument',
+
+  // --- metadata store adapters (src/meta) ---
+  /** Another process holds the metadata directory's lock. */
+  META_LOCKED: 'FailedPrecondition',
+  /** The metadata store was used after close(). */
+  META_CLOSED: 'FailedPrecondition',
+  // --- end metadata store adapters ---
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
