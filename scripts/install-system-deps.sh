@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Strata needs and a fresh machine may lack:
+# FUSE libraries for mounts, and the reference tools the benchmarks compare
+# against. Safe to run repeatedly; does nothing when all are present.
+# Usage: scripts/install-system-deps.sh [test|bench]
+set -euo pipefail
+want=(libfuse2 fuse3 git)
+if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs); fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "strata: missing system packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "strata: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,246 @@
+// Content-addressed chunk storage over any BlockStore. Chunks are appended
+// into packs of a few MiB (small files share packs; S3 sees few, large
+// objects), every pack is self-describing, and an index maps each chunk hash
+// to its pack, offset and length. Every read is hash-checked.
+import { createHash } from 'node:crypto';
+import { StrataError, isStrataError } from '../errors/index.ts';
+import type { BlockStore } from './block-store.ts';
+import { ChunkIndex, type ChunkLocation, type PackRef } from './chunk-index.ts';
+import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
+import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
+import { ChunkCache } from './chunk-cache.ts';
+
+export interface ChunkStoreOptions {
+  blocks: BlockStore;
+  /** A pack is sealed and uploaded once it holds this many bytes. */
+  packTargetBytes?: number;
+  /** Packs uploaded at once; bounds write memory to about (maxUploads + 1) x packTargetBytes. */
+  maxUploads?: number;
+  /** Bytes of verified chunks kept for re-reads. */
+  cacheBytes?: number;
+}
+
+export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20 } as const;
+
+interface OpenPack {
+  ref: PackRef;
+  buf: Buffer;
+  used: number;
+  entries: PackEntry[];
+}
+
+export function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+export function hashHex(hash: Uint8Array): string {
+  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
+}
+
+export class ChunkStore {
+  readonly blocks: BlockStore;
+  private index: ChunkIndex;
+  private readonly target: number;
+  private readonly maxUploads: number;
+  private readonly cache: ChunkCache;
+  private open: OpenPack | undefined;
+  private readonly uploads = new Set<Promise<void>>();
+  private unindexed: PackIndexRecord[] = [];
+  private lastFailure: unknown;
+
+  constructor(opts: ChunkStoreOptions, index: ChunkIndex) {
+    this.blocks = opts.blocks;
+    this.index = index;
+    this.target = opts.packTargetBytes ?? CHUNK_STORE_DEFAULTS.packTargetBytes;
+    this.maxUploads = opts.maxUploads ?? CHUNK_STORE_DEFAULTS.maxUploads;
+    this.cache = new ChunkCache(opts.cacheBytes ?? CHUNK_STORE_DEFAULTS.cacheBytes);
+  }
+
+  has(hash: Uint8Array): boolean {
+    return this.index.has(hash);
+  }
+
+  locate(hash: Uint8Array): ChunkLocation | undefined {
+    return this.index.get(hash);
+  }
+
+  stats(): { chunks: number; packs: number; uploadsInFlight: number } {
+    return { chunks: this.index.size, packs: this.index.packCount, uploadsInFlight: this.uploads.size };
+  }
+
+  /**
+   * Stores a chunk whose SHA-256 is `hash` unless it is already stored.
+   * Resolves when the chunk is accepted (readable), not when it is durable:
+   * call flush() before anything that refers to it becomes visible.
+   */
+  async put(hash: Buffer, data: Uint8Array): Promise<boolean> {
+    if (this.index.has(hash)) return false;
+    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
+    if (this.index.has(hash)) return false; // another writer stored it while we waited
+    let pack = this.open;
+    if (pack && pack.used + data.length > pack.buf.length) {
+      this.seal();
+      pack = undefined;
+    }
+    pack ??= this.open = this.newPack(data.length);
+    pack.buf.set(data, pack.used);
+    const entry = { hash, offset: pack.used, length: data.length };
+    pack.entries.push(entry);
+    this.index.add(hash, { pack: pack.ref, offset: entry.offset, length: entry.length });
+    pack.used += data.length;
+    if (pack.used >= this.target) this.seal();
+    return true;
+  }
+
+  private newPack(minBytes: number): OpenPack {
+    // Room for one maximum-size chunk past the target, so packs end near it.
+    const size = Math.max(this.target + (256 << 10), minBytes);
+    const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0 };
+    const pack: OpenPack = { ref, buf: Buffer.allocUnsafe(size), used: 0, entries: [] };
+    ref.pending = pack.buf;
+    return pack;
+  }
+
+  /** Closes the open pack and starts its upload. */
+  private seal(): void {
+    const pack = this.open;
+    this.open = undefined;
+    if (!pack || pack.entries.length === 0) return;
+    const { tail, name } = sealPack(pack.entries);
+    const bytes = Buffer.concat([pack.buf.subarray(0, pack.used), tail]);
+    pack.ref.name = name;
+    pack.ref.pending = bytes;
+    const upload = this.blocks.put(packKey(name), bytes).then(
+      () => {
+        pack.ref.pending = undefined;
+        this.unindexed.push({ pack: name, entries: pack.entries });
+      },
+      (err) => {
+        this.index.dropPack(pack.ref);
+        this.lastFailure = err;
+      },
+    );
+    const tracked = upload.finally(() => this.uploads.delete(tracked));
+    this.uploads.add(tracked);
+  }
+
+  /**
+   * Makes every chunk accepted so far durable, and records the new packs in
+   * an index object. With `hashes`, also proves each of those chunks is
+   * stored durably (a pack upload that failed is reported here, naming the
+   * chunk), which is what a commit checks before it becomes visible.
+   */
+  async flush(hashes?: Iterable<Uint8Array>): Promise<void> {
+    this.seal();
+    while (this.uploads.size > 0) await Promise.allSettled([...this.uploads]);
+    const failure = this.lastFailure;
+    this.lastFailure = undefined;
+    if (this.unindexed.length > 0) {
+      const records = this.unindexed;
+      this.unindexed = [];
+      try {
+        await writeIndexObject(this.blocks, records);
+      } catch (err) {
+        this.unindexed.push(...records); // the packs are durable; their index is retried next flush
+        throw err;
+      }
+    }
+    if (hashes === undefined) {
+      if (failure !== undefined) throw failedUpload(this.blocks, failure);
+      return;
+    }
+    for (const hash of hashes) {
+      const loc = this.index.get(hash);
+      if (!loc || loc.pack.pending) {
+        throw failedUpload(this.blocks, failure, hashHex(hash));
+      }
+    }
+  }
+
+  /** The chunk's bytes, verified against its hash. */
+  async get(hash: Uint8Array): Promise<Buffer> {
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
+    const loc = this.index.get(hash);
+    if (!loc) throw chunkNotFound(hashHex(hash), undefined);
+    const [bytes] = await this.readRun([{ hash, loc }]);
+    return bytes!;
+  }
+
+  /**
+   * Reads chunks that lie back to back in one pack with a single ranged read,
+   * and verifies each. Callers plan runs with locate().
+   */
+  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>): Promise<Buffer[]> {
+    const first = run[0]!.loc;
+    const last = run[run.length - 1]!.loc;
+    const span = last.offset + last.length - first.offset;
+    let bytes: Uint8Array;
+    const pending = first.pack.pending;
+    if (pending) {
+      bytes = pending.subarray(first.offset, first.offset + span);
+    } else {
+      bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash);
+    }
+    return run.map(({ hash, loc }) => {
+      const start = loc.offset - first.offset;
+      const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(loc.length, Math.max(0, bytes.byteLength - start)));
+      this.check(hash, chunk, loc.pack.name);
+      this.cache.set(hash, chunk);
+      return chunk;
+    });
+  }
+
+  private async fetch(pack: string, offset: number, length: number, firstHash: Uint8Array): Promise<Uint8Array> {
+    try {
+      return await this.blocks.getRange(packKey(pack), offset, length);
+    } catch (err) {
+      if (isStrataError(err, 'OBJECT_NOT_FOUND')) throw chunkNotFound(hashHex(firstHash), pack, err);
+      throw err;
+    }
+  }
+
+  private check(hash: Uint8Array, chunk: Uint8Array, pack: string): void {
+    if (!sha256(chunk).equals(hash)) {
+      throw new StrataError(
+        'CHUNK_CORRUPT',
+        `chunk ${hashHex(hash)} in pack ${pack || '(unsealed)'} of ${this.blocks.description} is corrupt: its bytes do not match its hash`,
+        { chunk: hashHex(hash), pack },
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Internal, for verify and rebuild: the packs this store knows. */
+  knownPacks(): PackRef[] {
+    return this.index.packRefs();
+  }
+
+  /** Internal, for rebuild: swap in a freshly built index. */
+  replaceIndex(next: ChunkIndex): void {
+    this.index = next;
+    this.cache.clear();
+  }
+}
+
+export function chunkNotFound(chunk: string, pack: string | undefined, cause?: unknown): StrataError {
+  const where = pack ? `its pack ${pack} is missing` : 'no pack holds it';
+  return new StrataError('CHUNK_NOT_FOUND', `chunk ${chunk} is missing: ${where}`, { chunk, pack: pack ?? null }, { cause });
+}
+
+function failedUpload(blocks: BlockStore, cause: unknown, chunk?: string): StrataError {
+  const detail = cause instanceof Error ? `: ${cause.message}` : '';
+  const what = chunk ? `chunk ${chunk} was not stored durably` : 'a pack upload failed';
+  return new StrataError('STORE_IO', `${what} in ${blocks.description}${detail}`, { chunk: chunk ?? null }, { cause });
+}
+
+/** Opens a chunk store: loads the index objects, and recovers packs no index lists. */
+export async function openChunkStore(opts: ChunkStoreOptions): Promise<ChunkStore> {
+  const index = await loadChunkIndex(opts.blocks);
+  return new ChunkStore(opts, index);
+}
+
+export { readPackEntries };
