@@ -1,0 +1,144 @@
+// The chunk store on every block store adapter: packing, dedup, verified
+// reads, recovery of the index from packs, verify and rebuild.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlockStore } from '../../src/blocks/block-store.ts';
+import { openChunkStore, type ChunkStore } from '../../src/blocks/chunk-store.ts';
+import { rebuildChunkIndex, verifyChunkStore } from '../../src/blocks/chunk-verify.ts';
+import { createMemoryBlockStore } from '../../src/blocks/memory-block-store.ts';
+import { packKey } from '../../src/blocks/pack-format.ts';
+import { seededBytes, sha256 } from '../helpers/bytes.ts';
+import { blockStoreFactories } from '../helpers/block-stores.ts';
+
+async function keys(blocks: BlockStore, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const k of blocks.list(prefix)) out.push(k);
+  return out;
+}
+
+function chunk(seed: string, size = 4096): { hash: Buffer; data: Buffer } {
+  const data = seededBytes(seed, size);
+  return { hash: sha256(data), data };
+}
+
+for (const factory of blockStoreFactories()) {
+  describe(`chunk store on ${factory.name}`, () => {
+    let blocks: BlockStore;
+    let stop: () => Promise<void>;
+    beforeAll(async () => {
+      ({ blocks, stop } = await factory.create());
+    });
+    afterAll(async () => stop());
+
+    const open = (packTargetBytes = 64 << 10): Promise<ChunkStore> => openChunkStore({ blocks, packTargetBytes });
+
+    it('stores each chunk once and reads it back verified', async () => {
+      const store = await open();
+      const c = chunk('once');
+      expect(await store.put(c.hash, c.data)).toBe(true);
+      expect(await store.put(c.hash, c.data)).toBe(false);
+      expect((await store.get(c.hash)).equals(c.data)).toBe(true); // served before flush
+      await store.flush([c.hash]);
+      const reopened = await open();
+      expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+    });
+
+    it('packs many small chunks into few objects', async () => {
+      const before = (await keys(blocks, '')).length;
+      const store = await open(1 << 20);
+      const chunks = Array.from({ length: 200 }, (_, i) => chunk(`small-${i}`, 2048));
+      for (const c of chunks) await store.put(c.hash, c.data);
+      await store.flush(chunks.map((c) => c.hash));
+      const written = (await keys(blocks, '')).length - before;
+      expect(written).toBeLessThanOrEqual(2); // one pack and one index object
+      const reopened = await open();
+      for (const c of chunks) expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+    });
+
+    it('recovers packs that no index object lists (crash between pack and index)', async () => {
+      const store = await open();
+      const c = chunk('orphan');
+      await store.put(c.hash, c.data);
+      await store.flush();
+      for (const k of await keys(blocks, 'index/')) await blocks.delete(k);
+      const reopened = await open();
+      expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+      expect((await keys(blocks, 'index/')).length).toBeGreaterThan(0); // recovery wrote an index
+    });
+
+    it('refuses wrong bytes: a corrupt chunk is DataLoss naming the chunk and pack', async () => {
+      const store = await open();
+      const c = chunk('corrupt-me');
+      await store.put(c.hash, c.data);
+      await store.flush();
+      const loc = store.locate(c.hash)!;
+      const pack = Buffer.from(await blocks.get(packKey(loc.pack.name)));
+      pack[loc.offset + 10]! ^= 0xff;
+      await blocks.put(packKey(loc.pack.name), pack);
+      const reopened = await open();
+      const err = await reopened.get(c.hash).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'CHUNK_CORRUPT', kind: 'DataLoss' });
+      expect(String((err as Error).message)).toContain(c.hash.toString('hex'));
+      expect(String((err as Error).message)).toContain(loc.pack.name);
+      const report = await verifyChunkStore(reopened);
+      expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'corrupt-chunk', pack: loc.pack.name, chunk: c.hash.toString('hex') }));
+      await blocks.delete(packKey(loc.pack.name)); // leave a clean store for the next tests
+      await rebuildChunkIndex(reopened);
+    });
+
+    it('a missing pack is DataLoss naming the pack; verify reports it; rebuild forgets it', async () => {
+      const store = await open();
+      const c = chunk('lost');
+      await store.put(c.hash, c.data);
+      await store.flush();
+      const pack = store.locate(c.hash)!.pack.name;
+      await blocks.delete(packKey(pack));
+      const reopened = await open();
+      await expect(reopened.get(c.hash)).rejects.toMatchObject({ code: 'CHUNK_NOT_FOUND', message: expect.stringContaining(pack) });
+      const report = await verifyChunkStore(reopened);
+      expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'missing-pack', pack }));
+      await rebuildChunkIndex(reopened);
+      expect(reopened.has(c.hash)).toBe(false);
+      expect((await verifyChunkStore(reopened)).problems).toEqual([]);
+    });
+
+    it('rebuilds the index from the packs alone', async () => {
+      const store = await open();
+      const chunks = Array.from({ length: 40 }, (_, i) => chunk(`rebuild-${i}`, 8192));
+      for (const c of chunks) await store.put(c.hash, c.data);
+      await store.flush();
+      for (const k of await keys(blocks, 'index/')) await blocks.delete(k);
+      const result = await rebuildChunkIndex(store);
+      expect(result.corruptPacks).toEqual([]);
+      expect((await keys(blocks, 'index/')).length).toBe(1);
+      const reopened = await open();
+      for (const c of chunks) expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+      const report = await verifyChunkStore(reopened);
+      expect(report.problems).toEqual([]);
+      expect(report.chunks).toBeGreaterThanOrEqual(40);
+    });
+
+    it('an unknown chunk is DataLoss naming it', async () => {
+      const store = await open();
+      const missing = sha256(Buffer.from('never stored'));
+      await expect(store.get(missing)).rejects.toMatchObject({ code: 'CHUNK_NOT_FOUND', message: expect.stringContaining(missing.toString('hex')) });
+    });
+  });
+}
+
+describe('chunk store upload failure', () => {
+  it('reports a chunk whose pack never became durable, and forgets it', async () => {
+    const inner = createMemoryBlockStore();
+    let failing = true;
+    const blocks: BlockStore = { ...inner, description: 'flaky', put: async (k, d) => { if (failing && k.startsWith('packs/')) throw new Error('disk on fire'); return inner.put(k, d); } };
+    const store = await openChunkStore({ blocks });
+    const c = chunk('flaky');
+    await store.put(c.hash, c.data);
+    await expect(store.flush([c.hash])).rejects.toMatchObject({ code: 'STORE_IO', message: expect.stringMatching(/not stored durably.*disk on fire/) });
+    expect(store.has(c.hash)).toBe(false);
+    failing = false;
+    expect(await store.put(c.hash, c.data)).toBe(true);
+    await store.flush([c.hash]);
+    expect((await store.get(c.hash)).equals(c.data)).toBe(true);
+  });
+});
+
