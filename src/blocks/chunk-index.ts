@@ -65,6 +65,23 @@ export class ChunkIndex {
     return true;
   }
 
+  /** Points an existing chunk at a new home (repacking); the old pack's counts shrink. */
+  move(hash: Uint8Array, loc: ChunkLocation): void {
+    this.delete(hash);
+    this.add(hash, loc);
+  }
+
+  /** Forgets one chunk; a pack left with no chunks is forgotten too. */
+  delete(hash: Uint8Array): void {
+    const key = hashKey(hash);
+    const loc = this.byHash.get(key);
+    if (!loc) return;
+    this.byHash.delete(key);
+    loc.pack.chunks--;
+    loc.pack.bytes -= loc.length;
+    if (loc.pack.chunks === 0) this.packs.delete(loc.pack);
+  }
+
   /** Forgets every chunk located in `pack` (its upload failed, or it was swept). */
   dropPack(pack: PackRef): void {
     if (!this.packs.delete(pack)) return;

@@ -5,13 +5,15 @@
 import { createHash } from 'node:crypto';
 import { StrataError, isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
-import { ChunkIndex, type ChunkLocation, type PackRef } from './chunk-index.ts';
+import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
 
 export interface ChunkStoreOptions {
   blocks: BlockStore;
+  /** Clock for the GC grace period (injectable for tests). */
+  now?: () => number;
   /** A pack is sealed and uploaded once it holds this many bytes. */
   packTargetBytes?: number;
   /** Packs uploaded at once; bounds write memory to about (maxUploads + 1) x packTargetBytes. */
@@ -47,6 +49,9 @@ export class ChunkStore {
   private readonly uploads = new Set<Promise<void>>();
   private unindexed: PackIndexRecord[] = [];
   private lastFailure: unknown;
+  /** When each chunk was last put (stored or deduplicated); GC spares recent ones. */
+  private readonly recent = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(opts: ChunkStoreOptions, index: ChunkIndex) {
     this.blocks = opts.blocks;
@@ -54,6 +59,7 @@ export class ChunkStore {
     this.target = opts.packTargetBytes ?? CHUNK_STORE_DEFAULTS.packTargetBytes;
     this.maxUploads = opts.maxUploads ?? CHUNK_STORE_DEFAULTS.maxUploads;
     this.cache = new ChunkCache(opts.cacheBytes ?? CHUNK_STORE_DEFAULTS.cacheBytes);
+    this.now = opts.now ?? Date.now;
   }
 
   has(hash: Uint8Array): boolean {
@@ -74,9 +80,23 @@ export class ChunkStore {
    * call flush() before anything that refers to it becomes visible.
    */
   async put(hash: Buffer, data: Uint8Array): Promise<boolean> {
+    // A deduplicated chunk may be garbage about to be swept; marking it recent
+    // keeps it until the writer's commit refers to it.
+    this.recent.set(hashKey(hash), this.now());
     if (this.index.has(hash)) return false;
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     if (this.index.has(hash)) return false; // another writer stored it while we waited
+    this.append(hash, data, false);
+    return true;
+  }
+
+  /** Rewrites a stored chunk into the open pack (GC repacking); reads keep working throughout. */
+  async relocate(hash: Buffer, data: Uint8Array): Promise<void> {
+    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
+    this.append(hash, data, true);
+  }
+
+  private append(hash: Buffer, data: Uint8Array, move: boolean): void {
     let pack = this.open;
     if (pack && pack.used + data.length > pack.buf.length) {
       this.seal();
@@ -86,10 +106,33 @@ export class ChunkStore {
     pack.buf.set(data, pack.used);
     const entry = { hash, offset: pack.used, length: data.length };
     pack.entries.push(entry);
-    this.index.add(hash, { pack: pack.ref, offset: entry.offset, length: entry.length });
+    const loc = { pack: pack.ref, offset: entry.offset, length: entry.length };
+    if (move) this.index.move(hash, loc);
+    else this.index.add(hash, loc);
     pack.used += data.length;
     if (pack.used >= this.target) this.seal();
-    return true;
+  }
+
+  /** True when the chunk was put within the last `graceMs`; forgets older marks. */
+  recentlyPut(hash: Uint8Array, graceMs: number): boolean {
+    const at = this.recent.get(hashKey(hash));
+    return at !== undefined && this.now() - at < graceMs;
+  }
+
+  /** Drops put marks older than `graceMs`, so the map stays bounded by the write rate. */
+  pruneRecent(graceMs: number): void {
+    const cutoff = this.now() - graceMs;
+    for (const [key, at] of this.recent) if (at < cutoff) this.recent.delete(key);
+  }
+
+  /** Internal, for GC: forget chunks whose packs are about to be deleted. */
+  forget(hash: Uint8Array): void {
+    this.index.delete(hash);
+  }
+
+  /** Internal, for GC: every indexed chunk with its location. */
+  locations(): IterableIterator<[Buffer, ChunkLocation]> {
+    return this.index.entries();
   }
 
   private newPack(minBytes: number): OpenPack {
