@@ -1,0 +1,267 @@
+// The embedded default BlockStore: one file per object under a root directory.
+//
+// A put writes a temp file in `<root>/.tmp` (same file system), fsyncs it,
+// renames it into place and fsyncs the directory, so an object is either
+// absent or complete, also after kill -9 or power loss. The temp dir is named
+// with a leading dot because no key can start with one (BLOCK_KEY_PATTERN).
+// Opening the store sweeps temp files whose writer is gone.
+//
+// Limits: a key cannot be both an object and a directory of other keys
+// ("a" and "a/b"); such a put fails with InvalidArgument. Delete leaves empty
+// directories behind (removing them would race with concurrent puts).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import pLimit from 'p-limit';
+import { StrataError, wrapError } from '../errors/index.ts';
+import type { BlockStore } from './block-store.ts';
+
+export interface LocalBlockStoreOptions {
+  /** Directory holding the objects; created when missing. */
+  root: string;
+  /** Most file descriptors the store holds open at once (default 64). */
+  maxOpenFiles?: number;
+}
+
+const TEMP_DIR = '.tmp';
+// Temp names are `<pid>-<process token>-<random>.tmp`; the token tells this
+// process's files from those of an earlier process that had the same pid.
+const PROCESS_TOKEN = randomBytes(6).toString('hex');
+
+/** Opens (creating if needed) a local block store and sweeps stale temp files. */
+export async function createLocalBlockStore(options: LocalBlockStoreOptions): Promise<BlockStore> {
+  const root = resolve(options.root);
+  const tempDir = join(root, TEMP_DIR);
+  const limit = pLimit(options.maxOpenFiles ?? 64);
+  const description = `local directory ${root}`;
+
+  try {
+    await mkdir(tempDir, { recursive: true });
+    await sweepTempFiles(tempDir);
+  } catch (err) {
+    throw fsError(err, root, 'open the store', undefined);
+  }
+
+  const pathOf = (key: string): string => {
+    const path = resolve(root, key);
+    // Keys are checked by withKeyChecks; this only guarantees no key escapes the root.
+    if (!path.startsWith(root + sep) || path.startsWith(tempDir + sep) || path === tempDir) {
+      throw new StrataError('INVALID_ARGUMENT', `block key "${key}" does not name a file inside ${root}`, { key, root });
+    }
+    return path;
+  };
+
+  const notFound = (key: string, cause: unknown): StrataError =>
+    new StrataError('OBJECT_NOT_FOUND', `object "${key}" not found in ${description}`, { key, root }, { cause });
+
+  async function statObject(key: string): Promise<{ size: number } | undefined> {
+    const path = pathOf(key);
+    try {
+      const info = await stat(path);
+      return info.isFile() ? { size: info.size } : undefined;
+    } catch (err) {
+      if (isAbsence(err)) return undefined;
+      throw fsError(err, root, 'stat', key);
+    }
+  }
+
+  return {
+    description,
+
+    async put(key, data) {
+      const target = pathOf(key);
+      const temp = join(tempDir, `${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
+      await limit(async () => {
+        try {
+          await writeDurably(temp, data);
+          const firstCreated = await mkdir(dirname(target), { recursive: true });
+          await rename(temp, target);
+          await syncDirectories(dirname(target), firstCreated);
+        } catch (err) {
+          // Nothing partial may remain: the temp file goes, whatever failed.
+          await rm(temp, { force: true }).catch(() => undefined);
+          if (isPathConflict(err)) {
+            throw wrapError(err, 'INVALID_ARGUMENT', `local block store at ${root}: cannot store "${key}": a key cannot be both an object and a prefix of other keys here`, { key, root });
+          }
+          throw fsError(err, root, 'store', key);
+        }
+      });
+    },
+
+    async get(key) {
+      const path = pathOf(key);
+      return limit(async () => {
+        try {
+          return await readFile(path);
+        } catch (err) {
+          if (isAbsence(err)) throw notFound(key, err);
+          throw fsError(err, root, 'read', key);
+        }
+      });
+    },
+
+    async getRange(key, offset, length) {
+      const path = pathOf(key);
+      return limit(async () => {
+        try {
+          return await readRange(path, offset, length);
+        } catch (err) {
+          if (isAbsence(err)) throw notFound(key, err);
+          throw fsError(err, root, 'read', key);
+        }
+      });
+    },
+
+    stat: statObject,
+
+    async has(key) {
+      return (await statObject(key)) !== undefined;
+    },
+
+    async delete(key) {
+      const path = pathOf(key);
+      try {
+        await unlink(path);
+      } catch (err) {
+        // A directory at that path means no object of that name: nothing to delete.
+        if (isAbsence(err)) return;
+        throw fsError(err, root, 'delete', key);
+      }
+    },
+
+    async *list(prefix) {
+      // Start at the deepest directory the prefix names completely.
+      const base = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+      try {
+        yield* walk(join(root, base), base, prefix);
+      } catch (err) {
+        throw fsError(err, root, 'list', prefix);
+      }
+    },
+
+    async close() {
+      // Nothing to release: every operation closes the files it opens.
+    },
+  };
+}
+
+async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+  const file = await open(path, 'wx');
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** fsyncs `dir`, and the parents of every directory mkdir just created, up to the first one's parent. */
+async function syncDirectories(dir: string, firstCreated: string | undefined): Promise<void> {
+  await syncDirectory(dir);
+  if (firstCreated === undefined) return;
+  const stop = dirname(firstCreated);
+  for (let current = dir; current !== stop && current !== dirname(current); ) {
+    current = dirname(current);
+    await syncDirectory(current);
+  }
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const size = (await file.stat()).size;
+    const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, offset + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    await file.close();
+  }
+}
+
+/** Yields keys under `dir` (whose key prefix is `keyPrefix`) that start with `prefix`, in byte order. */
+async function* walk(dir: string, keyPrefix: string, prefix: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isAbsence(err)) return;
+    throw err;
+  }
+  // A directory's keys all start with "name/", so sorting it as "name/" puts
+  // it in byte order among its siblings ("a-b" < "a/x" < "a0").
+  const items = entries
+    .filter((entry) => !(keyPrefix === '' && entry.name === TEMP_DIR) && (entry.isFile() || entry.isDirectory()))
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const item of items) {
+    const key = keyPrefix + item;
+    if (!item.endsWith('/')) {
+      if (key.startsWith(prefix)) yield key;
+    } else if (key.startsWith(prefix) || prefix.startsWith(key)) {
+      yield* walk(join(dir, item), key, prefix);
+    }
+  }
+}
+
+async function sweepTempFiles(tempDir: string): Promise<void> {
+  for (const name of await readdir(tempDir)) {
+    if (!writerIsAlive(name)) await rm(join(tempDir, name), { force: true, recursive: true });
+  }
+}
+
+function writerIsAlive(tempName: string): boolean {
+  const match = /^(\d+)-([0-9a-f]+)-/.exec(tempName);
+  if (!match) return false;
+  const pid = Number(match[1]);
+  if (pid === process.pid) return match[2] === PROCESS_TOKEN;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errno(err) === 'EPERM';
+  }
+}
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function isAbsence(err: unknown): boolean {
+  const code = errno(err);
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+function isPathConflict(err: unknown): boolean {
+  const code = errno(err);
+  return code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST';
+}
+
+function fsError(err: unknown, root: string, action: string, key: string | undefined): StrataError {
+  const code = errno(err);
+  const what = key === undefined ? `cannot ${action}` : `cannot ${action} "${key}"`;
+  const data = { root, ...(key === undefined ? {} : { key }), errno: code ?? null };
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return wrapError(err, 'STORE_FULL', `local block store at ${root} is full, ${what}`, data);
+    case 'EACCES':
+    case 'EPERM':
+      return wrapError(err, 'STORE_ACCESS_DENIED', `local block store at ${root}: permission denied, ${what}`, data);
+    default:
+      return wrapError(err, 'STORE_IO', `local block store at ${root}: ${what}`, data);
+  }
+}
