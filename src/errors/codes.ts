@@ -39,6 +39,24 @@ export const ERROR_CODES = {
   /** The metadata store was used after close(). */
   META_CLOSED: 'FailedPrecondition',
   // --- end metadata store adapters ---
+
+  // --- versioning core (src/pfs) ---
+  REPO_NOT_FOUND: 'NotFound',
+  REPO_EXISTS: 'AlreadyExists',
+  REPO_HAS_DEPENDENTS: 'FailedPrecondition',
+  BRANCH_NOT_FOUND: 'NotFound',
+  BRANCH_EXISTS: 'AlreadyExists',
+  BRANCH_HAS_NO_COMMITS: 'NotFound',
+  COMMIT_NOT_FOUND: 'NotFound',
+  COMMIT_FINISHED: 'FailedPrecondition',
+  COMMIT_OPEN: 'FailedPrecondition',
+  COMMIT_HAS_CHILDREN: 'FailedPrecondition',
+  COMMIT_IS_ROOT: 'FailedPrecondition',
+  FILE_NOT_FOUND: 'NotFound',
+  PATH_IS_DIRECTORY: 'FailedPrecondition',
+  PATH_IS_FILE: 'FailedPrecondition',
+  CONCURRENT_UPDATE: 'Aborted',
+  // --- end versioning core ---
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
