@@ -115,19 +115,23 @@ export function createS3BlockStore(options: S3BlockStoreOptions): S3BlockStore {
     }
   }
 
+  // Resolved once a check passed; cleared when one fails, so the next operation checks again.
+  let checked: Promise<void> | undefined;
+
   async function check(): Promise<void> {
     // A one-key listing (not HEAD bucket): its XML error says *why* it failed.
-    await withRetries('checking the bucket', undefined, () => client.listObjectsV2Query(bucket, prefix, '', '', 1, ''));
-  }
-
-  let checked: Promise<void> | undefined;
-  function ready(): Promise<void> {
-    checked ??= check().catch((err: unknown) => {
-      checked = undefined;
-      throw err;
-    });
+    const listing = withRetries('checking the bucket', undefined, () => client.listObjectsV2Query(bucket, prefix, '', '', 1, ''));
+    checked = listing.then(
+      () => undefined,
+      (err: unknown) => {
+        checked = undefined;
+        throw err;
+      },
+    );
     return checked;
   }
+
+  const ready = (): Promise<void> => checked ?? check();
 
   async function run<T>(action: string, key: string | undefined, operation: () => Promise<T>): Promise<T> {
     await ready();
@@ -221,16 +225,31 @@ export function createS3BlockStore(options: S3BlockStoreOptions): S3BlockStore {
   };
 }
 
-/** http(s).request with an idle timeout, which the client lacks: a black-holed endpoint fails instead of hanging. */
+/**
+ * http(s).request with an idle timeout, which the client lacks, so a
+ * black-holed endpoint fails instead of hanging. Bodies of retryable
+ * responses are drained: with its retries off the client throws on them
+ * without reading, which would pin the socket until the timeout.
+ */
 function timedTransport(module: typeof http | typeof https, timeoutMs: number): typeof http {
-  const request = (...args: Parameters<typeof http.request>): http.ClientRequest => {
-    const req = (module.request as typeof http.request)(...args);
+  const request = (options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+    const req = module.request(options, (res) => {
+      if (isRetryableStatus(res.statusCode)) res.resume();
+      callback?.(res);
+    });
     req.setTimeout(timeoutMs, () => {
       req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
     });
     return req;
   };
   return { request } as unknown as typeof http;
+}
+
+// The statuses the client treats as retryable (minio's retryHttpCodes); it never reads their bodies.
+const RETRYABLE_STATUSES = new Set([408, 429, 499, 500, 502, 503, 504, 520]);
+
+function isRetryableStatus(status: number | undefined): boolean {
+  return status !== undefined && RETRYABLE_STATUSES.has(status);
 }
 
 async function collect(stream: Readable): Promise<Buffer> {
@@ -252,5 +271,5 @@ function messageOf(err: unknown): string {
 function isTransient(err: unknown): boolean {
   const code = codeOf(err);
   if (code !== undefined && code !== 'ENOTFOUND' && (NETWORK_ERRORS.has(code) || TRANSIENT_S3_CODES.has(code))) return true;
-  return /Retryable HTTP status: (408|429|499|5\d\d)\b/.test(messageOf(err));
+  return isRetryableStatus(Number(/Retryable HTTP status: (\d+)/.exec(messageOf(err))?.[1]));
 }
