@@ -1,0 +1,152 @@
+// The metadata backend: a small ordered key-value store with compare-and-set
+// and conditional atomic batches, which is all pfs needs to move branch heads
+// safely (as lakeFS's kv.Store with SetIf). Adapters: LevelDB (the embedded
+// default) and memory; a replicated store (etcd) can implement it too.
+// Every adapter runs test/contract/meta-store.contract.ts.
+//
+// Keys are strings ordered by their UTF-8 bytes (= Unicode code point order),
+// never by JavaScript's UTF-16 `<`. The key layout lives in keys.ts only.
+import { StrataError } from '../errors/index.ts';
+import { compareCodePoints, quoteInput } from '../ids.ts';
+
+export interface ScanOptions {
+  /** Only keys that start with this prefix. */
+  prefix?: string;
+  /** Only keys >= gte. Combined with prefix, both must hold. */
+  gte?: string;
+  /** Only keys < lt. */
+  lt?: string;
+  /** At most this many entries (counted in scan direction). */
+  limit?: number;
+  /** Descending key order. */
+  reverse?: boolean;
+}
+
+export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+
+/** Holds when the key's current value equals `expected` byte for byte; undefined = the key must not exist. */
+export interface BatchCondition {
+  key: string;
+  expected: Uint8Array | undefined;
+}
+
+export interface MetaStore {
+  /** Names the store in messages, e.g. `leveldb at /data/meta`. */
+  readonly description: string;
+  /** The value, or undefined when absent. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Resolves once the write is durable. */
+  put(key: string, value: Uint8Array): Promise<void>;
+  /** Removing an absent key is not an error. */
+  del(key: string): Promise<void>;
+  /**
+   * Atomically: if the current value equals `expected` (undefined = absent),
+   * store `next` (undefined = delete) and resolve true; else change nothing and
+   * resolve false.
+   */
+  compareAndSet(key: string, expected: Uint8Array | undefined, next: Uint8Array | undefined): Promise<boolean>;
+  /**
+   * Entries in key order (descending with `reverse`). Iteration sees one
+   * consistent snapshot, taken when iteration begins; stopping early (break)
+   * releases it.
+   */
+  scan(options?: ScanOptions): AsyncIterable<[string, Uint8Array]>;
+  /**
+   * Applies all ops atomically, in order (a later op on the same key wins),
+   * but only if every condition holds; resolves false and writes nothing
+   * otherwise. This is how a commit finishes: the head moves and the commit
+   * record is written in one step.
+   */
+  batch(ops: readonly BatchOp[], conditions?: readonly BatchCondition[]): Promise<boolean>;
+  /** Idempotent. Any later call fails with META_CLOSED. */
+  close(): Promise<void>;
+}
+
+// ---- helpers shared by the adapters (validation lives here, once) ----
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Keys must be non-empty, valid Unicode strings: UTF-8 would silently change a lone surrogate. */
+export function checkKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0 || LONE_SURROGATE.test(key)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid metadata key ${quoteInput(key)}: must be a non-empty, valid Unicode string`);
+  }
+  return key;
+}
+
+export function checkValue(value: unknown, key: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid value for metadata key ${quoteInput(key)}: must be a Uint8Array`);
+  }
+  return value;
+}
+
+export function checkBatch(ops: readonly BatchOp[], conditions: readonly BatchCondition[]): void {
+  for (const op of ops) {
+    checkKey(op.key);
+    if (op.type === 'put') checkValue(op.value, op.key);
+    else if (op.type !== 'del') throw new StrataError('INVALID_ARGUMENT', `invalid batch op type ${quoteInput(String((op as { type: unknown }).type))}`);
+  }
+  for (const c of conditions) {
+    checkKey(c.key);
+    if (c.expected !== undefined) checkValue(c.expected, c.key);
+  }
+}
+
+export const compareKeys = compareCodePoints;
+
+export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The smallest key greater than every key that starts with `prefix`; undefined if none exists. */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const cps = Array.from(prefix, (c) => c.codePointAt(0)!);
+  while (cps.length > 0) {
+    const last = cps.pop()!;
+    if (last < 0x10ffff) {
+      const next = last === 0xd7ff ? 0xe000 : last + 1; // skip the surrogate range
+      return String.fromCodePoint(...cps, next);
+    }
+  }
+  return undefined;
+}
+
+export interface KeyRange {
+  gte?: string;
+  lt?: string;
+  /** The range is empty: scan nothing. */
+  empty: boolean;
+}
+
+/** Intersects prefix, gte and lt into one half-open range [gte, lt). */
+export function scanRange(options: ScanOptions): KeyRange {
+  let gte = options.gte === undefined ? undefined : checkKeyBound(options.gte);
+  let lt = options.lt === undefined ? undefined : checkKeyBound(options.lt);
+  if (options.prefix !== undefined && options.prefix.length > 0) {
+    const prefix = checkKeyBound(options.prefix);
+    if (gte === undefined || compareKeys(prefix, gte) > 0) gte = prefix;
+    const upper = prefixUpperBound(prefix);
+    if (upper !== undefined && (lt === undefined || compareKeys(upper, lt) < 0)) lt = upper;
+  }
+  const empty = gte !== undefined && lt !== undefined && compareKeys(gte, lt) >= 0;
+  return { gte, lt, empty };
+}
+
+function checkKeyBound(bound: unknown): string {
+  if (typeof bound !== 'string' || LONE_SURROGATE.test(bound)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid scan bound ${quoteInput(bound)}: must be a valid Unicode string`);
+  }
+  return bound;
+}
+
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return Infinity;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid scan limit ${limit}: must be a non-negative integer`);
+  }
+  return limit;
+}

@@ -1,0 +1,59 @@
+// Runs the MetaStore contract on every adapter, plus what only LevelDB has.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isStrataError } from '../../src/errors/index.ts';
+import { createLevelMetaStore } from '../../src/meta/level-meta-store.ts';
+import { createMemoryMetaStore } from '../../src/meta/memory-meta-store.ts';
+import { describeMetaStoreContract } from './meta-store.contract.ts';
+
+describeMetaStoreContract('memory', async () => ({
+  open: async () => createMemoryMetaStore(),
+  persistent: false,
+  exclusive: false,
+  cleanup: async () => undefined,
+}));
+
+describeMetaStoreContract('leveldb', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-meta-'));
+  const path = join(dir, 'meta');
+  return {
+    open: () => createLevelMetaStore({ path }),
+    persistent: true,
+    exclusive: true,
+    location: path,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('createLevelMetaStore', () => {
+  it('creates missing parent directories', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-meta-'));
+    try {
+      const store = await createLevelMetaStore({ path: join(dir, 'a', 'b', 'meta') });
+      await store.put('k', new Uint8Array([1]));
+      expect(store.description).toBe(`leveldb at ${join(dir, 'a', 'b', 'meta')}`);
+      await store.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wraps an open failure in META_IO naming the path, with the LevelDB error as cause', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-meta-'));
+    const file = join(dir, 'not-a-dir');
+    await writeFile(file, 'x');
+    try {
+      const err = await createLevelMetaStore({ path: file }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isStrataError(err, 'META_IO')).toBe(true);
+      expect((err as Error).message).toContain(file);
+      expect((err as Error).cause).toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
