@@ -54,7 +54,8 @@ export function createS3BlockStore(options: S3BlockStoreOptions): S3BlockStore {
   const port = options.port ?? (useSSL ? 443 : 80);
   const url = `${useSSL ? 'https' : 'http'}://${endPoint}:${port}`;
   const prefix = options.prefix === undefined || options.prefix === '' || options.prefix.endsWith('/') ? (options.prefix ?? '') : `${options.prefix}/`;
-  const description = `s3://${bucket}/${prefix} at ${url}`;
+  const location = `s3://${bucket}/${prefix}`;
+  const description = `${location} at ${url}`;
   const retries = options.retries ?? 3;
   const baseDelayMs = options.retryBaseDelayMs ?? 100;
   const pageSize = options.listPageSize ?? 1000;
@@ -85,7 +86,7 @@ export function createS3BlockStore(options: S3BlockStoreOptions): S3BlockStore {
     const code = codeOf(err);
     const data = { endpoint: url, bucket, ...(key === undefined ? {} : { key }), s3Code: code ?? null };
     const make = (errorCode: ErrorCode, message: string) => new StrataError(errorCode, message, data, { cause: err });
-    const during = `while ${action} in ${description}`;
+    const during = `while ${action} in ${location}`;
     if (code !== undefined && NETWORK_ERRORS.has(code)) return make('STORE_UNAVAILABLE', `S3 endpoint ${url} unreachable: ${code} (${during})`);
     if (code !== undefined && AUTH_CODES.has(code)) {
       return make('STORE_ACCESS_DENIED', `S3 endpoint ${url} denied access to bucket "${bucket}": ${code}: ${messageOf(err)} (${during}); check the access key and secret`);

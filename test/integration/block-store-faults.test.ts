@@ -25,16 +25,16 @@ async function collect(keys: AsyncIterable<string>): Promise<string[]> {
   return out;
 }
 
-/** Forwards to s3rver, counting requests; answers the next `failures` with HTTP 500 InternalError. */
+/** Forwards to s3rver, counting requests; answers the next `failures` with `fault` (default HTTP 500 InternalError). */
 function faultyProxy(target: TestS3Server) {
-  const state = { requests: 0, failures: 0 };
+  const state = { requests: 0, failures: 0, fault: { status: 500, code: 'InternalError' } };
   const server = http.createServer((req, res) => {
     state.requests++;
     if (state.failures > 0) {
       state.failures--;
       req.resume();
-      res.writeHead(500, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0"?><Error><Code>InternalError</Code><Message>injected</Message></Error>');
+      res.writeHead(state.fault.status, { 'content-type': 'application/xml' });
+      res.end(`<?xml version="1.0"?><Error><Code>${state.fault.code}</Code><Message>injected</Message></Error>`);
       return;
     }
     const upstream = http.request(
@@ -60,6 +60,7 @@ describe('S3 block store faults', () => {
   });
   afterEach(() => {
     proxy.state.failures = 0;
+    proxy.state.fault = { status: 500, code: 'InternalError' };
   });
   afterAll(async () => {
     proxy?.server.close();
@@ -100,6 +101,21 @@ describe('S3 block store faults', () => {
     expect(proxy.state.requests - before).toBe(1);
     // Operations check lazily, so they fail the same way.
     await expect(store.put('k', new Uint8Array(1))).rejects.toMatchObject({ code: 'STORE_ACCESS_DENIED' });
+    await store.close();
+  });
+
+  // s3rver checks the access key id but not SigV4 signatures, so a wrong secret is injected here.
+  it('reports a bad signature (wrong secret) as STORE_ACCESS_DENIED, without retrying', async () => {
+    const store = createS3BlockStore(options());
+    await store.check();
+    proxy.state.failures = 1;
+    proxy.state.fault = { status: 403, code: 'SignatureDoesNotMatch' };
+    const before = proxy.state.requests;
+    await expect(store.put('k', new Uint8Array(1))).rejects.toMatchObject({
+      code: 'STORE_ACCESS_DENIED',
+      message: expect.stringMatching(/http:\/\/127\.0\.0\.1:\d+ denied access to bucket ".*": SignatureDoesNotMatch.*"k"/),
+    });
+    expect(proxy.state.requests - before).toBe(1);
     await store.close();
   });
 
