@@ -1,0 +1,236 @@
+// THE key layout of the metadata store, for the whole project, in one file.
+// Nothing else builds or parses MetaStore keys. Values are encoded by
+// records.ts unless noted.
+//
+//   meta/version                                   -> MetaVersionRecord: layout version of this store
+//   repo/<repo>                                    -> RepoRecord
+//   branch/<repo>/<branch>                         -> BranchRecord (head, provenance)
+//   commit/<repo>/<commitId>                       -> CommitRecord
+//   child/<repo>/<parentId>/<childId>              -> empty: parent -> child edge (log, squash, drop)
+//   subv-commit/<upRepo>/<upId>/<repo>/<commitId>  -> empty: reverse commit provenance edge
+//                                                     ("commit <repo>/<commitId> was made from <upRepo>/<upId>")
+//   subv-branch/<upRepo>/<upBranch>/<repo>/<branch> -> empty: reverse branch provenance edge
+//   stage/<repo>/<commitId><encoded path>          -> a staged change of an open commit; the value is
+//                                                     pfs's staging entry (encoded by src/pfs)
+//   stage/<repo>/<commitId><encoded dir>\u0001     -> a staged change of a whole directory (stageDirKey)
+//
+// Repo and branch names and commit ids cannot contain `/`, so `/` separates
+// components without escaping and `<ns>/<repo>/` prefixes never match
+// another repo. Keys are compared as UTF-8 bytes.
+//
+// Paths are encoded with each `/` replaced by U+0001 (paths cannot contain
+// control characters, so this is reversible). U+0001 sorts below every
+// character a path may hold, so the byte order of encoded paths is the
+// component-wise path order of comparePaths (ids.ts): a directory's subtree
+// directly follows it, `/a` < `/a/z` < `/a.txt`. The root `/` encodes as
+// "\u0001", `/a/b` as "\u0001a\u0001b".
+import { StrataError } from '../errors/index.ts';
+import {
+  parseBranchName,
+  parseCommitId,
+  parsePath,
+  parseRepoName,
+  quoteInput,
+  ROOT_PATH,
+  type BranchName,
+  type CommitId,
+  type FilePath,
+  type RepoName,
+} from '../ids.ts';
+
+export const META_VERSION_KEY = 'meta/version';
+/** The layout this file describes; stored under META_VERSION_KEY. */
+export const META_LAYOUT_VERSION = 1;
+
+export const REPO_PREFIX = 'repo/';
+
+export const PATH_SEPARATOR_IN_KEY = '\u0001';
+
+export function repoKey(repo: RepoName): string {
+  return `repo/${repo}`;
+}
+
+export function branchKey(repo: RepoName, branch: BranchName): string {
+  return `branch/${repo}/${branch}`;
+}
+
+/** All branches of one repo. */
+export function branchPrefix(repo: RepoName): string {
+  return `branch/${repo}/`;
+}
+
+export function commitKey(repo: RepoName, id: CommitId): string {
+  return `commit/${repo}/${id}`;
+}
+
+/** All commits of one repo (in id order, which is random, not time order). */
+export function commitPrefix(repo: RepoName): string {
+  return `commit/${repo}/`;
+}
+
+export function childKey(repo: RepoName, parent: CommitId, child: CommitId): string {
+  return `child/${repo}/${parent}/${child}`;
+}
+
+/** All children of one commit. */
+export function childPrefix(repo: RepoName, parent: CommitId): string {
+  return `child/${repo}/${parent}/`;
+}
+
+export interface CommitAddress {
+  repo: RepoName;
+  commit: CommitId;
+}
+
+export interface BranchAddress {
+  repo: RepoName;
+  branch: BranchName;
+}
+
+/** Edge stored under the upstream commit: `down` has `up` in its provenance. */
+export function commitSubvenanceKey(up: CommitAddress, down: CommitAddress): string {
+  return `subv-commit/${up.repo}/${up.commit}/${down.repo}/${down.commit}`;
+}
+
+/** Every commit made from `up`. */
+export function commitSubvenancePrefix(up: CommitAddress): string {
+  return `subv-commit/${up.repo}/${up.commit}/`;
+}
+
+/** Edge stored under the upstream branch: `down` has `up` in its provenance. */
+export function branchSubvenanceKey(up: BranchAddress, down: BranchAddress): string {
+  return `subv-branch/${up.repo}/${up.branch}/${down.repo}/${down.branch}`;
+}
+
+/** Every branch whose provenance includes `up`. */
+export function branchSubvenancePrefix(up: BranchAddress): string {
+  return `subv-branch/${up.repo}/${up.branch}/`;
+}
+
+/** Every reverse provenance edge whose upstream is in `repo` (e.g. to refuse deleting it). */
+export function repoSubvenancePrefixes(repo: RepoName): string[] {
+  return [`subv-commit/${repo}/`, `subv-branch/${repo}/`];
+}
+
+/** `/a/b` -> "\u0001a\u0001b": byte order of the result is path order. */
+export function encodePathForKey(path: FilePath): string {
+  return path === ROOT_PATH ? PATH_SEPARATOR_IN_KEY : path.replaceAll('/', PATH_SEPARATOR_IN_KEY);
+}
+
+export function decodePathFromKey(encoded: string): FilePath {
+  if (!encoded.startsWith(PATH_SEPARATOR_IN_KEY)) throw corruptKey(encoded, 'an encoded path must start with U+0001');
+  const path = asCorrupt(encoded, () => parsePath(encoded.replaceAll(PATH_SEPARATOR_IN_KEY, '/')));
+  // parsePath normalises; a stored path must already be normal.
+  if (encodePathForKey(path) !== encoded) throw corruptKey(encoded, 'the encoded path is not normalised');
+  return path;
+}
+
+export function stageKey(repo: RepoName, commit: CommitId, path: FilePath): string {
+  return `stage/${repo}/${commit}${encodePathForKey(path)}`;
+}
+
+/**
+ * The staged delete of a whole directory (`delete /a/`): the directory's
+ * encoded path plus one more separator. It sorts after the entry of a file at
+ * the same path and before everything under it, so applied in key order a
+ * directory delete comes before later writes inside it; no file path encodes
+ * to it. The root's is the root entry itself (the root is always a directory).
+ * It equals stageSubtreePrefix(dir).
+ */
+export function stageDirKey(repo: RepoName, commit: CommitId, dir: FilePath): string {
+  return dir === ROOT_PATH ? stageKey(repo, commit, dir) : `${stageKey(repo, commit, dir)}${PATH_SEPARATOR_IN_KEY}`;
+}
+
+/** Every staged entry of one open commit, in path order (the root entry first). */
+export function stagePrefix(repo: RepoName, commit: CommitId): string {
+  return `stage/${repo}/${commit}`;
+}
+
+/**
+ * Staged entries below `dir` (and its stageDirKey entry, which equals this
+ * prefix), in path order. For the root: every entry of the commit.
+ */
+export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePath): string {
+  const encoded = encodePathForKey(dir);
+  return dir === ROOT_PATH ? `${stagePrefix(repo, commit)}${encoded}` : `${stagePrefix(repo, commit)}${encoded}${PATH_SEPARATOR_IN_KEY}`;
+}
+
+/** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
+export function repoDataPrefixes(repo: RepoName): string[] {
+  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`];
+}
+
+// ---- parsing keys back (keys come from our own scans: a bad one is corruption) ----
+
+export function parseRepoKey(key: string): RepoName {
+  const [repo] = split(key, 'repo', 1);
+  return asCorrupt(key, () => parseRepoName(repo!));
+}
+
+export function parseBranchKey(key: string): BranchAddress {
+  const [repo, branch] = split(key, 'branch', 2);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), branch: parseBranchName(branch!) }));
+}
+
+export function parseCommitKey(key: string): CommitAddress {
+  const [repo, commit] = split(key, 'commit', 2);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), commit: parseCommitId(commit!) }));
+}
+
+export function parseChildKey(key: string): { repo: RepoName; parent: CommitId; child: CommitId } {
+  const [repo, parent, child] = split(key, 'child', 3);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), parent: parseCommitId(parent!), child: parseCommitId(child!) }));
+}
+
+export function parseCommitSubvenanceKey(key: string): { up: CommitAddress; down: CommitAddress } {
+  const [upRepo, upCommit, repo, commit] = split(key, 'subv-commit', 4);
+  return asCorrupt(key, () => ({
+    up: { repo: parseRepoName(upRepo!), commit: parseCommitId(upCommit!) },
+    down: { repo: parseRepoName(repo!), commit: parseCommitId(commit!) },
+  }));
+}
+
+export function parseBranchSubvenanceKey(key: string): { up: BranchAddress; down: BranchAddress } {
+  const [upRepo, upBranch, repo, branch] = split(key, 'subv-branch', 4);
+  return asCorrupt(key, () => ({
+    up: { repo: parseRepoName(upRepo!), branch: parseBranchName(upBranch!) },
+    down: { repo: parseRepoName(repo!), branch: parseBranchName(branch!) },
+  }));
+}
+
+/** `dir` is true for a stageDirKey (the root's entry counts as one). */
+/** `dir` is true for a stageDirKey entry (and for the root, which is always a directory). */
+export function parseStageKey(key: string): { repo: RepoName; commit: CommitId; path: FilePath; dir: boolean } {
+  const [repo, rest] = split(key, 'stage', 2);
+  const at = rest!.indexOf(PATH_SEPARATOR_IN_KEY);
+  if (at < 0) throw corruptKey(key, 'a stage key needs an encoded path');
+  let encoded = rest!.slice(at);
+  const dir = encoded.endsWith(PATH_SEPARATOR_IN_KEY);
+  if (dir && encoded.length > 1) encoded = encoded.slice(0, -1);
+  return asCorrupt(key, () => ({
+    repo: parseRepoName(repo!),
+    commit: parseCommitId(rest!.slice(0, at)),
+    path: decodePathFromKey(encoded),
+    dir,
+  }));
+}
+
+/** Splits `<ns>/<p1>/.../<pn>`; the last part keeps any further `/` (checked by its parser). */
+function split(key: string, namespace: string, parts: number): string[] {
+  if (!key.startsWith(`${namespace}/`)) throw corruptKey(key, `expected a "${namespace}/" key`);
+  const fields = key.slice(namespace.length + 1).split('/');
+  if (fields.length < parts) throw corruptKey(key, `expected ${parts} components after "${namespace}/"`);
+  return [...fields.slice(0, parts - 1), fields.slice(parts - 1).join('/')];
+}
+
+function asCorrupt<T>(key: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw corruptKey(key, err instanceof Error ? err.message : String(err), err);
+  }
+}
+
+function corruptKey(key: string, detail: string, cause?: unknown): StrataError {
+  return new StrataError('META_CORRUPT', `corrupt metadata key ${quoteInput(key)}: ${detail}`, { key }, { cause });
+}
