@@ -1,0 +1,64 @@
+// What every pfs module shares: the stores, the index reader, a clock, the
+// in-process commit events and per-commit locks. Built once by createPfs.
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import type { ChunkStore } from '../blocks/chunk-store.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+import { KeyedLock } from '../meta/keyed-lock.ts';
+import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface PfsLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface PfsContext {
+  meta: MetaStore;
+  chunks: ChunkStore;
+  objects: IndexObjectStore;
+  reader: IndexReader;
+  clock: Clock;
+  log: PfsLog;
+  /** Emits 'finished' with a CommitInfo whenever a commit finishes. */
+  events: EventEmitter;
+  /** Serialises staging writes and finishing per open commit. */
+  commitLock: KeyedLock;
+  /** Serialises read-modify-write of records per key (repo, branch, commit). */
+  recordLock: KeyedLock;
+}
+
+/** Index objects (ranges, metaranges) live in the chunk store: packed, deduplicated, verified. */
+export function indexObjectsOver(chunks: ChunkStore, written?: Buffer[]): IndexObjectStore {
+  return {
+    async put(bytes) {
+      const hash = createHash('sha256').update(bytes).digest();
+      await chunks.put(hash, bytes);
+      written?.push(hash);
+      return hash.toString('hex');
+    },
+    async get(hash) {
+      return chunks.get(Buffer.from(hash, 'hex'));
+    },
+  };
+}
+
+export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock?: Clock; log?: PfsLog; indexCacheBytes?: number }): PfsContext {
+  const objects = indexObjectsOver(deps.chunks);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  return {
+    meta: deps.meta,
+    chunks: deps.chunks,
+    objects,
+    reader: createIndexReader(objects, { cacheBytes: deps.indexCacheBytes ?? 64 << 20 }),
+    clock: deps.clock ?? { now: () => Date.now() },
+    log: deps.log ?? { info: () => undefined, warn: () => undefined },
+    events,
+    commitLock: new KeyedLock(),
+    recordLock: new KeyedLock(),
+  };
+}

@@ -1,0 +1,134 @@
+// The versioning core's front door: createPfs wires the modules of src/pfs
+// over a MetaStore and a ChunkStore. Transports call these methods with
+// parsed values (see ids.ts, ref.ts); each method checks what it needs.
+import type { Readable } from 'node:stream';
+import type { ChunkStore } from '../blocks/chunk-store.ts';
+import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
+import * as keys from '../meta/keys.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+import { decodeCommit } from '../meta/records.ts';
+import type { Ref } from '../ref.ts';
+import { createBranch, deleteBranch, inspectBranch, listBranches, type CreateBranchOptions } from './branches.ts';
+import { dropCommit, squashCommit } from './commit-history.ts';
+import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit } from './commits.ts';
+import { createContext, type Clock, type PfsContext, type PfsLog } from './context.ts';
+import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
+import { openWriter, type WriteTarget } from './file-writer.ts';
+import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
+import { listRepos, createRepo, deleteRepo, inspectRepo } from './repos.ts';
+import { resolveCommit } from './resolve.ts';
+import { clearStaging } from './staging.ts';
+import type { BranchInfo, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
+
+export interface PfsDeps {
+  meta: MetaStore;
+  chunks: ChunkStore;
+  clock?: Clock;
+  log?: PfsLog;
+  indexCacheBytes?: number;
+}
+
+export type Pfs = ReturnType<typeof pfsApi>;
+
+/** Builds the core and recovers from an unclean stop (see recover()). */
+export async function createPfs(deps: PfsDeps): Promise<Pfs> {
+  const ctx = createContext(deps);
+  await recover(ctx);
+  return pfsApi(ctx);
+}
+
+/**
+ * After a crash: one-off commits that never finished are aborted (their
+ * writers were never acknowledged), and staging left behind by commits that
+ * did finish is cleared. Commits opened explicitly stay open and intact.
+ */
+async function recover(ctx: PfsContext): Promise<void> {
+  for await (const [key, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
+    const c = decodeCommit(raw);
+    if (c.state === 'open' && c.origin === 'auto') {
+      ctx.log.warn({ repo: c.repo, commit: c.id }, 'aborting a one-off commit left open by an unclean stop');
+      await dropCommit(ctx, c.repo, c.id);
+    }
+    void key;
+  }
+  for await (const [key] of ctx.meta.scan({ prefix: 'stage/' })) {
+    const { repo, commit } = keys.parseStageKey(key);
+    const c = await ctx.meta.get(keys.commitKey(repo, commit));
+    if (!c || decodeCommit(c).state === 'finished') await clearStaging(ctx, repo, commit);
+  }
+}
+
+function pfsApi(ctx: PfsContext) {
+  const commitOf = async (ref: Ref) => (await resolveCommit(ctx, ref)).value;
+  return {
+    context: ctx,
+    createRepo: (name: RepoName, opts?: { description?: string }): Promise<RepoInfo> => createRepo(ctx, name, opts),
+    inspectRepo: (name: RepoName): Promise<RepoInfo> => inspectRepo(ctx, name),
+    listRepos: (): Promise<RepoInfo[]> => listRepos(ctx),
+    deleteRepo: (name: RepoName, opts?: { force?: boolean }): Promise<void> => deleteRepo(ctx, name, opts),
+
+    createBranch: (repo: RepoName, name: BranchName, opts?: CreateBranchOptions): Promise<BranchInfo> => createBranch(ctx, repo, name, opts),
+    inspectBranch: (repo: RepoName, name: BranchName): Promise<BranchInfo> => inspectBranch(ctx, repo, name),
+    listBranches: (repo: RepoName): Promise<BranchInfo[]> => listBranches(ctx, repo),
+    deleteBranch: (repo: RepoName, name: BranchName): Promise<void> => deleteBranch(ctx, repo, name),
+
+    startCommit: async (repo: RepoName, branch: BranchName, opts?: StartCommitOptions): Promise<CommitInfo> =>
+      toCommitInfo(ctx, await startCommit(ctx, repo, branch, opts)),
+    finishCommit: async (ref: Ref, opts?: { description?: string }): Promise<CommitInfo> => {
+      const c = await commitOf(ref);
+      return toCommitInfo(ctx, await finishCommit(ctx, c.repo, c.id, opts));
+    },
+    inspectCommit: async (ref: Ref): Promise<CommitInfo> => toCommitInfo(ctx, await commitOf(ref)),
+    waitCommit: async (ref: Ref, signal?: AbortSignal): Promise<CommitInfo> => {
+      const c = await commitOf(ref);
+      return toCommitInfo(ctx, await waitForCommit(ctx, c.repo, c.id, signal));
+    },
+    log: async function* (ref: Ref, opts?: LogOptions): AsyncGenerator<CommitInfo> {
+      for await (const c of log(ctx, await resolveCommit(ctx, ref), opts)) yield toCommitInfo(ctx, c);
+    },
+    subscribe: async function* (repo: RepoName, branch: BranchName, signal: AbortSignal): AsyncGenerator<CommitInfo> {
+      for await (const c of subscribe(ctx, repo, branch, signal)) yield toCommitInfo(ctx, c);
+    },
+    squashCommit: async (ref: Ref): Promise<void> => {
+      const c = await commitOf(ref);
+      await squashCommit(ctx, c.repo, c.id);
+    },
+    dropCommit: async (ref: Ref): Promise<void> => {
+      const c = await commitOf(ref);
+      await dropCommit(ctx, c.repo, c.id);
+    },
+
+    /** Writes that land in one commit: the open commit `target` names, or a one-off commit on the branch. */
+    openWriter: (repo: RepoName, target: WriteTarget): Promise<FileWriter & { commit: CommitId }> => openWriter(ctx, repo, target),
+    /** One file in one step (a one-off commit unless the branch head is open). */
+    putFile: async (repo: RepoName, target: WriteTarget, path: FilePath, source: AsyncIterable<Uint8Array>, opts?: { append?: boolean }): Promise<CommitInfo> => {
+      const w = await openWriter(ctx, repo, target);
+      try {
+        await w.put(path, source, opts);
+      } catch (err) {
+        await w.abort(err);
+        throw err;
+      }
+      return w.close();
+    },
+    getFile: async (ref: Ref, path: FilePath, opts?: ReadOptions): Promise<Readable> => getFile(ctx, await commitOf(ref), path, opts),
+    inspectFile: async (ref: Ref, path: FilePath): Promise<FileInfo> => inspectFile(ctx, await commitOf(ref), path),
+    listFiles: async function* (ref: Ref, dir: FilePath, opts?: { after?: string; limit?: number }): AsyncGenerator<FileInfo> {
+      yield* listFiles(ctx, await commitOf(ref), dir, opts);
+    },
+    walkFiles: async function* (ref: Ref, dir: FilePath): AsyncGenerator<FileInfo> {
+      yield* walkFiles(ctx, await commitOf(ref), dir);
+    },
+    globFiles: async function* (ref: Ref, pattern: string): AsyncGenerator<FileInfo> {
+      yield* globFiles(ctx, await commitOf(ref), pattern);
+    },
+    diff: async function* (newer: Ref, older?: Ref): AsyncGenerator<DiffEntry> {
+      const n = await commitOf(newer);
+      const o = older ? await commitOf(older) : n.parent ? (await resolveCommit(ctx, { ...newer, target: { kind: 'commit', id: n.parent }, ancestry: null })).value : null;
+      yield* diffCommits(ctx, n, o);
+    },
+
+    gc: (opts?: GcOptions): Promise<GcReport> => collectGarbage(ctx, opts),
+    fsck: (opts?: { verifyData?: boolean }): Promise<FsckReport> => fsck(ctx, opts),
+  };
+}

@@ -1,0 +1,90 @@
+// The staging area of an open commit: one record per path written since the
+// commit started, in the metadata store, so it survives a restart. Finishing
+// a commit feeds these records, in path order, to the index as changes.
+import { StrataError } from '../errors/index.ts';
+import type { CommitId, FilePath, RepoName } from '../ids.ts';
+import * as keys from '../meta/keys.ts';
+import type { IndexChange } from '../index/index.ts';
+import type { PfsContext } from './context.ts';
+import type { ChunkRef } from './types.ts';
+
+type StageRecord = { v: 1; op: 'put'; size: number; hash: string; chunks: ChunkRef[] } | { v: 1; op: 'delete' } | { v: 1; op: 'deleteDir' };
+
+
+function encode(record: StageRecord): Uint8Array {
+  return Buffer.from(JSON.stringify(record));
+}
+
+function decode(raw: Uint8Array, key: string): StageRecord {
+  try {
+    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as StageRecord;
+    if (r.v === 1 && (r.op === 'put' || r.op === 'delete' || r.op === 'deleteDir')) return r;
+  } catch {
+    // fall through
+  }
+  throw new StrataError('META_CORRUPT', `staging record ${key} is corrupt`, { key });
+}
+
+/** Per open commit, a counter bumped on every staged write: lets readers cache a view until it changes. */
+const versions = new WeakMap<PfsContext, Map<string, number>>();
+
+export function stageVersion(ctx: PfsContext, repo: RepoName, id: CommitId): number {
+  return versions.get(ctx)?.get(`${repo}/${id}`) ?? 0;
+}
+
+function bump(ctx: PfsContext, repo: RepoName, id: CommitId): void {
+  let m = versions.get(ctx);
+  if (!m) versions.set(ctx, (m = new Map()));
+  const k = `${repo}/${id}`;
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+export async function stagePut(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<void> {
+  await ctx.meta.put(keys.stageKey(repo, id, path), encode({ v: 1, op: 'put', ...file }));
+  bump(ctx, repo, id);
+}
+
+/** The staged state of one file path: a put, a delete, or nothing staged. */
+export async function stagedFile(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath): Promise<StageRecord | undefined> {
+  const key = keys.stageKey(repo, id, path);
+  const raw = await ctx.meta.get(key);
+  return raw && decode(raw, key);
+}
+
+export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, dir: boolean): Promise<void> {
+  const ops: { type: 'put' | 'del'; key: string; value?: Uint8Array }[] = [];
+  if (dir) {
+    // Earlier staged writes under the directory die with it; later ones sort after its key and win.
+    const prefix = keys.stageSubtreePrefix(repo, id, path);
+    for await (const [key] of ctx.meta.scan({ prefix })) ops.push({ type: 'del', key });
+  }
+  ops.push({ type: 'put', key: dir ? keys.stageDirKey(repo, id, path) : keys.stageKey(repo, id, path), value: encode({ v: 1, op: dir ? 'deleteDir' : 'delete' }) });
+  await ctx.meta.batch(ops.map((o) => (o.type === 'put' ? { type: 'put', key: o.key, value: o.value! } : { type: 'del', key: o.key })));
+  bump(ctx, repo, id);
+}
+
+/** Staged records as index changes, in path order; `onChunk` sees every chunk hash a put refers to. */
+export async function* stagedChanges(ctx: PfsContext, repo: RepoName, id: CommitId, onChunk?: (hash: string) => void): AsyncGenerator<IndexChange> {
+  for await (const [key, raw] of ctx.meta.scan({ prefix: keys.stagePrefix(repo, id) })) {
+    const { path: staged } = keys.parseStageKey(key);
+    const r = decode(raw, key);
+    if (r.op === 'deleteDir') {
+      yield { op: 'deleteDir', path: staged };
+    } else if (r.op === 'delete') {
+      yield { op: 'delete', path: staged };
+    } else {
+      for (const c of r.chunks) onChunk?.(c.hash);
+      yield { op: 'put', entry: { path: staged, size: r.size, hash: r.hash, chunks: r.chunks } };
+    }
+  }
+}
+
+export async function clearStaging(ctx: PfsContext, repo: RepoName, id: CommitId): Promise<void> {
+  const prefix = keys.stagePrefix(repo, id);
+  for (;;) {
+    const batch: { type: 'del'; key: string }[] = [];
+    for await (const [key] of ctx.meta.scan({ prefix, limit: 1000 })) batch.push({ type: 'del', key });
+    if (batch.length === 0) return;
+    await ctx.meta.batch(batch);
+  }
+}

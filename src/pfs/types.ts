@@ -1,0 +1,108 @@
+// The public face of the versioning core: what transports (gRPC, HTTP,
+// mounts) call. Arguments are parsed values (RepoName, Ref, FilePath); the
+// transports parse user input with src/ids.ts and src/ref.ts first.
+import type { Readable } from 'node:stream';
+import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
+import type { Ref } from '../ref.ts';
+
+export type CommitState = 'open' | 'finished';
+export type CommitOrigin = 'user' | 'auto' | 'squash';
+
+export interface RepoInfo {
+  name: RepoName;
+  description: string;
+  createdAt: number; // epoch ms
+  branches: BranchName[];
+  /** Bytes in the head of the default branch (0 when it has none). */
+  size: number;
+}
+
+export interface BranchInfo {
+  repo: RepoName;
+  name: BranchName;
+  head: CommitId | null;
+  provenance: { repo: RepoName; branch: BranchName }[];
+  createdAt: number;
+}
+
+export interface CommitInfo {
+  repo: RepoName;
+  id: CommitId;
+  branch: BranchName | null;
+  parent: CommitId | null;
+  children: CommitId[];
+  origin: CommitOrigin;
+  description: string;
+  state: CommitState;
+  startedAt: number;
+  finishedAt: number | null;
+  /** Bytes of all files in the commit (for an open commit, as of now). */
+  size: number;
+  fileCount: number;
+  provenance: { repo: RepoName; commit: CommitId }[];
+  /** Free-form key/value facts recorded with the commit (e.g. how `strata run` made it). */
+  metadata: Record<string, string>;
+}
+
+export interface ChunkRef {
+  hash: string;
+  size: number;
+}
+
+export interface FileInfo {
+  path: FilePath;
+  type: 'file' | 'dir';
+  /** For a directory, undefined unless computed (it costs a walk). */
+  size?: number;
+  /** Content hash of a file (SHA-256 over its chunk hashes). */
+  hash?: string;
+  chunks?: ChunkRef[];
+  /** The commit this view of the file belongs to. */
+  commit: CommitId;
+}
+
+export interface DiffEntry {
+  type: 'added' | 'deleted' | 'modified';
+  path: FilePath;
+  newSize?: number;
+  oldSize?: number;
+  newHash?: string;
+  oldHash?: string;
+}
+
+export interface StartCommitOptions {
+  description?: string;
+  /** Commits this one is derived from. */
+  provenance?: { repo: RepoName; commit: CommitId }[];
+  metadata?: Record<string, string>;
+}
+
+export interface LogOptions {
+  /** Stop after this commit (inclusive); default the root. */
+  to?: CommitId;
+  limit?: number;
+}
+
+export interface ReadOptions {
+  offset?: number;
+  length?: number;
+}
+
+/**
+ * Writes that land in one commit. Against an open commit they stage into it;
+ * against a branch whose head is finished, the writer opens a commit and
+ * close() finishes it (a one-off commit), atomically.
+ */
+export interface FileWriter {
+  put(path: FilePath, source: AsyncIterable<Uint8Array>, options?: { append?: boolean }): Promise<{ size: number; hash: string }>;
+  /** Stages a file whose chunks the store already has (clients that upload chunks themselves). */
+  putChunks(path: FilePath, chunks: ChunkRef[], options?: { append?: boolean }): Promise<{ size: number; hash: string }>;
+  /** Deletes a file, or with dir=true everything under the directory. */
+  delete(path: FilePath, options?: { dir?: boolean }): Promise<void>;
+  /** Copies a file or directory by reference: no bytes are copied. */
+  copy(src: Ref, srcPath: FilePath, dstPath: FilePath): Promise<void>;
+  /** Finishes a one-off commit (no-op for an explicitly opened commit); returns the commit written to. */
+  close(): Promise<CommitInfo>;
+  /** Drops everything staged by this writer's one-off commit. */
+  abort(reason?: unknown): Promise<void>;
+}
