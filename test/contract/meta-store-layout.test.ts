@@ -8,7 +8,9 @@ import { isStrataError } from '../../src/errors/index.ts';
 import { comparePaths, parseBranchName, parseCommitId, parsePath, parseRepoName, type FilePath } from '../../src/ids.ts';
 import * as keys from '../../src/meta/keys.ts';
 import { createMemoryMetaStore } from '../../src/meta/memory-meta-store.ts';
+import { ensureLayoutVersion } from '../../src/meta/layout-version.ts';
 import { compareKeys } from '../../src/meta/meta-store.ts';
+import { encodeMetaVersion } from '../../src/meta/records.ts';
 
 const repo = parseRepoName('images');
 const id = parseCommitId('0123456789abcdef0123456789abcdef');
@@ -114,5 +116,16 @@ describe('keys', () => {
     expectCorrupt(() => keys.parseStageKey(`stage/images/${id}`), 'stage key needs an encoded path');
     expectCorrupt(() => keys.parseStageKey(`stage/images/${id}\u0001a\u0001\u0001b`), 'not normalised');
     expectCorrupt(() => keys.parseStageKey(`stage/images/${id}\u0001..`), '".." components');
+  });
+});
+
+describe('ensureLayoutVersion', () => {
+  it('stamps an empty store, accepts its own stamp, refuses another layout', async () => {
+    const store = createMemoryMetaStore();
+    await ensureLayoutVersion(store);
+    expect(new TextDecoder().decode(await store.get(keys.META_VERSION_KEY))).toBe('{"v":1,"layout":1}');
+    await ensureLayoutVersion(store);
+    await store.put(keys.META_VERSION_KEY, encodeMetaVersion({ layout: 2 }));
+    await expect(ensureLayoutVersion(store)).rejects.toMatchObject({ code: 'META_CORRUPT', message: expect.stringContaining('key layout 2') });
   });
 });

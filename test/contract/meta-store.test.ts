@@ -1,4 +1,6 @@
 // Runs the MetaStore contract on every adapter, plus what only LevelDB has.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +38,31 @@ describe('createLevelMetaStore', () => {
       expect(store.description).toBe(`leveldb at ${join(dir, 'a', 'b', 'meta')}`);
       await store.close();
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with META_LOCKED naming the path while another process has it open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-meta-'));
+    const path = join(dir, 'meta');
+    // The other process opens the database with classic-level itself and holds it.
+    const holder = spawn(process.execPath, ['-e', `
+      const { ClassicLevel } = require('classic-level');
+      const db = new ClassicLevel(${JSON.stringify(path)});
+      db.open().then(() => process.stdout.write('ready\\n'));
+      process.stdin.on('end', () => db.close().then(() => process.exit(0)));
+      process.stdin.resume();`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await once(holder.stdout, 'data');
+      const err = await createLevelMetaStore({ path }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isStrataError(err, 'META_LOCKED')).toBe(true);
+      expect((err as Error).message).toBe(`metadata at ${path} is locked by another strata process; stop it or use another data directory`);
+    } finally {
+      holder.stdin.end();
+      await once(holder, 'exit');
       await rm(dir, { recursive: true, force: true });
     }
   });
