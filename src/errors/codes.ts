@@ -57,6 +57,14 @@ export const ERROR_CODES = {
   PATH_IS_FILE: 'FailedPrecondition',
   CONCURRENT_UPDATE: 'Aborted',
   // --- end versioning core ---
+  // --- commit file index (src/index) ---
+  /** An index object (range or metarange) failed to decode; data.object names its hash. */
+  INDEX_CORRUPT: 'DataLoss',
+  /** Entries or changes given to the index writer were not in path order. */
+  INDEX_UNSORTED: 'InvalidArgument',
+  /** A file entry the index cannot store faithfully (bad hash hex, size, path shape). */
+  INDEX_INVALID_ENTRY: 'InvalidArgument',
+  // --- end commit file index ---
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
