@@ -1,0 +1,232 @@
+// The stored forms of index objects: pure encode/decode on bytes, pinned by a
+// golden test (test/fixtures/index) so a commit stored today reads the same
+// forever. Any change to these layouts needs a new version byte.
+//
+// range     := "SIXR" version=1 varint(count>=1) count x entry
+// entry     := path varint(size) u8(hashLen>=1) hash[hashLen] varint(chunkTag) chunks
+//   chunkTag 0: exactly one chunk equal to the file (hash, size) -- the
+//     common small file, stored without repeating its hash;
+//   chunkTag n+1: n x (chunkHash[32] varint(chunkSize)).
+// metarange := "SIXM" version=1 varint(count>=1) count x record
+// record    := path(first) path(last) varint(entries>=1) varint(bytes) rangeHash[32]
+// path      := varint(shared) varint(suffixLen) suffix -- UTF-8 bytes; shared
+//   is the longest common prefix with the previous path of the object
+//   (entry order; for a metarange the sequence first0 last0 first1 last1 ...).
+//
+// Paths must strictly increase (a record's last may equal its first), and the
+// shared prefix must be maximal, so each index has exactly one encoding and
+// therefore one hash. The decoder checks all of it at byte level.
+import { StrataError } from '../errors/index.ts';
+import { ByteReader, ByteWriter, FormatError } from './byte-io.ts';
+import type { ChunkRef, FileEntry, RangeRecord } from './types.ts';
+
+export const RANGE_MAGIC = 'SIXR';
+export const METARANGE_MAGIC = 'SIXM';
+export const FORMAT_VERSION = 1;
+const HASH_BYTES = 32;
+const SLASH = 0x2f;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const HEX = /^(?:[0-9a-f]{2}){1,255}$/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+// Encoding is synchronous, so one scratch writer serves every call.
+const scratch = new ByteWriter(1 << 20);
+
+export function encodeRange(entries: readonly FileEntry[]): Uint8Array {
+  if (entries.length === 0) throw invalid('(range)', 'a range holds at least one entry');
+  const w = startObject(RANGE_MAGIC, entries.length);
+  const paths = new PathEncoder();
+  for (const e of entries) {
+    validateEntry(e);
+    paths.write(w, e.path, false);
+    writeEntryBody(w, e);
+  }
+  return w.finish();
+}
+
+export function decodeRange(bytes: Uint8Array, hash: string): FileEntry[] {
+  return decodeObject(bytes, hash, RANGE_MAGIC, 'range', (r, count) => {
+    const paths = new PathDecoder();
+    const out: FileEntry[] = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = readEntry(r, paths.read(r, i === 0 ? 'first' : 'greater'));
+    return out;
+  });
+}
+
+export function encodeMetarange(records: readonly RangeRecord[]): Uint8Array {
+  if (records.length === 0) throw invalid('(metarange)', 'an empty index has no metarange');
+  const w = startObject(METARANGE_MAGIC, records.length);
+  const paths = new PathEncoder();
+  for (const rec of records) {
+    paths.write(w, rec.firstPath, false);
+    paths.write(w, rec.lastPath, true);
+    w.varint(rec.count);
+    w.varint(rec.bytes);
+    w.hex(rec.hash);
+  }
+  return w.finish();
+}
+
+export function decodeMetarange(bytes: Uint8Array, hash: string): RangeRecord[] {
+  return decodeObject(bytes, hash, METARANGE_MAGIC, 'metarange', (r, count) => {
+    const paths = new PathDecoder();
+    const out: RangeRecord[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const firstPath = paths.read(r, i === 0 ? 'first' : 'greater');
+      const lastPath = paths.read(r, 'atLeast');
+      const entries = r.varint();
+      if (entries === 0) throw new FormatError(`range ${i} has no entries`);
+      if (entries === 1 && firstPath !== lastPath) throw new FormatError(`range ${i} has one entry but two paths`);
+      out[i] = { firstPath, lastPath, count: entries, bytes: r.varint(), hash: r.hex(HASH_BYTES) };
+    }
+    return out;
+  });
+}
+
+/** Rejects what the format cannot store faithfully; the caller normalised the path already. */
+export function validateEntry(e: FileEntry): void {
+  const p = e.path;
+  if (typeof p !== 'string' || p.length < 2 || p.charCodeAt(0) !== SLASH || p.charCodeAt(p.length - 1) === SLASH) {
+    throw invalid(p, 'path must start with "/", not end with "/", and not be the root');
+  }
+  if (!isCount(e.size)) throw invalid(p, `size ${String(e.size)} is not a non-negative safe integer`);
+  if (typeof e.hash !== 'string' || !HEX.test(e.hash)) throw invalid(p, 'file hash must be lowercase hex of 1 to 255 bytes');
+  if (!Array.isArray(e.chunks)) throw invalid(p, 'chunks must be an array');
+  for (const c of e.chunks) {
+    if (typeof c.hash !== 'string' || !SHA256_HEX.test(c.hash)) throw invalid(p, 'chunk hash must be 64 lowercase hex digits');
+    if (!isCount(c.size)) throw invalid(p, `chunk size ${String(c.size)} is not a non-negative safe integer`);
+  }
+}
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
+function invalid(path: unknown, rule: string): StrataError {
+  const shown = typeof path === 'string' ? path : String(path);
+  return new StrataError('INDEX_INVALID_ENTRY', `cannot store index entry ${JSON.stringify(shown)}: ${rule}`, { path: shown });
+}
+
+function startObject(magic: string, count: number): ByteWriter {
+  const w = scratch;
+  w.len = 0;
+  w.ensure(5);
+  w.len += w.buf.write(magic, 0, 'latin1');
+  w.u8(FORMAT_VERSION);
+  w.varint(count);
+  return w;
+}
+
+function writeEntryBody(w: ByteWriter, e: FileEntry): void {
+  w.varint(e.size);
+  w.u8(e.hash.length >> 1);
+  w.hex(e.hash);
+  const only = e.chunks.length === 1 ? e.chunks[0]! : undefined;
+  if (only !== undefined && only.hash === e.hash && only.size === e.size) {
+    w.u8(0);
+    return;
+  }
+  w.varint(e.chunks.length + 1);
+  for (const c of e.chunks) {
+    w.hex(c.hash);
+    w.varint(c.size);
+  }
+}
+
+function readEntry(r: ByteReader, path: string): FileEntry {
+  const size = r.varint();
+  const hashLen = r.u8();
+  if (hashLen === 0) throw new FormatError(`empty file hash for ${path}`);
+  const hash = r.hex(hashLen);
+  const tag = r.varint();
+  if (tag === 0) {
+    if (hashLen !== HASH_BYTES) throw new FormatError(`single-chunk shorthand with a ${hashLen}-byte hash`);
+    return { path, size, hash, chunks: [{ hash, size }] };
+  }
+  r.need(tag - 1); // each chunk takes more than a byte: refuse absurd counts before allocating
+  const chunks: ChunkRef[] = new Array(tag - 1);
+  for (let i = 0; i < tag - 1; i++) chunks[i] = { hash: r.hex(HASH_BYTES), size: r.varint() };
+  const only = chunks.length === 1 ? chunks[0]! : undefined;
+  if (only !== undefined && only.hash === hash && only.size === size) throw new FormatError(`non-canonical chunk list for ${path}`);
+  return { path, size, hash, chunks };
+}
+
+function decodeObject<T>(
+  bytes: Uint8Array,
+  hash: string,
+  magic: string,
+  what: string,
+  body: (r: ByteReader, count: number) => T,
+): T {
+  try {
+    const r = new ByteReader(bytes);
+    r.need(5);
+    if (r.buf.toString('latin1', 0, 4) !== magic) throw new FormatError(`not an index ${what} (bad magic)`);
+    r.pos = 4;
+    const version = r.u8();
+    if (version !== FORMAT_VERSION) throw new FormatError(`unknown ${what} format version ${version}`);
+    const count = r.varint();
+    if (count === 0) throw new FormatError(`empty ${what}`);
+    r.need(count); // every item takes at least one byte
+    const out = body(r, count);
+    if (!r.done) throw new FormatError(`${r.buf.length - r.pos} trailing bytes`);
+    return out;
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    throw new StrataError('INDEX_CORRUPT', `index ${what} ${hash} is corrupt: ${err.message}`, { object: hash, kind: what }, { cause: err });
+  }
+}
+
+/** Prefix-compresses a sequence of paths against the previous one, in UTF-8 bytes. */
+class PathEncoder {
+  private prev = Buffer.allocUnsafe(256);
+  private cur = Buffer.allocUnsafe(256);
+  private prevLen = 0;
+
+  write(w: ByteWriter, path: string, allowEqual: boolean): void {
+    if (this.cur.length < path.length * 3) this.cur = Buffer.allocUnsafe(path.length * 3);
+    const len = this.cur.write(path, 0, 'utf8');
+    if (len !== path.length && LONE_SURROGATE.test(path)) throw invalid(path, 'path is not well-formed Unicode');
+    const { prev, cur } = this;
+    const max = len < this.prevLen ? len : this.prevLen;
+    let shared = 0;
+    while (shared < max && prev[shared] === cur[shared]) shared++;
+    if (!allowEqual && shared === len && len === this.prevLen && len > 0) throw invalid(path, 'duplicate path');
+    w.varint(shared);
+    w.varint(len - shared);
+    w.bytes(cur, shared, len);
+    this.prev = cur;
+    this.cur = prev;
+    this.prevLen = len;
+  }
+}
+
+/** Rebuilds prefix-compressed paths, checking order and canonical form without decoding strings. */
+class PathDecoder {
+  private buf = Buffer.allocUnsafe(256);
+  private len = 0;
+
+  read(r: ByteReader, order: 'first' | 'greater' | 'atLeast'): string {
+    const shared = r.varint();
+    const n = r.varint();
+    r.need(n);
+    if (shared > this.len || (order === 'first' && shared !== 0)) throw new FormatError(`bad shared prefix at byte ${r.pos}`);
+    const next = r.buf[r.pos];
+    if (shared < this.len) {
+      // Canonical and increasing: the first new byte exists and exceeds the old one.
+      if (n === 0 || next! <= this.buf[shared]!) throw new FormatError(`paths out of order at byte ${r.pos}`);
+    } else if (n === 0 && order !== 'atLeast') {
+      throw new FormatError(`duplicate path at byte ${r.pos}`);
+    }
+    if (this.buf.length < shared + n) {
+      const grown = Buffer.allocUnsafe(Math.max(shared + n, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, shared);
+      this.buf = grown;
+    }
+    r.buf.copy(this.buf, shared, r.pos, r.pos + n);
+    r.pos += n;
+    this.len = shared + n;
+    if (this.buf[0] !== SLASH) throw new FormatError(`path does not start with "/" at byte ${r.pos}`);
+    return this.buf.toString('utf8', 0, this.len);
+  }
+}

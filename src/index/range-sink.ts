@@ -1,0 +1,101 @@
+// Where the writer puts entries: cuts them into ranges, stores each range as
+// soon as it ends (so memory holds one range), and collects the metarange.
+// Old ranges that applyChanges reuses go in by reference, unread.
+import { StrataError } from '../errors/index.ts';
+import { RangeCutter, type CutParams } from './boundaries.ts';
+import { encodeMetarange, encodeRange } from './encoding.ts';
+import { comparePaths } from './paths.ts';
+import type { FileEntry, IndexObjectStore, IndexRoot, RangeRecord } from './types.ts';
+
+export interface WriteStats {
+  /** Old ranges read (metarange reads are not counted). */
+  rangesRead: number;
+  /** New ranges stored (the metarange is not counted). */
+  rangesWritten: number;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export class RangeSink {
+  readonly records: RangeRecord[] = [];
+  private pending: FileEntry[] = [];
+  private pendingBytes = 0;
+  private lastPath: string | undefined;
+  private readonly cutter: RangeCutter;
+
+  constructor(
+    private readonly store: IndexObjectStore,
+    params: Readonly<CutParams>,
+    private readonly stats: WriteStats,
+  ) {
+    this.cutter = new RangeCutter(params);
+  }
+
+  /** True between ranges: nothing is waiting to be cut. */
+  get atBoundary(): boolean {
+    return this.pending.length === 0;
+  }
+
+  async add(e: FileEntry): Promise<void> {
+    this.checkOrder(e.path);
+    this.lastPath = e.path;
+    this.pending.push(e);
+    this.pendingBytes += e.size;
+    if (this.cutter.push(e)) await this.flush();
+  }
+
+  /** Appends an old range unchanged; only valid between ranges. */
+  reuse(record: RangeRecord): void {
+    if (!this.atBoundary) throw new StrataError('INTERNAL', 'index writer reused a range in the middle of another');
+    this.checkOrder(record.firstPath);
+    this.lastPath = record.lastPath;
+    this.records.push(record);
+  }
+
+  /** Stores the last, partial range: the end of the input ends it. */
+  async flushPending(): Promise<void> {
+    if (!this.atBoundary) await this.flush();
+  }
+
+  /** Stores the last range and the metarange; null for an empty index. */
+  async finish(): Promise<IndexRoot | null> {
+    await this.flushPending();
+    if (this.records.length === 0) return null;
+    return this.put(encodeMetarange(this.records));
+  }
+
+  private async flush(): Promise<void> {
+    const entries = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const hash = await this.put(encodeRange(entries));
+    this.stats.rangesWritten++;
+    this.records.push({
+      firstPath: entries[0]!.path,
+      lastPath: entries[entries.length - 1]!.path,
+      count: entries.length,
+      bytes,
+      hash,
+    });
+  }
+
+  private async put(bytes: Uint8Array): Promise<string> {
+    const hash = await this.store.put(bytes);
+    // The hash goes into the metarange as raw bytes; anything else would corrupt it silently.
+    if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
+      throw new StrataError('INTERNAL', `index object store returned ${JSON.stringify(hash)}, not a lowercase SHA-256 hex`);
+    }
+    return hash;
+  }
+
+  private checkOrder(path: string): void {
+    if (this.lastPath !== undefined && comparePaths(this.lastPath, path) >= 0) {
+      throw new StrataError(
+        'INDEX_UNSORTED',
+        `index entries must be in strictly increasing path order: ${JSON.stringify(path)} came after ${JSON.stringify(this.lastPath)}`,
+        { path, previous: this.lastPath },
+      );
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// What every read operation shares: cached, counted loading of ranges and
+// metaranges, and positioning by key without reading more than one range.
+import { decodeMetarange, decodeRange } from './encoding.ts';
+import { LruCache } from './lru-cache.ts';
+import { comparePaths } from './paths.ts';
+import type { FileEntry, IndexObjectStore, RangeRecord } from './types.ts';
+
+export interface ReaderStats {
+  /** Objects fetched from the store (cache misses). */
+  objectsRead: number;
+  /** Loads answered by the cache or by a fetch already in flight. */
+  cacheHits: number;
+}
+
+// Decoded objects take several times their encoded size on the JS heap
+// (strings, objects, arrays); the cache budget is meant as heap bytes.
+const HEAP_FACTOR = 4;
+const OBJECT_OVERHEAD = 256;
+
+export class ReaderCore {
+  readonly stats: ReaderStats = { objectsRead: 0, cacheHits: 0 };
+  private readonly cache: LruCache<unknown>;
+  private readonly inflight = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly store: IndexObjectStore, cacheBytes: number) {
+    this.cache = new LruCache(cacheBytes);
+  }
+
+  meta(root: string): Promise<readonly RangeRecord[]> {
+    return this.load(`m:${root}`, root, decodeMetarange);
+  }
+
+  range(rec: RangeRecord): Promise<readonly FileEntry[]> {
+    return this.load(`r:${rec.hash}`, rec.hash, decodeRange);
+  }
+
+  private load<T>(key: string, hash: string, decode: (bytes: Uint8Array, hash: string) => T): Promise<T> {
+    const cached = this.cache.get(key) as T | undefined;
+    const pending = cached === undefined ? (this.inflight.get(key) as Promise<T> | undefined) : undefined;
+    if (cached !== undefined || pending !== undefined) {
+      this.stats.cacheHits++;
+      return cached !== undefined ? Promise.resolve(cached) : pending!;
+    }
+    // Concurrent readers of one object share one fetch.
+    const fetch = (async () => {
+      try {
+        const bytes = await this.store.get(hash);
+        this.stats.objectsRead++;
+        const value = decode(bytes, hash);
+        this.cache.set(key, value, bytes.length * HEAP_FACTOR + OBJECT_OVERHEAD);
+        return value;
+      } finally {
+        this.inflight.delete(key);
+      }
+    })();
+    this.inflight.set(key, fetch);
+    return fetch;
+  }
+}
+
+/** Index of the first range whose last path is at or after `key` (ranges.length if none), searching from `from`. */
+export function findRange(ranges: readonly RangeRecord[], key: string, from = 0): number {
+  let lo = from;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (comparePaths(ranges[mid]!.lastPath, key) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Index of the first entry whose path is at or after `key`. */
+export function lowerBound(entries: readonly FileEntry[], key: string, from = 0): number {
+  let lo = from;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (comparePaths(entries[mid]!.path, key) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Walks the keys of one index forward. Each seek or step reads at most the
+ * one range holding the key it lands on, and none when the metarange already
+ * shows that key lies outside the caller's prefix.
+ */
+export class KeyCursor {
+  private r = 0;
+  private entries: readonly FileEntry[] = [];
+  private loaded = -1;
+  private i = 0;
+
+  constructor(private readonly core: ReaderCore, private readonly ranges: readonly RangeRecord[]) {}
+
+  /** Moves to the first key at or after `key`; undefined if there is none under `prefix`. Keys only move forward. */
+  async seek(key: string, prefix: string): Promise<FileEntry | undefined> {
+    this.r = findRange(this.ranges, key, this.r);
+    if (!(await this.enter(prefix, key))) return undefined;
+    this.i = lowerBound(this.entries, key);
+    return this.here(prefix);
+  }
+
+  /** Moves to the next key; undefined if it is not under `prefix`. */
+  async next(prefix: string): Promise<FileEntry | undefined> {
+    this.i++;
+    if (this.i < this.entries.length) return this.here(prefix);
+    this.r++;
+    if (!(await this.enter(prefix, undefined))) return undefined;
+    this.i = 0;
+    return this.here(prefix);
+  }
+
+  private here(prefix: string): FileEntry | undefined {
+    const e = this.entries[this.i];
+    return e !== undefined && e.path.startsWith(prefix) ? e : undefined;
+  }
+
+  /** Loads range r unless the metarange shows the key we want there is outside `prefix`. */
+  private async enter(prefix: string, key: string | undefined): Promise<boolean> {
+    const rec = this.ranges[this.r];
+    if (rec === undefined) return false;
+    const landsOnFirst = key === undefined || comparePaths(rec.firstPath, key) >= 0;
+    if (landsOnFirst && !rec.firstPath.startsWith(prefix)) return false;
+    if (this.loaded !== this.r) {
+      this.entries = await this.core.range(rec);
+      this.loaded = this.r;
+    }
+    return true;
+  }
+}
