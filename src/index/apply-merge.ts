@@ -125,8 +125,11 @@ export async function recut(ctx: MergeContext, start: number): Promise<number> {
 async function canResume(ctx: MergeContext, cursor: OldCursor, deleted: string[]): Promise<boolean> {
   prune(deleted, ctx.old[cursor.next]!.firstPath);
   if (deleted.length > 0) return false;
+  // A change at or before the last range passed (e.g. a put inside a range
+  // skipped as deleted) still has to be merged here.
   const ch = await ctx.changes.peek();
-  return ch === undefined || comparePaths(changePath(ch), ctx.old[cursor.next - 1]!.lastPath) > 0;
+  const passed = ctx.old[cursor.next - 1];
+  return ch === undefined || passed === undefined || comparePaths(changePath(ch), passed.lastPath) > 0;
 }
 
 /** Merges one path; false when both inputs are used up. */

@@ -1,0 +1,98 @@
+// applyChanges against a reference model: random sorted maps and random change
+// sets. The result must list exactly the model's files, and must be the very
+// index (same root hash) a build from scratch makes: the canonical form that
+// lets diff skip equal ranges across commits however they were made.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applyChanges,
+  buildIndex,
+  comparePaths,
+  createIndexReader,
+  type CutParams,
+  type FileEntry,
+  type IndexChange,
+} from '../../src/index/index.ts';
+import { collect, createMemoryStore, fileEntry } from './index-helpers.ts';
+
+// Tiny ranges (about 4 entries, forced cuts at a few chunk-heavy entries) so
+// small maps span many ranges and every merge path runs.
+const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2, softBytes: 500, softMaskBits: 1, maxBytes: 900 };
+
+// Few names, so paths collide, share prefixes and nest; '!' sorts before '/',
+// and U+E000 against an astral character checks UTF-8 order.
+const name = fc.constantFrom('a', 'b', 'a!', 'c', 'é', '\u{1F600}', '\uE000');
+const path = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join('/')}`);
+const entry = fc
+  .record({ path, version: fc.nat(3), chunks: fc.constantFrom(0, 1, 1, 1, 2, 9) })
+  .map(({ path: p, version, chunks }) => fileEntry(p, version, chunks));
+const change: fc.Arbitrary<IndexChange> = fc.oneof(
+  { weight: 5, arbitrary: entry.map((e) => ({ op: 'put' as const, entry: e })) },
+  { weight: 3, arbitrary: path.map((p) => ({ op: 'delete' as const, path: p })) },
+  { weight: 1, arbitrary: path.map((p) => ({ op: 'deleteDir' as const, path: p })) },
+);
+const baseEntries = fc.uniqueArray(entry, { selector: (e) => e.path, maxLength: 80 });
+
+function sortEntries(entries: FileEntry[]): FileEntry[] {
+  return [...entries].sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function changePath(c: IndexChange): string {
+  return c.op === 'put' ? c.entry.path : c.path;
+}
+
+/** The model: changes applied one by one, in path order, to a plain map. */
+function applyModel(base: Map<string, FileEntry>, changes: IndexChange[]): Map<string, FileEntry> {
+  const out = new Map(base);
+  for (const c of changes) {
+    if (c.op === 'put') out.set(c.entry.path, c.entry);
+    else if (c.op === 'delete') out.delete(c.path);
+    else for (const p of [...out.keys()]) if (p.startsWith(c.path === '/' ? '/' : `${c.path}/`)) out.delete(p);
+  }
+  return out;
+}
+
+describe('applyChanges against a model', () => {
+  it('gives the model files and the same root as a fresh build', async () => {
+    await fc.assert(
+      fc.asyncProperty(baseEntries, fc.array(fc.array(change, { maxLength: 25 }), { minLength: 1, maxLength: 3 }), async (base, rounds) => {
+        const store = createMemoryStore();
+        const reader = createIndexReader(store);
+        let model = new Map(sortEntries(base).map((e) => [e.path, e]));
+        let root = await buildIndex(store, sortEntries(base), { cut: SMALL });
+        for (const round of rounds) {
+          const changes = [...round].sort((a, b) => comparePaths(changePath(a), changePath(b)));
+          const next = applyModel(model, changes);
+          const { root: applied } = await applyChanges(store, root, changes, { cut: SMALL });
+          const expected = sortEntries([...next.values()]);
+          expect(await collect(reader.walk(applied, '/'))).toEqual(expected);
+          expect(applied).toBe(await buildIndex(store, expected, { cut: SMALL }));
+          expect(await reader.stat(applied)).toEqual({ files: next.size, bytes: expected.reduce((n, e) => n + e.size, 0) });
+          await checkDiff(reader, applied, root, next, model);
+          model = next;
+          root = applied;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+async function checkDiff(
+  reader: ReturnType<typeof createIndexReader>,
+  newRoot: string | null,
+  oldRoot: string | null,
+  next: Map<string, FileEntry>,
+  prev: Map<string, FileEntry>,
+): Promise<void> {
+  const paths = [...new Set([...next.keys(), ...prev.keys()])].sort(comparePaths);
+  const expected = paths.flatMap((p) => {
+    const n = next.get(p);
+    const o = prev.get(p);
+    if (n && !o) return [{ type: 'added', path: p, new: n }];
+    if (o && !n) return [{ type: 'deleted', path: p, old: o }];
+    if (n && o && JSON.stringify(n) !== JSON.stringify(o)) return [{ type: 'modified', path: p, new: n, old: o }];
+    return [];
+  });
+  expect(await collect(reader.diff(newRoot, oldRoot))).toEqual(expected);
+}
