@@ -191,7 +191,12 @@ class PathEncoder {
     const max = len < this.prevLen ? len : this.prevLen;
     let shared = 0;
     while (shared < max && prev[shared] === cur[shared]) shared++;
-    if (!allowEqual && shared === len && len === this.prevLen && len > 0) throw invalid(path, 'duplicate path');
+    // Out-of-order input would encode into an object no decoder accepts.
+    const equal = shared === len && len === this.prevLen;
+    const decreasing = shared < len ? shared < this.prevLen && cur[shared]! < prev[shared]! : !equal && this.prevLen > 0;
+    if (decreasing || (equal && !allowEqual)) {
+      throw new StrataError('INDEX_UNSORTED', `index paths must strictly increase; ${JSON.stringify(path)} is out of order`, { path });
+    }
     w.varint(shared);
     w.varint(len - shared);
     w.bytes(cur, shared, len);
