@@ -10,6 +10,7 @@ import {
   comparePaths,
   createIndexReader,
   type CutParams,
+  type DiffItem,
   type FileEntry,
   type IndexChange,
 } from '../../src/index/index.ts';
@@ -86,7 +87,7 @@ async function checkDiff(
   prev: Map<string, FileEntry>,
 ): Promise<void> {
   const paths = [...new Set([...next.keys(), ...prev.keys()])].sort(comparePaths);
-  const expected = paths.flatMap((p) => {
+  const expected = paths.flatMap((p): DiffItem[] => {
     const n = next.get(p);
     const o = prev.get(p);
     if (n && !o) return [{ type: 'added', path: p, new: n }];
