@@ -65,6 +65,28 @@ export const ERROR_CODES = {
   /** A file entry the index cannot store faithfully (bad hash hex, size, path shape). */
   INDEX_INVALID_ENTRY: 'InvalidArgument',
   // --- end commit file index ---
+  // --- wire and server (server/grpc, src/errors/wire.ts) ---
+  /** A client stream broke the protocol (no header first, data outside a put_file, ...). */
+  BAD_STREAM: 'InvalidArgument',
+  /** An uploaded chunk's bytes do not hash to the hash it was sent with. */
+  CHUNK_HASH_MISMATCH: 'InvalidArgument',
+  /** A put_file's data did not match its declared size (the stream was cut): nothing committed. */
+  UPLOAD_INCOMPLETE: 'Aborted',
+  /** The server is shutting down; retry against it (or another) later. */
+  SHUTTING_DOWN: 'Unavailable',
+  // Generic codes for a gRPC status that carries no Strata code (from
+  // gRPC itself, a proxy, or a newer server): the decoder picks by status.
+  NOT_FOUND: 'NotFound',
+  ALREADY_EXISTS: 'AlreadyExists',
+  FAILED_PRECONDITION: 'FailedPrecondition',
+  ABORTED: 'Aborted',
+  PERMISSION_DENIED: 'PermissionDenied',
+  RESOURCE_EXHAUSTED: 'ResourceExhausted',
+  UNAVAILABLE: 'Unavailable',
+  DEADLINE_EXCEEDED: 'Unavailable',
+  UNIMPLEMENTED: 'Internal',
+  DATA_LOSS: 'DataLoss',
+  // --- end wire and server ---
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
