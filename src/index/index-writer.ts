@@ -51,7 +51,7 @@ export async function applyChanges(
 ): Promise<ApplyResult> {
   const stats: WriteStats = { rangesRead: 0, rangesWritten: 0 };
   const old = base === null ? [] : decodeMetarange(await store.get(base), base);
-  const sink = new RangeSink(store, cutParams(options), stats);
+  const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)));
   const ctx: MergeContext = { store, old, changes: new ChangeQueue(toAsync(changes)), sink, stats };
   let i = 0;
   for (let ch = await ctx.changes.peek(); ch !== undefined; ch = await ctx.changes.peek()) {

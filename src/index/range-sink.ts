@@ -1,6 +1,7 @@
 // Where the writer puts entries: cuts them into ranges, stores each range as
 // soon as it ends (so memory holds one range), and collects the metarange.
 // Old ranges that applyChanges reuses go in by reference, unread.
+import { createHash } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import { RangeCutter, type CutParams } from './boundaries.ts';
 import { encodeMetarange, encodeRange } from './encoding.ts';
@@ -23,10 +24,16 @@ export class RangeSink {
   private lastPath: string | undefined;
   private readonly cutter: RangeCutter;
 
+  /**
+   * `existing` names ranges already in the store (the base index's): a
+   * re-cut range that comes out byte-identical to one of them, as a no-op
+   * change makes, is not stored again.
+   */
   constructor(
     private readonly store: IndexObjectStore,
     params: Readonly<CutParams>,
     private readonly stats: WriteStats,
+    private readonly existing: ReadonlySet<string> = new Set(),
   ) {
     this.cutter = new RangeCutter(params);
   }
@@ -69,8 +76,12 @@ export class RangeSink {
     const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    const hash = await this.put(encodeRange(entries));
-    this.stats.rangesWritten++;
+    const encoded = encodeRange(entries);
+    let hash = this.existing.size > 0 ? createHash('sha256').update(encoded).digest('hex') : '';
+    if (!this.existing.has(hash)) {
+      hash = await this.put(encoded);
+      this.stats.rangesWritten++;
+    }
     this.records.push({
       firstPath: entries[0]!.path,
       lastPath: entries[entries.length - 1]!.path,

@@ -1,0 +1,126 @@
+// What makes the index worth having: on a 100,000-file commit, work follows
+// the size of the change or of the answer, not the size of the repo.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyChanges, buildIndex, createIndexReader, type IndexChange } from '../../src/index/index.ts';
+import { collect, createMemoryStore, fileEntry, pad, treeEntries, type CountingStore } from './index-helpers.ts';
+
+const DIRS = 100;
+const FILES = 1000;
+
+describe('a 100,000-file index', () => {
+  let store: CountingStore;
+  let root: string;
+  let ranges: number;
+  // 10 files in 10 directories spread over the tree: 5 rewritten, 3 added, 2 deleted.
+  const changes: IndexChange[] = [
+    ...[3, 17, 29, 41, 55].map((d): IndexChange => ({ op: 'put', entry: fileEntry(`/d${pad(d)}/f0500`, 1) })),
+    ...[62, 70, 88].map((d): IndexChange => ({ op: 'put', entry: fileEntry(`/d${pad(d)}/new-file`) })),
+    ...[91, 99].map((d): IndexChange => ({ op: 'delete', path: `/d${pad(d)}/f0007` })),
+  ];
+
+  beforeAll(async () => {
+    store = createMemoryStore();
+    root = (await buildIndex(store, treeEntries(DIRS, FILES)))!;
+    ranges = (await createIndexReader(store).objects(root)).length - 1;
+  });
+
+  it('has about a hundred ranges', () => {
+    expect(ranges).toBeGreaterThan(50);
+    expect(ranges).toBeLessThan(200);
+  });
+
+  it('applies a 10-file change reading and writing about one range per file', async () => {
+    store.reset();
+    const { root: next, stats } = await applyChanges(store, root, changes);
+    expect(store.gets).toBeLessThanOrEqual(2 * 10 + 1);
+    expect(store.puts).toBeLessThanOrEqual(2 * 10 + 1);
+    expect(stats.rangesRead).toBe(store.gets - 1);
+    expect(stats.rangesWritten).toBe(store.puts - 1);
+    const reader = createIndexReader(store);
+    expect(await reader.stat(next)).toEqual({ files: DIRS * FILES + 1, bytes: DIRS * FILES * 100 + 5 * 1 + 3 * 100 - 2 * 100 });
+    expect((await reader.get(next, '/d0017/f0500'))?.size).toBe(101);
+    expect(await reader.get(next, '/d0099/f0007')).toBeUndefined();
+    // Canonical: the same files built from scratch give the same root.
+    const model = [...treeEntries(DIRS, FILES)].filter((e) => !['/d0091/f0007', '/d0099/f0007'].includes(e.path));
+    const built = await buildIndex(createMemoryStore(), (async function* () {
+      for (const e of model) {
+        const d = Number(e.path.slice(2, 6));
+        yield changes.some((c) => c.op === 'put' && c.entry.path === e.path) ? fileEntry(e.path, 1) : e;
+        if (e.path.endsWith('/f0999') && [62, 70, 88].includes(d)) yield fileEntry(`/d${pad(d)}/new-file`);
+      }
+    })());
+    expect(next).toBe(built);
+  });
+
+  it('diffs two such indexes reading only the ranges that differ', async () => {
+    const { root: next } = await applyChanges(store, root, changes);
+    const reader = createIndexReader(store);
+    const diff = await collect(reader.diff(next, root));
+    expect(diff.map((d) => d.type)).toEqual([...Array<string>(5).fill('modified'), 'added', 'added', 'added', 'deleted', 'deleted']);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(2 + 2 * 10);
+  });
+
+  it('lists a 1,000-file directory reading only the ranges it spans', async () => {
+    const reader = createIndexReader(store);
+    const items = await collect(reader.list(root, '/d0050'));
+    expect(items.length).toBe(FILES);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 3);
+    const page = await collect(reader.list(root, '/d0050', { after: 'f0899', limit: 10 }));
+    expect(page.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, i) => `f${pad(900 + i)}`));
+  });
+
+  it('gets one file reading the metarange and one range', async () => {
+    const reader = createIndexReader(store);
+    expect((await reader.get(root, '/d0042/f0042'))?.path).toBe('/d0042/f0042');
+    expect(reader.stats.objectsRead).toBe(2);
+  });
+
+  it('globs within the literal prefix only', async () => {
+    const reader = createIndexReader(store);
+    expect((await collect(reader.glob(root, '/d0077/f00*'))).length).toBe(100);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 2);
+  });
+});
+
+describe('big directories', () => {
+  // 10 directories of 10,000 files: each directory spans about ten ranges.
+  let store: CountingStore;
+  let root: string;
+  let ranges: number;
+
+  beforeAll(async () => {
+    store = createMemoryStore();
+    root = (await buildIndex(store, treeEntries(10, 10_000)))!;
+    ranges = (await createIndexReader(store).objects(root)).length - 1;
+  });
+
+  it('lists the root by jumping over subdirectories, not reading them', async () => {
+    const reader = createIndexReader(store);
+    const items = await collect(reader.list(root, '/'));
+    expect(items.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, d) => `d${pad(d)}`));
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 10);
+    expect(ranges).toBeGreaterThan(60);
+  });
+
+  it('deletes a directory dropping the ranges inside it unread', async () => {
+    store.reset();
+    const { root: next, stats } = await applyChanges(store, root, [{ op: 'deleteDir', path: '/d0004' }]);
+    expect(stats.rangesRead).toBeLessThanOrEqual(3);
+    const reader = createIndexReader(store);
+    expect(await reader.stat(next)).toEqual({ files: 90_000, bytes: 9_000_000 });
+    expect(await reader.isDir(next, '/d0004')).toBe(false);
+    expect(await reader.isDir(next, '/d0005')).toBe(true);
+    const built = await buildIndex(createMemoryStore(), [...treeEntries(10, 10_000)].filter((e) => !e.path.startsWith('/d0004/')));
+    expect(next).toBe(built);
+  });
+
+  it('replaces a directory: deleteDir then puts under it', async () => {
+    const { root: next } = await applyChanges(store, root, [
+      { op: 'deleteDir', path: '/d0002' },
+      { op: 'put', entry: fileEntry('/d0002/only', 7) },
+    ]);
+    const reader = createIndexReader(store);
+    expect((await collect(reader.walk(next, '/d0002'))).map((e) => e.path)).toEqual(['/d0002/only']);
+    expect(await reader.stat(next)).toEqual({ files: 90_001, bytes: 9_000_107 });
+  });
+});
