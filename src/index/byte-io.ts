@@ -2,6 +2,11 @@
 // Varints are unsigned LEB128 up to 2^53 - 1; the reader rejects overlong
 // forms so every value has exactly one encoding (hashes must be canonical).
 
+// Lowercase hex digit -> value, -1 for anything else (uppercase included, so
+// each hash has one spelling and round-trips exactly).
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+
 /** Thrown by ByteReader on malformed input; encoding.ts turns it into INDEX_CORRUPT. */
 export class FormatError extends Error {}
 
@@ -43,10 +48,24 @@ export class ByteWriter {
     this.len += end - start;
   }
 
-  /** Writes lowercase hex as raw bytes; the caller has checked the hex. */
-  hex(hex: string): void {
+  /**
+   * Writes lowercase hex as raw bytes; false (and nothing written) if it is
+   * not lowercase hex. One pass both checks and converts: a regex test per
+   * hash cost more than the rest of encoding a small entry.
+   */
+  hex(hex: string): boolean {
+    if ((hex.length & 1) !== 0) return false;
     this.ensure(hex.length >> 1);
-    this.len += this.buf.write(hex, this.len, 'hex');
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < hex.length; i += 2) {
+      const hi = NIBBLE[hex.charCodeAt(i)] ?? -1;
+      const lo = NIBBLE[hex.charCodeAt(i + 1)] ?? -1;
+      if ((hi | lo) < 0) return false;
+      buf[at++] = (hi << 4) | lo;
+    }
+    this.len = at;
+    return true;
   }
 
   /** A copy of the written bytes (the working buffer is reused or oversized). */

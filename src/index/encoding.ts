@@ -25,9 +25,9 @@ export const METARANGE_MAGIC = 'SIXM';
 export const FORMAT_VERSION = 1;
 const HASH_BYTES = 32;
 const SLASH = 0x2f;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-const HEX = /^(?:[0-9a-f]{2}){1,255}$/;
 const LONE_SURROGATE = /\p{Cs}/u;
+const BAD_FILE_HASH = 'file hash must be lowercase hex of 1 to 255 bytes';
+const BAD_CHUNK_HASH = 'chunk hash must be 64 lowercase hex digits';
 
 // Encoding is synchronous, so one scratch writer serves every call.
 const scratch = new ByteWriter(1 << 20);
@@ -62,7 +62,9 @@ export function encodeMetarange(records: readonly RangeRecord[]): Uint8Array {
     paths.write(w, rec.lastPath, true);
     w.varint(rec.count);
     w.varint(rec.bytes);
-    w.hex(rec.hash);
+    if (typeof rec.hash !== 'string' || rec.hash.length !== HASH_BYTES * 2 || !w.hex(rec.hash)) {
+      throw new StrataError('INVALID_ARGUMENT', `range hash ${JSON.stringify(rec.hash)} is not 64 lowercase hex digits`);
+    }
   }
   return w.finish();
 }
@@ -83,17 +85,20 @@ export function decodeMetarange(bytes: Uint8Array, hash: string): RangeRecord[] 
   });
 }
 
-/** Rejects what the format cannot store faithfully; the caller normalised the path already. */
-export function validateEntry(e: FileEntry): void {
+/**
+ * Rejects what the format cannot store faithfully; the caller normalised the
+ * path already. Hash digits are checked as they are written (writeEntryBody).
+ */
+function validateEntry(e: FileEntry): void {
   const p = e.path;
   if (typeof p !== 'string' || p.length < 2 || p.charCodeAt(0) !== SLASH || p.charCodeAt(p.length - 1) === SLASH) {
     throw invalid(p, 'path must start with "/", not end with "/", and not be the root');
   }
   if (!isCount(e.size)) throw invalid(p, `size ${String(e.size)} is not a non-negative safe integer`);
-  if (typeof e.hash !== 'string' || !HEX.test(e.hash)) throw invalid(p, 'file hash must be lowercase hex of 1 to 255 bytes');
+  if (typeof e.hash !== 'string' || e.hash.length < 2 || e.hash.length > 510) throw invalid(p, BAD_FILE_HASH);
   if (!Array.isArray(e.chunks)) throw invalid(p, 'chunks must be an array');
   for (const c of e.chunks) {
-    if (typeof c.hash !== 'string' || !SHA256_HEX.test(c.hash)) throw invalid(p, 'chunk hash must be 64 lowercase hex digits');
+    if (typeof c.hash !== 'string' || c.hash.length !== HASH_BYTES * 2) throw invalid(p, BAD_CHUNK_HASH);
     if (!isCount(c.size)) throw invalid(p, `chunk size ${String(c.size)} is not a non-negative safe integer`);
   }
 }
@@ -120,7 +125,7 @@ function startObject(magic: string, count: number): ByteWriter {
 function writeEntryBody(w: ByteWriter, e: FileEntry): void {
   w.varint(e.size);
   w.u8(e.hash.length >> 1);
-  w.hex(e.hash);
+  if (!w.hex(e.hash)) throw invalid(e.path, BAD_FILE_HASH);
   const only = e.chunks.length === 1 ? e.chunks[0]! : undefined;
   if (only !== undefined && only.hash === e.hash && only.size === e.size) {
     w.u8(0);
@@ -128,7 +133,7 @@ function writeEntryBody(w: ByteWriter, e: FileEntry): void {
   }
   w.varint(e.chunks.length + 1);
   for (const c of e.chunks) {
-    w.hex(c.hash);
+    if (!w.hex(c.hash)) throw invalid(e.path, BAD_CHUNK_HASH);
     w.varint(c.size);
   }
 }
