@@ -28,9 +28,10 @@ const entry = fc
   .record({ path, version: fc.nat(3), chunks: fc.constantFrom(0, 1, 1, 1, 2, 9) })
   .map(({ path: p, version, chunks }) => fileEntry(p, version, chunks));
 const change: fc.Arbitrary<IndexChange> = fc.oneof(
-  { weight: 5, arbitrary: entry.map((e) => ({ op: 'put' as const, entry: e })) },
-  { weight: 3, arbitrary: path.map((p) => ({ op: 'delete' as const, path: p })) },
-  { weight: 1, arbitrary: path.map((p) => ({ op: 'deleteDir' as const, path: p })) },
+  { weight: 50, arbitrary: entry.map((e) => ({ op: 'put' as const, entry: e })) },
+  { weight: 30, arbitrary: path.map((p) => ({ op: 'delete' as const, path: p })) },
+  { weight: 10, arbitrary: path.map((p) => ({ op: 'deleteDir' as const, path: p })) },
+  { weight: 1, arbitrary: fc.constant({ op: 'deleteDir' as const, path: '/' }) },
 );
 const baseEntries = fc.uniqueArray(entry, { selector: (e) => e.path, maxLength: 80 });
 
