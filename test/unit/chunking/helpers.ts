@@ -16,6 +16,12 @@ export function pseudoRandomBytes(seed: string, n: number): Uint8Array {
   return out;
 }
 
+/** n bytes of lower-case letters and spaces (b % 27 of pseudoRandomBytes): low-entropy, text-like. */
+export function pseudoRandomText(seed: string, n: number): Uint8Array {
+  const LETTERS = 'abcdefghijklmnopqrstuvwxyz ';
+  return pseudoRandomBytes(seed, n).map((b) => LETTERS.charCodeAt(b % 27));
+}
+
 /**
  * The cut rule of find-boundary.ts, computed the slow and obvious way: the
  * window hash recomputed from scratch at every position.
