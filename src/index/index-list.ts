@@ -48,9 +48,8 @@ async function startKey(
 ): Promise<string> {
   if (after === undefined) return prefix;
   const path = prefix + after;
-  // A cursor of its own: the listing's cursor must not be moved past its start.
-  const isDir = (await new KeyCursor(core, ranges).seek(`${path}/`, `${path}/`)) !== undefined;
-  return isDir ? pastDir(path) : `${path}\u0000`;
+  // Past the name and, if it is a directory, its whole subtree.
+  return pastDir(path);
 }
 
 /** Every file under `dir`, in path order. */
@@ -92,7 +91,11 @@ function compileGlob(pattern: string): (path: string) => boolean {
     });
   }
   try {
-    return picomatch(pattern, { dot: true });
+    // Matched without the leading '/': picomatch gives a leading `/**/` no
+    // zero-directory match, while `**/` matches zero or more directories, as
+    // Pachyderm's globs (and bash's globstar) do: `/**/*.txt` matches `/top.txt`.
+    const isMatch = picomatch(pattern.slice(1), { dot: true });
+    return (path) => isMatch(path.slice(1));
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new StrataError('INVALID_GLOB', `invalid glob ${JSON.stringify(pattern)}: ${detail}`, { input: pattern }, { cause: err });

@@ -31,6 +31,10 @@ export interface IndexReader {
   stat(root: IndexRoot | null): Promise<IndexStat>;
   /** The hashes of every object the index consists of (metarange first), e.g. for garbage collection. */
   objects(root: IndexRoot | null): Promise<string[]>;
+  /** The metarange's list of ranges: for GC and fsck, which visit each distinct range once. */
+  ranges(root: IndexRoot | null): Promise<readonly RangeRecord[]>;
+  /** The entries of one range (read through the cache, hash-verified by the store). */
+  rangeEntries(range: RangeRecord): Promise<readonly FileEntry[]>;
 }
 
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
@@ -75,6 +79,8 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
       return { files, bytes };
     },
     objects: async (root) => (root === null ? [] : [root, ...(await core.meta(root)).map((r) => r.hash)]),
+    ranges,
+    rangeEntries: (range) => core.range(range),
   };
 }
 

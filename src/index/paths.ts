@@ -1,29 +1,33 @@
 // Path order and prefix helpers shared by every part of the index. There is
-// exactly one ordering: UTF-8 byte order, which is also Unicode code point
-// order. JS `<` compares UTF-16 code units and disagrees with it when an
-// astral character (surrogate pair) meets a BMP character at U+E000 or above.
+// exactly one ordering of paths in Strata (see comparePaths in src/ids.ts):
+// component by component, each component by Unicode code point. It equals
+// comparing code points with '/' ranked below every other character, so a
+// directory's subtree directly follows it: `/a` < `/a/z` < `/a.txt`. The
+// metadata store's staging keys sort the same way (src/meta/keys.ts), so
+// staged changes arrive here already in index order.
 
-/** Negative, zero or positive as `a` sorts before, with or after `b` in UTF-8 byte order. */
+const SLASH = 0x2f;
+
+/** Negative, zero or positive as `a` sorts before, with or after `b` in path order. */
 export function comparePaths(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
-    // Fast path: below the surrogates, code units are code points.
-    if (x < 0xd800 && y < 0xd800) return x - y;
-    return fixup(x) - fixup(y);
+    return rank(x) - rank(y);
   }
   return a.length - b.length;
 }
 
-// Moves surrogates above U+E000..U+FFFF so code units compare as code points
-// (the same trick ICU uses). At the first differing unit of well-formed
-// strings, either both are surrogates of the same kind or this ordering holds.
-function fixup(u: number): number {
-  if (u >= 0xe000) return u - 0x800;
-  if (u >= 0xd800) return u + 0x2000;
-  return u;
+// '/' ranks lowest; surrogates move above U+E000..U+FFFF so code units
+// compare as code points (the trick ICU uses). At the first differing unit of
+// well-formed strings, either both are surrogates of the same kind or this
+// ordering holds.
+function rank(u: number): number {
+  if (u === SLASH) return -1;
+  if (u < 0xd800) return u;
+  return u >= 0xe000 ? u - 0x800 : u + 0x2000;
 }
 
 /** The key prefix of everything under directory `dir` (`/` for the root). */
@@ -32,11 +36,11 @@ export function dirPrefix(dir: string): string {
 }
 
 /**
- * The smallest key greater than every key under `dir + '/'`: `'0'` is the
- * character right after `'/'`, so `dir + '0'` bounds the directory's run.
+ * A key greater than every key under `dir + '/'` and smaller than any later
+ * sibling: NUL ranks right after '/', and no path contains it.
  */
 export function pastDir(dir: string): string {
-  return `${dir}0`;
+  return `${dir}\u0000`;
 }
 
 /**

@@ -27,10 +27,14 @@ interface Marks {
 
 /** Marks one commit's index objects and every chunk its files name, skipping ranges already marked. */
 async function markRoot(ctx: PfsContext, root: string, marks: Marks): Promise<void> {
-  for await (const obj of ctx.reader.objects(root, (hash) => marks.live.has(hash))) {
-    marks.live.add(obj.hash);
+  if (marks.live.has(root)) return;
+  marks.live.add(root);
+  marks.indexObjects++;
+  for (const range of await ctx.reader.ranges(root)) {
+    if (marks.live.has(range.hash)) continue; // shared with a commit already marked
+    marks.live.add(range.hash);
     marks.indexObjects++;
-    for (const e of obj.entries) for (const c of e.chunks) marks.live.add(c.hash);
+    for (const e of await ctx.reader.rangeEntries(range)) for (const c of e.chunks) marks.live.add(c.hash);
   }
 }
 
@@ -82,9 +86,10 @@ export async function fsck(ctx: PfsContext, opts: { verifyData?: boolean } = {})
     report.commits++;
     if (c.state !== 'finished' || !c.indexRoot) continue;
     try {
-      for await (const obj of ctx.reader.objects(c.indexRoot, (hash) => checked.has(hash))) {
-        checked.add(obj.hash);
-        for (const e of obj.entries) {
+      for (const range of await ctx.reader.ranges(c.indexRoot)) {
+        if (checked.has(range.hash)) continue;
+        checked.add(range.hash);
+        for (const e of await ctx.reader.rangeEntries(range)) {
           report.files++;
           for (const chunk of e.chunks) {
             if (!ctx.chunks.has(Buffer.from(chunk.hash, 'hex'))) {

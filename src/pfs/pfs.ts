@@ -89,6 +89,16 @@ function pfsApi(ctx: PfsContext) {
     subscribe: async function* (repo: RepoName, branch: BranchName, signal: AbortSignal): AsyncGenerator<CommitInfo> {
       for await (const c of subscribe(ctx, repo, branch, signal)) yield toCommitInfo(ctx, c);
     },
+    /** Commits whose provenance names this commit (the other direction of provenance). */
+    subvenance: async (ref: Ref): Promise<{ repo: RepoName; commit: CommitId }[]> => {
+      const c = await commitOf(ref);
+      const out: { repo: RepoName; commit: CommitId }[] = [];
+      for await (const [key] of ctx.meta.scan({ prefix: keys.commitSubvenancePrefix({ repo: c.repo, commit: c.id }) })) {
+        const { down } = keys.parseCommitSubvenanceKey(key);
+        out.push({ repo: down.repo, commit: down.commit });
+      }
+      return out;
+    },
     squashCommit: async (ref: Ref): Promise<void> => {
       const c = await commitOf(ref);
       await squashCommit(ctx, c.repo, c.id);
