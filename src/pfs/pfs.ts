@@ -15,7 +15,7 @@ import { createContext, type Clock, type PfsContext, type PfsLog } from './conte
 import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
 import { openWriter, type WriteTarget } from './file-writer.ts';
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
-import { listRepos, createRepo, deleteRepo, inspectRepo } from './repos.ts';
+import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
 import { resolveCommit } from './resolve.ts';
 import { clearStaging } from './staging.ts';
 import type { BranchInfo, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
@@ -43,6 +43,13 @@ export async function createPfs(deps: PfsDeps): Promise<Pfs> {
  * did finish is cleared. Commits opened explicitly stay open and intact.
  */
 async function recover(ctx: PfsContext): Promise<void> {
+  // A repo delete removes the repo record first; finish any whose clean-up was cut short.
+  const orphans = new Set<RepoName>();
+  for await (const [key] of ctx.meta.scan({ prefix: 'branch/' })) orphans.add(keys.parseBranchKey(key).repo);
+  for await (const [key] of ctx.meta.scan({ prefix: 'commit/' })) orphans.add(keys.parseCommitKey(key).repo);
+  for (const repo of orphans) {
+    if (!(await ctx.meta.get(keys.repoKey(repo)))) await purgeRepoKeys(ctx, repo);
+  }
   for await (const [key, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
     const c = decodeCommit(raw);
     if (c.state === 'open' && c.origin === 'auto') {

@@ -9,7 +9,6 @@ import { encodeRepo, getCommit, requireRepo, type RepoRecord } from './records-i
 import type { RepoInfo } from './types.ts';
 
 export async function createRepo(ctx: PfsContext, name: RepoName, opts: { description?: string } = {}): Promise<RepoInfo> {
-  await purgeRepoKeys(ctx, name); // leftovers of a delete that crashed half-way
   const record: RepoRecord = { name, description: opts.description ?? '', createdAt: ctx.clock.now() };
   const created = await ctx.meta.compareAndSet(keys.repoKey(name), undefined, encodeRepo(record));
   if (!created) throw new StrataError('REPO_EXISTS', `repo "${name}" already exists`, { repo: name });
@@ -62,8 +61,12 @@ export async function deleteRepo(ctx: PfsContext, name: RepoName, opts: { force?
   await purgeRepoKeys(ctx, name);
 }
 
-/** Removes every record that belongs to the repo (branches, commits, edges, staging), in batches. */
-async function purgeRepoKeys(ctx: PfsContext, name: RepoName): Promise<void> {
+/**
+ * Removes every record that belongs to the repo (branches, commits, edges,
+ * staging), in batches. Run by deleteRepo, and at start-up for repos whose
+ * delete was cut short (see recover in pfs.ts).
+ */
+export async function purgeRepoKeys(ctx: PfsContext, name: RepoName): Promise<void> {
   for (const prefix of keys.repoDataPrefixes(name)) {
     for (;;) {
       const batch: string[] = [];
