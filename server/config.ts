@@ -1,0 +1,93 @@
+// The server's configuration: one schema, defaults in one place, read from
+// flags and environment once at start, validated, then frozen.
+import { resolve } from 'node:path';
+import { StrataError } from '../src/errors/index.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
+
+export interface ServerConfig {
+  dataDir: string;
+  grpc: { host: string; port: number };
+  http: { host: string; port: number };
+  s3?: { endPoint: string; port: number; useSSL: boolean; bucket: string; prefix: string; region: string; accessKey: string; secretKey: string };
+  packTargetBytes: number;
+  cacheBytes: number;
+  logLevel: LogLevel;
+  /** On SIGTERM, in-flight calls get this long to finish before they are cancelled. */
+  shutdownGraceMs: number;
+}
+
+export const DEFAULTS = {
+  dataDir: './data',
+  grpc: '127.0.0.1:7730',
+  http: '127.0.0.1:7731',
+  packTargetBytes: 8 << 20,
+  cacheBytes: 64 << 20,
+  logLevel: 'info',
+  shutdownGraceMs: 10_000,
+} as const;
+
+function hostPort(value: string, what: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 0 && port < 65536)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid ${what} address "${value}": expected HOST:PORT`, { value });
+  }
+  return { host: m[1] || '127.0.0.1', port };
+}
+
+function logLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as string[]).includes(value)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid log level "${value}": expected one of ${LOG_LEVELS.join(', ')}`, { value });
+  }
+  return value as LogLevel;
+}
+
+function milliseconds(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a whole number of milliseconds`, { value });
+  }
+  return n;
+}
+
+/** Flags win over environment, which wins over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<ServerConfig> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new StrataError('INVALID_ARGUMENT', `unexpected argument "${arg}"`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new StrataError('INVALID_ARGUMENT', `flag --${name} needs a value`);
+    flags.set(name!, value);
+  }
+  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms']);
+  for (const name of flags.keys()) if (!known.has(name)) throw new StrataError('INVALID_ARGUMENT', `unknown flag --${name}`);
+  const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
+  const config: ServerConfig = {
+    dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
+    grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
+    http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
+    packTargetBytes: DEFAULTS.packTargetBytes,
+    cacheBytes: DEFAULTS.cacheBytes,
+    logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
+    shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
+  };
+  const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
+  if (endpoint) {
+    const url = new URL(endpoint);
+    const bucket = get('s3-bucket', 'STRATA_S3_BUCKET');
+    if (!bucket) throw new StrataError('INVALID_ARGUMENT', '--s3-endpoint needs --s3-bucket (or STRATA_S3_BUCKET)');
+    config.s3 = {
+      endPoint: url.hostname,
+      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      useSSL: url.protocol === 'https:',
+      bucket,
+      prefix: get('s3-prefix', 'STRATA_S3_PREFIX') ?? '',
+      region: get('s3-region', 'STRATA_S3_REGION') ?? 'us-east-1',
+      accessKey: get('s3-access-key', 'STRATA_S3_ACCESS_KEY') ?? '',
+      secretKey: get('s3-secret-key', 'STRATA_S3_SECRET_KEY') ?? '',
+    };
+  }
+  return Object.freeze(config);
+}

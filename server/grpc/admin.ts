@@ -1,0 +1,16 @@
+// Administration RPCs: fsck and garbage collection.
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import * as encode from './encode.ts';
+import type * as m from './messages.ts';
+import { countField } from './parse.ts';
+import type { Rpc } from './rpc.ts';
+
+export function adminHandlers(rpc: Rpc, pfs: Pfs) {
+  return {
+    Fsck: rpc.unary('Fsck', async (req: m.FsckRequest) => encode.fsckReport(await pfs.fsck({ verifyData: req.verifyData }))),
+    GarbageCollect: rpc.unary('GarbageCollect', async (req: m.GarbageCollectRequest) => {
+      const graceMs = req.graceMs === undefined ? undefined : countField('grace_ms', req.graceMs);
+      return encode.gcReport(await pfs.gc(graceMs === undefined ? {} : { graceMs }));
+    }),
+  };
+}

@@ -1,0 +1,10 @@
+// Message size limits of the gRPC transport, in one place (docs/api.md states them).
+
+/** Most file bytes in one `data` message a client sends. */
+export const MAX_DATA_MESSAGE_BYTES = 4 << 20;
+/** Largest message the server accepts: a full data message plus room for framing fields. */
+export const MAX_RECEIVE_MESSAGE_BYTES = MAX_DATA_MESSAGE_BYTES + (64 << 10);
+/** File and tar bytes per message the server sends (well under clients' default 4 MiB limit). */
+export const SEND_DATA_BYTES = 1 << 20;
+/** Incoming messages buffered per client stream before gRPC flow control holds the sender. */
+export const CLIENT_STREAM_BUFFER_MESSAGES = 2;

@@ -1,0 +1,106 @@
+// ModifyFile: one client stream, many operations, one commit. A put's data
+// messages flow through an async iterable straight into writer.put, so no
+// file is ever buffered whole; the reader pulls one message at a time, so
+// gRPC flow control holds a client that sends faster than we store. Any
+// failure, including a cut stream, aborts the writer: a one-off commit is
+// dropped and nothing is committed.
+import { StrataError } from '../../src/errors/index.ts';
+import type { FilePath } from '../../src/ids.ts';
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import type { FileWriter } from '../../src/pfs/types.ts';
+import type { Logger } from '../log.ts';
+import * as encode from './encode.ts';
+import type * as m from './messages.ts';
+import { countField, deletePathField, fileRefField, hashField, pathField, writeTargetField } from './parse.ts';
+import type { CallContext, Rpc } from './rpc.ts';
+import type { MessageReader } from './streams.ts';
+
+type Input = MessageReader<m.ModifyFileRequest>;
+
+function badStream(message: string, at: number): StrataError {
+  return new StrataError('BAD_STREAM', `ModifyFile: ${message} (message ${at})`, { message: at });
+}
+
+/** The data messages that follow a put_file, as bytes; stops at (and hands back) the next operation. */
+async function* dataOf(input: Input, ctx: CallContext, path: FilePath, expected: number | undefined): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for (;;) {
+    const msg = await input.next();
+    if (msg === undefined) break;
+    if (msg.body !== 'data') {
+      input.unshift(msg);
+      break;
+    }
+    received += msg.data.length;
+    ctx.countIn(msg.data.length);
+    if (expected !== undefined && received > expected) break;
+    if (msg.data.length > 0) yield msg.data;
+  }
+  if (expected !== undefined && received !== expected) {
+    throw new StrataError('UPLOAD_INCOMPLETE', `ModifyFile: ${path} was declared as ${expected} bytes but ${received} arrived; the file was not written`, {
+      path,
+      expected,
+      received,
+    });
+  }
+}
+
+async function apply(writer: FileWriter, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+  switch (msg.body) {
+    case 'putFile': {
+      const path = pathField('put_file.path', msg.putFile.path);
+      const size = msg.putFile.sizeBytes === undefined ? undefined : countField('put_file.size_bytes', msg.putFile.sizeBytes);
+      await writer.put(path, dataOf(input, ctx, path, size), { append: msg.putFile.append });
+      return;
+    }
+    case 'putChunks': {
+      const path = pathField('put_chunks.path', msg.putChunks.path);
+      const chunks = msg.putChunks.chunks.map((c, i) => {
+        hashField(`put_chunks.chunks[${i}].hash`, c.hash);
+        if (countField(`put_chunks.chunks[${i}].size_bytes`, c.sizeBytes) === 0) {
+          throw new StrataError('INVALID_ARGUMENT', `put_chunks.chunks[${i}].size_bytes: a chunk is never empty`, { field: 'size_bytes' });
+        }
+        return { hash: c.hash, size: c.sizeBytes };
+      });
+      await writer.putChunks(path, chunks, { append: msg.putChunks.append });
+      return;
+    }
+    case 'deleteFile': {
+      const { path, dir } = deletePathField('delete_file.path', msg.deleteFile.path);
+      await writer.delete(path, msg.deleteFile.dir || dir ? { dir: true } : {});
+      return;
+    }
+    case 'copyFile': {
+      const src = fileRefField('copy_file.src', msg.copyFile.src);
+      await writer.copy(src, src.path, pathField('copy_file.dst_path', msg.copyFile.dstPath));
+      return;
+    }
+    case 'data':
+      throw badStream('a data message must follow a put_file', input.count);
+    case 'header':
+      throw badStream('only the first message may be a header', input.count);
+    default:
+      throw badStream('a message sets no operation', input.count);
+  }
+}
+
+export function modifyFileHandler(rpc: Rpc, pfs: Pfs, log: Logger) {
+  return rpc.clientStream('ModifyFile', async (input: Input, ctx) => {
+    const first = await input.next();
+    if (first?.body !== 'header') {
+      throw badStream('the first message must be a header naming the target ("repo@branch" or "repo@<open commit id>")', input.count);
+    }
+    const { repo, target } = writeTargetField('header.target', first.header.target);
+    const writer = await pfs.openWriter(repo, target);
+    try {
+      for (let msg = await input.next(); msg !== undefined; msg = await input.next()) await apply(writer, msg, input, ctx);
+      // The stream ended cleanly; a cancel that raced the end still means "do not commit".
+      if (ctx.signal.aborted) throw new StrataError('CANCELLED', 'ModifyFile: the client cancelled the call');
+      return encode.commitInfo(await writer.close());
+    } catch (err) {
+      await writer.abort(err).catch((abortErr: unknown) => log.error({ requestId: ctx.requestId, err: abortErr }, 'ModifyFile: aborting the writer failed'));
+      log.info({ requestId: ctx.requestId, repo, commit: writer.commit, messages: input.count, reason: (err as Error).message }, 'ModifyFile aborted (a one-off commit is dropped)');
+      throw err;
+    }
+  });
+}

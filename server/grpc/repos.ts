@@ -1,0 +1,43 @@
+// Repo and branch RPCs: decode, parse names and refs, call pfs, encode.
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import * as encode from './encode.ts';
+import type * as m from './messages.ts';
+import { branchRefField, optionalCommitRefField, repoField } from './parse.ts';
+import type { Rpc } from './rpc.ts';
+
+export function repoHandlers(rpc: Rpc, pfs: Pfs) {
+  return {
+    CreateRepo: rpc.unary('CreateRepo', async (req: m.CreateRepoRequest) =>
+      encode.repoInfo(await pfs.createRepo(repoField('name', req.name), { description: req.description })),
+    ),
+    InspectRepo: rpc.unary('InspectRepo', async (req: m.RepoNameRequest) => encode.repoInfo(await pfs.inspectRepo(repoField('name', req.name)))),
+    ListRepo: rpc.unary('ListRepo', async () => ({ repos: (await pfs.listRepos()).map(encode.repoInfo) })),
+    DeleteRepo: rpc.unary('DeleteRepo', async (req: m.DeleteRepoRequest) => {
+      await pfs.deleteRepo(repoField('name', req.name), { force: req.force });
+      return {};
+    }),
+  };
+}
+
+export function branchHandlers(rpc: Rpc, pfs: Pfs) {
+  return {
+    CreateBranch: rpc.unary('CreateBranch', async (req: m.CreateBranchRequest) => {
+      const { repo, branch } = branchRefField('branch', req.branch);
+      const from = optionalCommitRefField('from', req.from);
+      const provenance = req.provenance.map((p, i) => branchRefField(`provenance[${i}]`, p));
+      return encode.branchInfo(await pfs.createBranch(repo, branch, { from, provenance }));
+    }),
+    InspectBranch: rpc.unary('InspectBranch', async (req: m.BranchRequest) => {
+      const { repo, branch } = branchRefField('branch', req.branch);
+      return encode.branchInfo(await pfs.inspectBranch(repo, branch));
+    }),
+    ListBranch: rpc.unary('ListBranch', async (req: m.ListBranchRequest) => ({
+      branches: (await pfs.listBranches(repoField('repo', req.repo))).map(encode.branchInfo),
+    })),
+    DeleteBranch: rpc.unary('DeleteBranch', async (req: m.BranchRequest) => {
+      const { repo, branch } = branchRefField('branch', req.branch);
+      await pfs.deleteBranch(repo, branch);
+      return {};
+    }),
+  };
+}

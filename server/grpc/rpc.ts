@@ -1,0 +1,162 @@
+// What every gRPC handler shares, in one place: a request id, cancellation
+// as an AbortSignal, errors turned into statuses (src/errors/wire.ts),
+// metrics and one log line per call. Handlers themselves stay thin: they
+// get the decoded request and a context, and return or stream the answer.
+import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { isStrataError } from '../../src/errors/index.ts';
+import { GRPC_STATUS_NAMES, encodeWireError, internalWireError, type WireStatus } from '../../src/errors/wire.ts';
+import type { Logger } from '../log.ts';
+import type { RpcMetrics } from '../metrics.ts';
+import { MessageReader, writeMessage } from './streams.ts';
+
+export interface CallContext {
+  readonly method: string;
+  readonly requestId: string;
+  /** Aborted when the client cancels the call (or disconnects). */
+  readonly signal: AbortSignal;
+  /** Aborted when the server starts shutting down. */
+  readonly shutdown: AbortSignal;
+  countIn(bytes: number): void;
+  countOut(bytes: number): void;
+}
+
+export interface RpcDeps {
+  log: Logger;
+  metrics: RpcMetrics;
+  shutdown: AbortSignal;
+}
+
+/** Handler work still running: shutdown waits for it before closing the stores. */
+export class InFlight {
+  private readonly running = new Set<Promise<unknown>>();
+
+  track(work: Promise<unknown>): void {
+    const p = work.finally(() => this.running.delete(p));
+    this.running.add(p);
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Resolves true once all tracked work has settled, false if `timeoutMs` passes first. */
+  async settled(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const all = (async () => {
+      while (this.running.size > 0) await Promise.allSettled([...this.running]);
+      return true as const;
+    })();
+    try {
+      return await Promise.race([all, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function toServiceError(wire: WireStatus): grpc.ServiceError {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(wire.metadata)) metadata.set(k, v);
+  return Object.assign(new Error(wire.details), { code: wire.code, details: wire.details, metadata });
+}
+
+type Call = EventEmitter & { cancelled?: boolean; getPeer(): string };
+
+export function createRpc(deps: RpcDeps, inflight: InFlight) {
+  const { log, metrics } = deps;
+
+  function begin(method: string, call: Call) {
+    const abort = new AbortController();
+    if (call.cancelled) abort.abort();
+    else call.once('cancelled', () => abort.abort());
+    const started = process.hrtime.bigint();
+    const requestId = randomBytes(6).toString('hex');
+    let bytesIn = 0;
+    let bytesOut = 0;
+    const ctx: CallContext = {
+      method,
+      requestId,
+      signal: abort.signal,
+      shutdown: deps.shutdown,
+      countIn(n) {
+        bytesIn += n;
+        metrics.bytesIn(method, n);
+      },
+      countOut(n) {
+        bytesOut += n;
+        metrics.bytesOut(method, n);
+      },
+    };
+    const elapsed = () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      return { seconds, fields: { requestId, method, ms: Math.round(seconds * 1e4) / 10, bytesIn, bytesOut, peer: call.getPeer() } };
+    };
+    const ok = (): void => {
+      const { seconds, fields } = elapsed();
+      metrics.observeCall(method, 'OK', seconds);
+      log.debug({ ...fields, status: 'OK' }, 'rpc');
+    };
+    /** Records a failure and returns the status to send. */
+    const fail = (err: unknown): grpc.ServiceError => {
+      const { seconds, fields } = elapsed();
+      const strata = isStrataError(err) ? err : undefined;
+      const wire = strata ? encodeWireError(strata) : internalWireError(requestId);
+      const code = strata?.code ?? 'INTERNAL';
+      const status = abort.signal.aborted ? 'CANCELLED' : (GRPC_STATUS_NAMES[wire.code] ?? String(wire.code));
+      metrics.observeCall(method, status, seconds, code);
+      if (abort.signal.aborted) log.debug({ ...fields, status, code, error: strata?.message }, 'rpc cancelled by the client');
+      else if (strata) log.warn({ ...fields, status, code, error: strata.message }, 'rpc failed');
+      else log.error({ ...fields, status, code, err }, 'rpc failed with an internal error');
+      return toServiceError(wire);
+    };
+    return { ctx, ok, fail };
+  }
+
+  return {
+    unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+      return (call, callback) => {
+        const { ctx, ok, fail } = begin(method, call);
+        const work = fn(call.request, ctx).then(
+          (res) => (ok(), callback(null, res)),
+          (err: unknown) => callback(fail(err)),
+        );
+        inflight.track(work);
+      };
+    },
+
+    serverStream<Req, Res>(
+      method: string,
+      fn: (req: Req, send: (message: Res) => Promise<void>, ctx: CallContext) => Promise<void>,
+    ): grpc.handleServerStreamingCall<Req, Res> {
+      return (call) => {
+        const { ctx, ok, fail } = begin(method, call);
+        const send = (message: Res): Promise<void> => writeMessage(call, message);
+        const work = fn(call.request, send, ctx).then(
+          () => (ok(), call.end()),
+          (err: unknown) => {
+            const status = fail(err);
+            // grpc-js turns an 'error' event into the call's final status.
+            if (!call.cancelled && !call.destroyed) call.emit('error', status);
+          },
+        );
+        inflight.track(work);
+      };
+    },
+
+    clientStream<Req, Res>(method: string, fn: (input: MessageReader<Req>, ctx: CallContext) => Promise<Res>): grpc.handleClientStreamingCall<Req, Res> {
+      return (call, callback) => {
+        const { ctx, ok, fail } = begin(method, call);
+        const work = fn(new MessageReader<Req>(call), ctx).then(
+          (res) => (ok(), callback(null, res)),
+          (err: unknown) => callback(fail(err)),
+        );
+        inflight.track(work);
+      };
+    },
+  };
+}
+
+export type Rpc = ReturnType<typeof createRpc>;

@@ -1,0 +1,90 @@
+// The gRPC server: the PFS service with every handler, health, reflection,
+// message size limits, and a bounded graceful shutdown.
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import type { Logger } from '../log.ts';
+import type { RpcMetrics } from '../metrics.ts';
+import { adminHandlers } from './admin.ts';
+import { chunkHandlers } from './chunks.ts';
+import { commitHandlers } from './commits.ts';
+import { MAX_RECEIVE_MESSAGE_BYTES } from './limits.ts';
+import { modifyFileHandler } from './modify-file.ts';
+import { HEALTH_SERVICE_NAME, PFS_SERVICE_NAME, loadProtos } from './proto.ts';
+import { readHandlers } from './reads.ts';
+import { branchHandlers, repoHandlers } from './repos.ts';
+import { InFlight, createRpc } from './rpc.ts';
+
+export interface GrpcDeps {
+  pfs: Pfs;
+  chunks: ChunkStore;
+  log: Logger;
+  metrics: RpcMetrics;
+}
+
+export interface GrpcServer {
+  port: number;
+  /** Starts serving health as SERVING. */
+  markServing(): void;
+  /**
+   * Stops accepting calls, lets in-flight calls finish for `graceMs`, then
+   * cancels the rest and waits (bounded) for their handlers to clean up.
+   */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): grpc.UntypedServiceImplementation {
+  const rpc = createRpc({ log: deps.log, metrics: deps.metrics, shutdown }, inflight);
+  return {
+    ...repoHandlers(rpc, deps.pfs),
+    ...branchHandlers(rpc, deps.pfs),
+    ...commitHandlers(rpc, deps.pfs),
+    ModifyFile: modifyFileHandler(rpc, deps.pfs, deps.log),
+    ...chunkHandlers(rpc, deps.chunks),
+    ...readHandlers(rpc, deps.pfs),
+    ...adminHandlers(rpc, deps.pfs),
+  } as grpc.UntypedServiceImplementation;
+}
+
+export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }): Promise<GrpcServer> {
+  const { definition, pfsService } = loadProtos();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
+    'grpc.max_send_message_length': -1,
+  });
+  const stopping = new AbortController();
+  const inflight = new InFlight();
+  server.addService(pfsService, pfsServiceImplementation(deps, stopping.signal, inflight));
+  const health = new HealthImplementation({ '': 'NOT_SERVING', [PFS_SERVICE_NAME]: 'NOT_SERVING' });
+  health.addToServer(server);
+  new ReflectionService(definition).addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${address.host}:${address.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const setHealth = (status: 'SERVING' | 'NOT_SERVING'): void => {
+    health.setStatus('', status);
+    health.setStatus(PFS_SERVICE_NAME, status);
+  };
+  return {
+    port,
+    markServing: () => setHealth('SERVING'),
+    async shutdown(graceMs) {
+      setHealth('NOT_SERVING');
+      stopping.abort(); // subscriptions and waits end now, with SHUTTING_DOWN
+      const drained = await Promise.race([
+        new Promise<boolean>((r) => server.tryShutdown(() => r(true))),
+        new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
+      ]);
+      if (!drained) {
+        deps.log.warn({ inFlight: inflight.size, graceMs }, 'calls still running after the grace period; cancelling them');
+        server.forceShutdown();
+      }
+      // Cancelled handlers still abort their writers; the stores must outlive that.
+      if (!(await inflight.settled(Math.max(graceMs, 5_000)))) deps.log.error({ inFlight: inflight.size }, 'handlers did not finish after cancellation');
+    },
+  };
+}
+
+export { HEALTH_SERVICE_NAME };

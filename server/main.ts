@@ -1,0 +1,91 @@
+// The server process. Wiring happens here and only here:
+// config -> stores -> core -> transports.
+import { mkdir } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { openChunkStore } from '../src/blocks/chunk-store.ts';
+import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
+import { createS3BlockStore } from '../src/blocks/s3-block-store.ts';
+import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
+import { isStrataError } from '../src/errors/index.ts';
+import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
+import { createPfs } from '../src/pfs/pfs.ts';
+import { loadConfig, type ServerConfig } from './config.ts';
+import { startGrpcServer } from './grpc/service.ts';
+import { createHttpApp } from './http.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+
+async function openBlocks(config: ServerConfig) {
+  if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: `${config.dataDir}/blocks` }));
+  const s3 = createS3BlockStore({ ...config.s3, pathStyle: true });
+  await s3.check();
+  return withKeyChecks(s3);
+}
+
+export interface RunningServer {
+  grpcPort: number;
+  httpPort: number;
+  /** Graceful stop: refuse new calls, let in-flight ones finish (bounded), then close the stores. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true });
+  const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
+  const blocks = await openBlocks(config);
+  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
+  const pfs = await createPfs({ meta, chunks, log });
+  const metrics = createMetrics({ chunks });
+
+  let ready = false;
+  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
+  await http.listen({ host: config.http.host, port: config.http.port });
+  const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
+  grpc.markServing();
+  ready = true;
+
+  const address = http.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  let stopped: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    ready = false;
+    await grpc.shutdown(config.shutdownGraceMs);
+    await http.close();
+    // Chunks first: flushing packs and their index needs the block store.
+    await chunks.close();
+    await meta.close();
+    await blocks.close();
+  };
+  return { grpcPort: grpc.port, httpPort, stop: () => (stopped ??= stop()) };
+}
+
+/** Runs the server until SIGTERM or SIGINT. Prints one JSON ready line naming the bound addresses. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const config = loadConfig(argv, env);
+  const log = createLogger({ level: config.logLevel });
+  const server = await startServer(config, log);
+  // Always printed (whatever the log level): scripts and tests wait for it.
+  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
+  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}` })}\n`);
+  let signals = 0;
+  const shutdown = (signal: string): void => {
+    if (signals++ > 0) {
+      log.warn({ signal }, 'second signal: exiting without waiting for in-flight calls');
+      process.exit(1);
+    }
+    log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    server.stop().then(
+      () => (log.info({}, 'stopped'), process.exit(0)),
+      (err: unknown) => (log.error({ err }, 'shutdown failed'), process.exit(1)),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2), process.env).catch((err: unknown) => {
+    console.error(`strata server: ${isStrataError(err) ? err.message : err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,164 @@
+// The real server process for end-to-end tests, started as a user starts it
+// (`node --import tsx server/main.ts ...` on free ports), plus a raw gRPC
+// client built from proto/ with @grpc/proto-loader (not the SDK), so the
+// tests see exactly what any other language's client sees.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { decodeWireError } from '../../src/errors/wire.ts';
+import type { StrataError } from '../../src/errors/index.ts';
+import { createTempDir, type TempDir } from './tmp.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+
+export interface TestServer {
+  /** host:port of gRPC. */
+  grpcAddress: string;
+  /** http://host:port of the HTTP side. */
+  httpUrl: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** Every line the process printed so far (stdout and stderr). */
+  logs: string[];
+  /** SIGTERM, then wait for exit (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Stops the server if running and removes a data directory the helper made. */
+  cleanup(): Promise<void>;
+}
+
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+  let tmp: TempDir | undefined;
+  const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
+  const args = ['--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', ...(opts.args ?? [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));
+  const ready = new Promise<{ grpc: string; http: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('\n')}`)), READY_TIMEOUT_MS);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      logs.push(line);
+      const rec = parseJson(line);
+      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http) }));
+    });
+    void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`server exited (${code ?? signal}) before ready:\n${logs.join('\n')}`))));
+  });
+  const { grpc: grpcAddress, http } = await ready;
+  const httpUrl = `http://${http}`;
+  await waitForReady(httpUrl);
+  let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+  const stop = (timeoutMs = 20_000) =>
+    (stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    })());
+  return {
+    grpcAddress,
+    httpUrl,
+    dataDir,
+    child,
+    logs,
+    stop,
+    async cleanup() {
+      await stop();
+      await tmp?.remove();
+    },
+  };
+}
+
+function parseJson(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitForReady(httpUrl: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const res = await fetch(`${httpUrl}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${httpUrl}/readyz never answered 200`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---- a raw gRPC client from proto/ ----
+
+const LOADER = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [`${ROOT}proto`] };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RawClient = grpc.Client & Record<string, any>;
+
+export function pfsClient(address: string, options: grpc.ClientOptions = {}): RawClient {
+  const def = protoLoader.loadSync('strata/pfs/v1/pfs.proto', LOADER);
+  const Service = grpc.loadPackageDefinition(def).strata as unknown as { pfs: { v1: { PfsService: grpc.ServiceClientConstructor } } };
+  return new Service.pfs.v1.PfsService(address, grpc.credentials.createInsecure(), options) as RawClient;
+}
+
+/** The decoded error of a failed call, with the raw status beside it. */
+export type CallError = StrataError & { status: grpc.StatusObject };
+
+function asCallError(err: grpc.ServiceError): CallError {
+  const e = decodeWireError({ code: err.code, details: err.details, metadata: err.metadata?.getMap() ?? {} }) as CallError;
+  Object.defineProperty(e, 'status', { value: { code: err.code, details: err.details, metadata: err.metadata } });
+  return e;
+}
+
+/** A unary call as a promise; failures reject with the decoded StrataError. */
+export function unary<T = any>(client: RawClient, method: string, request: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    client[method](request, (err: grpc.ServiceError | null, res: T) => (err ? reject(asCallError(err)) : resolve(res)));
+  });
+}
+
+/** Every message of a server stream; a failure rejects with the decoded StrataError. */
+export async function serverStream<T = any>(client: RawClient, method: string, request: object): Promise<T[]> {
+  const out: T[] = [];
+  try {
+    for await (const msg of client[method](request) as AsyncIterable<T>) out.push(msg);
+  } catch (err) {
+    throw 'code' in (err as object) ? asCallError(err as grpc.ServiceError) : err;
+  }
+  return out;
+}
+
+/** The `data` fields of a server stream, concatenated. */
+export async function streamBytes(client: RawClient, method: string, request: object): Promise<Buffer> {
+  const msgs = await serverStream<{ data: Buffer }>(client, method, request);
+  return Buffer.concat(msgs.map((m) => m.data));
+}
+
+/** Sends the messages on a client stream and resolves with the response (or rejects with the decoded error). */
+export function clientStream<T = any>(client: RawClient, method: string, messages: Iterable<object> | AsyncIterable<object>): Promise<T> {
+  let settled = false;
+  let call!: grpc.ClientWritableStream<object>;
+  const response = new Promise<T>((resolve, reject) => {
+    call = client[method]((err: grpc.ServiceError | null, res: T) => {
+      settled = true;
+      if (err) reject(asCallError(err));
+      else resolve(res);
+    });
+  });
+  void (async () => {
+    for await (const m of messages) {
+      if (settled) return; // the server answered early (an error): stop sending
+      if (!call.write(m)) await Promise.race([new Promise((r) => call.once('drain', r)), response.catch(() => undefined)]);
+    }
+    if (!settled) call.end();
+  })();
+  return response;
+}
+
+export function closeClient(client: grpc.Client): void {
+  client.close();
+}
