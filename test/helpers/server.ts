@@ -23,7 +23,7 @@ export interface TestServer {
   child: ChildProcess;
   /** Every line the process printed so far (stdout and stderr). */
   logs: string[];
-  /** SIGTERM, then wait for exit (SIGKILL after `timeoutMs`). */
+  /** SIGTERM (unless already sent with child.kill), then wait for exit (SIGKILL after `timeoutMs`). */
   stop(timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the server if running and removes a data directory the helper made. */
   cleanup(): Promise<void>;
@@ -52,7 +52,8 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   const stop = (timeoutMs = 20_000) =>
     (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // One SIGTERM only: a test may have sent it already, and a second one means "exit now".
+      if (!child.killed && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       try {
         return await exited;

@@ -1,0 +1,208 @@
+// Operating the server: gRPC health and reflection, the HTTP endpoints and
+// their metrics, structured logs, and graceful shutdown on SIGTERM (calls in
+// flight finish, stalled ones are cancelled, nothing half-written).
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientStream, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
+import { createTempDir } from '../helpers/tmp.ts';
+
+const require = createRequire(import.meta.url);
+const LOADER = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true };
+
+function serviceClient(file: string, name: string, address: string): RawClient {
+  const def = protoLoader.loadSync(file, LOADER);
+  const ctor = name.split('.').reduce((o: any, k) => o[k], grpc.loadPackageDefinition(def)) as grpc.ServiceClientConstructor;
+  return new ctor(address, grpc.credentials.createInsecure()) as RawClient;
+}
+
+/** One request on the reflection service's bidi stream. */
+function reflect(address: string, request: object): Promise<any> {
+  const file = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
+  const c = serviceClient(file, 'grpc.reflection.v1.ServerReflection', address);
+  return new Promise((resolve, reject) => {
+    const call = c.ServerReflectionInfo();
+    call.on('data', (res: unknown) => (resolve(res), call.end(), c.close()));
+    call.on('error', reject);
+    call.write(request);
+  });
+}
+
+describe('a running server', () => {
+  let server: TestServer;
+  let client: RawClient;
+
+  beforeAll(async () => {
+    server = await startServer({ args: ['--log-level', 'debug'] });
+    client = pfsClient(server.grpcAddress);
+    await unary(client, 'CreateRepo', { name: 'ops' });
+    await clientStream(client, 'ModifyFile', [{ header: { target: 'ops@main' } }, { putFile: { path: '/f' } }, { data: randomBytes(100_000) }]);
+    await streamBytes(client, 'GetFile', { file: 'ops@main:/f' });
+    await unary(client, 'InspectRepo', { name: 'missing' }).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await server?.cleanup();
+  });
+
+  it('serves the standard health service', async () => {
+    const health = serviceClient(healthProtoPath, 'grpc.health.v1.Health', server.grpcAddress);
+    for (const service of ['', 'strata.pfs.v1.PfsService']) {
+      expect(await unary(health, 'Check', { service })).toEqual({ status: 'SERVING' });
+    }
+    health.close();
+  });
+
+  it('serves reflection, so tools discover the API', async () => {
+    const list = await reflect(server.grpcAddress, { listServices: '*' });
+    const names = list.listServicesResponse.service.map((s: { name: string }) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['strata.pfs.v1.PfsService', 'grpc.health.v1.Health']));
+    const res = await reflect(server.grpcAddress, { fileContainingSymbol: 'strata.pfs.v1.PfsService' });
+    const descriptor = require('protobufjs/ext/descriptor');
+    const files = res.fileDescriptorResponse.fileDescriptorProto.map((b: Buffer) => descriptor.FileDescriptorProto.decode(b));
+    const service = files.flatMap((f: any) => f.service ?? []).find((s: any) => s.name === 'PfsService');
+    const modify = service.method.find((m: any) => m.name === 'ModifyFile');
+    expect(modify).toMatchObject({ inputType: '.strata.pfs.v1.ModifyFileRequest', clientStreaming: true });
+    expect(service.method.map((m: any) => m.name)).toEqual(expect.arrayContaining(['GetFile', 'GetTar', 'UploadChunks', 'MissingChunks', 'SubscribeCommit']));
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.httpUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('exports requests, latency, errors and bytes by method, and the store size', async () => {
+    const res = await fetch(`${server.httpUrl}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^strata_grpc_requests_total\{method="CreateRepo",status="OK"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_requests_total\{method="InspectRepo",status="NOT_FOUND"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_errors_total\{method="InspectRepo",code="REPO_NOT_FOUND"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_request_duration_seconds_count\{method="ModifyFile"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_request_duration_seconds_bucket\{le="\+Inf",method="GetFile"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_received_bytes_total\{method="ModifyFile"\} 100000$/m);
+    expect(text).toMatch(/^strata_grpc_sent_bytes_total\{method="GetFile"\} 100000$/m);
+    expect(Number(/^strata_store_chunks (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^strata_store_packs \d+$/m);
+    expect(text).toMatch(/^strata_process_resident_memory_bytes \d+/m);
+  });
+
+  it('logs one JSON line per request at debug, and failures at warn', () => {
+    const records = server.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const create = records.find((r) => r.msg === 'rpc' && r.method === 'CreateRepo');
+    expect(create).toMatchObject({ level: 'debug', status: 'OK', requestId: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(typeof create!.ms).toBe('number');
+    expect(records.find((r) => r.msg === 'rpc' && r.method === 'ModifyFile')).toMatchObject({ bytesIn: 100_000 });
+    const failed = records.find((r) => r.method === 'InspectRepo');
+    expect(failed).toMatchObject({ level: 'warn', msg: 'rpc failed', status: 'NOT_FOUND', code: 'REPO_NOT_FOUND' });
+    expect(records.every((r) => typeof r.time === 'string' && typeof r.level === 'string')).toBe(true);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('lets in-flight streams finish, refuses new calls, then exits 0 with everything durable', async () => {
+    const dir = await createTempDir('strata-sigterm');
+    const server = await startServer({ dataDir: dir.path });
+    const client = pfsClient(server.grpcAddress);
+    try {
+      const big = randomBytes(8 << 20);
+      await unary(client, 'CreateRepo', { name: 's' });
+      await clientStream(client, 'ModifyFile', [{ header: { target: 's@main' } }, { putFile: { path: '/big' } }, { data: big.subarray(0, 4 << 20) }, { data: big.subarray(4 << 20) }]);
+
+      // A download, paused after its first message, and an upload still sending.
+      const download = client.GetFile({ file: 's@main:/big' }) as grpc.ClientReadableStream<{ data: Buffer }>;
+      const parts: Buffer[] = [];
+      const downloaded = new Promise<void>((resolve, reject) => (download.on('end', resolve), download.on('error', reject)));
+      await new Promise<void>((resolve) => download.once('data', (m) => (parts.push(m.data), download.pause(), resolve())));
+      let upload!: grpc.ClientWritableStream<object>;
+      const uploaded = new Promise((resolve, reject) => {
+        upload = client.ModifyFile((err: grpc.ServiceError | null, res: unknown) => (err ? reject(err) : resolve(res)));
+      });
+      upload.write({ header: { target: 's@main' } });
+      upload.write({ putFile: { path: '/late' } });
+      upload.write({ data: Buffer.from('written during shutdown') });
+      await new Promise((r) => setTimeout(r, 200));
+
+      server.child.kill('SIGTERM');
+      await waitFor(async () => (await fetch(`${server.httpUrl}/readyz`)).status === 503);
+      const fresh = pfsClient(server.grpcAddress);
+      const refused = await unary(fresh, 'ListRepo', {}).catch((e: CallError) => e);
+      expect(refused).toMatchObject({ status: { code: grpc.status.UNAVAILABLE } });
+      fresh.close();
+
+      upload.end();
+      expect(await uploaded).toMatchObject({ state: 'COMMIT_STATE_FINISHED' });
+      download.on('data', (m: { data: Buffer }) => parts.push(m.data));
+      download.resume();
+      await downloaded;
+      expect(Buffer.concat(parts).equals(big)).toBe(true);
+      expect(await server.stop(), server.logs.join('\n')).toEqual({ code: 0, signal: null });
+      expect(server.logs.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+
+      const again = await startServer({ dataDir: dir.path });
+      const c2 = pfsClient(again.grpcAddress);
+      expect((await streamBytes(c2, 'GetFile', { file: 's@main:/late' })).toString()).toBe('written during shutdown');
+      expect((await unary(c2, 'Fsck', { verifyData: true })).problems).toEqual([]);
+      c2.close();
+      await again.stop();
+    } finally {
+      client.close();
+      await server.stop();
+      await dir.remove();
+    }
+  });
+
+  it('cancels calls still running after the grace period; a cut upload leaves nothing behind', async () => {
+    const dir = await createTempDir('strata-sigterm');
+    const server = await startServer({ dataDir: dir.path, args: ['--shutdown-grace-ms', '500'] });
+    const client = pfsClient(server.grpcAddress);
+    try {
+      await unary(client, 'CreateRepo', { name: 's' });
+      const base = await clientStream(client, 'ModifyFile', [{ header: { target: 's@main' } }, { putFile: { path: '/a' } }, { data: Buffer.from('a') }]);
+      const sub = client.SubscribeCommit({ branch: 's@main' }) as grpc.ClientReadableStream<unknown>;
+      const subEnded = new Promise<grpc.ServiceError>((resolve) => sub.on('error', resolve));
+      sub.on('data', () => undefined);
+      const stalled = client.ModifyFile(() => undefined) as grpc.ClientWritableStream<object>;
+      stalled.on('error', () => undefined);
+      stalled.write({ header: { target: 's@main' } });
+      stalled.write({ putFile: { path: '/half' } });
+      stalled.write({ data: randomBytes(1 << 20) });
+      await new Promise((r) => setTimeout(r, 300));
+
+      const t0 = Date.now();
+      server.child.kill('SIGTERM');
+      const subErr = await subEnded;
+      expect(subErr.code).toBe(grpc.status.UNAVAILABLE);
+      expect(subErr.metadata.get('strata-error-code')).toEqual(['SHUTTING_DOWN']);
+      expect(await server.stop(), server.logs.join('\n')).toEqual({ code: 0, signal: null });
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(server.logs.some((l) => l.includes('cancelling them'))).toBe(true);
+
+      const again = await startServer({ dataDir: dir.path });
+      const c2 = pfsClient(again.grpcAddress);
+      expect((await unary(c2, 'InspectBranch', { branch: 's@main' })).head).toBe(base.id);
+      expect((await serverStream(c2, 'WalkFile', { dir: 's@main:/' })).map((f) => f.path)).toEqual(['/a']);
+      expect((await unary(c2, 'Fsck', {})).problems).toEqual([]);
+      c2.close();
+      await again.stop();
+    } finally {
+      client.close();
+      await server.stop();
+      await dir.remove();
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
