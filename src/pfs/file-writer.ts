@@ -10,11 +10,18 @@ import { finishCommit, startCommit, toCommitInfo, waitForCommit } from './commit
 import { dropCommit } from './commit-history.ts';
 import { getBranch, requireCommit, type CommitRecord } from './records-io.ts';
 import { resolveCommit } from './resolve.ts';
-import { stageDelete, stagedFile, stagePut } from './staging.ts';
+import { stageDelete, stagedFile, stagePuts, type StagedFile } from './staging.ts';
 import { viewRoot } from './view.ts';
 import type { ChunkRef, FileWriter } from './types.ts';
 
 export type WriteTarget = { branch: BranchName } | { commit: CommitId };
+
+/**
+ * Staged puts are written to the metadata store in batches of this many, so
+ * a million small files cost a thousand writes, not a million. Everything a
+ * writer staged is written by close(), which is when a transport acknowledges.
+ */
+const STAGE_BATCH = 1000;
 
 /** The open commit a write should go to, opening a one-off commit when the branch head is finished. */
 async function targetCommit(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<{ commit: CommitRecord; oneOff: boolean }> {
@@ -64,21 +71,36 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     });
   };
 
-  /** The file at `path` as the commit sees it now (staged, else inherited). */
-  const current = async (path: FilePath): Promise<{ size: number; chunks: ChunkRef[] } | undefined> => {
+  let pending: { path: FilePath; file: StagedFile }[] = [];
+  const pendingByPath = new Map<string, StagedFile>();
+
+  const flushPending = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    await staging(() => stagePuts(ctx, repo, id, batch));
+    pendingByPath.clear();
+  };
+
+  /** The file at `path` as this writer sees it now: its own unflushed puts, then staged, then inherited. */
+  const current = async (path: FilePath): Promise<StagedFile | undefined> => {
+    const mine = pendingByPath.get(path);
+    if (mine) return mine;
     const staged = await stagedFile(ctx, repo, id, path);
     if (staged) return staged.op === 'put' ? staged : undefined;
     const root = await viewRoot(ctx, (await requireCommit(ctx, repo, id)).value);
     return root ? ctx.reader.get(root, path) : undefined;
   };
 
-  const stage = (path: FilePath, file: { size: number; hash: string; chunks: ChunkRef[] }, append: boolean) =>
-    staging(async () => {
-      const prior = append ? await current(path) : undefined;
-      const next = prior ? concat(prior, file) : file;
-      await stagePut(ctx, repo, id, path, next);
-      return { size: next.size, hash: next.hash };
-    });
+  const stage = async (path: FilePath, file: StagedFile, append: boolean): Promise<{ size: number; hash: string }> => {
+    if (closed) throw new StrataError('COMMIT_FINISHED', `this writer for commit ${id} is closed`, { repo, commit: id });
+    const prior = append ? await current(path) : undefined;
+    const next = prior ? concat(prior, file) : file;
+    pending.push({ path, file: next });
+    pendingByPath.set(path, next);
+    if (pending.length >= STAGE_BATCH) await flushPending();
+    return { size: next.size, hash: next.hash };
+  };
 
   return {
     commit: id,
@@ -96,6 +118,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
       return stage(path, concat({ size: 0, chunks: [] }, { size, chunks }), options.append ?? false);
     },
     async delete(path, options = {}) {
+      await flushPending(); // a delete orders after this writer's earlier puts
       await staging(async () => {
         const root = await viewRoot(ctx, (await requireCommit(ctx, repo, id)).value);
         const isFile = (await current(path)) !== undefined;
@@ -125,6 +148,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     },
     async close() {
       if (closed) return toCommitInfo(ctx, (await requireCommit(ctx, repo, id)).value);
+      await flushPending();
       closed = true;
       const c = oneOff ? await finishCommit(ctx, repo, id) : (await requireCommit(ctx, repo, id)).value;
       return toCommitInfo(ctx, c);
@@ -132,6 +156,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     async abort() {
       if (closed) return;
       closed = true;
+      pending = [];
       if (oneOff) await dropCommit(ctx, repo, id);
     },
   };

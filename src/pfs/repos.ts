@@ -6,6 +6,7 @@ import * as keys from '../meta/keys.ts';
 import { decodeBranch } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 import { encodeRepo, getCommit, requireRepo, type RepoRecord } from './records-io.ts';
+import { deletePrefix } from './staging.ts';
 import type { RepoInfo } from './types.ts';
 
 export async function createRepo(ctx: PfsContext, name: RepoName, opts: { description?: string } = {}): Promise<RepoInfo> {
@@ -67,12 +68,5 @@ export async function deleteRepo(ctx: PfsContext, name: RepoName, opts: { force?
  * delete was cut short (see recover in pfs.ts).
  */
 export async function purgeRepoKeys(ctx: PfsContext, name: RepoName): Promise<void> {
-  for (const prefix of keys.repoDataPrefixes(name)) {
-    for (;;) {
-      const batch: string[] = [];
-      for await (const [key] of ctx.meta.scan({ prefix, limit: 1000 })) batch.push(key);
-      if (batch.length === 0) break;
-      await ctx.meta.batch(batch.map((key) => ({ type: 'del' as const, key })));
-    }
-  }
+  for (const prefix of keys.repoDataPrefixes(name)) await deletePrefix(ctx, prefix);
 }

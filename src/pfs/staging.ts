@@ -39,8 +39,16 @@ function bump(ctx: PfsContext, repo: RepoName, id: CommitId): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-export async function stagePut(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<void> {
-  await ctx.meta.put(keys.stageKey(repo, id, path), encode({ v: 1, op: 'put', ...file }));
+export interface StagedFile {
+  size: number;
+  hash: string;
+  chunks: ChunkRef[];
+}
+
+/** Stages file puts in one atomic write (a later put of the same path wins). */
+export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>): Promise<void> {
+  if (files.length === 0) return;
+  await ctx.meta.batch(files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) })));
   bump(ctx, repo, id);
 }
 
@@ -80,11 +88,18 @@ export async function* stagedChanges(ctx: PfsContext, repo: RepoName, id: Commit
 }
 
 export async function clearStaging(ctx: PfsContext, repo: RepoName, id: CommitId): Promise<void> {
-  const prefix = keys.stagePrefix(repo, id);
-  for (;;) {
-    const batch: { type: 'del'; key: string }[] = [];
-    for await (const [key] of ctx.meta.scan({ prefix, limit: 1000 })) batch.push({ type: 'del', key });
-    if (batch.length === 0) return;
-    await ctx.meta.batch(batch);
+  await deletePrefix(ctx, keys.stagePrefix(repo, id));
+}
+
+/** Deletes every key under a prefix in batches, in one pass over a snapshot (re-scanning would walk tombstones). */
+export async function deletePrefix(ctx: PfsContext, prefix: string): Promise<void> {
+  let batch: { type: 'del'; key: string }[] = [];
+  for await (const [key] of ctx.meta.scan({ prefix })) {
+    batch.push({ type: 'del', key });
+    if (batch.length >= 1000) {
+      await ctx.meta.batch(batch);
+      batch = [];
+    }
   }
+  if (batch.length > 0) await ctx.meta.batch(batch);
 }

@@ -59,13 +59,17 @@ describe('commits and files', () => {
     await w.put(path('/a.txt'), streamOf(Buffer.from('A')));
     await w.put(path('/dir/b.txt'), streamOf(Buffer.from('B')));
     await w.put(path('/a.txt'), streamOf(Buffer.from('!')), { append: true });
-    expect(await get(t.pfs, 'batch@main:/a.txt')).toBe('A!'); // an open commit reads its own writes
+    expect((await w.close()).state).toBe('open'); // closing a writer stages; it does not finish an explicit commit
+    expect(await get(t.pfs, 'batch@main:/a.txt')).toBe('A!'); // an open commit shows what was staged
+    const second = await t.pfs.openWriter(repo('batch'), { commit: c.id });
+    await second.put(path('/a.txt'), streamOf(Buffer.from('?')), { append: true });
+    await second.close();
     await expect(t.pfs.startCommit(repo('batch'), branch('main'))).rejects.toMatchObject({ code: 'COMMIT_OPEN' });
     const done = await t.pfs.finishCommit(ref(`batch@${c.id}`));
-    expect(done).toMatchObject({ state: 'finished', fileCount: 2, size: 3, description: 'first load' });
-    await expect(w.put(path('/late.txt'), streamOf(Buffer.from('x')))).rejects.toMatchObject({ code: 'COMMIT_FINISHED' });
+    expect(done).toMatchObject({ state: 'finished', fileCount: 2, size: 4, description: 'first load' });
+    await expect(t.pfs.openWriter(repo('batch'), { commit: c.id })).rejects.toMatchObject({ code: 'COMMIT_FINISHED', message: expect.stringContaining(c.id) });
     await expect(t.pfs.finishCommit(ref(`batch@${c.id}`))).rejects.toMatchObject({ code: 'COMMIT_FINISHED' });
-    expect(await get(t.pfs, 'batch@main:/a.txt')).toBe('A!');
+    expect(await get(t.pfs, 'batch@main:/a.txt')).toBe('A!?');
   });
 
   it('reads with offset and length', async () => {

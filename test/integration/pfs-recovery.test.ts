@@ -12,6 +12,7 @@ describe('restart', () => {
     const open = await t.pfs.startCommit(repo('kept'), branch('main'));
     const w = await t.pfs.openWriter(repo('kept'), { commit: open.id });
     await w.put(path('/staged.txt'), streamOf(Buffer.from('staged')));
+    await w.close(); // acknowledged: staged durably, the commit stays open
     await t.pfs.createRepo(repo('oneoff'));
     await put(t.pfs, 'oneoff@main:/a', 'a');
     const cut = await t.pfs.openWriter(repo('oneoff'), { branch: branch('main') }); // a one-off commit, never closed
