@@ -1,4 +1,4 @@
-// `npm run bench -- ingest [--scale 0.1] [--runs 3] [--dir DIR] [--keep] [--profile] [--quiet]`
+// `npm run bench -- ingest [--scale 0.1] [--runs 5] [--dir DIR] [--keep] [--profile] [--quiet]`
 //
 // Ingest speed, dedup and memory of Strata's chunk store against restic and
 // borg, and of its S3 path against the plain minio client, all on the same
@@ -7,7 +7,7 @@
 //   inserted, as a second snapshot, (c) 100,000 files of 1-8 KiB.
 // Prints a table (unless --quiet) and then one line of JSON with every figure.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summariseProfiles, type ThreadProfile } from './lib/cpu-profile.ts';
@@ -44,6 +44,7 @@ async function attempt<T>(ctx: Context, what: string, step: () => Promise<T>): P
 /** One round of (a), (b) and (c): fresh repositories, the tools taking turns on each data set. */
 async function localRound(ctx: Context, tools: IngestTool[], round: number, s: Samples): Promise<void> {
   const { data, work, log } = ctx;
+  s.loadAverages.push(Math.round(loadavg()[0]! * 100) / 100);
   const repo = (tool: IngestTool, set: string): string => join(work, `${tool.name}-${set}-${round}`);
   for (const tool of tools) {
     await attempt(ctx, `${tool.name} init`, async () => {
@@ -133,7 +134,7 @@ export async function run(args: string[]): Promise<void> {
       dir: { type: 'string' },
       keep: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
       quiet: { type: 'boolean', default: false },
     },
   });

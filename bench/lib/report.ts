@@ -7,7 +7,7 @@ export type ToolName = 'strata' | 'restic' | 'borg';
 export type PerTool<T> = Partial<Record<ToolName, T>>;
 
 export interface ToolFigures {
-  /** Median over the rounds. */
+  /** The fastest round. */
   seconds: number;
   wallSeconds: number;
   mbps: number;
@@ -31,6 +31,8 @@ export interface IngestFigures {
     minioPartsMBps: number | null;
     samplesSeconds: Record<string, number[]>;
   };
+  /** 1-minute load average as each round started (2 = both cores busy with other work). */
+  loadAverages: number[];
   /** Peak RSS of the Strata child's runtime with nothing loaded (node + tsx), and of bare node. */
   runtime: { tsxIdleRssMiB: number | null; nodeIdleRssMiB: number | null };
 }
@@ -97,9 +99,10 @@ export function formatNotes(f: IngestFigures): string {
       `minio putObject of 8 MiB pieces x4 ${num(f.s3.minioPartsMBps)} MB/s (target uses the faster); Strata S3 peak RSS ${num(f.s3.strataMaxRssMiB)} MiB`,
     `Strata (b): ${num(mb(f.b.tools.strata?.newChunkBytes), 2)} MB of new chunks; the rest of "bytes added" is pack trailers and the index object`,
     `Strata runs in a child process: node --import tsx, whose idle peak RSS is ${num(f.runtime.tsxIdleRssMiB)} MiB (bare node ${num(f.runtime.nodeIdleRssMiB)} MiB); ` +
+      `less that tsx overhead, Strata's peak RSS on (a) would be ${num(tsxAdjusted(f))} MiB; ` +
       'its time is open store .. flush done, excluding runtime start-up; restic and borg are timed as whole commands',
     'page cache warm (no privilege to drop it): each data set is read first, then the tools take turns on it; ' +
-      'times are medians over the rounds (fresh repositories each round), RSS the largest',
+      `times are the fastest of the rounds (fresh repositories each round; load average at each round's start: ${f.loadAverages.join(', ')}), RSS the largest`,
     'MB = 10^6 bytes',
   ].join('\n');
 }
@@ -115,6 +118,12 @@ export interface IngestRecord {
   targets: Target[];
   profile?: Record<string, ThreadProfile[]>;
   errors: string[];
+}
+
+function tsxAdjusted(f: IngestFigures): number | null {
+  const { tsxIdleRssMiB: tsx, nodeIdleRssMiB: node } = f.runtime;
+  const rss = f.a.tools.strata?.maxRssMiB;
+  return rss == null || tsx == null || node == null ? null : rss - (tsx - node);
 }
 
 function mib(bytes: number): string {
