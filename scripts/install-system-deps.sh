@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Strata needs and a fresh machine may lack:
-# FUSE libraries for mounts, and the reference tools the benchmarks compare
-# against. Safe to run repeatedly; does nothing when all are present.
+# FUSE libraries for mounts, Python gRPC for the Python client round trip
+# (test/e2e/python-roundtrip.test.ts), and the reference tools the benchmarks
+# compare against. Safe to run repeatedly; does nothing when all are present.
 # Usage: scripts/install-system-deps.sh [test|bench]
 set -euo pipefail
 want=(libfuse2 fuse3 git)
+if [ "${1:-test}" = test ]; then want+=(python3-grpcio python3-grpc-tools); fi
 if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs); fi
 missing=()
 for pkg in "${want[@]}"; do
