@@ -10,10 +10,10 @@ export const LOG_LEVELS = Object.keys(RANK) as LogLevel[];
 
 export interface Logger {
   readonly level: LogLevel;
-  debug(fields: object, msg: string): void;
-  info(fields: object, msg: string): void;
-  warn(fields: object, msg: string): void;
-  error(fields: object, msg: string): void;
+  debug(fields: object, msg?: string): void;
+  info(fields: object, msg?: string): void;
+  warn(fields: object, msg?: string): void;
+  error(fields: object, msg?: string): void;
   enabled(level: LogLevel): boolean;
 }
 
@@ -30,7 +30,7 @@ function plain(value: unknown): unknown {
 export function createLogger(opts: { level: LogLevel; write?: (line: string) => void }): Logger {
   const write = opts.write ?? ((line: string) => process.stdout.write(line));
   const min = RANK[opts.level];
-  const emit = (level: LogLevel, fields: object, msg: string): void => {
+  const emit = (level: LogLevel, fields: object, msg = ''): void => {
     if (RANK[level] < min) return;
     const record: Record<string, unknown> = { level, time: new Date().toISOString(), msg };
     for (const [k, v] of Object.entries(fields)) record[k] = plain(v);

@@ -9,7 +9,6 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 export const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 export const PFS_PROTO_FILE = 'strata/pfs/v1/pfs.proto';
 export const PFS_SERVICE_NAME = 'strata.pfs.v1.PfsService';
-export const HEALTH_SERVICE_NAME = 'grpc.health.v1.Health';
 
 /** How messages map to JS: camelCase fields, int64 as number, enums as names, defaults filled, oneof names set. */
 export const LOADER_OPTIONS: protoLoader.Options = Object.freeze({

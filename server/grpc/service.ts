@@ -12,7 +12,7 @@ import { chunkHandlers } from './chunks.ts';
 import { commitHandlers } from './commits.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES } from './limits.ts';
 import { modifyFileHandler } from './modify-file.ts';
-import { HEALTH_SERVICE_NAME, PFS_SERVICE_NAME, loadProtos } from './proto.ts';
+import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers } from './repos.ts';
 import { InFlight, createRpc } from './rpc.ts';
@@ -86,5 +86,3 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
     },
   };
 }
-
-export { HEALTH_SERVICE_NAME };

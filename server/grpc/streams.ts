@@ -7,7 +7,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { CLIENT_STREAM_BUFFER_MESSAGES } from './limits.ts';
 
 function cancelled(what: string): StrataError {
-  return new StrataError('CANCELLED', `${what}: the client cancelled the call`);
+  return new StrataError('CANCELLED', `${what}: the call was cancelled (by the client, a lost connection, or gRPC refusing an oversized message)`);
 }
 
 type WritableCall = Writable & { cancelled?: boolean };
