@@ -13,9 +13,11 @@
 //   is the longest common prefix with the previous path of the object
 //   (entry order; for a metarange the sequence first0 last0 first1 last1 ...).
 //
-// Paths must strictly increase (a record's last may equal its first), and the
-// shared prefix must be maximal, so each index has exactly one encoding and
-// therefore one hash. The decoder checks all of it at byte level.
+// Paths must strictly increase in path order (paths.ts; a record's last may
+// equal its first), and the shared prefix must be maximal, so each index has
+// exactly one encoding and therefore one hash. The decoder checks all of it at
+// byte level: path order is UTF-8 byte order with '/' ranked below every
+// other byte, since 0x2f occurs in UTF-8 only as '/' itself.
 import { StrataError } from '../errors/index.ts';
 import { ByteReader, ByteWriter, FormatError } from './byte-io.ts';
 import type { ChunkRef, FileEntry, RangeRecord } from './types.ts';
@@ -182,6 +184,11 @@ function decodeObject<T>(
   }
 }
 
+/** A byte's place in path order: '/' first, so a directory's subtree sorts right after it. */
+function byteRank(b: number): number {
+  return b === SLASH ? -1 : b;
+}
+
 /** Prefix-compresses a sequence of paths against the previous one, in UTF-8 bytes. */
 class PathEncoder {
   private prev = Buffer.allocUnsafe(256);
@@ -198,7 +205,7 @@ class PathEncoder {
     while (shared < max && prev[shared] === cur[shared]) shared++;
     // Out-of-order input would encode into an object no decoder accepts.
     const equal = shared === len && len === this.prevLen;
-    const decreasing = shared < len ? shared < this.prevLen && cur[shared]! < prev[shared]! : !equal && this.prevLen > 0;
+    const decreasing = shared < len ? shared < this.prevLen && byteRank(cur[shared]!) < byteRank(prev[shared]!) : !equal && this.prevLen > 0;
     if (decreasing || (equal && !allowEqual)) {
       throw new StrataError('INDEX_UNSORTED', `index paths must strictly increase; ${JSON.stringify(path)} is out of order`, { path });
     }
@@ -224,7 +231,7 @@ class PathDecoder {
     const next = r.buf[r.pos];
     if (shared < this.len) {
       // Canonical and increasing: the first new byte exists and exceeds the old one.
-      if (n === 0 || next! <= this.buf[shared]!) throw new FormatError(`paths out of order at byte ${r.pos}`);
+      if (n === 0 || byteRank(next!) <= byteRank(this.buf[shared]!)) throw new FormatError(`paths out of order at byte ${r.pos}`);
     } else if (n === 0 && order !== 'atLeast') {
       throw new FormatError(`duplicate path at byte ${r.pos}`);
     }
