@@ -1,6 +1,7 @@
 // The stored formats: round trips, the golden fixture that pins them, and
 // corrupt or unstorable input turned into the right errors.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isStrataError } from '../../src/errors/index.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type FileEntry,
   type RangeRecord,
 } from '../../src/index/index.ts';
-import { createMemoryStore, fileEntry, sha256Hex, treeEntries } from './index-helpers.ts';
+import { createMemoryStore, fileEntry, filePath, sha256Hex, sortEntries, sortPaths, treeEntries } from './index-helpers.ts';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/index/golden.json', import.meta.url), 'utf8')) as Record<string, string | number>;
 
@@ -53,6 +54,15 @@ function expectCorrupt(fn: () => unknown, object: string): void {
 }
 
 describe('golden formats', () => {
+  // The fixture predates the move from byte order to path order ('/' first).
+  // Its inputs are sorted in both, and prefix compression does not depend on
+  // the order, so its bytes stand: only which sequences are valid changed.
+  it('pins inputs that are in path order', () => {
+    expect(sortEntries([...GOLDEN_ENTRIES].reverse())).toEqual(GOLDEN_ENTRIES);
+    const recordPaths = GOLDEN_RECORDS.flatMap((r) => [r.firstPath, r.lastPath]);
+    expect(sortEntries(recordPaths.map((p) => fileEntry(p))).map((e) => e.path)).toEqual(recordPaths);
+  });
+
   it('encodes a range byte for byte as pinned', () => {
     const bytes = encodeRange(GOLDEN_ENTRIES);
     expect(hex(bytes)).toBe(golden.range);
@@ -79,13 +89,32 @@ describe('round trips', () => {
   it('keeps long shared prefixes, astral characters and many chunks', () => {
     const entries = [
       fileEntry(`/x/${'y'.repeat(5000)}`, 3, 1000),
-      // UTF-8 order: U+E000 before the astral U+1F600, though JS `<` says otherwise.
+      // Code point order: U+E000 before the astral U+1F600, though JS `<` says otherwise.
       fileEntry('/x/\uE000', 4, 1),
+      // '/' before every other character: a subtree before its name-prefixed siblings.
+      fileEntry('/x/\uE000/a', 0, 1),
+      fileEntry('/x/\uE000 b', 0, 1),
       fileEntry('/x/\u{1F600}a', 0, 3),
       fileEntry('/x/\u{1F600}b', 1, 0),
       fileEntry('/x/\u{1F601}', 2, 1),
     ];
     expect(decodeRange(encodeRange(entries), 'r')).toEqual(entries);
+  });
+
+  it('accepts exactly the path-ordered sequences, checked on bytes', () => {
+    const paths = fc.uniqueArray(filePath.filter((p) => p !== '/'), { minLength: 2, maxLength: 12 });
+    fc.assert(
+      fc.property(paths, fc.nat(), (ps, k) => {
+        const sorted = sortPaths(ps);
+        const entries = sorted.map((p) => fileEntry(p));
+        expect(decodeRange(encodeRange(entries), 'r')).toEqual(entries);
+        const i = k % (sorted.length - 1);
+        const swapped = [...entries];
+        [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+        expect(() => encodeRange(swapped)).toThrow(expect.objectContaining({ code: 'INDEX_UNSORTED' }));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('stores a typical small file in about 40 bytes', () => {
@@ -124,6 +153,27 @@ describe('corrupt objects', () => {
     expectCorrupt(() => decodeRange(unhex('5349585201' + '81' + '00'), 'h9'), 'h9'); // overlong varint count
   });
 
+  it('checks path order with "/" first, not byte order', () => {
+    // Encodes [first, '/a.b'] (suffix '.b' after 2 shared bytes), then makes the second path `second`.
+    const pair = (first: string, second: '/a/b' | '/a!b') => {
+      const bytes = encodeRange([fileEntry(first), fileEntry('/a.b')]);
+      const at = Buffer.from(bytes).indexOf(Buffer.from([2, 2, ...Buffer.from('.b')])) + 2;
+      bytes[at] = second.charCodeAt(2);
+      return bytes;
+    };
+    // ['/a!b', '/a/b'] is byte order, not path order; ['/a/b', '/a!b'] is path order, not byte order.
+    expectCorrupt(() => decodeRange(pair('/a!b', '/a/b'), 'h11'), 'h11');
+    expect(decodeRange(pair('/a/b', '/a!b'), 'h12').map((e) => e.path)).toEqual(['/a/b', '/a!b']);
+    const meta = encodeMetarange([
+      { ...GOLDEN_RECORDS[0]!, firstPath: '/a', lastPath: '/a/z' },
+      { ...GOLDEN_RECORDS[0]!, firstPath: '/a!', lastPath: '/a.txt' },
+    ]);
+    expect(decodeMetarange(meta, 'h13').map((r) => [r.firstPath, r.lastPath])).toEqual([['/a', '/a/z'], ['/a!', '/a.txt']]);
+    expect(() => encodeMetarange([{ ...GOLDEN_RECORDS[0]!, firstPath: '/a!', lastPath: '/a/z' }])).toThrow(
+      expect.objectContaining({ code: 'INDEX_UNSORTED' }),
+    );
+  });
+
   it('bit flips decode or raise INDEX_CORRUPT, never another error', () => {
     for (let seed = 0; seed < 500; seed++) {
       const bytes = range.slice();
@@ -152,7 +202,7 @@ describe('corrupt objects', () => {
 
 describe('unstorable entries', () => {
   it('rejects unsorted or duplicate paths with INDEX_UNSORTED', () => {
-    for (const paths of [['/b', '/a'], ['/a', '/a'], ['/ab', '/a'], ['/\u{1F600}', '/\uE000']]) {
+    for (const paths of [['/b', '/a'], ['/a', '/a'], ['/ab', '/a'], ['/\u{1F600}', '/\uE000'], ['/a!', '/a/b'], ['/a.txt', '/a/b'], ['/a b/c', '/a/c']]) {
       expect(() => encodeRange(paths.map((p) => fileEntry(p)))).toThrow(expect.objectContaining({ code: 'INDEX_UNSORTED' }));
     }
   });

@@ -7,22 +7,22 @@ import { describe, expect, it } from 'vitest';
 import {
   applyChanges,
   buildIndex,
-  comparePaths,
   createIndexReader,
   type CutParams,
   type DiffItem,
   type FileEntry,
   type IndexChange,
 } from '../../src/index/index.ts';
-import { collect, createMemoryStore, fileEntry } from './index-helpers.ts';
+import { collect, createMemoryStore, fileEntry, sortChanges, sortEntries, sortPaths } from './index-helpers.ts';
 
 // Tiny ranges (about 4 entries, forced cuts at a few chunk-heavy entries) so
 // small maps span many ranges and every merge path runs.
 const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2, softBytes: 500, softMaskBits: 1, maxBytes: 900 };
 
-// Few names, so paths collide, share prefixes and nest; '!' sorts before '/',
-// and U+E000 against an astral character checks UTF-8 order.
-const name = fc.constantFrom('a', 'b', 'a!', 'c', 'é', '\u{1F600}', '\uE000');
+// Few names, so paths collide, share prefixes and nest. ' ', '!', '-' and '.'
+// are below '/' in code point order but sort after a directory's subtree in
+// path order; U+E000 against an astral character checks code point order.
+const name = fc.constantFrom('a', 'b', 'a!', 'a b', 'a-b', 'a.txt', 'é', '\u{1F600}', '\uE000');
 const path = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join('/')}`);
 const entry = fc
   .record({ path, version: fc.nat(3), chunks: fc.constantFrom(0, 1, 1, 1, 2, 9) })
@@ -35,15 +35,7 @@ const change: fc.Arbitrary<IndexChange> = fc.oneof(
 );
 const baseEntries = fc.uniqueArray(entry, { selector: (e) => e.path, maxLength: 80 });
 
-function sortEntries(entries: FileEntry[]): FileEntry[] {
-  return [...entries].sort((a, b) => comparePaths(a.path, b.path));
-}
-
-function changePath(c: IndexChange): string {
-  return c.op === 'put' ? c.entry.path : c.path;
-}
-
-/** The model: changes applied one by one, in path order, to a plain map. */
+/** The model: changes applied one by one, in path order (the project's, src/ids.ts), to a plain map. */
 function applyModel(base: Map<string, FileEntry>, changes: IndexChange[]): Map<string, FileEntry> {
   const out = new Map(base);
   for (const c of changes) {
@@ -63,7 +55,7 @@ describe('applyChanges against a model', () => {
         let model = new Map(sortEntries(base).map((e) => [e.path, e]));
         let root = await buildIndex(store, sortEntries(base), { cut: SMALL });
         for (const round of rounds) {
-          const changes = [...round].sort((a, b) => comparePaths(changePath(a), changePath(b)));
+          const changes = sortChanges(round);
           const next = applyModel(model, changes);
           const { root: applied } = await applyChanges(store, root, changes, { cut: SMALL });
           const expected = sortEntries([...next.values()]);
@@ -87,7 +79,7 @@ async function checkDiff(
   next: Map<string, FileEntry>,
   prev: Map<string, FileEntry>,
 ): Promise<void> {
-  const paths = [...new Set([...next.keys(), ...prev.keys()])].sort(comparePaths);
+  const paths = sortPaths(new Set([...next.keys(), ...prev.keys()]));
   const expected = paths.flatMap((p): DiffItem[] => {
     const n = next.get(p);
     const o = prev.get(p);

@@ -2,12 +2,13 @@
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { buildIndex, comparePaths, createIndexReader, type CutParams, type FileEntry } from '../../src/index/index.ts';
-import { collect, createMemoryStore, fileEntry } from './index-helpers.ts';
+import { buildIndex, createIndexReader, type CutParams, type FileEntry } from '../../src/index/index.ts';
+import { collect, createMemoryStore, fileEntry, modelGlob, modelList, sortPaths } from './index-helpers.ts';
 
 const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2 };
 
-const PATHS = [
+const PATHS = sortPaths([
+  '/top.txt',
   '/a',
   '/a!b',
   '/a.d/x',
@@ -21,27 +22,32 @@ const PATHS = [
   '/é/1',
   '/\uE000/x',
   '/\u{1F600}/y.txt',
-].sort(comparePaths);
+]);
+
+// PATHS in path order, spelt out: each directory's subtree comes right after
+// its name, before siblings with characters below '/' ('!' and '.').
+const PATHS_IN_ORDER = [
+  '/a',
+  '/a!b',
+  '/a.d/x',
+  '/b/.hidden',
+  '/b/c/d.txt',
+  '/b/c/e.txt',
+  '/b/c/f/g.txt',
+  '/b/c!',
+  '/b/c.txt',
+  '/b/z',
+  '/top.txt',
+  '/é/1',
+  '/\uE000/x',
+  '/\u{1F600}/y.txt',
+];
 
 async function fixture(paths = PATHS, cut = SMALL) {
   const store = createMemoryStore();
   const entries = paths.map((p) => fileEntry(p));
   const root = await buildIndex(store, entries, { cut });
   return { store, root, entries, reader: createIndexReader(store) };
-}
-
-/** Direct children of dir, derived from the file list, in index order (dirs sort as name/). */
-function modelList(paths: string[], dir: string) {
-  const prefix = dir === '/' ? '/' : `${dir}/`;
-  const seen = new Map<string, { name: string; type: 'file' | 'dir'; key: string }>();
-  for (const p of paths.filter((q) => q.startsWith(prefix))) {
-    const rest = p.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    const name = slash < 0 ? rest : rest.slice(0, slash);
-    const type = slash < 0 ? 'file' : 'dir';
-    seen.set(`${type}:${name}`, { name, type, key: type === 'dir' ? `${name}/` : name });
-  }
-  return [...seen.values()].sort((a, b) => comparePaths(a.key, b.key)).map(({ name, type }) => ({ name, type }));
 }
 
 describe('get, isDir, stat', () => {
@@ -83,17 +89,19 @@ describe('list', () => {
 
   it('pages with after and limit, resuming past files and whole directories', async () => {
     const { root, reader } = await fixture();
-    const all = await collect(reader.list(root, '/b'));
-    for (let size = 1; size <= 3; size++) {
-      const pages = [];
-      let after: string | undefined;
-      for (;;) {
-        const page = await collect(reader.list(root, '/b', { limit: size, ...(after === undefined ? {} : { after }) }));
-        if (page.length === 0) break;
-        pages.push(...page);
-        after = page[page.length - 1]!.name;
+    for (const dir of ['/', '/b', '/b/c']) {
+      const all = await collect(reader.list(root, dir));
+      for (let size = 1; size <= 3; size++) {
+        const pages = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await collect(reader.list(root, dir, { limit: size, ...(after === undefined ? {} : { after }) }));
+          if (page.length === 0) break;
+          pages.push(...page);
+          after = page[page.length - 1]!.name;
+        }
+        expect(pages, `${dir} by ${size}`).toEqual(all);
       }
-      expect(pages).toEqual(all);
     }
     expect(await collect(reader.list(root, '/b', { limit: 0 }))).toEqual([]);
   });
@@ -102,6 +110,7 @@ describe('list', () => {
 describe('walk and glob', () => {
   it('walks every file under a directory in order', async () => {
     const { root, reader, entries } = await fixture();
+    expect(PATHS).toEqual(PATHS_IN_ORDER);
     expect(await collect(reader.walk(root, '/'))).toEqual(entries);
     expect((await collect(reader.walk(root, '/b/c'))).map((e) => e.path)).toEqual(['/b/c/d.txt', '/b/c/e.txt', '/b/c/f/g.txt']);
     expect(await collect(reader.walk(root, '/a'))).toEqual([]);
@@ -127,10 +136,18 @@ describe('walk and glob', () => {
     '/b/+(c|z)',
     '/b/c!',
   ];
-  it.each(patterns)('globs %s like picomatch over all paths', async (pattern) => {
+  it.each(patterns)('globs %s like picomatch (relative to the root) over all paths', async (pattern) => {
     const { root, reader } = await fixture();
-    const isMatch = picomatch(pattern, { dot: true });
+    const isMatch = modelGlob(pattern);
     expect((await collect(reader.glob(root, pattern))).map((e) => e.path)).toEqual(PATHS.filter((p) => isMatch(p)));
+  });
+
+  it('lets a `**/` match zero directories, at the root too', async () => {
+    const { root, reader } = await fixture();
+    const glob = async (pattern: string) => (await collect(reader.glob(root, pattern))).map((e) => e.path);
+    expect(await glob('/**/*.txt')).toEqual(['/b/c/d.txt', '/b/c/e.txt', '/b/c/f/g.txt', '/b/c.txt', '/top.txt', '/\u{1F600}/y.txt']);
+    expect(await glob('/b/**/*.txt')).toEqual(['/b/c/d.txt', '/b/c/e.txt', '/b/c/f/g.txt', '/b/c.txt']);
+    expect(picomatch('/**/*.txt', { dot: true })('/top.txt')).toBe(false); // the quirk the index avoids
   });
 
   it('rejects a relative glob with INVALID_GLOB', async () => {
@@ -145,12 +162,12 @@ describe('walk and glob', () => {
     const glob = fc.constantFrom('/*', '/a/*', '/**/*.txt', '/a/**', '/{a,b}/*', '/?', '/a/.*', '/a!/**', '/[ab]/a*');
     await fc.assert(
       fc.asyncProperty(paths, dir, glob, async (ps, d, g) => {
-        const sorted = [...ps].sort(comparePaths);
+        const sorted = sortPaths(ps);
         const { root, reader } = await fixture(sorted, { maskBits: 1, minEntries: 1 });
         expect((await collect(reader.list(root, d))).map(({ name, type }) => ({ name, type }))).toEqual(modelList(sorted, d));
         const prefix = d === '/' ? '/' : `${d}/`;
         expect((await collect(reader.walk(root, d))).map((e) => e.path)).toEqual(sorted.filter((p) => p.startsWith(prefix)));
-        const isMatch = picomatch(g, { dot: true });
+        const isMatch = modelGlob(g);
         expect((await collect(reader.glob(root, g))).map((e) => e.path)).toEqual(sorted.filter((p) => isMatch(p)));
       }),
       { numRuns: 200 },

@@ -1,7 +1,7 @@
 // Writer edge cases: empty indexes, no-op changes, bad order, directory deletes.
 import { describe, expect, it } from 'vitest';
 import { applyChanges, buildIndex, createIndexReader, type IndexChange } from '../../src/index/index.ts';
-import { collect, createMemoryStore, fileEntry, puts, treeEntries } from './index-helpers.ts';
+import { collect, createMemoryStore, fileEntry, puts, sortPaths, treeEntries } from './index-helpers.ts';
 
 describe('buildIndex', () => {
   it('gives a null root for no files', async () => {
@@ -9,7 +9,8 @@ describe('buildIndex', () => {
   });
 
   it('rejects unsorted and duplicate paths with INDEX_UNSORTED', async () => {
-    for (const paths of [['/b', '/a'], ['/a', '/a'], ['/\u{1F600}', '/\uE000']]) {
+    // The last two are in byte order, which puts '!' and '.' before '/': not path order.
+    for (const paths of [['/b', '/a'], ['/a', '/a'], ['/\u{1F600}', '/\uE000'], ['/a!', '/a/b'], ['/a', '/a.txt', '/a/b']]) {
       await expect(buildIndex(createMemoryStore(), paths.map((p) => fileEntry(p)))).rejects.toMatchObject({ code: 'INDEX_UNSORTED' });
     }
   });
@@ -64,10 +65,11 @@ describe('applyChanges', () => {
 
   it('deletes only under the directory, not siblings that share its name as a prefix', async () => {
     const store = createMemoryStore();
-    const paths = ['/a', '/a!x', '/a.txt', '/a/b', '/a/c/d', '/a0', '/ab/c'];
+    const paths = sortPaths(['/a', '/a!x', '/a.txt', '/a/b', '/a/c/d', '/a0', '/ab/c', '/a b']);
+    expect(paths).toEqual(['/a', '/a/b', '/a/c/d', '/a b', '/a!x', '/a.txt', '/a0', '/ab/c']);
     const root = await buildIndex(store, paths.map((p) => fileEntry(p)), { cut: { maskBits: 1, minEntries: 1 } });
     const { root: next } = await applyChanges(store, root, [{ op: 'deleteDir', path: '/a' }], { cut: { maskBits: 1, minEntries: 1 } });
-    expect((await collect(createIndexReader(store).walk(next, '/'))).map((e) => e.path)).toEqual(['/a', '/a!x', '/a.txt', '/a0', '/ab/c']);
+    expect((await collect(createIndexReader(store).walk(next, '/'))).map((e) => e.path)).toEqual(['/a', '/a b', '/a!x', '/a.txt', '/a0', '/ab/c']);
   });
 
   it('rejects changes out of path order with INDEX_UNSORTED, and malformed changes', async () => {
@@ -76,6 +78,12 @@ describe('applyChanges', () => {
     await expect(applyChanges(store, root, [{ op: 'delete', path: '/b' }, { op: 'delete', path: '/a' }])).rejects.toMatchObject({
       code: 'INDEX_UNSORTED',
     });
+    // Byte order is not path order: '/a!' sorts after everything under '/a/'.
+    await expect(applyChanges(store, root, [{ op: 'delete', path: '/a!' }, { op: 'deleteDir', path: '/a/b' }])).rejects.toMatchObject({
+      code: 'INDEX_UNSORTED',
+    });
+    const inOrder = await applyChanges(store, root, [{ op: 'put', entry: fileEntry('/a/b') }, { op: 'put', entry: fileEntry('/a!') }]);
+    expect((await collect(createIndexReader(store).walk(inOrder.root, '/'))).map((e) => e.path)).toEqual(['/a', '/a/b', '/a!']);
     await expect(applyChanges(store, root, [{ op: 'rename', path: '/a' } as unknown as IndexChange])).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
