@@ -4,7 +4,7 @@
 import { StrataError } from '../errors/index.ts';
 import { newCommitId, type BranchName, type CommitId, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
-import { applyChanges } from '../index/index.ts';
+import { applyChanges, type IndexChange } from '../index/index.ts';
 import { indexObjectsOver, type PfsContext } from './context.ts';
 import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
@@ -82,7 +82,7 @@ export async function finishCommit(ctx: PfsContext, repo: RepoName, id: CommitId
       throw new StrataError('COMMIT_FINISHED', `commit ${id} of repo "${repo}" is already finished`, { repo, commit: id });
     }
     const durable: Buffer[] = [];
-    const objects = indexObjectsOver(ctx.chunks, durable);
+    const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
     const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))));
     await ctx.chunks.flush(durable);
     const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
@@ -103,6 +103,67 @@ export async function finishCommit(ctx: PfsContext, repo: RepoName, id: CommitId
     ctx.events.emit('finished', done);
     return done;
   });
+}
+
+export interface OneOffCommit {
+  id: CommitId;
+  /** The staged changes, in path order, over whatever head the branch has when the commit lands. */
+  changes: (onChunk: (hash: string) => void) => AsyncIterable<IndexChange>;
+  /** The index root the changes were made against (the head when the writer opened). */
+  base: string | null;
+  /** Called before applying the changes on a head that moved since `base`; may refuse (e.g. an append raced). */
+  beforeRebase?: (base: string | null, head: string | null) => Promise<void>;
+  description?: string;
+  provenance?: { repo: RepoName; commit: CommitId }[];
+  metadata?: Record<string, string>;
+}
+
+const ONE_OFF_ATTEMPTS = 100;
+
+/**
+ * Lands a one-off commit on a branch optimistically: build the index over
+ * the current head, make it durable, then move the head by compare-and-set
+ * together with writing the finished commit record. If another writer moved
+ * the head first, the changes are re-applied on the new head: racing writers
+ * never lose an update, and no half-made commit is ever visible.
+ */
+export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
+  await requireRepo(ctx, repo);
+  let base = c.base;
+  for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
+    const b = await getBranch(ctx, repo, branch);
+    const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
+    if (head?.state === 'open') {
+      throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
+    }
+    const headRoot = head?.indexRoot ?? null;
+    if (base !== headRoot) await c.beforeRebase?.(base, headRoot);
+    base = headRoot;
+    const durable: Buffer[] = [];
+    const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
+    const { root } = await applyChanges(objects, headRoot, c.changes((h) => durable.push(Buffer.from(h, 'hex'))));
+    await ctx.chunks.flush(durable);
+    const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
+    const now = ctx.clock.now();
+    const commit: CommitRecord = {
+      repo, id: c.id, branch, parent: head?.id ?? null, origin: 'auto', description: c.description ?? '', state: 'finished',
+      startedAt: now, finishedAt: now, size: stat.bytes, fileCount: stat.files, indexRoot: root, provenance: c.provenance ?? [], metadata: c.metadata ?? {},
+    };
+    const branchKey = keys.branchKey(repo, branch);
+    const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
+    const ops = [
+      { type: 'put' as const, key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) },
+      { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
+      ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
+      ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
+    ];
+    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }])) {
+      ctx.events.emit('finished', commit);
+      return commit;
+    }
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+  }
+  throw new StrataError('CONCURRENT_UPDATE', `branch ${repo}@${branch} kept moving; the commit could not land`, { repo, branch });
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

@@ -29,25 +29,34 @@ export interface PfsContext {
   commitLock: KeyedLock;
   /** Serialises read-modify-write of records per key (repo, branch, commit). */
   recordLock: KeyedLock;
+  /** Index objects fetched from and stored to the chunk store (cache misses only), for benchmarks and metrics. */
+  indexIo: IndexIoStats;
+}
+
+export interface IndexIoStats {
+  reads: number;
+  writes: number;
 }
 
 /** Index objects (ranges, metaranges) live in the chunk store: packed, deduplicated, verified. */
-export function indexObjectsOver(chunks: ChunkStore, written?: Buffer[]): IndexObjectStore {
+export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?: Buffer[]): IndexObjectStore {
   return {
-    async put(bytes) {
+    async put(bytes: Uint8Array) {
       const hash = createHash('sha256').update(bytes).digest();
-      await chunks.put(hash, bytes);
+      if (await chunks.put(hash, bytes)) io.writes++;
       written?.push(hash);
       return hash.toString('hex');
     },
-    async get(hash) {
+    async get(hash: string) {
+      io.reads++;
       return chunks.get(Buffer.from(hash, 'hex'));
     },
   };
 }
 
 export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock?: Clock; log?: PfsLog; indexCacheBytes?: number }): PfsContext {
-  const objects = indexObjectsOver(deps.chunks);
+  const indexIo = { reads: 0, writes: 0 };
+  const objects = indexObjectsOver(deps.chunks, indexIo);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   return {
@@ -60,5 +69,6 @@ export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock
     events,
     commitLock: new KeyedLock(),
     recordLock: new KeyedLock(),
+    indexIo,
   };
 }

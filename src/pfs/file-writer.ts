@@ -1,135 +1,200 @@
-// Writes that land in one commit: into an open commit, or into a one-off
-// commit opened on a branch whose head is finished and finished at close().
-import { writeFile, type WrittenFile } from '../blocks/file-io.ts';
+// Writes that land in one commit. Against an open commit they stage into it
+// (in batches, durable at close()). Against a branch whose head is finished
+// they make a one-off commit: staged in memory (spilling past a bound) and
+// landed atomically at close(), so nothing of it is visible before then.
+import { writeFile } from '../blocks/file-io.ts';
 import { fileHash } from '../chunking/index.ts';
 import { StrataError } from '../errors/index.ts';
-import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
+import { newCommitId, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { finishCommit, startCommit, toCommitInfo, waitForCommit } from './commits.ts';
-import { dropCommit } from './commit-history.ts';
-import { getBranch, requireCommit, type CommitRecord } from './records-io.ts';
+import { commitOneOff, toCommitInfo } from './commits.ts';
+import { OneOffStage } from './one-off-stage.ts';
+import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
 import { resolveCommit } from './resolve.ts';
 import { stageDelete, stagedFile, stagePuts, type StagedFile } from './staging.ts';
 import { viewRoot } from './view.ts';
-import type { ChunkRef, FileWriter } from './types.ts';
+import type { ChunkRef, CommitInfo, FileWriter } from './types.ts';
 
 export type WriteTarget = { branch: BranchName } | { commit: CommitId };
 
 /**
- * Staged puts are written to the metadata store in batches of this many, so
- * a million small files cost a thousand writes, not a million. Everything a
- * writer staged is written by close(), which is when a transport acknowledges.
+ * Puts into an open commit are written to the metadata store in batches of
+ * this many, so a million small files cost a thousand writes, not a million.
  */
 const STAGE_BATCH = 1000;
 
-/** The open commit a write should go to, opening a one-off commit when the branch head is finished. */
-async function targetCommit(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<{ commit: CommitRecord; oneOff: boolean }> {
-  if ('commit' in target) {
-    const c = (await requireCommit(ctx, repo, target.commit)).value;
-    if (c.state !== 'open') throw finished(repo, c.id);
-    return { commit: c, oneOff: false };
-  }
-  for (;;) {
-    const b = await getBranch(ctx, repo, target.branch);
-    const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
-    if (head?.state === 'open' && head.origin !== 'auto') return { commit: head, oneOff: false };
-    if (head?.state === 'open') {
-      // Another writer's one-off commit: ours goes after it.
-      await waitForCommit(ctx, repo, head.id).catch(() => undefined);
-      continue;
-    }
-    try {
-      return { commit: await startCommit(ctx, repo, target.branch, {}, 'auto'), oneOff: true };
-    } catch (err) {
-      if (!(err instanceof StrataError && err.code === 'COMMIT_OPEN')) throw err;
-    }
-  }
+/** Where a writer's changes go: the staging area of an open commit, or a one-off commit. */
+interface Sink {
+  readonly id: CommitId;
+  /** The staged state of a path in this commit, or undefined when untouched. */
+  lookup(path: FilePath): Promise<StagedFile | 'deleted' | undefined>;
+  /** The index root the commit builds on, for paths it has not touched. */
+  baseRoot(): Promise<string | null>;
+  put(path: FilePath, file: StagedFile, append: boolean): Promise<void>;
+  delete(path: FilePath, dir: boolean): Promise<void>;
+  close(): Promise<CommitRecord>;
+  abort(): Promise<void>;
 }
 
 function finished(repo: RepoName, id: CommitId): StrataError {
   return new StrataError('COMMIT_FINISHED', `commit ${id} of repo "${repo}" is finished; finished commits never change`, { repo, commit: id });
 }
 
-function concat(a: { size: number; chunks: ChunkRef[] }, b: { size: number; chunks: ChunkRef[] }): { size: number; hash: string; chunks: ChunkRef[] } {
+function concat(a: { size: number; chunks: ChunkRef[] }, b: { size: number; chunks: ChunkRef[] }): StagedFile {
   const chunks = [...a.chunks, ...b.chunks];
   return { size: a.size + b.size, chunks, hash: fileHash(chunks.map((c) => Buffer.from(c.hash, 'hex'))).toString('hex') };
 }
 
-export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<FileWriter & { commit: CommitId }> {
-  const { commit, oneOff } = await targetCommit(ctx, repo, target);
-  const id = commit.id;
-  let closed = false;
-
-  /** Runs a staging step under the commit's lock, refusing if the commit has been finished meanwhile. */
-  const staging = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (closed) throw new StrataError('COMMIT_FINISHED', `this writer for commit ${id} is closed`, { repo, commit: id });
-    return ctx.commitLock.run([`${repo}/${id}`], async () => {
-      const now = (await requireCommit(ctx, repo, id)).value;
-      if (now.state !== 'open') throw finished(repo, id);
-      return fn();
-    });
-  };
-
+/** Staging into an explicitly opened commit, under its lock, refused once it is finished. */
+function openCommitSink(ctx: PfsContext, commit: CommitRecord): Sink {
+  const { repo, id } = commit;
   let pending: { path: FilePath; file: StagedFile }[] = [];
   const pendingByPath = new Map<string, StagedFile>();
-
-  const flushPending = async (): Promise<void> => {
+  const locked = <T>(fn: () => Promise<T>): Promise<T> =>
+    ctx.commitLock.run([`${repo}/${id}`], async () => {
+      if ((await requireCommit(ctx, repo, id)).value.state !== 'open') throw finished(repo, id);
+      return fn();
+    });
+  const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    await staging(() => stagePuts(ctx, repo, id, batch));
+    await locked(() => stagePuts(ctx, repo, id, batch));
     pendingByPath.clear();
   };
+  return {
+    id,
+    async lookup(path) {
+      const mine = pendingByPath.get(path);
+      if (mine) return mine;
+      const staged = await stagedFile(ctx, repo, id, path);
+      if (!staged) return undefined;
+      return staged.op === 'put' ? staged : 'deleted';
+    },
+    baseRoot: async () => viewRoot(ctx, (await requireCommit(ctx, repo, id)).value),
+    async put(path, file) {
+      pending.push({ path, file });
+      pendingByPath.set(path, file);
+      if (pending.length >= STAGE_BATCH) await flush();
+    },
+    async delete(path, dir) {
+      await flush(); // orders the delete after this writer's earlier puts
+      await locked(() => stageDelete(ctx, repo, id, path, dir));
+    },
+    async close() {
+      await flush();
+      return (await requireCommit(ctx, repo, id)).value;
+    },
+    async abort() {
+      pending = [];
+    },
+  };
+}
 
-  /** The file at `path` as this writer sees it now: its own unflushed puts, then staged, then inherited. */
+function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null): Sink {
+  const stage = new OneOffStage(ctx, repo, newCommitId());
+  const appended = new Set<FilePath>();
+  return {
+    id: stage.id,
+    lookup: (path) => stage.lookup(path),
+    baseRoot: async () => headRoot,
+    put: (path, file, append) => {
+      if (append) appended.add(path);
+      return stage.put(path, file);
+    },
+    delete: (path, dir) => stage.delete(path, dir),
+    async close() {
+      try {
+        return await commitOneOff(ctx, repo, branch, {
+          id: stage.id,
+          base: headRoot,
+          changes: (onChunk) => stage.changes(onChunk),
+          // An append was computed against the old head: re-applying it is
+          // only right if no other commit changed that file meanwhile.
+          beforeRebase: async (base, head) => {
+            for (const path of appended) {
+              const [before, now] = await Promise.all([ctx.reader.get(base, path), ctx.reader.get(head, path)]);
+              if (before?.hash !== now?.hash) {
+                throw new StrataError('CONCURRENT_UPDATE', `${repo}@${branch}:${path} changed in another commit while this one appended to it; retry the append`, { repo, branch, path });
+              }
+            }
+          },
+        });
+      } finally {
+        await stage.discard();
+      }
+    },
+    abort: () => stage.discard(),
+  };
+}
+
+async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<Sink> {
+  if ('commit' in target) {
+    const c = (await requireCommit(ctx, repo, target.commit)).value;
+    if (c.state !== 'open') throw finished(repo, c.id);
+    return openCommitSink(ctx, c);
+  }
+  await requireRepo(ctx, repo);
+  const b = await getBranch(ctx, repo, target.branch);
+  const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
+  if (head?.state === 'open') return openCommitSink(ctx, head); // Pachyderm: writes to a branch go into its open commit
+  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null);
+}
+
+export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<FileWriter & { commit: CommitId }> {
+  const sink = await openSink(ctx, repo, target);
+  const where = (path: FilePath): string => ('branch' in target ? `${repo}@${target.branch}:${path}` : `${repo}@${sink.id}:${path}`);
+  let closed: Promise<CommitInfo> | undefined;
+  const open = (): void => {
+    if (closed) throw new StrataError('COMMIT_FINISHED', `this writer for ${repo}@${sink.id} is closed`, { repo, commit: sink.id });
+  };
+
+  /** The file at `path` as this commit sees it now: staged, else inherited. */
   const current = async (path: FilePath): Promise<StagedFile | undefined> => {
-    const mine = pendingByPath.get(path);
-    if (mine) return mine;
-    const staged = await stagedFile(ctx, repo, id, path);
-    if (staged) return staged.op === 'put' ? staged : undefined;
-    const root = await viewRoot(ctx, (await requireCommit(ctx, repo, id)).value);
+    const staged = await sink.lookup(path);
+    if (staged) return staged === 'deleted' ? undefined : staged;
+    const root = await sink.baseRoot();
     return root ? ctx.reader.get(root, path) : undefined;
+  };
+  const isDir = async (path: FilePath): Promise<boolean> => {
+    const root = await sink.baseRoot();
+    return root !== null && (await ctx.reader.isDir(root, path));
   };
 
   const stage = async (path: FilePath, file: StagedFile, append: boolean): Promise<{ size: number; hash: string }> => {
-    if (closed) throw new StrataError('COMMIT_FINISHED', `this writer for commit ${id} is closed`, { repo, commit: id });
+    open();
     const prior = append ? await current(path) : undefined;
-    const next = prior ? concat(prior, file) : file;
-    pending.push({ path, file: next });
-    pendingByPath.set(path, next);
-    if (pending.length >= STAGE_BATCH) await flushPending();
+    // Only the content fields: a copied index entry also carries its old path.
+    const next = prior ? concat(prior, file) : { size: file.size, hash: file.hash, chunks: file.chunks };
+    await sink.put(path, next, prior !== undefined);
     return { size: next.size, hash: next.hash };
   };
 
   return {
-    commit: id,
+    commit: sink.id,
     async put(path, source, options = {}) {
-      const written: WrittenFile = await writeFile(ctx.chunks, source);
-      return stage(path, written, options.append ?? false);
+      open();
+      return stage(path, await writeFile(ctx.chunks, source), options.append ?? false);
     },
     async putChunks(path, chunks, options = {}) {
       for (const c of chunks) {
         if (!ctx.chunks.has(Buffer.from(c.hash, 'hex'))) {
-          throw new StrataError('CHUNK_NOT_FOUND', `cannot stage ${path}: chunk ${c.hash} was never uploaded`, { path, chunk: c.hash });
+          throw new StrataError('CHUNK_NOT_FOUND', `cannot stage ${where(path)}: chunk ${c.hash} was never uploaded`, { path, chunk: c.hash });
         }
       }
       const size = chunks.reduce((n, c) => n + c.size, 0);
       return stage(path, concat({ size: 0, chunks: [] }, { size, chunks }), options.append ?? false);
     },
     async delete(path, options = {}) {
-      await flushPending(); // a delete orders after this writer's earlier puts
-      await staging(async () => {
-        const root = await viewRoot(ctx, (await requireCommit(ctx, repo, id)).value);
-        const isFile = (await current(path)) !== undefined;
-        const isDir = root ? await ctx.reader.isDir(root, path) : false;
-        if (!isFile && !isDir) {
-          throw new StrataError('FILE_NOT_FOUND', `cannot delete ${repo}@${id}:${path}: no such file or directory`, { repo, path });
-        }
-        await stageDelete(ctx, repo, id, path, options.dir ?? (isDir && !isFile));
-      });
+      open();
+      const file = (await current(path)) !== undefined;
+      const dir = await isDir(path);
+      if (!file && !dir) throw new StrataError('FILE_NOT_FOUND', `cannot delete ${where(path)}: no such file or directory`, { repo, path });
+      await sink.delete(path, options.dir ?? (dir && !file));
     },
     async copy(src: Ref, srcPath, dstPath) {
+      open();
       const from = (await resolveCommit(ctx, src)).value;
       const root = await viewRoot(ctx, from);
       const file = root ? await ctx.reader.get(root, srcPath) : undefined;
@@ -146,18 +211,15 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
         await stage(`${dst}${entry.path.slice(base.length)}` as FilePath, entry, false);
       }
     },
-    async close() {
-      if (closed) return toCommitInfo(ctx, (await requireCommit(ctx, repo, id)).value);
-      await flushPending();
-      closed = true;
-      const c = oneOff ? await finishCommit(ctx, repo, id) : (await requireCommit(ctx, repo, id)).value;
-      return toCommitInfo(ctx, c);
+    close() {
+      closed ??= sink.close().then((c) => toCommitInfo(ctx, c));
+      return closed;
     },
     async abort() {
       if (closed) return;
-      closed = true;
-      pending = [];
-      if (oneOff) await dropCommit(ctx, repo, id);
+      closed = Promise.reject(new StrataError('STREAM_ABORTED', `the writer for ${repo}@${sink.id} was aborted`));
+      closed.catch(() => undefined);
+      await sink.abort();
     },
   };
 }

@@ -38,9 +38,10 @@ export async function createPfs(deps: PfsDeps): Promise<Pfs> {
 }
 
 /**
- * After a crash: one-off commits that never finished are aborted (their
- * writers were never acknowledged), and staging left behind by commits that
- * did finish is cleared. Commits opened explicitly stay open and intact.
+ * After a crash: staging left by one-off commits that never landed (their
+ * writers were never acknowledged) or by commits that did finish is cleared,
+ * and repo deletes that were cut short are finished. Commits opened
+ * explicitly stay open and intact.
  */
 async function recover(ctx: PfsContext): Promise<void> {
   // A repo delete removes the repo record first; finish any whose clean-up was cut short.
@@ -50,16 +51,11 @@ async function recover(ctx: PfsContext): Promise<void> {
   for (const repo of orphans) {
     if (!(await ctx.meta.get(keys.repoKey(repo)))) await purgeRepoKeys(ctx, repo);
   }
-  for await (const [key, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
-    const c = decodeCommit(raw);
-    if (c.state === 'open' && c.origin === 'auto') {
-      ctx.log.warn({ repo: c.repo, commit: c.id }, 'aborting a one-off commit left open by an unclean stop');
-      await dropCommit(ctx, c.repo, c.id);
-    }
-    void key;
-  }
+  const seen = new Set<string>();
   for await (const [key] of ctx.meta.scan({ prefix: 'stage/' })) {
     const { repo, commit } = keys.parseStageKey(key);
+    if (seen.has(`${repo}/${commit}`)) continue;
+    seen.add(`${repo}/${commit}`);
     const c = await ctx.meta.get(keys.commitKey(repo, commit));
     if (!c || decodeCommit(c).state === 'finished') await clearStaging(ctx, repo, commit);
   }

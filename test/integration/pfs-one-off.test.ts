@@ -1,0 +1,71 @@
+// One-off commits: staged in memory, spilled to the metadata store past a
+// bound, landed atomically and rebased when the branch moved meanwhile.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCommitId } from '../../src/ids.ts';
+import { OneOffStage } from '../../src/pfs/one-off-stage.ts';
+import { streamOf } from '../helpers/bytes.ts';
+import { all, branch, createTestPfs, get, path, put, ref, repo, type TestPfs } from '../helpers/pfs.ts';
+
+let t: TestPfs & { remove(): Promise<void> };
+beforeAll(async () => {
+  t = await createTestPfs();
+});
+afterAll(async () => t.remove());
+
+const file = (n: number) => ({ size: n, hash: 'ab'.repeat(32), chunks: [] });
+
+describe('one-off staging', () => {
+  it('spills past its memory bound and still yields every change once, in path order, latest write winning', async () => {
+    const stage = new OneOffStage(t.pfs.context, repo('spill'), newCommitId(), 3);
+    for (const p of ['/b/1', '/a/2', '/c', '/a/1', '/b/2']) await stage.put(path(p), file(1)); // spills at 3
+    await stage.put(path('/a/1'), file(2)); // overrides a spilled put
+    await stage.delete(path('/b'), true); // spills the rest, then deletes the directory
+    await stage.put(path('/b/3'), file(3));
+    await stage.put(path('/a.txt'), file(4));
+    const changes = await all(stage.changes(() => undefined));
+    expect(changes.map((c) => (c.op === 'put' ? `put ${c.entry.path} ${c.entry.size}` : `${c.op} ${c.path}`))).toEqual([
+      'put /a/1 2',
+      'put /a/2 1',
+      'put /a.txt 4',
+      'deleteDir /b',
+      'put /b/3 3',
+      'put /c 1',
+    ]);
+    expect(await stage.lookup(path('/b/1'))).toBeUndefined();
+    await stage.discard();
+    expect(await all(t.pfs.context.meta.scan({ prefix: `stage/spill/${stage.id}` }))).toEqual([]);
+  });
+});
+
+describe('one-off commits', () => {
+  it('are invisible until they land, then appear whole', async () => {
+    await t.pfs.createRepo(repo('atomic'));
+    await put(t.pfs, 'atomic@main:/base', 'base');
+    const w = await t.pfs.openWriter(repo('atomic'), { branch: branch('main') });
+    await w.put(path('/one'), streamOf(Buffer.from('1')));
+    await w.put(path('/two'), streamOf(Buffer.from('2')));
+    expect((await all(t.pfs.walkFiles(ref('atomic@main'), path('/')))).map((f) => f.path)).toEqual(['/base']);
+    const c = await w.close();
+    expect(c).toMatchObject({ state: 'finished', fileCount: 3, origin: 'auto' });
+    expect((await all(t.pfs.walkFiles(ref('atomic@main'), path('/')))).map((f) => f.path)).toEqual(['/base', '/one', '/two']);
+  });
+
+  it('rebase over a moved head, but refuse an append whose file another commit changed', async () => {
+    await t.pfs.createRepo(repo('appendrace'));
+    await put(t.pfs, 'appendrace@main:/log', 'a');
+    const slow = await t.pfs.openWriter(repo('appendrace'), { branch: branch('main') });
+    await slow.put(path('/log'), streamOf(Buffer.from('b')), { append: true });
+    const other = await t.pfs.openWriter(repo('appendrace'), { branch: branch('main') });
+    await other.put(path('/other'), streamOf(Buffer.from('x')));
+    await other.close(); // moves the head; /log untouched: the slow append still lands
+    await slow.close();
+    expect(await get(t.pfs, 'appendrace@main:/log')).toBe('ab');
+    expect(await get(t.pfs, 'appendrace@main:/other')).toBe('x');
+
+    const late = await t.pfs.openWriter(repo('appendrace'), { branch: branch('main') });
+    await late.put(path('/log'), streamOf(Buffer.from('c')), { append: true });
+    await put(t.pfs, 'appendrace@main:/log', 'replaced');
+    await expect(late.close()).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE', message: expect.stringContaining('/log') });
+    expect(await get(t.pfs, 'appendrace@main:/log')).toBe('replaced');
+  });
+});
