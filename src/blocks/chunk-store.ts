@@ -20,9 +20,15 @@ export interface ChunkStoreOptions {
   maxUploads?: number;
   /** Bytes of verified chunks kept for re-reads. */
   cacheBytes?: number;
+  /**
+   * Packs are self-describing, so index objects only save reading trailers
+   * at start-up: one is written per this many new packs (and at close), not
+   * per flush, which keeps a small commit to one object write.
+   */
+  indexEveryPacks?: number;
 }
 
-export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20 } as const;
+export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32 } as const;
 
 interface OpenPack {
   ref: PackRef;
@@ -52,6 +58,7 @@ export class ChunkStore {
   /** When each chunk was last put (stored or deduplicated); GC spares recent ones. */
   private readonly recent = new Map<string, number>();
   private readonly now: () => number;
+  private readonly indexEvery: number;
 
   constructor(opts: ChunkStoreOptions, index: ChunkIndex) {
     this.blocks = opts.blocks;
@@ -60,6 +67,7 @@ export class ChunkStore {
     this.maxUploads = opts.maxUploads ?? CHUNK_STORE_DEFAULTS.maxUploads;
     this.cache = new ChunkCache(opts.cacheBytes ?? CHUNK_STORE_DEFAULTS.cacheBytes);
     this.now = opts.now ?? Date.now;
+    this.indexEvery = opts.indexEveryPacks ?? CHUNK_STORE_DEFAULTS.indexEveryPacks;
   }
 
   has(hash: Uint8Array): boolean {
@@ -168,17 +176,18 @@ export class ChunkStore {
   }
 
   /**
-   * Makes every chunk accepted so far durable, and records the new packs in
-   * an index object. With `hashes`, also proves each of those chunks is
-   * stored durably (a pack upload that failed is reported here, naming the
-   * chunk), which is what a commit checks before it becomes visible.
+   * Makes every chunk accepted so far durable (and, every indexEveryPacks
+   * packs, records them in an index object). With `hashes`, also proves each
+   * of those chunks is stored durably (a pack upload that failed is reported
+   * here, naming the chunk), which is what a commit checks before it
+   * becomes visible.
    */
-  async flush(hashes?: Iterable<Uint8Array>): Promise<void> {
+  async flush(hashes?: Iterable<Uint8Array>, opts: { index?: boolean } = {}): Promise<void> {
     this.seal();
     while (this.uploads.size > 0) await Promise.allSettled([...this.uploads]);
     const failure = this.lastFailure;
     this.lastFailure = undefined;
-    if (this.unindexed.length > 0) {
+    if (this.unindexed.length >= this.indexEvery || (opts.index && this.unindexed.length > 0)) {
       const records = this.unindexed;
       this.unindexed = [];
       try {
@@ -254,7 +263,12 @@ export class ChunkStore {
   }
 
   async close(): Promise<void> {
-    await this.flush();
+    await this.flush(undefined, { index: true });
+  }
+
+  /** Internal, for GC: an index object now lists every pack; nothing is waiting to be indexed. */
+  markIndexed(): void {
+    this.unindexed = [];
   }
 
   /** Internal, for verify and rebuild: the packs this store knows. */

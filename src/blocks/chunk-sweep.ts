@@ -86,5 +86,6 @@ async function rewriteIndex(store: ChunkStore): Promise<void> {
   const records = [...byPack.values()].sort((a, b) => a.pack.localeCompare(b.pack));
   for (const r of records) r.entries.sort((a, b) => a.offset - b.offset);
   const fresh = indexKey(await writeIndexObject(store.blocks, records));
+  store.markIndexed();
   for (const key of old) if (key !== fresh) await store.blocks.delete(key);
 }

@@ -120,6 +120,7 @@ export async function rebuildChunkIndex(store: ChunkStore): Promise<{ packs: num
     for (const e of r.entries) if (index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
   }
   const fresh = await writeIndexObject(blocks, records);
+  store.markIndexed();
   for (const key of oldIndexKeys) if (key !== `index/${fresh}`) await blocks.delete(key);
   store.replaceIndex(index);
   return { packs: records.length, chunks, corruptPacks };

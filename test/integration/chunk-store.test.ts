@@ -89,7 +89,7 @@ for (const factory of blockStoreFactories()) {
       const store = await open();
       const c = chunk('lost');
       await store.put(c.hash, c.data);
-      await store.flush();
+      await store.close(); // writes the index object that remembers which pack held it
       const pack = store.locate(c.hash)!.pack.name;
       await blocks.delete(packKey(pack));
       const reopened = await open();
@@ -101,7 +101,25 @@ for (const factory of blockStoreFactories()) {
       expect((await verifyChunkStore(reopened)).problems).toEqual([]);
     });
 
-    it('rebuilds the index from the packs alone', async () => {
+    it('writes index objects every few packs and at close, not on every flush', async () => {
+    const store = await openChunkStore({ blocks, packTargetBytes: 4096, indexEveryPacks: 3 });
+    const before = (await keys(blocks, 'index/')).length;
+    const put = async (seed: string) => {
+      const c = chunk(seed, 5000);
+      await store.put(c.hash, c.data);
+      await store.flush([c.hash]);
+    };
+    await put('idx-1');
+    await put('idx-2');
+    expect((await keys(blocks, 'index/')).length).toBe(before);
+    await put('idx-3');
+    expect((await keys(blocks, 'index/')).length).toBe(before + 1);
+    await put('idx-4');
+    await store.close();
+    expect((await keys(blocks, 'index/')).length).toBe(before + 2);
+  });
+
+  it('rebuilds the index from the packs alone', async () => {
       const store = await open();
       const chunks = Array.from({ length: 40 }, (_, i) => chunk(`rebuild-${i}`, 8192));
       for (const c of chunks) await store.put(c.hash, c.data);
