@@ -22,6 +22,7 @@ export type ModifyFileRequest =
   | { body: 'putChunks'; putChunks: { path: string; chunks: ChunkRefMessage[]; append: boolean } }
   | { body: 'deleteFile'; deleteFile: { path: string; dir: boolean } }
   | { body: 'copyFile'; copyFile: { src: string; dstPath: string } }
+  | { body: 'done'; done: Record<string, never> }
   | { body?: undefined };
 
 export interface UploadChunksRequest { chunks: { hash: string; data: Buffer }[] }

@@ -1,8 +1,10 @@
 // ModifyFile: one client stream, many operations, one commit. A put's data
 // messages flow through an async iterable straight into writer.put, so no
 // file is ever buffered whole; the reader pulls one message at a time, so
-// gRPC flow control holds a client that sends faster than we store. Any
-// failure, including a cut stream, aborts the writer: a one-off commit is
+// gRPC flow control holds a client that sends faster than we store. Only an
+// explicit `done` commits: a cancelled Node client half-closes its HTTP/2
+// stream before resetting it, so a clean end of stream proves nothing. Any
+// failure, or an end without `done`, aborts the writer: a one-off commit is
 // dropped and nothing is committed.
 import { StrataError } from '../../src/errors/index.ts';
 import type { FilePath } from '../../src/ids.ts';
@@ -26,7 +28,12 @@ async function* dataOf(input: Input, ctx: CallContext, path: FilePath, expected:
   let received = 0;
   for (;;) {
     const msg = await input.next();
-    if (msg === undefined) break;
+    if (msg === undefined) {
+      throw new StrataError('UPLOAD_INCOMPLETE', `ModifyFile: the stream ended in the middle of ${path} (after ${received} bytes, without "done"); nothing was committed`, {
+        path,
+        received,
+      });
+    }
     if (msg.body !== 'data') {
       input.unshift(msg);
       break;
@@ -79,6 +86,8 @@ async function apply(writer: FileWriter, msg: m.ModifyFileRequest, input: Input,
       throw badStream('a data message must follow a put_file', input.count);
     case 'header':
       throw badStream('only the first message may be a header', input.count);
+    case 'done':
+      throw badStream('done is handled by the stream loop', input.count);
     default:
       throw badStream('a message sets no operation', input.count);
   }
@@ -93,8 +102,14 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, log: Logger) {
     const { repo, target } = writeTargetField('header.target', first.header.target);
     const writer = await pfs.openWriter(repo, target);
     try {
-      for (let msg = await input.next(); msg !== undefined; msg = await input.next()) await apply(writer, msg, input, ctx);
-      // The stream ended cleanly; a cancel that raced the end still means "do not commit".
+      for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {
+        if (msg === undefined) {
+          throw new StrataError('UPLOAD_INCOMPLETE', `ModifyFile: the stream ended after ${input.count} message(s) without "done" (cancelled or cut); nothing was committed`, {
+            messages: input.count,
+          });
+        }
+        await apply(writer, msg, input, ctx);
+      }
       if (ctx.signal.aborted) throw new StrataError('CANCELLED', 'ModifyFile: the client cancelled the call');
       return encode.commitInfo(await writer.close());
     } catch (err) {

@@ -72,6 +72,22 @@ export function deletePathField(name: string, value: string): { path: FilePath; 
   return { path: pathField(name, value), dir: typeof value === 'string' && hasTrailingSlash(value) };
 }
 
+/** Where a listing resumes: the last child seen, by path (`/a/b`) or name (`b`); the core wants the name. */
+export function afterField(name: string, dir: FilePath, value: string): string | undefined {
+  if (value === '') return undefined;
+  const notChild = (): StrataError =>
+    new StrataError('INVALID_ARGUMENT', `${name}: ${quoteInput(value)} is not a child of ${dir} (give its path or its name)`, { input: value, field: name });
+  if (!value.startsWith('/')) {
+    if (value.includes('/')) throw notChild();
+    return value;
+  }
+  const path = pathField(name, value);
+  const prefix = dir === ROOT_PATH ? '/' : `${dir}/`;
+  const child = path.slice(prefix.length);
+  if (!path.startsWith(prefix) || child === '' || child.includes('/')) throw notChild();
+  return child;
+}
+
 const HASH = /^[0-9a-f]{64}$/;
 
 export function hashField(name: string, value: string): Buffer {

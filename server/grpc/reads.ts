@@ -6,7 +6,7 @@ import type { Pfs } from '../../src/pfs/pfs.ts';
 import * as encode from './encode.ts';
 import { SEND_DATA_BYTES } from './limits.ts';
 import type * as m from './messages.ts';
-import { commitRefField, countField, fileRefField, optionalCommitRefField } from './parse.ts';
+import { afterField, commitRefField, countField, fileRefField, optionalCommitRefField } from './parse.ts';
 import type { Rpc } from './rpc.ts';
 import { slices } from './streams.ts';
 import { getTarHandler } from './tar.ts';
@@ -37,7 +37,7 @@ export function readHandlers(rpc: Rpc, pfs: Pfs) {
     ListFile: rpc.serverStream('ListFile', async (req: m.ListFileRequest, send) => {
       const dir = fileRefField('dir', req.dir, { dirDefault: true });
       const limit = countField('limit', req.limit);
-      const opts = { after: req.after === '' ? undefined : req.after, limit: limit === 0 ? undefined : limit };
+      const opts = { after: afterField('after', dir.path, req.after), limit: limit === 0 ? undefined : limit };
       for await (const f of pfs.listFiles(dir, dir.path, opts)) await send(encode.fileInfo(f));
     }),
     WalkFile: rpc.serverStream('WalkFile', async (req: m.WalkFileRequest, send) => {

@@ -63,6 +63,8 @@ export class MessageReader<T> {
     }
     if (result.done) {
       this.ended = true;
+      // Beware: a cancelled Node client half-closes before it resets, so a
+      // clean end may still turn into a cancel (see ModifyFile's `done`).
       if (this.call.cancelled) throw cancelled(`stream cut after ${this.count} message(s)`);
       return undefined;
     }

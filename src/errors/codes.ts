@@ -70,7 +70,7 @@ export const ERROR_CODES = {
   BAD_STREAM: 'InvalidArgument',
   /** An uploaded chunk's bytes do not hash to the hash it was sent with. */
   CHUNK_HASH_MISMATCH: 'InvalidArgument',
-  /** A put_file's data did not match its declared size (the stream was cut): nothing committed. */
+  /** A ModifyFile stream ended without "done", or a put_file's data did not match its declared size: nothing committed. */
   UPLOAD_INCOMPLETE: 'Aborted',
   /** The server is shutting down; retry against it (or another) later. */
   SHUTTING_DOWN: 'Unavailable',

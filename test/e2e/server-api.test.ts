@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientStream, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { clientStream, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let client: RawClient;
@@ -59,7 +59,7 @@ describe('repos', () => {
 
 describe('files in one-off commits', () => {
   it('ModifyFile puts several files in one commit', async () => {
-    const info = await clientStream(client, 'ModifyFile', [
+    const info = await modify(client, [
       header('images@main'),
       ...put('/cats/1.png', cat, 64 << 10),
       putFile('cats/2.txt'),
@@ -105,6 +105,8 @@ describe('files in one-off commits', () => {
     expect(page.map((f) => f.path)).toEqual(['/cats/1.png']);
     const next = await serverStream(client, 'ListFile', { dir: 'images@main:/cats', after: '/cats/1.png' });
     expect(next.map((f) => f.path)).toEqual(['/cats/2.txt']);
+    const byName = await serverStream(client, 'ListFile', { dir: 'images@main:/', after: 'cats' });
+    expect(byName.map((f) => f.path)).toEqual(['/dogs']);
     const walk = await serverStream(client, 'WalkFile', { dir: 'images@main:/' });
     expect(walk.map((f) => f.path)).toEqual(['/cats/1.png', '/cats/2.txt', '/dogs/a.txt']);
     const glob = await serverStream(client, 'GlobFile', { ref: 'images@main', pattern: '/**/*.txt' });
@@ -112,7 +114,7 @@ describe('files in one-off commits', () => {
   });
 
   it('appends, deletes a directory and copies in one commit; DiffFile shows the change', async () => {
-    second = await clientStream(client, 'ModifyFile', [
+    second = await modify(client, [
       header('images@main'),
       putFile('/cats/2.txt', { append: true }),
       data(' world'),
@@ -137,7 +139,7 @@ describe('files in one-off commits', () => {
 
   it('streams a 16 MiB file in and out in bounded messages', async () => {
     const big = randomBytes(16 << 20);
-    await clientStream(client, 'ModifyFile', [header('images@big'), ...put('/big.bin', big, 4 << 20)]);
+    await modify(client, [header('images@big'), ...put('/big.bin', big, 4 << 20)]);
     const msgs = await serverStream<{ data: Buffer }>(client, 'GetFile', { file: 'images@big:/big.bin' });
     expect(Math.max(...msgs.map((m) => m.data.length))).toBeLessThanOrEqual(1 << 20);
     expect(createHash('sha256').update(Buffer.concat(msgs.map((m) => m.data))).digest()).toEqual(createHash('sha256').update(big).digest());
@@ -186,10 +188,10 @@ describe('commits and branches', () => {
     expect(open).toMatchObject({ branch: 'dev', state: 'COMMIT_STATE_OPEN', origin: 'COMMIT_ORIGIN_USER', metadata: { tool: 'e2e' } });
     expect(open.finishedAtMs).toBeUndefined();
     expect(open.provenance).toEqual([{ repo: 'images', id: second.id }]);
-    const staged = await clientStream(client, 'ModifyFile', [header(`images@${open.id}`), ...put('/x.txt', Buffer.from('x'))]);
+    const staged = await modify(client, [header(`images@${open.id}`), ...put('/x.txt', Buffer.from('x'))]);
     expect(staged).toMatchObject({ id: open.id, state: 'COMMIT_STATE_OPEN' });
     // A write to the branch also goes to its open (user) commit.
-    await clientStream(client, 'ModifyFile', [header('images@dev'), ...put('/y.txt', Buffer.from('y'))]);
+    await modify(client, [header('images@dev'), ...put('/y.txt', Buffer.from('y'))]);
     const done = await unary(client, 'FinishCommit', { commit: 'images@dev', description: 'done' });
     expect(done).toMatchObject({ id: open.id, state: 'COMMIT_STATE_FINISHED', description: 'done', fileCount: 2 });
     const { commits } = await unary(client, 'ListSubvenance', { commit: 'images@main' });
@@ -229,8 +231,8 @@ describe('commits and branches', () => {
     );
     call.on('error', () => undefined); // the cancel below
     await new Promise((r) => setTimeout(r, 200));
-    const a = await clientStream(client, 'ModifyFile', [header('images@sub'), ...put('/a', Buffer.from('a'))]);
-    const b = await clientStream(client, 'ModifyFile', [header('images@sub'), ...put('/b', Buffer.from('b'))]);
+    const a = await modify(client, [header('images@sub'), ...put('/a', Buffer.from('a'))]);
+    const b = await modify(client, [header('images@sub'), ...put('/b', Buffer.from('b'))]);
     await got;
     call.cancel();
     expect(seen).toEqual([a.id, b.id]);
@@ -238,7 +240,7 @@ describe('commits and branches', () => {
 
   it('DropCommit and SquashCommit rewrite history', async () => {
     const ids = [];
-    for (const name of ['1', '2', '3']) ids.push((await clientStream(client, 'ModifyFile', [header('images@hist'), ...put(`/${name}`, Buffer.from(name))])).id);
+    for (const name of ['1', '2', '3']) ids.push((await modify(client, [header('images@hist'), ...put(`/${name}`, Buffer.from(name))])).id);
     await unary(client, 'DropCommit', { commit: 'images@hist' });
     expect((await unary(client, 'InspectBranch', { branch: 'images@hist' })).head).toBe(ids[1]);
     await unary(client, 'SquashCommit', { commit: 'images@hist^' });
@@ -259,7 +261,7 @@ describe('chunk upload', () => {
     expect(up).toEqual({ chunks: 3, newChunks: 2, newBytes: bytes.length });
     expect((await unary(client, 'MissingChunks', { hashes })).missing).toEqual([]);
     const refs = chunks.map((c) => ({ hash: c.hash, sizeBytes: c.data.length }));
-    await clientStream(client, 'ModifyFile', [header('images@up'), { putChunks: { path: '/up.bin', chunks: refs } }, { putChunks: { path: '/up.bin', chunks: refs.slice(0, 1), append: true } }]);
+    await modify(client, [header('images@up'), { putChunks: { path: '/up.bin', chunks: refs } }, { putChunks: { path: '/up.bin', chunks: refs.slice(0, 1), append: true } }]);
     expect(await streamBytes(client, 'GetFile', { file: 'images@up:/up.bin' })).toEqual(Buffer.concat([bytes, pieces[0]!]));
   });
 });

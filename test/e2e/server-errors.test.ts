@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientStream, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
+import { clientStream, modify, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 let client: RawClient;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   server = await startServer();
   client = pfsClient(server.grpcAddress);
   await unary(client, 'CreateRepo', { name: 'data' });
-  head = (await clientStream(client, 'ModifyFile', [{ header: { target: 'data@main' } }, { putFile: { path: '/dir/a.txt' } }, { data: Buffer.from('a') }])).id;
+  head = (await modify(client, [{ header: { target: 'data@main' } }, { putFile: { path: '/dir/a.txt' } }, { data: Buffer.from('a') }])).id;
 });
 
 afterAll(async () => {
@@ -115,6 +115,7 @@ describe('malformed input -> INVALID_ARGUMENT, naming the field', () => {
     expect(await failure(serverStream(client, 'GlobFile', { ref: 'data@main', pattern: '' }))).toMatchObject({ code: 'INVALID_GLOB' });
     expect(await failure(serverStream(client, 'ListCommit', { ref: 'data@main', to: 'other@main' }))).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await failure(streamBytes(client, 'GetTar', { ref: 'data@main:/dir', glob: '/*' }))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await failure(serverStream(client, 'ListFile', { dir: 'data@main:/dir', after: '/other/a.txt' }))).toMatchObject({ code: 'INVALID_ARGUMENT', data: { field: 'after' } });
   });
 });
 
@@ -122,42 +123,50 @@ describe('ModifyFile failures commit nothing', () => {
   const header = { header: { target: 'data@main' } };
 
   it('protocol errors -> BAD_STREAM', async () => {
-    const noHeader = await failure(clientStream(client, 'ModifyFile', [{ putFile: { path: '/x' } }]));
+    const noHeader = await failure(modify(client, [{ putFile: { path: '/x' } }]));
     expect(noHeader).toMatchObject({ code: 'BAD_STREAM', status: { code: grpc.status.INVALID_ARGUMENT } });
-    expect(await failure(clientStream(client, 'ModifyFile', [header, { data: Buffer.from('x') }]))).toMatchObject({ code: 'BAD_STREAM' });
-    expect(await failure(clientStream(client, 'ModifyFile', [header, header]))).toMatchObject({ code: 'BAD_STREAM' });
-    expect(await failure(clientStream(client, 'ModifyFile', [header, {}]))).toMatchObject({ code: 'BAD_STREAM' });
-    expect(await failure(clientStream(client, 'ModifyFile', []))).toMatchObject({ code: 'BAD_STREAM' });
+    expect(await failure(modify(client, [header, { data: Buffer.from('x') }]))).toMatchObject({ code: 'BAD_STREAM' });
+    expect(await failure(modify(client, [header, header]))).toMatchObject({ code: 'BAD_STREAM' });
+    expect(await failure(modify(client, [header, {}]))).toMatchObject({ code: 'BAD_STREAM' });
+    expect(await failure(modify(client, []))).toMatchObject({ code: 'BAD_STREAM' });
     await unchanged();
   });
 
   it('bad target, bad path and an error in a later operation', async () => {
-    expect(await failure(clientStream(client, 'ModifyFile', [{ header: { target: 'data@main^' } }]))).toMatchObject({ code: 'INVALID_REF' });
-    expect(await failure(clientStream(client, 'ModifyFile', [{ header: { target: 'nope@main' } }]))).toMatchObject({ code: 'REPO_NOT_FOUND' });
+    expect(await failure(modify(client, [{ header: { target: 'data@main^' } }]))).toMatchObject({ code: 'INVALID_REF' });
+    expect(await failure(modify(client, [{ header: { target: 'nope@main' } }]))).toMatchObject({ code: 'REPO_NOT_FOUND' });
     const badPath = [header, { putFile: { path: '/ok' } }, { data: Buffer.from('fine') }, { putFile: { path: '/a/../etc' } }, { data: Buffer.from('x') }];
-    expect(await failure(clientStream(client, 'ModifyFile', badPath))).toMatchObject({ code: 'INVALID_PATH', data: { field: 'put_file.path' } });
+    expect(await failure(modify(client, badPath))).toMatchObject({ code: 'INVALID_PATH', data: { field: 'put_file.path' } });
     const missing = [header, { putFile: { path: '/ok' } }, { data: Buffer.from('fine') }, { deleteFile: { path: '/not/there' } }];
-    expect(await failure(clientStream(client, 'ModifyFile', missing))).toMatchObject({ code: 'FILE_NOT_FOUND' });
+    expect(await failure(modify(client, missing))).toMatchObject({ code: 'FILE_NOT_FOUND' });
     await unchanged();
   });
 
   it('declared size not met -> ABORTED with UPLOAD_INCOMPLETE', async () => {
     const short = [header, { putFile: { path: '/big', sizeBytes: 10 } }, { data: Buffer.from('12345') }];
-    const err = await failure(clientStream(client, 'ModifyFile', short));
+    const err = await failure(modify(client, short));
     expect(err).toMatchObject({ code: 'UPLOAD_INCOMPLETE', kind: 'Aborted', status: { code: grpc.status.ABORTED }, data: { expected: 10, received: 5 } });
     const long = [header, { putFile: { path: '/big', sizeBytes: 2 } }, { data: Buffer.from('12345') }];
-    expect(await failure(clientStream(client, 'ModifyFile', long))).toMatchObject({ code: 'UPLOAD_INCOMPLETE' });
+    expect(await failure(modify(client, long))).toMatchObject({ code: 'UPLOAD_INCOMPLETE' });
+    await unchanged();
+  });
+
+  it('a stream that ends without done -> ABORTED with UPLOAD_INCOMPLETE', async () => {
+    const betweenFiles = await failure(clientStream(client, 'ModifyFile', [header, { putFile: { path: '/x' } }, { data: Buffer.from('x') }, { deleteFile: { path: '/dir/a.txt' } }]));
+    expect(betweenFiles).toMatchObject({ code: 'UPLOAD_INCOMPLETE', status: { code: grpc.status.ABORTED }, data: { messages: 4 } });
+    const midFile = await failure(clientStream(client, 'ModifyFile', [header, { putFile: { path: '/x' } }, { data: Buffer.from('x') }]));
+    expect(midFile).toMatchObject({ code: 'UPLOAD_INCOMPLETE', data: { path: '/x', received: 1 } });
     await unchanged();
   });
 
   it('oversized message -> RESOURCE_EXHAUSTED', async () => {
-    const err = await failure(clientStream(client, 'ModifyFile', [header, { putFile: { path: '/huge' } }, { data: Buffer.alloc((4 << 20) + (65 << 10)) }]));
+    const err = await failure(modify(client, [header, { putFile: { path: '/huge' } }, { data: Buffer.alloc((4 << 20) + (65 << 10)) }]));
     expect(err.status.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(err).toMatchObject({ code: 'RESOURCE_EXHAUSTED', kind: 'ResourceExhausted' });
     const unaryErr = await failure(unary(client, 'CreateRepo', { name: 'big', description: 'x'.repeat(5 << 20) }));
     expect(unaryErr.status.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     // A data message of exactly 4 MiB is fine.
-    await clientStream(client, 'ModifyFile', [{ header: { target: 'data@max' } }, { putFile: { path: '/max' } }, { data: Buffer.alloc(4 << 20, 1) }]);
+    await modify(client, [{ header: { target: 'data@max' } }, { putFile: { path: '/max' } }, { data: Buffer.alloc(4 << 20, 1) }]);
     await unchanged();
   });
 
@@ -173,7 +182,7 @@ describe('ModifyFile failures commit nothing', () => {
     await waitForLog('ModifyFile aborted', before + 1);
     await unchanged();
     // The branch is free again: the next write lands.
-    const next = await clientStream(client, 'ModifyFile', [header, { putFile: { path: '/after' } }, { data: Buffer.from('ok') }]);
+    const next = await modify(client, [header, { putFile: { path: '/after' } }, { data: Buffer.from('ok') }]);
     expect(next.parent).toBe(head);
     await unary(client, 'DropCommit', { commit: 'data@main' });
     await unchanged();
@@ -218,7 +227,7 @@ describe('chunk upload failures', () => {
 
   it('put_chunks naming a chunk never uploaded fails and commits nothing', async () => {
     const hash = createHash('sha256').update('never uploaded').digest('hex');
-    const err = await failure(clientStream(client, 'ModifyFile', [{ header: { target: 'data@main' } }, { putChunks: { path: '/c', chunks: [{ hash, sizeBytes: 14 }] } }]));
+    const err = await failure(modify(client, [{ header: { target: 'data@main' } }, { putChunks: { path: '/c', chunks: [{ hash, sizeBytes: 14 }] } }]));
     expect(err).toMatchObject({ code: 'CHUNK_NOT_FOUND', data: { chunk: hash } });
     await unchanged();
   });

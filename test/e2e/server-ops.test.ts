@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientStream, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
+import { modify, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
 import { createTempDir } from '../helpers/tmp.ts';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +39,7 @@ describe('a running server', () => {
     server = await startServer({ args: ['--log-level', 'debug'] });
     client = pfsClient(server.grpcAddress);
     await unary(client, 'CreateRepo', { name: 'ops' });
-    await clientStream(client, 'ModifyFile', [{ header: { target: 'ops@main' } }, { putFile: { path: '/f' } }, { data: randomBytes(100_000) }]);
+    await modify(client, [{ header: { target: 'ops@main' } }, { putFile: { path: '/f' } }, { data: randomBytes(100_000) }]);
     await streamBytes(client, 'GetFile', { file: 'ops@main:/f' });
     await unary(client, 'InspectRepo', { name: 'missing' }).catch(() => undefined);
   });
@@ -65,8 +65,8 @@ describe('a running server', () => {
     const descriptor = require('protobufjs/ext/descriptor');
     const files = res.fileDescriptorResponse.fileDescriptorProto.map((b: Buffer) => descriptor.FileDescriptorProto.decode(b));
     const service = files.flatMap((f: any) => f.service ?? []).find((s: any) => s.name === 'PfsService');
-    const modify = service.method.find((m: any) => m.name === 'ModifyFile');
-    expect(modify).toMatchObject({ inputType: '.strata.pfs.v1.ModifyFileRequest', clientStreaming: true });
+    const modifyRpc = service.method.find((m: any) => m.name === 'ModifyFile');
+    expect(modifyRpc).toMatchObject({ inputType: '.strata.pfs.v1.ModifyFileRequest', clientStreaming: true });
     expect(service.method.map((m: any) => m.name)).toEqual(expect.arrayContaining(['GetFile', 'GetTar', 'UploadChunks', 'MissingChunks', 'SubscribeCommit']));
   });
 
@@ -113,7 +113,7 @@ describe('SIGTERM', () => {
     try {
       const big = randomBytes(8 << 20);
       await unary(client, 'CreateRepo', { name: 's' });
-      await clientStream(client, 'ModifyFile', [{ header: { target: 's@main' } }, { putFile: { path: '/big' } }, { data: big.subarray(0, 4 << 20) }, { data: big.subarray(4 << 20) }]);
+      await modify(client, [{ header: { target: 's@main' } }, { putFile: { path: '/big' } }, { data: big.subarray(0, 4 << 20) }, { data: big.subarray(4 << 20) }]);
 
       // A download, paused after its first message, and an upload still sending.
       const download = client.GetFile({ file: 's@main:/big' }) as grpc.ClientReadableStream<{ data: Buffer }>;
@@ -136,6 +136,7 @@ describe('SIGTERM', () => {
       expect(refused).toMatchObject({ status: { code: grpc.status.UNAVAILABLE } });
       fresh.close();
 
+      upload.write({ done: {} });
       upload.end();
       expect(await uploaded).toMatchObject({ state: 'COMMIT_STATE_FINISHED' });
       download.on('data', (m: { data: Buffer }) => parts.push(m.data));
@@ -164,7 +165,7 @@ describe('SIGTERM', () => {
     const client = pfsClient(server.grpcAddress);
     try {
       await unary(client, 'CreateRepo', { name: 's' });
-      const base = await clientStream(client, 'ModifyFile', [{ header: { target: 's@main' } }, { putFile: { path: '/a' } }, { data: Buffer.from('a') }]);
+      const base = await modify(client, [{ header: { target: 's@main' } }, { putFile: { path: '/a' } }, { data: Buffer.from('a') }]);
       const sub = client.SubscribeCommit({ branch: 's@main' }) as grpc.ClientReadableStream<unknown>;
       const subEnded = new Promise<grpc.ServiceError>((resolve) => sub.on('error', resolve));
       sub.on('data', () => undefined);

@@ -160,6 +160,11 @@ export function clientStream<T = any>(client: RawClient, method: string, message
   return response;
 }
 
+/** A ModifyFile of these operations, with the header first and `done` last as the protocol wants. */
+export function modify<T = any>(client: RawClient, messages: Iterable<object>): Promise<T> {
+  return clientStream<T>(client, 'ModifyFile', [...messages, { done: {} }]);
+}
+
 export function closeClient(client: grpc.Client): void {
   client.close();
 }
