@@ -1,23 +1,31 @@
-// The ingest pipeline: chunk a stream and hash every chunk, using two cores.
+// The ingest pipeline: chunk a stream and hash every chunk, on several cores.
 //
-// The main thread finds boundaries (chunkStream) and packs finished chunks
-// into ~1 MiB batches; worker threads hash the batches (hash-pool.ts). The
-// boundaries are exactly those of sequential chunking, because chunking
-// itself stays sequential; only hashing, which has no order dependency,
-// moves off the thread. Results come out in stream order.
+// The calling thread finds the boundaries, sequentially, so the chunks are
+// exactly those of chunkStream by construction. Hashing, which has no order
+// dependency, is shared: consecutive chunks form ~1 MiB batches, and a batch
+// goes to a worker thread (hash-pool.ts) when the workers have room, else
+// this thread hashes it at once. So an idle second core takes most of the
+// hashing, and a starved one (a busy machine) never makes us slower than
+// hashing here. Results come out in stream order.
 //
-// We measured the alternative of workers that each chunk and hash a segment
-// of the stream, with a stitcher that resynchronises at segment starts
-// (bench/chunking-segments.ts). It spread boundary finding over both cores
-// too, but was not faster on two cores, where the stitcher and the copies
-// compete with the workers, and it needs the chunker inside the workers
-// (a TypeScript loader in every worker) plus the subtle stitching logic.
+// Alternatives we measured (bench/chunking.ts --all):
+//   (a) crypto.subtle.digest per chunk, which hashes on libuv's pool: each
+//       call costs the calling thread ~40 us per 64 KiB chunk (argument
+//       checks, a copy, a promise) on Node 20, about as much as hashing it.
+//   (b) workers that chunk and hash whole segments, stitched by the calling
+//       thread where chunking resynchronises (bench/chunking-segments.ts):
+//       it also spreads boundary finding, but needs a TypeScript loader in
+//       every worker and a subtle stitcher, and two cores run out at about
+//       the same CPU cost per byte either way.
 //
-// Memory: at most maxInFlightBytes of chunks (hashed or not) are waiting to
-// be yielded, plus one batch being filled, plus the chunker's own bound.
+// Memory: at most maxInFlightBytes of chunks wait to be yielded, plus the
+// batch copies held by workers (two per thread), the batch being filled and
+// the chunker's own bound. Yielded chunks are views into the input buffers,
+// as with chunkStream.
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StrataError } from '../errors/index.ts';
-import { createChunker } from './chunker.ts';
+import { ChunkSplitter, createChunker } from './chunker.ts';
 import { createHashPool, type HashPool } from './hash-pool.ts';
 import { hashChunk } from './hash.ts';
 import { DEFAULT_PARAMS, type ChunkingParams } from './params.ts';
@@ -67,13 +75,13 @@ export async function* chunkAndHash(
     const data = { maxInFlightBytes: budget, batchBytes };
     throw new StrataError('INVALID_ARGUMENT', 'maxInFlightBytes and batchBytes must be positive', data);
   }
-  const chunks = createChunker(opts.params ?? DEFAULT_PARAMS).chunkStream(source);
+  const params = opts.params ?? DEFAULT_PARAMS;
   if (concurrency === 1 && opts.pool === undefined) {
-    for await (const data of chunks) yield { hash: hashChunk(data), data };
+    for await (const data of createChunker(params).chunkStream(source)) yield { hash: hashChunk(data), data };
     return;
   }
   const getPool = () => opts.pool ?? sharedHashPool(concurrency - 1);
-  yield* pipeline(chunks, getPool, { budget, batchBytes });
+  yield* pipeline(source, new ChunkSplitter(params), getPool, { budget, batchBytes, maxSize: params.maxSize });
 }
 
 interface InFlight {
@@ -82,24 +90,41 @@ interface InFlight {
   result: Promise<HashedChunk[]>;
 }
 
+interface Limits {
+  budget: number;
+  batchBytes: number;
+  maxSize: number;
+}
+
 async function* pipeline(
-  chunks: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array>,
+  splitter: ChunkSplitter,
   getPool: () => HashPool,
-  { budget, batchBytes }: { budget: number; batchBytes: number },
+  { budget, batchBytes, maxSize }: Limits,
 ): AsyncGenerator<HashedChunk, void, undefined> {
   const queue: InFlight[] = [];
+  const spare: ArrayBuffer[] = []; // batch buffers handed back by the workers
+  let pool: HashPool | null = null; // started when the first batch is full
   let inFlight = 0;
-  let batch: Uint8Array[] = [];
-  let filled = 0;
-  for await (const data of chunks) {
-    batch.push(data);
-    filled += data.length;
-    if (filled >= batchBytes) {
-      queue.push(dispatch(getPool(), batch, filled));
-      inFlight += filled;
-      batch = [];
-      filled = 0;
+  let batch: Batch | null = null;
+  let sent = false;
+  const add = (data: Uint8Array) => {
+    batch ??= startBatch(pool, spare, batchBytes + maxSize);
+    batch.add(data);
+    if (batch.bytes >= batchBytes) {
+      queue.push(batch.finish((pool ??= getPool()), spare));
+      inFlight += batch.bytes;
+      sent ||= !queue[queue.length - 1]!.done;
+      batch = null;
     }
+  };
+  for await (const buf of source) {
+    // The splitter, not chunkStream: one async layer less per chunk.
+    for (const data of splitter.push(buf)) add(data);
+    // Worker replies arrive as events: a source that never waits (bytes in
+    // memory) would starve them, and the pool would look busy for ever.
+    if (sent) await nextTurn();
+    sent = false;
     // Yield what is ready; wait only when over budget.
     while (queue.length > 0 && (queue[0]!.done || inFlight > budget)) {
       const head = queue.shift()!;
@@ -107,42 +132,80 @@ async function* pipeline(
       yield* await head.result;
     }
   }
-  // The last partial batch is hashed here, in parallel with the workers'
-  // backlog; a small file (one partial batch) never touches a worker at all.
-  const tail = batch.map((data) => ({ hash: hashChunk(data), data }));
+  for (const data of splitter.finish()) add(data);
+  // The last partial batch is hashed here: a small file never meets a worker.
+  if (batch !== null) queue.push((batch as Batch).finish(null, spare));
   for (const head of queue) yield* await head.result;
-  yield* tail;
 }
 
-/** Copies a batch of chunks into one transferable buffer and sends it to the pool. */
-function dispatch(pool: HashPool, batch: Uint8Array[], bytes: number): InFlight {
-  const buf = new ArrayBuffer(bytes);
-  const view = new Uint8Array(buf);
-  const lengths = new Uint32Array(batch.length);
-  let off = 0;
-  batch.forEach((data, i) => {
-    view.set(data, off);
-    lengths[i] = data.length;
-    off += data.length;
-  });
-  const entry: InFlight = { bytes, done: false, result: Promise.resolve([]) };
-  entry.result = pool.hashBatch(buf, lengths).then(({ buf: back, hashes }) => {
-    const out: HashedChunk[] = [];
-    let pos = 0;
-    for (let i = 0; i < lengths.length; i++) {
-      const hash = Buffer.from(hashes.buffer, hashes.byteOffset + i * 32, 32);
-      out.push({ hash, data: new Uint8Array(back, pos, lengths[i]!) });
-      pos += lengths[i]!;
+/**
+ * Work sharing: a batch goes to the workers only if they have room (two
+ * batches per thread: one being hashed, one waiting). Otherwise this thread
+ * hashes it, so a starved worker (a busy machine) never makes the pipeline
+ * slower than sequential hashing, while an idle one takes all the hashing.
+ */
+function startBatch(pool: HashPool | null, spare: ArrayBuffer[], capacity: number): Batch {
+  if (pool !== null && pool.pending >= 2 * pool.threads) return new Batch(null);
+  return new Batch(new Uint8Array(spare.pop() ?? new ArrayBuffer(capacity)));
+}
+
+interface InFlight {
+  bytes: number;
+  done: boolean;
+  result: Promise<HashedChunk[]>;
+}
+
+interface Limits {
+  budget: number;
+  batchBytes: number;
+  maxSize: number;
+}
+
+/**
+ * A run of consecutive chunks, hashed here (copy === null) or by a worker.
+ * For a worker, each chunk is copied into one transferable buffer as soon as
+ * it is found, while its bytes are still in this core's cache (copying whole
+ * batches at send time measured at DRAM speed). The chunks themselves are
+ * what we yield, so the buffer is reused once the worker hands it back.
+ */
+class Batch {
+  bytes = 0;
+  private readonly chunks: Uint8Array[] = [];
+  private readonly hashed: HashedChunk[] = [];
+  private readonly copy: Uint8Array | null;
+
+  constructor(copy: Uint8Array | null) {
+    this.copy = copy;
+  }
+
+  add(data: Uint8Array): void {
+    if (this.copy === null) this.hashed.push({ hash: hashChunk(data), data });
+    else this.copy.set(data, this.bytes);
+    this.chunks.push(data);
+    this.bytes += data.length;
+  }
+
+  /** Sends the batch to the pool; without a pool, or if hashed here, returns the hashes. */
+  finish(pool: HashPool | null, spare: ArrayBuffer[]): InFlight {
+    const chunks = this.chunks;
+    if (this.copy === null || pool === null) {
+      const hashed = this.copy === null ? this.hashed : chunks.map((data) => ({ hash: hashChunk(data), data }));
+      return { bytes: this.bytes, done: true, result: Promise.resolve(hashed) };
     }
-    return out;
-  });
-  // Marks the batch ready either way; this also handles a rejection early,
-  // so it surfaces when the batch is awaited, not as an unhandled rejection.
-  const settle = () => {
-    entry.done = true;
-  };
-  entry.result.then(settle, settle);
-  return entry;
+    const lengths = Uint32Array.from(chunks, (c) => c.length);
+    const entry: InFlight = { bytes: this.bytes, done: false, result: Promise.resolve([]) };
+    entry.result = pool.hashBatch(this.copy.buffer as ArrayBuffer, lengths).then(({ buf, hashes }) => {
+      spare.push(buf);
+      return chunks.map((data, i) => ({ hash: Buffer.from(hashes.buffer, hashes.byteOffset + i * 32, 32), data }));
+    });
+    // Marks the batch ready either way; this also handles a rejection early,
+    // so it surfaces when the batch is awaited, not as an unhandled rejection.
+    const settle = () => {
+      entry.done = true;
+    };
+    entry.result.then(settle, settle);
+    return entry;
+  }
 }
 
 const sharedPools = new Map<number, HashPool>();

@@ -36,6 +36,8 @@ export interface HashedBatch {
 
 export interface HashPool {
   readonly threads: number;
+  /** Batches sent and not yet answered, over all threads. */
+  readonly pending: number;
   /**
    * Hashes the chunks laid end to end in buf, of the given lengths. buf is
    * transferred to a worker (detached here) and comes back in the result.
@@ -91,6 +93,9 @@ export function createHashPool(threads: number): HashPool {
 
   return {
     threads,
+    get pending() {
+      return slots.reduce((n, slot) => n + slot.pending.size, 0);
+    },
     hashBatch(buf, lengths) {
       if (closed) return Promise.reject(new StrataError('INTERNAL', 'hash pool is closed'));
       // The least busy worker; ties go to the first.

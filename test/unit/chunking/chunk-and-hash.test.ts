@@ -52,6 +52,28 @@ describe('chunkAndHash', () => {
     for (const { hash, data } of out) expect(hash.equals(hashChunk(data))).toBe(true);
   });
 
+  it('shares hashing between the workers and this thread', async () => {
+    const bytes = pseudoRandomBytes('sharing', 300_000);
+    const expected = await sequential(bytes, [1000]);
+    let sent = 0;
+    const counting: HashPool = {
+      threads: pool.threads,
+      get pending() {
+        return pool.pending;
+      },
+      hashBatch: (buf, lengths) => (sent++, pool.hashBatch(buf, lengths)),
+      close: async () => {},
+    };
+    expect(await piped(bytes, [1000], { pool: counting, batchBytes: 4096 })).toEqual(expected);
+    expect(sent).toBeGreaterThan(0);
+    // A pool that always looks busy gets only the first batch (sent before
+    // the pool is asked); this thread hashes the rest.
+    const busy: HashPool = { ...counting, pending: Infinity };
+    sent = 0;
+    expect(await piped(bytes, [1000], { pool: busy, batchBytes: 4096 })).toEqual(expected);
+    expect(sent).toBe(1);
+  });
+
   it('keeps at most the in-flight budget of chunked but unyielded bytes', async () => {
     const bytes = pseudoRandomBytes('budget', 400_000);
     const budget = 20_000;
@@ -86,6 +108,7 @@ describe('chunkAndHash', () => {
     );
     const failing: HashPool = {
       threads: 1,
+      pending: 0,
       hashBatch: () => Promise.reject(new Error('worker died')),
       close: async () => {},
     };
