@@ -107,24 +107,18 @@ async function* pipeline(
   let pool: HashPool | null = null; // started when the first batch is full
   let inFlight = 0;
   let batch: Batch | null = null;
-  let sent = false;
-  const add = (data: Uint8Array) => {
-    batch ??= startBatch(pool, spare, batchBytes + maxSize);
+  const add = async (data: Uint8Array) => {
+    batch ??= await startBatch(pool, spare, batchBytes + maxSize);
     batch.add(data);
     if (batch.bytes >= batchBytes) {
       queue.push(batch.finish((pool ??= getPool()), spare));
       inFlight += batch.bytes;
-      sent ||= !queue[queue.length - 1]!.done;
       batch = null;
     }
   };
   for await (const buf of source) {
     // The splitter, not chunkStream: one async layer less per chunk.
-    for (const data of splitter.push(buf)) add(data);
-    // Worker replies arrive as events: a source that never waits (bytes in
-    // memory) would starve them, and the pool would look busy for ever.
-    if (sent) await nextTurn();
-    sent = false;
+    for (const data of splitter.push(buf)) await add(data);
     // Yield what is ready; wait only when over budget.
     while (queue.length > 0 && (queue[0]!.done || inFlight > budget)) {
       const head = queue.shift()!;
@@ -132,7 +126,7 @@ async function* pipeline(
       yield* await head.result;
     }
   }
-  for (const data of splitter.finish()) add(data);
+  for (const data of splitter.finish()) await add(data);
   // The last partial batch is hashed here: a small file never meets a worker.
   if (batch !== null) queue.push((batch as Batch).finish(null, spare));
   for (const head of queue) yield* await head.result;
@@ -144,21 +138,13 @@ async function* pipeline(
  * hashes it, so a starved worker (a busy machine) never makes the pipeline
  * slower than sequential hashing, while an idle one takes all the hashing.
  */
-function startBatch(pool: HashPool | null, spare: ArrayBuffer[], capacity: number): Batch {
-  if (pool !== null && pool.pending >= 2 * pool.threads) return new Batch(null);
+async function startBatch(pool: HashPool | null, spare: ArrayBuffer[], capacity: number): Promise<Batch> {
+  const full = () => pool !== null && pool.pending >= 2 * pool.threads;
+  // Worker replies arrive as events, which a source that never waits (bytes
+  // in memory) would hold back: let them in before judging the pool full.
+  if (full()) await nextTurn();
+  if (full()) return new Batch(null);
   return new Batch(new Uint8Array(spare.pop() ?? new ArrayBuffer(capacity)));
-}
-
-interface InFlight {
-  bytes: number;
-  done: boolean;
-  result: Promise<HashedChunk[]>;
-}
-
-interface Limits {
-  budget: number;
-  batchBytes: number;
-  maxSize: number;
 }
 
 /**
