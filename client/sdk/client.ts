@@ -1,0 +1,259 @@
+// The Strata client: one typed method per RPC, plus upload and download
+// helpers. Every failure rejects with the StrataError the server threw
+// (same code, kind and data). Unary calls have a deadline; idempotent
+// calls (reads, inspects, lists) are retried with backoff when the server
+// is unavailable; writes never are.
+import type { Readable } from 'node:stream';
+import { parseRef } from '../../src/ref.ts';
+import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
+import { bytesReadable, writeAtomically, type GetOptions } from './files-read.ts';
+import { modify, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
+import { putTree, type PutDirectoryOptions } from './put-directory.ts';
+import type { PutSource } from './sources.ts';
+import { Transport, type CallOptions } from './transport.ts';
+import * as t from './types.ts';
+
+export interface ClientOptions {
+  /** `host:port` of the server's gRPC listener. Default `127.0.0.1:7730`. */
+  address?: string;
+  /** Deadline of unary calls in ms (default 30 000; 0 = none). Long waits (waitCommit, fsck, gc) have none unless given per call. */
+  deadlineMs?: number;
+  /** Retries of idempotent calls when the server is unavailable (default 3). */
+  retries?: number;
+  /** First retry delay in ms, doubled each retry (default 100). */
+  backoffMs?: number;
+}
+
+export const DEFAULT_ADDRESS = '127.0.0.1:7730';
+
+export function createClient(opts: ClientOptions = {}): StrataClient {
+  return new StrataClient(opts);
+}
+
+async function* mapStream<T>(messages: AsyncIterable<t.Wire>, convert: (w: t.Wire) => T): AsyncGenerator<T, void, undefined> {
+  for await (const m of messages) yield convert(m);
+}
+
+export class StrataClient {
+  readonly address: string;
+  private readonly transport: Transport;
+
+  constructor(opts: ClientOptions = {}) {
+    this.address = opts.address ?? DEFAULT_ADDRESS;
+    this.transport = new Transport({ address: this.address, deadlineMs: opts.deadlineMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 100 });
+  }
+
+  /** Closes the connection; calls in flight fail. */
+  close(): void {
+    this.transport.close();
+  }
+
+  private read(method: string, request: object, opts: CallOptions = {}): Promise<t.Wire> {
+    return this.transport.unary(method, request, { ...opts, idempotent: true });
+  }
+
+  private write(method: string, request: object, opts: CallOptions = {}): Promise<t.Wire> {
+    return this.transport.unary(method, request, { ...opts, idempotent: false });
+  }
+
+  private stream<T>(method: string, request: object, convert: (w: t.Wire) => T, opts: CallOptions = {}): AsyncGenerator<T, void, undefined> {
+    return mapStream(this.transport.serverStream(method, request, { ...opts, idempotent: true }), convert);
+  }
+
+  // ---- repos ----
+
+  async createRepo(name: string, opts: CallOptions & { description?: string } = {}): Promise<t.RepoInfo> {
+    return t.toRepoInfo(await this.write('CreateRepo', { name, description: opts.description ?? '' }, opts));
+  }
+
+  async inspectRepo(name: string, opts: CallOptions = {}): Promise<t.RepoInfo> {
+    return t.toRepoInfo(await this.read('InspectRepo', { name }, opts));
+  }
+
+  async listRepos(opts: CallOptions = {}): Promise<t.RepoInfo[]> {
+    return ((await this.read('ListRepo', {}, opts)).repos as t.Wire[]).map(t.toRepoInfo);
+  }
+
+  async deleteRepo(name: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+    await this.write('DeleteRepo', { name, force: opts.force ?? false }, opts);
+  }
+
+  // ---- branches ----
+
+  /** Creates `repo@branch`, optionally at the commit `from` names and with provenance (`repo@branch` refs). */
+  async createBranch(branch: string, opts: CallOptions & { from?: string; provenance?: string[] } = {}): Promise<t.BranchInfo> {
+    const req = { branch: branchRef(branch), from: opts.from ? commitRef(opts.from) : '', provenance: (opts.provenance ?? []).map(branchRef) };
+    return t.toBranchInfo(await this.write('CreateBranch', req, opts));
+  }
+
+  async inspectBranch(branch: string, opts: CallOptions = {}): Promise<t.BranchInfo> {
+    return t.toBranchInfo(await this.read('InspectBranch', { branch: branchRef(branch) }, opts));
+  }
+
+  async listBranches(repo: string, opts: CallOptions = {}): Promise<t.BranchInfo[]> {
+    return ((await this.read('ListBranch', { repo }, opts)).branches as t.Wire[]).map(t.toBranchInfo);
+  }
+
+  async deleteBranch(branch: string, opts: CallOptions = {}): Promise<void> {
+    await this.write('DeleteBranch', { branch: branchRef(branch) }, opts);
+  }
+
+  // ---- commits ----
+
+  async startCommit(branch: string, opts: CallOptions & { description?: string; provenance?: string[]; metadata?: Record<string, string> } = {}): Promise<t.CommitInfo> {
+    const req = { branch: branchRef(branch), description: opts.description ?? '', provenance: (opts.provenance ?? []).map(commitRef), metadata: opts.metadata ?? {} };
+    return t.toCommitInfo(await this.write('StartCommit', req, opts));
+  }
+
+  async finishCommit(commit: string, opts: CallOptions & { description?: string } = {}): Promise<t.CommitInfo> {
+    const req = opts.description === undefined ? { commit: commitRef(commit) } : { commit: commitRef(commit), description: opts.description };
+    return t.toCommitInfo(await this.write('FinishCommit', req, opts));
+  }
+
+  async inspectCommit(commit: string, opts: CallOptions = {}): Promise<t.CommitInfo> {
+    return t.toCommitInfo(await this.read('InspectCommit', { commit: commitRef(commit) }, opts));
+  }
+
+  /** Commits from `ref` back towards the root, newest first; `to` stops after that commit. */
+  log(ref: string, opts: CallOptions & { to?: string; limit?: number } = {}): AsyncGenerator<t.CommitInfo, void, undefined> {
+    return this.stream('ListCommit', { ref: commitRef(ref), to: opts.to ? commitRef(opts.to) : '', limit: opts.limit ?? 0 }, t.toCommitInfo, opts);
+  }
+
+  /** Resolves when the commit is finished. No deadline unless given. */
+  async waitCommit(commit: string, opts: CallOptions = {}): Promise<t.CommitInfo> {
+    return t.toCommitInfo(await this.transport.unary('WaitCommit', { commit: commitRef(commit) }, { ...opts, idempotent: true, defaultDeadlineMs: 0 }));
+  }
+
+  /** Every commit finished on `repo@branch` from now on, until the loop is left or `signal` aborts. */
+  subscribe(branch: string, opts: CallOptions = {}): AsyncGenerator<t.CommitInfo, void, undefined> {
+    return this.stream('SubscribeCommit', { branch: branchRef(branch) }, t.toCommitInfo, opts);
+  }
+
+  async squashCommit(commit: string, opts: CallOptions = {}): Promise<void> {
+    await this.write('SquashCommit', { commit: commitRef(commit) }, opts);
+  }
+
+  async dropCommit(commit: string, opts: CallOptions = {}): Promise<void> {
+    await this.write('DropCommit', { commit: commitRef(commit) }, opts);
+  }
+
+  /** Commits whose provenance names this one. */
+  async subvenance(commit: string, opts: CallOptions = {}): Promise<t.CommitRef[]> {
+    return ((await this.read('ListSubvenance', { commit: commitRef(commit) }, opts)).commits as t.Wire[]).map((c) => ({ repo: c.repo, id: c.id }));
+  }
+
+  // ---- writing files ----
+
+  /** Many puts, deletes and copies in one commit on `target` (`repo@branch` or `repo@<open commit id>`). */
+  modify(target: string, fn: (m: ModifySession) => Promise<void>, opts: CallOptions = {}): Promise<WriteResult> {
+    return modify(this.transport, target, fn, opts);
+  }
+
+  /** Puts one file at `repo@branch:/path` from a local path, bytes, a Readable or an async iterable. */
+  put(file: string, source: PutSource, opts: PutOptions & CallOptions = {}): Promise<WriteResult> {
+    const { target, path } = writeRef(file);
+    return this.modify(target, (m) => m.put(path, source, opts), opts);
+  }
+
+  /** Puts every file under the local directory at `repo@branch:/prefix`, concurrently, in one commit. */
+  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & CallOptions = {}): Promise<WriteResult> {
+    const { target, path } = writeRef(dir);
+    return this.modify(target, async (m) => void (await putTree(m, path, localDir, opts)), opts);
+  }
+
+  /** Deletes a file, or a directory (`{ dir: true }` or a trailing `/`), in a one-off commit. */
+  deleteFile(file: string, opts: CallOptions & { dir?: boolean } = {}): Promise<WriteResult> {
+    const { target, path } = writeRef(file);
+    return this.modify(target, (m) => m.delete(path, { dir: opts.dir }), opts);
+  }
+
+  /** Copies `src` (any ref with a path) to `dst` (`repo@branch:/path`) by reference. */
+  copyFile(src: string, dst: string, opts: CallOptions = {}): Promise<WriteResult> {
+    fileRef(src, 'copy source');
+    const { target, path } = writeRef(dst);
+    return this.modify(target, (m) => m.copy(src, path), opts);
+  }
+
+  /** The given chunk hashes the server does not have. */
+  async missingChunks(hashes: string[], opts: CallOptions = {}): Promise<string[]> {
+    return (await this.read('MissingChunks', { hashes }, opts)).missing as string[];
+  }
+
+  /** Stores chunks (hash = SHA-256 hex of data) for put_chunks; see ModifySession.put for the usual way. */
+  async uploadChunks(chunks: Iterable<{ hash: string; data: Uint8Array }> | AsyncIterable<{ hash: string; data: Uint8Array }>, opts: CallOptions = {}): Promise<t.UploadChunksResult> {
+    const call = this.transport.clientStream('UploadChunks', opts);
+    try {
+      for await (const c of chunks) await call.write({ chunks: [c] });
+    } catch (err) {
+      call.cancel();
+      throw err;
+    }
+    const r = await call.end();
+    return { chunks: Number(r.chunks), newChunks: Number(r.newChunks), newBytes: Number(r.newBytes) };
+  }
+
+  // ---- reading files ----
+
+  /** A file's bytes (or `length` from `offset`) as a Readable with backpressure; it errors with the StrataError. */
+  get(file: string, opts: GetOptions = {}): Readable {
+    const req: Record<string, unknown> = { file, offset: opts.offset ?? 0 };
+    if (opts.length !== undefined) req.length = opts.length;
+    fileRef(file);
+    return bytesReadable(this.transport, 'GetFile', req, opts);
+  }
+
+  /** Downloads a file to a local path (written to a temp file, renamed when complete). Returns the bytes written. */
+  async getTo(file: string, localPath: string, opts: GetOptions = {}): Promise<{ bytes: number }> {
+    let bytes = 0;
+    const onBytes = (n: number): void => {
+      bytes += n;
+      opts.onBytes?.(n);
+    };
+    await writeAtomically(this.get(file, { ...opts, onBytes }), localPath);
+    return { bytes };
+  }
+
+  /** A tar archive of `ref` (`repo@branch:/dir`, or the whole commit), or of the files matching `glob`. */
+  getTar(ref: string, opts: CallOptions & { glob?: string; onBytes?: (n: number) => void } = {}): Readable {
+    parseRef(ref);
+    return bytesReadable(this.transport, 'GetTar', { ref, glob: opts.glob ?? '' }, opts);
+  }
+
+  async inspectFile(file: string, opts: CallOptions & { includeChunks?: boolean } = {}): Promise<t.FileInfo> {
+    fileRef(file);
+    return t.toFileInfo(await this.read('InspectFile', { file, includeChunks: opts.includeChunks ?? false }, opts));
+  }
+
+  /** The direct children of a directory (`repo@branch:/dir`; without a path, the root). */
+  list(dir: string, opts: CallOptions & { after?: string; limit?: number } = {}): AsyncGenerator<t.FileInfo, void, undefined> {
+    parseRef(dir);
+    return this.stream('ListFile', { dir, after: opts.after ?? '', limit: opts.limit ?? 0 }, t.toFileInfo, opts);
+  }
+
+  /** Every file under a directory, recursively, in path order. */
+  walk(dir: string, opts: CallOptions = {}): AsyncGenerator<t.FileInfo, void, undefined> {
+    parseRef(dir);
+    return this.stream('WalkFile', { dir }, t.toFileInfo, opts);
+  }
+
+  /** Files of the commit `ref` names that match `pattern` (`*`, `**`, `?`, `[...]`, `{a,b}`). */
+  glob(ref: string, pattern: string, opts: CallOptions = {}): AsyncGenerator<t.FileInfo, void, undefined> {
+    return this.stream('GlobFile', { ref: commitRef(ref), pattern }, t.toFileInfo, opts);
+  }
+
+  /** Changes from `oldRef` (default: the parent of `newRef`) to `newRef`, in path order. */
+  diff(newRef: string, oldRef?: string, opts: CallOptions = {}): AsyncGenerator<t.DiffEntry, void, undefined> {
+    return this.stream('DiffFile', { newRef: commitRef(newRef), oldRef: oldRef ? commitRef(oldRef) : '' }, t.toDiffEntry, opts);
+  }
+
+  // ---- administration ----
+
+  async fsck(opts: CallOptions & { verifyData?: boolean } = {}): Promise<t.FsckReport> {
+    return t.toFsckReport(await this.transport.unary('Fsck', { verifyData: opts.verifyData ?? false }, { ...opts, idempotent: true, defaultDeadlineMs: 0 }));
+  }
+
+  async gc(opts: CallOptions & { graceMs?: number } = {}): Promise<t.GcReport> {
+    const req = opts.graceMs === undefined ? {} : { graceMs: opts.graceMs };
+    return t.toGcReport(await this.transport.unary('GarbageCollect', req, { ...opts, idempotent: false, defaultDeadlineMs: 0 }));
+  }
+}

@@ -1,0 +1,53 @@
+// Reading files: bytes as Node Readables with backpressure (the gRPC stream
+// is pulled only as fast as the consumer reads), a file written to disk
+// atomically (temp file, then rename), and tar archives of directories.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import { isStrataError } from '../../src/errors/index.ts';
+import { localFileError } from './sources.ts';
+import type { CallOptions, Transport } from './transport.ts';
+
+export interface GetOptions extends CallOptions {
+  /** First byte to read. */
+  offset?: number;
+  /** Bytes to read; default to the end of the file. */
+  length?: number;
+  /** Called with the number of bytes received since the last call. */
+  onBytes?: (n: number) => void;
+}
+
+async function* dataOf(messages: AsyncIterable<{ data?: Uint8Array }>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const m of messages) {
+    if (!m.data || m.data.length === 0) continue;
+    onBytes?.(m.data.length);
+    yield Buffer.isBuffer(m.data) ? m.data : Buffer.from(m.data);
+  }
+}
+
+/** The bytes of a server stream of `{ data }` messages as a byte Readable; destroying it cancels the call. */
+export function bytesReadable(transport: Transport, method: string, request: object, opts: CallOptions & { onBytes?: (n: number) => void }): Readable {
+  const messages = transport.serverStream(method, request, { ...opts, idempotent: true });
+  return Readable.from(dataOf(messages, opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+/** Writes a Readable to `path` through a temp file in the same directory, renamed into place when complete. */
+export async function writeAtomically(source: Readable, path: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.strata-${randomBytes(4).toString('hex')}`);
+  const out = createWriteStream(tmp, { flags: 'wx' });
+  try {
+    await pipeline(source, out);
+  } catch (err) {
+    source.destroy();
+    await rm(tmp, { force: true });
+    // Errors of the download (StrataErrors) pass through; local ones are named.
+    throw isStrataError(err) ? err : localFileError(err, 'write', path);
+  }
+  await rename(tmp, path).catch(async (err: unknown) => {
+    await rm(tmp, { force: true });
+    throw localFileError(err, 'write', path);
+  });
+}

@@ -1,0 +1,182 @@
+// A ModifyFile session: many puts, deletes and copies over one client
+// stream, landing in one commit. Puts are deduplicated by default: the file
+// is cut and hashed here, only chunks the server lacks are uploaded
+// (chunk-uploader.ts), and the file is staged by chunk refs (put_chunks).
+// `{ dedup: false }` streams the raw bytes in `data` messages instead.
+//
+// Every write to the stream goes through one lock: a raw put's data
+// messages must not be interleaved with another operation, since the
+// server ends a file at the next operation.
+import { chunkAndHash } from '../../src/chunking/index.ts';
+import { StrataError } from '../../src/errors/index.ts';
+import { parsePath } from '../../src/ids.ts';
+import { parseRef } from '../../src/ref.ts';
+import { ChunkUploader } from './chunk-uploader.ts';
+import { PIECE_BYTES, counted, openSource, type PutSource } from './sources.ts';
+import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
+import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
+
+export interface PutOptions {
+  /** Append to the file instead of overwriting it. */
+  append?: boolean;
+  /** Cut and hash here and send only missing chunks (default true). */
+  dedup?: boolean;
+  /** Called with the number of bytes read from the source since the last call. */
+  onBytes?: (n: number) => void;
+}
+
+export interface ModifySession {
+  /** Puts a file from a local path, bytes in memory, a Readable or an async iterable. */
+  put(path: string, source: PutSource, opts?: PutOptions): Promise<void>;
+  /** Deletes a file, or a directory with `{ dir: true }` or a trailing `/`. */
+  delete(path: string, opts?: { dir?: boolean }): Promise<void>;
+  /** Copies `src` (a ref with a path, any repo or commit) to `dstPath`, by reference. */
+  copy(src: string, dstPath: string): Promise<void>;
+  /** What the session moved so far. */
+  readonly stats: TransferStats;
+}
+
+export interface WriteResult {
+  commit: CommitInfo;
+  stats: TransferStats;
+}
+
+/** Chunk refs per put_chunks message (~80 bytes each; messages stay far under 4 MiB). */
+const REFS_PER_MESSAGE = 16_384;
+/** Chunking look-ahead per put; puts may run concurrently, so keep it small. */
+const CHUNK_IN_FLIGHT_BYTES = 8 << 20;
+
+/** Checks a write target: `repo@branch` or `repo@<commit id>`, without ancestry or path. */
+export function writeTarget(target: string): string {
+  const ref = parseRef(target);
+  if (ref.path !== null || ref.ancestry !== null || !target.includes('@')) {
+    throw new StrataError('INVALID_REF', `invalid write target "${target}": expected "repo@branch" or "repo@<open commit id>" (without ancestry or path)`, { input: target });
+  }
+  return target;
+}
+
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+export class Session implements ModifySession {
+  readonly stats = emptyStats();
+  private readonly lock = new Lock();
+  private readonly uploader: ChunkUploader;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly call: ClientStreamCall,
+    opts: CallOptions,
+  ) {
+    this.uploader = new ChunkUploader(transport, this.stats, { signal: opts.signal });
+  }
+
+  static async open(transport: Transport, target: string, opts: CallOptions): Promise<Session> {
+    writeTarget(target);
+    const call = transport.clientStream('ModifyFile', { signal: opts.signal });
+    const session = new Session(transport, call, opts);
+    await call.write({ header: { target } });
+    return session;
+  }
+
+  async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<void> {
+    parsePath(path); // fail before reading a byte
+    const { bytes, size } = await openSource(source);
+    const onBytes = (n: number): void => {
+      this.stats.bytes += n;
+      opts.onBytes?.(n);
+    };
+    if (opts.dedup === false) await this.putRaw(path, counted(bytes, onBytes), size, opts.append ?? false);
+    else await this.putChunked(path, counted(bytes, onBytes), opts.append ?? false);
+    this.stats.files++;
+  }
+
+  private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean): Promise<void> {
+    const refs: ChunkRef[] = [];
+    for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES })) {
+      const hash = c.hash.toString('hex');
+      refs.push({ hash, sizeBytes: c.data.length });
+      await this.uploader.add(hash, c.data);
+    }
+    this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
+  }
+
+  private async sendChunkRefs(path: string, refs: ChunkRef[], append: boolean): Promise<void> {
+    let at = 0;
+    do {
+      const part = refs.slice(at, at + REFS_PER_MESSAGE);
+      await this.call.write({ putChunks: { path, chunks: part, append: at === 0 ? append : true } });
+      at += REFS_PER_MESSAGE;
+    } while (at < refs.length);
+  }
+
+  private async putRaw(path: string, bytes: AsyncIterable<Uint8Array>, size: number | undefined, append: boolean): Promise<void> {
+    await this.uploader.flush(); // earlier deduplicated puts land first
+    await this.lock.run(async () => {
+      await this.call.write({ putFile: size === undefined ? { path, append } : { path, append, sizeBytes: size } });
+      for await (const piece of bytes) {
+        for (let at = 0; at < piece.length; at += PIECE_BYTES) {
+          const data = piece.subarray(at, Math.min(at + PIECE_BYTES, piece.length));
+          await this.call.write({ data });
+          this.stats.sentBytes += data.length;
+        }
+      }
+    });
+  }
+
+  async delete(path: string, opts: { dir?: boolean } = {}): Promise<void> {
+    parsePath(path);
+    await this.uploader.flush();
+    await this.lock.run(() => this.call.write({ deleteFile: { path, dir: opts.dir ?? false } }));
+  }
+
+  async copy(src: string, dstPath: string): Promise<void> {
+    if (parseRef(src).path === null) throw new StrataError('INVALID_REF', `invalid copy source "${src}": a path is wanted, as in "repo@branch:/path"`, { input: src });
+    parsePath(dstPath);
+    await this.uploader.flush();
+    await this.lock.run(() => this.call.write({ copyFile: { src, dstPath } }));
+  }
+
+  /** Sends what is queued and ends the stream: the commit (for a branch target, a new finished one-off commit). */
+  async finish(): Promise<CommitInfo> {
+    await this.uploader.flush();
+    // Only `done` commits: a stream that merely ends may be a cut one.
+    await this.lock.run(() => this.call.write({ done: {} }));
+    return toCommitInfo(await this.call.end());
+  }
+
+  /** Cuts the stream: the server drops the one-off commit (nothing is committed). */
+  async abort(): Promise<StrataError | undefined> {
+    this.call.cancel();
+    return this.call.response.then(
+      () => undefined,
+      (err: StrataError) => err,
+    );
+  }
+}
+
+/**
+ * Runs `fn` with a session and finishes it: all of `fn`'s operations land in
+ * one commit. If `fn` throws (or any operation fails), the stream is cut and
+ * nothing is committed; the error is rethrown (the server's, when it failed first).
+ */
+export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: CallOptions = {}): Promise<WriteResult> {
+  const session = await Session.open(transport, target, opts);
+  try {
+    await fn(session);
+    return { commit: await session.finish(), stats: session.stats };
+  } catch (err) {
+    const serverErr = await session.abort();
+    // A failure the server reported explains more than the client-side echo of it.
+    throw serverErr && serverErr.code !== 'CANCELLED' ? serverErr : err;
+  }
+}

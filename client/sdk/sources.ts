@@ -1,0 +1,83 @@
+// What a put reads from: a local file path, a Buffer, a Node Readable or any
+// async iterable of bytes, opened as one async iterable plus its size when
+// known. Nothing is read ahead beyond the stream's own buffer, so memory
+// stays bounded whatever the size. Local file errors become StrataErrors.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { StrataError, type ErrorCode } from '../../src/errors/index.ts';
+
+/** A local file path (string), bytes in memory, or a stream of bytes. */
+export type PutSource = string | Uint8Array | Readable | AsyncIterable<Uint8Array>;
+
+export interface OpenedSource {
+  bytes: AsyncIterable<Uint8Array>;
+  /** Known for files and buffers; undefined for streams. */
+  size?: number;
+}
+
+/** Bytes per read from a local file, and per data message of a raw put. */
+export const PIECE_BYTES = 1 << 20;
+
+const ERRNO_CODES: Record<string, ErrorCode> = {
+  ENOENT: 'NOT_FOUND',
+  ENOTDIR: 'NOT_FOUND',
+  EACCES: 'PERMISSION_DENIED',
+  EPERM: 'PERMISSION_DENIED',
+  EEXIST: 'ALREADY_EXISTS',
+  EISDIR: 'FAILED_PRECONDITION',
+  ENOSPC: 'RESOURCE_EXHAUSTED',
+};
+
+/** A local file system error as a StrataError: `cannot read ./x: no such file or directory`. */
+export function localFileError(err: unknown, verb: string, path: string): StrataError {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof StrataError) return err;
+  const code = (e?.code && ERRNO_CODES[e.code]) || 'INTERNAL';
+  const reason = e?.code === 'ENOENT' ? 'no such file or directory' : e?.code === 'EISDIR' ? 'is a directory' : e?.code === 'EACCES' ? 'permission denied' : (e?.message ?? String(err));
+  return new StrataError(code, `cannot ${verb} ${path}: ${reason}`, { local: path, errno: e?.code ?? null }, { cause: err });
+}
+
+async function* slicesOf(buf: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < buf.length; at += PIECE_BYTES) yield buf.subarray(at, Math.min(at + PIECE_BYTES, buf.length));
+}
+
+async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
+  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
+  try {
+    for await (const piece of stream) yield piece as Buffer;
+  } catch (err) {
+    throw localFileError(err, 'read', path);
+  } finally {
+    stream.destroy();
+  }
+}
+
+export async function openSource(source: PutSource): Promise<OpenedSource> {
+  if (typeof source === 'string') {
+    const st = await stat(source).catch((err: unknown) => {
+      throw localFileError(err, 'read', source);
+    });
+    if (st.isDirectory()) throw new StrataError('FAILED_PRECONDITION', `cannot put ${source}: it is a directory (use putDirectory, or put -r)`, { local: source });
+    // Regular files have a size to declare; pipes and devices do not.
+    return st.isFile() ? { bytes: fileBytes(source), size: st.size } : { bytes: fileBytes(source) };
+  }
+  if (source instanceof Uint8Array) return { bytes: slicesOf(source), size: source.length };
+  if (source && typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    return { bytes: normalise(source as AsyncIterable<Uint8Array | string>) };
+  }
+  throw new StrataError('INVALID_ARGUMENT', 'a put source must be a local file path, a Buffer/Uint8Array, a Readable or an async iterable of bytes');
+}
+
+/** Readables in string mode yield strings; everything else passes through. */
+async function* normalise(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+  for await (const piece of source) yield typeof piece === 'string' ? Buffer.from(piece) : piece;
+}
+
+/** Calls `onBytes` with the running total as the bytes pass. */
+export async function* counted(bytes: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const piece of bytes) {
+    yield piece;
+    onBytes(piece.length);
+  }
+}

@@ -1,0 +1,241 @@
+// The gRPC plumbing under the SDK: the service loaded from proto/ at run
+// time, and three call shapes (unary, server stream, client stream) that
+// add what every method needs: deadlines, cancellation by AbortSignal,
+// retries with backoff for idempotent calls, and every failure turned back
+// into the StrataError the server threw (src/errors/wire.ts).
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { StrataError, isStrataError } from '../../src/errors/index.ts';
+import { decodeWireError } from '../../src/errors/wire.ts';
+import type { Wire } from './types.ts';
+
+const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
+const PROTO_FILE = 'strata/pfs/v1/pfs.proto';
+
+/** Same mapping as the server's: camelCase fields, int64 as number, enums as names. */
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
+
+let serviceCtor: grpc.ServiceClientConstructor | undefined;
+
+function pfsServiceConstructor(): grpc.ServiceClientConstructor {
+  if (!serviceCtor) {
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS)) as unknown as {
+      strata: { pfs: { v1: { PfsService: grpc.ServiceClientConstructor } } };
+    };
+    serviceCtor = pkg.strata.pfs.v1.PfsService;
+  }
+  return serviceCtor;
+}
+
+/** Per-call options every SDK method accepts. */
+export interface CallOptions {
+  /** Milliseconds the call may take (all retries included); `0` = no deadline. Default: the client's. */
+  deadlineMs?: number;
+  /** Cancels the call; it then rejects with CANCELLED. */
+  signal?: AbortSignal;
+}
+
+export interface TransportOptions {
+  address: string;
+  /** Default deadline of unary calls. */
+  deadlineMs: number;
+  /** Retries of idempotent calls on Unavailable. */
+  retries: number;
+  /** First backoff delay; doubles each retry (with jitter), capped at 2 s. */
+  backoffMs: number;
+  channelOptions?: grpc.ChannelOptions;
+}
+
+type RawCall = grpc.Call & { cancel(): void };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RawClient = grpc.Client & Record<string, (...args: any[]) => any>;
+
+/** Any failure of a call, as the StrataError it stands for. */
+export function toStrataError(err: unknown): StrataError {
+  if (isStrataError(err)) return err;
+  const e = err as Partial<grpc.ServiceError> | undefined;
+  if (e && typeof e.code === 'number') {
+    return decodeWireError({ code: e.code, details: e.details ?? e.message ?? '', metadata: e.metadata?.getMap?.() ?? {} });
+  }
+  return new StrataError('INTERNAL', err instanceof Error ? err.message : String(err), {}, { cause: err });
+}
+
+function isRetryable(err: StrataError): boolean {
+  return err.kind === 'Unavailable' && err.code !== 'DEADLINE_EXCEEDED';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function cancelledError(): StrataError {
+  return new StrataError('CANCELLED', 'the call was cancelled');
+}
+
+/** Cancels `call` when `signal` aborts; returns the unhook. */
+function linkSignal(call: RawCall, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => undefined;
+  const cancel = (): void => call.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
+}
+
+/** grpc-js buffers up to 16 messages per stream; 1 MiB data messages make that 16 MiB, so ask for fewer. */
+function limitReadBuffer(stream: unknown, messages = 2): void {
+  const state = (stream as { _readableState?: { highWaterMark?: number } })._readableState;
+  if (state && typeof state.highWaterMark === 'number') state.highWaterMark = messages;
+}
+
+export interface ClientStreamCall {
+  /** Sends one message, waiting while the call's send buffer is full. Rejects once the call failed. */
+  write(message: object): Promise<void>;
+  /** Half-closes and waits for the response. */
+  end(): Promise<Wire>;
+  /** Cancels the call: the server sees a cut stream. */
+  cancel(): void;
+  /** Settles with the response or the failure (also when the server fails early). */
+  readonly response: Promise<Wire>;
+}
+
+export class Transport {
+  private readonly client: RawClient;
+
+  constructor(readonly options: TransportOptions) {
+    const Ctor = pfsServiceConstructor();
+    this.client = new Ctor(options.address, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': 64 << 20,
+      'grpc.max_send_message_length': 8 << 20,
+      ...options.channelOptions,
+    }) as unknown as RawClient;
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private deadlineOf(opts: CallOptions, fallback: number): number | undefined {
+    const ms = opts.deadlineMs ?? fallback;
+    return ms > 0 ? Date.now() + ms : undefined;
+  }
+
+  /** Runs `attempt` with retries on Unavailable while `retry` says it may (idempotent, nothing seen yet). */
+  private async withRetries<T>(opts: CallOptions, deadline: number | undefined, idempotent: boolean, attempt: () => Promise<T>, retryable: () => boolean = () => true): Promise<T> {
+    for (let n = 0; ; n++) {
+      if (opts.signal?.aborted) throw cancelledError();
+      try {
+        return await attempt();
+      } catch (raw) {
+        const err = toStrataError(raw);
+        const delay = Math.min(this.options.backoffMs * 2 ** n, 2_000) * (0.5 + Math.random() / 2);
+        const canRetry = idempotent && n < this.options.retries && isRetryable(err) && retryable() && !opts.signal?.aborted;
+        if (!canRetry || (deadline !== undefined && Date.now() + delay >= deadline)) throw err;
+        await sleep(delay, opts.signal);
+      }
+    }
+  }
+
+  /** A unary call. Idempotent calls are retried on Unavailable with exponential backoff. */
+  unary(method: string, request: object, opts: CallOptions & { idempotent: boolean; defaultDeadlineMs?: number }): Promise<Wire> {
+    const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
+    return this.withRetries(opts, deadline, opts.idempotent, () =>
+      new Promise<Wire>((resolve, reject) => {
+        const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
+        let unhook = (): void => undefined;
+        const call = this.client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Wire) => {
+          unhook();
+          if (err) reject(toStrataError(err));
+          else resolve(res);
+        }) as RawCall;
+        unhook = linkSignal(call, opts.signal);
+      }),
+    );
+  }
+
+  /**
+   * A server stream as an async iterator. An idempotent stream is retried
+   * on Unavailable only until its first message arrives (after that a
+   * retry could repeat or skip messages). Leaving the loop early cancels the call.
+   */
+  async *serverStream(method: string, request: object, opts: CallOptions & { idempotent: boolean }): AsyncGenerator<Wire, void, undefined> {
+    const deadline = this.deadlineOf(opts, 0);
+    let received = 0;
+    let call: RawCall | undefined;
+    let iterator: AsyncIterator<Wire> | undefined;
+    let unhook = (): void => undefined;
+    const open = async (): Promise<IteratorResult<Wire>> => {
+      unhook();
+      call?.cancel();
+      call = this.client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;
+      limitReadBuffer(call);
+      unhook = linkSignal(call, opts.signal);
+      iterator = (call as unknown as AsyncIterable<Wire>)[Symbol.asyncIterator]();
+      return iterator.next();
+    };
+    try {
+      const first = await this.withRetries(opts, deadline, opts.idempotent, open, () => received === 0);
+      for (let r = first; !r.done; r = await this.nextOf(iterator!, opts)) {
+        received++;
+        yield r.value;
+      }
+    } catch (err) {
+      throw opts.signal?.aborted ? cancelledError() : toStrataError(err);
+    } finally {
+      unhook();
+      call?.cancel(); // no-op after a clean end; stops the server when the consumer left early
+    }
+  }
+
+  private async nextOf(iterator: AsyncIterator<Wire>, opts: CallOptions): Promise<IteratorResult<Wire>> {
+    try {
+      return await iterator.next();
+    } catch (err) {
+      throw opts.signal?.aborted ? cancelledError() : toStrataError(err);
+    }
+  }
+
+  /** A client stream: write messages with backpressure, then end for the response. Never retried. */
+  clientStream(method: string, opts: CallOptions = {}): ClientStreamCall {
+    const deadline = this.deadlineOf(opts, 0);
+    let failure: StrataError | undefined;
+    let unhook = (): void => undefined;
+    let call!: grpc.ClientWritableStream<object>;
+    const response = new Promise<Wire>((resolve, reject) => {
+      call = this.client[method]!(new grpc.Metadata(), deadline === undefined ? {} : { deadline }, (err: grpc.ServiceError | null, res: Wire) => {
+        unhook();
+        if (err) reject((failure = opts.signal?.aborted ? cancelledError() : toStrataError(err)));
+        else resolve(res);
+      }) as grpc.ClientWritableStream<object>;
+    });
+    response.catch(() => undefined); // surfaced through write() and end()
+    unhook = linkSignal(call as unknown as RawCall, opts.signal);
+    const failed = response.then(
+      () => new StrataError('BAD_STREAM', `${method}: the server answered before the stream ended`),
+      (err: StrataError) => err,
+    );
+    return {
+      response,
+      async write(message) {
+        if (failure) throw failure;
+        if (call.write(message)) return;
+        const outcome = await Promise.race([new Promise<'drain'>((r) => call.once('drain', () => r('drain'))), failed]);
+        if (outcome !== 'drain') throw outcome;
+      },
+      async end() {
+        if (!failure) call.end();
+        return response;
+      },
+      cancel() {
+        (call as unknown as RawCall).cancel();
+      },
+    };
+  }
+}

@@ -1,0 +1,234 @@
+// The SDK's public value types, and the one place that converts wire
+// messages (camelCase, enums as proto names) into them. Enums become short
+// lower-case words and `unset` optionals become absent properties, so the
+// values read well in code and print cleanly as JSON.
+
+export type CommitState = 'open' | 'finished';
+export type CommitOrigin = 'user' | 'auto' | 'squash';
+export type FileType = 'file' | 'dir';
+export type DiffType = 'added' | 'deleted' | 'modified';
+
+export interface RepoInfo {
+  name: string;
+  description: string;
+  createdAtMs: number;
+  branches: string[];
+  /** Bytes in the head of the default branch. */
+  sizeBytes: number;
+}
+
+export interface BranchRef {
+  repo: string;
+  name: string;
+}
+
+export interface BranchInfo {
+  repo: string;
+  name: string;
+  /** Head commit id; absent while the branch has no commits. */
+  head?: string;
+  provenance: BranchRef[];
+  createdAtMs: number;
+}
+
+export interface CommitRef {
+  repo: string;
+  id: string;
+}
+
+export interface CommitInfo {
+  repo: string;
+  id: string;
+  branch?: string;
+  parent?: string;
+  children: string[];
+  origin: CommitOrigin;
+  description: string;
+  state: CommitState;
+  startedAtMs: number;
+  finishedAtMs?: number;
+  sizeBytes: number;
+  fileCount: number;
+  provenance: CommitRef[];
+  metadata: Record<string, string>;
+}
+
+export interface ChunkRef {
+  hash: string;
+  sizeBytes: number;
+}
+
+export interface FileInfo {
+  path: string;
+  type: FileType;
+  sizeBytes?: number;
+  /** Content hash of a file; empty for a directory. */
+  hash: string;
+  /** Only from inspectFile with `includeChunks`. */
+  chunks?: ChunkRef[];
+  commit: string;
+}
+
+export interface DiffEntry {
+  type: DiffType;
+  path: string;
+  newSizeBytes?: number;
+  oldSizeBytes?: number;
+  newHash?: string;
+  oldHash?: string;
+}
+
+export interface FsckProblem {
+  repo: string;
+  commit: string;
+  path: string;
+  detail: string;
+}
+
+export interface FsckReport {
+  commits: number;
+  files: number;
+  problems: FsckProblem[];
+  data?: { packs: number; chunks: number; problems: { kind: string; pack: string; chunk: string; detail: string }[] };
+}
+
+export interface GcReport {
+  commits: number;
+  indexObjects: number;
+  liveChunks: number;
+  deadChunks: number;
+  deadBytes: number;
+  packsDeleted: number;
+  packsRepacked: number;
+}
+
+export interface UploadChunksResult {
+  chunks: number;
+  newChunks: number;
+  newBytes: number;
+}
+
+/** Bytes and chunks an upload moved (or did not need to move) over the wire. */
+export interface TransferStats {
+  /** Files staged. */
+  files: number;
+  /** Bytes of the files' content. */
+  bytes: number;
+  /** Bytes sent over the wire: chunk uploads plus raw file data. */
+  sentBytes: number;
+  /** Chunks uploaded because the server lacked them. */
+  sentChunks: number;
+  /** Chunks the server already had (not sent). */
+  reusedChunks: number;
+}
+
+export function emptyStats(): TransferStats {
+  return { files: 0, bytes: 0, sentBytes: 0, sentChunks: 0, reusedChunks: 0 };
+}
+
+export function addStats(into: TransferStats, from: TransferStats): void {
+  into.files += from.files;
+  into.bytes += from.bytes;
+  into.sentBytes += from.sentBytes;
+  into.sentChunks += from.sentChunks;
+  into.reusedChunks += from.reusedChunks;
+}
+
+// ---- wire -> SDK ----
+
+/** A wire message as proto-loader decodes it (camelCase fields). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Wire = Record<string, any>;
+
+/** `COMMIT_STATE_OPEN` -> `open`, given the enum's prefix. */
+function enumWord<T extends string>(value: unknown, prefix: string): T {
+  return String(value).slice(prefix.length).toLowerCase() as T;
+}
+
+/** Copies optional fields only when they are set (proto3 `optional` unset is undefined or null). */
+function optional<T>(value: T | null | undefined): T | undefined {
+  return value === null ? undefined : value;
+}
+
+/** Drops unset optionals (undefined or null), keeping the key order for readable JSON. */
+function compact<T extends object>(value: T): T {
+  for (const [k, v] of Object.entries(value)) if (v === undefined || v === null) delete (value as Record<string, unknown>)[k];
+  return value;
+}
+
+const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
+
+export function toRepoInfo(w: Wire): RepoInfo {
+  return { name: w.name, description: w.description, createdAtMs: Number(w.createdAtMs), branches: [...w.branches], sizeBytes: Number(w.sizeBytes) };
+}
+
+export function toBranchInfo(w: Wire): BranchInfo {
+  return compact({
+    repo: w.repo,
+    name: w.name,
+    head: optional(w.head),
+    provenance: (w.provenance as Wire[]).map((p) => ({ repo: p.repo, name: p.name })),
+    createdAtMs: Number(w.createdAtMs),
+  });
+}
+
+export function toCommitInfo(w: Wire): CommitInfo {
+  return compact({
+    repo: w.repo,
+    id: w.id,
+    branch: optional(w.branch),
+    parent: optional(w.parent),
+    children: [...w.children],
+    origin: enumWord<CommitOrigin>(w.origin, 'COMMIT_ORIGIN_'),
+    description: w.description,
+    state: enumWord<CommitState>(w.state, 'COMMIT_STATE_'),
+    startedAtMs: Number(w.startedAtMs),
+    finishedAtMs: num(w.finishedAtMs),
+    sizeBytes: Number(w.sizeBytes),
+    fileCount: Number(w.fileCount),
+    provenance: (w.provenance as Wire[]).map((p) => ({ repo: p.repo, id: p.id })),
+    metadata: { ...w.metadata },
+  });
+}
+
+export function toFileInfo(w: Wire): FileInfo {
+  const info: FileInfo = compact({ path: w.path, type: enumWord<FileType>(w.type, 'FILE_TYPE_'), sizeBytes: num(w.sizeBytes), hash: w.hash, commit: w.commit });
+  if (Array.isArray(w.chunks) && w.chunks.length > 0) info.chunks = (w.chunks as Wire[]).map((c) => ({ hash: c.hash, sizeBytes: Number(c.sizeBytes) }));
+  return info;
+}
+
+export function toDiffEntry(w: Wire): DiffEntry {
+  return compact({
+    type: enumWord<DiffType>(w.type, 'DIFF_TYPE_'),
+    path: w.path,
+    newSizeBytes: num(w.newSizeBytes),
+    oldSizeBytes: num(w.oldSizeBytes),
+    newHash: w.newHash || undefined,
+    oldHash: w.oldHash || undefined,
+  });
+}
+
+export function toFsckReport(w: Wire): FsckReport {
+  const report: FsckReport = { commits: Number(w.commits), files: Number(w.files), problems: (w.problems as Wire[]).map((p) => ({ ...p }) as FsckProblem) };
+  if (w.data) {
+    report.data = {
+      packs: Number(w.data.packs),
+      chunks: Number(w.data.chunks),
+      problems: (w.data.problems as Wire[]).map((p) => ({ kind: p.kind, pack: p.pack, chunk: p.chunk, detail: p.detail })),
+    };
+  }
+  return report;
+}
+
+export function toGcReport(w: Wire): GcReport {
+  const n = (k: string) => Number(w[k]);
+  return {
+    commits: n('commits'),
+    indexObjects: n('indexObjects'),
+    liveChunks: n('liveChunks'),
+    deadChunks: n('deadChunks'),
+    deadBytes: n('deadBytes'),
+    packsDeleted: n('packsDeleted'),
+    packsRepacked: n('packsRepacked'),
+  };
+}
