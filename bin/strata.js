@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The `strata` command: registers tsx (TypeScript on the fly, cached) and
+// runs client/cli/main.ts. Exits with the CLI's code once output is flushed.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../client/cli/main.ts');
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+});
+process.exitCode = code;
+// Anything left holding the event loop (a stray handle) must not hang the shell.
+setTimeout(() => process.exit(code), 1000).unref();

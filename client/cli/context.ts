@@ -1,0 +1,93 @@
+// What every command gets: the global options, output in the chosen mode
+// (human text, one JSON document, or JSON lines for streams), the client
+// (created on first use, so commands that need no server start fast), and
+// progress bars gated by TTY and --quiet.
+import { once } from 'node:events';
+import type { StrataClient } from '../sdk/index.ts';
+import { resolveAddress } from './config.ts';
+import { startProgress, type Progress } from './progress.ts';
+
+export interface Globals {
+  address?: string;
+  json?: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export class Context {
+  private clientPromise: Promise<StrataClient> | undefined;
+  address: string | undefined;
+
+  constructor(
+    readonly globals: Globals,
+    readonly io: Io,
+  ) {}
+
+  get json(): boolean {
+    return this.globals.json === true;
+  }
+
+  get quiet(): boolean {
+    return this.globals.quiet === true;
+  }
+
+  /** The SDK client for the resolved address, created once. */
+  client(): Promise<StrataClient> {
+    this.clientPromise ??= (async () => {
+      const { address } = await resolveAddress(this.globals.address, this.io.env);
+      this.address = address;
+      const { createClient } = await import('../sdk/index.ts');
+      return createClient({ address });
+    })();
+    return this.clientPromise;
+  }
+
+  async close(): Promise<void> {
+    if (this.clientPromise) (await this.clientPromise.catch(() => undefined))?.close();
+  }
+
+  /** Writes to stdout, waiting when the pipe is full (large listings stay bounded). */
+  async write(text: string | Uint8Array): Promise<void> {
+    if (!this.io.stdout.write(text)) await once(this.io.stdout, 'drain');
+  }
+
+  /** A line of human output on stdout (printed even with --quiet: it is the answer). */
+  async line(text: string): Promise<void> {
+    await this.write(`${text}\n`);
+  }
+
+  /** One JSON document. */
+  async jsonDoc(value: unknown): Promise<void> {
+    await this.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** One JSON line (a stream item). */
+  async jsonLine(value: unknown): Promise<void> {
+    await this.write(`${JSON.stringify(value)}\n`);
+  }
+
+  /** Prints `value` as JSON in --json mode, else the human text. */
+  async result(value: unknown, human: () => string): Promise<void> {
+    if (this.json) await this.jsonDoc(value);
+    else {
+      const text = human();
+      if (text !== '') await this.line(text);
+    }
+  }
+
+  /** A note for people about what happened (e.g. the commit a put made); silent with --quiet or --json. */
+  async note(text: string): Promise<void> {
+    if (!this.quiet && !this.json) await this.line(text);
+  }
+
+  progress(label: string, totalBytes: number | undefined, totalFiles?: number): Progress {
+    return startProgress({ label, totalBytes, totalFiles, enabled: !this.quiet, stream: this.io.stderr });
+  }
+}

@@ -1,0 +1,104 @@
+// The `strata` command line. Builds the commander program, runs it, and
+// turns any failure into one line on stderr (`strata: <message>`) and the
+// exit code of its kind (KIND_TABLE in src/errors/kinds.ts); the stack
+// only with --debug.
+import { Command, CommanderError } from 'commander';
+import { KIND_TABLE, StrataError, isStrataError } from '../../src/errors/index.ts';
+import { examples } from './command.ts';
+import { registerAdmin } from './commands/admin.ts';
+import { registerBranch } from './commands/branch.ts';
+import { registerCommit } from './commands/commit.ts';
+import { registerFiles } from './commands/files.ts';
+import { registerGet } from './commands/get.ts';
+import { registerPut } from './commands/put.ts';
+import { registerRepo } from './commands/repo.ts';
+import type { Io } from './context.ts';
+import { explain } from './errors.ts';
+
+const USAGE_EXIT = KIND_TABLE.InvalidArgument.exit;
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('strata')
+    .description('Strata: a versioned file system for data (repos, branches, immutable commits)')
+    .option('--address <host:port>', 'server gRPC address (default: STRATA_ADDRESS, then `strata config`, then 127.0.0.1:7730)')
+    .option('--json', 'machine-readable output: one JSON document, or JSON lines for streams')
+    .option('-q, --quiet', 'no progress bars or notes; only the answer')
+    .option('--debug', 'show stack traces on errors')
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      `
+Addresses: repo@branch, repo@<commit id>, repo@branch^ (parent), ^N, repo@branch.N (N-th from the root), then :/path.
+${examples(
+  'strata repo create images',
+  'strata put images@main:/cats/1.png ./1.png',
+  'strata ls images@main:/cats',
+  'strata get images@main^:/cats/1.png -o 1.png',
+  'strata log images@main',
+  'strata diff images@main images@main^',
+)}
+Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists, 6 failed precondition,
+7 aborted, 8 permission denied, 9 resource exhausted, 10 unavailable, 11 data loss.`,
+    );
+  program.configureOutput({ outputError: () => undefined }); // main() prints the one error line
+  program.exitOverride();
+  registerRepo(program, io);
+  registerBranch(program, io);
+  registerCommit(program, io);
+  registerPut(program, io);
+  registerGet(program, io);
+  registerFiles(program, io);
+  registerAdmin(program, io);
+  // Every subcommand reports its errors through main() too.
+  const override = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride();
+      sub.configureOutput({ outputError: () => undefined });
+      sub.showSuggestionAfterError();
+      override(sub);
+    }
+  };
+  override(program);
+  return program;
+}
+
+function flagOf(argv: string[], name: string): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes(name);
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const debug = flagOf(argv, '--debug');
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // A group without its verb (`strata repo`) prints help; a wrong word gets one line.
+      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return USAGE_EXIT;
+      io.stderr.write(`strata: ${oneLine(err.message.replace(/^error: /, ''))}\n`);
+      return USAGE_EXIT;
+    }
+    const e = await explain(err, argv, io.env);
+    io.stderr.write(`strata: ${oneLine(e.message)}\n`);
+    if (debug) io.stderr.write(`${debugText(err)}\n`);
+    return isStrataError(e) ? KIND_TABLE[e.kind].exit : 1;
+  }
+}
+
+/** Messages from deep down may span lines; the CLI promises one. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function debugText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof StrataError) parts.push(`[${e.code} ${e.kind}] data=${JSON.stringify(e.data)}`);
+    parts.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  }
+  return parts.join('\ncaused by: ');
+}
