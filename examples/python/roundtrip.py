@@ -96,7 +96,7 @@ def generate(proto_dir, out_dir):
 
 
 def put_messages(pb, target, files):
-    """A ModifyFile stream: the header, then per file a put_file and its bytes in `data` messages."""
+    """A ModifyFile stream: the header, then per file a put_file and its bytes in `data` messages, then done."""
     yield pb.ModifyFileRequest(header=pb.ModifyFileHeader(target=target))
     for path, body in files.items():
         if body is None:
@@ -105,6 +105,8 @@ def put_messages(pb, target, files):
         yield pb.ModifyFileRequest(put_file=pb.PutFileStart(path=path, size_bytes=len(body)))
         for at in range(0, len(body), CHUNK):
             yield pb.ModifyFileRequest(data=body[at : at + CHUNK])
+    # Only an explicit done commits: a stream that merely ends may have been cut.
+    yield pb.ModifyFileRequest(done=pb.ModifyFileDone())
 
 
 def get_bytes(stub, pb, file, **kw):

@@ -13,7 +13,10 @@ import { clearStaging, stageDelete, stagedChanges, stagedFile, stagePuts, type S
 export const ONE_OFF_MEMORY_ENTRIES = 20_000;
 
 export class OneOffStage {
-  private readonly memory = new Map<FilePath, StagedFile>();
+  private memory = new Map<FilePath, StagedFile>();
+  /** A batch on its way to the metadata store: still served from here until written. */
+  private spilling: Promise<void> = Promise.resolve();
+  private inFlight = new Map<FilePath, StagedFile>();
   private spilled = false;
 
   constructor(
@@ -25,7 +28,7 @@ export class OneOffStage {
 
   /** The staged state of a path: a put, 'deleted', or undefined when this commit has not touched it. */
   async lookup(path: FilePath): Promise<StagedFile | 'deleted' | undefined> {
-    const mine = this.memory.get(path);
+    const mine = this.memory.get(path) ?? this.inFlight.get(path);
     if (mine) return mine;
     if (!this.spilled) return undefined;
     const staged = await stagedFile(this.ctx, this.repo, this.id, path);
@@ -45,16 +48,22 @@ export class OneOffStage {
     this.spilled = true;
   }
 
-  private async spill(): Promise<void> {
-    if (this.memory.size === 0) return;
-    const files = [...this.memory].map(([path, file]) => ({ path, file }));
-    await stagePuts(this.ctx, this.repo, this.id, files);
-    this.memory.clear();
-    this.spilled = true;
+  /** Moves what is in memory to the metadata store; concurrent callers queue behind one another. */
+  private spill(): Promise<void> {
+    this.spilling = this.spilling.then(async () => {
+      if (this.memory.size === 0) return;
+      this.inFlight = this.memory;
+      this.memory = new Map();
+      this.spilled = true;
+      await stagePuts(this.ctx, this.repo, this.id, [...this.inFlight].map(([path, file]) => ({ path, file })));
+      this.inFlight = new Map();
+    });
+    return this.spilling;
   }
 
   /** All staged changes in path order; in-memory puts override spilled records of the same path. */
   async *changes(onChunk: (hash: string) => void): AsyncGenerator<IndexChange> {
+    await this.spilling;
     const mine = [...this.memory.keys()].sort(comparePaths);
     let i = 0;
     const memoryChange = (path: FilePath): IndexChange => {
@@ -74,6 +83,7 @@ export class OneOffStage {
   }
 
   async discard(): Promise<void> {
+    await this.spilling.catch(() => undefined);
     this.memory.clear();
     if (this.spilled) await clearStaging(this.ctx, this.repo, this.id);
   }
