@@ -34,7 +34,8 @@ async function attempt<T>(ctx: Context, what: string, step: () => Promise<T>): P
   } catch (err) {
     // The first lines say what failed; a stack trace would bury the JSON line.
     const text = err instanceof Error ? err.message : String(err);
-    const message = `${what}: ${text.split('\n').filter((l) => l.trim() && !/^\s+at /.test(l)).slice(0, 4).join(' / ')}`;
+    const noise = /^\s+at |^\s*\^\s*$|triggerUncaughtException|node:internal\/modules\/run_main|^Node\.js v/;
+    const message = `${what}: ${text.split('\n').filter((l) => l.trim() && !noise.test(l)).slice(0, 4).join(' / ')}`;
     ctx.errors.push(message);
     ctx.log(`FAILED ${message}`);
     return undefined;
@@ -163,6 +164,9 @@ export async function run(args: string[]): Promise<void> {
       runtime: { tsxIdleRssMiB: idle ? Math.round(idle.maxRssKiB / 1024) : null, nodeIdleRssMiB: Math.round(plainNodeRssKiB() / 1024) },
     };
     const prof = values.profile ? await attempt(ctx, 'profile', () => profile(ctx)) : undefined;
+    // Others commit to src/ in the same tree: a run whose Strata changed midway says so.
+    const strataAtEnd = strataTool().version;
+    if (strataAtEnd !== tools[0]!.version) ctx.errors.push(`Strata's src changed during the run: ${tools[0]!.version} at start, ${strataAtEnd} at end`);
     const targets = evaluateTargets(f);
     const record: IngestRecord = {
       bench: 'ingest',

@@ -71,8 +71,10 @@ export async function runChild(job: ChildJob, cpuProfDir?: string): Promise<Chil
 export function strataTool(): IngestTool {
   const head = versionOf('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']);
   // Others work in the same tree: say when src/ differs from the commit named.
-  const dirty = execFileSync('git', ['-C', REPO_ROOT, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' }).trim() !== '';
-  const version = dirty ? `${head}+uncommitted src` : head;
+  const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const status = git('status', '--porcelain', '--', 'src').trim();
+  const fingerprint = createHash('sha256').update(status).update(git('diff', 'HEAD', '--', 'src')).digest('hex').slice(0, 8);
+  const version = status === '' ? head : `${head}+uncommitted src ${fingerprint}`;
   return {
     name: 'strata',
     version: `strata@${version}`,
