@@ -100,7 +100,7 @@ export function formatNotes(f: IngestFigures): string {
     `Strata (b): ${num(mb(f.b.tools.strata?.newChunkBytes), 2)} MB of new chunks; the rest of "bytes added" is pack trailers and the index object`,
     `Strata runs in a child process: node --import tsx, whose idle peak RSS is ${num(f.runtime.tsxIdleRssMiB)} MiB (bare node ${num(f.runtime.nodeIdleRssMiB)} MiB); ` +
       `less that tsx overhead, Strata's peak RSS on (a) would be ${num(tsxAdjusted(f))} MiB; ` +
-      'its time is open store .. flush done, excluding runtime start-up; restic and borg are timed as whole commands',
+      'its time is open store .. flush and close done, excluding runtime start-up; restic and borg are timed as whole commands',
     'page cache warm (no privilege to drop it): each data set is read first, then the tools take turns on it; ' +
       `times are the fastest of the rounds (fresh repositories each round; load average at each round's start: ${f.loadAverages.join(', ')}), RSS the largest`,
     'MB = 10^6 bytes',

@@ -1,6 +1,6 @@
 // One measured ingest in its own process, so its peak RSS is its own:
 //   node --import tsx bench/lib/strata-ingest-child.ts '<job JSON>'
-// Prints one JSON line: seconds (open store .. flush done), bytes, files, the
+// Prints one JSON line: seconds (open store .. flush and close done), bytes, files, the
 // store's counters and maxRssKiB. Jobs: Strata into a local or S3 chunk store
 // (a file or a directory tree), the plain minio client uploads the S3 figure
 // is compared with, and `idle` (the runtime's own footprint).
@@ -90,10 +90,12 @@ async function ingest(job: Extract<ChildJob, { op: 'strata' }>): Promise<Omit<Ch
     }
   };
   await Promise.all(Array.from({ length: isDir ? (job.concurrency ?? 32) : 1 }, worker));
+  // Timed until close: flush makes the packs durable, close writes the last
+  // index object (the store batches those), so the ingest is then complete.
   await store.flush();
-  const seconds = (performance.now() - started) / 1000;
   const stats = store.stats();
   await store.close();
+  const seconds = (performance.now() - started) / 1000;
   await blocks.close();
   return { seconds, files: files.length, ...totals, packs: stats.packs };
 }

@@ -11,7 +11,7 @@ import { runMeasured, type Measured } from './proc.ts';
 import type { ChildJob, ChildResult } from './strata-ingest-child.ts';
 
 export interface IngestRun {
-  /** Strata: from opening the store to flush done, inside the child; others: the whole command. */
+  /** Strata: from opening the store to flush and close done, inside the child; others: the whole command. */
   seconds: number;
   /** The whole process, start-up included. */
   wallSeconds: number;
