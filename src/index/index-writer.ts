@@ -17,6 +17,12 @@ export interface IndexWriteOptions {
    * to share ranges must use the same parameters: they decide the root hash.
    */
   cut?: Partial<CutParams>;
+  /**
+   * Refuse (PATH_IS_FILE) an index where a path is both a file and a
+   * directory (`/a` and `/a/b`). The index itself can hold such trees; a
+   * file system cannot, so pfs asks for this.
+   */
+  fileTree?: boolean;
 }
 
 export interface ApplyResult {
@@ -34,7 +40,7 @@ export async function buildIndex(
   entries: AsyncIterable<FileEntry> | Iterable<FileEntry>,
   options: IndexWriteOptions = {},
 ): Promise<IndexRoot | null> {
-  const sink = new RangeSink(store, cutParams(options), { rangesRead: 0, rangesWritten: 0 });
+  const sink = new RangeSink(store, cutParams(options), { rangesRead: 0, rangesWritten: 0 }, new Set(), options.fileTree);
   for await (const e of entries) await sink.add(e);
   return sink.finish();
 }
@@ -51,7 +57,7 @@ export async function applyChanges(
 ): Promise<ApplyResult> {
   const stats: WriteStats = { rangesRead: 0, rangesWritten: 0 };
   const old = base === null ? [] : decodeMetarange(await store.get(base), base);
-  const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)));
+  const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)), options.fileTree);
   const ctx: MergeContext = { store, old, changes: new ChangeQueue(toAsync(changes)), sink, stats };
   let i = 0;
   for (let ch = await ctx.changes.peek(); ch !== undefined; ch = await ctx.changes.peek()) {

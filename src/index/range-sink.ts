@@ -34,6 +34,7 @@ export class RangeSink {
     params: Readonly<CutParams>,
     private readonly stats: WriteStats,
     private readonly existing: ReadonlySet<string> = new Set(),
+    private readonly fileTree = false,
   ) {
     this.cutter = new RangeCutter(params);
   }
@@ -100,7 +101,20 @@ export class RangeSink {
     return hash;
   }
 
+  /**
+   * Entries must strictly increase; with fileTree, no file may have entries
+   * under it: in path order a file's subtree would directly follow it, so
+   * checking each neighbour (including a reused range's first path) finds
+   * every conflict.
+   */
   private checkOrder(path: string): void {
+    const last = this.lastPath;
+    if (this.fileTree && last !== undefined && path.startsWith(`${last}/`)) {
+      throw new StrataError('PATH_IS_FILE', `"${path}" cannot exist: "${last}" is a file, and a path cannot be both a file and a directory`, {
+        path,
+        file: last,
+      });
+    }
     if (this.lastPath !== undefined && comparePaths(this.lastPath, path) >= 0) {
       throw new StrataError(
         'INDEX_UNSORTED',

@@ -83,7 +83,7 @@ export async function finishCommit(ctx: PfsContext, repo: RepoName, id: CommitId
     }
     const durable: Buffer[] = [];
     const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
-    const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))));
+    const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
     await ctx.chunks.flush(durable);
     const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
     const done: CommitRecord = {
@@ -141,7 +141,7 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
     base = headRoot;
     const durable: Buffer[] = [];
     const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
-    const { root } = await applyChanges(objects, headRoot, c.changes((h) => durable.push(Buffer.from(h, 'hex'))));
+    const { root } = await applyChanges(objects, headRoot, c.changes((h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
     await ctx.chunks.flush(durable);
     const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
     const now = ctx.clock.now();

@@ -72,6 +72,17 @@ describe('commits and files', () => {
     expect(await get(t.pfs, 'batch@main:/a.txt')).toBe('A!?');
   });
 
+  it('refuses a commit that would make a path both a file and a directory, changing nothing', async () => {
+    await t.pfs.createRepo(repo('clash'));
+    await put(t.pfs, 'clash@main:/a', 'file');
+    const head = (await t.pfs.inspectCommit(ref('clash@main'))).id;
+    await expect(put(t.pfs, 'clash@main:/a/b', 'under a file')).rejects.toMatchObject({ code: 'PATH_IS_FILE', message: expect.stringMatching(/"\/a\/b".*"\/a" is a file/) });
+    await put(t.pfs, 'clash@main:/d/x', 'x');
+    await expect(put(t.pfs, 'clash@main:/d', 'over a directory')).rejects.toMatchObject({ code: 'PATH_IS_FILE' });
+    expect((await all(t.pfs.log(ref('clash@main')))).length).toBe(2);
+    expect((await t.pfs.inspectCommit(ref('clash@main^'))).id).toBe(head);
+  });
+
   it('reads with offset and length', async () => {
     await t.pfs.createRepo(repo('ranges'));
     await put(t.pfs, 'ranges@main:/f', '0123456789');
