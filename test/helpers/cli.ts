@@ -1,0 +1,71 @@
+// Runs the `strata` CLI as a user does: bin/strata.js in a child process,
+// pointed at a test server by STRATA_ADDRESS, with its own config file so
+// the tests never read or write the user's ~/.config/strata.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const STRATA_BIN = join(ROOT, 'bin', 'strata.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+  /** stdout as UTF-8 text. */
+  out: string;
+}
+
+export interface CliOptions {
+  /** Bytes written to stdin, then stdin is closed. */
+  input?: Buffer | string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export interface Cli {
+  /** Runs `strata ...args` to completion. */
+  run(args: string[], opts?: CliOptions): Promise<CliResult>;
+  /** Starts `strata ...args` and hands back the process (stdin left open). */
+  spawn(args: string[], opts?: Omit<CliOptions, 'input'>): ChildProcess;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A CLI bound to a server address and a config file of its own. */
+export function createCli(address: string, configFile: string): Cli {
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_ADDRESS: address, STRATA_CONFIG: configFile, NO_COLOR: '1' };
+  const start = (args: string[], opts: Omit<CliOptions, 'input'> = {}): ChildProcess =>
+    spawn(process.execPath, [STRATA_BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return {
+    env,
+    spawn: start,
+    run(args, opts = {}) {
+      const child = start(args, opts);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout!.on('data', (b: Buffer) => out.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
+      child.stdin!.on('error', () => undefined); // the CLI may exit before reading it all
+      child.stdin!.end(opts.input ?? '');
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+      return new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, signal) => {
+          clearTimeout(timer);
+          const stdout = Buffer.concat(out);
+          resolve({ code, signal, stdout, out: stdout.toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+        });
+      });
+    },
+  };
+}
+
+/** Parses JSON lines (streams under --json). */
+export function jsonLines<T = Record<string, unknown>>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+}
