@@ -62,7 +62,7 @@ export async function loadChunkIndex(blocks: BlockStore, report?: LoadReport): P
   const refs = new Map<string, PackRef>();
   const refOf = (name: string): PackRef => {
     let ref = refs.get(name);
-    if (!ref) refs.set(name, (ref = { name, pending: undefined, chunks: 0, bytes: 0 }));
+    if (!ref) refs.set(name, (ref = { name, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 }));
     return ref;
   };
   const limit = pLimit(LOAD_CONCURRENCY);

@@ -14,6 +14,8 @@ export interface PackRef {
   pending: Buffer | undefined;
   chunks: number;
   bytes: number;
+  /** When this process started the pack (epoch ms); 0 for packs found at start-up. GC spares young packs. */
+  createdAt: number;
 }
 
 export interface ChunkLocation {

@@ -21,6 +21,11 @@ export interface ChunkStoreOptions {
   /** Bytes of verified chunks kept for re-reads. */
   cacheBytes?: number;
   /**
+   * How long an unreferenced chunk written or deduplicated by this process is
+   * kept from GC (uploads whose commit is not written yet). Default one hour.
+   */
+  graceMs?: number;
+  /**
    * Packs are self-describing, so index objects only save reading trailers
    * at start-up: one is written per this many new packs (and at close), not
    * per flush, which keeps a small commit to one object write.
@@ -28,7 +33,10 @@ export interface ChunkStoreOptions {
   indexEveryPacks?: number;
 }
 
-export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32 } as const;
+export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32, graceMs: 60 * 60 * 1000 } as const;
+
+/** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
+const PRUNE_EVERY_PUTS = 4096;
 
 interface OpenPack {
   ref: PackRef;
@@ -55,8 +63,14 @@ export class ChunkStore {
   private readonly uploads = new Set<Promise<void>>();
   private unindexed: PackIndexRecord[] = [];
   private lastFailure: unknown;
-  /** When each chunk was last put (stored or deduplicated); GC spares recent ones. */
+  /**
+   * When a chunk that was already stored was put again (deduplicated): it may
+   * be garbage about to be swept, and the writer's commit will refer to it.
+   * New chunks need no mark: their pack's age protects them.
+   */
   private readonly recent = new Map<string, number>();
+  private readonly graceMs: number;
+  private putsSincePrune = 0;
   private readonly now: () => number;
   private readonly indexEvery: number;
 
@@ -68,6 +82,7 @@ export class ChunkStore {
     this.cache = new ChunkCache(opts.cacheBytes ?? CHUNK_STORE_DEFAULTS.cacheBytes);
     this.now = opts.now ?? Date.now;
     this.indexEvery = opts.indexEveryPacks ?? CHUNK_STORE_DEFAULTS.indexEveryPacks;
+    this.graceMs = opts.graceMs ?? CHUNK_STORE_DEFAULTS.graceMs;
   }
 
   has(hash: Uint8Array): boolean {
@@ -88,10 +103,11 @@ export class ChunkStore {
    * call flush() before anything that refers to it becomes visible.
    */
   async put(hash: Buffer, data: Uint8Array): Promise<boolean> {
-    // A deduplicated chunk may be garbage about to be swept; marking it recent
-    // keeps it until the writer's commit refers to it.
-    this.recent.set(hashKey(hash), this.now());
-    if (this.index.has(hash)) return false;
+    if (++this.putsSincePrune >= PRUNE_EVERY_PUTS) this.pruneRecent(this.graceMs);
+    if (this.index.has(hash)) {
+      this.recent.set(hashKey(hash), this.now());
+      return false;
+    }
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     if (this.index.has(hash)) return false; // another writer stored it while we waited
     this.append(hash, data, false);
@@ -121,16 +137,20 @@ export class ChunkStore {
     if (pack.used >= this.target) this.seal();
   }
 
-  /** True when the chunk was put within the last `graceMs`; forgets older marks. */
+  /** True when the chunk was written or deduplicated by this process within the last `graceMs`. */
   recentlyPut(hash: Uint8Array, graceMs: number): boolean {
+    const cutoff = this.now() - graceMs;
+    const loc = this.index.get(hash);
+    if (loc && loc.pack.createdAt > cutoff) return true;
     const at = this.recent.get(hashKey(hash));
-    return at !== undefined && this.now() - at < graceMs;
+    return at !== undefined && at > cutoff;
   }
 
-  /** Drops put marks older than `graceMs`, so the map stays bounded by the write rate. */
+  /** Drops dedup marks older than `graceMs`. */
   pruneRecent(graceMs: number): void {
+    this.putsSincePrune = 0;
     const cutoff = this.now() - graceMs;
-    for (const [key, at] of this.recent) if (at < cutoff) this.recent.delete(key);
+    for (const [key, at] of this.recent) if (at <= cutoff) this.recent.delete(key);
   }
 
   /** Internal, for GC: forget chunks whose packs are about to be deleted. */
@@ -146,7 +166,7 @@ export class ChunkStore {
   private newPack(minBytes: number): OpenPack {
     // Room for one maximum-size chunk past the target, so packs end near it.
     const size = Math.max(this.target + (256 << 10), minBytes);
-    const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0 };
+    const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
     const pack: OpenPack = { ref, buf: Buffer.allocUnsafe(size), used: 0, entries: [] };
     ref.pending = pack.buf;
     return pack;

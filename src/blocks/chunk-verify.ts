@@ -116,7 +116,7 @@ export async function rebuildChunkIndex(store: ChunkStore): Promise<{ packs: num
   const index = new ChunkIndex();
   let chunks = 0;
   for (const r of records) {
-    const ref: PackRef = { name: r.pack, pending: undefined, chunks: 0, bytes: 0 };
+    const ref: PackRef = { name: r.pack, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 };
     for (const e of r.entries) if (index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
   }
   const fresh = await writeIndexObject(blocks, records);
