@@ -3,45 +3,27 @@
 // transports parse user input with src/ids.ts and src/ref.ts first.
 import type { Readable } from 'node:stream';
 import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
+import type { BranchRecord, CommitRecord, RepoRecord } from '../meta/records.ts';
 import type { Ref } from '../ref.ts';
 
-export type CommitState = 'open' | 'finished';
-export type CommitOrigin = 'user' | 'auto' | 'squash';
+export type { CommitOrigin, CommitState } from '../meta/records.ts';
 
-export interface RepoInfo {
-  name: RepoName;
-  description: string;
-  createdAt: number; // epoch ms
+/** A repo as the API shows it: the stored record plus its branches and size. */
+export interface RepoInfo extends RepoRecord {
   branches: BranchName[];
   /** Bytes in the head of the default branch (0 when it has none). */
   size: number;
 }
 
-export interface BranchInfo {
-  repo: RepoName;
-  name: BranchName;
-  head: CommitId | null;
-  provenance: { repo: RepoName; branch: BranchName }[];
-  createdAt: number;
-}
+export type BranchInfo = BranchRecord;
 
-export interface CommitInfo {
-  repo: RepoName;
-  id: CommitId;
-  branch: BranchName | null;
-  parent: CommitId | null;
+/**
+ * A commit as the API shows it: the stored record (times in epoch ms; size
+ * and fileCount of an open commit are its parent's) plus its children; the
+ * index root stays internal.
+ */
+export interface CommitInfo extends Omit<CommitRecord, 'indexRoot'> {
   children: CommitId[];
-  origin: CommitOrigin;
-  description: string;
-  state: CommitState;
-  startedAt: number;
-  finishedAt: number | null;
-  /** Bytes of all files in the commit (for an open commit, as of now). */
-  size: number;
-  fileCount: number;
-  provenance: { repo: RepoName; commit: CommitId }[];
-  /** Free-form key/value facts recorded with the commit (e.g. how `strata run` made it). */
-  metadata: Record<string, string>;
 }
 
 export interface ChunkRef {
