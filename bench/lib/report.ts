@@ -66,7 +66,8 @@ export function evaluateTargets(f: IngestFigures): Target[] {
   ];
 }
 
-const num = (x: number | null | undefined, digits = 0): string => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+/** A figure for a table: thousands separators, fixed digits, '–' when unknown. */
+export const num = (x: number | null | undefined, digits = 0): string => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 export function formatTable(f: IngestFigures, targets: Target[]): string {
   const t = Object.fromEntries(targets.map((x) => [x.id, x])) as Record<string, Target>;
@@ -86,6 +87,11 @@ export function formatTable(f: IngestFigures, targets: Target[]): string {
     ['S3: objects per 1,000 small files', num(f.s3.objectsPer1000, 1), '–', '–', ...judged(t.s3_objects)],
     ['S3: (a) MB/s', num(f.s3.strataMBps), '–', '–', `${t.s3_speed?.rule} (${num(minio)})`, ...judged(t.s3_speed).slice(1)],
   ];
+  return markdownTable(rows);
+}
+
+/** A Markdown table of `rows` (the first is the header): first column left-aligned, the rest right-aligned. */
+export function markdownTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
   const line = (r: string[]): string => `| ${r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, col) => (col === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
