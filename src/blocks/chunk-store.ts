@@ -2,13 +2,14 @@
 // into packs of a few MiB (small files share packs; S3 sees few, large
 // objects), every pack is self-describing, and an index maps each chunk hash
 // to its pack, offset and length. Every read is hash-checked.
-import { createHash } from 'node:crypto';
-import { StrataError, isStrataError } from '../errors/index.ts';
+import { hashChunk, hashHex } from '../chunking/index.ts';
+import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
+import { chunkCorrupt, chunkNotFound, failedUpload } from './chunk-errors.ts';
 
 export interface ChunkStoreOptions {
   blocks: BlockStore;
@@ -43,14 +44,6 @@ interface OpenPack {
   buf: Buffer;
   used: number;
   entries: PackEntry[];
-}
-
-export function sha256(data: Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
-}
-
-export function hashHex(hash: Uint8Array): string {
-  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
 }
 
 export class ChunkStore {
@@ -273,13 +266,7 @@ export class ChunkStore {
   }
 
   private check(hash: Uint8Array, chunk: Uint8Array, pack: string): void {
-    if (!sha256(chunk).equals(hash)) {
-      throw new StrataError(
-        'CHUNK_CORRUPT',
-        `chunk ${hashHex(hash)} in pack ${pack || '(unsealed)'} of ${this.blocks.description} is corrupt: its bytes do not match its hash`,
-        { chunk: hashHex(hash), pack },
-      );
-    }
+    if (!hashChunk(chunk).equals(hash)) throw chunkCorrupt(hashHex(hash), pack, this.blocks);
   }
 
   async close(): Promise<void> {
@@ -303,21 +290,10 @@ export class ChunkStore {
   }
 }
 
-export function chunkNotFound(chunk: string, pack: string | undefined, cause?: unknown): StrataError {
-  const where = pack ? `its pack ${pack} is missing` : 'no pack holds it';
-  return new StrataError('CHUNK_NOT_FOUND', `chunk ${chunk} is missing: ${where}`, { chunk, pack: pack ?? null }, { cause });
-}
-
-function failedUpload(blocks: BlockStore, cause: unknown, chunk?: string): StrataError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  const what = chunk ? `chunk ${chunk} was not stored durably` : 'a pack upload failed';
-  return new StrataError('STORE_IO', `${what} in ${blocks.description}${detail}`, { chunk: chunk ?? null }, { cause });
-}
-
 /** Opens a chunk store: loads the index objects, and recovers packs no index lists. */
 export async function openChunkStore(opts: ChunkStoreOptions): Promise<ChunkStore> {
   const index = await loadChunkIndex(opts.blocks);
   return new ChunkStore(opts, index);
 }
 
-export { readPackEntries };
+export { readPackEntries, chunkNotFound };

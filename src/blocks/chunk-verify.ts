@@ -6,7 +6,8 @@ import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, type PackRef } from './chunk-index.ts';
 import { readPackEntries, writeIndexObject } from './chunk-index-io.ts';
 import { FOOTER_BYTES, ENTRY_BYTES, decodeFooter, decodeTrailer, packKey, packNameFromKey, type PackIndexRecord } from './pack-format.ts';
-import { sha256, type ChunkStore } from './chunk-store.ts';
+import { hashChunk } from '../chunking/index.ts';
+import type { ChunkStore } from './chunk-store.ts';
 
 export interface VerifyProblem {
   kind: 'corrupt-chunk' | 'corrupt-pack' | 'missing-pack';
@@ -49,7 +50,7 @@ async function verifyPack(blocks: BlockStore, name: string, report: VerifyReport
     for (const e of entries) {
       report.chunks++;
       report.bytes += e.length;
-      if (!sha256(bytes.subarray(e.offset, e.offset + e.length)).equals(e.hash)) {
+      if (!hashChunk(bytes.subarray(e.offset, e.offset + e.length)).equals(e.hash)) {
         report.problems.push({ kind: 'corrupt-chunk', pack: name, chunk: e.hash.toString('hex'), detail: 'bytes do not match the chunk hash' });
       }
     }

@@ -4,9 +4,10 @@
 // most the read-ahead window.
 import { Readable } from 'node:stream';
 import { StrataError } from '../errors/index.ts';
-import { MIN_SIZE, chunkAndHash, fileHash, hashChunk } from '../chunking/index.ts';
+import { MIN_SIZE, chunkAndHash, fileHash, hashChunk, hashHex } from '../chunking/index.ts';
 import type { ChunkLocation } from './chunk-index.ts';
-import { chunkNotFound, hashHex, type ChunkStore } from './chunk-store.ts';
+import { chunkNotFound } from './chunk-errors.ts';
+import type { ChunkStore } from './chunk-store.ts';
 
 export interface ChunkRef {
   /** SHA-256 of the chunk, hex. */
