@@ -1,0 +1,180 @@
+// `strata run`: pin the inputs, lay them out under /pfs, run the command,
+// and turn /pfs/out into one commit whose provenance and metadata say how
+// it was made. A failed command commits nothing; it is reported and logged.
+//
+// Order matters: the output repo is checked and every input ref resolved to
+// a commit id before anything is fetched or run, and the output commit is
+// only started once the command has succeeded, so no failure can leave an
+// open or half-written commit behind.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { StrataError, isStrataError } from '../../src/errors/index.ts';
+import type { CommitInfo, StrataClient } from '../sdk/index.ts';
+import { putTree } from '../sdk/put-directory.ts';
+import { createBlobCache } from './cache.ts';
+import { execute, type ExecResult } from './execute.ts';
+import { listInput, pinInputs, type ListedInput, type PinnedInput } from './inputs.ts';
+import { planIsolation, type IsolationPlan } from './isolation.ts';
+import { materialize, type MaterializeStats } from './materialize.ts';
+import { claimPfs, removeTree, type PfsClaim } from './pfs-dir.ts';
+import { FAILURE_TAIL, appendRunLog, commandLine, commitRecord, type RunFacts } from './record.ts';
+import type { IsolationChoice, RunInput, RunOutput } from './spec.ts';
+
+export interface RunOptions {
+  inputs: RunInput[];
+  output: RunOutput;
+  command: string[];
+  /** Chosen environment variables: set for the command and recorded. */
+  env: Record<string, string>;
+  eager: boolean;
+  keep: boolean;
+  isolation: IsolationChoice;
+  concurrency: number;
+  cacheDir: string;
+  stateDir: string;
+  /** The environment the command inherits (before `env`). */
+  processEnv: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Progress for people (stderr). */
+  note: (text: string) => void;
+}
+
+export interface RunResult {
+  id: string;
+  outcome: 'committed' | 'failed';
+  commit?: CommitInfo;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+  inputs: { name: string; commit: string; glob: string; files: number; bytes: number }[];
+  materialized: MaterializeStats;
+  isolation: string;
+  runLog: string;
+  /** Where the run's /pfs was left (with --keep, or when committing failed). */
+  kept?: string;
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** The output repo must exist, and its branch must not have an open commit. */
+async function checkOutput(client: StrataClient, out: RunOutput): Promise<void> {
+  await client.inspectRepo(out.repo).catch((err: unknown) => {
+    if (isStrataError(err) && err.kind === 'NotFound') {
+      throw new StrataError('REPO_NOT_FOUND', `output repo "${out.repo}" does not exist; create it first: strata repo create ${out.repo}`, { repo: out.repo }, { cause: err });
+    }
+    throw err;
+  });
+  const branch = await client.inspectBranch(`${out.repo}@${out.branch}`).catch((err: unknown) => {
+    if (isStrataError(err) && err.kind === 'NotFound') return undefined; // made by the output commit
+    throw err;
+  });
+  if (branch?.head && (await client.inspectCommit(`${out.repo}@${branch.head}`)).state === 'open') {
+    throw new StrataError('COMMIT_OPEN', `output branch ${out.repo}@${out.branch} has open commit ${branch.head}; finish it first`, { repo: out.repo, branch: out.branch, commit: branch.head });
+  }
+}
+
+interface Workspace {
+  pfsDir: string;
+  claim?: PfsClaim;
+  /** The work dir to remove (namespace modes). */
+  workDir?: string;
+}
+
+async function prepareWorkspace(plan: IsolationPlan, cacheDir: string, id: string): Promise<Workspace> {
+  if (plan.mode === 'dir') {
+    const claim = await claimPfs('/pfs');
+    return { pfsDir: claim.root, claim };
+  }
+  if (plan.mode === 'unshare') {
+    // The mount point on the host; left in place (see isolation.ts).
+    await mkdir('/pfs', { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+  const workDir = join(cacheDir, 'work', id);
+  const pfsDir = join(workDir, 'pfs');
+  await mkdir(pfsDir, { recursive: true });
+  return { pfsDir, workDir };
+}
+
+async function cleanUp(ws: Workspace): Promise<void> {
+  if (ws.claim) await ws.claim.release();
+  else if (ws.workDir) await removeTree(ws.workDir);
+}
+
+/** /pfs/out (exactly: the parent's files are replaced) plus large logs, as one commit with provenance and metadata. */
+async function commitOutput(client: StrataClient, o: RunOptions, pinned: PinnedInput[], facts: RunFacts, outDir: string): Promise<CommitInfo> {
+  const { metadata, files } = commitRecord(facts);
+  const provenance = [...new Set(pinned.map((p) => `${p.repo}@${p.commit}`))];
+  const target = `${o.output.repo}@${o.output.branch}`;
+  const open = await client.startCommit(target, { description: `strata run: ${commandLine(o.command)}`, provenance, metadata });
+  const at = `${o.output.repo}@${open.id}`;
+  try {
+    await client.modify(at, async (m) => {
+      if (open.fileCount > 0) await m.delete('/', { dir: true });
+      await putTree(m, '/', outDir, { concurrency: o.concurrency });
+      for (const f of files) await m.put(f.path, f.data);
+    });
+    return await client.finishCommit(at);
+  } catch (err) {
+    await client.dropCommit(at).catch(() => undefined); // never leave an open commit behind
+    throw err;
+  }
+}
+
+export async function runCommand(client: StrataClient, o: RunOptions): Promise<RunResult> {
+  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  await checkOutput(client, o.output);
+  const pinned = await pinInputs(client, o.inputs);
+  const listed: ListedInput[] = await Promise.all(pinned.map((p) => listInput(client, p)));
+  for (const i of listed) {
+    o.note(`input ${i.name}: ${i.repo}@${i.commit}:${i.glob} (${plural(i.files.length, 'file')}, ${i.bytes} bytes)`);
+    if (i.files.length === 0) o.note(`input ${i.name}: the glob matches no files; /pfs/${i.name} will be empty`);
+  }
+  const plan = planIsolation(o.isolation, o.processEnv);
+  const isolation = `${plan.mode} (${plan.reason})`;
+  o.note(`isolation: ${isolation}`);
+  const ws = await prepareWorkspace(plan, o.cacheDir, id);
+  let keep = o.keep;
+  try {
+    // Root ignores a-w: without a read-only mount, links would let the command write into the cache.
+    const link = plan.mode !== 'dir' || plan.readOnlyMounts || process.getuid?.() !== 0;
+    const materialized = await materialize(client, listed, ws.pfsDir, createBlobCache(o.cacheDir), { concurrency: o.concurrency, link });
+    await mkdir(join(ws.pfsDir, 'out'), { mode: 0o755 });
+    o.note(`materialized ${plural(materialized.files, 'file')}: ${materialized.downloaded} downloaded, ${materialized.linked} linked from the cache, ${materialized.copied} copied`);
+    const startedAt = new Date();
+    const exec: ExecResult = await execute({
+      plan, pfsDir: ws.pfsDir, inputs: listed.map((i) => i.name), command: o.command, cwd: o.cwd,
+      env: { ...o.processEnv, ...o.env }, stdout: o.stdout, stderr: o.stderr,
+    });
+    const facts: RunFacts = {
+      id, command: o.command, env: o.env, inputs: pinned, output: `${o.output.repo}@${o.output.branch}`, startedAt, finishedAt: new Date(),
+      exitCode: exec.exitCode, signal: exec.signal, isolation, materialize: o.eager ? 'eager' : 'eager (default; lazy fetch is not available yet)', stdout: exec.stdout, stderr: exec.stderr,
+    };
+    const base = {
+      id, exitCode: exec.exitCode, signal: exec.signal, stderrTail: exec.stderr.text(FAILURE_TAIL), materialized, isolation,
+      inputs: listed.map((i) => ({ name: i.name, commit: `${i.repo}@${i.commit}`, glob: i.glob, files: i.files.length, bytes: i.bytes })),
+    };
+    if (exec.exitCode !== 0 || exec.signal !== null) {
+      const runLog = await appendRunLog(o.stateDir, facts, 'failed', {});
+      return { ...base, outcome: 'failed', runLog, kept: keep ? ws.pfsDir : undefined };
+    }
+    let commit: CommitInfo;
+    try {
+      commit = await commitOutput(client, o, pinned, facts, join(ws.pfsDir, 'out'));
+    } catch (err) {
+      keep = true; // the output is not lost: say where it is
+      const runLog = await appendRunLog(o.stateDir, facts, 'commit-failed', { error: err instanceof Error ? err.message : String(err), kept: ws.pfsDir });
+      const message = `the command succeeded but its output could not be committed: ${err instanceof Error ? err.message : String(err)}; the output is kept in ${join(ws.pfsDir, 'out')} (run log: ${runLog})`;
+      throw isStrataError(err) ? new StrataError(err.code, message, err.data, { cause: err }) : new StrataError('INTERNAL', message, {}, { cause: err });
+    }
+    const runLog = await appendRunLog(o.stateDir, facts, 'committed', { commit: `${commit.repo}@${commit.id}` });
+    return { ...base, outcome: 'committed', commit, runLog, kept: keep ? ws.pfsDir : undefined };
+  } finally {
+    if (!keep) await cleanUp(ws);
+  }
+}
