@@ -40,10 +40,11 @@ export function table(header: string[], rows: string[][]): string {
   return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** `key: value` lines with the values aligned. */
+/** `key: value` lines with the values aligned (a value's further lines too). */
 export function fields(entries: [string, string][]): string {
   const width = Math.max(...entries.map(([k]) => k.length)) + 1;
-  return entries.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n');
+  const indent = `\n${' '.repeat(width + 1)}`;
+  return entries.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v.replace(/\n/g, indent)}`).join('\n');
 }
 
 export function plural(n: number, word: string): string {

@@ -22,8 +22,15 @@ export function commitFields(c: CommitInfo): string {
     ['size', `${humanSize(c.sizeBytes)} in ${plural(c.fileCount, 'file')}`],
     ['description', c.description || '-'],
     ['provenance', c.provenance.length > 0 ? c.provenance.map((p) => `${p.repo}@${p.id}`).join(', ') : '-'],
-    ['metadata', Object.keys(c.metadata).length > 0 ? Object.entries(c.metadata).map(([k, v]) => `${k}=${v}`).join(', ') : '-'],
+    ['metadata', metadataText(c.metadata)],
   ]);
+}
+
+/** One `key=value` per line, sorted; a multi-line value (a log) starts on its own line, indented. */
+function metadataText(metadata: Record<string, string>): string {
+  const keys = Object.keys(metadata).sort();
+  if (keys.length === 0) return '-';
+  return keys.map((k) => (metadata[k]!.includes('\n') ? `${k}=\n  ${metadata[k]!.replace(/\n$/, '').replace(/\n/g, '\n  ')}` : `${k}=${metadata[k]}`)).join('\n');
 }
 
 /** One line per commit for log and subscribe: id, when, size, origin, description. */
