@@ -12,6 +12,7 @@ import { registerFiles } from './commands/files.ts';
 import { registerGet } from './commands/get.ts';
 import { registerPut } from './commands/put.ts';
 import { registerRepo } from './commands/repo.ts';
+import { registerRun } from './commands/run.ts';
 import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
@@ -49,6 +50,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   registerGet(program, io);
   registerFiles(program, io);
   registerAdmin(program, io);
+  registerRun(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {
