@@ -1,0 +1,213 @@
+// `strata run` end to end: the real server, the real CLI in child
+// processes, real commands seeing /pfs/<input> and /pfs/out at those
+// literal paths. One commit per successful run, with the exact input
+// commits as provenance and the run in its metadata; nothing committed when
+// the command fails; the content cache spares the second download; inputs
+// cannot be written. The tests run one after another: in a container the
+// default isolation uses the real /pfs, which one run holds at a time.
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type CommitInfo, type StrataClient } from '../../client/sdk/index.ts';
+import { bwrapWorks } from '../../client/run/isolation.ts';
+import { createCli, type Cli, type CliResult } from '../helpers/cli.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
+
+let server: TestServer;
+let client: StrataClient;
+let tmp: TempDir;
+let cli: Cli;
+let env: NodeJS.ProcessEnv;
+const heads: Record<string, string> = {};
+const hasBwrap = bwrapWorks();
+
+beforeAll(async () => {
+  [server, tmp] = await Promise.all([startServer(), createTempDir('strata-run')]);
+  client = createClient({ address: server.grpcAddress });
+  cli = createCli(server.grpcAddress, join(tmp.path, 'config.json'));
+  env = { XDG_CACHE_HOME: join(tmp.path, 'cache'), XDG_STATE_HOME: join(tmp.path, 'state'), RUN_TEST_GREETING: 'hello' };
+  for (const repo of ['images', 'labels', 'counts']) await client.createRepo(repo);
+  await client.modify('images@main', async (m) => {
+    await m.put('/a.txt', Buffer.from('1\n2\n3\n'));
+    await m.put('/b.txt', Buffer.from('only\n'));
+  });
+  await client.modify('labels@main', async (m) => {
+    await m.put('/x.csv', Buffer.from('k,v\n1,2\n'));
+    await m.put('/y.csv', Buffer.from('k,v\n'));
+    await m.put('/skip.txt', Buffer.from('not a csv\n'));
+    await m.put('/deep/z.csv', Buffer.from('k,v\n'));
+  });
+  for (const repo of ['images', 'labels']) heads[repo] = (await client.inspectCommit(`${repo}@main`)).id;
+});
+
+afterAll(async () => {
+  client?.close();
+  await server?.cleanup();
+  await tmp?.remove();
+});
+
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return cli.run(['run', ...args], { env: { ...env, ...extraEnv } });
+}
+
+/** Commits on a branch (0 when it does not exist yet). */
+async function countOf(branch: string): Promise<number> {
+  let n = 0;
+  try {
+    for await (const _ of client.log(branch)) n++;
+  } catch {
+    return 0;
+  }
+  return n;
+}
+
+async function text(file: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of client.get(file)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function getFileCalls(): Promise<number> {
+  const body = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const m = /strata_grpc_requests_total\{method="GetFile",status="OK"\} (\d+)/.exec(body);
+  return m ? Number(m[1]) : 0;
+}
+
+async function lastRunLog(): Promise<Record<string, any>> {
+  const lines = (await readFile(join(tmp.path, 'state', 'strata', 'runs.jsonl'), 'utf8')).trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!);
+}
+
+const isolations = ['auto', ...(hasBwrap ? ['bwrap'] : [])];
+
+describe('strata run', () => {
+  it('commits /pfs/out once, with the exact input commits as provenance and the run as metadata', async () => {
+    const cmd = ['/bin/sh', '-c', 'wc -l /pfs/data/* /pfs/labels/* > /pfs/out/counts.txt; echo "greeting=$RUN_TEST_GREETING"'];
+    const r = await run(['--input', 'data=images@main:/', '--input', 'labels=labels@main:/*.csv', '--output', 'counts@main', '--env', 'RUN_TEST_GREETING', '--', ...cmd]);
+    expect(r.stderr).not.toMatch(/strata: /);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('greeting=hello'); // the command's stdout, passed on
+    const printed = r.out.trim().split('\n').pop()!;
+    const c = await client.inspectCommit('counts@main');
+    expect(printed).toBe(`counts@${c.id}`);
+    expect(await countOf('counts@main')).toBe(1);
+
+    expect(c.provenance).toEqual([
+      { repo: 'images', id: heads.images },
+      { repo: 'labels', id: heads.labels },
+    ]);
+    const md = c.metadata;
+    expect(JSON.parse(md['run.cmd']!)).toEqual(cmd);
+    expect(md['run.exit_code']).toBe('0');
+    expect(JSON.parse(md['run.env']!)).toEqual({ RUN_TEST_GREETING: 'hello' });
+    expect(JSON.parse(md['run.inputs']!)).toEqual([
+      { name: 'data', ref: 'images@main', commit: `images@${heads.images}`, glob: '/' },
+      { name: 'labels', ref: 'labels@main', commit: `labels@${heads.labels}`, glob: '/*.csv' },
+    ]);
+    expect(Date.parse(md['run.finished']!)).toBeGreaterThanOrEqual(Date.parse(md['run.started']!));
+    expect(md['run.stdout']).toBe('greeting=hello\n');
+    expect(md['run.host']).toBeTruthy();
+    expect(md['run.strata_version']).toMatch(/^\d+\.\d+\.\d+/);
+
+    // Only the csv files of labels (the glob), every file of images.
+    const counted = (await text('counts@main:/counts.txt')).trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+    expect(counted).toEqual(['3 /pfs/data/a.txt', '1 /pfs/data/b.txt', '2 /pfs/labels/x.csv', '1 /pfs/labels/y.csv', '7 total']);
+
+    // What people see: provenance and the run, one metadata key per line.
+    const shown = await cli.run(['commit', 'inspect', 'counts@main']);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain(`provenance:  images@${heads.images}, labels@${heads.labels}`);
+    expect(shown.out).toMatch(/^\s+run\.exit_code=0$/m);
+    expect(shown.out).toContain(`run.cmd=${JSON.stringify(cmd)}`);
+  });
+
+  it.each(isolations)('runs a Pachyderm-style command with literal /pfs paths unchanged (isolation %s)', async (isolation) => {
+    const branch = `counts@literal-${isolation}`;
+    const r = await run(['-i', 'data=images@main', '-i', 'labels=labels@main:/deep', '-o', branch, '--isolation', isolation, '--', '/usr/bin/wc', '/pfs/data/a.txt', '/pfs/labels/deep/z.csv']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/3\s+3\s+6 \/pfs\/data\/a\.txt/);
+    expect(r.out).toMatch(/1\s+1\s+4 \/pfs\/labels\/deep\/z\.csv/);
+    const c = await client.inspectCommit(branch);
+    expect(c.fileCount).toBe(0); // nothing written to /pfs/out: an empty output commit
+    expect(c.metadata['run.isolation']).toMatch(isolation === 'auto' ? /./ : /^bwrap/);
+
+    const copied = await run(['-i', 'data=images@main', '-o', branch, '--isolation', isolation, '--', '/bin/cp', '-r', '/pfs/data', '/pfs/out/']);
+    expect(copied.code).toBe(0);
+    const files: string[] = [];
+    for await (const f of client.walk(`${branch}:/`)) files.push(f.path);
+    expect(files).toEqual(['/data/a.txt', '/data/b.txt']);
+  });
+
+  it('commits nothing when the command fails, and reports and records the failure', async () => {
+    const before = (await client.inspectCommit('counts@main')).id;
+    const r = await run(['-i', 'data=images@main:/', '-o', 'counts@main', '--', '/bin/sh', '-c', 'echo partial > /pfs/out/p.txt; echo "it broke: disk on fire" >&2; exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('it broke: disk on fire'); // teed as it happened
+    expect(r.stderr).toMatch(/strata: run failed: the command exited with code 3; nothing was committed; stderr: it broke: disk on fire/);
+    expect((await client.inspectCommit('counts@main')).id).toBe(before);
+    expect((await client.inspectBranch('counts@main')).head).toBe(before); // no open commit left either
+    const logged = await lastRunLog();
+    expect(logged).toMatchObject({ outcome: 'failed', exit_code: 3, output: 'counts@main', command: ['/bin/sh', '-c', expect.any(String)] });
+    expect(logged.stderr_tail).toContain('it broke: disk on fire');
+    expect(await readFile(join(logged.logs, 'stderr.log'), 'utf8')).toContain('disk on fire');
+
+    const missing = await run(['-i', 'data=images@main:/', '-o', 'counts@main', '--', '/no/such/program']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/run failed/);
+    expect((await client.inspectCommit('counts@main')).id).toBe(before);
+  });
+
+  it('refuses an output repo that does not exist, naming it, before running anything', async () => {
+    const marker = join(tmp.path, 'ran');
+    const r = await run(['-i', 'data=images@main:/', '-o', 'nosuchrepo@main', '--', '/bin/sh', '-c', `touch ${marker}`]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/output repo "nosuchrepo" does not exist/);
+    await expect(readFile(marker)).rejects.toThrow();
+  });
+
+  it('--eager downloads once; a second run links from the content cache', async () => {
+    const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, 'eager-cache') };
+    const args = ['--eager', '-i', 'data=images@main:/', '-i', 'labels=labels@main:/', '-o', 'counts@eager', '--', '/bin/sh', '-c', 'cat /pfs/data/* /pfs/labels/*.csv > /pfs/out/all.txt'];
+    const calls0 = await getFileCalls();
+    const first = await run(args, cacheEnv);
+    expect(first.code).toBe(0);
+    const calls1 = await getFileCalls();
+    // Six files, five distinct contents (y.csv and deep/z.csv are equal): five downloads.
+    expect(calls1 - calls0).toBe(5);
+    expect(first.stderr).toContain('materialized 6 files: 5 downloaded');
+
+    const second = await run(args, cacheEnv);
+    expect(second.code).toBe(0);
+    expect((await getFileCalls()) - calls1).toBe(0);
+    expect(second.stderr).toContain('materialized 6 files: 0 downloaded, 6 linked from the cache');
+    expect(await text('counts@eager:/all.txt')).toBe('1\n2\n3\nonly\nk,v\n1,2\nk,v\n');
+    const blobs = await readdir(join(cacheEnv.STRATA_CACHE_DIR, 'blobs'));
+    expect(blobs.length).toBeGreaterThan(0);
+  });
+
+  it.each(isolations)('gives the command read-only inputs (isolation %s)', async (isolation) => {
+    const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, `ro-cache-${isolation}`) };
+    for (const script of ['echo changed > /pfs/data/a.txt', 'touch /pfs/data/new.txt', 'rm /pfs/data/b.txt', 'chmod u+w /pfs/data/a.txt && echo changed > /pfs/data/a.txt']) {
+      const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-ec', script], cacheEnv);
+      expect(r.code, script).not.toBe(0);
+      expect(r.stderr, script).toMatch(/Read-only file system|Permission denied|Operation not permitted/);
+    }
+    // Nothing leaked into the cache the inputs are linked from.
+    const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/a.txt > /pfs/out/a.txt'], cacheEnv);
+    expect(r.code).toBe(0);
+    expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\n');
+  });
+
+  it('stores large logs as files in the output commit and points to them from metadata', async () => {
+    const r = await run(['-q', '-i', 'data=images@main:/', '-o', 'counts@logs', '--', '/bin/sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i of a long log"; i=$((i+1)); done']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^counts@[0-9a-f]{32}\n$/); // --quiet: only the answer
+    const c: CommitInfo = await client.inspectCommit('counts@logs');
+    expect(c.metadata['run.stdout_file']).toBe('/.strata/run/stdout.log');
+    expect(c.metadata['run.stdout']).toBeUndefined();
+    expect(Number(c.metadata['run.stdout_bytes'])).toBeGreaterThan(16 << 10);
+    const log = await text('counts@logs:/.strata/run/stdout.log');
+    expect(log.split('\n')[1999]).toBe('line 1999 of a long log');
+  });
+});
