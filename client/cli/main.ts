@@ -10,6 +10,7 @@ import { registerBranch } from './commands/branch.ts';
 import { registerCommit } from './commands/commit.ts';
 import { registerFiles } from './commands/files.ts';
 import { registerGet } from './commands/get.ts';
+import { registerMount } from './commands/mount.ts';
 import { registerPut } from './commands/put.ts';
 import { registerRepo } from './commands/repo.ts';
 import { registerRun } from './commands/run.ts';
@@ -51,6 +52,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   registerFiles(program, io);
   registerAdmin(program, io);
   registerRun(program, io);
+  registerMount(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {

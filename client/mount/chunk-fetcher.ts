@@ -1,0 +1,210 @@
+// Gets chunks of files into the chunk cache: a file's missing chunks are
+// fetched with ranged GetFile calls (contiguous runs in one call, up to a
+// bound), split at the chunk boundaries of the file's chunk list, checked
+// against their hashes, cached, and handed to whoever waits for them. A chunk
+// already being fetched (for this file or another holding the same chunk) is
+// never fetched twice.
+import { StrataError } from '../../src/errors/index.ts';
+import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
+import { LruCache } from '../../src/index/lru-cache.ts';
+import type { StrataClient } from '../sdk/index.ts';
+import type { ChunkCache } from './chunk-cache.ts';
+
+export interface ChunkSpan {
+  hash: string;
+  offset: number;
+  size: number;
+}
+
+/** Where a file's bytes are: its chunks in order with their offsets. */
+export interface FileLayout {
+  size: number;
+  chunks: ChunkSpan[];
+}
+
+/** The chunk holding byte `offset` (binary search; offset < size). */
+export function chunkIndexAt(layout: FileLayout, offset: number): number {
+  let lo = 0;
+  let hi = layout.chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (layout.chunks[mid]!.offset <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function layoutOf(chunks: { hash: string; sizeBytes: number }[]): FileLayout {
+  let offset = 0;
+  const spans = chunks.map((c) => {
+    const span = { hash: c.hash, offset, size: c.sizeBytes };
+    offset += c.sizeBytes;
+    return span;
+  });
+  return { size: offset, chunks: spans };
+}
+
+interface Deferred {
+  promise: Promise<Buffer>;
+  resolve(b: Buffer): void;
+  reject(e: unknown): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: (b: Buffer) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<Buffer>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined); // a prefetch nobody waits for must not be an unhandled rejection
+  return { promise, resolve, reject };
+}
+
+export interface FetcherOptions {
+  /** Bytes per ranged GetFile call (default 8 MiB). */
+  maxRangeBytes?: number;
+}
+
+export class ChunkFetcher {
+  private readonly inflight = new Map<string, Promise<Buffer>>();
+  /** File hash -> layout, so reopening a file needs no InspectFile. */
+  private readonly layouts = new LruCache<FileLayout>(500_000);
+  private readonly maxRange: number;
+  /** Bytes fetched from the server (for stats and tests). */
+  fetchedBytes = 0;
+  rangeCalls = 0;
+
+  constructor(
+    private readonly client: StrataClient,
+    private readonly cache: ChunkCache,
+    opts: FetcherOptions = {},
+  ) {
+    this.maxRange = opts.maxRangeBytes ?? 8 << 20;
+  }
+
+  /**
+   * The layout of the file `ref` (repo@commit:/path) with this size and file
+   * hash. A file of at most one chunk's size is fetched whole and, when it is
+   * one chunk (the file hash proves it), needs no InspectFile at all.
+   */
+  async layout(ref: string, size: number, hash: string): Promise<FileLayout> {
+    const known = this.layouts.get(hash);
+    if (known) return known;
+    let layout: FileLayout | undefined;
+    if (size === 0) layout = { size: 0, chunks: [] };
+    else if (size <= MAX_SIZE) layout = await this.wholeSmallFile(ref, size, hash);
+    if (!layout) {
+      const info = await this.client.inspectFile(ref, { includeChunks: true });
+      layout = layoutOf(info.chunks ?? []);
+    }
+    this.layouts.set(hash, layout, layout.chunks.length + 1);
+    return layout;
+  }
+
+  private async wholeSmallFile(ref: string, size: number, hash: string): Promise<FileLayout | undefined> {
+    const parts: Buffer[] = [];
+    for await (const piece of this.client.get(ref)) parts.push(piece as Buffer);
+    const data = Buffer.concat(parts);
+    this.fetchedBytes += data.length;
+    this.rangeCalls++;
+    const chunkHash = hashChunk(data);
+    if (data.length !== size || fileHash([chunkHash]).toString('hex') !== hash) return undefined; // several chunks: ask for the list
+    const hex = chunkHash.toString('hex');
+    this.cache.put(hex, data);
+    return { size, chunks: [{ hash: hex, offset: 0, size }] };
+  }
+
+  /** Promises of chunks `from`..`to` (inclusive) of the file, fetching the missing ones. */
+  load(ref: string, layout: FileLayout, from: number, to: number): Promise<Buffer>[] {
+    const out: Promise<Buffer>[] = [];
+    let run: { index: number; wait: Deferred }[] = [];
+    let runBytes = 0;
+    const flush = (): void => {
+      if (run.length > 0) void this.fetchRun(ref, layout, run);
+      run = [];
+      runBytes = 0;
+    };
+    for (let i = from; i <= to; i++) {
+      const c = layout.chunks[i]!;
+      const mem = this.cache.peek(c.hash);
+      const pending = mem ? undefined : this.inflight.get(c.hash);
+      if (mem || pending) {
+        flush();
+        out.push(mem ? Promise.resolve(mem) : pending!);
+        continue;
+      }
+      if (this.cache.has(c.hash)) {
+        flush();
+        out.push(this.track(c.hash, this.fromDisk(ref, layout, i)));
+        continue;
+      }
+      if (runBytes + c.size > this.maxRange) flush();
+      const wait = deferred();
+      this.track(c.hash, wait.promise);
+      run.push({ index: i, wait });
+      runBytes += c.size;
+      out.push(wait.promise);
+    }
+    flush();
+    return out;
+  }
+
+  private track(hash: string, p: Promise<Buffer>): Promise<Buffer> {
+    this.inflight.set(hash, p);
+    const done = (): void => {
+      if (this.inflight.get(hash) === p) this.inflight.delete(hash);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private async fromDisk(ref: string, layout: FileLayout, index: number): Promise<Buffer> {
+    const c = layout.chunks[index]!;
+    const hit = await this.cache.get(c.hash);
+    if (hit) return hit;
+    const wait = deferred();
+    await this.fetchRun(ref, layout, [{ index, wait }]);
+    return wait.promise;
+  }
+
+  /** One ranged read of consecutive chunks; each waiter gets its chunk as soon as its bytes are in. */
+  private async fetchRun(ref: string, layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
+    const first = layout.chunks[run[0]!.index]!;
+    const last = layout.chunks[run[run.length - 1]!.index]!;
+    const length = last.offset + last.size - first.offset;
+    let next = 0;
+    let parts: Buffer[] = [];
+    let have = 0;
+    this.rangeCalls++;
+    try {
+      for await (const piece of this.client.get(ref, { offset: first.offset, length })) {
+        let data = piece as Buffer;
+        this.fetchedBytes += data.length;
+        while (data.length > 0 && next < run.length) {
+          const want = layout.chunks[run[next]!.index]!.size - have;
+          const take = data.subarray(0, want);
+          parts.push(take);
+          have += take.length;
+          data = data.subarray(take.length);
+          if (have === layout.chunks[run[next]!.index]!.size) {
+            // A copy, so the cache never pins the whole message a chunk was cut from.
+            this.complete(ref, layout.chunks[run[next]!.index]!, Buffer.concat(parts), run[next]!.wait);
+            next++;
+            parts = [];
+            have = 0;
+          }
+        }
+      }
+      if (next < run.length) throw new StrataError('CHUNK_CORRUPT', `${ref}: the server's bytes ended before the file's chunk list did`, { ref });
+    } catch (err) {
+      for (let i = next; i < run.length; i++) run[i]!.wait.reject(err);
+    }
+  }
+
+  private complete(ref: string, c: ChunkSpan, data: Buffer, wait: Deferred): void {
+    if (hashChunk(data).toString('hex') !== c.hash) {
+      wait.reject(new StrataError('CHUNK_CORRUPT', `${ref}: bytes ${c.offset}..${c.offset + c.size} do not match their chunk hash ${c.hash}`, { ref, chunk: c.hash }));
+      return;
+    }
+    this.cache.put(c.hash, data);
+    wait.resolve(data);
+  }
+}
