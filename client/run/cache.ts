@@ -46,8 +46,9 @@ export function createBlobCache(dir: string): BlobCache {
       if (st.size !== size) throw new Error(`downloaded ${st.size} bytes for a file of ${size} bytes (content ${hash})`);
       await chmod(tmp, 0o444);
       await rename(tmp, final);
-    } finally {
+    } catch (err) {
       await rm(tmp, { force: true });
+      throw err;
     }
     return true;
   };

@@ -32,6 +32,8 @@ export interface PinnedInput extends RunInput {
 export interface ListedInput extends PinnedInput {
   files: InputFile[];
   bytes: number;
+  /** The directory walked to find them (see walkRoot), and the bytes of every file under it. */
+  walked: { root: string; bytes: number };
 }
 
 /** Resolves every input's ref to a commit id (all of them, before listing any). */
@@ -74,6 +76,7 @@ export async function listInput(client: StrataClient, input: PinnedInput): Promi
   const matches = selector(input.glob);
   const files: InputFile[] = [];
   let bytes = 0;
+  let walkedBytes = 0;
   const add = (path: string, size: number | undefined, hash: string): void => {
     files.push({ path, size: size ?? 0, hash });
     bytes += size ?? 0;
@@ -85,8 +88,13 @@ export async function listInput(client: StrataClient, input: PinnedInput): Promi
   });
   if (top?.type === 'file') {
     if (matches(top.path)) add(top.path, top.sizeBytes, top.hash);
+    walkedBytes = bytes;
   } else if (root === '/' || top !== undefined) {
-    for await (const f of client.walk(`${at}:${root}`)) if (f.type === 'file' && matches(f.path)) add(f.path, f.sizeBytes, f.hash);
+    for await (const f of client.walk(`${at}:${root}`)) {
+      if (f.type !== 'file') continue;
+      walkedBytes += f.sizeBytes ?? 0;
+      if (matches(f.path)) add(f.path, f.sizeBytes, f.hash);
+    }
   }
-  return { ...input, files, bytes };
+  return { ...input, files, bytes, walked: { root, bytes: walkedBytes } };
 }

@@ -1,6 +1,7 @@
 // Eager materialization: the selected files of every input laid out as
-// `<pfsDir>/<name>/<path>`, fetched in parallel (bounded) into the content
-// cache and hard-linked from it; copied where a link cannot be made (another
+// `<pfsDir>/<name>/<path>`, fetched into the content cache (one tar stream
+// per input when many are missing, else in parallel, bounded) and
+// hard-linked from it; copied where a link cannot be made (another
 // file system, too many links) or must not be (see `link`). Then every file
 // and directory is made read-only (a-w).
 import { chmod, copyFile, link, mkdir, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import pLimit from 'p-limit';
 import type { StrataClient } from '../sdk/index.ts';
 import type { BlobCache } from './cache.ts';
 import type { ListedInput } from './inputs.ts';
+import { prefetchInput } from './prefetch.ts';
 
 export interface MaterializeOptions {
   /** Downloads and links in flight at once (default 16). */
@@ -52,6 +54,12 @@ export async function materialize(client: StrataClient, inputs: ListedInput[], p
   const ordered = [...dirs].sort((a, b) => a.length - b.length);
   for (const d of ordered) await mkdir(d, { recursive: true });
 
+  // Many missing files: one tar stream per input first; the rest one by one.
+  for (const input of inputs) {
+    const bulk = await prefetchInput(client, input, cache);
+    stats.downloaded += bulk.downloaded;
+    stats.downloadedBytes += bulk.downloadedBytes;
+  }
   const total = inputs.reduce((n, i) => n + i.files.length, 0);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 16));
   const place = async (input: ListedInput, path: string, size: number, hash: string): Promise<void> => {

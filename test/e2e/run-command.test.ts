@@ -68,11 +68,13 @@ async function text(file: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function getFileCalls(): Promise<number> {
+async function calls(method: string): Promise<number> {
   const body = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const m = /strata_grpc_requests_total\{method="GetFile",status="OK"\} (\d+)/.exec(body);
+  const m = new RegExp(`strata_grpc_requests_total\\{method="${method}",status="OK"\\} (\\d+)`).exec(body);
   return m ? Number(m[1]) : 0;
 }
+
+const getFileCalls = (): Promise<number> => calls('GetFile');
 
 async function lastRunLog(): Promise<Record<string, any>> {
   const lines = (await readFile(join(tmp.path, 'state', 'strata', 'runs.jsonl'), 'utf8')).trim().split('\n');
@@ -186,17 +188,41 @@ describe('strata run', () => {
     expect(blobs.length).toBeGreaterThan(0);
   });
 
+  it('--eager fetches many missing files in one tar stream, and links them all the second time', async () => {
+    await client.createRepo('many');
+    await client.modify('many@main', async (m) => {
+      for (let i = 0; i < 100; i++) await m.put(`/d${i % 4}/f${i}.txt`, Buffer.from(`file ${i}\n`.repeat((i % 3) + 1)));
+    });
+    const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, 'bulk-cache') };
+    const args = ['--eager', '-i', 'many=many@main:/', '-o', 'counts@bulk', '--', '/bin/sh', '-c', 'cat /pfs/many/*/* | wc -l > /pfs/out/lines.txt'];
+    const [tars0, files0] = [await calls('GetTar'), await getFileCalls()];
+    const first = await run(args, cacheEnv);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('materialized 100 files: 100 downloaded');
+    const [tars1, files1] = [await calls('GetTar'), await getFileCalls()];
+    expect([tars1 - tars0, files1 - files0]).toEqual([1, 0]);
+
+    const second = await run(args, cacheEnv);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('materialized 100 files: 0 downloaded, 100 linked from the cache');
+    expect([(await calls('GetTar')) - tars1, (await getFileCalls()) - files1]).toEqual([0, 0]);
+    expect((await text('counts@bulk:/lines.txt')).trim()).toBe('199'); // 34*1 + 33*2 + 33*3
+  });
+
   it.each(isolations)('gives the command read-only inputs (isolation %s)', async (isolation) => {
+    // Each attempt must fail; the script says which one did not.
+    const attempts = ['echo changed > /pfs/data/a.txt', 'touch /pfs/data/new.txt', 'rm /pfs/data/b.txt', 'chmod u+w /pfs/data/a.txt', 'mv /pfs/data/a.txt /pfs/data/c.txt'];
+    const script = `bad=0; for a in ${attempts.map((a) => `'${a}'`).join(' ')}; do if sh -c "$a" 2>&1; then echo "WROTE: $a"; bad=1; fi; done; cat /pfs/data/a.txt > /pfs/out/a.txt; exit $bad`;
     const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, `ro-cache-${isolation}`) };
-    for (const script of ['echo changed > /pfs/data/a.txt', 'touch /pfs/data/new.txt', 'rm /pfs/data/b.txt', 'chmod u+w /pfs/data/a.txt && echo changed > /pfs/data/a.txt']) {
-      const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-ec', script], cacheEnv);
-      expect(r.code, script).not.toBe(0);
-      expect(r.stderr, script).toMatch(/Read-only file system|Permission denied|Operation not permitted/);
-    }
-    // Nothing leaked into the cache the inputs are linked from.
-    const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/a.txt > /pfs/out/a.txt'], cacheEnv);
+    const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', script], cacheEnv);
+    expect(r.out).not.toContain('WROTE');
     expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Read-only file system|Permission denied/);
     expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\n');
+    // Nothing leaked into the cache the inputs are linked from.
+    const again = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/a.txt'], cacheEnv);
+    expect(again.code).toBe(0);
+    expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\nonly\n');
   });
 
   it('stores large logs as files in the output commit and points to them from metadata', async () => {
