@@ -7,7 +7,7 @@
 //   inserted, as a second snapshot, (c) 100,000 files of 1-8 KiB.
 // Prints a table (unless --quiet) and then one line of JSON with every figure.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summariseProfiles, type ThreadProfile } from './lib/cpu-profile.ts';
@@ -43,9 +43,21 @@ async function attempt<T>(ctx: Context, what: string, step: () => Promise<T>): P
 }
 
 /** One round of (a), (b) and (c): fresh repositories, the tools taking turns on each data set. */
+/**
+ * Waits (at most 90 s) for the machine to calm down before a round: others'
+ * builds and tests share it. Returns the 1-minute load average at the start.
+ */
+async function settle(log: (msg: string) => void): Promise<number> {
+  const cores = availableParallelism();
+  const deadline = Date.now() + 90_000;
+  if (loadavg()[0]! >= cores) log(`load average ${loadavg()[0]!.toFixed(1)} on ${cores} cores: waiting up to 90 s for it to drop`);
+  while (loadavg()[0]! >= cores && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5000));
+  return Math.round(loadavg()[0]! * 100) / 100;
+}
+
 async function localRound(ctx: Context, tools: IngestTool[], round: number, s: Samples): Promise<void> {
   const { data, work, log } = ctx;
-  s.loadAverages.push(Math.round(loadavg()[0]! * 100) / 100);
+  s.loadAverages.push(await settle(log));
   const repo = (tool: IngestTool, set: string): string => join(work, `${tool.name}-${set}-${round}`);
   for (const tool of tools) {
     await attempt(ctx, `${tool.name} init`, async () => {
@@ -95,6 +107,7 @@ async function s3Rounds(ctx: Context, runs: number, s: Samples): Promise<void> {
       s.s3Objects.push(await s3.countObjects('small/'));
     });
     for (let round = 1; round <= runs; round++) {
+      await settle(log);
       log(`S3 round ${round}: (a) Strata, minio fPutObject, minio putObject of 8 MiB pieces`);
       const strata = await attempt(ctx, 'Strata S3 (a)', () => runChild({ op: 'strata', store: { kind: 's3', prefix: `big-${round}`, ...target }, source: a }));
       if (strata) {

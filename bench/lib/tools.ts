@@ -69,6 +69,7 @@ export async function runChild(job: ChildJob, cpuProfDir?: string): Promise<Chil
 }
 
 export function strataTool(): IngestTool {
+  // The bench may run from a clone of the repo (a frozen copy while others commit): name the commit.
   const head = versionOf('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']);
   // Others work in the same tree: say when src/ differs from the commit named.
   const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
