@@ -84,6 +84,8 @@ async function localRound(ctx: Context, tools: IngestTool[], round: number, s: S
     if (run) addSample(s.b, tool.name, { ...run, addedBytes });
   }
   await dirBytes(join(data.dir, data.c)); // warm (c)'s metadata
+  const read = await attempt(ctx, 'reading (c) without Strata', () => runChild({ op: 'read', source: join(data.dir, data.c), concurrency: 32 }));
+  if (read) s.readSmallSeconds.push(read.seconds);
   for (const tool of tools) {
     log(`round ${round}: (c) ${tool.name}`);
     const run = await attempt(ctx, `${tool.name} (c)`, () => tool.ingest(repo(tool, 'c'), data.dir, data.c, 'c'));

@@ -20,7 +20,8 @@ export interface IngestFigures {
   a: { bytes: number; tools: PerTool<ToolFigures>; catMBps: number | null; sha256sumMBps: number | null; nodeSha256MBps: number | null };
   /** addedBytes: growth of the repository on disk; newChunkBytes: Strata's count of chunk bytes it had not stored. */
   b: { bytes: number; tools: PerTool<ToolFigures & { addedBytes: number; newChunkBytes?: number }> };
-  c: { files: number; bytes: number; tools: PerTool<ToolFigures & { filesPerSec: number }> };
+  /** nodeReadFilesPerSec: the same files only read, as the Strata child reads them: the runtime's ceiling. */
+  c: { files: number; bytes: number; nodeReadFilesPerSec: number | null; tools: PerTool<ToolFigures & { filesPerSec: number }> };
   s3: {
     smallFiles: number;
     objects: number | null;
@@ -101,6 +102,7 @@ export function markdownTable(rows: string[][]): string {
 export function formatNotes(f: IngestFigures): string {
   return [
     `physical limits on (a): cat ${num(f.a.catMBps)} MB/s, sha256sum ${num(f.a.sha256sumMBps)} MB/s, node:crypto SHA-256 of the 1 MiB-read stream ${num(f.a.nodeSha256MBps)} MB/s`,
+    `limit on (c): Node streaming the same files with no Strata (as the child reads them, 32 at once) ${num(f.c.nodeReadFilesPerSec)} files/s`,
     `S3 references on (a), same s3rver: minio fPutObject as one PUT ${num(f.s3.minioSingleMBps)} MB/s, ` +
       `minio putObject of 8 MiB pieces x4 ${num(f.s3.minioPartsMBps)} MB/s (target uses the faster); Strata S3 peak RSS ${num(f.s3.strataMaxRssMiB)} MiB`,
     `Strata (b): ${num(mb(f.b.tools.strata?.newChunkBytes), 2)} MB of new chunks; the rest of "bytes added" is pack trailers and the index object`,

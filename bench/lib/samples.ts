@@ -13,6 +13,8 @@ export interface Samples {
   catSeconds: number[];
   sha256sumSeconds: number[];
   nodeSha256Seconds: number[];
+  /** Streaming every file of (c) in the Strata child's way, with no Strata. */
+  readSmallSeconds: number[];
   s3Objects: number[];
   /** 1-minute load average as each round started: how much else the machine was doing. */
   loadAverages: number[];
@@ -23,7 +25,7 @@ export interface Samples {
 }
 
 export function emptySamples(): Samples {
-  return { a: {}, b: {}, c: {}, catSeconds: [], sha256sumSeconds: [], nodeSha256Seconds: [], s3Objects: [], loadAverages: [], s3StrataSeconds: [], s3StrataRssKiB: [], minioSingleSeconds: [], minioPartsSeconds: [] };
+  return { a: {}, b: {}, c: {}, catSeconds: [], sha256sumSeconds: [], nodeSha256Seconds: [], readSmallSeconds: [], s3Objects: [], loadAverages: [], s3StrataSeconds: [], s3StrataRssKiB: [], minioSingleSeconds: [], minioPartsSeconds: [] };
 }
 
 export function addSample<T>(set: PerTool<T[]>, tool: ToolName, sample: T): void {
@@ -87,6 +89,7 @@ export function summarise(s: Samples, spec: { aBytes: number; bBytes: number; fi
     c: {
       files: spec.files,
       bytes: spec.smallBytes,
+      nodeReadFilesPerSec: rate(spec.files, fastest(s.readSmallSeconds)),
       tools: perTool(s.c, (runs) => {
         const f = toolFigures(runs, spec.smallBytes);
         return { ...f, filesPerSec: rate(spec.files, f.seconds)! };

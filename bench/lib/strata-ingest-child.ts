@@ -2,8 +2,9 @@
 //   node --import tsx bench/lib/strata-ingest-child.ts '<job JSON>'
 // Prints one JSON line: seconds (open store .. flush and close done), bytes, files, the
 // store's counters and maxRssKiB. Jobs: Strata into a local or S3 chunk store
-// (a file or a directory tree), the plain minio client uploads the S3 figure
-// is compared with, and `idle` (the runtime's own footprint).
+// (a file or a directory tree), the same reading without Strata (`read`), the
+// plain minio client uploads the S3 figure is compared with, and `idle` (the
+// runtime's own footprint).
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ export type StoreSpec = { kind: 'local'; root: string } | ({ kind: 's3'; prefix:
 export type ChildJob =
   | { op: 'strata'; store: StoreSpec; source: string; limit?: number; concurrency?: number }
   | { op: 'minio-single' | 'minio-parts'; s3: S3Target; source: string; key: string }
+  | { op: 'read'; source: string; concurrency?: number }
   | { op: 'idle' };
 
 export interface ChildResult {
@@ -67,29 +69,34 @@ async function walk(root: string): Promise<string[]> {
   return out;
 }
 
-async function ingest(job: Extract<ChildJob, { op: 'strata' }>): Promise<Omit<ChildResult, 'maxRssKiB'>> {
-  const { writeFile } = await import('../../src/blocks/file-io.ts');
-  const started = performance.now();
-  const { blocks, store } = await openStore(job.store);
-  const isDir = (await stat(job.source)).isDirectory();
-  const files = isDir ? (await walk(job.source)).slice(0, job.limit ?? Infinity) : [job.source];
+/** Streams every file of `source` as the Strata job does, `consume` taking each stream, with `concurrency` at once. */
+async function forEachFile(source: string, limit: number | undefined, concurrency: number, consume: (stream: AsyncIterable<Uint8Array>) => Promise<void>): Promise<number> {
+  const isDir = (await stat(source)).isDirectory();
+  const files = isDir ? (await walk(source)).slice(0, limit ?? Infinity) : [source];
   // A large file is read 1 MiB at a time. Small files get Node's default
   // 64 KiB buffer: a 1 MiB buffer for each 1-8 KiB file made reading them
   // alone about 8x slower (measured), which would time the bench, not Strata.
   const highWaterMark = isDir ? undefined : MiB;
-  const totals = { bytes: 0, newBytes: 0, chunks: 0 };
-  // A fixed set of workers pulling paths, keeping only sums: the bench's own
-  // memory stays flat however many files there are.
+  // A fixed set of workers pulling paths: the bench's own memory stays flat however many files there are.
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const written = await writeFile(store, createReadStream(files[next++]!, { highWaterMark }));
-      totals.bytes += written.size;
-      totals.newBytes += written.newBytes;
-      totals.chunks += written.chunks.length;
-    }
+    while (next < files.length) await consume(createReadStream(files[next++]!, { highWaterMark }));
   };
-  await Promise.all(Array.from({ length: isDir ? (job.concurrency ?? 32) : 1 }, worker));
+  await Promise.all(Array.from({ length: isDir ? concurrency : 1 }, worker));
+  return files.length;
+}
+
+async function ingest(job: Extract<ChildJob, { op: 'strata' }>): Promise<Omit<ChildResult, 'maxRssKiB'>> {
+  const { writeFile } = await import('../../src/blocks/file-io.ts');
+  const started = performance.now();
+  const { blocks, store } = await openStore(job.store);
+  const totals = { bytes: 0, newBytes: 0, chunks: 0 };
+  const files = await forEachFile(job.source, job.limit, job.concurrency ?? 32, async (stream) => {
+    const written = await writeFile(store, stream);
+    totals.bytes += written.size;
+    totals.newBytes += written.newBytes;
+    totals.chunks += written.chunks.length;
+  });
   // Timed until close: flush makes the packs durable, close writes the last
   // index object (the store batches those), so the ingest is then complete.
   await store.flush();
@@ -97,7 +104,17 @@ async function ingest(job: Extract<ChildJob, { op: 'strata' }>): Promise<Omit<Ch
   await store.close();
   const seconds = (performance.now() - started) / 1000;
   await blocks.close();
-  return { seconds, files: files.length, ...totals, packs: stats.packs };
+  return { seconds, files, ...totals, packs: stats.packs };
+}
+
+/** The same reading with no Strata at all: the most any ingest in this runtime could do. */
+async function readOnly(job: Extract<ChildJob, { op: 'read' }>): Promise<Omit<ChildResult, 'maxRssKiB'>> {
+  const started = performance.now();
+  let bytes = 0;
+  const files = await forEachFile(job.source, undefined, job.concurrency ?? 32, async (stream) => {
+    for await (const chunk of stream) bytes += chunk.length;
+  });
+  return { seconds: (performance.now() - started) / 1000, bytes, files };
 }
 
 function minioClient(s3: S3Target, partSize?: number): Client {
@@ -140,6 +157,7 @@ async function main(): Promise<void> {
   let result: Omit<ChildResult, 'maxRssKiB'> = { seconds: 0, bytes: 0, files: 0 };
   if (job.op === 'strata') result = await ingest(job);
   else if (job.op === 'minio-single' || job.op === 'minio-parts') result = await minioUpload(job);
+  else if (job.op === 'read') result = await readOnly(job);
   const out: ChildResult = { ...result, maxRssKiB: process.resourceUsage().maxRSS };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
