@@ -99,10 +99,12 @@ export class CommitTree {
     for (;;) {
       let n = 0;
       let lastName = '';
+      let lastPath = '';
       try {
         for await (const f of this.client.list(this.ref(path), { after, limit: this.pageSize })) {
           if (f.path === path && f.type === 'file') return undefined; // ListFile of a file answers the file
           lastName = baseName(f.path);
+          lastPath = f.path;
           children.set(lastName, f.type === 'dir' ? DIR : { type: 'file', size: f.sizeBytes ?? 0, hash: f.hash });
           n++;
         }
@@ -111,7 +113,7 @@ export class CommitTree {
         throw err;
       }
       if (n < this.pageSize) break;
-      after = lastName;
+      after = lastPath;
     }
     this.listings.set(path, children, children.size + 1);
     return children;

@@ -1,0 +1,191 @@
+// `strata mount` read-only, end to end: the real server, the real CLI
+// mounting with FUSE in a child process, and the tools people use (cat,
+// find, cp -r, tar, grep, rsync, python's open() with seek, node:fs)
+// reading through the mount, compared byte for byte with what was put.
+// Also: metadata (sizes, modes, mtime = commit time, owner), errno answers
+// (ENOENT, EROFS, EIO on a corrupt chunk), several repos as DIR/<repo>, a
+// commit mounted by id, `strata unmount`, and a clean exit on SIGTERM.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type StrataClient } from '../../client/sdk/index.ts';
+import { createCli, type Cli } from '../helpers/cli.ts';
+import { forceUnmount, fuseSupport, hasTool, isMounted, sh, startMount, type MountProcess } from '../helpers/mount.ts';
+import { startServer, type TestServer } from '../helpers/server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
+
+const fuse = await fuseSupport();
+if (!fuse.ok && process.env.CI) {
+  describe('strata mount prerequisites', () => {
+    it('FUSE is available in CI (/dev/fuse, libfuse2, fusermount)', () => {
+      throw new Error(`cannot test mounts: ${fuse.reason}`);
+    });
+  });
+}
+if (!fuse.ok) console.warn(`skipping the mount tests: ${fuse.reason}`);
+
+describe.skipIf(!fuse.ok)('strata mount, read-only', () => {
+  let server: TestServer;
+  let client: StrataClient;
+  let tmp: TempDir;
+  let cli: Cli;
+  let env: NodeJS.ProcessEnv;
+  let src: string;
+  let mnt: string;
+  let m: MountProcess | undefined;
+  let commitTime = 0;
+  const big = randomBytes(3 * 1024 * 1024 + 12345);
+
+  beforeAll(async () => {
+    [server, tmp] = await Promise.all([startServer(), createTempDir('strata-mount-read')]);
+    client = createClient({ address: server.grpcAddress });
+    cli = createCli(server.grpcAddress, join(tmp.path, 'config.json'));
+    env = { STRATA_RUNTIME_DIR: join(tmp.path, 'run') };
+    src = join(tmp.path, 'src');
+    mnt = join(tmp.path, 'mnt');
+    const files: Record<string, Buffer | string> = {
+      'a.txt': 'hello mount\n',
+      'big.bin': big,
+      'empty.txt': '',
+      'sub/one.csv': 'k,v\n1,needle\n',
+      'sub/two.csv': 'k,v\n2,hay\n',
+      'sub/deep/er/x.json': '{"x": 1}\n',
+      'name with spaces.txt': 'spaced\n',
+    };
+    for (const [path, data] of Object.entries(files)) {
+      await mkdir(join(src, path, '..'), { recursive: true });
+      await writeFile(join(src, path), data);
+    }
+    await client.createRepo('images');
+    await client.createRepo('labels');
+    await client.putDirectory('images@main:/', src);
+    const c = await client.inspectCommit('images@main');
+    commitTime = c.finishedAtMs!;
+    await client.put('labels@main:/l.txt', Buffer.from('v1\n'));
+    await client.put('labels@main:/l.txt', Buffer.from('v2\n'));
+    m = await startMount(cli, ['images@main', mnt, '--cache-dir', join(tmp.path, 'cache')], { env });
+  });
+
+  afterAll(async () => {
+    await forceUnmount(m, mnt);
+    client?.close();
+    await server?.cleanup();
+    await tmp?.remove();
+  });
+
+  it('shows the tree with cat, find, grep and ls', async () => {
+    expect(await sh(`cat "${mnt}/a.txt"`)).toBe('hello mount\n');
+    const found = (await sh(`cd "${mnt}" && find . | sort`)).trim().split('\n');
+    expect(found).toEqual(['.', './a.txt', './big.bin', './empty.txt', './name with spaces.txt', './sub', './sub/deep', './sub/deep/er', './sub/deep/er/x.json', './sub/one.csv', './sub/two.csv']);
+    expect(await sh(`grep -rl needle "${mnt}"`)).toBe(`${mnt}/sub/one.csv\n`);
+    expect((await readdir(mnt)).sort()).toEqual(['a.txt', 'big.bin', 'empty.txt', 'name with spaces.txt', 'sub']);
+  });
+
+  it('copies and archives byte for byte (cp -r, tar, rsync when installed)', async () => {
+    await sh(`cp -r "${mnt}" "${tmp.path}/copy" && diff -r "${src}" "${tmp.path}/copy"`);
+    await sh(`mkdir "${tmp.path}/untar" && tar -cf - -C "${mnt}" . | tar -xf - -C "${tmp.path}/untar" && diff -r "${src}" "${tmp.path}/untar"`);
+    if (hasTool('rsync')) await sh(`rsync -a "${mnt}/" "${tmp.path}/rsynced/" && diff -r "${src}" "${tmp.path}/rsynced"`);
+    expect((await readFile(join(mnt, 'big.bin'))).equals(big)).toBe(true);
+  });
+
+  it('serves offset reads (python seek, node:fs positioned reads)', async () => {
+    const offsets = [0, 1, 65_535, 1_000_003, 2_500_000, big.length - 100];
+    const py = `
+import sys
+f = open(sys.argv[1], 'rb')
+for off in [${offsets.join(', ')}]:
+    f.seek(off)
+    sys.stdout.write(f.read(4096).hex() + '\\n')
+`;
+    const out = (await sh(`python3 -c "${py.replace(/"/g, '\\"')}" "${mnt}/big.bin"`)).trim().split('\n');
+    offsets.forEach((off, i) => expect(out[i]).toBe(big.subarray(off, off + 4096).toString('hex')));
+    const fh = await open(join(mnt, 'big.bin'), 'r');
+    try {
+      const buf = Buffer.alloc(10_000);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 2_000_000);
+      expect(bytesRead).toBe(10_000);
+      expect(buf.equals(big.subarray(2_000_000, 2_010_000))).toBe(true);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('has sizes, read-only modes, the commit time and the mounting user', async () => {
+    const f = await stat(join(mnt, 'big.bin'));
+    expect(f.size).toBe(big.length);
+    expect(f.mode & 0o777).toBe(0o444);
+    expect(f.isFile()).toBe(true);
+    expect(Math.abs(f.mtimeMs - commitTime)).toBeLessThan(1000);
+    expect(f.uid).toBe(process.getuid!());
+    expect(f.gid).toBe(process.getgid!());
+    const d = await stat(join(mnt, 'sub'));
+    expect(d.isDirectory()).toBe(true);
+    expect(d.mode & 0o777).toBe(0o555);
+    expect((await stat(join(mnt, 'empty.txt'))).size).toBe(0);
+  });
+
+  it('answers ENOENT and EROFS', async () => {
+    await expect(stat(join(mnt, 'nope.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(join(mnt, 'sub', 'nope', 'x'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(writeFile(join(mnt, 'new.txt'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+    await expect(writeFile(join(mnt, 'a.txt'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+    await expect(mkdir(join(mnt, 'newdir'))).rejects.toMatchObject({ code: 'EROFS' });
+    await expect(sh(`rm "${mnt}/a.txt"`)).rejects.toThrow(/Read-only file system/);
+    await expect(sh(`mv "${mnt}/a.txt" "${mnt}/b.txt"`)).rejects.toThrow(/Read-only file system/);
+  });
+
+  it('answers EIO when a chunk is corrupt on the server', async () => {
+    const marker = `corrupt-me-${randomBytes(8).toString('hex')}`;
+    await client.put('labels@main:/bad.txt', Buffer.from(`${marker}\n`.repeat(100)));
+    const packs = await sh(`grep -rl "${marker}" "${server.dataDir}"`);
+    for (const pack of packs.trim().split('\n')) {
+      const bytes = await readFile(pack);
+      const at = bytes.indexOf(marker);
+      bytes[at] ^= 0xff;
+      await writeFile(pack, bytes);
+    }
+    const dir = join(tmp.path, 'mnt-eio');
+    const m2 = await startMount(cli, ['labels@main', dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    try {
+      await expect(readFile(join(dir, 'bad.txt'))).rejects.toMatchObject({ code: 'EIO' });
+      expect(await readFile(join(dir, 'l.txt'), 'utf8')).toBe('v2\n');
+    } finally {
+      m2.child.kill('SIGTERM');
+      expect(await m2.exited).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('mounts several repos as DIR/<repo>, a commit by id read-only, and unmounts with strata unmount', async () => {
+    const log: string[] = [];
+    for await (const c of client.log('labels@main')) log.push(c.id);
+    const v1 = log[log.length - 1]!; // the oldest commit: the first put of l.txt
+    const dir = join(tmp.path, 'multi');
+    const m3 = await startMount(cli, ['--repo', 'images@main', '--repo', `labels@${v1}`, dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    try {
+      expect((await readdir(dir)).sort()).toEqual(['images', 'labels']);
+      expect(await readFile(join(dir, 'labels', 'l.txt'), 'utf8')).toBe('v1\n');
+      expect(await readFile(join(dir, 'images', 'a.txt'), 'utf8')).toBe('hello mount\n');
+      expect(m3.mounted.repos.map((r) => [r.repo, r.commit, r.writable])).toEqual([
+        ['images', (await client.inspectCommit('images@main')).id, false],
+        ['labels', v1, false],
+      ]);
+      await expect(writeFile(join(dir, 'labels', 'new.txt'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+      const r = await cli.run(['unmount', dir], { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(await m3.exited).toEqual({ code: 0, signal: null });
+      expect(await isMounted(dir)).toBe(false);
+    } finally {
+      await forceUnmount(m3, dir);
+    }
+  });
+
+  it('unmounts cleanly on SIGTERM', async () => {
+    m!.child.kill('SIGTERM');
+    expect(await m!.exited).toEqual({ code: 0, signal: null });
+    expect(await isMounted(mnt)).toBe(false);
+    expect(await readdir(mnt)).toEqual([]);
+    expect(m!.stderr.join('\n')).toMatch(/SIGTERM: unmounting/);
+  });
+});
