@@ -5,18 +5,19 @@
 // dependency, is shared: consecutive chunks form ~1 MiB batches, and a batch
 // goes to a worker thread (hash-pool.ts) when the workers have room, else
 // this thread hashes it at once. So an idle second core takes most of the
-// hashing, and a starved one (a busy machine) never makes us slower than
-// hashing here. Results come out in stream order.
+// hashing, and a starved one (a busy machine) leaves the work to this thread
+// instead of stalling it. Results come out in stream order.
 //
-// Alternatives we measured (bench/chunking.ts --all):
+// Alternatives we measured (bench/chunking.ts --all, CPU time per byte):
 //   (a) crypto.subtle.digest per chunk, which hashes on libuv's pool: each
-//       call costs the calling thread ~40 us per 64 KiB chunk (argument
-//       checks, a copy, a promise) on Node 20, about as much as hashing it.
-//   (b) workers that chunk and hash whole segments, stitched by the calling
-//       thread where chunking resynchronises (bench/chunking-segments.ts):
-//       it also spreads boundary finding, but needs a TypeScript loader in
-//       every worker and a subtle stitcher, and two cores run out at about
-//       the same CPU cost per byte either way.
+//       call costs the calling thread ~40 us per 64 KiB chunk on Node 20, so
+//       that thread spent more (~1.25 ns/B) than sequential chunk+hash does
+//       in total (~1.14 ns/B); see hash-pool.ts.
+//   (b) workers that chunk and hash whole segments, stitched where chunking
+//       resynchronises (bench/chunking-segments.ts): it spreads boundary
+//       finding too, but cost more CPU in total (~2.0 ns/B against ~1.5 here:
+//       segment copies, stitching, cache misses in the workers), so two cores
+//       give it no edge; and it needs a TypeScript loader in every worker.
 //
 // Memory: at most maxInFlightBytes of chunks wait to be yielded, plus the
 // batch copies held by workers (two per thread), the batch being filled and
@@ -135,8 +136,8 @@ async function* pipeline(
 /**
  * Work sharing: a batch goes to the workers only if they have room (two
  * batches per thread: one being hashed, one waiting). Otherwise this thread
- * hashes it, so a starved worker (a busy machine) never makes the pipeline
- * slower than sequential hashing, while an idle one takes all the hashing.
+ * hashes it, so it never waits on a starved worker (a busy machine), while
+ * an idle worker takes all the hashing it can.
  */
 async function startBatch(pool: HashPool | null, spare: ArrayBuffer[], capacity: number): Promise<Batch> {
   const full = () => pool !== null && pool.pending >= 2 * pool.threads;
