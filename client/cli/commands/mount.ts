@@ -65,11 +65,13 @@ async function serve(ctx: Context, mount: Mount, log: (line: string) => void): P
   };
   const onInt = (): void => stop('SIGINT');
   const onTerm = (): void => stop('SIGTERM');
-  const onUsr1 = (): void =>
+  const onUsr1 = (): void => {
+    log('SIGUSR1: flushing');
     void mount.flush().then(
       (results) => log(flushedText(results)),
       (err: unknown) => log(`flush failed: ${String(err)}`),
     );
+  };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   process.on('SIGUSR1', onUsr1);
