@@ -104,11 +104,11 @@ export function bwrapArgs(pfsDir: string, inputs: string[], cwd: string, command
   return args;
 }
 
-// Binds `$1` over /pfs (skipped when it is /pfs), then remounts each named
+// Binds `$1` (and the input mounts under it) over /pfs (skipped when it is /pfs), then remounts each named
 // input read-only; `--` ends the names and the command follows.
 const NAMESPACE_SCRIPT = `set -e
 src=$1; shift
-[ "$src" = /pfs ] || mount --bind "$src" /pfs
+[ "$src" = /pfs ] || mount --rbind "$src" /pfs
 while [ "$1" != -- ]; do mount --bind "/pfs/$1" "/pfs/$1"; mount -o remount,bind,ro "/pfs/$1"; shift; done
 shift
 exec "$@"`;

@@ -16,11 +16,12 @@ import { putTree } from '../sdk/put-directory.ts';
 import { createBlobCache } from './cache.ts';
 import { execute, type ExecResult } from './execute.ts';
 import { listInput, pinInputs, type ListedInput, type PinnedInput } from './inputs.ts';
-import { planIsolation, type IsolationPlan } from './isolation.ts';
+import { planIsolation } from './isolation.ts';
+import { mountLazyInputs, type LazyInputs } from './lazy.ts';
 import { materialize, type MaterializeStats } from './materialize.ts';
-import { claimPfs, removeTree, type PfsClaim } from './pfs-dir.ts';
 import { FAILURE_TAIL, appendRunLog, commandLine, commitRecord, type RunFacts } from './record.ts';
 import type { IsolationChoice, RunInput, RunOutput } from './spec.ts';
+import { cleanUp, prepareWorkspace } from './workspace.ts';
 
 export interface RunOptions {
   inputs: RunInput[];
@@ -77,35 +78,6 @@ async function checkOutput(client: StrataClient, out: RunOutput): Promise<void> 
   }
 }
 
-interface Workspace {
-  pfsDir: string;
-  claim?: PfsClaim;
-  /** The work dir to remove (namespace modes). */
-  workDir?: string;
-}
-
-async function prepareWorkspace(plan: IsolationPlan, cacheDir: string, id: string): Promise<Workspace> {
-  if (plan.mode === 'dir') {
-    const claim = await claimPfs('/pfs');
-    return { pfsDir: claim.root, claim };
-  }
-  if (plan.mode === 'unshare') {
-    // The mount point on the host; left in place (see isolation.ts).
-    await mkdir('/pfs', { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-    });
-  }
-  const workDir = join(cacheDir, 'work', id);
-  const pfsDir = join(workDir, 'pfs');
-  await mkdir(pfsDir, { recursive: true });
-  return { pfsDir, workDir };
-}
-
-async function cleanUp(ws: Workspace): Promise<void> {
-  if (ws.claim) await ws.claim.release();
-  else if (ws.workDir) await removeTree(ws.workDir);
-}
-
 /** /pfs/out (exactly: the parent's files are replaced) plus large logs, as one commit with provenance and metadata. */
 async function commitOutput(client: StrataClient, o: RunOptions, pinned: PinnedInput[], facts: RunFacts, outDir: string): Promise<CommitInfo> {
   const { metadata, files } = commitRecord(facts);
@@ -140,12 +112,18 @@ export async function runCommand(client: StrataClient, o: RunOptions): Promise<R
   o.note(`isolation: ${isolation}`);
   const ws = await prepareWorkspace(plan, o.cacheDir, id);
   let keep = o.keep;
+  let lazy: LazyInputs | undefined;
   try {
+    lazy = o.eager ? undefined : await mountLazyInputs(client, listed, ws.pfsDir, o.cacheDir, o.processEnv);
+    for (const r of lazy?.reasons ?? []) o.note(r);
+    if (lazy && lazy.mounted.length > 0) o.note(`served lazily by a read-only FUSE mount: ${lazy.mounted.map((n) => `/pfs/${n}`).join(', ')}`);
+    const eager = listed.filter((i) => !lazy?.mounted.includes(i.name));
     // Root ignores a-w: without a read-only mount, links would let the command write into the cache.
     const link = plan.mode !== 'dir' || plan.readOnlyMounts || process.getuid?.() !== 0;
-    const materialized = await materialize(client, listed, ws.pfsDir, createBlobCache(o.cacheDir), { concurrency: o.concurrency, link });
+    const materialized = await materialize(client, eager, ws.pfsDir, createBlobCache(o.cacheDir), { concurrency: o.concurrency, link });
     await mkdir(join(ws.pfsDir, 'out'), { mode: 0o755 });
-    o.note(`materialized ${plural(materialized.files, 'file')}: ${materialized.downloaded} downloaded, ${materialized.linked} linked from the cache, ${materialized.copied} copied`);
+    if (eager.length > 0) o.note(`materialized ${plural(materialized.files, 'file')}: ${materialized.downloaded} downloaded, ${materialized.linked} linked from the cache, ${materialized.copied} copied`);
+    const how = (name: string): string => (lazy?.mounted.includes(name) ? 'lazy' : 'eager');
     const startedAt = new Date();
     const exec: ExecResult = await execute({
       plan, pfsDir: ws.pfsDir, inputs: listed.map((i) => i.name), command: o.command, cwd: o.cwd,
@@ -153,7 +131,7 @@ export async function runCommand(client: StrataClient, o: RunOptions): Promise<R
     });
     const facts: RunFacts = {
       id, command: o.command, env: o.env, inputs: pinned, output: `${o.output.repo}@${o.output.branch}`, startedAt, finishedAt: new Date(),
-      exitCode: exec.exitCode, signal: exec.signal, isolation, materialize: o.eager ? 'eager' : 'eager (default; lazy fetch is not available yet)', stdout: exec.stdout, stderr: exec.stderr,
+      exitCode: exec.exitCode, signal: exec.signal, isolation, materialize: listed.map((i) => `${i.name}=${how(i.name)}`).join(' '), stdout: exec.stdout, stderr: exec.stderr,
     };
     const base = {
       id, exitCode: exec.exitCode, signal: exec.signal, stderrTail: exec.stderr.text(FAILURE_TAIL), materialized, isolation,
@@ -175,6 +153,7 @@ export async function runCommand(client: StrataClient, o: RunOptions): Promise<R
     const runLog = await appendRunLog(o.stateDir, facts, 'committed', { commit: `${commit.repo}@${commit.id}` });
     return { ...base, outcome: 'committed', commit, runLog, kept: keep ? ws.pfsDir : undefined };
   } finally {
-    if (!keep) await cleanUp(ws);
+    await lazy?.unmount();
+    await cleanUp(ws, keep);
   }
 }

@@ -38,6 +38,10 @@ beforeAll(async () => {
     await m.put('/skip.txt', Buffer.from('not a csv\n'));
     await m.put('/deep/z.csv', Buffer.from('k,v\n'));
   });
+  await client.createRepo('many');
+  await client.modify('many@main', async (m) => {
+    for (let i = 0; i < 100; i++) await m.put(`/d${i % 4}/f${i}.txt`, Buffer.from(`file ${i}\n`.repeat((i % 3) + 1)));
+  });
   for (const repo of ['images', 'labels']) heads[repo] = (await client.inspectCommit(`${repo}@main`)).id;
 });
 
@@ -189,10 +193,6 @@ describe('strata run', () => {
   });
 
   it('--eager fetches many missing files in one tar stream, and links them all the second time', async () => {
-    await client.createRepo('many');
-    await client.modify('many@main', async (m) => {
-      for (let i = 0; i < 100; i++) await m.put(`/d${i % 4}/f${i}.txt`, Buffer.from(`file ${i}\n`.repeat((i % 3) + 1)));
-    });
     const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, 'bulk-cache') };
     const args = ['--eager', '-i', 'many=many@main:/', '-o', 'counts@bulk', '--', '/bin/sh', '-c', 'cat /pfs/many/*/* | wc -l > /pfs/out/lines.txt'];
     const [tars0, files0] = [await calls('GetTar'), await getFileCalls()];
@@ -211,18 +211,67 @@ describe('strata run', () => {
 
   it.each(isolations)('gives the command read-only inputs (isolation %s)', async (isolation) => {
     // Each attempt must fail; the script says which one did not.
-    const attempts = ['echo changed > /pfs/data/a.txt', 'touch /pfs/data/new.txt', 'rm /pfs/data/b.txt', 'chmod u+w /pfs/data/a.txt', 'mv /pfs/data/a.txt /pfs/data/c.txt'];
+    // /pfs/data is served lazily (FUSE), /pfs/sel eagerly (a glob): both must refuse.
+    const attempts = ['data', 'sel'].flatMap((d) => [`echo changed > /pfs/${d}/a.txt`, `touch /pfs/${d}/new.txt`, `rm /pfs/${d}/b.txt`, `chmod u+w /pfs/${d}/a.txt`, `mv /pfs/${d}/a.txt /pfs/${d}/c.txt`]);
     const script = `bad=0; for a in ${attempts.map((a) => `'${a}'`).join(' ')}; do if sh -c "$a" 2>&1; then echo "WROTE: $a"; bad=1; fi; done; cat /pfs/data/a.txt > /pfs/out/a.txt; exit $bad`;
     const cacheEnv = { STRATA_CACHE_DIR: join(tmp.path, `ro-cache-${isolation}`) };
-    const r = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', script], cacheEnv);
+    const r = await run(['-i', 'data=images@main:/', '-i', 'sel=images@main:/*.txt', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', script], cacheEnv);
     expect(r.out).not.toContain('WROTE');
+    expect((await client.inspectCommit('counts@readonly')).metadata['run.materialize']).toBe('data=lazy sel=eager');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Read-only file system|Permission denied/);
     expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\n');
     // Nothing leaked into the cache the inputs are linked from.
-    const again = await run(['-i', 'data=images@main:/', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/a.txt'], cacheEnv);
+    const again = await run(['-i', 'data=images@main:/*', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/a.txt'], cacheEnv);
     expect(again.code).toBe(0);
     expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\nonly\n');
+  });
+
+  it('serves a whole-commit input lazily: the command fetches only what it reads', async () => {
+    const [tars0, files0] = [await calls('GetTar'), await getFileCalls()];
+    const r = await run(['-i', 'many=many@main:/', '-o', 'counts@lazy', '--', '/bin/sh', '-c', 'ls /pfs/many/d1 | wc -l > /pfs/out/n.txt; cat /pfs/many/d1/f1.txt >> /pfs/out/n.txt']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('served lazily by a read-only FUSE mount: /pfs/many');
+    expect(await text('counts@lazy:/n.txt')).toBe('25\nfile 1\nfile 1\n');
+    const [tars1, files1] = [await calls('GetTar'), await getFileCalls()];
+    expect(tars1 - tars0).toBe(0);
+    expect(files1 - files0).toBeLessThanOrEqual(2 + 1); // f1.txt (one chunk, maybe a readahead), and our own get above
+    expect((await client.inspectCommit('counts@lazy')).metadata['run.materialize']).toBe('many=lazy');
+  });
+
+  it('commits nothing when strata run is killed (-9), and the next run recovers its leftovers', async () => {
+    const started = join(tmp.path, 'killed-started');
+    const child = cli.spawn(['run', '-i', 'data=images@main:/', '-i', 'sel=images@main:/*.txt', '-o', 'counts@killed', '--', '/bin/sh', '-c', `echo $$ > ${started}; exec sleep 30`], { env });
+    child.stdout!.resume();
+    child.stderr!.resume();
+    const deadline = Date.now() + 20_000;
+    while (!(await readFile(started, 'utf8').catch(() => '')).trim()) {
+      if (Date.now() > deadline) throw new Error('the command never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const exited = new Promise((r) => child.once('close', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The command dies with strata (setpriv --pdeathsig, bwrap --die-with-parent).
+    const orphan = Number((await readFile(started, 'utf8')).trim());
+    const gone = async (): Promise<boolean> => {
+      for (let i = 0; i < 100; i++, await new Promise((r) => setTimeout(r, 50))) {
+        try {
+          process.kill(orphan, 0);
+        } catch {
+          return true;
+        }
+      }
+      return false;
+    };
+    expect(await gone()).toBe(true);
+    await expect(client.inspectBranch('counts@killed')).rejects.toMatchObject({ kind: 'NotFound' });
+
+    // The next run finds the leftovers (a stale FUSE mount, a claimed /pfs or a work dir) and cleans them.
+    const next = await run(['-i', 'data=images@main:/', '-i', 'sel=images@main:/*.txt', '-o', 'counts@killed', '--', '/bin/sh', '-c', 'cat /pfs/data/a.txt /pfs/sel/b.txt > /pfs/out/x.txt']);
+    expect(next.stderr).not.toMatch(/strata: /);
+    expect(next.code).toBe(0);
+    expect(await text('counts@killed:/x.txt')).toBe('1\n2\n3\nonly\n');
   });
 
   it('stores large logs as files in the output commit and points to them from metadata', async () => {
