@@ -40,7 +40,10 @@ export interface ListedInput extends PinnedInput {
 export async function pinInputs(client: StrataClient, inputs: RunInput[]): Promise<PinnedInput[]> {
   return Promise.all(
     inputs.map(async (i) => {
-      const c = await client.inspectCommit(i.ref);
+      const c = await client.inspectCommit(i.ref).catch((err: unknown) => {
+        if (!isStrataError(err)) throw err;
+        throw new StrataError(err.code, `input ${i.name} (${i.ref}): ${err.message}`, { ...err.data, input: i.name }, { cause: err });
+      });
       return { ...i, repo: parseRef(i.ref).repo, commit: c.id };
     }),
   );

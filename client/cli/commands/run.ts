@@ -47,7 +47,7 @@ export function registerRun(program: Command, io: Io): void {
     .argument('<command...>', 'the command and its arguments, after --')
     .requiredOption('-i, --input <name=ref:/glob>', 'an input, at /pfs/<name> (repeatable); the glob selects files and directories, / = all', collect)
     .requiredOption('-o, --output <repo@branch>', 'the branch /pfs/out is committed to (the repo must exist)')
-    .option('--eager', 'download every input file before the command starts (today the default does the same, see docs/mount.md)')
+    .option('--eager', 'download every input file before the command starts (default: whole-commit inputs are served lazily by FUSE; see docs/mount.md)')
     .option('-e, --env <name[=value]>', 'an environment variable to set and record in the commit (repeatable)', collect)
     .option('--keep', "keep the run's /pfs directory afterwards (for debugging)")
     .option('--isolation <mode>', 'how /pfs is made visible: auto, bwrap, unshare or dir (see docs/mount.md)', 'auto')
