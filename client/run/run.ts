@@ -14,9 +14,9 @@ import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import type { CommitInfo, StrataClient } from '../sdk/index.ts';
 import { putTree } from '../sdk/put-directory.ts';
 import { createBlobCache } from './cache.ts';
-import { execute, type ExecResult } from './execute.ts';
+import { execute } from './execute.ts';
 import { listInput, pinInputs, type ListedInput, type PinnedInput } from './inputs.ts';
-import { planIsolation } from './isolation.ts';
+import { planIsolation, type IsolationPlan } from './isolation.ts';
 import { mountLazyInputs, type LazyInputs } from './lazy.ts';
 import { materialize, type MaterializeStats } from './materialize.ts';
 import { FAILURE_TAIL, appendRunLog, commandLine, commitRecord, type RunFacts } from './record.ts';
@@ -98,62 +98,86 @@ async function commitOutput(client: StrataClient, o: RunOptions, pinned: PinnedI
   }
 }
 
-export async function runCommand(client: StrataClient, o: RunOptions): Promise<RunResult> {
-  const id = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  await checkOutput(client, o.output);
+/** Pins every input, then lists what each selects. */
+async function resolveInputs(client: StrataClient, o: RunOptions): Promise<{ pinned: PinnedInput[]; listed: ListedInput[] }> {
   const pinned = await pinInputs(client, o.inputs);
-  const listed: ListedInput[] = await Promise.all(pinned.map((p) => listInput(client, p)));
+  const listed = await Promise.all(pinned.map((p) => listInput(client, p)));
   for (const i of listed) {
     o.note(`input ${i.name}: ${i.repo}@${i.commit}:${i.glob} (${plural(i.files.length, 'file')}, ${i.bytes} bytes)`);
     if (i.files.length === 0) o.note(`input ${i.name}: the glob matches no files; /pfs/${i.name} will be empty`);
   }
+  return { pinned, listed };
+}
+
+interface Staged {
+  lazy?: LazyInputs;
+  materialized: MaterializeStats;
+  /** `name=lazy name=eager ...` for the record. */
+  how: string;
+}
+
+/** Lays the inputs out under `pfsDir` (lazy mounts, then eager files) and makes an empty out/. */
+async function stageInputs(client: StrataClient, o: RunOptions, listed: ListedInput[], pfsDir: string, plan: IsolationPlan, staged: Partial<Staged>): Promise<Staged> {
+  const lazy = o.eager ? undefined : await mountLazyInputs(client, listed, pfsDir, o.cacheDir, o.processEnv);
+  staged.lazy = lazy; // for the caller's cleanup, even if what follows fails
+  for (const r of lazy?.reasons ?? []) o.note(r);
+  if (lazy && lazy.mounted.length > 0) o.note(`served lazily by a read-only FUSE mount: ${lazy.mounted.map((n) => `/pfs/${n}`).join(', ')}`);
+  const isLazy = (name: string): boolean => lazy?.mounted.includes(name) ?? false;
+  const eager = listed.filter((i) => !isLazy(i.name));
+  // Root ignores a-w: without a read-only mount, links would let the command write into the cache.
+  const link = plan.mode !== 'dir' || plan.readOnlyMounts || process.getuid?.() !== 0;
+  const materialized = await materialize(client, eager, pfsDir, createBlobCache(o.cacheDir), { concurrency: o.concurrency, link });
+  await mkdir(join(pfsDir, 'out'), { mode: 0o755 });
+  if (eager.length > 0) o.note(`materialized ${plural(materialized.files, 'file')}: ${materialized.downloaded} downloaded, ${materialized.linked} linked from the cache, ${materialized.copied} copied`);
+  return { lazy, materialized, how: listed.map((i) => `${i.name}=${isLazy(i.name) ? 'lazy' : 'eager'}`).join(' ') };
+}
+
+const newRunId = (): string => `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+
+export async function runCommand(client: StrataClient, o: RunOptions): Promise<RunResult> {
+  const id = newRunId();
+  await checkOutput(client, o.output);
+  const { pinned, listed } = await resolveInputs(client, o);
   const plan = planIsolation(o.isolation, o.processEnv);
   const isolation = `${plan.mode} (${plan.reason})`;
   o.note(`isolation: ${isolation}`);
   const ws = await prepareWorkspace(plan, o.cacheDir, id);
+  const staged: Partial<Staged> = {};
   let keep = o.keep;
-  let lazy: LazyInputs | undefined;
   try {
-    lazy = o.eager ? undefined : await mountLazyInputs(client, listed, ws.pfsDir, o.cacheDir, o.processEnv);
-    for (const r of lazy?.reasons ?? []) o.note(r);
-    if (lazy && lazy.mounted.length > 0) o.note(`served lazily by a read-only FUSE mount: ${lazy.mounted.map((n) => `/pfs/${n}`).join(', ')}`);
-    const eager = listed.filter((i) => !lazy?.mounted.includes(i.name));
-    // Root ignores a-w: without a read-only mount, links would let the command write into the cache.
-    const link = plan.mode !== 'dir' || plan.readOnlyMounts || process.getuid?.() !== 0;
-    const materialized = await materialize(client, eager, ws.pfsDir, createBlobCache(o.cacheDir), { concurrency: o.concurrency, link });
-    await mkdir(join(ws.pfsDir, 'out'), { mode: 0o755 });
-    if (eager.length > 0) o.note(`materialized ${plural(materialized.files, 'file')}: ${materialized.downloaded} downloaded, ${materialized.linked} linked from the cache, ${materialized.copied} copied`);
-    const how = (name: string): string => (lazy?.mounted.includes(name) ? 'lazy' : 'eager');
+    const { materialized, how } = await stageInputs(client, o, listed, ws.pfsDir, plan, staged);
     const startedAt = new Date();
-    const exec: ExecResult = await execute({
-      plan, pfsDir: ws.pfsDir, inputs: listed.map((i) => i.name), command: o.command, cwd: o.cwd,
-      env: { ...o.processEnv, ...o.env }, stdout: o.stdout, stderr: o.stderr,
-    });
+    const exec = await execute({ plan, pfsDir: ws.pfsDir, inputs: listed.map((i) => i.name), command: o.command, cwd: o.cwd, env: { ...o.processEnv, ...o.env }, stdout: o.stdout, stderr: o.stderr });
     const facts: RunFacts = {
       id, command: o.command, env: o.env, inputs: pinned, output: `${o.output.repo}@${o.output.branch}`, startedAt, finishedAt: new Date(),
-      exitCode: exec.exitCode, signal: exec.signal, isolation, materialize: listed.map((i) => `${i.name}=${how(i.name)}`).join(' '), stdout: exec.stdout, stderr: exec.stderr,
+      exitCode: exec.exitCode, signal: exec.signal, isolation, materialize: how, stdout: exec.stdout, stderr: exec.stderr,
     };
     const base = {
       id, exitCode: exec.exitCode, signal: exec.signal, stderrTail: exec.stderr.text(FAILURE_TAIL), materialized, isolation,
       inputs: listed.map((i) => ({ name: i.name, commit: `${i.repo}@${i.commit}`, glob: i.glob, files: i.files.length, bytes: i.bytes })),
+      kept: keep ? ws.pfsDir : undefined,
     };
-    if (exec.exitCode !== 0 || exec.signal !== null) {
-      const runLog = await appendRunLog(o.stateDir, facts, 'failed', {});
-      return { ...base, outcome: 'failed', runLog, kept: keep ? ws.pfsDir : undefined };
-    }
+    if (exec.exitCode !== 0 || exec.signal !== null) return { ...base, outcome: 'failed', runLog: await appendRunLog(o.stateDir, facts, 'failed', {}) };
+    await staged.lazy?.unmount(); // the inputs are done with; release the mounts before the upload
     let commit: CommitInfo;
     try {
       commit = await commitOutput(client, o, pinned, facts, join(ws.pfsDir, 'out'));
     } catch (err) {
       keep = true; // the output is not lost: say where it is
-      const runLog = await appendRunLog(o.stateDir, facts, 'commit-failed', { error: err instanceof Error ? err.message : String(err), kept: ws.pfsDir });
-      const message = `the command succeeded but its output could not be committed: ${err instanceof Error ? err.message : String(err)}; the output is kept in ${join(ws.pfsDir, 'out')} (run log: ${runLog})`;
-      throw isStrataError(err) ? new StrataError(err.code, message, err.data, { cause: err }) : new StrataError('INTERNAL', message, {}, { cause: err });
+      throw await commitFailed(o, facts, err, join(ws.pfsDir, 'out'));
     }
     const runLog = await appendRunLog(o.stateDir, facts, 'committed', { commit: `${commit.repo}@${commit.id}` });
-    return { ...base, outcome: 'committed', commit, runLog, kept: keep ? ws.pfsDir : undefined };
+    return { ...base, outcome: 'committed', commit, runLog };
   } finally {
-    await lazy?.unmount();
+    await staged.lazy?.unmount();
     await cleanUp(ws, keep);
   }
+}
+
+/** Logs a run whose output could not be committed; the error to throw says where the output is. */
+async function commitFailed(o: RunOptions, facts: RunFacts, err: unknown, outDir: string): Promise<StrataError> {
+  const why = err instanceof Error ? err.message : String(err);
+  const runLog = await appendRunLog(o.stateDir, facts, 'commit-failed', { error: why, kept: outDir });
+  const message = `the command succeeded but its output could not be committed: ${why}; the output is kept in ${outDir} (copy it before the next strata run; run log: ${runLog})`;
+  return isStrataError(err) ? new StrataError(err.code, message, err.data, { cause: err }) : new StrataError('INTERNAL', message, {}, { cause: err });
 }
