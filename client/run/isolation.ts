@@ -14,10 +14,10 @@
 //            a private mount namespace, they are also remounted read-only.
 //
 // `auto` takes `dir` inside a container (the container is the sandbox, and
-// namespaces often are not allowed there), else bwrap, else unshare (root),
-// else dir.
+// namespaces often are not allowed there) unless /pfs cannot be made there
+// and bwrap works; outside one, bwrap, else unshare (root), else dir.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { StrataError } from '../../src/errors/index.ts';
 import type { IsolationChoice } from './spec.ts';
 
@@ -65,6 +65,17 @@ export function unshareWorks(): boolean {
   return isRoot() && works('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind /proc /proc']);
 }
 
+/** Root can make or take /pfs; others only when it exists and is theirs to write. */
+function realPfsUsable(): boolean {
+  if (isRoot()) return true;
+  try {
+    accessSync(existsSync('/pfs') ? '/pfs' : '/', constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function planIsolation(choice: IsolationChoice, env: NodeJS.ProcessEnv = process.env): IsolationPlan {
   const dir = (reason: string): IsolationPlan => ({ mode: 'dir', reason, readOnlyMounts: unshareWorks() });
   switch (choice) {
@@ -78,6 +89,7 @@ export function planIsolation(choice: IsolationChoice, env: NodeJS.ProcessEnv = 
       return dir('asked for');
     case 'auto': {
       const hint = containerHint(env);
+      if (hint && !realPfsUsable() && bwrapWorks()) return { mode: 'bwrap', reason: `inside a container (${hint}), but /pfs cannot be made here; bubblewrap works`, readOnlyMounts: true };
       if (hint) return dir(`inside a container (${hint})`);
       if (bwrapWorks()) return { mode: 'bwrap', reason: 'not in a container; bubblewrap works', readOnlyMounts: true };
       if (unshareWorks()) return { mode: 'unshare', reason: 'not in a container; no bubblewrap; root can unshare', readOnlyMounts: true };
