@@ -1,6 +1,6 @@
 // Glue between commander and the commands: each action gets a Context
 // built from the global options, and the client is closed when it ends.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { Context, type Io } from './context.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,7 +34,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function count(name: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`${name} must be a whole number, got "${value}"`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
     return n;
   };
 }

@@ -9,10 +9,14 @@ import { startProgress, type Progress } from './progress.ts';
 
 export interface Globals {
   address?: string;
+  connectTimeout?: number;
   json?: boolean;
   quiet?: boolean;
   debug?: boolean;
 }
+
+/** How long a command waits for the server to accept connections (it may be starting). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -44,7 +48,7 @@ export class Context {
       const { address } = await resolveAddress(this.globals.address, this.io.env);
       this.address = address;
       const { createClient } = await import('../sdk/index.ts');
-      return createClient({ address });
+      return createClient({ address, connectTimeoutMs: this.globals.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS });
     })();
     return this.clientPromise;
   }

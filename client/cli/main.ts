@@ -4,7 +4,7 @@
 // only with --debug.
 import { Command, CommanderError } from 'commander';
 import { KIND_TABLE, StrataError, isStrataError } from '../../src/errors/index.ts';
-import { examples } from './command.ts';
+import { count, examples } from './command.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerBranch } from './commands/branch.ts';
 import { registerCommit } from './commands/commit.ts';
@@ -23,6 +23,7 @@ export function buildProgram(io: Io): Command {
   const program = new Command('strata')
     .description('Strata: a versioned file system for data (repos, branches, immutable commits)')
     .option('--address <host:port>', 'server gRPC address (default: STRATA_ADDRESS, then `strata config`, then 127.0.0.1:7730)')
+    .option('--connect-timeout <ms>', 'wait this long for the server to accept connections (default 3000)', count('--connect-timeout'))
     .option('--json', 'machine-readable output: one JSON document, or JSON lines for streams')
     .option('-q, --quiet', 'no progress bars or notes; only the answer')
     .option('--debug', 'show stack traces on errors')
@@ -42,7 +43,12 @@ ${examples(
 Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists, 6 failed precondition,
 7 aborted, 8 permission denied, 9 resource exhausted, 10 unavailable, 11 data loss.`,
     );
-  program.configureOutput({ outputError: () => undefined }); // main() prints the one error line
+  const output = {
+    writeOut: (text: string) => void io.stdout.write(text),
+    writeErr: (text: string) => void io.stderr.write(text),
+    outputError: () => undefined, // main() prints the one error line
+  };
+  program.configureOutput(output);
   program.exitOverride();
   registerRepo(program, io);
   registerBranch(program, io);
@@ -57,7 +63,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride();
-      sub.configureOutput({ outputError: () => undefined });
+      sub.configureOutput(output);
       sub.showSuggestionAfterError();
       override(sub);
     }

@@ -11,8 +11,8 @@ import type { StrataError } from '../../src/errors/index.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { TransferStats } from './types.ts';
 
-const BATCH_BYTES = 8 << 20;
-const BATCH_CHUNKS = 2048;
+const BATCH_BYTES = 4 << 20;
+const BATCH_CHUNKS = 1024;
 /** Chunk bytes per UploadChunks message (the server takes messages up to 4 MiB). */
 const MESSAGE_BYTES = 2 << 20;
 const MAX_PENDING = 1;

@@ -22,6 +22,12 @@ export interface ClientOptions {
   retries?: number;
   /** First retry delay in ms, doubled each retry (default 100). */
   backoffMs?: number;
+  /**
+   * Before a call, wait up to this long for the connection (default 0: fail
+   * at once when the server is unreachable). Safe for writes: nothing is sent
+   * until connected. Useful right after starting a server.
+   */
+  connectTimeoutMs?: number;
 }
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7730';
@@ -40,7 +46,13 @@ export class StrataClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({ address: this.address, deadlineMs: opts.deadlineMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 100 });
+    this.transport = new Transport({
+      address: this.address,
+      deadlineMs: opts.deadlineMs ?? 30_000,
+      retries: opts.retries ?? 3,
+      backoffMs: opts.backoffMs ?? 100,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 0,
+    });
   }
 
   /** Closes the connection; calls in flight fail. */
@@ -181,6 +193,7 @@ export class StrataClient {
 
   /** Stores chunks (hash = SHA-256 hex of data) for put_chunks; see ModifySession.put for the usual way. */
   async uploadChunks(chunks: Iterable<{ hash: string; data: Uint8Array }> | AsyncIterable<{ hash: string; data: Uint8Array }>, opts: CallOptions = {}): Promise<t.UploadChunksResult> {
+    await this.transport.ready();
     const call = this.transport.clientStream('UploadChunks', opts);
     try {
       for await (const c of chunks) await call.write({ chunks: [c] });

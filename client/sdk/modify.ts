@@ -82,6 +82,7 @@ export class Session implements ModifySession {
 
   static async open(transport: Transport, target: string, opts: CallOptions): Promise<Session> {
     writeTarget(target);
+    await transport.ready();
     const call = transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
     await call.write({ header: { target } });

@@ -44,6 +44,8 @@ export interface TransportOptions {
   retries: number;
   /** First backoff delay; doubles each retry (with jitter), capped at 2 s. */
   backoffMs: number;
+  /** Wait this long for a connection before a call (0: fail at once, as gRPC does). */
+  connectTimeoutMs: number;
   channelOptions?: grpc.ChannelOptions;
 }
 
@@ -122,6 +124,19 @@ export class Transport {
     this.client.close();
   }
 
+  /**
+   * Waits (bounded) until the channel is connected. Safe before any call,
+   * writes included: nothing has been sent yet, so this is not a retry. It
+   * lets a command run right after `strata server` starts.
+   */
+  async ready(deadline?: number): Promise<void> {
+    if (this.options.connectTimeoutMs <= 0) return;
+    if (this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return;
+    const until = Math.min(Date.now() + this.options.connectTimeoutMs, deadline ?? Infinity);
+    // A timeout here is not an error: the call that follows reports why it cannot connect.
+    await new Promise<void>((resolve) => this.client.waitForReady(until, () => resolve()));
+  }
+
   private deadlineOf(opts: CallOptions, fallback: number): number | undefined {
     const ms = opts.deadlineMs ?? fallback;
     return ms > 0 ? Date.now() + ms : undefined;
@@ -146,8 +161,9 @@ export class Transport {
   /** A unary call. Idempotent calls are retried on Unavailable with exponential backoff. */
   unary(method: string, request: object, opts: CallOptions & { idempotent: boolean; defaultDeadlineMs?: number }): Promise<Wire> {
     const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
-    return this.withRetries(opts, deadline, opts.idempotent, () =>
-      new Promise<Wire>((resolve, reject) => {
+    return this.withRetries(opts, deadline, opts.idempotent, async () => {
+      await this.ready(deadline);
+      return new Promise<Wire>((resolve, reject) => {
         const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
         let unhook = (): void => undefined;
         const call = this.client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Wire) => {
@@ -156,8 +172,8 @@ export class Transport {
           else resolve(res);
         }) as RawCall;
         unhook = linkSignal(call, opts.signal);
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -172,6 +188,7 @@ export class Transport {
     let iterator: AsyncIterator<Wire> | undefined;
     let unhook = (): void => undefined;
     const open = async (): Promise<IteratorResult<Wire>> => {
+      await this.ready(deadline);
       unhook();
       call?.cancel();
       call = this.client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;

@@ -232,8 +232,8 @@ describe('files', () => {
         await m.put('/half.txt', text('x'));
         throw new Error('changed my mind');
       })
-      .catch((e: unknown) => e as Error);
-    expect(err.message).toBe('changed my mind');
+      .then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toBe('changed my mind');
     expect((await client.inspectCommit('sdk-files@main')).id).toBe(head.id);
   });
 

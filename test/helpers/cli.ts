@@ -3,6 +3,7 @@
 // the tests never read or write the user's ~/.config/strata.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,8 +27,14 @@ export interface CliOptions {
 }
 
 export interface Cli {
-  /** Runs `strata ...args` to completion. */
+  /** Runs `strata ...args` to completion, in a child process (bin/strata.js), as a user does. */
   run(args: string[], opts?: CliOptions): Promise<CliResult>;
+  /**
+   * Runs the same main() in this process, against the same server: for the
+   * long tail of checks, where starting a process per case would cost more
+   * than the case (stdin, cwd and signals are the test process's own).
+   */
+  main(args: string[], opts?: Pick<CliOptions, 'input' | 'env'>): Promise<CliResult>;
   /** Starts `strata ...args` and hands back the process (stdin left open). */
   spawn(args: string[], opts?: Omit<CliOptions, 'input'>): ChildProcess;
   env: NodeJS.ProcessEnv;
@@ -41,6 +48,14 @@ export function createCli(address: string, configFile: string): Cli {
   return {
     env,
     spawn: start,
+    async main(args, opts = {}) {
+      const { main } = await import('../../client/cli/main.ts');
+      const [out, err] = [sink(), sink()];
+      const stdin = Readable.from(opts.input === undefined ? [] : [Buffer.from(opts.input)]) as unknown as NodeJS.ReadStream;
+      const code = await main(args, { stdout: out.stream, stderr: err.stream, stdin, env: { ...env, ...opts.env } });
+      const stdout = out.bytes();
+      return { code, signal: null, stdout, out: stdout.toString('utf8'), stderr: err.bytes().toString('utf8') };
+    },
     run(args, opts = {}) {
       const child = start(args, opts);
       const out: Buffer[] = [];
@@ -60,6 +75,17 @@ export function createCli(address: string, configFile: string): Cli {
       });
     },
   };
+}
+
+function sink(): { stream: NodeJS.WriteStream; bytes: () => Buffer } {
+  const parts: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      parts.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+  return { stream: stream as unknown as NodeJS.WriteStream, bytes: () => Buffer.concat(parts) };
 }
 
 /** Parses JSON lines (streams under --json). */

@@ -52,6 +52,7 @@ export function registerAdmin(program: Command, io: Io): void {
     .description('set a config value')
     .argument('<key>', 'address')
     .argument('<value>', 'HOST:PORT')
+    .addHelpText('after', examples('strata config set address 10.0.0.5:7730'))
     .action(
       action(io, async (ctx, [key, value]) => {
         parseConfigKey(key!);
@@ -66,6 +67,7 @@ export function registerAdmin(program: Command, io: Io): void {
     .command('get')
     .description('show the config (or one key) and the address in use')
     .argument('[key]', 'address')
+    .addHelpText('after', examples('strata config get', 'strata config get address', 'strata config get --json'))
     .action(
       action(io, async (ctx, [key]) => {
         if (key !== undefined) parseConfigKey(key);
