@@ -23,7 +23,8 @@ const heads: Record<string, string> = {};
 const hasBwrap = bwrapWorks();
 
 beforeAll(async () => {
-  [server, tmp] = await Promise.all([startServer(), createTempDir('strata-run')]);
+  tmp = await createTempDir('strata-run'); // first, so afterAll removes it even when the server fails to start
+  server = await startServer();
   client = createClient({ address: server.grpcAddress });
   cli = createCli(server.grpcAddress, join(tmp.path, 'config.json'));
   env = { XDG_CACHE_HOME: join(tmp.path, 'cache'), XDG_STATE_HOME: join(tmp.path, 'state'), RUN_TEST_GREETING: 'hello' };
