@@ -1,7 +1,8 @@
 // Chunk upload for clients that cut and hash files themselves (the SDK):
 // MissingChunks says which chunks to send, UploadChunks stores them after
 // checking every hash, and ModifyFile's put_chunks names them in a file.
-import { sha256, type ChunkStore } from '../../src/blocks/chunk-store.ts';
+import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
+import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type * as m from './messages.ts';
 import { hashField } from './parse.ts';
@@ -19,7 +20,7 @@ export function chunkHandlers(rpc: Rpc, chunks: ChunkStore) {
           const hash = hashField(`${where}.hash`, c.hash);
           if (c.data.length === 0) throw new StrataError('INVALID_ARGUMENT', `${where}.data: a chunk is never empty`, { chunk: c.hash });
           ctx.countIn(c.data.length);
-          if (!sha256(c.data).equals(hash)) {
+          if (!hashChunk(c.data).equals(hash)) {
             throw new StrataError('CHUNK_HASH_MISMATCH', `${where}: the ${c.data.length} bytes sent do not hash to ${c.hash}`, { chunk: c.hash, size: c.data.length });
           }
           if (await chunks.put(hash, c.data)) {
