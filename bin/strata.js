@@ -4,6 +4,11 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(141);
+  throw err;
+});
 const { main } = await import('../client/cli/main.ts');
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,

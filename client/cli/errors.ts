@@ -9,8 +9,6 @@ const HEXISH = /^[0-9a-f]{7,}$/i;
 
 export async function explain(err: unknown, argv: string[], env: NodeJS.ProcessEnv): Promise<StrataError> {
   if (!isStrataError(err)) {
-    const e = err as NodeJS.ErrnoException;
-    if (e?.code === 'EPIPE') return new StrataError('CANCELLED', 'output closed early (broken pipe)');
     return new StrataError('INTERNAL', err instanceof Error ? err.message : String(err), {}, { cause: err });
   }
   if (err.code === 'UNAVAILABLE' && err.data.grpcStatus === 'UNAVAILABLE') {

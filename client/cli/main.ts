@@ -18,6 +18,8 @@ import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
 const USAGE_EXIT = KIND_TABLE.InvalidArgument.exit;
+/** 128 + SIGPIPE, what a shell reports for a tool cut off by a closed pipe. */
+export const SIGPIPE_EXIT = 141;
 
 export function buildProgram(io: Io): Command {
   const program = new Command('strata')
@@ -92,6 +94,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`strata: ${oneLine(err.message.replace(/^error: /, ''))}\n`);
       return USAGE_EXIT;
     }
+    // A closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return SIGPIPE_EXIT;
     const e = await explain(err, argv, io.env);
     io.stderr.write(`strata: ${oneLine(e.message)}\n`);
     if (debug) io.stderr.write(`${debugText(err)}\n`);

@@ -73,7 +73,7 @@ export class Session implements ModifySession {
   private readonly uploader: ChunkUploader;
 
   constructor(
-    private readonly transport: Transport,
+    transport: Transport,
     private readonly call: ClientStreamCall,
     opts: CallOptions,
   ) {
