@@ -142,7 +142,7 @@ for off in [${offsets.join(', ')}]:
     for (const pack of packs.trim().split('\n')) {
       const bytes = await readFile(pack);
       const at = bytes.indexOf(marker);
-      bytes[at] ^= 0xff;
+      bytes[at]! ^= 0xff;
       await writeFile(pack, bytes);
     }
     const dir = join(tmp.path, 'mnt-eio');
