@@ -4,7 +4,7 @@
 // commits nothing, and retries for idempotent calls only.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -169,31 +169,61 @@ describe('memory and cancellation', () => {
 });
 
 describe('retries', () => {
-  async function freePort(): Promise<number> {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-    const port = (s.address() as { port: number }).port;
-    await new Promise((r) => s.close(r));
-    return port;
+  /** A port where nothing listens yet; `open()` then forwards it to the real server (as if it had just started). */
+  async function lateServer(): Promise<{ address: string; open(): Promise<void>; close(): Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const proxy = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      const [host, port] = server.grpcAddress.split(':');
+      const upstream = connect(Number(port), host!);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const port = (proxy.address() as { port: number }).port;
+    await new Promise((r) => proxy.close(r)); // refused until open()
+    return {
+      address: `127.0.0.1:${port}`,
+      open: () => new Promise<void>((r) => proxy.listen(port, '127.0.0.1', () => r())),
+      close: () => new Promise<void>((r) => {
+        for (const socket of sockets) socket.destroy();
+        if (proxy.listening) proxy.close(() => r());
+        else r();
+      }),
+    };
   }
 
   it('retries an idempotent call until the server is up; never retries a write', async () => {
-    const port = await freePort();
-    const later = createClient({ address: `127.0.0.1:${port}`, retries: 12, backoffMs: 250, deadlineMs: 60_000 });
+    const late = await lateServer();
+    const client = createClient({ address: late.address, retries: 12, backoffMs: 100, deadlineMs: 60_000 });
     try {
       const t0 = Date.now();
-      const write = await later.createRepo('never').catch((e: unknown) => e as StrataError);
+      const write = await client.createRepo('never').catch((e: unknown) => e as StrataError);
       expect(write).toMatchObject({ code: 'UNAVAILABLE', kind: 'Unavailable' });
-      expect(Date.now() - t0).toBeLessThan(5_000);
-      const read = later.listRepos();
-      const late = await startServer({ args: ['--grpc', `127.0.0.1:${port}`] });
-      try {
-        expect(await read).toEqual([]);
-      } finally {
-        await late.cleanup();
-      }
+      expect(Date.now() - t0).toBeLessThan(2_000); // failed at once: no backoff
+      const read = client.listRepos();
+      await new Promise((r) => setTimeout(r, 500)); // the first attempts are refused
+      await late.open();
+      expect((await read).map((r) => r.name)).toContain('xfer');
     } finally {
-      later.close();
+      client.close();
+      await late.close();
+    }
+  });
+
+  it('with connectTimeoutMs, a write waits for a server that is starting (nothing is sent before)', async () => {
+    const late = await lateServer();
+    const client = createClient({ address: late.address, connectTimeoutMs: 10_000 });
+    try {
+      const created = client.createRepo('waited');
+      await new Promise((r) => setTimeout(r, 500));
+      await late.open();
+      expect((await created).name).toBe('waited');
+    } finally {
+      client.close();
+      await late.close();
     }
   });
 });
