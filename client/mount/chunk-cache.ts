@@ -42,7 +42,7 @@ export class ChunkCache {
   private readonly disk = new Map<string, number>();
   private diskBytes = 0;
   private readonly verified = new Set<string>();
-  private readonly dirsMade = new Set<string>();
+  private readonly dirsMade = new Map<string, Promise<unknown>>();
   private pendingWrites = 0;
   private evicting = false;
   private scanned: Promise<void> = Promise.resolve();
@@ -136,10 +136,12 @@ export class ChunkCache {
     const dir = join(this.opts.dir, hash.slice(0, 2));
     const tmp = join(dir, `.${hash}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      if (!this.dirsMade.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        this.dirsMade.add(dir);
+      let made = this.dirsMade.get(dir);
+      if (!made) {
+        this.dirsMade.set(dir, (made = mkdir(dir, { recursive: true })));
+        made.catch(() => this.dirsMade.delete(dir));
       }
+      await made;
       await writeFile(tmp, data);
       await rename(tmp, this.pathOf(hash));
     } catch (err) {
@@ -197,7 +199,7 @@ export class ChunkCache {
     const found: { hash: string; size: number; mtimeMs: number }[] = [];
     for (const sub of await readdir(this.opts.dir).catch(() => [] as string[])) {
       if (!/^[0-9a-f]{2}$/.test(sub)) continue;
-      this.dirsMade.add(join(this.opts.dir, sub));
+      this.dirsMade.set(join(this.opts.dir, sub), Promise.resolve());
       for (const name of await readdir(join(this.opts.dir, sub)).catch(() => [] as string[])) {
         const path = join(this.opts.dir, sub, name);
         if (!HEX64.test(name)) {

@@ -8,7 +8,11 @@
 //      when changes were made inside it, a copy of each file still showing;
 //   3. renamed files: copies by reference;
 //   4. new contents: puts from the scratch files (written since the last flush).
+// commitOverlay sends the plan as one ModifyFile session: one commit, or none.
+import type { CommitInfo, StrataClient } from '../sdk/index.ts';
+import type { CommitTree } from './commit-tree.ts';
 import { isWithin, type LocalFile, type Overlay } from './overlay.ts';
+import type { Scratch } from './scratch.ts';
 
 export type FlushOp =
   | { op: 'delete'; path: string; dir: boolean }
@@ -52,4 +56,23 @@ export async function* planFlush(overlay: Overlay, base: PlanBase): AsyncGenerat
   }
   for (const [path, f] of overlay.files) if (f.kind === 'ref') yield { op: 'copy', from: f.basePath, to: path };
   for (const [path, f] of overlay.files) if (f.kind === 'local' && f.dirty) yield { op: 'put', path, file: f };
+}
+
+/** Sends the plan as one ModifyFile session: the new commit, or an error with nothing committed. */
+export async function commitOverlay(opts: { client: StrataClient; target: string; tree: CommitTree; overlay: Overlay; scratch: Scratch }): Promise<CommitInfo> {
+  const { client, tree } = opts;
+  const base: PlanBase = {
+    typeAt: async (path) => (await tree.stat(path))?.type,
+    walk: async function* (dir) {
+      for await (const f of client.walk(tree.ref(dir))) yield f.path;
+    },
+  };
+  const { commit } = await client.modify(opts.target, async (m) => {
+    for await (const op of planFlush(opts.overlay, base)) {
+      if (op.op === 'delete') await m.delete(op.path, { dir: op.dir });
+      else if (op.op === 'copy') await m.copy(tree.ref(op.from), op.to);
+      else await m.put(op.path, opts.scratch.path(op.file.id));
+    }
+  });
+  return commit;
 }

@@ -7,13 +7,13 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { resolve } from 'node:path';
-import Fuse from 'fuse-native';
-import { StrataError } from '../../src/errors/index.ts';
+import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import type { StrataClient } from '../sdk/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { ChunkFetcher } from './chunk-fetcher.ts';
 import { serveControl, type ControlRequest } from './control.ts';
 import { createFuseOps } from './fuse-ops.ts';
+import { FuseSession } from './fuse-session.ts';
 import * as state from './mount-state.ts';
 import { RepoView } from './repo-view.ts';
 import { resolveRepos, type ResolvedRepo } from './resolve-repos.ts';
@@ -51,8 +51,12 @@ export interface Mount {
   /** Notes for the person who mounted (a recovered stale mount, discarded scratch). */
   readonly notes: string[];
   flush(): Promise<FlushResult[]>;
-  /** Flushes (unless `flush: false`), then unmounts. Rejects, still mounted, when the flush fails. */
-  unmount(opts?: { flush?: boolean }): Promise<FlushResult[]>;
+  /**
+   * Flushes (unless `flush: false`), then unmounts. Rejects, still mounted,
+   * when the flush fails, or with `whenIdle` when a process uses the mount
+   * (else a busy mount is detached lazily).
+   */
+  unmount(opts?: { flush?: boolean; whenIdle?: boolean }): Promise<FlushResult[]>;
   /** Settles when the mount is gone, however it went. */
   readonly closed: Promise<void>;
 }
@@ -76,12 +80,115 @@ async function prepareMountPoint(dir: string, paths: state.StatePaths, notes: st
   if (entries.length > 0) throw new StrataError('FAILED_PRECONDITION', `${dir} is not empty (${entries.length} entries); mount on an empty directory`, { dir });
 }
 
-function fuseMount(fuse: Fuse): Promise<void> {
-  return new Promise((res, rej) => fuse.mount((err) => (err ? rej(err) : res())));
+class StrataMount implements Mount {
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+  private closing: Promise<FlushResult[]> | undefined;
+  private lastFlush: Promise<FlushResult[]> = Promise.resolve([]);
+  private readonly timers: NodeJS.Timeout[] = [];
+  control: Server | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly repos: ResolvedRepo[],
+    readonly notes: string[],
+    private readonly views: RepoView[],
+    private readonly session: FuseSession,
+    private readonly paths: state.StatePaths,
+    private readonly log: (line: string) => void,
+  ) {
+    this.closed = new Promise<void>((r) => (this.resolveClosed = r));
+  }
+
+  /** One flush at a time; each writable view becomes (at most) one commit. */
+  flush(): Promise<FlushResult[]> {
+    this.lastFlush = this.lastFlush.catch(() => undefined).then(async () => {
+      const results: FlushResult[] = [];
+      for (const v of this.views) if (v.writable) results.push({ repo: v.repo, commit: (await v.flush())?.id ?? null });
+      return results;
+    });
+    return this.lastFlush;
+  }
+
+  unmount(o: { flush?: boolean; whenIdle?: boolean } = {}): Promise<FlushResult[]> {
+    this.closing ??= (async () => {
+      const results = o.flush === false ? [] : await this.flush();
+      if (o.whenIdle) await this.session.unmountWhenIdle().catch((err: unknown) => rethrowNamingCommits(err, results));
+      else await this.session.detach();
+      await this.finish();
+      return results;
+    })();
+    // A failed attempt (flush failed, mount busy) leaves the mount up; a later one may succeed.
+    const attempt = this.closing;
+    attempt.catch(() => (this.closing = this.closing === attempt ? undefined : this.closing));
+    return attempt;
+  }
+
+  /** Flushes every `ms` (when something is staged), and notices an unmount done from outside. */
+  startTimers(flushIntervalMs: number): void {
+    if (flushIntervalMs > 0) {
+      this.timers.push(
+        setInterval(() => {
+          if (this.closing) return;
+          this.flush().then(
+            (rs) => rs.filter((r) => r.commit).forEach((r) => this.log(`flushed ${r.repo} -> ${r.repo}@${r.commit}`)),
+            (err: unknown) => this.log(`flush failed (changes stay staged; next try in ${flushIntervalMs} ms): ${String(err)}`),
+          );
+        }, flushIntervalMs),
+      );
+    }
+    this.timers.push(setInterval(() => void this.checkStillMounted(), WATCH_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Someone ran fusermount -u (or the kernel dropped the mount): commit what was staged, and close. */
+  private async checkStillMounted(): Promise<void> {
+    if (this.closing || (await state.mountedType(this.dir)) || this.closing) return;
+    this.log(`${this.dir} was unmounted from outside; flushing staged changes`);
+    this.closing = this.flush().catch((err: unknown) => {
+      this.log(`flush after the outside unmount failed: ${String(err)}`);
+      return [];
+    });
+    await this.closing;
+    this.session.release();
+    await this.finish();
+  }
+
+  private async finish(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.control?.close();
+    let kept = false;
+    for (const v of this.views) {
+      if (v.dirty) this.log(`${v.repo}: staged changes were not committed; their files are kept in ${this.paths.scratch}/${v.repo} until the next mount of ${this.dir}`);
+      else await v.close();
+      kept ||= v.dirty;
+    }
+    await state.removeRecord(this.paths);
+    if (!kept) await rm(this.paths.dir, { recursive: true, force: true });
+    this.resolveClosed();
+  }
+
+  status(): unknown {
+    return { dir: this.dir, repos: this.views.map((v) => ({ repo: v.repo, commit: v.commit, writable: v.writable, dirty: v.dirty })) };
+  }
 }
 
-function fuseUnmount(fuse: Fuse): Promise<void> {
-  return new Promise((res, rej) => fuse.unmount((err) => (err ? rej(err) : res())));
+/** A busy mount after a flush that committed: say so, or the person may think nothing was. */
+function rethrowNamingCommits(err: unknown, results: FlushResult[]): never {
+  const made = results.filter((r) => r.commit).map((r) => `${r.repo}@${r.commit}`);
+  if (made.length === 0 || !isStrataError(err)) throw err;
+  throw new StrataError(err.code, `${err.message} (the staged changes were committed: ${made.join(', ')})`, err.data, { cause: err });
+}
+
+async function makeViews(opts: MountOptions, repos: ResolvedRepo[], paths: state.StatePaths, log: (line: string) => void): Promise<RepoView[]> {
+  const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes: opts.cacheBytes, log });
+  const fetcher = new ChunkFetcher(opts.client, cache);
+  const views: RepoView[] = [];
+  for (const r of repos) {
+    const scratch = r.writable ? await Scratch.create(`${paths.scratch}/${r.repo}`) : undefined;
+    views.push(new RepoView({ client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, branch: r.branch, scratch, readaheadBytes: opts.readaheadBytes }));
+  }
+  return views;
 }
 
 export async function mountStrata(opts: MountOptions): Promise<Mount> {
@@ -92,114 +199,25 @@ export async function mountStrata(opts: MountOptions): Promise<Mount> {
   const repos = await resolveRepos(opts.client, opts.refs, opts.write ?? false);
   await prepareMountPoint(dir, paths, notes);
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
-
-  const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes: opts.cacheBytes, log });
-  const fetcher = new ChunkFetcher(opts.client, cache);
-  const anyWritable = repos.some((r) => r.writable);
   const leftover = await readdir(paths.scratch).catch(() => [] as string[]);
-  const views: RepoView[] = [];
-  for (const r of repos) {
-    const scratch = r.writable ? await Scratch.create(`${paths.scratch}/${r.repo}`) : undefined;
-    views.push(new RepoView({ client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, branch: r.branch, scratch, readaheadBytes: opts.readaheadBytes }));
-  }
-  if (leftover.length > 0 && !notes.some((n) => n.startsWith('recovered'))) notes.push('discarded the unflushed scratch files of an earlier mount of this directory');
+  if (leftover.length > 0 && notes.length === 0) notes.push('discarded the unflushed scratch files of an earlier mount of this directory');
+  await rm(paths.scratch, { recursive: true, force: true });
+  const views = await makeViews(opts, repos, paths, log);
 
-  const multi = opts.multi ?? repos.length > 1;
-  const ops = createFuseOps({ views, multi, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, mountTimeMs: Date.now(), log });
-  // fsname carries options fuse-native has no flag for: big_writes (128 KiB writes, not 4 KiB),
-  // hard_remove (no .fuse_hidden files for unlinked open files; they would be committed).
-  const fuse = new Fuse(dir, ops, {
-    fsname: `strata,big_writes,hard_remove`,
-    subtype: 'strata',
-    kernelCache: !anyWritable,
-    autoCache: anyWritable,
-    attrTimeout: anyWritable ? 1 : 60,
-    entryTimeout: anyWritable ? 1 : 60,
-    debug: opts.debug,
-    timeout: 120_000,
-  });
-  await fuseMount(fuse);
-
-  let closing: Promise<FlushResult[]> | undefined;
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => (resolveClosed = r));
-  let lastFlush: Promise<FlushResult[]> = Promise.resolve([]);
-
-  const flush = (): Promise<FlushResult[]> => {
-    lastFlush = lastFlush.catch(() => undefined).then(async () => {
-      const results: FlushResult[] = [];
-      for (const v of views) if (v.writable) results.push({ repo: v.repo, commit: (await v.flush())?.id ?? null });
-      return results;
-    });
-    return lastFlush;
-  };
-
-  const finish = async (): Promise<void> => {
-    clearInterval(interval);
-    clearInterval(watcher);
-    control.close();
-    let kept = false;
-    for (const v of views) {
-      if (v.dirty) log(`${v.repo}: staged changes were not committed; their files are kept in ${paths.scratch}/${v.repo} until the next mount of ${dir}`);
-      else await v.close();
-      kept ||= v.dirty;
-    }
-    await state.removeRecord(paths);
-    if (!kept) await rm(paths.dir, { recursive: true, force: true });
-    resolveClosed();
-  };
-
-  const unmount = (o: { flush?: boolean } = {}): Promise<FlushResult[]> => {
-    closing ??= (async () => {
-      const results = o.flush === false ? [] : await flush();
-      await fuseUnmount(fuse).catch(async (err: unknown) => {
-        if (await state.mountedType(dir)) throw err;
-      });
-      await finish();
-      return results;
-    })();
-    const attempt = closing;
-    attempt.catch(() => (closing = closing === attempt ? undefined : closing));
-    return attempt;
-  };
-
-  let control: Server;
+  const ops = createFuseOps({ views, multi: opts.multi ?? repos.length > 1, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, mountTimeMs: Date.now(), log });
+  const session = await FuseSession.mount(dir, ops, { writable: repos.some((r) => r.writable), debug: opts.debug });
+  const mount = new StrataMount(dir, repos, notes, views, session, paths, log);
   try {
-    control = await serveControl(paths.socket, async (req: ControlRequest) => {
-      if (req.op === 'flush') return flush();
-      if (req.op === 'unmount') return unmount();
-      return { dir, repos: views.map((v) => ({ repo: v.repo, commit: v.commit, writable: v.writable, dirty: v.dirty })) };
+    mount.control = await serveControl(paths.socket, async (req: ControlRequest) => {
+      if (req.op === 'flush') return mount.flush();
+      if (req.op === 'unmount') return mount.unmount({ whenIdle: true });
+      return mount.status();
     });
     await state.writeRecord(paths, { pid: process.pid, dir, repos: repos.map((r) => ({ repo: r.repo, commit: r.commit, branch: r.branch, writable: r.writable })), startedAtMs: Date.now() });
   } catch (err) {
-    await fuseUnmount(fuse).catch(() => undefined);
+    await session.detach().catch(() => undefined);
     throw err;
   }
-
-  const interval = setInterval(() => {
-    if (!closing && (opts.flushIntervalMs ?? 0) > 0) {
-      flush().then(
-        (rs) => rs.filter((r) => r.commit).forEach((r) => log(`flushed ${r.repo} -> ${r.repo}@${r.commit}`)),
-        (err: unknown) => log(`flush failed (changes stay staged; next try in ${opts.flushIntervalMs} ms): ${String(err)}`),
-      );
-    }
-  }, opts.flushIntervalMs && opts.flushIntervalMs > 0 ? opts.flushIntervalMs : 1 << 30);
-  // Someone ran fusermount -u (or the kernel dropped the mount): commit what was staged, and close.
-  const watcher = setInterval(() => {
-    if (closing) return;
-    void state.mountedType(dir).then(async (type) => {
-      if (type || closing) return;
-      log(`${dir} was unmounted from outside; flushing staged changes`);
-      closing = flush().catch((err: unknown) => {
-        log(`flush after the outside unmount failed: ${String(err)}`);
-        return [];
-      });
-      await closing;
-      await finish();
-    });
-  }, WATCH_MS);
-  interval.unref();
-  watcher.unref();
-
-  return { dir, repos, notes, flush, unmount, closed };
+  mount.startTimers(opts.flushIntervalMs ?? 0);
+  return mount;
 }

@@ -8,7 +8,7 @@ import type { ChunkFetcher } from './chunk-fetcher.ts';
 import { CommitTree, joinPath, parentOf, type TreeEntry } from './commit-tree.ts';
 import { fsError } from './errno.ts';
 import { FileReader } from './file-reader.ts';
-import { planFlush } from './flush-plan.ts';
+import { commitOverlay } from './flush-plan.ts';
 import { CommitFile, StagedHandle, WriteGate, type OpenFile } from './open-file.ts';
 import { isWithin, Overlay, type LocalFile, type StagedFile } from './overlay.ts';
 import type { Scratch } from './scratch.ts';
@@ -310,20 +310,7 @@ export class RepoView {
   private async flushNow(): Promise<CommitInfo | null> {
     if (!this.overlay.needsFlush) return null;
     const { client } = this.opts;
-    const tree = this.tree;
-    const base = {
-      typeAt: async (path: string) => (await tree.stat(path))?.type,
-      walk: async function* (dir: string) {
-        for await (const f of client.walk(tree.ref(dir))) yield f.path;
-      },
-    };
-    const { commit } = await client.modify(`${this.repo}@${this.opts.branch}`, async (m) => {
-      for await (const op of planFlush(this.overlay, base)) {
-        if (op.op === 'delete') await m.delete(op.path, { dir: op.dir });
-        else if (op.op === 'copy') await m.copy(tree.ref(op.from), op.to);
-        else await m.put(op.path, this.scratch.path(op.file.id));
-      }
-    });
+    const commit = await commitOverlay({ client, target: `${this.repo}@${this.opts.branch}`, tree: this.tree, overlay: this.overlay, scratch: this.scratch });
     this.tree = new CommitTree(client, this.repo, commit.id);
     this.commitTimeMs = commit.finishedAtMs ?? commit.startedAtMs;
     const dropped: LocalFile[] = [];

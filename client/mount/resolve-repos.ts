@@ -2,7 +2,7 @@
 // the view starts from, and whether it may be written. A commit (an id, or
 // an ancestry such as `main^`) mounts read-only; a branch mounts its head,
 // read-only unless --write, which makes flushes commit to that branch.
-import { StrataError } from '../../src/errors/index.ts';
+import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { parseRef } from '../../src/ref.ts';
 import type { StrataClient } from '../sdk/index.ts';
 
@@ -31,7 +31,11 @@ export async function resolveRepos(client: StrataClient, refs: string[], write: 
     const isBranch = parsed.target.kind === 'branch' && parsed.ancestry === null;
     if (isBranch) {
       const branch = parsed.target.kind === 'branch' ? parsed.target.branch : '';
-      const info = await client.inspectBranch(`${parsed.repo}@${branch}`);
+      const info = await client.inspectBranch(`${parsed.repo}@${branch}`).catch((err: unknown) => {
+        // A writable mount of a branch that does not exist yet starts empty; its first flush makes it.
+        if (write && isStrataError(err, 'BRANCH_NOT_FOUND')) return { head: undefined };
+        throw err;
+      });
       const head = info.head ? await client.inspectCommit(`${parsed.repo}@${info.head}`) : undefined;
       out.push({
         ref,
