@@ -4,7 +4,9 @@
 // reading through the mount, compared byte for byte with what was put.
 // Also: metadata (sizes, modes, mtime = commit time, owner), errno answers
 // (ENOENT, EROFS, EIO on a corrupt chunk), several repos as DIR/<repo>, a
-// commit mounted by id, `strata unmount`, and a clean exit on SIGTERM.
+// commit mounted by id, `strata unmount` (refused while the mount is busy),
+// and a clean exit on SIGTERM.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -178,6 +180,27 @@ for off in [${offsets.join(', ')}]:
       expect(await isMounted(dir)).toBe(false);
     } finally {
       await forceUnmount(m3, dir);
+    }
+  });
+
+  it('strata unmount refuses a busy mount, and unmounts once it is idle', async () => {
+    const dir = join(tmp.path, 'busy');
+    const m4 = await startMount(cli, ['labels@main', dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    const holder = spawn('sleep', ['30'], { cwd: dir, stdio: 'ignore' });
+    try {
+      const busy = await cli.run(['unmount', dir], { env });
+      expect(busy.code).toBe(6);
+      expect(busy.stderr).toMatch(/is busy/);
+      expect(await isMounted(dir)).toBe(true);
+      expect(await readFile(join(dir, 'l.txt'), 'utf8')).toBe('v2\n');
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.once('exit', r));
+      const r = await cli.run(['unmount', dir], { env });
+      expect(r.code).toBe(0);
+      expect(await m4.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      holder.kill('SIGKILL');
+      await forceUnmount(m4, dir);
     }
   });
 

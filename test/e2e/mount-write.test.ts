@@ -149,6 +149,22 @@ describe.skipIf(!fuse.ok)('strata mount --write', () => {
     expect(await commits()).toHaveLength(after.length);
   });
 
+  it('mounts a branch that has no commits yet, and its first flush makes it', async () => {
+    await client.createRepo('fresh');
+    const dir = join(tmp.path, 'fresh');
+    const m = await startMount(cli, ['--write', 'fresh@main', dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    mounts.push([m, dir]);
+    expect(m.mounted.repos[0]!.commit).toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'sub', 'first.txt'), 'first\n');
+    const [flushed] = await flush(dir);
+    expect(flushed!.commit).toMatch(/^[0-9a-f]{32}$/);
+    expect(await text('fresh@main:/sub/first.txt')).toBe('first\n');
+    m.child.kill('SIGTERM');
+    expect(await m.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('flushes, then unmounts, on SIGTERM', async () => {
     const m = await mountRw('term');
     const before = await commits();
