@@ -165,6 +165,51 @@ describe.skipIf(!fuse.ok)('strata mount --write', () => {
     expect(await m.exited).toEqual({ code: 0, signal: null });
   });
 
+  it('ends as a local directory does after the same renames, deletes and re-creations', async () => {
+    const setup = 'mkdir -p a/b/c d/e && echo 1 > a/b/c/f1 && echo 2 > a/b/f2 && echo 3 > a/f3 && echo top > top.txt && echo de > d/e/de.txt && for i in 1 2 3 4 5; do echo $i > d/n$i; done';
+    const ops = [
+      'mv a a2',
+      'mv a2/b a2/bb',
+      'echo new > a2/bb/c/new.txt',
+      'mv a2/bb/c x',
+      'rm -r a2/bb',
+      'mkdir a2/bb',
+      'echo again > a2/bb/again.txt',
+      'mv top.txt a2/top-moved.txt',
+      'echo over > over.txt && mv over.txt a2/f3',
+      'mkdir -p deep/er/est && cp -a a2 deep/er/est/copy',
+      'mv deep/er deep/er2',
+      'rm deep/er2/est/copy/f3',
+      'truncate -s 2 x/f1',
+      "printf 'abc' >> x/new.txt",
+      'mkdir e && rmdir e',
+      'rm -r d/e && mkdir d/e && echo fresh > d/e/fresh.txt',
+      'mv d d-renamed && rm d-renamed/n3 && echo changed > d-renamed/n4 && mv d-renamed/n5 n5-out',
+    ].join(' && ');
+    const local = join(tmp.path, 'local');
+    const seed = join(tmp.path, 'seed');
+    await mkdir(local);
+    await mkdir(seed);
+    await sh(`${setup} && ${ops}`, { cwd: local });
+    await sh(setup, { cwd: seed });
+    await client.createRepo('seq');
+    await client.putDirectory('seq@main:/', seed);
+    const dir = join(tmp.path, 'seq');
+    const m = await startMount(cli, ['--write', 'seq@main', dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    mounts.push([m, dir]);
+    await sh(ops, { cwd: dir });
+    await sh(`diff -r "${local}" "${dir}"`);
+    expect(await flush(dir)).toEqual([{ repo: 'seq', commit: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    await sh(`diff -r "${local}" "${dir}"`);
+    await client.getTo('seq@main:/x/new.txt', join(tmp.path, 'new.txt'));
+    expect(await readFile(join(tmp.path, 'new.txt'), 'utf8')).toBe('new\nabc');
+    const committed: string[] = [];
+    for await (const f of client.walk('seq@main:/')) committed.push(f.path);
+    expect(committed.sort()).toEqual((await sh('find . -type f | cut -c2- | sort', { cwd: local })).trim().split('\n').sort());
+    m.child.kill('SIGTERM');
+    expect(await m.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('flushes, then unmounts, on SIGTERM', async () => {
     const m = await mountRw('term');
     const before = await commits();
