@@ -144,8 +144,8 @@ describe('files in one-off commits', () => {
     expect(Math.max(...msgs.map((m) => m.data.length))).toBeLessThanOrEqual(1 << 20);
     expect(createHash('sha256').update(Buffer.concat(msgs.map((m) => m.data))).digest()).toEqual(createHash('sha256').update(big).digest());
     const mid = await streamBytes(client, 'GetFile', { file: 'images@big:/big.bin', offset: 10_000_001, length: 3_000_000 });
-    expect(mid).toEqual(big.subarray(10_000_001, 13_000_001));
-  }, 180_000); // 10-15 s on a quiet machine through this raw proto-loader client (the SDK moves it in under 1 s); CI shares two cores
+    expect(mid.equals(big.subarray(10_000_001, 13_000_001))).toBe(true); // toEqual walks 3 MB element by element
+  });
 });
 
 describe('tar', () => {
