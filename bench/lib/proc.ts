@@ -10,6 +10,8 @@ export interface Measured {
   seconds: number;
   /** Peak resident set size of the process, KiB; null when it could not be measured. */
   maxRssKiB: number | null;
+  /** User + system CPU time of the process, seconds (GNU time only; null without it). */
+  cpuSeconds: number | null;
   stdout: string;
 }
 
@@ -38,7 +40,7 @@ export function ensureGnuTime(log: (msg: string) => void): boolean {
 /** Runs a command to completion; fails with its stderr when it exits non-zero. */
 export async function runMeasured(cmd: string, args: string[], opts: RunOptions = {}): Promise<Measured> {
   const useTime = existsSync(GNU_TIME) && opts.timeFile !== undefined;
-  const argv = useTime ? [GNU_TIME, '-f', '%M', '-o', opts.timeFile!, cmd, ...args] : [cmd, ...args];
+  const argv = useTime ? [GNU_TIME, '-f', '%M %U %S', '-o', opts.timeFile!, cmd, ...args] : [cmd, ...args];
   const started = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -54,12 +56,15 @@ export async function runMeasured(cmd: string, args: string[], opts: RunOptions 
   hwm?.stop();
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr.trim()}`);
   let maxRssKiB: number | null = hwm?.value() ?? null;
+  let cpuSeconds: number | null = null;
   if (useTime) {
     const report = await readFile(opts.timeFile!, 'utf8');
-    maxRssKiB = Number(report.trim().split('\n').pop());
+    const [rss, user, sys] = report.trim().split('\n').pop()!.split(' ').map(Number);
+    maxRssKiB = rss!;
+    cpuSeconds = Math.round((user! + sys!) * 100) / 100;
     await rm(opts.timeFile!, { force: true });
   }
-  return { seconds, maxRssKiB, stdout };
+  return { seconds, maxRssKiB, cpuSeconds, stdout };
 }
 
 /** Fallback without GNU time: sample VmHWM of the process until it exits (misses its last moments). */

@@ -16,6 +16,8 @@ export interface IngestRun {
   /** The whole process, start-up included. */
   wallSeconds: number;
   maxRssKiB: number | null;
+  /** User + system CPU time of the command (restic, borg), when GNU time measured it. */
+  cpuSeconds?: number | null;
   /** Strata's own count of chunk bytes that were new to the store. */
   newBytes?: number;
 }
@@ -90,7 +92,7 @@ export function strataTool(): IngestTool {
 }
 
 function fromMeasured(m: Measured): IngestRun {
-  return { seconds: m.seconds, wallSeconds: m.seconds, maxRssKiB: m.maxRssKiB };
+  return { seconds: m.seconds, wallSeconds: m.seconds, maxRssKiB: m.maxRssKiB, cpuSeconds: m.cpuSeconds };
 }
 
 export function resticTool(work: string): IngestTool {
