@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './lib/api-cli.ts';
-import { evaluateTargets, formatNotes, formatTable, summarise, type ApiRecord } from './lib/api-report.ts';
+import { evaluateTargets, formatCpuTable, formatNotes, formatTable, summarise, type ApiRecord } from './lib/api-report.ts';
 import { runReference, type ReferenceSample } from './lib/api-reference.ts';
 import { runStrata, sha256File, type StrataSample } from './lib/api-strata.ts';
 import { summariseProfiles, type ThreadProfile } from './lib/cpu-profile.ts';
@@ -135,6 +135,7 @@ export async function run(args: string[]): Promise<void> {
       const m = record.machine;
       console.log(`\napi, scale ${opts.scale}, ${opts.runs} round(s), fastest shown: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, ${m.node}\n`);
       console.log(formatTable(figures, targets));
+      console.log(`\n${formatCpuTable(figures)}`);
       console.log(`\n${formatNotes(figures)}`);
       if (prof) console.log(`\n${formatProfiles(prof)}`);
       console.log('');

@@ -22,6 +22,8 @@ export interface PutStats {
 export interface CliRun<T> {
   seconds: number;
   maxRssKiB: number | null;
+  /** User + system CPU time of the CLI process. */
+  cpuSeconds: number | null;
   out: T;
 }
 
@@ -38,7 +40,7 @@ export function createBenchCli(address: string, work: string): Cli {
       const argv = [...prof, BIN, '--address', opts.address ?? address, '--quiet', '--json', ...args];
       const m = await runMeasured(process.execPath, argv, { cwd: REPO_ROOT, env, timeFile: join(work, 'cli-time.out') });
       const text = m.stdout.trim();
-      return { seconds: m.seconds, maxRssKiB: m.maxRssKiB, out: (text === '' ? undefined : JSON.parse(text)) as T };
+      return { seconds: m.seconds, maxRssKiB: m.maxRssKiB, cpuSeconds: m.cpuSeconds, out: (text === '' ? undefined : JSON.parse(text)) as T };
     },
   };
 }

@@ -15,6 +15,8 @@ export type ReferenceStep = (typeof REFERENCE_STEPS)[number];
 export interface ReferenceResult {
   seconds: number;
   maxRssKiB: number | null;
+  /** User + system CPU time of the command. */
+  cpuSeconds: number | null;
   /** Growth of the repository on disk: what this backup had to store. */
   addedBytes: number;
 }
@@ -35,7 +37,7 @@ export async function runReference(tool: IngestTool, data: Dataset, work: string
     sample.loadAverages[step] = Math.round(loadavg()[0]! * 100) / 100;
     const before = await dirBytes(repo);
     const run = await tool.ingest(repo, data.dir, sources[step], step);
-    sample.steps[step] = { seconds: run.seconds, maxRssKiB: run.maxRssKiB, addedBytes: (await dirBytes(repo)) - before };
+    sample.steps[step] = { seconds: run.seconds, maxRssKiB: run.maxRssKiB, cpuSeconds: run.cpuSeconds ?? null, addedBytes: (await dirBytes(repo)) - before };
   }
   return sample;
 }

@@ -1,7 +1,7 @@
 // The API benchmark's figures (made from the raw samples of one or more
 // rounds: times are the fastest round, memory the largest), its targets
 // (issue 4), the table and the notes printed under it.
-import type { StepName, StrataSample } from './api-strata.ts';
+import type { StepName, StepResult, StrataSample } from './api-strata.ts';
 import type { ReferenceSample, ReferenceStep } from './api-reference.ts';
 import type { MachineInfo } from './proc.ts';
 import { markdownTable, num, type PerTool, type Target, type ToolName } from './report.ts';
@@ -24,6 +24,10 @@ export interface ToolRow {
   addedBytes?: number;
   /** Peak RSS of the command (Strata: the CLI), MiB. */
   maxRssMiB: number | null;
+  /** User + system CPU time, least over the rounds (Strata: CLI + server). */
+  cpuSeconds: number | null;
+  /** Strata: the CPU time split between the CLI and the server. */
+  cpu?: { cli: number | null; server: number | null };
 }
 
 export interface ApiFigures {
@@ -55,6 +59,10 @@ const STRATA_STEP: Record<FigureId, StepName> = { a: 'put-a', get: 'get-a', b: '
 const REFERENCE_STEP: Partial<Record<FigureId, ReferenceStep>> = { a: 'backup-a', b: 'backup-b', c: 'backup-c', reput: 'rebackup-c' };
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 const toMiB = (kib: number | null | undefined): number | null => (kib == null ? null : Math.round(kib / 1024));
+const least = (xs: (number | null | undefined)[]): number | null => {
+  const known = xs.filter((x): x is number => typeof x === 'number');
+  return known.length ? Math.min(...known) : null;
+};
 const peak = (xs: (number | null | undefined)[]): number | null => {
   const known = xs.filter((x): x is number => typeof x === 'number');
   return known.length ? Math.max(...known) : null;
@@ -78,7 +86,7 @@ export function summarise(
   const rows = {} as ApiFigures['rows'];
   for (const id of Object.keys(STRATA_STEP) as FigureId[]) {
     const tools: PerTool<ToolRow> = {};
-    const made = (samples: { seconds: number; maxRssKiB: number | null }[]): ToolRow | undefined => {
+    const made = (samples: { seconds: number; maxRssKiB: number | null; cpuSeconds: number | null }[]): ToolRow | undefined => {
       const seconds = fastest(samples.map((s) => s.seconds));
       if (seconds === null) return undefined;
       return {
@@ -87,11 +95,14 @@ export function summarise(
         mbps: round(bytesOf[id] / 1e6 / seconds),
         ...(filesOf[id] > 1 ? { filesPerSec: round(filesOf[id] / seconds) } : {}),
         maxRssMiB: toMiB(peak(samples.map((s) => s.maxRssKiB))),
+        cpuSeconds: least(samples.map((s) => s.cpuSeconds)),
       };
     };
     const s = strata.map((x) => x.steps[STRATA_STEP[id]]).filter((x) => x !== undefined);
-    const strataRow = made(s.map((x) => ({ seconds: x.seconds, maxRssKiB: x.cliMaxRssKiB })));
+    const cpuOf = (x: StepResult): number | null => (x.cliCpuSeconds == null || x.serverCpuSeconds == null ? null : round(x.cliCpuSeconds + x.serverCpuSeconds, 2));
+    const strataRow = made(s.map((x) => ({ seconds: x.seconds, maxRssKiB: x.cliMaxRssKiB, cpuSeconds: cpuOf(x) })));
     if (strataRow) {
+      strataRow.cpu = { cli: least(s.map((x) => x.cliCpuSeconds)), server: least(s.map((x) => x.serverCpuSeconds ?? null)) };
       const last = s[s.length - 1]!;
       if (last.stats) strataRow.sentBytes = last.stats.sentBytes;
       const wired = id === 'reput' ? strata.map((x) => x.steps['reput-c-wire']).filter((x) => x !== undefined).pop() : last;
@@ -181,6 +192,17 @@ export function formatTable(f: ApiFigures, targets: Target[]): string {
     ['re-put (c): % of tree on the wire (others: growth)', pct(reputWireShare(f)), resticReput!, borgReput!, ...judged('reput_bytes')],
     ['peak RSS, MiB (Strata: server; others: command)', num(peak([f.server.peakRssMiB, f.server.hwmMiB])), rssOf('restic'), rssOf('borg'), ...judged('server_rss')],
   ];
+  return markdownTable(rows);
+}
+
+/** CPU time per step: the cost of each figure, which the machine's load does not inflate the way it does wall time. */
+export function formatCpuTable(f: ApiFigures): string {
+  const names: Record<FigureId, string> = { a: 'put (a)', get: 'get (a)', b: 'put (b)', c: 'put -r (c)', reput: 're-put (c) unchanged' };
+  const rows = [['CPU seconds (user + sys)', 'Strata CLI', 'Strata server', 'restic', 'borg', 'Strata wall', 'restic wall', 'borg wall']];
+  for (const id of Object.keys(names) as FigureId[]) {
+    const t = f.rows[id].tools;
+    rows.push([names[id], num(t.strata?.cpu?.cli, 1), num(t.strata?.cpu?.server, 1), num(t.restic?.cpuSeconds, 1), num(t.borg?.cpuSeconds, 1), num(t.strata?.seconds, 1), num(t.restic?.seconds, 1), num(t.borg?.seconds, 1)]);
+  }
   return markdownTable(rows);
 }
 

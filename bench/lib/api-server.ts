@@ -2,7 +2,7 @@
 // starts it (`node --import tsx server/main.ts` on free loopback ports, bound
 // addresses read from its ready line), optionally under --cpu-prof, with its
 // resident memory sampled from /proc the whole time it runs.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './api-cli.ts';
@@ -53,6 +53,8 @@ export interface BenchServer {
   rss: RssSampler;
   /** The kernel's high-water mark of the process's RSS so far, KiB. */
   hwmKiB(): Promise<number | null>;
+  /** User + system CPU time of the process so far, seconds (all its threads). */
+  cpuSeconds(): Promise<number | null>;
   /** SIGTERM, then waits for a clean exit (a profile is written on exit); fails if it did not exit 0. */
   stop(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: str
       const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
       return Number.isFinite(kib) ? kib : null;
     },
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     async stop() {
       await stopChild(child, exited);
       rss.stop();
@@ -104,6 +107,17 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+let ticksPerSecond: number | undefined;
+
+async function cpuSecondsOf(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return Number.isFinite(ticks) ? ticks / ticksPerSecond : null;
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {

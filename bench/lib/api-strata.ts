@@ -19,6 +19,9 @@ export type StepName = (typeof STEPS)[number];
 export interface StepResult {
   seconds: number;
   cliMaxRssKiB: number | null;
+  /** CPU time (user + system) the CLI and the server spent on the step: what it costs, whatever else the machine does. */
+  cliCpuSeconds: number | null;
+  serverCpuSeconds?: number | null;
   /** put: what the CLI reports (chunk and file bytes sent). */
   stats?: PutStats;
   /** Through the counting relay: every byte each way. */
@@ -52,7 +55,7 @@ async function put(live: Live, dest: string, local: string, opts: { recursive?: 
   live.wire.reset();
   const args = ['put', ...(opts.recursive ? ['-r'] : []), `${REPO}@main:${dest}`, local];
   const r = await live.cli.run<{ stats: PutStats }>(args, opts.wire ? { address: live.wire.address } : {});
-  return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB, stats: r.out.stats, ...(opts.wire ? { wire: live.wire.bytes() } : {}) };
+  return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB, cliCpuSeconds: r.cpuSeconds, stats: r.out.stats, ...(opts.wire ? { wire: live.wire.bytes() } : {}) };
 }
 
 function stepsFor(data: Dataset, work: string, aSha256: string): Record<StepName, (live: Live) => Promise<StepResult>> {
@@ -61,7 +64,7 @@ function stepsFor(data: Dataset, work: string, aSha256: string): Record<StepName
     // Creating the repo also shows what a CLI command costs before any data moves.
     startup: async ({ cli }) => {
       const r = await cli.run(['repo', 'create', REPO]);
-      return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB };
+      return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB, cliCpuSeconds: r.cpuSeconds };
     },
     'put-a': (live) => put(live, '/a.bin', path(data.a)),
     'get-a': async ({ cli }) => {
@@ -69,7 +72,7 @@ function stepsFor(data: Dataset, work: string, aSha256: string): Record<StepName
       const r = await cli.run(['get', `${REPO}@main:/a.bin`, '-o', out]);
       const sha256Ok = (await sha256File(out)) === aSha256;
       await rm(out, { force: true });
-      return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB, sha256Ok };
+      return { seconds: r.seconds, cliMaxRssKiB: r.maxRssKiB, cliCpuSeconds: r.cpuSeconds, sha256Ok };
     },
     // (b) is a new version of the same file; it sends little, so the relay costs it nothing worth noting.
     'put-b': (live) => put(live, '/a.bin', path(data.b), { wire: true }),
@@ -110,7 +113,8 @@ export async function runStrata(data: Dataset, work: string, aSha256: string, lo
   try {
     await new Promise((r) => setTimeout(r, 500));
     sample.server.idleRssKiB = live.server.rss.peakKiB();
-    for (const [i, name] of STEPS.entries()) {
+    // Profiled, the wire-counting re-put would only repeat the re-put.
+    for (const [i, name] of STEPS.filter((x) => profileDir === undefined || x !== 'reput-c-wire').entries()) {
       if (profileDir !== undefined && i > 0) {
         await goDown(live);
         live = await goLive(dataDir, work, await profOf('server', name));
@@ -119,7 +123,11 @@ export async function runStrata(data: Dataset, work: string, aSha256: string, lo
       sample.loadAverages[name] = Math.round(loadavg()[0]! * 100) / 100;
       live.server.rss.step(name);
       const cpuProfDir = await profOf('cli', name);
-      sample.steps[name] = await (cpuProfDir === undefined ? steps[name](live) : withCliProfile(live, cpuProfDir, steps[name]));
+      const cpuBefore = await live.server.cpuSeconds();
+      const result = await (cpuProfDir === undefined ? steps[name](live) : withCliProfile(live, cpuProfDir, steps[name]));
+      const cpuAfter = await live.server.cpuSeconds();
+      result.serverCpuSeconds = cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 100) / 100;
+      sample.steps[name] = result;
     }
     // Sampled before the stop: shutdown flushes, and that is part of "throughout" too, so sample it as a step.
     live.server.rss.step('shutdown');
