@@ -12,6 +12,7 @@ import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hashChunk } from '../../src/chunking/index.ts';
+import { StrataError } from '../../src/errors/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 
 export interface ChunkCacheOptions {
@@ -54,6 +55,9 @@ export class ChunkCache {
 
   /** Opens (creating) the cache directory; chunks already there are found in the background. */
   static async open(opts: ChunkCacheOptions): Promise<ChunkCache> {
+    if (!Number.isSafeInteger(opts.maxBytes) || opts.maxBytes <= 0) {
+      throw new StrataError('INVALID_ARGUMENT', `the chunk cache size must be a positive number of bytes, got ${opts.maxBytes}`, { maxBytes: opts.maxBytes });
+    }
     await mkdir(opts.dir, { recursive: true });
     const cache = new ChunkCache(opts);
     cache.scanned = cache.scan().catch((err: unknown) => opts.log?.(`chunk cache: scanning ${opts.dir} failed: ${String(err)}`));

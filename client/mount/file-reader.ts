@@ -64,6 +64,9 @@ export class FileReader {
       return;
     }
     this.window = Math.min(this.maxWindow, Math.max(FIRST_WINDOW, this.window * 2));
+    // Top the window up only once half of it is used, so each fetch is a long range, not a read's worth.
+    const ahead = this.aheadTo < 0 ? 0 : this.layout.chunks[this.aheadTo]!.offset + this.layout.chunks[this.aheadTo]!.size - end;
+    if (ahead >= this.window / 2) return;
     const aheadEnd = Math.min(this.layout.size, end + this.window);
     const to = chunkIndexAt(this.layout, aheadEnd - 1);
     const from = Math.max(last + 1, this.aheadTo + 1);
