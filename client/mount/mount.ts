@@ -62,6 +62,8 @@ export interface Mount {
 }
 
 const WATCH_MS = 1000;
+/** The chunk cache size when none (or a nonsensical one) is given: 2 GiB. */
+export const DEFAULT_CACHE_BYTES = 2 * 1024 ** 3;
 
 async function prepareMountPoint(dir: string, paths: state.StatePaths, notes: string[]): Promise<void> {
   // A mount nobody serves answers ENOTCONN, whatever its record says (a killed process may linger as a zombie).
@@ -181,7 +183,13 @@ function rethrowNamingCommits(err: unknown, results: FlushResult[]): never {
 }
 
 async function makeViews(opts: MountOptions, repos: ResolvedRepo[], paths: state.StatePaths, log: (line: string) => void): Promise<RepoView[]> {
-  const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes: opts.cacheBytes, log });
+  let maxBytes = opts.cacheBytes;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
+    // A caller's arithmetic slip (2 << 30 is negative in JavaScript) should not cost the mount.
+    log(`chunk cache size ${maxBytes} is not a positive number of bytes; using ${DEFAULT_CACHE_BYTES}`);
+    maxBytes = DEFAULT_CACHE_BYTES;
+  }
+  const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes, log });
   const fetcher = new ChunkFetcher(opts.client, cache);
   const views: RepoView[] = [];
   for (const r of repos) {
