@@ -8,11 +8,12 @@
 // write through a `--write` mount plus `strata mount --flush`, and
 // `strata run --eager` materializing the tree (see docs/benchmarks.md, "mount").
 // Prints a table (unless --quiet), then one line of JSON with every figure.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBenchCli } from './lib/api-cli.ts';
+import { createBenchCli, REPO_ROOT } from './lib/api-cli.ts';
 import { startBenchServer } from './lib/api-server.ts';
 import { datasetSpec, ensureDataset, type Dataset } from './lib/dataset.ts';
 import { evaluateTargets, formatNotes, formatTable, type MountFigures, type MountRecord } from './lib/mount-report.ts';
@@ -47,6 +48,17 @@ async function attempt<T>(errors: string[], log: (msg: string) => void, what: st
     errors.push(message);
     log(`FAILED ${message}`);
     return undefined;
+  }
+}
+
+/** The commit under test, and how many files of client/, src/ and server/ differ from it (others commit to the same tree). */
+function strataVersion(): string {
+  const git = (args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  try {
+    const dirty = git(['status', '--porcelain', '--', 'client', 'src', 'server']).split('\n').filter(Boolean).length;
+    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty > 0 ? ` + ${dirty} uncommitted files` : ''}`;
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -151,6 +163,7 @@ export async function run(args: string[]): Promise<void> {
     writeSeconds: null, flushSeconds: null, writeFlushMBps: null, eagerSeconds: null, eagerFilesPerSec: null,
     loadAverages: {},
   };
+  const version = strataVersion();
   const server = await startBenchServer(join(work, 'server'));
   // The CLI, the mounts and strata run keep their config, run-time state and run log in the work dir.
   const env = { ...process.env, STRATA_CONFIG: join(work, 'strata-config.json'), STRATA_RUNTIME_DIR: join(work, 'runtime'), XDG_STATE_HOME: join(work, 'state'), NO_COLOR: '1' };
@@ -165,6 +178,7 @@ export async function run(args: string[]): Promise<void> {
     await reads(c);
     await attempt(errors, log, 'write', () => write(c));
     await attempt(errors, log, 'eager', () => eager(c));
+    if (strataVersion() !== version) errors.push(`Strata changed during the run: ${version} at start, ${strataVersion()} at end`);
     const targets = evaluateTargets(f);
     const record: MountRecord = {
       bench: 'mount',
@@ -172,13 +186,14 @@ export async function run(args: string[]): Promise<void> {
       command: `npm run bench -- mount ${args.join(' ')}`.trim(),
       machine: await machineInfo(),
       scale: opts.scale,
+      strata: version,
       figures: f,
       targets,
       errors,
     };
     if (!opts.quiet) {
       const m = record.machine;
-      console.log(`\nmount, scale ${opts.scale}: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, ${m.node}\n`);
+      console.log(`\nmount, scale ${opts.scale}, Strata ${version}: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, ${m.node}\n`);
       console.log(formatTable(f, targets));
       console.log(`\n${formatNotes(f)}`);
       if (errors.length > 0) console.log(`\nerrors:\n${errors.map((e) => `- ${e}`).join('\n')}`);

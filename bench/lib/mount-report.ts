@@ -96,6 +96,8 @@ export interface MountRecord {
   command: string;
   machine: MachineInfo;
   scale: number;
+  /** The commit measured (`git rev-parse --short HEAD`, plus uncommitted files under client/, src/, server/). */
+  strata: string;
   figures: MountFigures;
   targets: MountTarget[];
   errors: string[];
