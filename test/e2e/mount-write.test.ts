@@ -264,6 +264,12 @@ describe.skipIf(!fuse.ok)('strata mount --write', () => {
     }
     expect((await client.fsck()).problems).toEqual([]);
 
+    // strata unmount also clears a mount whose process is gone.
+    const cleared = await cli.run(['unmount', m2.dir], { env });
+    expect(cleared.code).toBe(0);
+    expect(cleared.out).toMatch(/no process was serving it/);
+    expect(await isMounted(m2.dir)).toBe(false);
+
     const m3 = await mountRw('killed');
     expect((await readdir(m3.dir)).sort()).toEqual(after.length > before.length ? expect.arrayContaining(['large.bin', 'small.txt']) : expect.not.arrayContaining(['small.txt']));
     m3.child.kill('SIGTERM');
