@@ -3,7 +3,7 @@
 // DIR` (each flushes a writable mount first); SIGUSR1 flushes too.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { StrataError } from '../../../src/errors/index.ts';
 import type { FlushResult, Mount } from '../../mount/index.ts';
 import { action, collect, examples, type Opts } from '../command.ts';
@@ -17,13 +17,13 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib
 export function parseSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new Error(`--cache-size must be a size such as 1073741824, 512M or 2G; got "${value}"`);
+  if (!m || unit === undefined) throw new InvalidArgumentError("expected a size such as 1073741824, 512M or 2G.");
   return Math.floor(Number(m[1]) * unit);
 }
 
 function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--flush-interval must be a positive number of seconds; got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number of seconds.");
   return n;
 }
 
