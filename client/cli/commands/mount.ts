@@ -17,13 +17,13 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib
 export function parseSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new InvalidArgumentError("expected a size such as 1073741824, 512M or 2G.");
+  if (!m || unit === undefined) throw new InvalidArgumentError('expected a size such as 1073741824, 512M or 2G.');
   return Math.floor(Number(m[1]) * unit);
 }
 
 function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number of seconds.");
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
   return n;
 }
 
