@@ -113,6 +113,31 @@ for off in [${offsets.join(', ')}]:
     }
   });
 
+  it('fetches only the chunks a seek touches, and all of them for a sequential read', async () => {
+    const dir = join(tmp.path, 'mnt-lazy');
+    const cacheDir = join(tmp.path, 'cache-lazy');
+    const m5 = await startMount(cli, ['images@main', dir, '--cache-dir', cacheDir], { env });
+    const cached = async (): Promise<number> => Number((await sh(`find "${cacheDir}" -type f -name '[0-9a-f]*' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
+    const settled = async (): Promise<number> => {
+      let last = -1;
+      for (let n = await cached(); n !== last; n = await cached()) (last = n), await new Promise((r) => setTimeout(r, 300));
+      return last;
+    };
+    try {
+      const out = await sh(`python3 -c "import sys; f = open(sys.argv[1], 'rb'); f.seek(2000000); sys.stdout.write(f.read(4096).hex())" "${dir}/big.bin"`);
+      expect(out).toBe(big.subarray(2_000_000, 2_004_096).toString('hex'));
+      const afterSeek = await settled();
+      expect(afterSeek).toBeGreaterThan(0);
+      expect(afterSeek).toBeLessThanOrEqual(1 << 20); // the few chunks around the offset (kernel readahead included), not the 3 MiB file
+      expect((await readFile(join(dir, 'big.bin'))).equals(big)).toBe(true);
+      expect(await settled()).toBeGreaterThanOrEqual(big.length);
+    } finally {
+      m5.child.kill('SIGTERM');
+      await m5.exited;
+      await forceUnmount(m5, dir);
+    }
+  });
+
   it('has sizes, read-only modes, the commit time and the mounting user', async () => {
     const f = await stat(join(mnt, 'big.bin'));
     expect(f.size).toBe(big.length);
