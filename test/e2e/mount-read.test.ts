@@ -113,7 +113,7 @@ for off in [${offsets.join(', ')}]:
     }
   });
 
-  it('fetches only the chunks a seek touches, and all of them for a sequential read', async () => {
+  it('fetches only the chunks a seek touches, all of them for a sequential read, and keeps the cache within --cache-size', async () => {
     const dir = join(tmp.path, 'mnt-lazy');
     const cacheDir = join(tmp.path, 'cache-lazy');
     const m5 = await startMount(cli, ['images@main', dir, '--cache-dir', cacheDir], { env });
@@ -135,6 +135,20 @@ for off in [${offsets.join(', ')}]:
       m5.child.kill('SIGTERM');
       await m5.exited;
       await forceUnmount(m5, dir);
+    }
+    // A cache smaller than the file still serves it, and stays within its size.
+    const small = join(tmp.path, 'cache-small');
+    const m6 = await startMount(cli, ['images@main', dir, '--cache-dir', small, '--cache-size', '1M'], { env });
+    try {
+      expect((await readFile(join(dir, 'big.bin'))).equals(big)).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      const bytes = Number((await sh(`find "${small}" -type f -name '[0-9a-f]*' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes).toBeLessThanOrEqual(1 << 20);
+    } finally {
+      m6.child.kill('SIGTERM');
+      await m6.exited;
+      await forceUnmount(m6, dir);
     }
   });
 
