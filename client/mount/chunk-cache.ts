@@ -8,7 +8,9 @@
 // name (the fetcher checks); a chunk read back from disk is checked again
 // (once per process), and a bad one is deleted and reported missing, so a
 // damaged cache heals by fetching again instead of serving wrong bytes.
-import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile as readFileCb, writeFile as writeFileCb } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hashChunk } from '../../src/chunking/index.ts';
@@ -34,6 +36,9 @@ export interface ChunkCacheStats {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+// The callback forms: a chunk is a small file, and fs/promises' FileHandle costs more than the write itself.
+const readFile = promisify(readFileCb);
+const writeFile = promisify(writeFileCb);
 /** Disk writes allowed in flight; more are dropped (it is a cache), so memory stays bounded. */
 const MAX_PENDING_WRITES = 64;
 
@@ -103,14 +108,7 @@ export class ChunkCache {
   private async readDisk(hash: string, size: number): Promise<Buffer | undefined> {
     let data: Buffer;
     try {
-      const fh = await open(this.pathOf(hash), 'r');
-      try {
-        data = Buffer.allocUnsafe(size);
-        const { bytesRead } = await fh.read(data, 0, size, 0);
-        if (bytesRead !== size) data = data.subarray(0, bytesRead);
-      } finally {
-        await fh.close();
-      }
+      data = await readFile(this.pathOf(hash));
     } catch {
       this.forget(hash);
       return undefined;
