@@ -58,11 +58,17 @@ export async function* planFlush(overlay: Overlay, base: PlanBase): AsyncGenerat
   for (const [path, f] of overlay.files) if (f.kind === 'local' && f.dirty) yield { op: 'put', path, file: f };
 }
 
-/** Sends the plan as one ModifyFile session: the new commit, or an error with nothing committed. */
-export async function commitOverlay(opts: { client: StrataClient; target: string; tree: CommitTree; overlay: Overlay; scratch: Scratch }): Promise<CommitInfo> {
-  const { client, tree } = opts;
+/**
+ * Sends the plan as one ModifyFile session: the new commit, or an error with
+ * nothing committed. Copies read from `tree` (the commit the mount showed);
+ * deletes are checked against `head` (what the branch holds now, which moves
+ * when others commit to it), so a path someone else already removed is not
+ * deleted twice.
+ */
+export async function commitOverlay(opts: { client: StrataClient; target: string; tree: CommitTree; head: CommitTree; overlay: Overlay; scratch: Scratch }): Promise<CommitInfo> {
+  const { client, tree, head } = opts;
   const base: PlanBase = {
-    typeAt: async (path) => (await tree.stat(path))?.type,
+    typeAt: async (path) => (await head.stat(path))?.type,
     walk: async function* (dir) {
       for await (const f of client.walk(tree.ref(dir))) yield f.path;
     },

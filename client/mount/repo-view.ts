@@ -3,6 +3,7 @@
 // are inside the repo ('/' is its root). Changes to the tree take one lock;
 // a flush takes it too, and becomes one commit on the branch.
 import { constants } from 'node:fs';
+import { isStrataError } from '../../src/errors/index.ts';
 import type { CommitInfo, StrataClient } from '../sdk/index.ts';
 import type { ChunkFetcher } from './chunk-fetcher.ts';
 import { CommitTree, joinPath, parentOf, type TreeEntry } from './commit-tree.ts';
@@ -310,7 +311,16 @@ export class RepoView {
   private async flushNow(): Promise<CommitInfo | null> {
     if (!this.overlay.needsFlush) return null;
     const { client } = this.opts;
-    const commit = await commitOverlay({ client, target: `${this.repo}@${this.opts.branch}`, tree: this.tree, overlay: this.overlay, scratch: this.scratch });
+    const target = `${this.repo}@${this.opts.branch}`;
+    const now = await client.inspectBranch(target).then(
+      (b) => b.head ?? null,
+      (err: unknown) => {
+        if (isStrataError(err, 'BRANCH_NOT_FOUND')) return null;
+        throw err;
+      },
+    );
+    const head = now === this.tree.commit ? this.tree : new CommitTree(client, this.repo, now);
+    const commit = await commitOverlay({ client, target, tree: this.tree, head, overlay: this.overlay, scratch: this.scratch });
     this.tree = new CommitTree(client, this.repo, commit.id);
     this.commitTimeMs = commit.finishedAtMs ?? commit.startedAtMs;
     const dropped: LocalFile[] = [];

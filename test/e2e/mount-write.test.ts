@@ -210,6 +210,32 @@ describe.skipIf(!fuse.ok)('strata mount --write', () => {
     expect(await m.exited).toEqual({ code: 0, signal: null });
   });
 
+  it('flushes on top of commits others made to the branch meanwhile', async () => {
+    await client.createRepo('shared');
+    await client.modify('shared@main', async (w) => {
+      await w.put('/both-delete.txt', Buffer.from('x\n'));
+      await w.put('/mine.txt', Buffer.from('old\n'));
+    });
+    const dir = join(tmp.path, 'shared');
+    const m = await startMount(cli, ['--write', 'shared@main', dir, '--cache-dir', join(tmp.path, 'cache')], { env });
+    mounts.push([m, dir]);
+    await rm(join(dir, 'both-delete.txt'));
+    await writeFile(join(dir, 'mine.txt'), 'new\n');
+    await client.modify('shared@main', async (w) => {
+      await w.delete('/both-delete.txt');
+      await w.put('/theirs.txt', Buffer.from('theirs\n'));
+    });
+    const [flushed] = await flush(dir);
+    expect(flushed!.commit).toMatch(/^[0-9a-f]{32}$/);
+    const files: string[] = [];
+    for await (const f of client.walk('shared@main:/')) files.push(f.path);
+    expect(files.sort()).toEqual(['/mine.txt', '/theirs.txt']);
+    expect(await text('shared@main:/mine.txt')).toBe('new\n');
+    expect((await readdir(dir)).sort()).toEqual(['mine.txt', 'theirs.txt']);
+    m.child.kill('SIGTERM');
+    expect(await m.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('flushes, then unmounts, on SIGTERM', async () => {
     const m = await mountRw('term');
     const before = await commits();
