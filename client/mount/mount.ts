@@ -16,6 +16,7 @@ import { createFuseOps } from './fuse-ops.ts';
 import { FuseSession } from './fuse-session.ts';
 import * as state from './mount-state.ts';
 import { RepoView } from './repo-view.ts';
+import { WritableView } from './writable-view.ts';
 import { resolveRepos, type ResolvedRepo } from './resolve-repos.ts';
 import { Scratch } from './scratch.ts';
 
@@ -193,8 +194,9 @@ async function makeViews(opts: MountOptions, repos: ResolvedRepo[], paths: state
   const fetcher = new ChunkFetcher(opts.client, cache);
   const views: RepoView[] = [];
   for (const r of repos) {
-    const scratch = r.writable ? await Scratch.create(`${paths.scratch}/${r.repo}`) : undefined;
-    views.push(new RepoView({ client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, branch: r.branch, scratch, readaheadBytes: opts.readaheadBytes }));
+    const o = { client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, readaheadBytes: opts.readaheadBytes };
+    if (r.writable && r.branch !== undefined) views.push(new WritableView(o, r.branch, await Scratch.create(`${paths.scratch}/${r.repo}`)));
+    else views.push(new RepoView(o));
   }
   return views;
 }
