@@ -36,12 +36,17 @@ export interface ChunkStoreOptions {
 
 export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32, graceMs: 60 * 60 * 1000 } as const;
 
+/** Trailer room in a pack buffer: 1,600 entries, a full pack of chunks down to about 5 KiB. */
+const TRAILER_ROOM = 64 << 10;
+
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
 
 interface OpenPack {
   ref: PackRef;
   buf: Buffer;
+  /** Bytes of chunks the buffer takes; the rest is room for the trailer. */
+  capacity: number;
   used: number;
   entries: PackEntry[];
 }
@@ -115,7 +120,7 @@ export class ChunkStore {
 
   private append(hash: Buffer, data: Uint8Array, move: boolean): void {
     let pack = this.open;
-    if (pack && pack.used + data.length > pack.buf.length) {
+    if (pack && pack.used + data.length > pack.capacity) {
       this.seal();
       pack = undefined;
     }
@@ -157,10 +162,11 @@ export class ChunkStore {
   }
 
   private newPack(minBytes: number): OpenPack {
-    // Room for one maximum-size chunk past the target, so packs end near it.
-    const size = Math.max(this.target + (256 << 10), minBytes);
+    // Room for one maximum-size chunk past the target, so packs end near it,
+    // and for the trailer of a pack of typical chunks, so sealing need not copy.
+    const capacity = Math.max(this.target + (256 << 10), minBytes);
     const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
-    const pack: OpenPack = { ref, buf: Buffer.allocUnsafe(size), used: 0, entries: [] };
+    const pack: OpenPack = { ref, buf: Buffer.allocUnsafe(capacity + TRAILER_ROOM), capacity, used: 0, entries: [] };
     ref.pending = pack.buf;
     return pack;
   }
@@ -171,7 +177,14 @@ export class ChunkStore {
     this.open = undefined;
     if (!pack || pack.entries.length === 0) return;
     const { tail, name } = sealPack(pack.entries);
-    const bytes = Buffer.concat([pack.buf.subarray(0, pack.used), tail]);
+    let bytes: Buffer;
+    if (tail.length <= pack.buf.length - pack.used) {
+      tail.copy(pack.buf, pack.used);
+      bytes = pack.buf.subarray(0, pack.used + tail.length);
+    } else {
+      bytes = Buffer.concat([pack.buf.subarray(0, pack.used), tail]); // many tiny chunks: a long trailer
+    }
+    pack.buf = bytes; // the upload holds one copy of the pack, not two
     pack.ref.name = name;
     pack.ref.pending = bytes;
     const upload = this.blocks.put(packKey(name), bytes).then(
