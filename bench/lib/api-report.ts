@@ -33,7 +33,15 @@ export interface ToolRow {
 export interface ApiFigures {
   rows: Record<FigureId, { bytes: number; files: number; tools: PerTool<ToolRow> }>;
   getSha256Ok: boolean | null;
-  server: { peakRssMiB: number | null; hwmMiB: number | null; idleRssMiB: number | null; peakByStepMiB: Record<string, number>; rssSamples: number };
+  server: {
+    peakRssMiB: number | null;
+    hwmMiB: number | null;
+    idleRssMiB: number | null;
+    peakByStepMiB: Record<string, number>;
+    rssSamples: number;
+    /** Last round's: RSS, V8 heap used/allocated and external memory (MiB) as each step ended. */
+    memoryAfterStep: StrataSample['server']['memoryAfterStep'];
+  };
   /** `strata repo create`: a whole CLI command that moves no data. */
   cliCommandSeconds: number | null;
   /** cat (a) > /dev/null: what reading the file costs here. */
@@ -129,6 +137,7 @@ export function summarise(
       idleRssMiB: toMiB(peak(strata.map((x) => x.server.idleRssKiB))),
       peakByStepMiB: byStep,
       rssSamples: strata.reduce((n, x) => n + x.server.rssSamples, 0),
+      memoryAfterStep: strata[strata.length - 1]?.server.memoryAfterStep ?? {},
     },
     cliCommandSeconds: fastest(strata.map((x) => x.steps.startup?.seconds).filter((x) => x !== undefined)),
     catMBps: catSeconds ? round(sizes.aBytes / 1e6 / catSeconds) : null,
@@ -214,6 +223,7 @@ export function formatNotes(f: ApiFigures): string {
   };
   const cliPeak = peak((Object.keys(f.rows) as FigureId[]).map((id) => s(id)?.maxRssMiB));
   const steps = Object.entries(f.server.peakByStepMiB).map(([k, v]) => `${k} ${v}`).join(', ');
+  const made = Object.entries(f.server.memoryAfterStep).map(([k, m]) => `${k} ${m.rss} = heap ${m.heapUsed} used of ${m.heapTotal} + external ${m.external} + rest`).join('; ');
   return [
     `put (b): the CLI reports ${mb(s('b')?.sentBytes, 2)} MB of chunks sent; on the wire ${wire('b')} (through the counting relay)`,
     `re-put (c) unchanged: the CLI reports ${mb(s('reput')?.sentBytes, 3)} MB of chunks sent; a second unchanged re-put through the counting relay ` +
@@ -221,6 +231,7 @@ export function formatNotes(f: ApiFigures): string {
     `get (a): SHA-256 of the file written ${f.getSha256Ok === null ? 'not checked' : f.getSha256Ok ? 'matches (a)' : 'DOES NOT match (a)'}; cat (a) > /dev/null runs at ${num(f.catMBps)} MB/s here`,
     `server RSS: polled every 100 ms (${num(f.server.rssSamples)} samples), peak ${num(f.server.peakRssMiB)} MiB, kernel high-water mark ${num(f.server.hwmMiB)} MiB, ` +
       `idle after start ${num(f.server.idleRssMiB)} MiB (node + tsx + Strata); peak by step: ${steps}`,
+    `server memory as each step ended (its /metrics, MiB): ${made || '–'}`,
     `Strata is timed as whole CLI commands (node + tsx start-up included, as restic and borg are timed as whole commands); ` +
       `a command that moves no data (repo create) takes ${num(f.cliCommandSeconds, 2)} s; the CLI's own peak RSS ${num(cliPeak)} MiB`,
     `load average (1 min) as each step started — Strata: ${JSON.stringify(f.loadAverages.strata)}; restic: ${JSON.stringify(f.loadAverages.restic)}; borg: ${JSON.stringify(f.loadAverages.borg)}`,

@@ -55,6 +55,8 @@ export interface BenchServer {
   hwmKiB(): Promise<number | null>;
   /** User + system CPU time of the process so far, seconds (all its threads). */
   cpuSeconds(): Promise<number | null>;
+  /** Where the memory is now, from the server's own /metrics. */
+  memory(): Promise<MemoryBreakdown | null>;
   /** SIGTERM, then waits for a clean exit (a profile is written on exit); fails if it did not exit 0. */
   stop(): Promise<void>;
 }
@@ -68,16 +70,16 @@ export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: str
   const keep = (line: string): void => void (logs.push(line) > 50 && logs.shift());
   createInterface({ input: child.stderr! }).on('line', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
+  const ready = new Promise<{ grpc: string; http: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Strata server not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('\n')}`)), READY_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       keep(line);
       const rec = parseJson(line);
-      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve(String(rec.grpc)));
+      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http) }));
     });
     void exited.then((code) => (clearTimeout(timer), reject(new Error(`Strata server exited (${code}) before ready:\n${logs.join('\n')}`))));
   });
-  const grpcAddress = await ready.catch((err: unknown) => {
+  const { grpc: grpcAddress, http } = await ready.catch((err: unknown) => {
     rss.stop();
     child.kill('SIGKILL');
     throw err;
@@ -92,6 +94,7 @@ export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: str
       return Number.isFinite(kib) ? kib : null;
     },
     cpuSeconds: () => cpuSecondsOf(child.pid!),
+    memory: () => memoryOf(http),
     async stop() {
       await stopChild(child, exited);
       rss.stop();
@@ -107,6 +110,21 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exited;
   clearTimeout(timer);
+}
+
+/** MiB: RSS, the V8 heap (used of allocated) and memory outside it (Buffers, ArrayBuffers). */
+export interface MemoryBreakdown {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+async function memoryOf(http: string): Promise<MemoryBreakdown | null> {
+  const text = await fetch(`http://${http}/metrics`).then((r) => r.text(), () => '');
+  const metric = (name: string): number => Math.round(Number(new RegExp(`^strata_${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20);
+  const m = { rss: metric('process_resident_memory_bytes'), heapUsed: metric('nodejs_heap_size_used_bytes'), heapTotal: metric('nodejs_heap_size_total_bytes'), external: metric('nodejs_external_memory_bytes') };
+  return Object.values(m).every(Number.isFinite) ? m : null;
 }
 
 let ticksPerSecond: number | undefined;

@@ -9,7 +9,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createBenchCli, type Cli, type PutStats } from './api-cli.ts';
-import { startBenchServer, type BenchServer } from './api-server.ts';
+import { startBenchServer, type BenchServer, type MemoryBreakdown } from './api-server.ts';
 import { startWireCounter, type WireCounter } from './api-wire.ts';
 import type { Dataset } from './dataset.ts';
 
@@ -34,7 +34,15 @@ export interface StrataSample {
   steps: Partial<Record<StepName, StepResult>>;
   /** 1-minute load average as each step started. */
   loadAverages: Partial<Record<StepName, number>>;
-  server: { peakRssKiB: number; hwmKiB: number | null; peakByStepKiB: Record<string, number>; rssSamples: number; idleRssKiB: number };
+  server: {
+    peakRssKiB: number;
+    hwmKiB: number | null;
+    peakByStepKiB: Record<string, number>;
+    rssSamples: number;
+    idleRssKiB: number;
+    /** The server's own account (/metrics) as each step ended: what the RSS is made of. */
+    memoryAfterStep: Partial<Record<StepName, MemoryBreakdown>>;
+  };
 }
 
 interface Live {
@@ -109,7 +117,7 @@ export async function runStrata(data: Dataset, work: string, aSha256: string, lo
     return dir;
   };
   let live = await goLive(dataDir, work, await profOf('server', STEPS[0]));
-  const sample: StrataSample = { steps: {}, loadAverages: {}, server: { peakRssKiB: 0, hwmKiB: null, peakByStepKiB: {}, rssSamples: 0, idleRssKiB: 0 } };
+  const sample: StrataSample = { steps: {}, loadAverages: {}, server: { peakRssKiB: 0, hwmKiB: null, peakByStepKiB: {}, rssSamples: 0, idleRssKiB: 0, memoryAfterStep: {} } };
   try {
     await new Promise((r) => setTimeout(r, 500));
     sample.server.idleRssKiB = live.server.rss.peakKiB();
@@ -128,6 +136,8 @@ export async function runStrata(data: Dataset, work: string, aSha256: string, lo
       const cpuAfter = await live.server.cpuSeconds();
       result.serverCpuSeconds = cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 100) / 100;
       sample.steps[name] = result;
+      const memory = await live.server.memory();
+      if (memory) sample.server.memoryAfterStep[name] = memory;
     }
     // Sampled before the stop: shutdown flushes, and that is part of "throughout" too, so sample it as a step.
     live.server.rss.step('shutdown');
