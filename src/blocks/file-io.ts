@@ -4,7 +4,7 @@
 // most the read-ahead window.
 import { Readable } from 'node:stream';
 import { StrataError } from '../errors/index.ts';
-import { MIN_SIZE, chunkAndHash, fileHash, hashChunk, hashHex } from '../chunking/index.ts';
+import { chunkAndHash, fileHash, hashHex } from '../chunking/index.ts';
 import type { ChunkLocation } from './chunk-index.ts';
 import { chunkNotFound } from './chunk-errors.ts';
 import type { ChunkStore } from './chunk-store.ts';
@@ -40,7 +40,7 @@ export async function writeFile(store: ChunkStore, source: AsyncIterable<Uint8Ar
   const hashes: Buffer[] = [];
   let size = 0;
   let newBytes = 0;
-  for await (const { hash, data } of chunksOf(source)) {
+  for await (const { hash, data } of chunkAndHash(source)) {
     if (opts.signal?.aborted) throw aborted(opts.signal);
     if (await store.put(hash, data)) newBytes += data.length;
     hashes.push(hash);
@@ -49,34 +49,6 @@ export async function writeFile(store: ChunkStore, source: AsyncIterable<Uint8Ar
     opts.onProgress?.(size);
   }
   return { size, hash: hashHex(fileHash(hashes)), chunks, newBytes };
-}
-
-/**
- * The source's chunks with their hashes. A file smaller than the minimum
- * chunk size is one chunk whatever the content, so small files (most files
- * in many datasets) skip the chunking pipeline and are hashed right here.
- */
-async function* chunksOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<{ hash: Buffer; data: Uint8Array }> {
-  const it = source[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  for (;;) {
-    const next = await it.next();
-    if (next.done) {
-      if (headBytes === 0) return;
-      const data = head.length === 1 ? head[0]! : Buffer.concat(head);
-      yield { hash: hashChunk(data), data };
-      return;
-    }
-    head.push(next.value);
-    headBytes += next.value.length;
-    if (headBytes >= MIN_SIZE) break;
-  }
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    yield* head;
-    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
-  }
-  yield* chunkAndHash(rest());
 }
 
 function aborted(signal: AbortSignal): StrataError {

@@ -77,12 +77,42 @@ export async function* chunkAndHash(
     throw new StrataError('INVALID_ARGUMENT', 'maxInFlightBytes and batchBytes must be positive', data);
   }
   const params = opts.params ?? DEFAULT_PARAMS;
+  const small = await readSmall(source, params.minSize);
+  if (small.whole) {
+    // Shorter than the minimum chunk: one chunk whatever the content. Most
+    // files of many datasets are this small; they skip the pipeline (and its
+    // batch buffers) and are hashed right here.
+    if (small.bytes.length > 0) yield { hash: hashChunk(small.bytes), data: small.bytes };
+    return;
+  }
+  const rest = small.rest;
   if (concurrency === 1 && opts.pool === undefined) {
-    for await (const data of createChunker(params).chunkStream(source)) yield { hash: hashChunk(data), data };
+    for await (const data of createChunker(params).chunkStream(rest)) yield { hash: hashChunk(data), data };
     return;
   }
   const getPool = () => opts.pool ?? sharedHashPool(concurrency - 1);
-  yield* pipeline(source, new ChunkSplitter(params), getPool, { budget, batchBytes, maxSize: params.maxSize });
+  yield* pipeline(rest, new ChunkSplitter(params), getPool, { budget, batchBytes, maxSize: params.maxSize });
+}
+
+/**
+ * Reads the source until it holds `minSize` bytes or ends. Either the whole
+ * (small) input, or a source that replays what was read, then the rest.
+ */
+async function readSmall(source: AsyncIterable<Uint8Array>, minSize: number): Promise<{ whole: true; bytes: Uint8Array } | { whole: false; rest: AsyncIterable<Uint8Array> }> {
+  const it = source[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let bytes = 0;
+  while (bytes < minSize) {
+    const next = await it.next();
+    if (next.done) return { whole: true, bytes: head.length === 1 ? head[0]! : Buffer.concat(head) };
+    head.push(next.value);
+    bytes += next.value.length;
+  }
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield* head;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  }
+  return { whole: false, rest: rest() };
 }
 
 interface InFlight {
