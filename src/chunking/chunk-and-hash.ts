@@ -8,16 +8,20 @@
 // hashing, and a starved one (a busy machine) leaves the work to this thread
 // instead of stalling it. Results come out in stream order.
 //
-// Alternatives we measured (bench/chunking.ts --all, CPU time per byte):
-//   (a) crypto.subtle.digest per chunk, which hashes on libuv's pool: each
-//       call costs the calling thread ~40 us per 64 KiB chunk on Node 20, so
-//       that thread spent more (~1.25 ns/B) than sequential chunk+hash does
-//       in total (~1.14 ns/B); see hash-pool.ts.
+// Measured on an otherwise idle 2-core machine, 512 MiB in memory
+// (bench/chunking.ts --all): sequential chunk+hash ~0.9 GB/s, this ~1.0-1.1
+// GB/s (the calling thread, at ~1 ns/B, is the limit). Alternatives:
+//   (a) crypto.subtle.digest per chunk, which hashes on libuv's pool:
+//       ~0.77 GB/s. Each call costs the calling thread ~40 us per 64 KiB
+//       chunk on Node 20, so that thread spent more (~1.27 ns/B) than
+//       sequential chunk+hash does in total (~1.08 ns/B); see hash-pool.ts.
 //   (b) workers that chunk and hash whole segments, stitched where chunking
-//       resynchronises (bench/chunking-segments.ts): it spreads boundary
-//       finding too, but cost more CPU in total (~2.0 ns/B against ~1.5 here:
-//       segment copies, stitching, cache misses in the workers), so two cores
-//       give it no edge; and it needs a TypeScript loader in every worker.
+//       resynchronises (bench/chunking-segments.ts): 0.8-1.0 GB/s with two
+//       workers, for about the same CPU per byte, and it needs a TypeScript
+//       loader in every worker and a subtle stitcher.
+// On a busy machine (no free second core) any of these loses to sequential:
+// the split costs 40-60% more CPU in total (copies, cross-core cache traffic);
+// pass concurrency: 1 there.
 //
 // Memory: at most maxInFlightBytes of chunks wait to be yielded, plus the
 // batch copies held by workers (two per thread), the batch being filled and
@@ -41,7 +45,7 @@ export interface ChunkAndHashOptions {
   /**
    * Cores to use: 1 hashes on the calling thread; n > 1 adds n-1 hash
    * workers. Default: the machine's parallelism, at most 3 (one thread finds
-   * boundaries at ~1.2 GB/s, which one or two hashing threads keep up with).
+   * boundaries at ~1.8 GB/s; two threads hashing at ~1.2 GB/s keep up).
    */
   concurrency?: number;
   /** Bound on bytes chunked but not yet yielded. Default 32 MiB. */

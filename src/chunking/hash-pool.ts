@@ -5,8 +5,8 @@
 // libuv's thread pool): on this Node (20) each subtle.digest call costs the
 // calling thread ~40 us for a 64 KiB chunk (argument normalisation, a copy,
 // a promise), about what hashing the chunk costs. In bench/chunking.ts the
-// calling thread spent more CPU per byte with subtle.digest (~1.25 ns/B)
-// than sequential chunk+hash does in total (~1.14 ns/B). Here one message
+// calling thread spent more CPU per byte with subtle.digest (~1.27 ns/B)
+// than sequential chunk+hash does in total (~1.08 ns/B). Here one message
 // carries a whole batch (~1 MiB).
 //
 // The worker is a few lines of plain JavaScript passed as a string, so it
