@@ -98,23 +98,36 @@ export async function* chunkAndHash(
   yield* pipeline(rest, new ChunkSplitter(params), getPool, { budget, batchBytes, maxSize: params.maxSize });
 }
 
+type SmallOrRest = { whole: true; bytes: Uint8Array } | { whole: false; rest: AsyncIterable<Uint8Array> };
+
 /**
  * Reads the source until it holds `minSize` bytes or ends. Either the whole
  * (small) input, or a source that replays what was read, then the rest.
  */
-async function readSmall(source: AsyncIterable<Uint8Array>, minSize: number): Promise<{ whole: true; bytes: Uint8Array } | { whole: false; rest: AsyncIterable<Uint8Array> }> {
+async function readSmall(source: AsyncIterable<Uint8Array>, minSize: number): Promise<SmallOrRest> {
   const it = source[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let bytes = 0;
   while (bytes < minSize) {
     const next = await it.next();
     if (next.done) return { whole: true, bytes: head.length === 1 ? head[0]! : Buffer.concat(head) };
+    if (!(next.value instanceof Uint8Array)) {
+      await it.return?.();
+      throw new StrataError('INVALID_ARGUMENT', 'chunker input must be Uint8Array buffers', { type: typeof next.value });
+    }
     head.push(next.value);
     bytes += next.value.length;
   }
   async function* rest(): AsyncGenerator<Uint8Array> {
-    yield* head;
-    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    let finished = false;
+    try {
+      yield* head;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+      finished = true;
+    } finally {
+      // A consumer that stops early must still close the source (a file handle).
+      if (!finished) await it.return?.();
+    }
   }
   return { whole: false, rest: rest() };
 }

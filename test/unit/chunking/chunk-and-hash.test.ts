@@ -117,13 +117,33 @@ describe('chunkAndHash', () => {
     await expect(run).rejects.toThrow('worker died');
   });
 
-  it('stops cleanly when the consumer stops early', async () => {
+  it('stops cleanly, closing the source, when the consumer stops early', async () => {
     const bytes = pseudoRandomBytes('early', 200_000);
+    let closed = false;
+    async function* source() {
+      try {
+        for (let off = 0; off < bytes.length; off += 10_000) yield bytes.subarray(off, off + 10_000);
+      } finally {
+        closed = true;
+      }
+    }
     let n = 0;
-    for await (const _ of chunkAndHash(splitStream(bytes, []), { params: SMALL, pool, batchBytes: 2048 })) {
+    for await (const _ of chunkAndHash(source(), { params: SMALL, pool, batchBytes: 2048 })) {
       if (++n === 3) break;
     }
     expect(n).toBe(3);
+    expect(closed).toBe(true);
+  });
+
+  it('hashes input shorter than the minimum chunk as one chunk, and checks it is bytes', async () => {
+    const bytes = pseudoRandomBytes('tiny', 50);
+    const out = await collect(chunkAndHash(splitStream(bytes, [10, 20]), { params: SMALL, pool }));
+    expect(out.map((c) => hashHex(c.hash))).toEqual([hashHex(hashChunk(bytes))]);
+    expect(await collect(chunkAndHash(splitStream(new Uint8Array(0), []), { pool }))).toEqual([]);
+    async function* text() {
+      yield 'abc' as unknown as Uint8Array;
+    }
+    await expect(collect(chunkAndHash(text(), { pool }))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('rejects bad options with InvalidArgument', async () => {
