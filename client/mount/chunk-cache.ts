@@ -8,14 +8,14 @@
 // name (the fetcher checks); a chunk read back from disk is checked again
 // (once per process), and a bad one is deleted and reported missing, so a
 // damaged cache heals by fetching again instead of serving wrong bytes.
-import { readFile as readFileCb, writeFile as writeFileCb } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readFile as readFileCb } from 'node:fs';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
+import { DiskWriter } from './disk-writer.ts';
 
 export interface ChunkCacheOptions {
   dir: string;
@@ -36,9 +36,8 @@ export interface ChunkCacheStats {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-// The callback forms: a chunk is a small file, and fs/promises' FileHandle costs more than the write itself.
+// The callback form: a chunk is a small file, and fs/promises' FileHandle costs more than the read itself.
 const readFile = promisify(readFileCb);
-const writeFile = promisify(writeFileCb);
 /** Disk writes allowed in flight; more are dropped (it is a cache), so memory stays bounded. */
 const MAX_PENDING_WRITES = 64;
 
@@ -48,7 +47,7 @@ export class ChunkCache {
   private readonly disk = new Map<string, number>();
   private diskBytes = 0;
   private readonly verified = new Set<string>();
-  private readonly dirsMade = new Map<string, Promise<unknown>>();
+  private readonly writer = new DiskWriter();
   private pendingWrites = 0;
   private evicting = false;
   private scanned: Promise<void> = Promise.resolve();
@@ -135,19 +134,9 @@ export class ChunkCache {
   }
 
   private async writeDisk(hash: string, data: Buffer): Promise<void> {
-    const dir = join(this.opts.dir, hash.slice(0, 2));
-    const tmp = join(dir, `.${hash}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      let made = this.dirsMade.get(dir);
-      if (!made) {
-        this.dirsMade.set(dir, (made = mkdir(dir, { recursive: true })));
-        made.catch(() => this.dirsMade.delete(dir));
-      }
-      await made;
-      await writeFile(tmp, data);
-      await rename(tmp, this.pathOf(hash));
+      await this.writer.write(this.pathOf(hash), data);
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
       this.opts.log?.(`chunk cache: cannot write ${hash}: ${String(err)}`);
       return;
     }
@@ -201,7 +190,6 @@ export class ChunkCache {
     const found: { hash: string; size: number; mtimeMs: number }[] = [];
     for (const sub of await readdir(this.opts.dir).catch(() => [] as string[])) {
       if (!/^[0-9a-f]{2}$/.test(sub)) continue;
-      this.dirsMade.set(join(this.opts.dir, sub), Promise.resolve());
       for (const name of await readdir(join(this.opts.dir, sub)).catch(() => [] as string[])) {
         const path = join(this.opts.dir, sub, name);
         if (!HEX64.test(name)) {

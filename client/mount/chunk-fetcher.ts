@@ -58,6 +58,9 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
+/** Small files fetched ahead of their opens at once. */
+const MAX_PREFETCHING = 16;
+
 export interface FetcherOptions {
   /** Bytes per ranged GetFile call (default 8 MiB). */
   maxRangeBytes?: number;
@@ -67,6 +70,8 @@ export class ChunkFetcher {
   private readonly inflight = new Map<string, Promise<Buffer>>();
   /** File hash -> layout, so reopening a file needs no InspectFile. */
   private readonly layouts = new LruCache<FileLayout>(500_000);
+  private readonly layoutsPending = new Map<string, Promise<FileLayout>>();
+  private prefetching = 0;
   private readonly maxRange: number;
   /** Bytes fetched from the server (for stats and tests). */
   fetchedBytes = 0;
@@ -85,9 +90,18 @@ export class ChunkFetcher {
    * hash. A file of at most one chunk's size is fetched whole and, when it is
    * one chunk (the file hash proves it), needs no InspectFile at all.
    */
-  async layout(ref: string, size: number, hash: string): Promise<FileLayout> {
+  layout(ref: string, size: number, hash: string): Promise<FileLayout> {
     const known = this.layouts.get(hash);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    let pending = this.layoutsPending.get(hash);
+    if (!pending) {
+      pending = this.fetchLayout(ref, size, hash).finally(() => this.layoutsPending.delete(hash));
+      this.layoutsPending.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async fetchLayout(ref: string, size: number, hash: string): Promise<FileLayout> {
     let layout: FileLayout | undefined;
     if (size === 0) layout = { size: 0, chunks: [] };
     else if (size <= MAX_SIZE) layout = await this.wholeSmallFile(ref, size, hash);
@@ -97,6 +111,23 @@ export class ChunkFetcher {
     }
     this.layouts.set(hash, layout, layout.chunks.length + 1);
     return layout;
+  }
+
+  /**
+   * Fetches small files before they are opened, a few at a time (the caller
+   * saw the files of a directory being read one after another: cat of each,
+   * cp -r, tar), so each open finds its bytes here instead of waiting for a
+   * call. Failures are left for the open itself to meet.
+   */
+  prefetchSmall(files: { ref: string; size: number; hash: string }[]): void {
+    for (const f of files) {
+      if (this.prefetching >= MAX_PREFETCHING) return;
+      if (f.size > MAX_SIZE || this.layoutsPending.has(f.hash) || this.layouts.get(f.hash)) continue;
+      this.prefetching++;
+      this.layout(f.ref, f.size, f.hash)
+        .catch(() => undefined)
+        .finally(() => this.prefetching--);
+    }
   }
 
   private async wholeSmallFile(ref: string, size: number, hash: string): Promise<FileLayout | undefined> {

@@ -80,6 +80,11 @@ export class CommitTree {
     return entry ?? undefined;
   }
 
+  /** The directory's children if they were listed already (no call to the server). */
+  listed(path: string): Map<string, TreeEntry> | undefined {
+    return this.listings.get(path);
+  }
+
   /** The children of the directory at `path` by name; undefined when `path` is a file or nothing. */
   list(path: string): Promise<Map<string, TreeEntry> | undefined> {
     const cached = this.listings.get(path);

@@ -21,6 +21,9 @@ export interface FuseOpsOptions {
 
 type Route = { view: RepoView; path: string } | { view: null; path: '/' };
 
+/** Open files of a read-only mount kept for reads by path. */
+const SHARED_READERS = 1024;
+
 export function createFuseOps(opts: FuseOpsOptions): FuseOps {
   const byName = new Map(opts.views.map((v) => [v.repo, v]));
   const handles = new Map<number, OpenFile>();
@@ -49,6 +52,19 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
     const h = handles.get(fd);
     if (!h) throw fsError('EBADF');
     return h;
+  };
+  // A read-only mount keeps no handle per open (so the kernel need not tell it of every close):
+  // reads find the open file by path, shared by every opener; an evicted one is opened again.
+  const writable = opts.views.some((v) => v.writable);
+  const shared = new Map<string, OpenFile>();
+  const fileOf = async (path: string, fd: number): Promise<OpenFile> => {
+    if (writable) return handleOf(fd);
+    let file = shared.get(path);
+    if (!file) {
+      const { view, path: p } = viewOf(path);
+      shared.set(path, (file = await view.open(p, 0)));
+    }
+    return file;
   };
   const addHandle = (h: OpenFile): number => {
     const fd = nextHandle++;
@@ -101,23 +117,30 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
     open: (path, flags, cb) =>
       run('open', path, cb, async () => {
         const { view, path: p } = viewOf(path);
-        return addHandle(await view.open(p, flags));
+        const file = await view.open(p, flags);
+        if (writable) return addHandle(file);
+        shared.set(path, file);
+        if (shared.size > SHARED_READERS) shared.delete(shared.keys().next().value!);
+        return 0;
       }),
     create: (path, _mode, cb) =>
       run('create', path, cb, async () => {
         const { view, path: p } = viewOf(path);
         return addHandle(await view.create(p));
       }),
-    read: (path, fd, buf, len, pos, cb) => runBytes('read', path, cb, () => handleOf(fd).read(buf, len, pos)),
+    read: (path, fd, buf, len, pos, cb) => runBytes('read', path, cb, async () => (await fileOf(path, fd)).read(buf, len, pos)),
     write: (path, fd, buf, len, pos, cb) => runBytes('write', path, cb, () => handleOf(fd).write(buf, len, pos)),
-    release: (path, fd, cb) =>
-      run('release', path, cb, async () => {
-        const h = handles.get(fd);
-        handles.delete(fd);
-        await h?.release();
-      }),
-    flush: (_path, _fd, cb) => cb(0),
-    fsync: (_path, _datasync, _fd, cb) => cb(0),
+    // Only a writable mount needs to hear of closes (a commit's open files are shared, see fileOf);
+    // flush and fsync go unanswered (ENOSYS), so the kernel stops sending them: bytes are in
+    // scratch files as soon as written, and commits are made by flushes of the mount.
+    release: writable
+      ? (path, fd, cb) =>
+          run('release', path, cb, async () => {
+            const h = handles.get(fd);
+            handles.delete(fd);
+            await h?.release();
+          })
+      : undefined,
     truncate: (path, size, cb) =>
       run('truncate', path, cb, async () => {
         const { view, path: p } = viewOf(path);

@@ -5,7 +5,8 @@
 import { constants } from 'node:fs';
 import type { CommitInfo, StrataClient } from '../sdk/index.ts';
 import type { ChunkFetcher } from './chunk-fetcher.ts';
-import { CommitTree, joinPath, type TreeEntry } from './commit-tree.ts';
+import { MAX_SIZE } from '../../src/chunking/index.ts';
+import { baseName, CommitTree, joinPath, parentOf, type TreeEntry } from './commit-tree.ts';
 import { fsError } from './errno.ts';
 import { FileReader } from './file-reader.ts';
 import { CommitFile, type OpenFile } from './open-file.ts';
@@ -28,8 +29,12 @@ export interface RepoViewOptions {
   readaheadBytes?: number;
 }
 
+/** How many small files ahead of the one opened are fetched (see openedSmallFile). */
+const SMALL_FILES_AHEAD = 32;
+
 export class RepoView {
   readonly repo: string;
+  private walk: { dir: string; listing?: Map<string, TreeEntry>; names: string[]; index: Map<string, number>; last: number } = { dir: '', names: [], index: new Map(), last: -2 };
   protected tree: CommitTree;
   protected commitTimeMs: number;
   protected readonly overlay = new Overlay();
@@ -123,7 +128,34 @@ export class RepoView {
     if (staged?.kind === 'ref') return new CommitFile(await this.reader(staged.basePath, staged.size, staged.hash));
     const { basePath, entry } = await this.baseEntry(path);
     if (entry.type === 'dir') throw fsError('EISDIR');
+    if (entry.size <= MAX_SIZE) this.openedSmallFile(basePath);
     return new CommitFile(await this.reader(basePath, entry.size, entry.hash));
+  }
+
+  /**
+   * Small files opened in a directory's order one after another (cat of each,
+   * cp -r, tar, grep -r) are each one call to the server, waited for in turn;
+   * seeing that pattern, fetch the next few ahead so the opens find them here.
+   */
+  private openedSmallFile(basePath: string): void {
+    const dir = parentOf(basePath);
+    const listing = this.tree.listed(dir);
+    if (!listing) return;
+    if (this.walk.dir !== dir || this.walk.listing !== listing) {
+      const names = [...listing.keys()];
+      this.walk = { dir, listing, names, index: new Map(names.map((n, i) => [n, i])), last: -2 };
+    }
+    const i = this.walk.index.get(baseName(basePath));
+    if (i === undefined) return;
+    const sequential = i === this.walk.last + 1;
+    this.walk.last = i;
+    if (!sequential) return;
+    const ahead: { ref: string; size: number; hash: string }[] = [];
+    for (const name of this.walk.names.slice(i + 1, i + 1 + SMALL_FILES_AHEAD)) {
+      const e = listing.get(name)!;
+      if (e.type === 'file') ahead.push({ ref: this.tree.ref(joinPath(dir, name)), size: e.size, hash: e.hash });
+    }
+    this.opts.fetcher.prefetchSmall(ahead);
   }
 
   // Every change: EROFS here, made by WritableView.
