@@ -15,7 +15,7 @@ import type { StrataClient } from '../sdk/index.ts';
 import type { ListedInput } from './inputs.ts';
 
 /** The mounts' chunk cache, as `strata mount`'s default. */
-export const LAZY_CACHE_BYTES = 2 << 30;
+export const LAZY_CACHE_BYTES = 2 * 1024 ** 3; // 2 GiB (2 << 30 overflows to a negative 32-bit number)
 
 export interface LazyInputs {
   /** Names of the inputs served by a mount. */
