@@ -1,16 +1,31 @@
-# The Strata server. Build: docker build -t strata .
-FROM node:20-bookworm-slim
+# The Strata server. Build: docker build -t strata .   Run: see docker-compose.yml and docs/deploy.md.
+# Two stages: the first installs everything and builds; the second holds only
+# production dependencies and the app, and runs as the unprivileged `node` user.
+# The server never loads the FUSE binding (an optional dependency that only
+# `strata mount` and `strata run` use), so nothing here needs FUSE or a compiler.
+ARG NODE_IMAGE=node:22.12-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
-COPY tsconfig.json ./
-COPY proto ./proto
-COPY src ./src
-COPY server ./server
-COPY client ./client
-COPY bin ./bin
-ENV STRATA_DATA=/data STRATA_GRPC=0.0.0.0:7730 STRATA_HTTP=0.0.0.0:7731
+# --ignore-scripts: nothing is compiled here (classic-level loads its prebuilt binary at run time;
+# optional dependencies stay, since esbuild's platform binary is one).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build --if-present && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    STRATA_DATA=/data \
+    STRATA_GRPC=0.0.0.0:7730 \
+    STRATA_HTTP=0.0.0.0:7731
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+RUN mkdir -p /data && chown node:node /data
+USER node
 VOLUME /data
 EXPOSE 7730 7731
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:7731/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "server/main.ts"]
+# Ready = serving gRPC and the object store answers (/readyz); the start period covers opening the stores.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:7731/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "bin/strata.js", "server"]

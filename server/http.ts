@@ -7,12 +7,18 @@ export interface HttpDeps {
   registry: Registry;
   /** True while the server serves gRPC (false while starting and shutting down). */
   isReady(): boolean;
+  /** Why the object store is not usable, or undefined when it answers (readiness includes it). */
+  storeProblem?: () => Promise<string | undefined>;
 }
 
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (deps.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
+  app.get('/readyz', async (_req, reply) => {
+    if (!deps.isReady()) return reply.code(503).send({ status: 'not ready' });
+    const store = await deps.storeProblem?.();
+    return store === undefined ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', store });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
   return app;
 }

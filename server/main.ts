@@ -2,18 +2,20 @@
 // config -> stores -> core -> transports.
 import { mkdir } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import * as grpcJs from '@grpc/grpc-js';
 import { openChunkStore } from '../src/blocks/chunk-store.ts';
 import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
 import { createS3BlockStore } from '../src/blocks/s3-block-store.ts';
 import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
-import { isStrataError } from '../src/errors/index.ts';
+import { KIND_TABLE, StrataError, isStrataError } from '../src/errors/index.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
-import { loadConfig, type ServerConfig } from './config.ts';
+import { parseServerArgs, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { createStoreHealth } from './store-health.ts';
 
 async function openBlocks(config: ServerConfig) {
   if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: `${config.dataDir}/blocks` }));
@@ -38,9 +40,10 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const metrics = createMetrics({ chunks });
 
   let ready = false;
-  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
-  await http.listen({ host: config.http.host, port: config.http.port });
-  const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
+  const storeHealth = createStoreHealth(blocks);
+  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready, storeProblem: () => storeHealth.check() });
+  await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
+  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics }, config.grpc));
   grpc.markServing();
   ready = true;
 
@@ -59,10 +62,40 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   return { grpcPort: grpc.port, httpPort, stop: () => (stopped ??= stop()) };
 }
 
-/** Runs the server until SIGTERM or SIGINT. Prints one JSON ready line naming the bound addresses. */
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the address is in use (another strata server?)',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'no such address on this machine',
+  ENOTFOUND: 'the host name does not resolve',
+};
+
+/** Runs `listen`, turning a failure to bind into one clear LISTEN_FAILED line naming the flag to change. */
+async function listening<T>(what: string, flag: string, at: { host: string; port: number }, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (err) {
+    const text = err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}` : String(err);
+    const errno = Object.keys(LISTEN_REASONS).find((code) => text.includes(code));
+    const reason = errno ? LISTEN_REASONS[errno] : (err instanceof Error ? err.message : String(err));
+    const address = `${at.host}:${at.port}`;
+    throw new StrataError('LISTEN_FAILED', `cannot listen for ${what} on ${address}: ${reason}; choose another with ${flag} HOST:PORT`, { address, errno: errno ?? '' }, { cause: err });
+  }
+}
+
+/**
+ * Runs the server until SIGTERM or SIGINT. Prints one JSON ready line naming
+ * the bound addresses (or the help, for --help, and returns).
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const config = loadConfig(argv, env);
+  const parsed = parseServerArgs(argv, env);
+  if (parsed.kind === 'help') {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  const config = parsed.config;
   const log = createLogger({ level: config.logLevel });
+  // grpc-js writes its own lines to stderr ("E No address added ..."); ours say it better (LISTEN_FAILED).
+  grpcJs.setLogger({ error: (...args: unknown[]) => log.debug({ grpc: args.map(String).join(' ') }, 'grpc-js') });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
   const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
@@ -83,9 +116,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** What a failed start prints: one line (and the usage line for bad arguments); a stack only for a bug. */
+export function startFailure(err: unknown): string {
+  if (!isStrataError(err)) return `strata server: ${err instanceof Error ? err.stack : String(err)}\n`;
+  const usage = typeof err.data.usage === 'string' ? `${err.data.usage}\n` : '';
+  return `strata server: ${err.message}\n${usage}`;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2), process.env).catch((err: unknown) => {
-    console.error(`strata server: ${isStrataError(err) ? err.message : err instanceof Error ? err.stack : String(err)}`);
-    process.exit(1);
+    process.stderr.write(startFailure(err));
+    process.exit(isStrataError(err) ? KIND_TABLE[err.kind].exit : 1);
   });
 }
