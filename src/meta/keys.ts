@@ -13,6 +13,8 @@
 //   stage/<repo>/<commitId><encoded path>          -> a staged change of an open commit; the value is
 //                                                     pfs's staging entry (encoded by src/pfs)
 //   stage/<repo>/<commitId><encoded dir>\u0001     -> a staged change of a whole directory (stageDirKey)
+//   upload/<repo>/<uploadId>                       -> a multipart upload in progress (encoded by src/pfs/uploads.ts)
+//   upload-part/<repo>/<uploadId>/<part, 5 digits> -> one durable part of it: its chunk refs (src/pfs/uploads.ts)
 //   pps-pipeline/<pipeline>                         -> PipelineRecord (src/pps/records.ts)
 //   pps-spec/<pipeline>/<version, 10 digits>        -> SpecRecord: every version of a pipeline's spec
 //   pps-job/<pipeline>/<jobId>                      -> JobRecord
@@ -163,7 +165,39 @@ export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePa
 
 /** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
 export function repoDataPrefixes(repo: RepoName): string[] {
-  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`];
+  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
+}
+
+/** Upload ids are 32 lower-case hex digits, made by src/pfs/uploads.ts. */
+export function uploadKey(repo: RepoName, upload: string): string {
+  return `upload/${repo}/${upload}`;
+}
+
+/** All uploads in progress of one repo. */
+export function uploadPrefix(repo: RepoName): string {
+  return `upload/${repo}/`;
+}
+
+/** Part numbers are 1..10000, zero-padded so key order is part order. */
+export function uploadPartKey(repo: RepoName, upload: string, part: number): string {
+  return `upload-part/${repo}/${upload}/${String(part).padStart(5, '0')}`;
+}
+
+export function uploadPartPrefix(repo: RepoName, upload: string): string {
+  return `upload-part/${repo}/${upload}/`;
+}
+
+/** Every part of every upload, for the GC mark phase. */
+export const UPLOAD_PART_PREFIX = 'upload-part/';
+
+export function parseUploadKey(key: string): { repo: RepoName; upload: string } {
+  const [repo, upload] = split(key, 'upload', 2);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), upload: upload! }));
+}
+
+export function parseUploadPartKey(key: string): { repo: RepoName; upload: string; part: number } {
+  const [repo, upload, part] = split(key, 'upload-part', 3);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), upload: upload!, part: Number(part) }));
 }
 
 // ---- pipelines (src/pps): pipeline names are repo names; job, datum ids and hashes are hex ----
