@@ -10,18 +10,30 @@ export interface ServerConfig {
   dataDir: string;
   grpc: { host: string; port: number };
   http: { host: string; port: number };
+  /** The S3 gateway (server/s3): its listener, the access keys it accepts and the region it reports. */
+  s3Gateway: S3GatewayConfig;
   s3?: { endPoint: string; port: number; useSSL: boolean; bucket: string; prefix: string; region: string; accessKey: string; secretKey: string };
   packTargetBytes: number;
   cacheBytes: number;
   logLevel: LogLevel;
   /** On SIGTERM, in-flight calls get this long to finish before they are cancelled. */
   shutdownGraceMs: number;
+  /** Where pipeline datums run: child processes here (local) or containers (docker). */
+  ppsExecutor: 'local' | 'docker';
+}
+
+export interface S3GatewayConfig {
+  host: string;
+  port: number;
+  keys: { accessKeyId: string; secret: string }[];
+  region: string;
 }
 
 export const DEFAULTS = {
   dataDir: './data',
   grpc: '127.0.0.1:7730',
   http: '127.0.0.1:7731',
+  s3Gateway: '127.0.0.1:7732',
   packTargetBytes: 8 << 20,
   cacheBytes: 64 << 20,
   logLevel: 'info',
@@ -39,6 +51,10 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3-region <region>', env: 'STRATA_S3_REGION', help: 'region (default us-east-1)' },
   { flags: '--s3-access-key <key>', env: 'STRATA_S3_ACCESS_KEY', help: 'access key' },
   { flags: '--s3-secret-key <secret>', env: 'STRATA_S3_SECRET_KEY', help: 'secret key (prefer the environment variable: flags show in ps)' },
+  { flags: '--s3 <host:port>', env: 'STRATA_S3_GATEWAY', help: `the S3 gateway's listener (default ${DEFAULTS.s3Gateway})` },
+  { flags: '--s3-gateway-keys <id:secret,...>', env: 'STRATA_S3_GATEWAY_KEYS', help: 'the key pairs S3 clients sign with (not the chunk store\'s --s3-access-key)' },
+  { flags: '--s3-gateway-region <region>', env: 'STRATA_S3_GATEWAY_REGION', help: 'the region the S3 gateway reports (default us-east-1)' },
+  { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
 ];
@@ -120,10 +136,16 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
+    s3Gateway: {
+      ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
+      keys: gatewayKeys(get('s3-gateway-keys', 'STRATA_S3_GATEWAY_KEYS')),
+      region: get('s3-gateway-region', 'STRATA_S3_GATEWAY_REGION') ?? 'us-east-1',
+    },
     packTargetBytes: DEFAULTS.packTargetBytes,
     cacheBytes: DEFAULTS.cacheBytes,
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
+    ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
   };
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {
@@ -166,6 +188,23 @@ function milliseconds(value: string, what: string): number {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a whole number of milliseconds`, { value });
   }
   return n;
+}
+
+function ppsExecutor(value: string): 'local' | 'docker' {
+  if (value !== 'local' && value !== 'docker') throw new StrataError('INVALID_ARGUMENT', `invalid --pps-executor "${value}": expected local or docker`, { value });
+  return value;
+}
+
+/** `ID:SECRET[,ID:SECRET...]`: the key pairs S3 clients sign with (not the chunk backend's --s3-access-key). */
+function gatewayKeys(value: string | undefined): { accessKeyId: string; secret: string }[] {
+  if (!value) return [];
+  return value.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    if (at <= 0 || at === pair.length - 1) {
+      throw new StrataError('INVALID_ARGUMENT', 'invalid S3 gateway key: expected ACCESS_KEY_ID:SECRET (several separated by commas)', {});
+    }
+    return { accessKeyId: pair.slice(0, at), secret: pair.slice(at + 1) };
+  });
 }
 
 function s3Url(value: string): URL {

@@ -119,7 +119,7 @@ describe('strata completion', () => {
 describe('strata server command line', () => {
   it('an unknown flag, a missing value or a stray argument exits 2 with the usage line', async () => {
     for (const args of [['--bogus'], ['--data'], ['extra'], ['--log-level', 'loud']]) {
-      const r = await cli.run(['server', ...args, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0']);
+      const r = await cli.run(['server', ...args, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^strata server: [^\n]+\nusage: strata server \[options\] \(see strata server --help\)\n$/);
       expect(r.out).toBe('');
@@ -134,11 +134,11 @@ describe('strata server command line', () => {
   });
 
   it('an address in use is one line naming the address and the flag, exit 6', async () => {
-    const grpcTaken = await cli.run(['server', '--data', join(tmp.path, 'd1'), '--grpc', server.grpcAddress, '--http', '127.0.0.1:0']);
+    const grpcTaken = await cli.run(['server', '--data', join(tmp.path, 'd1'), '--grpc', server.grpcAddress, '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0']);
     expect(grpcTaken.code).toBe(6);
     expect(grpcTaken.stderr).toBe(`strata server: cannot listen for gRPC on ${server.grpcAddress}: the address is in use (another strata server?); choose another with --grpc HOST:PORT\n`);
     const http = server.httpUrl.replace('http://', '');
-    const httpTaken = await cli.run(['server', '--data', join(tmp.path, 'd2'), '--grpc', '127.0.0.1:0', '--http', http]);
+    const httpTaken = await cli.run(['server', '--data', join(tmp.path, 'd2'), '--grpc', '127.0.0.1:0', '--http', http, '--s3', '127.0.0.1:0']);
     expect(httpTaken.code).toBe(6);
     expect(httpTaken.stderr).toBe(`strata server: cannot listen for HTTP on ${http}: the address is in use (another strata server?); choose another with --http HOST:PORT\n`);
   });
