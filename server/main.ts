@@ -7,7 +7,10 @@ import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
 import { createS3BlockStore } from '../src/blocks/s3-block-store.ts';
 import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { isStrataError } from '../src/errors/index.ts';
+import { createEtcdMetaStore } from '../src/meta/etcd-meta-store.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
+import { createLocalElector, type LeaderElector } from '../src/meta/leader-election.ts';
+import type { MetaStore } from '../src/meta/meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
@@ -22,6 +25,15 @@ async function openBlocks(config: ServerConfig) {
   return withKeyChecks(s3);
 }
 
+/** The metadata store, and leader election among the servers that share it. */
+async function openMeta(config: ServerConfig): Promise<{ meta: MetaStore; elector: LeaderElector }> {
+  if (config.meta.kind === 'etcd') {
+    const meta = await createEtcdMetaStore(config.meta);
+    return { meta, elector: meta.elector };
+  }
+  return { meta: await createLevelMetaStore({ path: `${config.dataDir}/meta` }), elector: createLocalElector() };
+}
+
 export interface RunningServer {
   grpcPort: number;
   httpPort: number;
@@ -31,7 +43,7 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
+  const { meta } = await openMeta(config);
   const blocks = await openBlocks(config);
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
   const pfs = await createPfs({ meta, chunks, log });
