@@ -2,12 +2,13 @@
 # Installs the Debian packages Strata needs and a fresh machine may lack:
 # FUSE libraries for mounts, bubblewrap for `strata run` (/pfs in a mount
 # namespace), Python gRPC for the Python client round trip
-# (test/e2e/python-roundtrip.test.ts), and the reference tools the benchmarks
+# (test/e2e/python-roundtrip.test.ts), Chromium for the console's browser
+# tests (playwright-core drives it; no browser is downloaded), and the reference tools the benchmarks
 # compare against. Safe to run repeatedly; does nothing when all are present.
 # Usage: scripts/install-system-deps.sh [test|ci|bench]   (ci = test + docker-compose to validate docker-compose.yml)
 set -euo pipefail
 want=(libfuse2 fuse3 git)
-case "${1:-test}" in test|ci) want+=(bubblewrap python3-grpcio python3-grpc-tools) ;; esac
+case "${1:-test}" in test|ci) want+=(bubblewrap python3-grpcio python3-grpc-tools chromium) ;; esac
 if [ "${1:-test}" = ci ]; then want+=(docker-compose); fi
 if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs); fi
 missing=()

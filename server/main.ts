@@ -38,7 +38,11 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const metrics = createMetrics({ chunks });
 
   let ready = false;
-  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
+  const http = createHttpApp({
+    registry: metrics.registry,
+    isReady: () => ready,
+    console: { pfs, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+  });
   await http.listen({ host: config.http.host, port: config.http.port });
   const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
   grpc.markServing();
