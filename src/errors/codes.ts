@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   COMMIT_HAS_CHILDREN: 'FailedPrecondition',
   COMMIT_IS_ROOT: 'FailedPrecondition',
   FILE_NOT_FOUND: 'NotFound',
+  UPLOAD_NOT_FOUND: 'NotFound',
   PATH_IS_DIRECTORY: 'FailedPrecondition',
   PATH_IS_FILE: 'FailedPrecondition',
   CONCURRENT_UPDATE: 'Aborted',

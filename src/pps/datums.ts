@@ -14,8 +14,8 @@ import type { InputSpec, PfsInputSpec } from './spec-types.ts';
 
 export interface IndexedFile {
   path: string;
-  hash: string;
-  size: number;
+  hash?: string;
+  size?: number;
 }
 
 export interface GlobMatch {
@@ -64,9 +64,9 @@ export async function matchFiles(files: AsyncIterable<IndexedFile> | Iterable<In
   const add = (at: string, captures: string[], f: IndexedFile): void => {
     let e = found.get(at);
     if (!e) found.set(at, (e = { h: createHash('sha256'), captures, files: 0, bytes: 0 }));
-    e.h.update(`${at === '/' ? f.path : f.path.slice(at.length)}\0${f.hash}\n`);
+    e.h.update(`${at === '/' ? f.path : f.path.slice(at.length)}\0${f.hash ?? ''}\n`);
     e.files++;
-    e.bytes += f.size;
+    e.bytes += f.size ?? 0;
   };
   for await (const f of files) {
     if (glob.pattern.replace(/\/+$/, '') === '') {
