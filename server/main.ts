@@ -51,7 +51,8 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await mkdir(config.dataDir, { recursive: true });
   const { meta } = await openMeta(config);
   const blocks = await openBlocks(config);
-  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
+  // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
+  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
@@ -59,7 +60,11 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
-  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
+  const http = createHttpApp({
+    registry: metrics.registry,
+    isReady: () => ready,
+    console: { pfs, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+  });
   await http.listen({ host: config.http.host, port: config.http.port });
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
   await s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port });
