@@ -4,10 +4,16 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { StrataError } from '../src/errors/index.ts';
+import { parseEtcdUrl } from '../src/meta/etcd-url.ts';
+import type { EtcdMetaStoreOptions } from '../src/meta/etcd-meta-store.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+
+/** Where metadata lives: LevelDB under the data directory (one server), or etcd (several servers). */
+export type MetaConfig = { kind: 'leveldb' } | ({ kind: 'etcd' } & EtcdMetaStoreOptions);
 
 export interface ServerConfig {
   dataDir: string;
+  meta: MetaConfig;
   grpc: { host: string; port: number };
   http: { host: string; port: number };
   /** The S3 gateway (server/s3): its listener, the access keys it accepts and the region it reports. */
@@ -43,6 +49,7 @@ export const DEFAULTS = {
 /** Every flag: its commander spelling, the environment variable it overrides, and its help. */
 const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--data <dir>', env: 'STRATA_DATA', help: `data directory (default ${DEFAULTS.dataDir})` },
+  { flags: '--meta <leveldb|etcd://...>', env: 'STRATA_META', help: 'where metadata lives: leveldb (under --data, default) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (several servers)' },
   { flags: '--grpc <host:port>', env: 'STRATA_GRPC', help: `gRPC listener (default ${DEFAULTS.grpc})` },
   { flags: '--http <host:port>', env: 'STRATA_HTTP', help: `HTTP listener: /healthz, /readyz, /metrics (default ${DEFAULTS.http})` },
   { flags: '--s3-endpoint <url>', env: 'STRATA_S3_ENDPOINT', help: 'store chunks in this S3-compatible service instead of under --data' },
@@ -134,6 +141,7 @@ function camel(flag: string): string {
 function buildConfig(get: (flag: string, envName: string) => string | undefined): Readonly<ServerConfig> {
   const config: ServerConfig = {
     dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
+    meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
     s3Gateway: {
@@ -173,6 +181,12 @@ function hostPort(value: string, what: string): { host: string; port: number } {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} address "${value}": expected HOST:PORT`, { value });
   }
   return { host: m[1] || '127.0.0.1', port };
+}
+
+function metaConfig(value: string): MetaConfig {
+  if (value === 'leveldb') return { kind: 'leveldb' };
+  if (value.startsWith('etcd://')) return { kind: 'etcd', ...parseEtcdUrl(value) };
+  throw new StrataError('INVALID_ARGUMENT', `invalid --meta "${value}": expected leveldb or etcd://HOST:PORT[,HOST:PORT...][/PREFIX]`, { value });
 }
 
 function logLevel(value: string): LogLevel {

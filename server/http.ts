@@ -1,7 +1,8 @@
 // The HTTP side of the server (fastify): liveness, readiness and Prometheus
-// metrics. The S3 gateway and web console will register here as plugins.
+// metrics, and the web console (server/console) at `/`.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { consolePlugin, type ConsoleOptions } from './console/index.ts';
 
 export interface HttpDeps {
   registry: Registry;
@@ -9,6 +10,8 @@ export interface HttpDeps {
   isReady(): boolean;
   /** Why the object store is not usable, or undefined when it answers (readiness includes it). */
   storeProblem?: () => Promise<string | undefined>;
+  /** The web console; left out, the port serves only health and metrics. */
+  console?: ConsoleOptions;
 }
 
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
@@ -20,5 +23,6 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
     return store === undefined ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', store });
   });
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+  if (deps.console) app.register(consolePlugin, deps.console);
   return app;
 }
