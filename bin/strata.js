@@ -27,7 +27,8 @@ async function load(file) {
   }
 }
 
-if (argv[0] === 'server') {
+// `strata server --help` is the CLI's: the help of every command lives there.
+if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h')) {
   const { runServer } = await load('server.js');
   runServer(argv.slice(1), process.env);
 } else {
