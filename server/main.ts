@@ -14,6 +14,8 @@ import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { staticKeys } from './s3/keys.ts';
+import { createS3App } from './s3/plugin.ts';
 
 async function openBlocks(config: ServerConfig) {
   if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: `${config.dataDir}/blocks` }));
@@ -25,6 +27,7 @@ async function openBlocks(config: ServerConfig) {
 export interface RunningServer {
   grpcPort: number;
   httpPort: number;
+  s3Port: number;
   /** Graceful stop: refuse new calls, let in-flight ones finish (bounded), then close the stores. */
   stop(): Promise<void>;
 }
@@ -40,23 +43,28 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   let ready = false;
   const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
   await http.listen({ host: config.http.host, port: config.http.port });
+  const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
+  await s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port });
   const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
   grpc.markServing();
   ready = true;
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  const s3Address = s3.server.address();
+  const s3Port = typeof s3Address === 'object' && s3Address ? s3Address.port : config.s3Gateway.port;
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     ready = false;
     await grpc.shutdown(config.shutdownGraceMs);
     await http.close();
+    await s3.close();
     // Chunks first: flushing packs and their index needs the block store.
     await chunks.close();
     await meta.close();
     await blocks.close();
   };
-  return { grpcPort: grpc.port, httpPort, stop: () => (stopped ??= stop()) };
+  return { grpcPort: grpc.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
 }
 
 /** Runs the server until SIGTERM or SIGINT. Prints one JSON ready line naming the bound addresses. */
@@ -66,7 +74,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
   const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', pid: process.pid, data: config.dataDir };
-  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}` })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
   let signals = 0;
   const shutdown = (signal: string): void => {
     if (signals++ > 0) {

@@ -5,6 +5,7 @@
 import { sweepChunks, type SweepReport } from '../blocks/chunk-sweep.ts';
 import { verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
 import { isStrataError } from '../errors/index.ts';
+import { UPLOAD_PART_PREFIX } from '../meta/keys.ts';
 import { decodeCommit } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 
@@ -38,10 +39,13 @@ async function markRoot(ctx: PfsContext, root: string, marks: Marks): Promise<vo
   }
 }
 
+/** Staged writes of open commits and the durable parts of multipart uploads (both JSON with `chunks`). */
 async function markStaged(ctx: PfsContext, marks: Marks): Promise<void> {
-  for await (const [, raw] of ctx.meta.scan({ prefix: 'stage/' })) {
-    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as { op: string; chunks?: { hash: string }[] };
-    for (const c of r.chunks ?? []) marks.live.add(c.hash);
+  for (const prefix of ['stage/', UPLOAD_PART_PREFIX]) {
+    for await (const [, raw] of ctx.meta.scan({ prefix })) {
+      const r = JSON.parse(Buffer.from(raw).toString('utf8')) as { chunks?: { hash: string }[] };
+      for (const c of r.chunks ?? []) marks.live.add(c.hash);
+    }
   }
 }
 

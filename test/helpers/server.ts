@@ -20,6 +20,8 @@ export interface TestServer {
   grpcAddress: string;
   /** http://host:port of the HTTP side. */
   httpUrl: string;
+  /** http://host:port of the S3 gateway. */
+  s3Url: string;
   dataDir: string;
   /** The pid the server printed in its ready line. */
   pid: number;
@@ -35,21 +37,21 @@ export interface TestServer {
 export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
   let tmp: TempDir | undefined;
   const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
-  const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', ...(opts.args ?? [])];
+  const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));
-  const ready = new Promise<{ grpc: string; http: string; pid: number }>((resolve, reject) => {
+  const ready = new Promise<{ grpc: string; http: string; s3: string; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('\n')}`)), READY_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const rec = parseJson(line);
-      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http), pid: Number(rec.pid) }));
+      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http), s3: String(rec.s3), pid: Number(rec.pid) }));
     });
     void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`server exited (${code ?? signal}) before ready:\n${logs.join('\n')}`))));
   });
-  const { grpc: grpcAddress, http, pid } = await ready;
+  const { grpc: grpcAddress, http, s3, pid } = await ready;
   const httpUrl = `http://${http}`;
   await waitForReady(httpUrl);
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
@@ -67,6 +69,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   return {
     grpcAddress,
     httpUrl,
+    s3Url: `http://${s3}`,
     dataDir,
     pid,
     child,
