@@ -16,6 +16,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** On SIGTERM, in-flight calls get this long to finish before they are cancelled. */
   shutdownGraceMs: number;
+  /** Where pipeline datums run: child processes here (local) or containers (docker). */
+  ppsExecutor: 'local' | 'docker';
 }
 
 export interface S3GatewayConfig {
@@ -60,6 +62,11 @@ function milliseconds(value: string, what: string): number {
   return n;
 }
 
+function ppsExecutor(value: string): 'local' | 'docker' {
+  if (value !== 'local' && value !== 'docker') throw new StrataError('INVALID_ARGUMENT', `invalid --pps-executor "${value}": expected local or docker`, { value });
+  return value;
+}
+
 /** `ID:SECRET[,ID:SECRET...]`: the key pairs S3 clients sign with (not the chunk backend's --s3-access-key). */
 function gatewayKeys(value: string | undefined): { accessKeyId: string; secret: string }[] {
   if (!value) return [];
@@ -83,7 +90,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<Ser
     if (value === undefined) throw new StrataError('INVALID_ARGUMENT', `flag --${name} needs a value`);
     flags.set(name!, value);
   }
-  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region']);
+  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region', 'pps-executor']);
   for (const name of flags.keys()) if (!known.has(name)) throw new StrataError('INVALID_ARGUMENT', `unknown flag --${name}`);
   const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const config: ServerConfig = {
@@ -99,6 +106,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<Ser
     cacheBytes: DEFAULTS.cacheBytes,
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
+    ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
   };
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {

@@ -9,6 +9,9 @@ import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { isStrataError } from '../src/errors/index.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
+import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
+import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
+import { createPps } from '../src/pps/pps.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
@@ -39,13 +42,20 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
+  const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
+  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log });
+  log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
-  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
+  const http = createHttpApp({
+    registry: metrics.registry,
+    isReady: () => ready,
+    console: { pfs, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+  });
   await http.listen({ host: config.http.host, port: config.http.port });
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
   await s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port });
-  const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
+  const grpc = await startGrpcServer({ pfs, chunks, log, metrics, pps }, config.grpc);
   grpc.markServing();
   ready = true;
 
@@ -59,6 +69,8 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     await grpc.shutdown(config.shutdownGraceMs);
     await http.close();
     await s3.close();
+    // Running jobs stop here and are resumed by the next start.
+    await pps.stop();
     // Chunks first: flushing packs and their index needs the block store.
     await chunks.close();
     await meta.close();

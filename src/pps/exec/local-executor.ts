@@ -4,7 +4,7 @@
 // at once, each seeing only its own /pfs. Where neither works, commands get
 // a real /pfs directory and run one at a time.
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { launcher, planIsolation, type IsolationPlan } from './isolation.ts';
+import { bwrapWorks, launcher, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
 import type { DatumExit, DatumTask, Executor } from './executor.ts';
 import { spawnTask } from './spawn-task.ts';
 
@@ -16,9 +16,15 @@ export interface LocalExecutorOptions {
 }
 
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
-  // In a container `auto` would pick the real /pfs (one command at a time); namespaces let datums run side by side.
-  const plan = planIsolation(opts.isolation ?? 'auto', { ...opts.env, container: undefined });
-  const realPlan = plan.mode === 'dir' && opts.isolation === undefined ? planIsolation('auto', opts.env) : plan;
+  // Unlike `strata run`, namespaces come first even in a container: with them datums run side by side,
+  // while a real /pfs holds one command at a time.
+  const realPlan: IsolationPlan = opts.isolation
+    ? planIsolation(opts.isolation, opts.env)
+    : bwrapWorks()
+      ? { mode: 'bwrap', reason: 'bubblewrap works', readOnlyMounts: true }
+      : unshareWorks()
+        ? { mode: 'unshare', reason: 'no bubblewrap; root can unshare', readOnlyMounts: true }
+        : planIsolation('dir', opts.env);
   let serial: Promise<unknown> = Promise.resolve();
   const runOne = async (task: DatumTask): Promise<DatumExit> => {
     const cwd = task.workingDir || '/pfs';
