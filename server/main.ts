@@ -39,7 +39,8 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await mkdir(config.dataDir, { recursive: true });
   const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
   const blocks = await openBlocks(config);
-  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
+  // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
+  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
