@@ -7,7 +7,10 @@ import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
 import { createS3BlockStore } from '../src/blocks/s3-block-store.ts';
 import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { isStrataError } from '../src/errors/index.ts';
+import { createEtcdMetaStore } from '../src/meta/etcd-meta-store.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
+import { createLocalElector, type LeaderElector } from '../src/meta/leader-election.ts';
+import type { MetaStore } from '../src/meta/meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
 import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
 import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
@@ -27,6 +30,15 @@ async function openBlocks(config: ServerConfig) {
   return withKeyChecks(s3);
 }
 
+/** The metadata store, and leader election among the servers that share it. */
+async function openMeta(config: ServerConfig): Promise<{ meta: MetaStore; elector: LeaderElector }> {
+  if (config.meta.kind === 'etcd') {
+    const meta = await createEtcdMetaStore(config.meta);
+    return { meta, elector: meta.elector };
+  }
+  return { meta: await createLevelMetaStore({ path: `${config.dataDir}/meta` }), elector: createLocalElector() };
+}
+
 export interface RunningServer {
   grpcPort: number;
   httpPort: number;
@@ -37,7 +49,7 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
+  const { meta } = await openMeta(config);
   const blocks = await openBlocks(config);
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
