@@ -98,7 +98,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const log = createLogger({ level: config.logLevel });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
-  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
+  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', pid: process.pid, data: config.dataDir };
   process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
   let signals = 0;
   const shutdown = (signal: string): void => {
@@ -116,9 +116,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2), process.env).catch((err: unknown) => {
+/** `strata server ...` and `node dist/server.js ...`: runs main and turns a failure to start into one line and exit code 1. */
+export function runServer(argv: string[], env: NodeJS.ProcessEnv): void {
+  main(argv, env).catch((err: unknown) => {
     console.error(`strata server: ${isStrataError(err) ? err.message : err instanceof Error ? err.stack : String(err)}`);
     process.exit(1);
   });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runServer(process.argv.slice(2), process.env);
