@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import { isStrataError } from '../errors/index.ts';
 import { parseBranchName, parseRepoName } from '../ids.ts';
 import type { CommitRecord } from '../meta/records.ts';
+import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
 import { TERMINAL_JOB_STATES, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
 import { parsePipelineSpec, pfsInputs } from './spec.ts';
@@ -119,7 +120,7 @@ export class Controller {
       if (pin && pin.repo === i.repo && pin.branch === i.branch) commit = pin.commit;
       else {
         try {
-          commit = (await this.deps.pfs.inspectBranch(parseRepoName(i.repo), parseBranchName(i.branch))).head ?? '';
+          commit = await this.lastFinished(i.repo, (await this.deps.pfs.inspectBranch(parseRepoName(i.repo), parseBranchName(i.branch))).head);
         } catch (err) {
           if (!(isStrataError(err) && err.kind === 'NotFound')) throw err;
         }
@@ -127,6 +128,19 @@ export class Controller {
       out.push({ name: i.name, repo: i.repo, branch: i.branch, commit });
     }
     return out;
+  }
+
+  /**
+   * The newest finished commit at or below `head`: an open head (an upstream
+   * job writing its output) is not an input yet; its finish triggers a job.
+   */
+  private async lastFinished(repo: string, head: string | null): Promise<string> {
+    for (let id = head; id; ) {
+      const c = await this.deps.pfs.inspectCommit(parseRef(`${repo}@${id}`));
+      if (c.state === 'finished') return c.id;
+      id = c.parent;
+    }
+    return '';
   }
 
   /** Makes and runs a job for the inputs as they are now, unless the last job already read exactly them. */
@@ -161,7 +175,7 @@ export class Controller {
     const abort = new AbortController();
     r.abort = abort;
     r.jobId = job.id;
-    const timer = spec.jobTimeoutMs === undefined ? undefined : setTimeout(() => abort.abort(new Error(`job timed out after ${spec.jobTimeoutMs} ms (job_timeout)`)), spec.jobTimeoutMs);
+    const timer = spec.jobTimeoutMs === undefined ? undefined : setTimeout(() => abort.abort(Object.assign(new Error(`job timed out after ${spec.jobTimeoutMs} ms (job_timeout)`), { jobTimeout: true })), spec.jobTimeoutMs);
     let end: JobRecord;
     try {
       end = await runJob(this.jobDeps, p, spec, job, abort.signal);
@@ -174,10 +188,6 @@ export class Controller {
       // Shutting down is not a user's stop: leave the job to be resumed by the next start.
       await this.deps.store.putJob({ ...job, state: 'running', reason: '' });
       return;
-    }
-    if (end.state === 'killed' && String((abort.signal.reason as Error | undefined)?.message).includes('job_timeout')) {
-      await this.deps.store.putJob((end = { ...end, state: 'failure' }));
-      this.events.emit('job', end);
     }
     if (end.state === 'success') await this.deps.store.putPipeline({ ...((await this.deps.store.pipeline(p.name)) ?? p), headJob: end.id });
     else await this.markDownstreamUnrunnable(p, spec, end);

@@ -101,7 +101,9 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
     const killed = signal.aborted;
     const reason = killed ? String((signal.reason as Error | undefined)?.message ?? 'stopped') : err instanceof Error ? err.message : String(err);
     if (!killed && !isStrataError(err)) deps.log.warn({ err, pipeline: p.name, job: job.id }, 'job failed with an internal error');
-    return fail(deps, p, job, output?.commit, killed ? 'killed' : 'failure', reason);
+    // A job timeout is the job failing; a stop (or shutdown) is a kill.
+    const timedOut = killed && (signal.reason as { jobTimeout?: boolean } | undefined)?.jobTimeout === true;
+    return fail(deps, p, job, output?.commit, killed && !timedOut ? 'killed' : 'failure', reason);
   }
 }
 
