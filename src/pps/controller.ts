@@ -12,7 +12,8 @@ import type { CommitRecord } from '../meta/records.ts';
 import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
 import { TERMINAL_JOB_STATES, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
-import { parsePipelineSpec, pfsInputs } from './spec.ts';
+import { commitTick, nextTick } from './cron.ts';
+import { cronInputs, parsePipelineSpec, pfsInputs } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
 
 interface Running {
@@ -30,6 +31,8 @@ export class Controller {
   private readonly running = new Map<string, Running>();
   private readonly specs = new Map<string, PipelineSpec>();
   private stopped = false;
+  /** Pending cron ticks, by pipeline. */
+  private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
 
   constructor(private readonly deps: Omit<JobDeps, 'events'>) {
@@ -51,11 +54,45 @@ export class Controller {
         }
       }
       this.enqueue(p.name, () => this.trigger(p.name)); // commits made while the server was down
+      await this.scheduleCron(p.name);
+    }
+  }
+
+  /** (Re)arms the cron inputs of a pipeline: each tick commits a file to its repo, which makes a job. */
+  async scheduleCron(pipeline: string): Promise<void> {
+    for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
+    this.timers.delete(pipeline);
+    const p = await this.deps.store.pipeline(pipeline);
+    if (!p || this.stopped) return;
+    const timers: NodeJS.Timeout[] = [];
+    for (const cron of cronInputs((await this.specOf(p)).input)) {
+      const arm = (): void => {
+        const next = nextTick(cron.spec, new Date(this.deps.clock.now()));
+        if (!next) return;
+        const timer = setTimeout(() => {
+          void (async () => {
+            const now = await this.deps.store.pipeline(pipeline);
+            if (now?.state === 'running' && !this.stopped) await commitTick(this.deps.pfs, cron, next);
+          })().catch((err: unknown) => this.deps.log.warn({ err, pipeline, cron: cron.name }, 'cron tick failed')).finally(() => {
+            if (this.timers.get(pipeline)?.includes(timer)) {
+              const list = this.timers.get(pipeline)!;
+              list.splice(list.indexOf(timer), 1);
+              arm();
+            }
+          });
+        }, Math.max(0, next.getTime() - this.deps.clock.now()));
+        timer.unref();
+        timers.push(timer);
+        this.timers.set(pipeline, timers);
+      };
+      arm();
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const list of this.timers.values()) for (const t of list) clearTimeout(t);
+    this.timers.clear();
     this.deps.pfs.context.events.off('finished', this.onFinished);
     // Jobs are left as they are on disk: the next start resumes them.
     for (const r of this.running.values()) r.abort?.abort(new Error('server shutting down'));
@@ -94,6 +131,8 @@ export class Controller {
   }
 
   async forget(pipeline: string): Promise<void> {
+    for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
+    this.timers.delete(pipeline);
     this.stopJob(pipeline);
     await this.running.get(pipeline)?.queue;
     this.running.delete(pipeline);

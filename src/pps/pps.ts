@@ -11,7 +11,7 @@ import type { Executor } from './exec/executor.ts';
 import { explainFile, type Explanation } from './explain.ts';
 import { TERMINAL_JOB_STATES, type DatumRecord, type JobRecord, type PipelineRecord } from './records.ts';
 import { rerunJob, type RerunReport } from './rerun.ts';
-import { parsePipelineSpec, pfsInputs, transformHash } from './spec.ts';
+import { cronInputs, parsePipelineSpec, pfsInputs, transformHash } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
 import { PpsStore } from './store.ts';
 
@@ -91,6 +91,12 @@ export async function createPps(deps: PpsDeps) {
     controller,
     async createPipeline(json: string, opts: { update?: boolean; reprocess?: boolean } = {}): Promise<PipelineInfo> {
       const spec = parsePipelineSpec(json);
+      const cronRepos = new Set(cronInputs(spec.input).map((c) => c.repo as string));
+      for (const c of cronRepos) {
+        await deps.pfs.createRepo(c as RepoName, { description: `cron ticks of pipeline ${spec.name}` }).catch((err: unknown) => {
+          if (!isStrataError(err, 'REPO_EXISTS')) throw err;
+        });
+      }
       for (const i of pfsInputs(spec.input)) {
         if (i.repo === spec.name) throw new StrataError('INVALID_PIPELINE_SPEC', `invalid pipeline spec: input repo "${i.repo}" is the pipeline's own output repo`, { field: 'input' });
         await deps.pfs.inspectRepo(parseRepoName(i.repo)).catch((err: unknown) => {
@@ -123,6 +129,7 @@ export async function createPps(deps: PpsDeps) {
         void controller.enqueue(spec.name, () => controller.trigger(spec.name, undefined, old !== undefined, resolve)).finally(() => resolve(undefined));
       });
       await created;
+      await controller.scheduleCron(spec.name);
       return info(record);
     },
     inspectPipeline: async (name: string): Promise<PipelineInfo> => info(await store.requirePipeline(name)),
@@ -134,12 +141,16 @@ export async function createPps(deps: PpsDeps) {
           throw new StrataError('FAILED_PRECONDITION', `pipeline "${q.name}" reads the output of "${name}"; delete it first`, { pipeline: name, dependent: q.name });
         }
       }
+      const spec = await controller.specOf(p);
       await store.putPipeline({ ...p, state: 'paused' });
       await controller.forget(name);
       await store.deletePipeline(name);
-      if (!opts.keepRepo) await deps.pfs.deleteRepo(name as RepoName, { force: true }).catch((err: unknown) => {
-        if (!isStrataError(err, 'REPO_NOT_FOUND')) throw err;
-      });
+      const repos = [...(opts.keepRepo ? [] : [name]), ...cronInputs(spec.input).map((c) => c.repo as string)];
+      for (const repo of repos) {
+        await deps.pfs.deleteRepo(repo as RepoName, { force: true }).catch((err: unknown) => {
+          if (!isStrataError(err, 'REPO_NOT_FOUND')) throw err;
+        });
+      }
     },
     async stopPipeline(name: string): Promise<PipelineInfo> {
       const p = { ...(await store.requirePipeline(name)), state: 'paused' as const, updatedAt: clock.now() };

@@ -182,6 +182,12 @@ function readDatum(f: FieldReader): DatumRecord {
   };
 }
 export const encodeDatum = (d: DatumRecord): Uint8Array => checked({ ...d }, readDatum);
+/**
+ * Skipped datums are written by the thousand, built from a decoded done
+ * record and computed inputs: already checked, so not read back (the skip
+ * path's cost per datum is a target of issue 9).
+ */
+export const encodeSkippedDatum = (d: DatumRecord): Uint8Array => encodeJson({ v: PPS_RECORD_VERSION, ...d } as unknown as Json);
 export const decodeDatum = decoder('datum record', readDatum);
 
 function readDone(f: FieldReader): DoneRecord {

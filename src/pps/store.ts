@@ -81,7 +81,7 @@ export class PpsStore {
     const p = pipeline as RepoName;
     const ops: { type: 'put'; key: string; value: Uint8Array }[] = [];
     for (const d of datums) {
-      ops.push({ type: 'put', key: keys.ppsDatumKey(p, d.job, d.id), value: rec.encodeDatum(d) });
+      ops.push({ type: 'put', key: keys.ppsDatumKey(p, d.job, d.id), value: d.state === 'skipped' ? rec.encodeSkippedDatum(d) : rec.encodeDatum(d) });
       if (d.state === 'success') ops.push({ type: 'put', key: keys.ppsDoneKey(p, d.hash), value: rec.encodeDone({ job: d.job, datum: d.id, outputs: d.outputs }) });
     }
     if (ops.length > 0) await this.meta.batch(ops);

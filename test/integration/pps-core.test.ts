@@ -96,6 +96,18 @@ describe('pps core', () => {
     expect(again.counts.recovered).toBe(1);
   });
 
+  it('a cron input commits a tick file to its repo, and each tick makes a job', async () => {
+    await pps.createPipeline(JSON.stringify({ pipeline: { name: 'ticker' }, transform: { cmd: ['sh', '-c', 'ls /pfs/tick > /pfs/out/seen'] }, input: { cron: { name: 'tick', spec: '@every 1s', overwrite: true } } }));
+    let job;
+    while (!(job = (await pps.listJobs('ticker'))[0])) await new Promise((r) => setTimeout(r, 50));
+    job = await pps.waitJob('ticker', job.id);
+    expect(job.state, job.reason).toBe('success');
+    expect(job.inputs[0]).toMatchObject({ name: 'tick', repo: 'ticker_tick' });
+    expect(await get(t.pfs, 'ticker@main:/seen')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
+    await pps.deletePipeline('ticker');
+    await expect(t.pfs.inspectRepo('ticker_tick' as never)).rejects.toThrow(/not found/);
+  });
+
   it('resumes a job that a restart cut short', async () => {
     await put(t.pfs, 'words@main:/a.txt', 'alpha');
     await pps.createPipeline(spec({ transform: { cmd: ['sh', '-c', 'sleep 1; echo done > /pfs/out/a'] } }));
