@@ -35,12 +35,14 @@ export class Controller {
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
 
-  constructor(private readonly deps: Omit<JobDeps, 'events'>) {
+  constructor(private readonly deps: Omit<JobDeps, 'events' | 'cache'>) {
     this.events.setMaxListeners(0);
   }
 
+  private readonly cache: JobDeps['cache'] = new Map();
+
   private get jobDeps(): JobDeps {
-    return { ...this.deps, events: this.events };
+    return { ...this.deps, events: this.events, cache: this.cache };
   }
 
   async start(): Promise<void> {
@@ -131,6 +133,7 @@ export class Controller {
   }
 
   async forget(pipeline: string): Promise<void> {
+    this.cache.delete(pipeline);
     for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
     this.timers.delete(pipeline);
     this.stopJob(pipeline);
