@@ -237,6 +237,9 @@ export function ppsSkippedPrefix(pipeline: RepoName, job: string): string {
   return `pps-skipped/${pipeline}/${job}/`;
 }
 
+/** Every pipeline's processed-datum index (GC keeps the chunks of the outputs it names). */
+export const PPS_DONE_ROOT = 'pps-done/';
+
 export function ppsDoneKey(pipeline: RepoName, datumHash: string): string {
   return `pps-done/${pipeline}/${datumHash}`;
 }
