@@ -211,10 +211,11 @@ export async function createPps(deps: PpsDeps) {
       const job = opts.job ? (await resolveJob(pipeline, opts.job)).id : undefined;
       const want = (l: LogLine): boolean => (!job || l.job === job) && (!opts.datum || l.datum.startsWith(opts.datum));
       const live: LogLine[] = [];
+      let printedLive = (_l: LogLine): boolean => false;
       let wake: (() => void) | undefined;
       let ended = false;
       const onLog = (l: LogLine & { pipeline: string }): void => {
-        if (l.pipeline === pipeline && want(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
+        if (l.pipeline === pipeline && want(l) && !printedLive(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
       };
       const onJob = (j: JobRecord): void => {
         if (job && j.id === job && TERMINAL_JOB_STATES.includes(j.state)) ((ended = true), wake?.());
@@ -226,8 +227,16 @@ export async function createPps(deps: PpsDeps) {
         signal.addEventListener('abort', onAbort);
       }
       try {
-        for await (const l of store.logs(pipeline, job)) if (want(l)) yield l;
+        // A datum whose stored log was printed must not print its live lines again.
+        const printed = new Set<string>();
+        for await (const l of store.logs(pipeline, job)) {
+          if (!want(l)) continue;
+          printed.add(`${l.job}/${l.datum}`);
+          yield l;
+        }
         if (!opts.follow) return;
+        printedLive = (l) => printed.has(`${l.job}/${l.datum}`);
+        for (let i = live.length - 1; i >= 0; i--) if (printedLive(live[i]!)) live.splice(i, 1);
         if (job && TERMINAL_JOB_STATES.includes((await resolveJob(pipeline, job)).state)) return;
         while (!signal.aborted) {
           const next = live.shift();
