@@ -49,14 +49,15 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const { meta } = await openMeta(config);
+  const { meta, elector } = await openMeta(config);
   const blocks = await openBlocks(config);
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
-  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log });
+  // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
+  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;

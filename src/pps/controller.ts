@@ -26,35 +26,62 @@ interface Running {
 
 export const newJobId = (): string => randomBytes(16).toString('hex');
 
+/** How often the leader looks for input commits made through other servers. */
+const POLL_MS = 2000;
+
 export class Controller {
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Running>();
   private readonly specs = new Map<string, PipelineSpec>();
-  private stopped = false;
+  private stopped = true;
+  private poll: NodeJS.Timeout | undefined;
+  /** Work queued or running per pipeline (the poll adds a trigger only to idle pipelines). */
+  private readonly pending = new Map<string, number>();
   /** Pending cron ticks, by pipeline. */
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
 
-  constructor(private readonly deps: Omit<JobDeps, 'events'>) {
+  constructor(private readonly deps: Omit<JobDeps, 'events' | 'cache'>) {
     this.events.setMaxListeners(0);
   }
 
+  private readonly cache: JobDeps['cache'] = new Map();
+
   private get jobDeps(): JobDeps {
-    return { ...this.deps, events: this.events };
+    return { ...this.deps, events: this.events, cache: this.cache };
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts running pipelines here (this process leads; see pps.ts): resumes
+   * jobs a crash or a former leader left unfinished, makes jobs for commits
+   * made meanwhile, arms cron inputs, and from now on reacts to commits.
+   */
+  async lead(): Promise<void> {
+    this.stopped = false;
     await rm(this.deps.workDir, { recursive: true, force: true }); // datums a crash cut short
     this.deps.pfs.context.events.on('finished', this.onFinished);
     for (const p of await this.deps.store.pipelines()) {
       for (const job of await this.deps.store.jobs(p.name)) {
         if (!TERMINAL_JOB_STATES.includes(job.state)) {
-          this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job the last server left unfinished');
+          this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job left unfinished');
           this.enqueue(p.name, () => this.resume(p.name, job));
         }
       }
-      this.enqueue(p.name, () => this.trigger(p.name)); // commits made while the server was down
+      this.enqueue(p.name, () => this.trigger(p.name)); // commits made while nobody was leading
       await this.scheduleCron(p.name);
+    }
+    // Commits made through other servers sharing the store raise no event here: look for them now and then.
+    this.poll = setInterval(() => void this.pollInputs(), POLL_MS);
+    this.poll.unref();
+  }
+
+  private async pollInputs(): Promise<void> {
+    try {
+      for (const p of await this.deps.store.pipelines()) {
+        if (p.state === 'running' && !this.stopped && (this.pending.get(p.name) ?? 0) === 0) this.enqueue(p.name, () => this.trigger(p.name));
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'pipeline input poll failed');
     }
   }
 
@@ -89,14 +116,16 @@ export class Controller {
     }
   }
 
+  /** Stops leading: running jobs stop and are left to be resumed by the next leader (or start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
     for (const list of this.timers.values()) for (const t of list) clearTimeout(t);
     this.timers.clear();
     this.deps.pfs.context.events.off('finished', this.onFinished);
-    // Jobs are left as they are on disk: the next start resumes them.
     for (const r of this.running.values()) r.abort?.abort(new Error('server shutting down'));
     await Promise.allSettled([...this.running.values()].map((r) => r.queue));
+    this.running.clear();
   }
 
   async specOf(p: PipelineRecord, version = p.version): Promise<PipelineSpec> {
@@ -110,12 +139,14 @@ export class Controller {
   enqueue(pipeline: string, work: () => Promise<void>): Promise<void> {
     const r = this.running.get(pipeline) ?? { queue: Promise.resolve() };
     this.running.set(pipeline, r);
+    this.pending.set(pipeline, (this.pending.get(pipeline) ?? 0) + 1);
     const next = r.queue.then(async () => {
-      if (this.stopped) return;
       try {
-        await work();
+        if (!this.stopped) await work();
       } catch (err) {
         this.deps.log.warn({ err, pipeline, error: err instanceof Error ? err.message : String(err) }, 'pipeline work failed');
+      } finally {
+        this.pending.set(pipeline, (this.pending.get(pipeline) ?? 1) - 1);
       }
     });
     r.queue = next;
@@ -131,6 +162,7 @@ export class Controller {
   }
 
   async forget(pipeline: string): Promise<void> {
+    this.cache.delete(pipeline);
     for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
     this.timers.delete(pipeline);
     this.stopJob(pipeline);

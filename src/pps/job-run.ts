@@ -18,7 +18,7 @@ import { processDatum } from './datum-run.ts';
 import { computeDatums, matchFiles, type Datum } from './datums.ts';
 import type { Executor } from './exec/executor.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
-import type { DatumRecord, JobRecord, PipelineRecord } from './records.ts';
+import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
 import type { PipelineSpec } from './spec-types.ts';
 import type { PpsStore } from './store.ts';
 
@@ -32,6 +32,12 @@ export interface JobDeps {
   log: PfsLog;
   /** 'job' with a JobRecord on every state or counter change; 'log' with {pipeline, job, datum, text}. */
   events: EventEmitter;
+  /**
+   * What the last job of each pipeline left, kept in memory so the next job
+   * need not read it back: the processed-datum index and the datums of the
+   * job whose output is the head. Rebuilt from the store when missing.
+   */
+  cache: Map<string, { done: Map<string, DoneRecord>; head?: { job: string; datums: DatumRecord[] } }>;
 }
 
 /** Datum records are written in batches of this many (skips by the thousand cost one write each batch). */
@@ -96,6 +102,8 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
     await writeOutput(deps.pfs, parseRepoName(p.name), output.commit, planOutput(kept, previous));
     await deps.pfs.finishCommit(parseRef(`${p.name}@${output.commit}`));
     job = await save(deps, { ...job, state: 'success', finishedAt: now() });
+    const cached = deps.cache.get(p.name);
+    if (cached) cached.head = { job: job.id, datums: kept };
     return job;
   } catch (err) {
     const killed = signal.aborted;
@@ -124,6 +132,8 @@ async function previousDatums(deps: JobDeps, p: PipelineRecord, commit: string):
   const parent = await deps.pfs.inspectCommit(parseRef(`${p.name}@${info.parent}`));
   const prevJob = parent.metadata['pps.job'];
   if (!prevJob || parent.metadata['pps.pipeline'] !== p.name) return undefined;
+  const cached = deps.cache.get(p.name)?.head;
+  if (cached?.job === prevJob) return cached.datums;
   const prev = await deps.store.job(p.name, prevJob);
   if (!prev || prev.state !== 'success') return undefined;
   return (await deps.store.datums(p.name, prevJob)).filter((d) => d.state === 'success' || d.state === 'skipped');
@@ -140,7 +150,10 @@ async function processAll(
 ): Promise<DatumRecord[]> {
   const datums = await jobDatums(deps.pfs, spec, job);
   const existing = new Map((await deps.store.datums(p.name, job.id)).map((d) => [d.id, d]));
-  const done = spec.reprocessSpec === 'every_job' ? new Map() : await deps.store.done(p.name);
+  let cache = deps.cache.get(p.name);
+  if (!cache) deps.cache.set(p.name, (cache = { done: await deps.store.done(p.name) }));
+  const done = spec.reprocessSpec === 'every_job' ? new Map<string, DoneRecord>() : cache.done;
+  const remember = cache.done;
   const counts = { total: datums.length, processed: 0, skipped: 0, failed: 0, recovered: 0 };
   const results: DatumRecord[] = [];
   let pending: DatumRecord[] = [];
@@ -196,6 +209,7 @@ async function processAll(
         if (signal.aborted) return;
         const r: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
         await deps.store.putLog(p.name, job.id, d.id, outcome.log);
+        if (r.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.outputs });
         tally(r);
         pending.push(r);
         await flush(pending.length >= 16);

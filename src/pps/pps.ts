@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { StrataError, isStrataError } from '../errors/index.ts';
 import { parseRepoName, type RepoName } from '../ids.ts';
+import type { LeaderElector } from '../meta/leader-election.ts';
 import type { Clock, PfsLog } from '../pfs/context.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import { Controller } from './controller.ts';
@@ -17,6 +18,13 @@ import { PpsStore } from './store.ts';
 
 export interface PpsDeps {
   pfs: Pfs;
+  /**
+   * Servers sharing one metadata store elect the one that runs pipelines
+   * (campaign name "pps-controller"); without an elector this process runs them.
+   */
+  elector?: LeaderElector;
+  /** Names this server to the election (e.g. its address). */
+  candidate?: string;
   executor: Executor;
   /** Scratch directory for datums; emptied at start. */
   workDir: string;
@@ -44,7 +52,10 @@ export async function createPps(deps: PpsDeps) {
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const store = new PpsStore(deps.pfs.context.meta);
   const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log });
-  await controller.start();
+  const closing = new AbortController();
+  let leading: Promise<void> = Promise.resolve();
+  if (!deps.elector) await controller.lead();
+  else leading = leadWhileElected(deps.elector, deps.candidate ?? 'strata', controller, closing.signal, log);
 
   const info = async (p: PipelineRecord): Promise<PipelineInfo> => {
     const spec = await controller.specOf(p);
@@ -68,6 +79,7 @@ export async function createPps(deps: PpsDeps) {
   const waitJob = (pipeline: string, id: string, signal?: AbortSignal, onProgress?: (j: JobRecord) => void): Promise<JobRecord> =>
     new Promise<JobRecord>((resolve, reject) => {
       const cleanup = (): void => {
+        stopPolling();
         controller.events.off('job', onJob);
         signal?.removeEventListener('abort', onAbort);
       };
@@ -77,6 +89,12 @@ export async function createPps(deps: PpsDeps) {
         else onProgress?.(j);
       };
       const onAbort = (): void => (cleanup(), reject(new StrataError('CANCELLED', `wait for job ${pipeline}@${id} cancelled`)));
+      // Another server may run the job (one leads the pipelines): its records are read back now and then.
+      const poll = setInterval(() => {
+        void store.job(pipeline, id).then((j) => j && onJob(j), () => undefined);
+      }, 500);
+      poll.unref();
+      const stopPolling = (): void => clearInterval(poll);
       controller.events.on('job', onJob);
       signal?.addEventListener('abort', onAbort);
       resolveJob(pipeline, id).then((j) => {
@@ -193,10 +211,11 @@ export async function createPps(deps: PpsDeps) {
       const job = opts.job ? (await resolveJob(pipeline, opts.job)).id : undefined;
       const want = (l: LogLine): boolean => (!job || l.job === job) && (!opts.datum || l.datum.startsWith(opts.datum));
       const live: LogLine[] = [];
+      let printedLive = (_l: LogLine): boolean => false;
       let wake: (() => void) | undefined;
       let ended = false;
       const onLog = (l: LogLine & { pipeline: string }): void => {
-        if (l.pipeline === pipeline && want(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
+        if (l.pipeline === pipeline && want(l) && !printedLive(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
       };
       const onJob = (j: JobRecord): void => {
         if (job && j.id === job && TERMINAL_JOB_STATES.includes(j.state)) ((ended = true), wake?.());
@@ -208,8 +227,16 @@ export async function createPps(deps: PpsDeps) {
         signal.addEventListener('abort', onAbort);
       }
       try {
-        for await (const l of store.logs(pipeline, job)) if (want(l)) yield l;
+        // A datum whose stored log was printed must not print its live lines again.
+        const printed = new Set<string>();
+        for await (const l of store.logs(pipeline, job)) {
+          if (!want(l)) continue;
+          printed.add(`${l.job}/${l.datum}`);
+          yield l;
+        }
         if (!opts.follow) return;
+        printedLive = (l) => printed.has(`${l.job}/${l.datum}`);
+        for (let i = live.length - 1; i >= 0; i--) if (printedLive(live[i]!)) live.splice(i, 1);
         if (job && TERMINAL_JOB_STATES.includes((await resolveJob(pipeline, job)).state)) return;
         while (!signal.aborted) {
           const next = live.shift();
@@ -229,6 +256,35 @@ export async function createPps(deps: PpsDeps) {
       const p = await store.requirePipeline(pipeline);
       return rerunJob({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir }, p, await controller.specOf(p, j.specVersion), j, signal);
     },
-    stop: () => controller.stop(),
+    async stop(): Promise<void> {
+      closing.abort();
+      await controller.stop();
+      await leading;
+    },
   };
+}
+
+/** Runs the controller while this process leads "pps-controller"; campaigns again after losing it. */
+async function leadWhileElected(elector: LeaderElector, candidate: string, controller: Controller, closing: AbortSignal, log: PfsLog): Promise<void> {
+  while (!closing.aborted) {
+    let term;
+    try {
+      term = await elector.campaign('pps-controller', candidate, closing);
+    } catch (err) {
+      if (closing.aborted) return;
+      log.warn({ err }, 'campaign to run pipelines failed; retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    log.info({ candidate }, 'this server runs the pipelines');
+    await controller.lead();
+    await new Promise<void>((resolve) => {
+      if (term.lost.aborted || closing.aborted) return resolve();
+      term.lost.addEventListener('abort', () => resolve(), { once: true });
+      closing.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await controller.stop();
+    await term.resign();
+    if (!closing.aborted) log.warn({ candidate }, 'lost the lead of the pipelines; campaigning again');
+  }
 }

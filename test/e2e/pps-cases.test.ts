@@ -116,6 +116,17 @@ describe('pipelines end to end', () => {
     expect(await text(client, 'after@main:/good')).toBe('g');
   });
 
+  it('logs --follow streams a job\'s output and ends with the job', async () => {
+    const c = await repoWith('chatty', { '/a': 'a', '/b': 'b' });
+    const info = await pps.createPipeline(spec('talks', { pfs: { repo: 'chatty', glob: '/*' } }, 'for i in 1 2 3; do echo "line $i of $(ls /pfs/chatty)"; sleep 0.2; done'));
+    expect(info.lastJob!.inputs[0]!.commit).toBe(c);
+    const lines: string[] = [];
+    for await (const l of pps.logs('talks', { job: info.lastJob!.id, follow: true })) lines.push(l.text);
+    const text = lines.join('');
+    for (const f of ['a', 'b']) for (const i of [1, 2, 3]) expect(text).toContain(`line ${i} of ${f}`);
+    expect((await pps.inspectJob('talks', info.lastJob!.id)).state).toBe('success');
+  });
+
   it('err_cmd that exits 0 marks the datum recovered and the job succeeds', async () => {
     const c = await repoWith('rec', { '/x': 'x' });
     await pps.createPipeline(spec('recovers', { pfs: { repo: 'rec', glob: '/*' } }, 'exit 7', { datum_tries: 1, transform: { err_cmd: ['sh', '-c', 'echo handled >&2'] } }));

@@ -138,4 +138,15 @@ describe('word count (Pachyderm example, unchanged spec form)', () => {
     expect(verify.code, verify.stderr).toBe(0);
     expect(verify.out).toMatch(/reproducible: 6 identical, 0 differing of 6 files in 1 datums/);
   });
+
+  it('the CLI refuses a bad spec in one line naming the field (exit 2), and job wait reports an ended job', async () => {
+    await writeFile(join(tmp.path, 'bad.json'), JSON.stringify({ pipeline: { name: 'bad' }, transform: { cmd: ['true'] }, input: { pfs: { repo: 'pages', glob: '/*', join_on: '$1' } } }));
+    const bad = await cli.run(['pipeline', 'create', '-f', join(tmp.path, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^strata: invalid pipeline spec: input\.pfs\.join_on is only allowed on a pfs input inside "join"$/)]);
+    const [job] = await pps.listJobs('map');
+    const wait = await cli.run(['job', 'wait', `map@${job!.id}`]);
+    expect(wait.code, wait.stderr).toBe(0);
+    expect(wait.out).toMatch(/state:\s+success/);
+  });
 });

@@ -122,3 +122,19 @@ describe('pps core', () => {
     expect(await get(t.pfs, 'upper@main:/a')).toBe('done\n');
   });
 });
+
+describe('pps and garbage collection', () => {
+  it('keeps the chunks of outputs that only a failed job made (a later job reuses them)', async () => {
+    await put(t.pfs, 'words@main:/good.txt', 'unique bytes of good\n');
+    await put(t.pfs, 'words@main:/bad.txt', 'x');
+    await pps.createPipeline(spec({ datum_tries: 1, transform: { cmd: ['sh', '-c', '[ -e /pfs/words/bad.txt ] && exit 1; tr a-z A-Z < /pfs/words/good.txt > /pfs/out/kept.txt'] } }));
+    expect((await lastJob()).state).toBe('failure');
+    await t.pfs.gc({ graceMs: 0 });
+    const w = await t.pfs.openWriter('words' as never, { branch: 'main' as never });
+    await w.delete('/bad.txt' as never);
+    await w.close();
+    const job = await lastJob();
+    expect(job.counts).toMatchObject({ skipped: 1, processed: 0 });
+    expect(await get(t.pfs, 'upper@main:/kept.txt')).toBe('UNIQUE BYTES OF GOOD\n');
+  });
+});
