@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
-  CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
+  CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, DeleteBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
   GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Client as MinioClient } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unary } from '../helpers/server.ts';
 import { ACCESS_KEY, SECRET, history, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
 function bytes(n: number, seed: number): Buffer {
@@ -117,4 +118,34 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     const res = await fetch(presigned);
     expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
   }, 120_000);
+
+  it('writes into the branch\'s open commit when one is open: many objects, one commit', async () => {
+    await sdk.send(new CreateBucketCommand({ Bucket: 'job' }));
+    await sdk.send(new PutObjectCommand({ Bucket: 'job', Key: 'before.txt', Body: 'before' }));
+    const open = await unary<{ id: string }>(server.pfs, 'StartCommit', { branch: 'job@main', description: 'a job' });
+    for (const k of ['out/1.txt', 'out/2.txt', 'out/3.txt']) await sdk.send(new PutObjectCommand({ Bucket: 'job', Key: k, Body: k }));
+    await sdk.send(new DeleteObjectCommand({ Bucket: 'job', Key: 'before.txt' }));
+    // Read-your-writes through the gateway while the commit is open.
+    const listed = await sdk.send(new ListObjectsV2Command({ Bucket: 'job' }));
+    expect(listed.Contents?.map((c) => c.Key)).toEqual(['out/1.txt', 'out/2.txt', 'out/3.txt']);
+    await unary(server.pfs, 'FinishCommit', { commit: 'job@main' });
+    const commits = await history(server.pfs, 'job@main');
+    expect(commits).toHaveLength(2);
+    expect(commits[0]!.id).toBe(open.id);
+    expect(commits[0]!.changes.sort()).toEqual(['+/out/1.txt', '+/out/2.txt', '+/out/3.txt', '-/before.txt']);
+  }, 60_000);
+
+  it('answers bucket errors as S3 does and changes nothing', async () => {
+    await sdk.send(new CreateBucketCommand({ Bucket: 'errs' }));
+    await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
+    await sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Body: 'x' }));
+    await expect(sdk.send(new DeleteBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketNotEmpty' });
+    await expect(sdk.send(new PutObjectCommand({ Bucket: 'nosuch.errs', Key: 'a', Body: 'x' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'a/../b', Body: 'x' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    await expect(sdk.send(new GetObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Range: 'bytes=5-' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 416 } });
+    expect((await history(server.pfs, 'errs@main')).map((c) => c.changes)).toEqual([['+/keep.txt']]);
+    await sdk.send(new DeleteObjectCommand({ Bucket: 'errs', Key: 'keep.txt' }));
+    await sdk.send(new DeleteBucketCommand({ Bucket: 'errs' }));
+    await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).resolves.toBeDefined();
+  }, 60_000);
 });
