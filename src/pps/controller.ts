@@ -41,8 +41,23 @@ export class Controller {
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
 
+  /** The newest job of each pipeline, so triggers (and the poll) need not list every job. */
+  private readonly lastJobs = new Map<string, JobRecord>();
+
   constructor(private readonly deps: Omit<JobDeps, 'events' | 'cache'>) {
     this.events.setMaxListeners(0);
+    this.events.on('job', (j: JobRecord) => {
+      const last = this.lastJobs.get(j.pipeline);
+      if (!last || last.id === j.id || j.createdAt >= last.createdAt) this.lastJobs.set(j.pipeline, j);
+    });
+  }
+
+  private async lastJob(pipeline: string): Promise<JobRecord | undefined> {
+    if (!this.lastJobs.has(pipeline)) {
+      const [last] = await this.deps.store.jobs(pipeline);
+      if (last && !this.lastJobs.has(pipeline)) this.lastJobs.set(pipeline, last);
+    }
+    return this.lastJobs.get(pipeline);
   }
 
   private readonly cache: JobDeps['cache'] = new Map();
@@ -161,13 +176,16 @@ export class Controller {
     return true;
   }
 
+  /** Before a pipeline is deleted: its job stops, its timers and what is kept in memory of it go. */
   async forget(pipeline: string): Promise<void> {
-    this.cache.delete(pipeline);
     for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
     this.timers.delete(pipeline);
     this.stopJob(pipeline);
     await this.running.get(pipeline)?.queue;
     this.running.delete(pipeline);
+    // After the job ended: its last events would otherwise leave state behind for a pipeline of the same name.
+    this.cache.delete(pipeline);
+    this.lastJobs.delete(pipeline);
   }
 
   private commitFinished(c: CommitRecord): void {
@@ -222,7 +240,7 @@ export class Controller {
     const spec = await this.specOf(p);
     const inputs = await this.currentInputs(spec, pin);
     if (inputs.every((i) => !i.commit)) return none();
-    const [last] = await this.deps.store.jobs(pipeline);
+    const last = await this.lastJob(pipeline);
     const same = last && last.specVersion === p.version && JSON.stringify(last.inputs) === JSON.stringify(inputs) && last.state !== 'unrunnable';
     if (same && !force) return none();
     const job: JobRecord = {

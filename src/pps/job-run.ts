@@ -17,6 +17,7 @@ import { parseRef } from '../ref.ts';
 import { processDatum } from './datum-run.ts';
 import { computeDatums, matchFiles, type Datum } from './datums.ts';
 import type { Executor } from './exec/executor.ts';
+import { JobProgress } from './job-progress.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
 import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
 import type { PipelineSpec } from './spec-types.ts';
@@ -40,10 +41,6 @@ export interface JobDeps {
   cache: Map<string, { done: Map<string, DoneRecord>; head?: { job: string; datums: DatumRecord[] } }>;
 }
 
-/** Datum records are written in batches of this many (skips by the thousand cost one write each batch). */
-const RECORD_BATCH = 500;
-/** Counters are saved at most this often while a job runs. */
-const PROGRESS_MS = 250;
 
 export function datumHash(d: Datum, spec: PipelineSpec, p: PipelineRecord): string {
   const h = createHash('sha256').update(d.id);
@@ -152,72 +149,60 @@ async function processAll(
   const existing = new Map((await deps.store.datums(p.name, job.id)).map((d) => [d.id, d]));
   let cache = deps.cache.get(p.name);
   if (!cache) deps.cache.set(p.name, (cache = { done: await deps.store.done(p.name) }));
-  const done = spec.reprocessSpec === 'every_job' ? new Map<string, DoneRecord>() : cache.done;
   const remember = cache.done;
-  const counts = { total: datums.length, processed: 0, skipped: 0, failed: 0, recovered: 0 };
-  const results: DatumRecord[] = [];
-  let pending: DatumRecord[] = [];
-  let lastSave = 0;
-  const tally = (r: DatumRecord): void => {
-    results.push(r);
-    counts[r.state === 'success' ? 'processed' : r.state === 'skipped' ? 'skipped' : r.state]++;
-  };
-  const flush = async (force = false): Promise<void> => {
-    if (pending.length > 0 && (force || pending.length >= RECORD_BATCH)) {
-      const batch = pending;
-      pending = [];
-      await deps.store.putDatums(p.name, batch);
-    }
-    if (force || deps.clock.now() - lastSave >= PROGRESS_MS) {
-      lastSave = deps.clock.now();
-      onCounts({ ...counts });
-      await save(deps, { ...job, state: 'running', outputCommit, counts: { ...counts } });
-    }
-  };
+  const done = spec.reprocessSpec === 'every_job' ? new Map<string, DoneRecord>() : remember;
+  const progress = new JobProgress(datums.length, {
+    now: () => deps.clock.now(),
+    putDatums: (batch) => deps.store.putDatums(p.name, batch),
+    saveCounts: async (counts) => (onCounts(counts), void (await save(deps, { ...job, state: 'running', outputCommit, counts }))),
+  });
   const toRun: { d: Datum; hash: string }[] = [];
   for (const d of datums) {
     const prior = existing.get(d.id);
     if (prior && prior.state !== 'failed') {
-      tally(prior); // recorded before a restart
+      progress.recorded(prior); // recorded before a restart
       continue;
     }
     const hash = datumHash(d, spec, p);
     const hit = done.get(hash);
-    if (hit) {
-      const t = deps.clock.now();
-      const r: DatumRecord = { id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t };
-      tally(r);
-      pending.push(r);
-      if (pending.length >= RECORD_BATCH) await flush();
-    } else toRun.push({ d, hash });
+    if (!hit) {
+      toRun.push({ d, hash });
+      continue;
+    }
+    const t = deps.clock.now();
+    await progress.add({ id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t });
   }
-  await flush(true);
+  await progress.flush(true);
   const limit = pLimit(spec.parallelism);
   await Promise.all(
     toRun.map(({ d, hash }) =>
       limit(async () => {
         if (signal.aborted) return;
-        const startedAt = deps.clock.now();
-        const outcome = await processDatum(
-          {
-            pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
-            pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
-            onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
-          },
-          d,
-        );
-        if (signal.aborted) return;
-        const r: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
-        await deps.store.putLog(p.name, job.id, d.id, outcome.log);
+        const r = await runOne(deps, p, spec, job, outputCommit, signal, d, hash);
+        if (!r) return;
         if (r.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.outputs });
-        tally(r);
-        pending.push(r);
-        await flush(pending.length >= 16);
+        await progress.add(r, 16);
       }),
     ),
   );
-  await flush(true);
-  return results;
+  await progress.flush(true);
+  return progress.results;
+}
+
+/** Processes one datum and stores its log; undefined when the job was stopped meanwhile. */
+async function runOne(deps: JobDeps, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string): Promise<DatumRecord | undefined> {
+  const startedAt = deps.clock.now();
+  const outcome = await processDatum(
+    {
+      pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+      pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
+      onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
+    },
+    d,
+  );
+  if (signal.aborted) return undefined;
+  await deps.store.putLog(p.name, job.id, d.id, outcome.log);
+  return { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
 }
 
 /** The datums of a job's exact input commits. */

@@ -61,6 +61,34 @@ describe('pipelines end to end', () => {
     expect(await text(client, 'montage@main:/montage.txt')).toBe('onetwosixONETWOSIX');
   });
 
+  it('gives the command Pachyderm\'s environment, stdin, working_dir, accept_return_code and empty_files', async () => {
+    const c = await repoWith('envin', { '/d/x.txt': 'some bytes' });
+    const stdin = [
+      'pwd > /pfs/out/pwd',
+      'env | grep -E "^(envin|envin_COMMIT|PACH_DATUM_ID|PACH_JOB_ID|PACH_OUTPUT_COMMIT_ID|PPS_PIPELINE_NAME|STRATA_DATUM_ID|STRATA_JOB_ID|STRATA_PIPELINE|GREETING)=" | sort > /pfs/out/env',
+      'wc -c < /pfs/envin/d/x.txt | tr -d " " > /pfs/out/size',
+      'exit 3',
+    ];
+    const info = await pps.createPipeline(
+      spec('envp', { pfs: { repo: 'envin', glob: '/*', empty_files: true } }, ['sh'], { transform: { stdin, env: { GREETING: 'hi' }, working_dir: '/tmp', accept_return_code: [3] } }),
+    );
+    const job = await jobFor(pps, 'envp', c);
+    expect(job.state, job.reason).toBe('success');
+    const [datum] = await (async () => {
+      const out = [];
+      for await (const d of pps.listDatums('envp', job.id)) out.push(d);
+      return out;
+    })();
+    const head = await client.inspectCommit('envp@main');
+    const env = Object.fromEntries((await text(client, 'envp@main:/env')).trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    expect(env).toEqual({
+      envin: '/pfs/envin/d', envin_COMMIT: c, GREETING: 'hi', PACH_DATUM_ID: datum!.id, PACH_JOB_ID: info.lastJob!.id, PACH_OUTPUT_COMMIT_ID: head.id,
+      PPS_PIPELINE_NAME: 'envp', STRATA_DATUM_ID: datum!.id, STRATA_JOB_ID: info.lastJob!.id, STRATA_PIPELINE: 'envp',
+    });
+    expect(await text(client, 'envp@main:/pwd')).toBe('/tmp\n');
+    expect(await text(client, 'envp@main:/size')).toBe('0\n'); // empty_files: the name, no bytes
+  });
+
   it('datum counts of cross, union, join, outer join and group', async () => {
     await repoWith('left', { '/k1.txt': '1', '/k2.txt': '2', '/k3.txt': '3' });
     await repoWith('right', { '/k1.csv': 'a', '/k2.csv': 'b', '/k4.csv': 'd' });
