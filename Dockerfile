@@ -1,18 +1,21 @@
 # The Strata server. Build: docker build -t strata .   Run: see docker-compose.yml and docs/deploy.md.
-# Two stages: the first installs everything and builds; the second holds only
-# production dependencies and the app, and runs as the unprivileged `node` user.
-# The server never loads the FUSE binding (an optional dependency that only
-# `strata mount` and `strata run` use), so nothing here needs FUSE or a compiler.
+# Stage 1 installs everything and builds dist/; stage 2 keeps only what runs
+# (production dependencies, dist/, proto/, bin/) and runs as the unprivileged
+# `node` user. The server never loads the FUSE binding (an optional dependency
+# only `strata mount` and `strata run` use), so nothing here needs FUSE.
 ARG NODE_IMAGE=node:22.12-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: nothing is compiled here (classic-level loads its prebuilt binary at run time;
-# optional dependencies stay, since esbuild's platform binary is one).
-RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY . .
-RUN npm run build --if-present && npm prune --omit=dev --no-audit --no-fund
+# --ignore-scripts: nothing is compiled here (classic-level loads its prebuilt binary at run time).
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY proto ./proto
+COPY src ./src
+COPY server ./server
+COPY client ./client
+COPY scripts/build.mjs ./scripts/build.mjs
+RUN node scripts/build.mjs && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
@@ -20,7 +23,11 @@ ENV NODE_ENV=production \
     STRATA_GRPC=0.0.0.0:7730 \
     STRATA_HTTP=0.0.0.0:7731
 WORKDIR /app
-COPY --from=build --chown=node:node /app /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY proto ./proto
+COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -51,14 +51,15 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const { meta } = await openMeta(config);
+  const { meta, elector } = await openMeta(config);
   const blocks = await openBlocks(config);
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
-  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log });
+  // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
+  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
@@ -132,7 +133,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   grpcJs.setLogger({ error: (...args: unknown[]) => log.debug({ grpc: args.map(String).join(' ') }, 'grpc-js') });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
-  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
+  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', pid: process.pid, data: config.dataDir };
   process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
   let signals = 0;
   const shutdown = (signal: string): void => {
@@ -157,9 +158,15 @@ export function startFailure(err: unknown): string {
   return `strata server: ${err.message}\n${usage}`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2), process.env).catch((err: unknown) => {
+/**
+ * `strata server ...` and `node dist/server.js ...`: runs main; a failure to
+ * start is one line and the exit code of its kind (2 for a bad command line).
+ */
+export function runServer(argv: string[], env: NodeJS.ProcessEnv): void {
+  main(argv, env).catch((err: unknown) => {
     process.stderr.write(startFailure(err));
     process.exit(isStrataError(err) ? KIND_TABLE[err.kind].exit : 1);
   });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runServer(process.argv.slice(2), process.env);
