@@ -8,18 +8,30 @@ export interface ServerConfig {
   dataDir: string;
   grpc: { host: string; port: number };
   http: { host: string; port: number };
+  /** The S3 gateway (server/s3): its listener, the access keys it accepts and the region it reports. */
+  s3Gateway: S3GatewayConfig;
   s3?: { endPoint: string; port: number; useSSL: boolean; bucket: string; prefix: string; region: string; accessKey: string; secretKey: string };
   packTargetBytes: number;
   cacheBytes: number;
   logLevel: LogLevel;
   /** On SIGTERM, in-flight calls get this long to finish before they are cancelled. */
   shutdownGraceMs: number;
+  /** Where pipeline datums run: child processes here (local) or containers (docker). */
+  ppsExecutor: 'local' | 'docker';
+}
+
+export interface S3GatewayConfig {
+  host: string;
+  port: number;
+  keys: { accessKeyId: string; secret: string }[];
+  region: string;
 }
 
 export const DEFAULTS = {
   dataDir: './data',
   grpc: '127.0.0.1:7730',
   http: '127.0.0.1:7731',
+  s3Gateway: '127.0.0.1:7732',
   packTargetBytes: 8 << 20,
   cacheBytes: 64 << 20,
   logLevel: 'info',
@@ -50,6 +62,23 @@ function milliseconds(value: string, what: string): number {
   return n;
 }
 
+function ppsExecutor(value: string): 'local' | 'docker' {
+  if (value !== 'local' && value !== 'docker') throw new StrataError('INVALID_ARGUMENT', `invalid --pps-executor "${value}": expected local or docker`, { value });
+  return value;
+}
+
+/** `ID:SECRET[,ID:SECRET...]`: the key pairs S3 clients sign with (not the chunk backend's --s3-access-key). */
+function gatewayKeys(value: string | undefined): { accessKeyId: string; secret: string }[] {
+  if (!value) return [];
+  return value.split(',').map((pair) => {
+    const at = pair.indexOf(':');
+    if (at <= 0 || at === pair.length - 1) {
+      throw new StrataError('INVALID_ARGUMENT', 'invalid S3 gateway key: expected ACCESS_KEY_ID:SECRET (several separated by commas)', {});
+    }
+    return { accessKeyId: pair.slice(0, at), secret: pair.slice(at + 1) };
+  });
+}
+
 /** Flags win over environment, which wins over defaults. */
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<ServerConfig> {
   const flags = new Map<string, string>();
@@ -61,17 +90,23 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<Ser
     if (value === undefined) throw new StrataError('INVALID_ARGUMENT', `flag --${name} needs a value`);
     flags.set(name!, value);
   }
-  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms']);
+  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region', 'pps-executor']);
   for (const name of flags.keys()) if (!known.has(name)) throw new StrataError('INVALID_ARGUMENT', `unknown flag --${name}`);
   const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const config: ServerConfig = {
     dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
+    s3Gateway: {
+      ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
+      keys: gatewayKeys(get('s3-gateway-keys', 'STRATA_S3_GATEWAY_KEYS')),
+      region: get('s3-gateway-region', 'STRATA_S3_GATEWAY_REGION') ?? 'us-east-1',
+    },
     packTargetBytes: DEFAULTS.packTargetBytes,
     cacheBytes: DEFAULTS.cacheBytes,
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
+    ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
   };
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {

@@ -1,12 +1,15 @@
 // The HTTP side of the server (fastify): liveness, readiness and Prometheus
-// metrics. The S3 gateway and web console will register here as plugins.
+// metrics, and the web console (server/console) at `/`.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { consolePlugin, type ConsoleOptions } from './console/index.ts';
 
 export interface HttpDeps {
   registry: Registry;
   /** True while the server serves gRPC (false while starting and shutting down). */
   isReady(): boolean;
+  /** The web console; left out, the port serves only health and metrics. */
+  console?: ConsoleOptions;
 }
 
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
@@ -14,5 +17,6 @@ export function createHttpApp(deps: HttpDeps): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => (deps.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+  if (deps.console) app.register(consolePlugin, deps.console);
   return app;
 }

@@ -9,11 +9,16 @@ import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { isStrataError } from '../src/errors/index.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
+import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
+import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
+import { createPps } from '../src/pps/pps.ts';
 import { loadConfig, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { staticKeys } from './s3/keys.ts';
+import { createS3App } from './s3/plugin.ts';
 
 async function openBlocks(config: ServerConfig) {
   if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: `${config.dataDir}/blocks` }));
@@ -25,6 +30,7 @@ async function openBlocks(config: ServerConfig) {
 export interface RunningServer {
   grpcPort: number;
   httpPort: number;
+  s3Port: number;
   /** Graceful stop: refuse new calls, let in-flight ones finish (bounded), then close the stores. */
   stop(): Promise<void>;
 }
@@ -33,30 +39,45 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await mkdir(config.dataDir, { recursive: true });
   const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
   const blocks = await openBlocks(config);
-  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes });
+  // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
+  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
+  const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
+  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log });
+  log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
-  const http = createHttpApp({ registry: metrics.registry, isReady: () => ready });
+  const http = createHttpApp({
+    registry: metrics.registry,
+    isReady: () => ready,
+    console: { pfs, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+  });
   await http.listen({ host: config.http.host, port: config.http.port });
-  const grpc = await startGrpcServer({ pfs, chunks, log, metrics }, config.grpc);
+  const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
+  await s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port });
+  const grpc = await startGrpcServer({ pfs, chunks, log, metrics, pps }, config.grpc);
   grpc.markServing();
   ready = true;
 
   const address = http.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+  const s3Address = s3.server.address();
+  const s3Port = typeof s3Address === 'object' && s3Address ? s3Address.port : config.s3Gateway.port;
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     ready = false;
     await grpc.shutdown(config.shutdownGraceMs);
     await http.close();
+    await s3.close();
+    // Running jobs stop here and are resumed by the next start.
+    await pps.stop();
     // Chunks first: flushing packs and their index needs the block store.
     await chunks.close();
     await meta.close();
     await blocks.close();
   };
-  return { grpcPort: grpc.port, httpPort, stop: () => (stopped ??= stop()) };
+  return { grpcPort: grpc.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
 }
 
 /** Runs the server until SIGTERM or SIGINT. Prints one JSON ready line naming the bound addresses. */
@@ -66,7 +87,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
   const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
-  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}` })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
   let signals = 0;
   const shutdown = (signal: string): void => {
     if (signals++ > 0) {

@@ -63,7 +63,7 @@ export interface BenchServer {
 
 export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: string } = {}): Promise<BenchServer> {
   const prof = opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`];
-  const args = [...prof, '--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--log-level', 'warn'];
+  const args = [...prof, '--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--log-level', 'warn'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const rss = sampleRss(child.pid!);
   const logs: string[] = [];

@@ -10,7 +10,10 @@ import { registerBranch } from './commands/branch.ts';
 import { registerCommit } from './commands/commit.ts';
 import { registerFiles } from './commands/files.ts';
 import { registerGet } from './commands/get.ts';
+import { registerJob } from './commands/job.ts';
+import { registerLogs } from './commands/logs.ts';
 import { registerMount } from './commands/mount.ts';
+import { registerPipeline } from './commands/pipeline.ts';
 import { registerPut } from './commands/put.ts';
 import { registerRepo } from './commands/repo.ts';
 import { registerRun } from './commands/run.ts';
@@ -61,6 +64,9 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   registerAdmin(program, io);
   registerRun(program, io);
   registerMount(program, io);
+  registerPipeline(program, io);
+  registerJob(program, io);
+  registerLogs(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {

@@ -1,10 +1,12 @@
 // Starting the command with /pfs in place (per the isolation plan) and
 // waiting for it, with its output teed and kept. Ctrl-C and SIGTERM given
 // to `strata run` are passed on to the command, which then fails the run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { TailBuffer, tee } from './capture.ts';
-import { bwrapArgs, unshareArgs, type IsolationPlan } from './isolation.ts';
+import { launcher, type IsolationPlan } from './isolation.ts';
+
+export { launcher };
 import { LOG_LIMIT } from './record.ts';
 
 export interface ExecOptions {
@@ -25,30 +27,6 @@ export interface ExecResult {
   signal: NodeJS.Signals | null;
   stdout: TailBuffer;
   stderr: TailBuffer;
-}
-
-let pdeathsig: boolean | undefined;
-
-/**
- * `setpriv --pdeathsig KILL --` when available: the command is killed if
- * `strata run` dies (kill -9), instead of writing on into a /pfs the next
- * run will clean. bwrap has --die-with-parent for the same.
- */
-function dieWithParent(file: string, args: string[]): [string, string[]] {
-  pdeathsig ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' }).status === 0;
-  return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', '--', file, ...args]] : [file, args];
-}
-
-/** The program and arguments that run `command` with /pfs visible. */
-export function launcher(o: Pick<ExecOptions, 'plan' | 'pfsDir' | 'inputs' | 'command' | 'cwd'>): [string, string[]] {
-  switch (o.plan.mode) {
-    case 'bwrap':
-      return ['bwrap', bwrapArgs(o.pfsDir, o.inputs, o.cwd, o.command)];
-    case 'unshare':
-      return dieWithParent('unshare', unshareArgs(o.pfsDir, o.inputs, o.command));
-    case 'dir':
-      return o.plan.readOnlyMounts ? dieWithParent('unshare', unshareArgs(o.pfsDir, o.inputs, o.command)) : dieWithParent(o.command[0]!, o.command.slice(1));
-  }
 }
 
 export async function execute(o: ExecOptions): Promise<ExecResult> {

@@ -19,7 +19,9 @@ export interface RunOutput {
   branch: string;
 }
 
-export type IsolationChoice = 'auto' | 'bwrap' | 'unshare' | 'dir';
+import type { IsolationChoice } from '../../src/pps/exec/isolation.ts';
+
+export type { IsolationChoice };
 export const ISOLATIONS: readonly IsolationChoice[] = ['auto', 'bwrap', 'unshare', 'dir'];
 
 const INPUT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;

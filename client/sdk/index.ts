@@ -8,3 +8,4 @@ export type { GetOptions } from './files-read.ts';
 export type { PutSource } from './sources.ts';
 export type * from './types.ts';
 export { StrataError, isStrataError, KIND_TABLE, type ErrorCode, type ErrorKind } from '../../src/errors/index.ts';
+export { createPpsClient, PpsClient, TERMINAL_STATES, type JobInfo, type JobState, type PipelineInfo, type DatumInfo, type LogMessage, type Explanation, type RerunReport, type Reprocess } from './pps.ts';

@@ -47,6 +47,8 @@ export interface TransportOptions {
   /** Wait this long for a connection before a call (0: fail at once, as gRPC does). */
   connectTimeoutMs: number;
   channelOptions?: grpc.ChannelOptions;
+  /** Another service than PfsService (e.g. the PPS client's). */
+  service?: grpc.ServiceClientConstructor;
 }
 
 type RawCall = grpc.Call & { cancel(): void };
@@ -112,7 +114,7 @@ export class Transport {
   private readonly client: RawClient;
 
   constructor(readonly options: TransportOptions) {
-    const Ctor = pfsServiceConstructor();
+    const Ctor = options.service ?? pfsServiceConstructor();
     this.client = new Ctor(options.address, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': 64 << 20,
       'grpc.max_send_message_length': 8 << 20,

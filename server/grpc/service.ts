@@ -5,6 +5,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
+import type { Pps } from '../../src/pps/pps.ts';
 import type { Logger } from '../log.ts';
 import type { RpcMetrics } from '../metrics.ts';
 import { adminHandlers } from './admin.ts';
@@ -12,6 +13,7 @@ import { chunkHandlers } from './chunks.ts';
 import { commitHandlers } from './commits.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES } from './limits.ts';
 import { modifyFileHandler } from './modify-file.ts';
+import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
 import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers } from './repos.ts';
@@ -22,6 +24,8 @@ export interface GrpcDeps {
   chunks: ChunkStore;
   log: Logger;
   metrics: RpcMetrics;
+  /** The pipeline system; PpsService is served when given. */
+  pps?: Pps;
 }
 
 export interface GrpcServer {
@@ -57,15 +61,23 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   const stopping = new AbortController();
   const inflight = new InFlight();
   server.addService(pfsService, pfsServiceImplementation(deps, stopping.signal, inflight));
-  const health = new HealthImplementation({ '': 'NOT_SERVING', [PFS_SERVICE_NAME]: 'NOT_SERVING' });
+  const services = [PFS_SERVICE_NAME];
+  let reflected = definition;
+  if (deps.pps) {
+    const pps = loadPpsProto();
+    server.addService(pps.service, ppsHandlers(createRpc({ log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
+    services.push(PPS_SERVICE_NAME);
+    reflected = { ...definition, ...pps.definition };
+  }
+  const health = new HealthImplementation(Object.fromEntries([['', 'NOT_SERVING'], ...services.map((n) => [n, 'NOT_SERVING'])]));
   health.addToServer(server);
-  new ReflectionService(definition).addToServer(server);
+  new ReflectionService(reflected).addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address.host}:${address.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   const setHealth = (status: 'SERVING' | 'NOT_SERVING'): void => {
     health.setStatus('', status);
-    health.setStatus(PFS_SERVICE_NAME, status);
+    for (const name of services) health.setStatus(name, status);
   };
   return {
     port,

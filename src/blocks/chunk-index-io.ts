@@ -20,7 +20,8 @@ import {
   type PackIndexRecord,
 } from './pack-format.ts';
 
-const LOAD_CONCURRENCY = 16;
+/** Index objects (each up to a few MiB) read at once while loading. */
+const LOAD_CONCURRENCY = 4;
 
 export async function writeIndexObject(blocks: BlockStore, records: readonly PackIndexRecord[]): Promise<string> {
   const encoded = encodeIndex(records);
@@ -57,8 +58,47 @@ export interface LoadReport {
   corruptPacks: string[];
 }
 
-export async function loadChunkIndex(blocks: BlockStore, report?: LoadReport): Promise<ChunkIndex> {
-  const index = new ChunkIndex();
+/** Index objects the GC and rebuild write hold at most this many chunks, so loading one needs bounded memory. */
+export const INDEX_OBJECT_MAX_ENTRIES = 64 << 10;
+
+/** Writes index records as one or more index objects of bounded size; a pack may span several. */
+export class IndexObjectWriter {
+  private records: PackIndexRecord[] = [];
+  private entries = 0;
+  readonly written: string[] = [];
+
+  constructor(private readonly blocks: BlockStore) {}
+
+  async add(pack: string, entry: PackEntry): Promise<void> {
+    let last = this.records[this.records.length - 1];
+    if (!last || last.pack !== pack) this.records.push((last = { pack, entries: [] }));
+    last.entries.push(entry);
+    if (++this.entries >= INDEX_OBJECT_MAX_ENTRIES) await this.flush();
+  }
+
+  /** A whole pack's entries at once (they stay in one record). */
+  async addPack(pack: string, entries: PackEntry[]): Promise<void> {
+    this.records.push({ pack, entries });
+    this.entries += entries.length;
+    if (this.entries >= INDEX_OBJECT_MAX_ENTRIES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.records.length === 0) return;
+    const records = this.records;
+    this.records = [];
+    this.entries = 0;
+    this.written.push(indexKey(await writeIndexObject(this.blocks, records)));
+  }
+}
+
+/**
+ * Fills `index` from the store: every index object, then the trailers of
+ * packs no index object lists (which it then indexes in a new object).
+ * Index objects are read a few at a time, so memory holds a few of them,
+ * never the whole index.
+ */
+export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, report?: LoadReport): Promise<ChunkIndex> {
   const refs = new Map<string, PackRef>();
   const refOf = (name: string): PackRef => {
     let ref = refs.get(name);
@@ -67,30 +107,32 @@ export async function loadChunkIndex(blocks: BlockStore, report?: LoadReport): P
   };
   const limit = pLimit(LOAD_CONCURRENCY);
   const indexKeys = await listKeys(blocks, 'index/');
-  const decoded = await Promise.all(
+  await Promise.all(
     indexKeys.map((key) =>
       limit(async () => {
+        let records: PackIndexRecord[];
         try {
-          return decodeIndex(await blocks.get(key), key);
+          records = decodeIndex(await blocks.get(key), key);
         } catch (err) {
           if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
           report?.corruptIndexObjects.push(key); // its packs are recovered from their trailers below
-          return [];
+          return;
         }
+        for (const r of records) for (const e of r.entries) index.add(e.hash, { pack: refOf(r.pack), offset: e.offset, length: e.length });
       }),
     ),
   );
-  for (const records of decoded) {
-    for (const r of records) for (const e of r.entries) index.add(e.hash, { pack: refOf(r.pack), offset: e.offset, length: e.length });
-  }
   const packNames = (await listKeys(blocks, 'packs/')).map(packNameFromKey).filter((n): n is string => !!n);
   const orphans = packNames.filter((n) => !refs.has(n));
-  const recovered: PackIndexRecord[] = [];
+  const writer = new IndexObjectWriter(blocks);
+  const recovered: string[] = [];
   await Promise.all(
     orphans.map((name) =>
       limit(async () => {
         try {
-          recovered.push({ pack: name, entries: await readPackEntries(blocks, name) });
+          const entries = await readPackEntries(blocks, name);
+          for (const e of entries) index.add(e.hash, { pack: refOf(name), offset: e.offset, length: e.length });
+          recovered.push(name);
         } catch (err) {
           if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
           report?.corruptPacks.push(name);
@@ -98,11 +140,12 @@ export async function loadChunkIndex(blocks: BlockStore, report?: LoadReport): P
       }),
     ),
   );
-  for (const r of recovered) for (const e of r.entries) index.add(e.hash, { pack: refOf(r.pack), offset: e.offset, length: e.length });
-  if (recovered.length > 0) await writeIndexObject(blocks, recovered);
+  // Read again rather than kept: after a lost index every pack is an orphan, and memory must stay bounded.
+  for (const name of recovered) await writer.addPack(name, await readPackEntries(blocks, name));
+  await writer.flush();
   if (report) {
     report.indexObjects = indexKeys.length;
-    report.recoveredPacks.push(...recovered.map((r) => r.pack));
+    report.recoveredPacks.push(...recovered);
   }
   return index;
 }

@@ -2,10 +2,14 @@
 // into packs of a few MiB (small files share packs; S3 sees few, large
 // objects), every pack is self-describing, and an index maps each chunk hash
 // to its pack, offset and length. Every read is hash-checked.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hashChunk, hashHex } from '../chunking/index.ts';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
+import { HashRuns } from './hash-runs.ts';
 import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
@@ -32,6 +36,14 @@ export interface ChunkStoreOptions {
    * per flush, which keeps a small commit to one object write.
    */
   indexEveryPacks?: number;
+  /**
+   * A local directory for the on-disk chunk index and GC's mark set; emptied
+   * at open (they are rebuilt from the store) and removed at close. Default:
+   * a fresh directory under the OS temp dir.
+   */
+  indexDir?: string;
+  /** Chunk locations the index keeps in memory before writing them to its files. */
+  indexMemEntries?: number;
 }
 
 export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32, graceMs: 60 * 60 * 1000 } as const;
@@ -71,8 +83,13 @@ export class ChunkStore {
   private putsSincePrune = 0;
   private readonly now: () => number;
   private readonly indexEvery: number;
+  private scratchSeq = 0;
 
-  constructor(opts: ChunkStoreOptions, index: ChunkIndex) {
+  constructor(
+    opts: ChunkStoreOptions,
+    index: ChunkIndex,
+    private readonly scratchDir: string,
+  ) {
     this.blocks = opts.blocks;
     this.index = index;
     this.target = opts.packTargetBytes ?? CHUNK_STORE_DEFAULTS.packTargetBytes;
@@ -156,7 +173,12 @@ export class ChunkStore {
     this.index.delete(hash);
   }
 
-  /** Internal, for GC: every indexed chunk with its location. */
+  /** Internal, for GC: forget every chunk of a pack about to be deleted (its live chunks were relocated). */
+  forgetPack(pack: PackRef): void {
+    this.index.dropPack(pack);
+  }
+
+  /** Internal, for GC: every indexed chunk with its location, in hash order. */
   locations(): IterableIterator<[Buffer, ChunkLocation]> {
     return this.index.entries();
   }
@@ -284,6 +306,30 @@ export class ChunkStore {
 
   async close(): Promise<void> {
     await this.flush(undefined, { index: true });
+    this.index.close();
+    rmSync(this.scratchDir, { recursive: true, force: true });
+  }
+
+  /** What the chunk index holds in memory (bounded by indexMemEntries, not by the chunk count). */
+  indexMemory(): ReturnType<ChunkIndex['memory']> {
+    return this.index.memory();
+  }
+
+  /** Internal, for rebuild: an empty index in this store's directory. */
+  newIndex(memEntries?: number): ChunkIndex {
+    return new ChunkIndex({ dir: this.newScratch('chunks'), memEntries });
+  }
+
+  /**
+   * A set of hashes on local disk with `memEntries` in memory (GC's mark
+   * set): membership is `get(hash) !== undefined`. Close it when done.
+   */
+  newHashSet(memEntries: number): HashRuns {
+    return new HashRuns({ dir: this.newScratch('set'), valueBytes: 0, memEntries });
+  }
+
+  private newScratch(label: string): string {
+    return join(this.scratchDir, `${label}-${++this.scratchSeq}`);
   }
 
   /** Internal, for GC: an index object now lists every pack; nothing is waiting to be indexed. */
@@ -298,6 +344,7 @@ export class ChunkStore {
 
   /** Internal, for rebuild: swap in a freshly built index. */
   replaceIndex(next: ChunkIndex): void {
+    this.index.close();
     this.index = next;
     this.cache.clear();
   }
@@ -305,8 +352,23 @@ export class ChunkStore {
 
 /** Opens a chunk store: loads the index objects, and recovers packs no index lists. */
 export async function openChunkStore(opts: ChunkStoreOptions): Promise<ChunkStore> {
-  const index = await loadChunkIndex(opts.blocks);
-  return new ChunkStore(opts, index);
+  let dir: string;
+  if (opts.indexDir) {
+    rmSync(opts.indexDir, { recursive: true, force: true });
+    mkdirSync(opts.indexDir, { recursive: true });
+    dir = opts.indexDir;
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'strata-chunk-index-'));
+  }
+  const index = new ChunkIndex({ dir: join(dir, 'chunks-0'), memEntries: opts.indexMemEntries });
+  try {
+    await loadChunkIndex(opts.blocks, index);
+  } catch (err) {
+    index.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return new ChunkStore(opts, index, dir);
 }
 
 export { readPackEntries, chunkNotFound };

@@ -4,9 +4,9 @@
 // safety: new packs and the new index are durable before anything is deleted,
 // so a crash at any point loses nothing live (an undeleted old pack is found
 // again at load and swept next time).
-import type { ChunkLocation, PackRef } from './chunk-index.ts';
-import { writeIndexObject } from './chunk-index-io.ts';
-import { indexKey, packKey, type PackIndexRecord } from './pack-format.ts';
+import type { PackRef } from './chunk-index.ts';
+import { INDEX_OBJECT_MAX_ENTRIES, IndexObjectWriter } from './chunk-index-io.ts';
+import { packKey, type PackIndexRecord } from './pack-format.ts';
 import type { ChunkStore } from './chunk-store.ts';
 
 export interface SweepOptions {
@@ -25,22 +25,23 @@ export interface SweepReport {
 }
 
 interface PackTally {
-  live: [Buffer, ChunkLocation][];
-  dead: Buffer[];
+  live: number;
+  dead: number;
   deadBytes: number;
   bytes: number;
 }
 
-function tally(store: ChunkStore, isLive: (hash: Buffer) => boolean, graceMs: number): Map<PackRef, PackTally> {
+/** Counts live and dead chunks per pack in one pass over the on-disk index: memory grows with packs, not chunks. */
+function tally(store: ChunkStore, keep: (hash: Buffer) => boolean): Map<PackRef, PackTally> {
   const packs = new Map<PackRef, PackTally>();
   for (const [hash, loc] of store.locations()) {
     let t = packs.get(loc.pack);
-    if (!t) packs.set(loc.pack, (t = { live: [], dead: [], deadBytes: 0, bytes: 0 }));
+    if (!t) packs.set(loc.pack, (t = { live: 0, dead: 0, deadBytes: 0, bytes: 0 }));
     t.bytes += loc.length;
-    if (isLive(hash) || store.recentlyPut(hash, graceMs)) {
-      t.live.push([hash, loc]);
+    if (keep(hash)) {
+      t.live++;
     } else {
-      t.dead.push(hash);
+      t.dead++;
       t.deadBytes += loc.length;
     }
   }
@@ -51,41 +52,58 @@ export async function sweepChunks(store: ChunkStore, isLive: (hash: Buffer) => b
   await store.flush();
   store.pruneRecent(opts.graceMs);
   const threshold = opts.repackThreshold ?? 0.25;
-  const packs = tally(store, isLive, opts.graceMs);
+  const keep = (hash: Buffer): boolean => isLive(hash) || store.recentlyPut(hash, opts.graceMs);
   const report: SweepReport = { liveChunks: 0, deadChunks: 0, deadBytes: 0, packsDeleted: 0, packsRepacked: 0 };
-  const doomed: string[] = [];
-  for (const [ref, t] of packs) {
-    report.liveChunks += t.live.length;
-    if (t.dead.length === 0 || (t.live.length > 0 && t.deadBytes < t.bytes * threshold)) continue;
-    for (const [hash] of t.live) await store.relocate(hash, await store.get(hash));
-    report.deadChunks += t.dead.length;
+  const doomed = new Set<PackRef>();
+  for (const [ref, t] of tally(store, keep)) {
+    report.liveChunks += t.live;
+    if (t.dead === 0 || (t.live > 0 && t.deadBytes < t.bytes * threshold)) continue;
+    report.deadChunks += t.dead;
     report.deadBytes += t.deadBytes;
-    for (const hash of t.dead) store.forget(hash);
-    doomed.push(ref.name);
-    if (t.live.length > 0) report.packsRepacked++;
+    doomed.add(ref);
+    if (t.live > 0) report.packsRepacked++;
     else report.packsDeleted++;
   }
-  if (doomed.length === 0) return report;
+  if (doomed.size === 0) return report;
+  // A second pass moves the live chunks out of doomed packs; the index iterates a snapshot, so moves do not disturb it.
+  for (const [hash, loc] of store.locations()) {
+    if (doomed.has(loc.pack) && keep(hash)) await store.relocate(hash, await store.get(hash));
+  }
+  const names = [...doomed].map((ref) => ref.name);
+  for (const ref of doomed) store.forgetPack(ref);
   await store.flush();
   await rewriteIndex(store);
-  for (const name of doomed) await store.blocks.delete(packKey(name));
+  for (const name of names) await store.blocks.delete(packKey(name));
   return report;
 }
 
-/** Replaces every index object by one that lists exactly the packs the store now uses. */
+/**
+ * Replaces every index object by new ones that list exactly the packs the
+ * store now uses. Entries come in hash order, so they are grouped by pack
+ * per object, and an object is written every INDEX_OBJECT_MAX_ENTRIES.
+ */
 async function rewriteIndex(store: ChunkStore): Promise<void> {
   const old: string[] = [];
   for await (const key of store.blocks.list('index/')) old.push(key);
-  const byPack = new Map<string, PackIndexRecord>();
+  const writer = new IndexObjectWriter(store.blocks);
+  let byPack = new Map<string, PackIndexRecord>();
+  let held = 0;
+  const drain = async (): Promise<void> => {
+    const records = [...byPack.values()].sort((a, b) => a.pack.localeCompare(b.pack));
+    byPack = new Map();
+    held = 0;
+    for (const r of records) await writer.addPack(r.pack, r.entries.sort((a, b) => a.offset - b.offset));
+    await writer.flush();
+  };
   for (const [hash, loc] of store.locations()) {
     if (loc.pack.pending) continue; // a concurrent writer's pack; its own flush indexes it
     let r = byPack.get(loc.pack.name);
     if (!r) byPack.set(loc.pack.name, (r = { pack: loc.pack.name, entries: [] }));
     r.entries.push({ hash, offset: loc.offset, length: loc.length });
+    if (++held >= INDEX_OBJECT_MAX_ENTRIES) await drain();
   }
-  const records = [...byPack.values()].sort((a, b) => a.pack.localeCompare(b.pack));
-  for (const r of records) r.entries.sort((a, b) => a.offset - b.offset);
-  const fresh = indexKey(await writeIndexObject(store.blocks, records));
+  await drain();
   store.markIndexed();
-  for (const key of old) if (key !== fresh) await store.blocks.delete(key);
+  const fresh = new Set(writer.written);
+  for (const key of old) if (!fresh.has(key)) await store.blocks.delete(key);
 }

@@ -3,9 +3,9 @@
 import pLimit from 'p-limit';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
-import { ChunkIndex, type PackRef } from './chunk-index.ts';
-import { readPackEntries, writeIndexObject } from './chunk-index-io.ts';
-import { FOOTER_BYTES, ENTRY_BYTES, decodeFooter, decodeTrailer, packKey, packNameFromKey, type PackIndexRecord } from './pack-format.ts';
+import type { PackRef } from './chunk-index.ts';
+import { IndexObjectWriter, readPackEntries } from './chunk-index-io.ts';
+import { FOOTER_BYTES, ENTRY_BYTES, decodeFooter, decodeTrailer, packKey, packNameFromKey } from './pack-format.ts';
 import { hashChunk } from '../chunking/index.ts';
 import type { ChunkStore } from './chunk-store.ts';
 
@@ -90,39 +90,49 @@ export async function verifyChunkStore(store: ChunkStore, onPack?: (done: number
 }
 
 /**
- * Rebuilds the chunk index from the pack trailers alone, writes it as one
- * index object, then removes the old index objects.
+ * Rebuilds the chunk index from the pack trailers alone, writes it as new
+ * index objects, then removes the old ones. Packs are read a few at a time
+ * and go straight into the new (on-disk) index, so memory stays bounded.
  */
 export async function rebuildChunkIndex(store: ChunkStore): Promise<{ packs: number; chunks: number; corruptPacks: string[] }> {
   await store.flush();
   const blocks = store.blocks;
   const oldIndexKeys: string[] = [];
   for await (const key of blocks.list('index/')) oldIndexKeys.push(key);
-  const records: PackIndexRecord[] = [];
   const corruptPacks: string[] = [];
+  const index = store.newIndex();
+  const writer = new IndexObjectWriter(blocks);
   const limit = pLimit(16);
-  await Promise.all(
-    (await listPacks(blocks)).map((name) =>
-      limit(async () => {
-        try {
-          records.push({ pack: name, entries: await readPackEntries(blocks, name) });
-        } catch (err) {
-          if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
-          corruptPacks.push(name);
-        }
-      }),
-    ),
-  );
-  records.sort((a, b) => a.pack.localeCompare(b.pack));
-  const index = new ChunkIndex();
+  let packs = 0;
   let chunks = 0;
-  for (const r of records) {
-    const ref: PackRef = { name: r.pack, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 };
-    for (const e of r.entries) if (index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
+  try {
+    const names = (await listPacks(blocks)).sort();
+    await Promise.all(
+      names.map((name) =>
+        limit(async () => {
+          let entries;
+          try {
+            entries = await readPackEntries(blocks, name);
+          } catch (err) {
+            if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
+            corruptPacks.push(name);
+            return;
+          }
+          packs++;
+          const ref: PackRef = { name, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 };
+          for (const e of entries) if (index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
+          await writer.addPack(name, entries);
+        }),
+      ),
+    );
+    await writer.flush();
+  } catch (err) {
+    index.close();
+    throw err;
   }
-  const fresh = await writeIndexObject(blocks, records);
   store.markIndexed();
-  for (const key of oldIndexKeys) if (key !== `index/${fresh}`) await blocks.delete(key);
+  const fresh = new Set(writer.written);
+  for (const key of oldIndexKeys) if (!fresh.has(key)) await blocks.delete(key);
   store.replaceIndex(index);
-  return { packs: records.length, chunks, corruptPacks };
+  return { packs, chunks, corruptPacks: corruptPacks.sort() };
 }

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   COMMIT_HAS_CHILDREN: 'FailedPrecondition',
   COMMIT_IS_ROOT: 'FailedPrecondition',
   FILE_NOT_FOUND: 'NotFound',
+  UPLOAD_NOT_FOUND: 'NotFound',
   PATH_IS_DIRECTORY: 'FailedPrecondition',
   PATH_IS_FILE: 'FailedPrecondition',
   CONCURRENT_UPDATE: 'Aborted',
@@ -65,6 +66,18 @@ export const ERROR_CODES = {
   /** A file entry the index cannot store faithfully (bad hash hex, size, path shape). */
   INDEX_INVALID_ENTRY: 'InvalidArgument',
   // --- end commit file index ---
+  // --- pipelines (src/pps) ---
+  /** A pipeline spec breaks a rule; data.field names the spec field (e.g. "input.cross[1].pfs.glob"). */
+  INVALID_PIPELINE_SPEC: 'InvalidArgument',
+  PIPELINE_NOT_FOUND: 'NotFound',
+  PIPELINE_EXISTS: 'AlreadyExists',
+  JOB_NOT_FOUND: 'NotFound',
+  DATUM_NOT_FOUND: 'NotFound',
+  /** Two datums of one job wrote the same output path; data names both datums and the path. */
+  OUTPUT_COLLISION: 'FailedPrecondition',
+  /** The chosen executor cannot run here (e.g. no docker engine). */
+  EXECUTOR_UNAVAILABLE: 'FailedPrecondition',
+  // --- end pipelines ---
   // --- wire and server (server/grpc, src/errors/wire.ts) ---
   /** A client stream broke the protocol (no header first, data outside a put_file, ...). */
   BAD_STREAM: 'InvalidArgument',

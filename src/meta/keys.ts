@@ -13,6 +13,14 @@
 //   stage/<repo>/<commitId><encoded path>          -> a staged change of an open commit; the value is
 //                                                     pfs's staging entry (encoded by src/pfs)
 //   stage/<repo>/<commitId><encoded dir>\u0001     -> a staged change of a whole directory (stageDirKey)
+//   upload/<repo>/<uploadId>                       -> a multipart upload in progress (encoded by src/pfs/uploads.ts)
+//   upload-part/<repo>/<uploadId>/<part, 5 digits> -> one durable part of it: its chunk refs (src/pfs/uploads.ts)
+//   pps-pipeline/<pipeline>                         -> PipelineRecord (src/pps/records.ts)
+//   pps-spec/<pipeline>/<version, 10 digits>        -> SpecRecord: every version of a pipeline's spec
+//   pps-job/<pipeline>/<jobId>                      -> JobRecord
+//   pps-datum/<pipeline>/<jobId>/<datumId>          -> DatumRecord: one datum of one job (processed or skipped)
+//   pps-done/<pipeline>/<datumHash>                 -> DoneRecord: a datum hash processed successfully, with its outputs
+//   pps-log/<pipeline>/<jobId>/<datumId>            -> LogRecord: the datum's log (every try)
 //
 // Repo and branch names and commit ids cannot contain `/`, so `/` separates
 // components without escaping and `<ns>/<repo>/` prefixes never match
@@ -157,7 +165,93 @@ export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePa
 
 /** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
 export function repoDataPrefixes(repo: RepoName): string[] {
-  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`];
+  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
+}
+
+/** Upload ids are 32 lower-case hex digits, made by src/pfs/uploads.ts. */
+export function uploadKey(repo: RepoName, upload: string): string {
+  return `upload/${repo}/${upload}`;
+}
+
+/** All uploads in progress of one repo. */
+export function uploadPrefix(repo: RepoName): string {
+  return `upload/${repo}/`;
+}
+
+/** Part numbers are 1..10000, zero-padded so key order is part order. */
+export function uploadPartKey(repo: RepoName, upload: string, part: number): string {
+  return `upload-part/${repo}/${upload}/${String(part).padStart(5, '0')}`;
+}
+
+export function uploadPartPrefix(repo: RepoName, upload: string): string {
+  return `upload-part/${repo}/${upload}/`;
+}
+
+/** Every part of every upload, for the GC mark phase. */
+export const UPLOAD_PART_PREFIX = 'upload-part/';
+
+export function parseUploadKey(key: string): { repo: RepoName; upload: string } {
+  const [repo, upload] = split(key, 'upload', 2);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), upload: upload! }));
+}
+
+export function parseUploadPartKey(key: string): { repo: RepoName; upload: string; part: number } {
+  const [repo, upload, part] = split(key, 'upload-part', 3);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), upload: upload!, part: Number(part) }));
+}
+
+// ---- pipelines (src/pps): pipeline names are repo names; job, datum ids and hashes are hex ----
+
+export const PPS_PIPELINE_PREFIX = 'pps-pipeline/';
+
+export function ppsPipelineKey(pipeline: RepoName): string {
+  return `${PPS_PIPELINE_PREFIX}${pipeline}`;
+}
+
+export function ppsSpecKey(pipeline: RepoName, version: number): string {
+  return `pps-spec/${pipeline}/${String(version).padStart(10, '0')}`;
+}
+
+export function ppsJobKey(pipeline: RepoName, job: string): string {
+  return `pps-job/${pipeline}/${job}`;
+}
+
+export function ppsJobPrefix(pipeline: RepoName): string {
+  return `pps-job/${pipeline}/`;
+}
+
+export function ppsDatumKey(pipeline: RepoName, job: string, datum: string): string {
+  return `pps-datum/${pipeline}/${job}/${datum}`;
+}
+
+export function ppsDatumPrefix(pipeline: RepoName, job: string): string {
+  return `pps-datum/${pipeline}/${job}/`;
+}
+
+export function ppsDoneKey(pipeline: RepoName, datumHash: string): string {
+  return `pps-done/${pipeline}/${datumHash}`;
+}
+
+export function ppsDonePrefix(pipeline: RepoName): string {
+  return `pps-done/${pipeline}/`;
+}
+
+export function ppsLogKey(pipeline: RepoName, job: string, datum: string): string {
+  return `pps-log/${pipeline}/${job}/${datum}`;
+}
+
+export function ppsLogPrefix(pipeline: RepoName, job?: string): string {
+  return job === undefined ? `pps-log/${pipeline}/` : `pps-log/${pipeline}/${job}/`;
+}
+
+/** Everything a pipeline keeps, for deleting it whole. */
+export function ppsPipelinePrefixes(pipeline: RepoName): string[] {
+  return [`pps-spec/${pipeline}/`, ppsJobPrefix(pipeline), `pps-datum/${pipeline}/`, ppsDonePrefix(pipeline), ppsLogPrefix(pipeline)];
+}
+
+/** The last component of a pps key (a job id, datum id or hash). */
+export function lastKeyComponent(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 // ---- parsing keys back (keys come from our own scans: a bad one is corruption) ----

@@ -5,12 +5,16 @@
 import { sweepChunks, type SweepReport } from '../blocks/chunk-sweep.ts';
 import { verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
 import { isStrataError } from '../errors/index.ts';
+import type { HashRuns } from '../blocks/hash-runs.ts';
+import { UPLOAD_PART_PREFIX } from '../meta/keys.ts';
 import { decodeCommit } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 
 export interface GcOptions {
   /** Unreferenced chunks younger than this are kept (default one hour). */
   graceMs?: number;
+  /** Marks held in memory before the mark set goes on to local disk (default 128 Ki, about 20 MiB). */
+  markMemEntries?: number;
 }
 
 export interface GcReport extends SweepReport {
@@ -20,42 +24,69 @@ export interface GcReport extends SweepReport {
 
 export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
 
-interface Marks {
-  live: Set<string>;
-  indexObjects: number;
+export const DEFAULT_MARK_MEM_ENTRIES = 128 << 10;
+
+/** The mark set: hashes of live chunks and index objects, spilled to local disk past a bound. */
+class Marks {
+  indexObjects = 0;
+
+  constructor(private readonly set: HashRuns) {}
+
+  has(hex: string): boolean {
+    return this.set.get(Buffer.from(hex, 'hex')) !== undefined;
+  }
+
+  hasHash(hash: Buffer): boolean {
+    return this.set.get(hash) !== undefined;
+  }
+
+  add(hex: string): void {
+    this.set.set(Buffer.from(hex, 'hex'));
+  }
+
+  close(): void {
+    this.set.close();
+  }
 }
 
 /** Marks one commit's index objects and every chunk its files name, skipping ranges already marked. */
 async function markRoot(ctx: PfsContext, root: string, marks: Marks): Promise<void> {
-  if (marks.live.has(root)) return;
-  marks.live.add(root);
+  if (marks.has(root)) return;
+  marks.add(root);
   marks.indexObjects++;
   for (const range of await ctx.reader.ranges(root)) {
-    if (marks.live.has(range.hash)) continue; // shared with a commit already marked
-    marks.live.add(range.hash);
+    if (marks.has(range.hash)) continue; // shared with a commit already marked
+    marks.add(range.hash);
     marks.indexObjects++;
-    for (const e of await ctx.reader.rangeEntries(range)) for (const c of e.chunks) marks.live.add(c.hash);
+    for (const e of await ctx.reader.rangeEntries(range)) for (const c of e.chunks) marks.add(c.hash);
   }
 }
 
+/** Staged writes of open commits and the durable parts of multipart uploads (both JSON with `chunks`). */
 async function markStaged(ctx: PfsContext, marks: Marks): Promise<void> {
-  for await (const [, raw] of ctx.meta.scan({ prefix: 'stage/' })) {
-    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as { op: string; chunks?: { hash: string }[] };
-    for (const c of r.chunks ?? []) marks.live.add(c.hash);
+  for (const prefix of ['stage/', UPLOAD_PART_PREFIX]) {
+    for await (const [, raw] of ctx.meta.scan({ prefix })) {
+      const r = JSON.parse(Buffer.from(raw).toString('utf8')) as { chunks?: { hash: string }[] };
+      for (const c of r.chunks ?? []) marks.add(c.hash);
+    }
   }
 }
 
 export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Promise<GcReport> {
-  const marks: Marks = { live: new Set(), indexObjects: 0 };
-  let commits = 0;
-  for await (const [, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
-    const c = decodeCommit(raw);
-    commits++;
-    if (c.indexRoot) await markRoot(ctx, c.indexRoot, marks);
+  const marks = new Marks(ctx.chunks.newHashSet(opts.markMemEntries ?? DEFAULT_MARK_MEM_ENTRIES));
+  try {
+    let commits = 0;
+    for await (const [, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
+      const c = decodeCommit(raw);
+      commits++;
+      if (c.indexRoot) await markRoot(ctx, c.indexRoot, marks);
+    }
+    await markStaged(ctx, marks);
+    const swept = await sweepChunks(ctx.chunks, (h) => marks.hasHash(h), { graceMs: opts.graceMs ?? DEFAULT_GC_GRACE_MS });
+    return { ...swept, commits, indexObjects: marks.indexObjects };
+  } finally {
+    marks.close();
   }
-  await markStaged(ctx, marks);
-  const swept = await sweepChunks(ctx.chunks, (h) => marks.live.has(h.toString('hex')), { graceMs: opts.graceMs ?? DEFAULT_GC_GRACE_MS });
-  return { ...swept, commits, indexObjects: marks.indexObjects };
 }
 
 export interface FsckProblem {

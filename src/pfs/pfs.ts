@@ -18,7 +18,8 @@ import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } 
 import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
 import { resolveCommit } from './resolve.ts';
 import { clearStaging } from './staging.ts';
-import type { BranchInfo, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
+import * as uploads from './uploads.ts';
+import type { BranchInfo, ChunkRef, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
 
 export interface PfsDeps {
   meta: MetaStore;
@@ -139,6 +140,20 @@ function pfsApi(ctx: PfsContext) {
       const n = await commitOf(newer);
       const o = older ? await commitOf(older) : n.parent ? (await resolveCommit(ctx, { ...newer, target: { kind: 'commit', id: n.parent }, ancestry: null })).value : null;
       yield* diffCommits(ctx, n, o);
+    },
+
+    /** Multipart uploads: durable parts, completed into one file in one commit (see uploads.ts). */
+    uploads: {
+      create: (repo: RepoName, branch: BranchName, path: FilePath) => uploads.createUpload(ctx, repo, branch, path),
+      inspect: (repo: RepoName, id: string) => uploads.inspectUpload(ctx, repo, id),
+      list: (repo: RepoName) => uploads.listUploads(ctx, repo),
+      putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>) => uploads.putPart(ctx, repo, id, part, source),
+      putPartChunks: (repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }) =>
+        uploads.putPartChunks(ctx, repo, id, part, file),
+      listParts: (repo: RepoName, id: string) => uploads.listParts(ctx, repo, id),
+      complete: (repo: RepoName, id: string, parts: readonly number[], check?: (stored: Map<number, uploads.PartInfo>) => void) =>
+        uploads.completeUpload(ctx, repo, id, parts, check),
+      abort: (repo: RepoName, id: string) => uploads.abortUpload(ctx, repo, id),
     },
 
     gc: (opts?: GcOptions): Promise<GcReport> => collectGarbage(ctx, opts),

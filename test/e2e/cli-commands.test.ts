@@ -168,7 +168,7 @@ describe('errors', () => {
 describe('strata server', () => {
   it('runs the server in a child process; SIGTERM stops it gracefully', async () => {
     const data = join(tmp.path, 'server-data');
-    const child = cli.spawn(['server', '--data', data, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0']);
+    const child = cli.spawn(['server', '--data', data, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0']);
     const logs: string[] = [];
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.stderr!.on('data', (b: Buffer) => logs.push(String(b)));

@@ -19,6 +19,8 @@ export interface TestServer {
   grpcAddress: string;
   /** http://host:port of the HTTP side. */
   httpUrl: string;
+  /** http://host:port of the S3 gateway. */
+  s3Url: string;
   dataDir: string;
   child: ChildProcess;
   /** Every line the process printed so far (stdout and stderr). */
@@ -32,21 +34,21 @@ export interface TestServer {
 export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
   let tmp: TempDir | undefined;
   const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
-  const args = ['--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', ...(opts.args ?? [])];
+  const args = ['--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));
-  const ready = new Promise<{ grpc: string; http: string }>((resolve, reject) => {
+  const ready = new Promise<{ grpc: string; http: string; s3: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('\n')}`)), READY_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const rec = parseJson(line);
-      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http) }));
+      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http), s3: String(rec.s3) }));
     });
     void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`server exited (${code ?? signal}) before ready:\n${logs.join('\n')}`))));
   });
-  const { grpc: grpcAddress, http } = await ready;
+  const { grpc: grpcAddress, http, s3 } = await ready;
   const httpUrl = `http://${http}`;
   await waitForReady(httpUrl);
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
@@ -64,6 +66,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   return {
     grpcAddress,
     httpUrl,
+    s3Url: `http://${s3}`,
     dataDir,
     child,
     logs,

@@ -89,8 +89,9 @@ for (const factory of blockStoreFactories()) {
       const store = await open();
       const c = chunk('lost');
       await store.put(c.hash, c.data);
-      await store.close(); // writes the index object that remembers which pack held it
+      await store.flush();
       const pack = store.locate(c.hash)!.pack.name;
+      await store.close(); // writes the index object that remembers which pack held it
       await blocks.delete(packKey(pack));
       const reopened = await open();
       await expect(reopened.get(c.hash)).rejects.toMatchObject({ code: 'CHUNK_NOT_FOUND', message: expect.stringContaining(pack) });

@@ -1,0 +1,48 @@
+// What every console route gets: the core, how to find out who is looking,
+// the extra header sections, and helpers to answer with a page or refuse a
+// write. Auth (issue 12) plugs in through `viewer`; pipelines (issue 9)
+// through `sections` plus its own routes.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StrataError } from '../../src/errors/index.ts';
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import { layout, type NavSection, type Page, type Viewer } from './views/layout.ts';
+
+export interface ConsoleOptions {
+  pfs: Pfs;
+  /** Who makes the request; default: anonymous with write access (there is no auth yet). */
+  viewer?: (req: FastifyRequest) => Viewer | Promise<Viewer>;
+  /** Extra header sections (e.g. Pipelines). */
+  sections?: NavSection[];
+  /** Where unexpected errors are reported. */
+  onInternalError?: (err: unknown, req: FastifyRequest) => void;
+}
+
+const ANONYMOUS: Viewer = Object.freeze({ name: null, canWrite: true });
+
+export interface ConsoleContext {
+  pfs: Pfs;
+  viewerOf(req: FastifyRequest): Promise<Viewer>;
+  /** Renders `page` in the frame and sends it. */
+  page(req: FastifyRequest, reply: FastifyReply, page: Page, status?: number): Promise<FastifyReply>;
+  /** Throws PermissionDenied unless the viewer may change things. */
+  requireWrite(req: FastifyRequest): Promise<void>;
+  onInternalError(err: unknown, req: FastifyRequest): void;
+}
+
+export function createConsoleContext(opts: ConsoleOptions): ConsoleContext {
+  const viewerOf = async (req: FastifyRequest): Promise<Viewer> => (opts.viewer ? opts.viewer(req) : ANONYMOUS);
+  const sections = Object.freeze([...(opts.sections ?? [])]);
+  return {
+    pfs: opts.pfs,
+    viewerOf,
+    async page(req, reply, page, status = 200) {
+      const viewer = await viewerOf(req);
+      return reply.code(status).type('text/html; charset=utf-8').send(layout({ sections, viewer }, page));
+    },
+    async requireWrite(req) {
+      const viewer = await viewerOf(req);
+      if (!viewer.canWrite) throw new StrataError('PERMISSION_DENIED', `${viewer.name ?? 'this user'} may only read; ask an admin for write access`);
+    },
+    onInternalError: opts.onInternalError ?? (() => undefined),
+  };
+}

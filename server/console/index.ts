@@ -1,0 +1,81 @@
+// The web console: server-rendered pages on the server's HTTP port.
+// Registered as one encapsulated fastify plugin (see server/http.ts); its
+// routes live in routes/, its pages in views/. Reading works with
+// JavaScript off; htmx (served from here) only makes paging smoother.
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { StrataError } from '../../src/errors/index.ts';
+import { registerAssets } from './assets.ts';
+import { createConsoleContext, type ConsoleContext, type ConsoleOptions } from './context.ts';
+import { errorBody, errorView } from './errors.ts';
+import { registerBranchRoutes } from './routes/branches.ts';
+import { registerCommitRoutes } from './routes/commits.ts';
+import { registerCompareRoutes } from './routes/compare.ts';
+import { registerFileRoutes } from './routes/files.ts';
+import { registerRepoRoutes } from './routes/repos.ts';
+
+export type { ConsoleOptions } from './context.ts';
+export type { NavSection, Viewer } from './views/layout.ts';
+
+// Pages load only what this process serves; the raw-file route sets a stricter one.
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
+  const ctx = createConsoleContext(opts);
+  await app.register(formbody, { bodyLimit: 64 << 10 });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('content-security-policy', PAGE_CSP);
+    if (req.method === 'POST') checkSameOrigin(req);
+  });
+  app.setErrorHandler(async (err, req, reply) => {
+    const view = errorView(err);
+    if (view.internal !== undefined) ctx.onInternalError(view.internal, req);
+    if (reply.sent) return;
+    return ctx.page(req, reply, { title: view.title, body: errorBody(view, sameOriginBack(req)) }, view.status);
+  });
+  app.setNotFoundHandler(async (req, reply) => {
+    const view = errorView(new StrataError('NOT_FOUND', `no console page at ${req.url.split('?')[0]}`));
+    return ctx.page(req, reply, { title: view.title, body: errorBody(view) }, 404);
+  });
+  registerAssets(app);
+  registerRoutes(app, ctx);
+}
+
+function registerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  registerRepoRoutes(app, ctx);
+  registerBranchRoutes(app, ctx);
+  registerCommitRoutes(app, ctx);
+  registerFileRoutes(app, ctx);
+  registerCompareRoutes(app, ctx);
+}
+
+/**
+ * Forms post only from the console's own pages: a browser sends Origin on
+ * a POST, and another site's page (cross-site request forgery against a
+ * server on localhost) names itself there.
+ */
+function checkSameOrigin(req: FastifyRequest): void {
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === 'null' && req.headers['sec-fetch-site'] === 'same-origin') return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== req.headers.host) {
+    throw new StrataError('PERMISSION_DENIED', `form posted from another site (${origin}); use the console's own pages`);
+  }
+}
+
+/** The referring console page, for a "go back" link; only a path on this host. */
+function sameOriginBack(req: FastifyRequest): string | undefined {
+  const ref = req.headers.referer;
+  if (!ref) return undefined;
+  try {
+    const u = new URL(ref);
+    return u.host === req.headers.host && u.pathname !== req.url.split('?')[0] ? `${u.pathname}${u.search}` : undefined;
+  } catch {
+    return undefined;
+  }
+}

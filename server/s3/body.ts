@@ -1,0 +1,175 @@
+// A request body as the bytes of the object, checked as they stream by:
+// aws-chunked framing is removed (each chunk's signature verified against
+// the chain that starts at the request's signature), and the payload hash,
+// Content-MD5 and x-amz-checksum-* values (headers or trailers) are compared
+// at the end. A mismatch throws before the consumer sees the end of the
+// stream, so a write never lands with bytes the client did not send.
+import { createHash, type Hash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { checksumFor, type Checksum } from './checksums.ts';
+import { S3Error } from './errors.ts';
+import { EMPTY_SHA256, hmac, sha256Hex, type Signer } from './sigv4.ts';
+
+const MAX_LINE = 8 << 10;
+
+/** Reads lines and exact byte counts from a stream of buffers without copying the data it passes on. */
+class ByteReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly it: AsyncIterator<Uint8Array>;
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  private async fill(): Promise<boolean> {
+    const r = await this.it.next();
+    if (r.done) return false;
+    const b = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+    this.buf = this.buf.length === 0 ? b : Buffer.concat([this.buf, b]);
+    return true;
+  }
+
+  /** The next CRLF-terminated line; undefined at a clean end of stream. */
+  async line(): Promise<string | undefined> {
+    for (;;) {
+      const at = this.buf.indexOf('\r\n');
+      if (at >= 0) {
+        const s = this.buf.toString('latin1', 0, at);
+        this.buf = this.buf.subarray(at + 2);
+        return s;
+      }
+      if (this.buf.length > MAX_LINE) throw new S3Error('InvalidRequest', `an aws-chunked chunk header is longer than ${MAX_LINE} bytes`);
+      if (!(await this.fill())) {
+        if (this.buf.length === 0) return undefined;
+        throw new S3Error('IncompleteBody', 'the aws-chunked body ended inside a chunk header');
+      }
+    }
+  }
+
+  async *take(n: number): AsyncGenerator<Buffer> {
+    while (n > 0) {
+      if (this.buf.length === 0 && !(await this.fill())) throw new S3Error('IncompleteBody', 'the aws-chunked body ended inside a chunk');
+      const k = Math.min(n, this.buf.length);
+      yield this.buf.subarray(0, k);
+      this.buf = this.buf.subarray(k);
+      n -= k;
+    }
+  }
+}
+
+interface ChunkedOptions {
+  /** Set for STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER): every chunk must carry the next signature of the chain. */
+  signer?: Signer;
+  onTrailer(name: string, value: string): void;
+}
+
+async function* decodeChunked(source: AsyncIterable<Uint8Array>, opts: ChunkedOptions): AsyncGenerator<Buffer> {
+  const r = new ByteReader(source);
+  let previous = opts.signer?.seedSignature ?? '';
+  const sign = (kind: 'PAYLOAD' | 'TRAILER', hashes: string): string =>
+    hmac(opts.signer!.signingKey, `AWS4-HMAC-SHA256-${kind}\n${opts.signer!.amzDate}\n${opts.signer!.scope}\n${previous}\n${hashes}`).toString('hex');
+  for (;;) {
+    const head = await r.line();
+    if (head === undefined) throw new S3Error('IncompleteBody', 'the aws-chunked body ended before its final chunk');
+    const [sizeHex, ...ext] = head.split(';');
+    const size = /^[0-9a-fA-F]{1,12}$/.test(sizeHex!.trim()) ? parseInt(sizeHex!, 16) : NaN;
+    if (Number.isNaN(size)) throw new S3Error('InvalidRequest', `bad aws-chunked chunk header "${head.slice(0, 100)}"`);
+    const given = ext.map((e) => e.trim()).find((e) => e.startsWith('chunk-signature='))?.slice('chunk-signature='.length);
+    const hash: Hash | undefined = opts.signer ? createHash('sha256') : undefined;
+    for await (const piece of r.take(size)) {
+      hash?.update(piece);
+      yield piece;
+    }
+    if (opts.signer) {
+      const expected = sign('PAYLOAD', `${EMPTY_SHA256}\n${hash!.digest('hex')}`);
+      if (given !== expected) throw new S3Error('SignatureDoesNotMatch', 'The chunk signature we calculated does not match the signature you provided.');
+      previous = expected;
+    }
+    if (size === 0) break;
+    if ((await r.line()) !== '') throw new S3Error('InvalidRequest', 'an aws-chunked chunk is not followed by CRLF');
+  }
+  // Trailers, then an empty line (a client may also just end the stream).
+  let trailerText = '';
+  for (let line = await r.line(); line !== undefined && line !== ''; line = await r.line()) {
+    const colon = line.indexOf(':');
+    if (colon < 0) throw new S3Error('InvalidRequest', `bad aws-chunked trailer "${line.slice(0, 100)}"`);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'x-amz-trailer-signature') {
+      if (opts.signer && value !== sign('TRAILER', sha256Hex(trailerText))) {
+        throw new S3Error('SignatureDoesNotMatch', 'The trailer signature we calculated does not match the signature you provided.');
+      }
+      continue;
+    }
+    trailerText += `${name}:${value}\n`;
+    opts.onTrailer(name, value);
+  }
+}
+
+interface Check {
+  name: string;
+  sum: Checksum | Hash;
+  expected?: string;
+  encoding: 'base64' | 'hex';
+  error: S3Error['code'];
+}
+
+async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], decodedLength: number | undefined): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const piece of source) {
+    n += piece.length;
+    for (const c of checks) c.sum.update(piece);
+    yield piece;
+  }
+  if (decodedLength !== undefined && n !== decodedLength) {
+    throw new S3Error('IncompleteBody', `the body held ${n} bytes but x-amz-decoded-content-length said ${decodedLength}`);
+  }
+  for (const c of checks) {
+    const got = 'digestBase64' in c.sum ? c.sum.digestBase64() : c.sum.digest(c.encoding);
+    if (c.expected === undefined) throw new S3Error('InvalidRequest', `the ${c.name} trailer the request announced never came`);
+    if (got !== c.expected) {
+      throw new S3Error(c.error, `the ${c.name} you specified (${c.expected}) did not match what we received (${got})`);
+    }
+  }
+}
+
+function one(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The object bytes of a PUT or UploadPart body, verified as described at the top of this file. */
+export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined): AsyncIterable<Uint8Array> {
+  const contentSha = one(headers, 'x-amz-content-sha256') ?? signer?.payloadHash ?? 'UNSIGNED-PAYLOAD';
+  const checks: Check[] = [];
+  const md5 = one(headers, 'content-md5');
+  if (md5 !== undefined) checks.push({ name: 'Content-MD5', sum: createHash('md5'), expected: md5, encoding: 'base64', error: 'BadDigest' });
+  for (const [name, value] of Object.entries(headers)) {
+    const sum = checksumFor(name);
+    if (sum && typeof value === 'string') checks.push({ name, sum, expected: value, encoding: 'base64', error: 'BadDigest' });
+  }
+  if (!contentSha.startsWith('STREAMING-')) {
+    if (signer && /^[0-9a-f]{64}$/.test(contentSha)) {
+      checks.push({ name: 'x-amz-content-sha256', sum: createHash('sha256'), expected: contentSha, encoding: 'hex', error: 'XAmzContentSHA256Mismatch' });
+    }
+    return verified(raw, checks, undefined);
+  }
+  const known = ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
+  if (!known.includes(contentSha)) throw new S3Error('NotImplemented', `x-amz-content-sha256 "${contentSha}" is not supported`);
+  const trailers: Check[] = [];
+  for (const name of (one(headers, 'x-amz-trailer') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    const sum = checksumFor(name);
+    if (!sum) throw new S3Error('InvalidRequest', `unsupported trailer "${name}": expected an x-amz-checksum-* trailer`);
+    trailers.push({ name, sum, encoding: 'base64', error: 'BadDigest' });
+  }
+  const decodedHeader = one(headers, 'x-amz-decoded-content-length');
+  const decodedLength = decodedHeader === undefined ? undefined : Number(decodedHeader);
+  const chunkSigner = signer && contentSha.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD') ? signer : undefined;
+  const decoded = decodeChunked(raw, {
+    signer: chunkSigner,
+    onTrailer: (name, value) => {
+      const t = trailers.find((c) => c.name === name);
+      if (t) t.expected = value;
+    },
+  });
+  return verified(decoded, [...checks, ...trailers], decodedLength);
+}

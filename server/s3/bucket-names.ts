@@ -1,0 +1,60 @@
+// Bucket names -> what they show. Repo, branch and commit names cannot hold
+// dots, so the dotted forms are unambiguous:
+//   repo                    the repo's default branch (main), read-write
+//   branch.repo             a branch (Pachyderm's naming), read-write
+//   commitid.branch.repo    one commit, read-only (the branch part is informative)
+//   commitid.repo           one commit, read-only
+import { isStrataError } from '../../src/errors/index.ts';
+import { DEFAULT_BRANCH, looksLikeCommitId, parseBranchName, parseCommitId, parseRepoName, type BranchName, type CommitId, type RepoName } from '../../src/ids.ts';
+import type { Ref } from '../../src/ref.ts';
+import { S3Error } from './errors.ts';
+
+export interface BucketView {
+  name: string;
+  repo: RepoName;
+  /** The branch written to (and read, unless pinned to a commit). */
+  branch: BranchName;
+  /** Set for a commit-pinned, read-only bucket. */
+  commit?: CommitId;
+  /** True for the bare repo name (its default branch). */
+  isRepo: boolean;
+}
+
+export function parseBucket(name: string): BucketView {
+  const parts = name.split('.');
+  try {
+    if (parts.length === 1) return { name, repo: parseRepoName(parts[0]!), branch: DEFAULT_BRANCH, isRepo: true };
+    if (parts.length === 2 && looksLikeCommitId(parts[0]!)) {
+      return { name, repo: parseRepoName(parts[1]!), branch: DEFAULT_BRANCH, commit: parseCommitId(parts[0]!), isRepo: false };
+    }
+    if (parts.length === 2) return { name, repo: parseRepoName(parts[1]!), branch: parseBranchName(parts[0]!), isRepo: false };
+    if (parts.length === 3) {
+      return { name, repo: parseRepoName(parts[2]!), branch: parseBranchName(parts[1]!), commit: parseCommitId(parts[0]!), isRepo: false };
+    }
+  } catch (err) {
+    if (!isStrataError(err)) throw err;
+    throw new S3Error('InvalidBucketName', `The specified bucket is not valid: ${err.message}`, { BucketName: name });
+  }
+  throw new S3Error('InvalidBucketName', 'The specified bucket is not valid: expected repo, branch.repo, commitid.branch.repo or commitid.repo', { BucketName: name });
+}
+
+/** The ref reads go through: the pinned commit, or the branch head (or a version = commit id). */
+export function readRef(b: BucketView, versionId?: string): Ref {
+  const id = versionId && versionId !== 'null' ? parseVersion(versionId) : b.commit;
+  return {
+    repo: b.repo,
+    target: id ? { kind: 'commit', id } : { kind: 'branch', branch: b.branch },
+    ancestry: null,
+    path: null,
+    trailingSlash: false,
+  };
+}
+
+function parseVersion(v: string): CommitId {
+  if (!looksLikeCommitId(v)) throw new S3Error('InvalidArgument', `Invalid version id specified: "${v}" (version ids are commit ids)`, { ArgumentName: 'versionId' });
+  return parseCommitId(v);
+}
+
+export function requireWritable(b: BucketView): void {
+  if (b.commit) throw new S3Error('AccessDenied', `bucket "${b.name}" shows commit ${b.commit}, which never changes: write to "${b.branch}.${b.repo}" instead`, { BucketName: b.name });
+}

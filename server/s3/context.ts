@@ -1,0 +1,72 @@
+// What every S3 handler gets: the core, the request as parsed at the edge
+// (bucket, key, query), its verified signer, and small shared helpers.
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import { parsePath, type FilePath } from '../../src/ids.ts';
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import { isStrataError } from '../../src/errors/index.ts';
+import { S3Error } from './errors.ts';
+import type { Signer } from './sigv4.ts';
+
+export interface S3Deps {
+  pfs: Pfs;
+  region: string;
+}
+
+export interface S3Call {
+  deps: S3Deps;
+  method: string;
+  bucket: string;
+  /** The object key, decoded; '' for bucket-level calls. */
+  key: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  raw: IncomingMessage;
+  reply: FastifyReply;
+  signer?: Signer;
+  requestId: string;
+}
+
+export const MAX_KEY_BYTES = 1024;
+
+/** Strata ETags are the content hash and chunk count, shaped like a multipart ETag so no client takes them for an MD5. */
+export function etagOf(file: { hash?: string; chunks?: unknown[] }): string {
+  return `"${file.hash ?? ''}-${file.chunks?.length ?? 0}"`;
+}
+
+/** MD5 of nothing: the ETag of a directory marker (`dir/`), which is an empty object. */
+export const EMPTY_ETAG = '"d41d8cd98f00b204e9800998ecf8427e"';
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function httpTime(ms: number): string {
+  return new Date(ms).toUTCString();
+}
+
+export function header(call: S3Call, name: string): string | undefined {
+  const v = call.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A key as a Strata path; keys that no path can be (`..`, control characters) are refused naming the problem. */
+export function keyPath(key: string): FilePath {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3Error('InvalidArgument', `the key is longer than ${MAX_KEY_BYTES} bytes`, { Key: key.slice(0, 100) });
+  try {
+    return parsePath(`/${key}`);
+  } catch (err) {
+    if (!isStrataError(err)) throw err;
+    throw new S3Error('InvalidArgument', `the key cannot be a Strata path: ${err.message}`, { Key: key });
+  }
+}
+
+export function sendXml(call: S3Call, status: number, xml: string): void {
+  void call.reply.code(status).header('content-type', 'application/xml').send(xml);
+}
+
+/** Commit time of a commit (its start while it is open). */
+export async function commitTime(pfs: Pfs, ref: Parameters<Pfs['inspectCommit']>[0]): Promise<number> {
+  const c = await pfs.inspectCommit(ref);
+  return c.finishedAt ?? c.startedAt;
+}

@@ -1,0 +1,143 @@
+// Multipart uploads over the core's durable upload parts (src/pfs/uploads.ts):
+// create, upload part (or copy a part from an object), complete (one commit),
+// abort, list parts, list uploads.
+import { writeFile } from '../../src/blocks/file-io.ts';
+import type { PartInfo } from '../../src/pfs/uploads.ts';
+import { objectBody } from './body.ts';
+import { parseBucket, requireWritable, type BucketView } from './bucket-names.ts';
+import { requireBucket } from './buckets.ts';
+import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
+import { S3Error } from './errors.ts';
+import { parseRange } from './object-reads.ts';
+import { parseCopySource, sourceFile } from './object-writes.ts';
+import { readXmlBody, xmlDocument } from './xml.ts';
+
+async function writableBucket(call: S3Call): Promise<BucketView> {
+  const b = parseBucket(call.bucket);
+  requireWritable(b);
+  await requireBucket(call.deps.pfs, b);
+  return b;
+}
+
+/** The upload named by ?uploadId, which must belong to this bucket's branch and key. */
+async function uploadOf(call: S3Call, b: BucketView): Promise<string> {
+  const id = call.query.get('uploadId') ?? '';
+  const up = await call.deps.pfs.uploads.inspect(b.repo, id).catch(() => undefined);
+  if (!up || up.branch !== b.branch || up.path !== keyPath(call.key)) {
+    throw new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: id });
+  }
+  return id;
+}
+
+function partNumberOf(call: S3Call): number {
+  const raw = call.query.get('partNumber') ?? '';
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 10_000)) throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: raw });
+  return n;
+}
+
+export async function createUpload(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const up = await call.deps.pfs.uploads.create(b.repo, b.branch, keyPath(call.key));
+  sendXml(call, 200, xmlDocument({ InitiateMultipartUploadResult: { Bucket: b.name, Key: call.key, UploadId: up.id } }));
+}
+
+export async function uploadPart(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const id = await uploadOf(call, b);
+  const n = partNumberOf(call);
+  const part = await call.deps.pfs.uploads.putPart(b.repo, id, n, objectBody(call.raw, call.headers, call.signer));
+  void call.reply.code(200).header('etag', etagOf(part)).send();
+}
+
+/** UploadPartCopy: a whole source object by reference, a range by reading those bytes. */
+export async function uploadPartCopy(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const id = await uploadOf(call, b);
+  const n = partNumberOf(call);
+  const source = parseCopySource(header(call, 'x-amz-copy-source')!);
+  const info = await sourceFile(call, source);
+  const { pfs } = call.deps;
+  const rangeHeader = header(call, 'x-amz-copy-source-range');
+  const range = parseRange(rangeHeader, info.size ?? 0);
+  let part: PartInfo;
+  if (!range) {
+    part = await pfs.uploads.putPartChunks(b.repo, id, n, { size: info.size ?? 0, hash: info.hash!, chunks: info.chunks ?? [] });
+  } else {
+    const pinned = { ...source.ref, target: { kind: 'commit' as const, id: info.commit } };
+    const bytes = await pfs.getFile(pinned, info.path, { offset: range.start, length: range.end - range.start + 1 });
+    const written = await writeFile(pfs.context.chunks, bytes);
+    part = await pfs.uploads.putPartChunks(b.repo, id, n, written);
+  }
+  sendXml(call, 200, xmlDocument({ CopyPartResult: { LastModified: isoTime(part.writtenAt), ETag: etagOf(part) } }));
+}
+
+function unquote(etag: string): string {
+  return etag.trim().replace(/^"|"$/g, '');
+}
+
+export async function completeUpload(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const id = await uploadOf(call, b);
+  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).CompleteMultipartUpload as { Part?: { PartNumber?: string; ETag?: string }[] } | undefined;
+  const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: String(p.ETag ?? '') }));
+  if (parts.length === 0 || parts.some((p) => !Number.isInteger(p.n))) {
+    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: CompleteMultipartUpload needs Part elements with PartNumber and ETag');
+  }
+  for (let i = 1; i < parts.length; i++) {
+    if (parts[i]!.n <= parts[i - 1]!.n) throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.', { UploadId: id });
+  }
+  let chunkCount = 0;
+  const check = (stored: Map<number, PartInfo>): void => {
+    for (const p of parts) {
+      chunkCount += stored.get(p.n)?.chunks.length ?? 0;
+      const s = stored.get(p.n);
+      if (!s || (p.etag !== '' && unquote(p.etag) !== unquote(etagOf(s)))) {
+        throw new S3Error('InvalidPart', `One or more of the specified parts could not be found or its ETag did not match: part ${p.n}`, { UploadId: id, PartNumber: String(p.n) });
+      }
+    }
+  };
+  const done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), check);
+  call.reply.header('x-amz-version-id', done.commit.id);
+  sendXml(call, 200, xmlDocument({
+    CompleteMultipartUploadResult: { Location: `/${b.name}/${call.key}`, Bucket: b.name, Key: call.key, ETag: `"${done.hash}-${chunkCount}"` },
+  }));
+}
+
+export async function abortUpload(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const id = await uploadOf(call, b);
+  await call.deps.pfs.uploads.abort(b.repo, id);
+  void call.reply.code(204).send();
+}
+
+export async function listParts(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const id = await uploadOf(call, b);
+  const marker = Number(call.query.get('part-number-marker') ?? 0);
+  const max = Math.min(Number(call.query.get('max-parts') ?? 1000) || 1000, 1000);
+  const all = (await call.deps.pfs.uploads.listParts(b.repo, id)).filter((p) => p.part > marker);
+  const shown = all.slice(0, max);
+  const truncated = all.length > max;
+  sendXml(call, 200, xmlDocument({
+    ListPartsResult: {
+      Bucket: b.name, Key: call.key, UploadId: id, PartNumberMarker: marker, ...(truncated ? { NextPartNumberMarker: shown.at(-1)!.part } : {}),
+      MaxParts: max, IsTruncated: truncated, StorageClass: 'STANDARD',
+      Part: shown.map((p) => ({ PartNumber: p.part, LastModified: isoTime(p.writtenAt), ETag: etagOf(p), Size: p.size })),
+    },
+  }));
+}
+
+export async function listUploads(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  const prefix = call.query.get('prefix') ?? '';
+  const uploads = (await call.deps.pfs.uploads.list(b.repo))
+    .filter((u) => u.branch === b.branch && u.path.slice(1).startsWith(prefix))
+    .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : x.startedAt - y.startedAt));
+  sendXml(call, 200, xmlDocument({
+    ListMultipartUploadsResult: {
+      Bucket: b.name, KeyMarker: '', UploadIdMarker: '', Prefix: prefix, MaxUploads: 1000, IsTruncated: false,
+      Upload: uploads.map((u) => ({ Key: u.path.slice(1), UploadId: u.id, Initiated: isoTime(u.startedAt), StorageClass: 'STANDARD' })),
+    },
+  }));
+}

@@ -1,0 +1,136 @@
+// GetObject and HeadObject: the file at the bucket's branch head (or pinned
+// commit, or ?versionId = a commit id), with Range, the conditional headers
+// and response-* overrides; the body streams from the chunk store.
+import { isStrataError } from '../../src/errors/index.ts';
+import type { FileInfo } from '../../src/pfs/types.ts';
+import { parseBucket, readRef } from './bucket-names.ts';
+import { EMPTY_ETAG, commitTime, etagOf, header, httpTime, keyPath, type S3Call } from './context.ts';
+import { S3Error } from './errors.ts';
+
+interface Range {
+  start: number;
+  end: number; // inclusive
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n`; undefined to serve it whole (no header, or several ranges). */
+export function parseRange(value: string | undefined, size: number): Range | undefined {
+  if (!value) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
+  if (!m) {
+    if (/^bytes=.*,/.test(value)) return undefined;
+    throw new S3Error('InvalidRange', `the range "${value}" is not valid`, { RangeRequested: value, ActualObjectSize: String(size) });
+  }
+  const [, a, b] = m;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    if (b === '' || Number(b) === 0) throw new S3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: value, ActualObjectSize: String(size) });
+    start = Math.max(0, size - Number(b));
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+    if (b !== '' && Number(b) < start) return undefined; // invalid range: S3 ignores it
+  }
+  if (start >= size) throw new S3Error('InvalidRange', 'The requested range is not satisfiable', { RangeRequested: value, ActualObjectSize: String(size) });
+  return { start, end };
+}
+
+function etagMatches(list: string, etag: string): boolean {
+  return list.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === etag || `"${v}"` === etag || v === `W/${etag}`;
+  });
+}
+
+/** If-Match / If-Unmodified-Since fail with 412; If-None-Match / If-Modified-Since answer 304. */
+function preconditions(call: S3Call, etag: string, modified: number): 'ok' | 'not-modified' {
+  const ifMatch = header(call, 'if-match');
+  const ifNoneMatch = header(call, 'if-none-match');
+  const ifModified = header(call, 'if-modified-since');
+  const ifUnmodified = header(call, 'if-unmodified-since');
+  const seconds = Math.floor(modified / 1000) * 1000;
+  if (ifMatch !== undefined && !etagMatches(ifMatch, etag)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+  if (ifMatch === undefined && ifUnmodified !== undefined && seconds > Date.parse(ifUnmodified)) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Unmodified-Since' });
+  }
+  if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag) ? 'not-modified' : 'ok';
+  if (ifModified !== undefined && !(seconds > Date.parse(ifModified))) return 'not-modified';
+  return 'ok';
+}
+
+const OVERRIDES: Record<string, string> = {
+  'response-content-type': 'content-type',
+  'response-content-language': 'content-language',
+  'response-expires': 'expires',
+  'response-cache-control': 'cache-control',
+  'response-content-disposition': 'content-disposition',
+  'response-content-encoding': 'content-encoding',
+};
+
+async function fileAt(call: S3Call): Promise<{ info: FileInfo; ref: ReturnType<typeof readRef> } | 'dir'> {
+  const b = parseBucket(call.bucket);
+  const ref = readRef(b, call.query.get('versionId') ?? undefined);
+  const path = keyPath(call.key.endsWith('/') ? call.key.slice(0, -1) || '/' : call.key);
+  try {
+    const info = await call.deps.pfs.inspectFile(ref, path);
+    if (info.type === 'dir') {
+      // A key ending in `/` names the directory as a marker object (s3fs, rclone and consoles ask for it).
+      if (call.key.endsWith('/')) return 'dir';
+      throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+    }
+    if (call.key.endsWith('/')) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+    return { info, ref };
+  } catch (err) {
+    if (isStrataError(err, 'BRANCH_HAS_NO_COMMITS') || isStrataError(err, 'FILE_NOT_FOUND')) {
+      throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+    }
+    if (isStrataError(err, 'BRANCH_NOT_FOUND') && b.isRepo) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+    throw err;
+  }
+}
+
+export async function getObject(call: S3Call, head: boolean): Promise<void> {
+  const found = await fileAt(call);
+  const reply = call.reply;
+  if (found === 'dir') {
+    void reply.code(200).headers({ 'content-length': '0', 'content-type': 'application/x-directory', etag: EMPTY_ETAG }).send();
+    return;
+  }
+  const { info } = found;
+  // Pinned to the commit inspected, so a branch that moves meanwhile cannot mix two versions.
+  const ref = { ...found.ref, target: { kind: 'commit' as const, id: info.commit } };
+  const size = info.size ?? 0;
+  const etag = etagOf(info);
+  const modified = await commitTime(call.deps.pfs, ref);
+  const headers: Record<string, string> = {
+    etag,
+    'last-modified': httpTime(modified),
+    'accept-ranges': 'bytes',
+    'content-type': 'application/octet-stream',
+    'x-amz-version-id': info.commit,
+  };
+  for (const [q, h] of Object.entries(OVERRIDES)) {
+    const v = call.query.get(q);
+    if (v !== null) headers[h] = v;
+  }
+  if (preconditions(call, etag, modified) === 'not-modified') {
+    void reply.code(304).headers({ etag, 'last-modified': headers['last-modified']! }).send();
+    return;
+  }
+  const partNumber = call.query.get('partNumber');
+  const range = parseRange(header(call, 'range') ?? (partNumber === '1' ? `bytes=0-${size - 1}` : undefined), size);
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+    if (partNumber) headers['x-amz-mp-parts-count'] = '1';
+  }
+  const length = range ? range.end - range.start + 1 : size;
+  headers['content-length'] = String(length);
+  reply.code(range ? 206 : 200).headers(headers);
+  if (head || length === 0) {
+    void reply.send();
+    return;
+  }
+  const stream = await call.deps.pfs.getFile(ref, info.path, range ? { offset: range.start, length } : {});
+  void reply.send(stream);
+}

@@ -1,0 +1,166 @@
+// PutObject, CopyObject, DeleteObject and DeleteObjects. Each request is one
+// commit on the bucket's branch, or lands in the branch's open commit when
+// one is open (so a job can write many objects as one commit). A request
+// that changes nothing makes no commit.
+import { writeFile } from '../../src/blocks/file-io.ts';
+import { isStrataError } from '../../src/errors/index.ts';
+import type { FilePath } from '../../src/ids.ts';
+import type { FileInfo } from '../../src/pfs/types.ts';
+import { requireBucket } from './buckets.ts';
+import type { Ref } from '../../src/ref.ts';
+import { objectBody } from './body.ts';
+import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
+import { EMPTY_ETAG, commitTime, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
+import { S3Error } from './errors.ts';
+import { readXmlBody, xmlDocument } from './xml.ts';
+import { decodeComponent } from './sigv4.ts';
+
+async function writable(call: S3Call): Promise<BucketView> {
+  const b = parseBucket(call.bucket);
+  requireWritable(b);
+  await requireBucket(call.deps.pfs, b);
+  return b;
+}
+
+/** Drains a body we do not store (a directory marker must be empty). */
+async function bodySize(body: AsyncIterable<Uint8Array>): Promise<number> {
+  let n = 0;
+  for await (const piece of body) n += piece.length;
+  return n;
+}
+
+export async function putObject(call: S3Call): Promise<void> {
+  const b = await writable(call);
+  const body = objectBody(call.raw, call.headers, call.signer);
+  if (call.key.endsWith('/')) {
+    // Directories are implicit in Strata: an empty `dir/` marker is accepted and stores nothing.
+    if ((await bodySize(body)) !== 0) throw new S3Error('InvalidArgument', `key "${call.key}" ends in "/", which names a directory: it can only be an empty marker object`, { Key: call.key });
+    void call.reply.code(200).header('etag', EMPTY_ETAG).send();
+    return;
+  }
+  const path = keyPath(call.key);
+  const { pfs } = call.deps;
+  const w = await pfs.openWriter(b.repo, { branch: b.branch });
+  let file;
+  try {
+    const written = await writeFile(pfs.context.chunks, body);
+    file = await w.putChunks(path, written.chunks);
+    file = { ...file, chunks: written.chunks };
+  } catch (err) {
+    await w.abort(err);
+    throw err;
+  }
+  const commit = await w.close();
+  void call.reply.code(200).headers({ etag: etagOf(file), 'x-amz-version-id': commit.id }).send();
+}
+
+/** `x-amz-copy-source`: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`. */
+export function parseCopySource(value: string): { bucket: BucketView; key: string; ref: Ref } {
+  const [pathPart, query] = value.split('?', 2) as [string, string | undefined];
+  const decoded = decodeComponent(pathPart.replace(/^\//, ''));
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) throw new S3Error('InvalidArgument', `x-amz-copy-source "${value}" must be bucket/key`, { ArgumentName: 'x-amz-copy-source' });
+  const bucket = parseBucket(decoded.slice(0, slash));
+  const versionId = query ? new URLSearchParams(query).get('versionId') ?? undefined : undefined;
+  return { bucket, key: decoded.slice(slash + 1), ref: readRef(bucket, versionId) };
+}
+
+export async function sourceFile(call: S3Call, source: { key: string; ref: Ref }): Promise<FileInfo> {
+  try {
+    const info = await call.deps.pfs.inspectFile(source.ref, keyPath(source.key));
+    if (info.type === 'file') return info;
+  } catch (err) {
+    if (!isStrataError(err) || err.kind !== 'NotFound' || isStrataError(err, 'REPO_NOT_FOUND')) throw err;
+  }
+  throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: source.key });
+}
+
+/** CopyObject by reference: the new key names the same chunks, no bytes move. */
+export async function copyObject(call: S3Call): Promise<void> {
+  const b = await writable(call);
+  const source = parseCopySource(header(call, 'x-amz-copy-source')!);
+  const info = await sourceFile(call, source);
+  const ifMatch = header(call, 'x-amz-copy-source-if-match');
+  if (ifMatch !== undefined && ifMatch !== etagOf(info) && `"${ifMatch}"` !== etagOf(info)) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'x-amz-copy-source-if-match' });
+  }
+  const { pfs } = call.deps;
+  const w = await pfs.openWriter(b.repo, { branch: b.branch });
+  try {
+    await w.copy({ ...source.ref, target: { kind: 'commit', id: info.commit } }, info.path, keyPath(call.key));
+  } catch (err) {
+    await w.abort(err);
+    throw err;
+  }
+  const commit = await w.close();
+  const time = await commitTime(pfs, { ...source.ref, repo: b.repo, target: { kind: 'commit', id: commit.id } });
+  call.reply.header('x-amz-version-id', commit.id);
+  sendXml(call, 200, xmlDocument({ CopyObjectResult: { LastModified: isoTime(time), ETag: etagOf(info) } }));
+}
+
+async function isFile(call: S3Call, b: BucketView, path: FilePath): Promise<boolean> {
+  try {
+    return (await call.deps.pfs.inspectFile(readRef(b), path)).type === 'file';
+  } catch (err) {
+    if (isStrataError(err) && err.kind === 'NotFound' && !isStrataError(err, 'REPO_NOT_FOUND')) return false;
+    throw err;
+  }
+}
+
+/** Stages deletes of `keys` in one writer; keys that do not exist count as deleted (as on S3). */
+async function deleteKeys(call: S3Call, b: BucketView, keys: string[]): Promise<{ deleted: string[]; errors: { key: string; err: S3Error }[] }> {
+  const { pfs } = call.deps;
+  const deleted: string[] = [];
+  const errors: { key: string; err: S3Error }[] = [];
+  const w = await pfs.openWriter(b.repo, { branch: b.branch }).catch((err: unknown) => {
+    if (isStrataError(err, 'REPO_NOT_FOUND')) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: b.name });
+    throw err;
+  });
+  let changed = 0;
+  try {
+    for (const key of keys) {
+      try {
+        // A `dir/` marker stands for the implicit directory: deleting it deletes nothing.
+        const path = keyPath(key);
+        if (!key.endsWith('/') && (await isFile(call, b, path))) {
+          await w.delete(path, { dir: false });
+          changed++;
+        }
+        deleted.push(key);
+      } catch (err) {
+        if (isStrataError(err, 'FILE_NOT_FOUND')) deleted.push(key);
+        else if (err instanceof S3Error) errors.push({ key, err });
+        else throw err;
+      }
+    }
+  } catch (err) {
+    await w.abort(err);
+    throw err;
+  }
+  if (changed > 0) await w.close();
+  else await w.abort();
+  return { deleted, errors };
+}
+
+export async function deleteObject(call: S3Call): Promise<void> {
+  const b = await writable(call);
+  await deleteKeys(call, b, [call.key]);
+  void call.reply.code(204).send();
+}
+
+export async function deleteObjects(call: S3Call): Promise<void> {
+  const b = await writable(call);
+  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).Delete as { Object?: { Key?: unknown }[]; Quiet?: string } | undefined;
+  const keys = (doc?.Object ?? []).map((o) => String(o.Key ?? ''));
+  if (!doc || keys.length === 0 || keys.length > 1000 || keys.some((k) => k === '')) {
+    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: a Delete needs 1 to 1000 Object elements with a Key');
+  }
+  const { deleted, errors } = await deleteKeys(call, b, keys);
+  const quiet = doc.Quiet === 'true';
+  sendXml(call, 200, xmlDocument({
+    DeleteResult: {
+      ...(quiet ? {} : { Deleted: deleted.map((Key) => ({ Key })) }),
+      Error: errors.map(({ key, err }) => ({ Key: key, Code: err.code, Message: err.message })),
+    },
+  }));
+}

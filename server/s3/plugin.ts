@@ -1,0 +1,120 @@
+// The S3 gateway: a fastify app on its own port. Every request is
+// authenticated (SigV4 header or presigned URL, unless no keys are
+// configured), routed by method, bucket, key and sub-resource to a thin
+// handler that calls the core, and failures answer as S3 error XML with the
+// request id. Bodies are never parsed by fastify: handlers stream them.
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Pfs } from '../../src/pfs/pfs.ts';
+import { bucketLocation, bucketVersioning, createBucket, deleteBucket, headBucket, listBuckets, listObjects } from './buckets.ts';
+import type { S3Call } from './context.ts';
+import { S3Error, toS3Error } from './errors.ts';
+import { errorXml } from './xml.ts';
+import type { S3KeyLookup } from './keys.ts';
+import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart.ts';
+import { getObject } from './object-reads.ts';
+import { copyObject, deleteObject, deleteObjects, putObject } from './object-writes.ts';
+import { authKind, decodeComponent, verifyHeaderAuth, verifyPresigned, type Signer } from './sigv4.ts';
+import { listVersions } from './versions.ts';
+
+export interface S3GatewayDeps {
+  pfs: Pfs;
+  keys: S3KeyLookup;
+  /** The region the gateway reports (GetBucketLocation); signatures for any region are accepted. */
+  region?: string;
+  log?: { warn(obj: object, msg?: string): void };
+  now?: () => number;
+}
+
+type Handler = (call: S3Call) => Promise<void>;
+
+/** Sub-resources we do not serve: asking for one is NotImplemented, not a silent listing. */
+const UNSUPPORTED = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'replication', 'encryption', 'logging', 'notification', 'object-lock', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering', 'ownershipControls', 'publicAccessBlock', 'attributes'];
+
+function route(call: S3Call): Handler {
+  const q = call.query;
+  const m = call.method;
+  const unsupported = UNSUPPORTED.find((s) => q.has(s));
+  if (unsupported) return async () => { throw new S3Error('NotImplemented', `the ?${unsupported} sub-resource is not implemented by the Strata gateway`); };
+  if (!call.bucket) {
+    if (m === 'GET') return listBuckets;
+  } else if (!call.key) {
+    if (m === 'GET' && q.has('location')) return bucketLocation;
+    if (m === 'GET' && q.has('versioning')) return bucketVersioning;
+    if (m === 'GET' && q.has('uploads')) return listUploads;
+    if (m === 'GET' && q.has('versions')) return listVersions;
+    if (m === 'GET') return (c) => listObjects(c, q.get('list-type') === '2' ? 2 : 1);
+    if (m === 'HEAD') return headBucket;
+    if (m === 'PUT' && q.size === 0) return createBucket;
+    if (m === 'DELETE' && q.size === 0) return deleteBucket;
+    if (m === 'POST' && q.has('delete')) return deleteObjects;
+  } else {
+    if (m === 'GET' && q.has('uploadId')) return listParts;
+    if (m === 'GET' || m === 'HEAD') return (c) => getObject(c, m === 'HEAD');
+    if (m === 'PUT' && q.has('uploadId')) return call.headers['x-amz-copy-source'] ? uploadPartCopy : uploadPart;
+    if (m === 'PUT') return call.headers['x-amz-copy-source'] ? copyObject : putObject;
+    if (m === 'POST' && q.has('uploads')) return createUpload;
+    if (m === 'POST' && q.has('uploadId')) return completeUpload;
+    if (m === 'DELETE' && q.has('uploadId')) return abortUpload;
+    if (m === 'DELETE') return deleteObject;
+  }
+  return async () => { throw new S3Error('MethodNotAllowed', `${m} is not allowed on this resource`); };
+}
+
+async function authenticate(deps: S3GatewayDeps, req: FastifyRequest, rawPath: string, rawQuery: string, query: URLSearchParams): Promise<Signer | undefined> {
+  const signed = { method: req.method, rawPath, rawQuery, rawHeaders: req.raw.rawHeaders };
+  const kind = authKind(signed, query);
+  const now = (deps.now ?? Date.now)();
+  if (kind === 'v2') throw new S3Error('AccessDenied', 'Signature Version 2 is not supported: sign requests with AWS Signature Version 4');
+  if (kind === 'none') {
+    if (deps.keys.open) return undefined;
+    throw new S3Error('AccessDenied', 'Access Denied: the request is not signed (configure an access key and secret in your client)');
+  }
+  if (deps.keys.open) return undefined; // no keys configured: signatures are not checked
+  return kind === 'header' ? verifyHeaderAuth(signed, deps.keys, now) : verifyPresigned(signed, query, deps.keys, now);
+}
+
+export function createS3App(deps: S3GatewayDeps): FastifyInstance {
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, maxParamLength: 4096, bodyLimit: 1 << 20, requestTimeout: 0 });
+  app.removeAllContentTypeParsers();
+  // Leave every body unread on the request: handlers stream it themselves.
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  const region = deps.region ?? 'us-east-1';
+
+  // Returns the reply: fastify then waits for what the handler sent (a stream may still be flowing).
+  const handle = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    reply.header('x-amz-request-id', requestId).header('x-amz-id-2', requestId).header('server', 'Strata');
+    const url = req.raw.url ?? '/';
+    const qAt = url.indexOf('?');
+    const rawPath = qAt < 0 ? url : url.slice(0, qAt);
+    const rawQuery = qAt < 0 ? '' : url.slice(qAt + 1);
+    let resource = rawPath;
+    try {
+      const query = new URLSearchParams(rawQuery);
+      const path = decodeComponent(rawPath);
+      resource = path;
+      const slash = path.indexOf('/', 1);
+      const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
+      const key = slash < 0 ? '' : path.slice(slash + 1);
+      const signer = await authenticate(deps, req, rawPath, rawQuery, query);
+      const call: S3Call = { deps: { pfs: deps.pfs, region }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, requestId };
+      await route(call)(call);
+      return reply;
+    } catch (err) {
+      const e = toS3Error(err);
+      if (e.status >= 500) deps.log?.warn({ err: e.cause ?? e, requestId, method: req.method, url }, 's3 gateway: request failed');
+      if (reply.sent || reply.raw.headersSent) {
+        req.raw.destroy(); // the response already started: cut the connection so the client sees the failure
+        return reply;
+      }
+      if (e.code === 'InvalidRange') reply.header('content-range', `bytes */${e.extra.ActualObjectSize ?? '*'}`);
+      // A body the handler never read would stall the connection: drain it.
+      if (!req.raw.readableEnded) req.raw.resume();
+      return reply.code(e.status).header('content-type', 'application/xml').send(req.method === 'HEAD' ? undefined : errorXml(e, resource, requestId));
+    }
+  };
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle });
+  app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler: handle });
+  return app;
+}

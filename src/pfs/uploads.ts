@@ -1,0 +1,151 @@
+// Multipart uploads (the S3 gateway's CreateMultipartUpload / UploadPart /
+// CompleteMultipartUpload): a file sent in numbered parts, each part stored
+// and made durable on its own, so an upload survives a restart and a part can
+// be re-sent. Completing it writes the file in one commit from the parts'
+// chunk refs (no bytes are copied); GC keeps the chunks of parts alive.
+import { randomBytes } from 'node:crypto';
+import { writeFile } from '../blocks/file-io.ts';
+import { StrataError } from '../errors/index.ts';
+import type { BranchName, FilePath, RepoName } from '../ids.ts';
+import * as keys from '../meta/keys.ts';
+import type { PfsContext } from './context.ts';
+import { openWriter } from './file-writer.ts';
+import { requireRepo } from './records-io.ts';
+import { deletePrefix } from './staging.ts';
+import type { ChunkRef, CommitInfo } from './types.ts';
+
+export const MAX_PART_NUMBER = 10_000;
+
+export interface UploadInfo {
+  repo: RepoName;
+  id: string;
+  branch: BranchName;
+  path: FilePath;
+  startedAt: number;
+}
+
+export interface PartInfo {
+  part: number;
+  size: number;
+  /** The part's content hash (SHA-256 over its chunk hashes). */
+  hash: string;
+  chunks: ChunkRef[];
+  writtenAt: number;
+}
+
+type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number };
+type PartRecord = { v: 1; size: number; hash: string; chunks: ChunkRef[]; writtenAt: number };
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+function noSuchUpload(repo: RepoName, id: string): StrataError {
+  return new StrataError('UPLOAD_NOT_FOUND', `no multipart upload "${id}" in repo "${repo}" (completed, aborted or never started)`, { repo, upload: id });
+}
+
+function json<T>(raw: Uint8Array): T {
+  return JSON.parse(Buffer.from(raw).toString('utf8')) as T;
+}
+
+export async function createUpload(ctx: PfsContext, repo: RepoName, branch: BranchName, path: FilePath): Promise<UploadInfo> {
+  await requireRepo(ctx, repo);
+  const id = randomBytes(16).toString('hex');
+  const record: UploadRecord = { v: 1, branch, path, startedAt: ctx.clock.now() };
+  await ctx.meta.put(keys.uploadKey(repo, id), Buffer.from(JSON.stringify(record)));
+  return { repo, id, branch, path, startedAt: record.startedAt };
+}
+
+export async function inspectUpload(ctx: PfsContext, repo: RepoName, id: string): Promise<UploadInfo> {
+  const raw = UPLOAD_ID.test(id) ? await ctx.meta.get(keys.uploadKey(repo, id)) : undefined;
+  if (!raw) throw noSuchUpload(repo, id);
+  const r = json<UploadRecord>(raw);
+  return { repo, id, branch: r.branch, path: r.path, startedAt: r.startedAt };
+}
+
+/** Uploads in progress in a repo, oldest id first. */
+export async function listUploads(ctx: PfsContext, repo: RepoName): Promise<UploadInfo[]> {
+  const out: UploadInfo[] = [];
+  for await (const [key, raw] of ctx.meta.scan({ prefix: keys.uploadPrefix(repo) })) {
+    const r = json<UploadRecord>(raw);
+    out.push({ repo, id: keys.parseUploadKey(key).upload, branch: r.branch, path: r.path, startedAt: r.startedAt });
+  }
+  return out;
+}
+
+/**
+ * Stores one part; its chunks are flushed before the part is recorded, so an
+ * acknowledged part is durable. Re-sending a part number replaces it.
+ */
+export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>): Promise<PartInfo> {
+  if (!Number.isInteger(part) || part < 1 || part > MAX_PART_NUMBER) {
+    throw new StrataError('INVALID_ARGUMENT', `part number ${part} is out of range: expected 1 to ${MAX_PART_NUMBER}`, { part });
+  }
+  await inspectUpload(ctx, repo, id);
+  const file = await writeFile(ctx.chunks, source);
+  return recordPart(ctx, repo, id, part, file);
+}
+
+/** Stores a part made of chunks the store already holds (a part copied from another file). */
+export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<PartInfo> {
+  await inspectUpload(ctx, repo, id);
+  return recordPart(ctx, repo, id, part, file);
+}
+
+async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<PartInfo> {
+  await ctx.chunks.flush(file.chunks.map((c) => Buffer.from(c.hash, 'hex')));
+  const record: PartRecord = { v: 1, size: file.size, hash: file.hash, chunks: file.chunks, writtenAt: ctx.clock.now() };
+  // The upload may have been completed or aborted while this part streamed in.
+  await inspectUpload(ctx, repo, id);
+  await ctx.meta.put(keys.uploadPartKey(repo, id, part), Buffer.from(JSON.stringify(record)));
+  return { part, size: record.size, hash: record.hash, chunks: record.chunks, writtenAt: record.writtenAt };
+}
+
+/** The parts stored so far, in part order. */
+export async function listParts(ctx: PfsContext, repo: RepoName, id: string): Promise<PartInfo[]> {
+  await inspectUpload(ctx, repo, id);
+  const out: PartInfo[] = [];
+  for await (const [key, raw] of ctx.meta.scan({ prefix: keys.uploadPartPrefix(repo, id) })) {
+    const r = json<PartRecord>(raw);
+    out.push({ part: keys.parseUploadPartKey(key).part, size: r.size, hash: r.hash, chunks: r.chunks, writtenAt: r.writtenAt });
+  }
+  return out;
+}
+
+/**
+ * Writes the file from the named parts, in the order given (ascending part
+ * numbers), as one commit on the upload's branch (or into its open commit),
+ * then forgets the upload. `check` sees the stored parts first and may refuse.
+ */
+export async function completeUpload(
+  ctx: PfsContext,
+  repo: RepoName,
+  id: string,
+  parts: readonly number[],
+  check?: (stored: Map<number, PartInfo>) => void,
+): Promise<{ commit: CommitInfo; size: number; hash: string }> {
+  const upload = await inspectUpload(ctx, repo, id);
+  const stored = new Map((await listParts(ctx, repo, id)).map((p) => [p.part, p]));
+  check?.(stored);
+  const chunks: ChunkRef[] = [];
+  for (const n of parts) {
+    const p = stored.get(n);
+    if (!p) throw new StrataError('INVALID_ARGUMENT', `part ${n} of upload ${id} was never uploaded`, { upload: id, part: n });
+    chunks.push(...p.chunks);
+  }
+  const w = await openWriter(ctx, repo, { branch: upload.branch });
+  let file: { size: number; hash: string };
+  try {
+    file = await w.putChunks(upload.path, chunks);
+  } catch (err) {
+    await w.abort(err);
+    throw err;
+  }
+  const commit = await w.close();
+  await abortUpload(ctx, repo, id);
+  return { commit, ...file };
+}
+
+export async function abortUpload(ctx: PfsContext, repo: RepoName, id: string): Promise<void> {
+  await inspectUpload(ctx, repo, id);
+  await deletePrefix(ctx, keys.uploadPartPrefix(repo, id));
+  await ctx.meta.del(keys.uploadKey(repo, id));
+}

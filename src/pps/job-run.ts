@@ -1,0 +1,222 @@
+// Running one job: open the output commit (provenance = the exact input
+// commits; metadata = pipeline, spec version, job), split the inputs into
+// datums, skip every datum whose hash was processed successfully before
+// (carrying its outputs), process the rest `parallelism` at a time, then
+// write the output commit incrementally and finish it, or drop it when the
+// job fails. Every step is recorded, so a job cut short by a crash resumes:
+// datums already recorded are not run again.
+import { createHash } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { StrataError, isStrataError } from '../errors/index.ts';
+import { parseCommitId, parseRepoName, type FilePath } from '../ids.ts';
+import type { Clock, PfsLog } from '../pfs/context.ts';
+import type { Pfs } from '../pfs/pfs.ts';
+import { parseRef } from '../ref.ts';
+import { processDatum } from './datum-run.ts';
+import { computeDatums, matchFiles, type Datum } from './datums.ts';
+import type { Executor } from './exec/executor.ts';
+import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
+import type { DatumRecord, JobRecord, PipelineRecord } from './records.ts';
+import type { PipelineSpec } from './spec-types.ts';
+import type { PpsStore } from './store.ts';
+
+export interface JobDeps {
+  pfs: Pfs;
+  store: PpsStore;
+  executor: Executor;
+  /** Scratch space for datums (one directory each). */
+  workDir: string;
+  clock: Clock;
+  log: PfsLog;
+  /** 'job' with a JobRecord on every state or counter change; 'log' with {pipeline, job, datum, text}. */
+  events: EventEmitter;
+}
+
+/** Datum records are written in batches of this many (skips by the thousand cost one write each batch). */
+const RECORD_BATCH = 500;
+/** Counters are saved at most this often while a job runs. */
+const PROGRESS_MS = 250;
+
+export function datumHash(d: Datum, spec: PipelineSpec, p: PipelineRecord): string {
+  const h = createHash('sha256').update(d.id);
+  for (const i of d.inputs) h.update(`\0${i.hash}`);
+  return h.update(`\0${spec.salt}\0${p.hashTransform}\0${p.reprocessSalt}`).digest('hex');
+}
+
+export const outputMetadata = (p: PipelineRecord, job: string): Record<string, string> => ({
+  'pps.pipeline': p.name,
+  'pps.spec_version': String(p.version),
+  'pps.job': job,
+});
+
+async function save(deps: JobDeps, job: JobRecord): Promise<JobRecord> {
+  await deps.store.putJob(job);
+  deps.events.emit('job', job);
+  return job;
+}
+
+/** The open output commit of the job: the one recorded (after a restart), else a new one. */
+async function openOutput(deps: JobDeps, p: PipelineRecord, spec: PipelineSpec, job: JobRecord): Promise<{ commit: string; finished: boolean }> {
+  const repo = parseRepoName(p.name);
+  if (job.outputCommit) {
+    const found = await deps.pfs.inspectCommit(parseRef(`${repo}@${job.outputCommit}`)).catch((err: unknown) => {
+      if (isStrataError(err) && err.kind === 'NotFound') return undefined;
+      throw err;
+    });
+    if (found) return { commit: found.id, finished: found.state === 'finished' };
+  }
+  const provenance = job.inputs.filter((i) => i.commit).map((i) => ({ repo: parseRepoName(i.repo), commit: parseCommitId(i.commit) }));
+  const unique = [...new Map(provenance.map((x) => [`${x.repo}@${x.commit}`, x])).values()];
+  const c = await deps.pfs.startCommit(repo, spec.outputBranch, { description: `pipeline ${p.name} job ${job.id}`, provenance: unique, metadata: outputMetadata(p, job.id) });
+  return { commit: c.id, finished: false };
+}
+
+/** Runs (or resumes) `job` to a terminal state; never throws for a failure of the job itself. */
+export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, signal: AbortSignal): Promise<JobRecord> {
+  const now = (): number => deps.clock.now();
+  job = await save(deps, { ...job, state: 'starting', startedAt: job.startedAt ?? now() });
+  let output: { commit: string; finished: boolean } | undefined;
+  try {
+    output = await openOutput(deps, p, spec, job);
+    job = await save(deps, { ...job, outputCommit: output.commit, state: output.finished ? 'finishing' : 'running' });
+    if (output.finished) return await save(deps, { ...job, state: 'success', finishedAt: now() });
+    const records = await processAll(deps, p, spec, job, output.commit, signal, (counts) => (job = { ...job, counts }));
+    const failed = records.filter((r) => r.state === 'failed');
+    if (signal.aborted) throw signal.reason ?? new StrataError('CANCELLED', 'job stopped');
+    if (failed.length > 0) {
+      const reason = `${failed.length} datum${failed.length === 1 ? '' : 's'} failed (first: ${failed[0]!.id}: ${failed[0]!.reason})`;
+      return await fail(deps, p, job, output.commit, 'failure', reason);
+    }
+    job = await save(deps, { ...job, state: 'finishing' });
+    const kept = records.filter((r) => r.state === 'success' || r.state === 'skipped');
+    checkCollisions(kept);
+    const previous = await previousDatums(deps, p, output.commit);
+    await writeOutput(deps.pfs, parseRepoName(p.name), output.commit, planOutput(kept, previous));
+    await deps.pfs.finishCommit(parseRef(`${p.name}@${output.commit}`));
+    job = await save(deps, { ...job, state: 'success', finishedAt: now() });
+    return job;
+  } catch (err) {
+    const killed = signal.aborted;
+    const reason = killed ? String((signal.reason as Error | undefined)?.message ?? 'stopped') : err instanceof Error ? err.message : String(err);
+    if (!killed && !isStrataError(err)) deps.log.warn({ err, pipeline: p.name, job: job.id }, 'job failed with an internal error');
+    return fail(deps, p, job, output?.commit, killed ? 'killed' : 'failure', reason);
+  }
+}
+
+async function fail(deps: JobDeps, p: PipelineRecord, job: JobRecord, commit: string | undefined, state: 'failure' | 'killed', reason: string): Promise<JobRecord> {
+  // The failed job's output never becomes the branch's content: the open commit goes.
+  if (commit) {
+    await deps.pfs.dropCommit(parseRef(`${p.name}@${commit}`)).catch((err: unknown) => {
+      if (!(isStrataError(err) && err.kind === 'NotFound')) deps.log.warn({ err, pipeline: p.name, job: job.id }, 'could not drop the output commit of a failed job');
+    });
+  }
+  return save(deps, { ...job, state, reason, outputCommit: null, finishedAt: deps.clock.now() });
+}
+
+/** The datums of the job whose output is the parent of this output commit; undefined when the parent is not a job's output. */
+async function previousDatums(deps: JobDeps, p: PipelineRecord, commit: string): Promise<DatumRecord[] | undefined> {
+  const info = await deps.pfs.inspectCommit(parseRef(`${p.name}@${commit}`));
+  if (!info.parent) return [];
+  const parent = await deps.pfs.inspectCommit(parseRef(`${p.name}@${info.parent}`));
+  const prevJob = parent.metadata['pps.job'];
+  if (!prevJob || parent.metadata['pps.pipeline'] !== p.name) return undefined;
+  const prev = await deps.store.job(p.name, prevJob);
+  if (!prev || prev.state !== 'success') return undefined;
+  return (await deps.store.datums(p.name, prevJob)).filter((d) => d.state === 'success' || d.state === 'skipped');
+}
+
+async function processAll(
+  deps: JobDeps,
+  p: PipelineRecord,
+  spec: PipelineSpec,
+  job: JobRecord,
+  outputCommit: string,
+  signal: AbortSignal,
+  onCounts: (c: JobRecord['counts']) => void,
+): Promise<DatumRecord[]> {
+  const datums = await jobDatums(deps.pfs, spec, job);
+  const existing = new Map((await deps.store.datums(p.name, job.id)).map((d) => [d.id, d]));
+  const done = spec.reprocessSpec === 'every_job' ? new Map() : await deps.store.done(p.name);
+  const counts = { total: datums.length, processed: 0, skipped: 0, failed: 0, recovered: 0 };
+  const results: DatumRecord[] = [];
+  let pending: DatumRecord[] = [];
+  let lastSave = 0;
+  const tally = (r: DatumRecord): void => {
+    results.push(r);
+    counts[r.state === 'success' ? 'processed' : r.state === 'skipped' ? 'skipped' : r.state]++;
+  };
+  const flush = async (force = false): Promise<void> => {
+    if (pending.length > 0 && (force || pending.length >= RECORD_BATCH)) {
+      const batch = pending;
+      pending = [];
+      await deps.store.putDatums(p.name, batch);
+    }
+    if (force || deps.clock.now() - lastSave >= PROGRESS_MS) {
+      lastSave = deps.clock.now();
+      onCounts({ ...counts });
+      await save(deps, { ...job, state: 'running', outputCommit, counts: { ...counts } });
+    }
+  };
+  const toRun: { d: Datum; hash: string }[] = [];
+  for (const d of datums) {
+    const prior = existing.get(d.id);
+    if (prior && prior.state !== 'failed') {
+      tally(prior); // recorded before a restart
+      continue;
+    }
+    const hash = datumHash(d, spec, p);
+    const hit = done.get(hash);
+    if (hit) {
+      const t = deps.clock.now();
+      const r: DatumRecord = { id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t };
+      tally(r);
+      pending.push(r);
+      if (pending.length >= RECORD_BATCH) await flush();
+    } else toRun.push({ d, hash });
+  }
+  await flush(true);
+  const limit = pLimit(spec.parallelism);
+  await Promise.all(
+    toRun.map(({ d, hash }) =>
+      limit(async () => {
+        if (signal.aborted) return;
+        const startedAt = deps.clock.now();
+        const outcome = await processDatum(
+          {
+            pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+            pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
+            onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
+          },
+          d,
+        );
+        if (signal.aborted) return;
+        const r: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
+        await deps.store.putLog(p.name, job.id, d.id, outcome.log);
+        tally(r);
+        pending.push(r);
+        await flush(pending.length >= 16);
+      }),
+    ),
+  );
+  await flush(true);
+  return results;
+}
+
+/** The datums of a job's exact input commits. */
+export async function jobDatums(pfs: Pfs, spec: PipelineSpec, job: JobRecord): Promise<Datum[]> {
+  const pinned = new Map(job.inputs.map((i) => [`${i.name}\0${i.repo}\0${i.branch}`, i.commit]));
+  const key = (i: { name: string; repo: string; branch: string }): string => `${i.name}\0${i.repo}\0${i.branch}`;
+  return computeDatums(
+    spec.input,
+    (i) => pinned.get(key(i)) ?? '',
+    async (i, glob) => {
+      const commit = pinned.get(key(i));
+      if (!commit) return [];
+      return matchFiles(pfs.walkFiles(parseRef(`${i.repo}@${commit}`), glob.base as FilePath), glob);
+    },
+  );
+}
+
+const recordInputs = (d: Datum): DatumRecord['inputs'] => d.inputs.map((i) => ({ name: i.name, repo: i.repo, commit: i.commit, path: i.path, hash: i.hash }));

@@ -1,0 +1,123 @@
+// Reading and writing pps records in the MetaStore, with the not-found
+// errors callers want. Keys come from src/meta/keys.ts; encodings from
+// records.ts.
+import { StrataError } from '../errors/index.ts';
+import { parseRepoName, type RepoName } from '../ids.ts';
+import * as keys from '../meta/keys.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+import * as rec from './records.ts';
+
+export class PpsStore {
+  constructor(readonly meta: MetaStore) {}
+
+  async pipeline(name: string): Promise<rec.PipelineRecord | undefined> {
+    const raw = await this.meta.get(keys.ppsPipelineKey(name as RepoName));
+    return raw && rec.decodePipeline(raw);
+  }
+
+  async requirePipeline(name: string): Promise<rec.PipelineRecord> {
+    const p = await this.pipeline(name);
+    if (!p) throw new StrataError('PIPELINE_NOT_FOUND', `pipeline "${name}" not found`, { pipeline: name });
+    return p;
+  }
+
+  async pipelines(): Promise<rec.PipelineRecord[]> {
+    const out: rec.PipelineRecord[] = [];
+    for await (const [key, raw] of this.meta.scan({ prefix: keys.PPS_PIPELINE_PREFIX })) out.push(rec.decodePipeline(raw, key));
+    return out;
+  }
+
+  putPipeline(p: rec.PipelineRecord): Promise<void> {
+    return this.meta.put(keys.ppsPipelineKey(p.name as RepoName), rec.encodePipeline(p));
+  }
+
+  async spec(pipeline: string, version: number): Promise<rec.SpecRecord> {
+    const raw = await this.meta.get(keys.ppsSpecKey(pipeline as RepoName, version));
+    if (!raw) throw new StrataError('PIPELINE_NOT_FOUND', `pipeline "${pipeline}" has no spec version ${version}`, { pipeline, version });
+    return rec.decodeSpec(raw);
+  }
+
+  putSpec(pipeline: string, s: rec.SpecRecord): Promise<void> {
+    return this.meta.put(keys.ppsSpecKey(pipeline as RepoName, s.version), rec.encodeSpec(s));
+  }
+
+  async job(pipeline: string, id: string): Promise<rec.JobRecord | undefined> {
+    const raw = await this.meta.get(keys.ppsJobKey(pipeline as RepoName, id));
+    return raw && rec.decodeJob(raw);
+  }
+
+  async requireJob(pipeline: string, id: string): Promise<rec.JobRecord> {
+    await this.requirePipeline(pipeline);
+    const j = await this.job(pipeline, id);
+    if (!j) throw new StrataError('JOB_NOT_FOUND', `job ${pipeline}@${id} not found`, { pipeline, job: id });
+    return j;
+  }
+
+  /** A pipeline's jobs, newest first. */
+  async jobs(pipeline: string): Promise<rec.JobRecord[]> {
+    const out: rec.JobRecord[] = [];
+    for await (const [key, raw] of this.meta.scan({ prefix: keys.ppsJobPrefix(pipeline as RepoName) })) out.push(rec.decodeJob(raw, key));
+    return out.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  putJob(j: rec.JobRecord): Promise<void> {
+    return this.meta.put(keys.ppsJobKey(j.pipeline as RepoName, j.id), rec.encodeJob(j));
+  }
+
+  async datums(pipeline: string, job: string): Promise<rec.DatumRecord[]> {
+    const out: rec.DatumRecord[] = [];
+    for await (const [key, raw] of this.meta.scan({ prefix: keys.ppsDatumPrefix(pipeline as RepoName, job) })) out.push(rec.decodeDatum(raw, key));
+    return out;
+  }
+
+  async datum(pipeline: string, job: string, id: string): Promise<rec.DatumRecord> {
+    const raw = await this.meta.get(keys.ppsDatumKey(pipeline as RepoName, job, id));
+    if (!raw) throw new StrataError('DATUM_NOT_FOUND', `datum ${id} of job ${pipeline}@${job} not found`, { pipeline, job, datum: id });
+    return rec.decodeDatum(raw);
+  }
+
+  /** Datum records and their done entries (success only), in one atomic batch. */
+  async putDatums(pipeline: string, datums: rec.DatumRecord[]): Promise<void> {
+    const p = pipeline as RepoName;
+    const ops: { type: 'put'; key: string; value: Uint8Array }[] = [];
+    for (const d of datums) {
+      ops.push({ type: 'put', key: keys.ppsDatumKey(p, d.job, d.id), value: rec.encodeDatum(d) });
+      if (d.state === 'success') ops.push({ type: 'put', key: keys.ppsDoneKey(p, d.hash), value: rec.encodeDone({ job: d.job, datum: d.id, outputs: d.outputs }) });
+    }
+    if (ops.length > 0) await this.meta.batch(ops);
+  }
+
+  /** Every datum hash processed successfully, with where and what it wrote. */
+  async done(pipeline: string): Promise<Map<string, rec.DoneRecord>> {
+    const out = new Map<string, rec.DoneRecord>();
+    for await (const [key, raw] of this.meta.scan({ prefix: keys.ppsDonePrefix(pipeline as RepoName) })) out.set(keys.lastKeyComponent(key), rec.decodeDone(raw, key));
+    return out;
+  }
+
+  putLog(pipeline: string, job: string, datum: string, text: string): Promise<void> {
+    return this.meta.put(keys.ppsLogKey(pipeline as RepoName, job, datum), new TextEncoder().encode(text));
+  }
+
+  /** Stored logs: [job, datum, text] in key order. */
+  async *logs(pipeline: string, job?: string): AsyncGenerator<{ job: string; datum: string; text: string }> {
+    const prefix = keys.ppsLogPrefix(pipeline as RepoName, job);
+    const dec = new TextDecoder();
+    for await (const [key, raw] of this.meta.scan({ prefix })) {
+      const [j, d] = key.slice(keys.ppsLogPrefix(pipeline as RepoName).length).split('/');
+      yield { job: j!, datum: d!, text: dec.decode(raw) };
+    }
+  }
+
+  async deletePipeline(name: string): Promise<void> {
+    const p = parseRepoName(name);
+    for (const prefix of keys.ppsPipelinePrefixes(p)) {
+      let batch: { type: 'del'; key: string }[] = [];
+      for await (const [key] of this.meta.scan({ prefix })) {
+        batch.push({ type: 'del', key });
+        if (batch.length >= 1000) (await this.meta.batch(batch), (batch = []));
+      }
+      if (batch.length > 0) await this.meta.batch(batch);
+    }
+    await this.meta.del(keys.ppsPipelineKey(p));
+  }
+}
