@@ -14,13 +14,17 @@ import type { StrataError } from '../../src/errors/index.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { TransferStats } from './types.ts';
 
-const BATCH_BYTES = 8 << 20;
-const BATCH_CHUNKS = 2048;
-/** Chunk bytes per `chunks` message (the server takes messages up to 4 MiB + 64 KiB, hashes included). */
-const MESSAGE_BYTES = 3 << 20;
+const BATCH_BYTES = 4 << 20;
+const BATCH_CHUNKS = 1024;
+/**
+ * Chunk bytes per `chunks` message. The server takes up to 4 MiB + 64 KiB,
+ * but grpc-js queues up to 16 messages per stream before write() asks us to
+ * wait, so the message size bounds the memory queued (as for raw data).
+ */
+const MESSAGE_BYTES = 1 << 20;
 /** Chunks per `chunks` message: ~75 bytes of hash and framing each must fit the 64 KiB of slack. */
 const MESSAGE_CHUNKS = 512;
-const MAX_PENDING = 4;
+const MAX_PENDING = 2;
 /** Hashes known stored this session, so a repeated chunk is not even asked about; bounded. */
 const KNOWN_LIMIT = 200_000;
 
