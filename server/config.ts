@@ -2,10 +2,16 @@
 // flags and environment once at start, validated, then frozen.
 import { resolve } from 'node:path';
 import { StrataError } from '../src/errors/index.ts';
+import { parseEtcdUrl } from '../src/meta/etcd-url.ts';
+import type { EtcdMetaStoreOptions } from '../src/meta/etcd-meta-store.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+
+/** Where metadata lives: LevelDB under the data directory (one server), or etcd (several servers). */
+export type MetaConfig = { kind: 'leveldb' } | ({ kind: 'etcd' } & EtcdMetaStoreOptions);
 
 export interface ServerConfig {
   dataDir: string;
+  meta: MetaConfig;
   grpc: { host: string; port: number };
   http: { host: string; port: number };
   /** The S3 gateway (server/s3): its listener, the access keys it accepts and the region it reports. */
@@ -45,6 +51,12 @@ function hostPort(value: string, what: string): { host: string; port: number } {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} address "${value}": expected HOST:PORT`, { value });
   }
   return { host: m[1] || '127.0.0.1', port };
+}
+
+function metaConfig(value: string): MetaConfig {
+  if (value === 'leveldb') return { kind: 'leveldb' };
+  if (value.startsWith('etcd://')) return { kind: 'etcd', ...parseEtcdUrl(value) };
+  throw new StrataError('INVALID_ARGUMENT', `invalid --meta "${value}": expected leveldb or etcd://HOST:PORT[,HOST:PORT...][/PREFIX]`, { value });
 }
 
 function logLevel(value: string): LogLevel {
@@ -90,11 +102,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<Ser
     if (value === undefined) throw new StrataError('INVALID_ARGUMENT', `flag --${name} needs a value`);
     flags.set(name!, value);
   }
-  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region', 'pps-executor']);
+  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region', 'pps-executor', 'meta']);
   for (const name of flags.keys()) if (!known.has(name)) throw new StrataError('INVALID_ARGUMENT', `unknown flag --${name}`);
   const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
   const config: ServerConfig = {
     dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
+    meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
     s3Gateway: {

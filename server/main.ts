@@ -7,7 +7,10 @@ import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
 import { createS3BlockStore } from '../src/blocks/s3-block-store.ts';
 import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { isStrataError } from '../src/errors/index.ts';
+import { createEtcdMetaStore } from '../src/meta/etcd-meta-store.ts';
 import { createLevelMetaStore } from '../src/meta/level-meta-store.ts';
+import { createLocalElector, type LeaderElector } from '../src/meta/leader-election.ts';
+import type { MetaStore } from '../src/meta/meta-store.ts';
 import { createPfs } from '../src/pfs/pfs.ts';
 import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
 import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
@@ -27,6 +30,15 @@ async function openBlocks(config: ServerConfig) {
   return withKeyChecks(s3);
 }
 
+/** The metadata store, and leader election among the servers that share it. */
+async function openMeta(config: ServerConfig): Promise<{ meta: MetaStore; elector: LeaderElector }> {
+  if (config.meta.kind === 'etcd') {
+    const meta = await createEtcdMetaStore(config.meta);
+    return { meta, elector: meta.elector };
+  }
+  return { meta: await createLevelMetaStore({ path: `${config.dataDir}/meta` }), elector: createLocalElector() };
+}
+
 export interface RunningServer {
   grpcPort: number;
   httpPort: number;
@@ -37,14 +49,15 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const meta = await createLevelMetaStore({ path: `${config.dataDir}/meta` });
+  const { meta, elector } = await openMeta(config);
   const blocks = await openBlocks(config);
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
-  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log });
+  // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
+  const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
@@ -86,7 +99,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   const log = createLogger({ level: config.logLevel });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
-  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', data: config.dataDir };
+  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', pid: process.pid, data: config.dataDir };
   process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
   let signals = 0;
   const shutdown = (signal: string): void => {
@@ -104,9 +117,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2), process.env).catch((err: unknown) => {
+/** `strata server ...` and `node dist/server.js ...`: runs main and turns a failure to start into one line and exit code 1. */
+export function runServer(argv: string[], env: NodeJS.ProcessEnv): void {
+  main(argv, env).catch((err: unknown) => {
     console.error(`strata server: ${isStrataError(err) ? err.message : err instanceof Error ? err.stack : String(err)}`);
     process.exit(1);
   });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runServer(process.argv.slice(2), process.env);

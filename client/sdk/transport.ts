@@ -3,18 +3,17 @@
 // add what every method needs: deadlines, cancellation by AbortSignal,
 // retries with backoff for idempotent calls, and every failure turned back
 // into the StrataError the server threw (src/errors/wire.ts).
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
+import { protoDir } from '../../src/package-dir.ts';
 import type { Wire } from './types.ts';
 
-const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 const PROTO_FILE = 'strata/pfs/v1/pfs.proto';
 
 /** Same mapping as the server's: camelCase fields, int64 as number, enums as names. */
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] };
 
 let serviceCtor: grpc.ServiceClientConstructor | undefined;
 

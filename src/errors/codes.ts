@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   META_LOCKED: 'FailedPrecondition',
   /** The metadata store was used after close(). */
   META_CLOSED: 'FailedPrecondition',
+  /** A batch over the store's limits (etcd: --max-txn-ops, --max-request-bytes): it could not be atomic. */
+  META_BATCH_TOO_LARGE: 'InvalidArgument',
   // --- end metadata store adapters ---
 
   // --- versioning core (src/pfs) ---
