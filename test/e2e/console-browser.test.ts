@@ -47,12 +47,12 @@ async function seed(c: StrataClient): Promise<void> {
   await c.createBranch('images@dev', { from: 'images@main^' });
   await c.createRepo('models');
   const open = await c.startCommit('models@main', { description: 'trained on images', provenance: [`images@${ids.head}`] });
-  await c.modify(`models@${open.id}`, (m) => m.put('/model.txt', text('weights v1\n')));
+  await c.modify(`models@${open.id}`, async (m) => void (await m.put('/model.txt', text('weights v1\n'))));
   ids.model = (await c.finishCommit(`models@${open.id}`)).id;
   await c.createRepo('big', { description: `one directory of ${BIG_DIR.toLocaleString('en-US')} files` });
   // One commit: concurrent puts in one modify session (the server stages them in batches).
   await c.modify('big@main', async (m) => {
-    const pending: Promise<void>[] = [];
+    const pending: Promise<unknown>[] = [];
     for (let i = 0; i < BIG_DIR; i++) {
       pending.push(m.put(`/dir/file-${String(i).padStart(6, '0')}.txt`, Buffer.from(String(i % 7))));
       if (pending.length === 512) await Promise.all(pending.splice(0));
