@@ -140,6 +140,7 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
     await sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Body: 'x' }));
     await expect(sdk.send(new DeleteBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketNotEmpty' });
+    await expect(sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Body: 'y', IfNoneMatch: '*' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
     await expect(sdk.send(new PutObjectCommand({ Bucket: 'nosuch.errs', Key: 'a', Body: 'x' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
     await expect(sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'a/../b', Body: 'x' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
     await expect(sdk.send(new GetObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Range: 'bytes=5-' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 416 } });
