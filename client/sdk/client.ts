@@ -286,4 +286,9 @@ export class StrataClient {
     const req = opts.graceMs === undefined ? {} : { graceMs: opts.graceMs };
     return t.toGcReport(await this.transport.unary('GarbageCollect', req, { ...opts, idempotent: false, defaultDeadlineMs: 0 }));
   }
+
+  /** The server's version and the Node.js it runs on. */
+  async serverInfo(opts: CallOptions = {}): Promise<t.ServerInfo> {
+    return t.toServerInfo(await this.read('GetServerInfo', {}, opts));
+  }
 }

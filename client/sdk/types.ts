@@ -238,3 +238,14 @@ export function toGcReport(w: Wire): GcReport {
     packsRepacked: n('packsRepacked'),
   };
 }
+
+export interface ServerInfo {
+  /** The server's release, e.g. `0.1.0`. */
+  version: string;
+  nodeVersion: string;
+  startedAtMs: number;
+}
+
+export function toServerInfo(w: Wire): ServerInfo {
+  return { version: String(w.version), nodeVersion: String(w.nodeVersion), startedAtMs: Number(w.startedAtMs) };
+}

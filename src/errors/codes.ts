@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   UPLOAD_INCOMPLETE: 'Aborted',
   /** The server is shutting down; retry against it (or another) later. */
   SHUTTING_DOWN: 'Unavailable',
+  /** The server could not bind a listener (address in use, no permission, no such address); data.address, data.errno. */
+  LISTEN_FAILED: 'FailedPrecondition',
   // Generic codes for a gRPC status that carries no Strata code (from
   // gRPC itself, a proxy, or a newer server): the decoder picks by status.
   NOT_FOUND: 'NotFound',
