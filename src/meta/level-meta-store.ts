@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { StrataError, isStrataError, type ErrorCode } from '../errors/index.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { LocalWatchers } from './local-watchers.ts';
 import {
   bytesEqual,
   checkBatch,
@@ -19,6 +20,8 @@ import {
   type BatchOp,
   type MetaStore,
   type ScanOptions,
+  type WatchEvent,
+  UNLIMITED_BATCH,
 } from './meta-store.ts';
 
 export interface LevelMetaStoreOptions {
@@ -47,7 +50,9 @@ export async function createLevelMetaStore(options: LevelMetaStoreOptions): Prom
 
 class LevelMetaStore implements MetaStore {
   readonly description: string;
+  readonly limits = UNLIMITED_BATCH;
   readonly #db: Db;
+  readonly #watchers = new LocalWatchers();
   readonly #path: string;
   readonly #sync: boolean;
   readonly #lock = new KeyedLock();
@@ -67,12 +72,12 @@ class LevelMetaStore implements MetaStore {
 
   async put(key: string, value: Uint8Array): Promise<void> {
     checkValue(value, checkKey(key));
-    await this.#lock.run([key], () => this.#call('put', () => this.#db.put(key, value, { sync: this.#sync })));
+    await this.#lock.run([key], () => this.#call('put', () => this.#write([{ type: 'put', key, value }])));
   }
 
   async del(key: string): Promise<void> {
     checkKey(key);
-    await this.#lock.run([key], () => this.#call('del', () => this.#db.del(key, { sync: this.#sync })));
+    await this.#lock.run([key], () => this.#call('del', () => this.#write([{ type: 'del', key }])));
   }
 
   async compareAndSet(key: string, expected: Uint8Array | undefined, next: Uint8Array | undefined): Promise<boolean> {
@@ -86,7 +91,7 @@ class LevelMetaStore implements MetaStore {
     return this.#lock.run(keys, () =>
       this.#call('batch', async () => {
         if (!(await this.#conditionsHold(conditions))) return false;
-        if (ops.length > 0) await this.#db.batch(ops.map(toLevelOp), { sync: this.#sync });
+        if (ops.length > 0) await this.#write(ops);
         return true;
       }),
     );
@@ -96,14 +101,46 @@ class LevelMetaStore implements MetaStore {
     return this.#scan(options);
   }
 
+  async watch(prefix: string, listener: (event: WatchEvent) => void): Promise<() => Promise<void>> {
+    this.#checkOpen();
+    return this.#watchers.add(prefix, listener);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watchers.clear();
     try {
       await this.#db.close();
     } catch (err) {
       throw levelError(err, this.#path, 'close');
     }
+  }
+
+  /**
+   * Applies ops (callers hold their keys' locks) and tells watchers. The
+   * previous values are read only while someone watches, under the same
+   * locks, so they are exact.
+   */
+  async #write(ops: readonly BatchOp[]): Promise<void> {
+    const watched = this.#watchers.active;
+    const prev = watched ? await this.#db.getMany(ops.map((op) => op.key)) : [];
+    if (ops.length === 1) {
+      const op = ops[0]!;
+      if (op.type === 'put') await this.#db.put(op.key, op.value, { sync: this.#sync });
+      else await this.#db.del(op.key, { sync: this.#sync });
+    } else {
+      await this.#db.batch(ops.map(toLevelOp), { sync: this.#sync });
+    }
+    if (!watched) return;
+    // A key written twice in one batch: the second event's `prev` is the first op's value.
+    const seen = new Map<string, Uint8Array | undefined>();
+    ops.forEach((op, i) => {
+      const before = seen.has(op.key) ? seen.get(op.key) : toView(prev[i]);
+      const after = op.type === 'put' ? op.value : undefined;
+      seen.set(op.key, after);
+      if (before !== undefined || after !== undefined) this.#watchers.emit(op.key, after, before);
+    });
   }
 
   async #conditionsHold(conditions: readonly BatchCondition[]): Promise<boolean> {

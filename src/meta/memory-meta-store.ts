@@ -3,6 +3,7 @@
 // cannot change stored bytes. Every write runs without an await between its
 // read and its write, so compare-and-set is atomic without a lock.
 import { StrataError } from '../errors/index.ts';
+import { LocalWatchers } from './local-watchers.ts';
 import {
   bytesEqual,
   checkBatch,
@@ -15,6 +16,8 @@ import {
   type BatchOp,
   type MetaStore,
   type ScanOptions,
+  type WatchEvent,
+  UNLIMITED_BATCH,
 } from './meta-store.ts';
 
 export function createMemoryMetaStore(): MetaStore {
@@ -23,6 +26,8 @@ export function createMemoryMetaStore(): MetaStore {
 
 class MemoryMetaStore implements MetaStore {
   readonly description = 'memory';
+  readonly limits = UNLIMITED_BATCH;
+  readonly #watchers = new LocalWatchers();
   readonly #values = new Map<string, Uint8Array>();
   #keys: string[] = [];
   #closed = false;
@@ -63,8 +68,14 @@ class MemoryMetaStore implements MetaStore {
     return this.#iterate(options);
   }
 
+  async watch(prefix: string, listener: (event: WatchEvent) => void): Promise<() => Promise<void>> {
+    this.#checkOpen();
+    return this.#watchers.add(prefix, listener);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    this.#watchers.clear();
     this.#values.clear();
     this.#keys = [];
   }
@@ -96,13 +107,17 @@ class MemoryMetaStore implements MetaStore {
   }
 
   #set(key: string, value: Uint8Array): void {
-    if (!this.#values.has(key)) this.#keys.splice(this.#lowerIndex(key), 0, key);
+    const prev = this.#values.get(key);
+    if (prev === undefined) this.#keys.splice(this.#lowerIndex(key), 0, key);
     this.#values.set(key, value);
+    this.#watchers.emit(key, value, prev);
   }
 
   #delete(key: string): void {
+    const prev = this.#values.get(key);
     if (!this.#values.delete(key)) return;
     this.#keys.splice(this.#lowerIndex(key), 1);
+    this.#watchers.emit(key, undefined, prev);
   }
 
   #checkOpen(): void {

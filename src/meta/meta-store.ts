@@ -30,9 +30,28 @@ export interface BatchCondition {
   expected: Uint8Array | undefined;
 }
 
+/** One change seen by a watch: `value` undefined = the key was deleted; `prev` is the value before. */
+export interface WatchEvent {
+  key: string;
+  value: Uint8Array | undefined;
+  prev: Uint8Array | undefined;
+}
+
+/** What one batch may hold; callers that may split their writes size them by this. */
+export interface BatchLimits {
+  /** Ops plus conditions in one batch. */
+  maxOps: number;
+  /** Bytes of keys and values in one batch. */
+  maxBytes: number;
+}
+
+export const UNLIMITED_BATCH: BatchLimits = { maxOps: Infinity, maxBytes: Infinity };
+
 export interface MetaStore {
   /** Names the store in messages, e.g. `leveldb at /data/meta`. */
   readonly description: string;
+  /** A batch above these is refused with META_BATCH_TOO_LARGE (it could not be atomic). */
+  readonly limits: BatchLimits;
   /** The value, or undefined when absent. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Resolves once the write is durable. */
@@ -58,6 +77,13 @@ export interface MetaStore {
    * record is written in one step.
    */
   batch(ops: readonly BatchOp[], conditions?: readonly BatchCondition[]): Promise<boolean>;
+  /**
+   * Calls `listener` for every later change (by any process sharing the
+   * store) of a key under `prefix`, in the order the changes were applied.
+   * Resolves once the watch is in place: no change made after that is
+   * missed. The returned function stops it. Listeners must not throw.
+   */
+  watch(prefix: string, listener: (event: WatchEvent) => void): Promise<() => Promise<void>>;
   /** Idempotent. Any later call fails with META_CLOSED. */
   close(): Promise<void>;
 }
@@ -94,6 +120,54 @@ export function checkBatch(ops: readonly BatchOp[], conditions: readonly BatchCo
 }
 
 export const compareKeys = compareCodePoints;
+
+const utf8 = new TextEncoder();
+
+/** Bytes a batch op or condition puts on the wire (key and value). */
+export function opBytes(op: BatchOp | BatchCondition): number {
+  const value = 'type' in op ? (op.type === 'put' ? op.value : undefined) : op.expected;
+  return utf8.encode(op.key).length + (value?.length ?? 0);
+}
+
+export function checkBatchLimits(store: { description: string; limits: BatchLimits }, ops: readonly BatchOp[], conditions: readonly BatchCondition[]): void {
+  const count = ops.length + conditions.length;
+  if (count <= store.limits.maxOps && store.limits.maxBytes === Infinity) return;
+  let bytes = 0;
+  for (const op of ops) bytes += opBytes(op);
+  for (const c of conditions) bytes += opBytes(c);
+  if (count > store.limits.maxOps || bytes > store.limits.maxBytes) {
+    throw new StrataError(
+      'META_BATCH_TOO_LARGE',
+      `a batch of ${count} ops and ${bytes} bytes is over the limits of ${store.description} (${store.limits.maxOps} ops, ${store.limits.maxBytes} bytes); it cannot be applied atomically`,
+      { ops: count, bytes, maxOps: store.limits.maxOps, maxBytes: store.limits.maxBytes },
+    );
+  }
+}
+
+/**
+ * Splits ops into batches within `limits`, each keeping room for
+ * `conditions` (which every part repeats). Only for writes whose parts may
+ * land separately (each part is still atomic).
+ */
+export function splitBatch<T extends BatchOp>(ops: readonly T[], limits: BatchLimits, conditions: readonly BatchCondition[] = []): T[][] {
+  const reservedOps = conditions.length;
+  const reservedBytes = conditions.reduce((n, c) => n + opBytes(c), 0);
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let bytes = reservedBytes;
+  for (const op of ops) {
+    const size = opBytes(op);
+    if (part.length > 0 && (part.length + 1 + reservedOps > limits.maxOps || bytes + size > limits.maxBytes)) {
+      parts.push(part);
+      part = [];
+      bytes = reservedBytes;
+    }
+    part.push(op);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
 
 export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;

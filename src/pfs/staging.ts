@@ -5,6 +5,7 @@ import { StrataError } from '../errors/index.ts';
 import type { CommitId, FilePath, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import type { IndexChange } from '../index/index.ts';
+import { splitBatch, type BatchOp } from '../meta/meta-store.ts';
 import type { PfsContext } from './context.ts';
 import type { ChunkRef } from './types.ts';
 
@@ -45,10 +46,14 @@ export interface StagedFile {
   chunks: ChunkRef[];
 }
 
-/** Stages file puts in one atomic write (a later put of the same path wins). */
+/**
+ * Stages file puts (a later put of the same path wins), in as few atomic
+ * writes as the store's batch limits allow: each file is staged whole.
+ */
 export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>): Promise<void> {
   if (files.length === 0) return;
-  await ctx.meta.batch(files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) })));
+  const ops = files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) }));
+  for (const part of splitBatch(ops, ctx.meta.limits)) await ctx.meta.batch(part);
   bump(ctx, repo, id);
 }
 
@@ -60,14 +65,15 @@ export async function stagedFile(ctx: PfsContext, repo: RepoName, id: CommitId, 
 }
 
 export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, dir: boolean): Promise<void> {
-  const ops: { type: 'put' | 'del'; key: string; value?: Uint8Array }[] = [];
+  const ops: BatchOp[] = [];
   if (dir) {
     // Earlier staged writes under the directory die with it; later ones sort after its key and win.
     const prefix = keys.stageSubtreePrefix(repo, id, path);
     for await (const [key] of ctx.meta.scan({ prefix })) ops.push({ type: 'del', key });
   }
   ops.push({ type: 'put', key: dir ? keys.stageDirKey(repo, id, path) : keys.stageKey(repo, id, path), value: encode({ v: 1, op: dir ? 'deleteDir' : 'delete' }) });
-  await ctx.meta.batch(ops.map((o) => (o.type === 'put' ? { type: 'put', key: o.key, value: o.value! } : { type: 'del', key: o.key })));
+  // Over the store's limits, the subtree's records go first and the delete marker last.
+  for (const part of splitBatch(ops, ctx.meta.limits)) await ctx.meta.batch(part);
   bump(ctx, repo, id);
 }
 
@@ -96,7 +102,7 @@ export async function deletePrefix(ctx: PfsContext, prefix: string): Promise<voi
   let batch: { type: 'del'; key: string }[] = [];
   for await (const [key] of ctx.meta.scan({ prefix })) {
     batch.push({ type: 'del', key });
-    if (batch.length >= 1000) {
+    if (batch.length >= Math.min(1000, ctx.meta.limits.maxOps)) {
       await ctx.meta.batch(batch);
       batch = [];
     }

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetaStore, ScanOptions } from '../../src/meta/meta-store.ts';
 import { describeConditionalWrites } from './meta-store-cas.contract.ts';
+import { describeWatchAndLimits } from './meta-store-watch.contract.ts';
 import { b, collect, dec, rejectsWith, type ContractContext } from './meta-store-helpers.ts';
 
 export interface MetaStoreHarness {
@@ -35,6 +36,7 @@ export function describeMetaStoreContract(name: string, factory: () => Promise<M
     describeBasics(t);
     describeScan(t);
     describeConditionalWrites(t);
+    describeWatchAndLimits(t);
     describeClose(t);
     describeDurability(t);
   });

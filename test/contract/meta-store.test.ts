@@ -9,6 +9,7 @@ import { isStrataError } from '../../src/errors/index.ts';
 import { createLevelMetaStore } from '../../src/meta/level-meta-store.ts';
 import { createMemoryMetaStore } from '../../src/meta/memory-meta-store.ts';
 import { describeMetaStoreContract } from './meta-store.contract.ts';
+import { splitBatch } from '../../src/meta/meta-store.ts';
 
 describeMetaStoreContract('memory', async () => ({
   open: async () => createMemoryMetaStore(),
@@ -82,5 +83,22 @@ describe('createLevelMetaStore', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('splitBatch', () => {
+  const put = (key: string, n: number) => ({ type: 'put' as const, key, value: new Uint8Array(n) });
+  it('keeps each part within the op and byte limits, with room for the conditions, in order', () => {
+    const ops = Array.from({ length: 10 }, (_, i) => put(`k${i}`, 100)); // 102 bytes each
+    const conditions = [{ key: 'c', expected: new Uint8Array(9) }]; // 10 bytes
+    const parts = splitBatch(ops, { maxOps: 4, maxBytes: 1000 }, conditions);
+    expect(parts.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+    expect(parts.flat()).toEqual(ops);
+    const byBytes = splitBatch(ops, { maxOps: 100, maxBytes: 320 }, conditions);
+    expect(byBytes.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+  });
+
+  it('puts an op larger than the byte limit alone (the store then refuses it)', () => {
+    expect(splitBatch([put('a', 10), put('b', 5000), put('c', 10)], { maxOps: 10, maxBytes: 100 }).map((p) => p.map((o) => o.key))).toEqual([['a'], ['b'], ['c']]);
   });
 });
