@@ -12,7 +12,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
 import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
-import { PIECE_BYTES, counted, openSource, type PutSource } from './sources.ts';
+import { PIECE_BYTES, counted, openSource, openStatted, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -23,6 +23,8 @@ export interface PutOptions {
   dedup?: boolean;
   /** Called with the number of bytes read from the source since the last call. */
   onBytes?: (n: number) => void;
+  /** For a local path: its size from a stat just taken (a tree walk), so it is not stat'ed again. */
+  statSize?: number;
 }
 
 export interface ModifySession {
@@ -101,7 +103,7 @@ export class Session implements ModifySession {
 
   async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<PutResult> {
     parsePath(path); // fail before reading a byte
-    const { bytes, size } = await openSource(source);
+    const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize) : await openSource(source);
     const onBytes = (n: number): void => {
       this.stats.bytes += n;
       opts.onBytes?.(n);

@@ -100,7 +100,8 @@ async function putFiles(m: ModifySession, prefix: string, files: LocalFile[], pr
     files.map((f) =>
       limit(async () => {
         try {
-          const { hash } = await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes });
+          // A raw put declares the size it sends, so it takes a fresh stat; a deduplicated one reuses the walk's.
+          const { hash } = await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes, statSize: opts.dedup === false ? undefined : f.size });
           if (hash !== undefined) onPut?.(f, hash);
         } catch (err) {
           limit.clearQueue(); // one failure fails the commit: start no more files
