@@ -27,8 +27,9 @@ async function load(file) {
   }
 }
 
-// `strata server --help` is the CLI's: the help of every command lives there.
-if (argv[0] === 'server' && !argv.includes('--help') && !argv.includes('-h')) {
+// `strata server --help` too: the server parses its own flags (commander), so
+// its help is the one list of them, with the environment variable of each.
+if (argv[0] === 'server') {
   const { runServer } = await load('server.js');
   runServer(argv.slice(1), process.env);
 } else {

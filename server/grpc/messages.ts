@@ -16,18 +16,20 @@ export interface ListCommitRequest { ref: string; to: string; limit: number }
 export interface ChunkRefMessage { hash: string; sizeBytes: number }
 
 export type ModifyFileRequest =
-  | { body: 'header'; header: { target: string } }
+  | { body: 'header'; header: { target: string; description: string } }
   | { body: 'putFile'; putFile: { path: string; append: boolean; sizeBytes?: number } }
   | { body: 'data'; data: Buffer }
   | { body: 'putChunks'; putChunks: { path: string; chunks: ChunkRefMessage[]; append: boolean } }
   | { body: 'deleteFile'; deleteFile: { path: string; dir: boolean } }
   | { body: 'copyFile'; copyFile: { src: string; dstPath: string } }
   | { body: 'done'; done: Record<string, never> }
+  | { body: 'chunks'; chunks: UploadChunksRequest }
   | { body?: undefined };
 
 export interface UploadChunksRequest { chunks: { hash: string; data: Buffer }[] }
 export interface MissingChunksRequest { hashes: string[] }
 
+export interface GetChunksRequest { hashes: string[] }
 export interface GetFileRequest { file: string; offset: number; length?: number }
 export interface GetTarRequest { ref: string; glob: string }
 export interface InspectFileRequest { file: string; includeChunks: boolean }

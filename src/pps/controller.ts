@@ -168,6 +168,11 @@ export class Controller {
     return next;
   }
 
+  /** Whether a job of the pipeline is running now. */
+  busy(pipeline: string): boolean {
+    return this.running.get(pipeline)?.abort !== undefined;
+  }
+
   /** Stops the running job of a pipeline (if `jobId` is given, only that job). Returns whether one was stopped. */
   stopJob(pipeline: string, jobId?: string): boolean {
     const r = this.running.get(pipeline);

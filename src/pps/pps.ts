@@ -142,11 +142,13 @@ export async function createPps(deps: PpsDeps) {
         headJob: old?.headJob ?? null, createdAt: old?.createdAt ?? now, updatedAt: now,
       };
       await store.putPipeline(record);
-      // Answer once the first job exists (or none is due), so `job list` right after shows it.
+      // Answer once the new spec's job exists (or none is due), so `job list` right after shows it;
+      // behind a running job the answer does not wait for that job.
+      const busy = controller.busy(spec.name);
       const created = new Promise<JobRecord | undefined>((resolve) => {
         void controller.enqueue(spec.name, () => controller.trigger(spec.name, undefined, old !== undefined, resolve)).finally(() => resolve(undefined));
       });
-      await created;
+      if (!busy) await created;
       await controller.scheduleCron(spec.name);
       return info(record);
     },

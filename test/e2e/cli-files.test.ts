@@ -104,7 +104,8 @@ describe('put and get', () => {
     const dest = join(tmp.path, 'tree-back');
     expect(ok(await spawned('get', 'files@main:/tree', '-o', dest)).out).toBe(`wrote 13 files to ${dest}\n`);
     expect(await treeDigests(dest)).toEqual(await treeDigests(src));
-    const reput = ok(await inProcess('put', '-r', 'files@main:/tree', src, '--json'));
+    // Without the files cache (which may skip these files, depending on how old they are by now), dedup sends nothing.
+    const reput = ok(await inProcess('put', '-r', '--no-cache', 'files@main:/tree', src, '--json'));
     expect(JSON.parse(reput.out).stats).toMatchObject({ files: 13, sentBytes: 0 });
     const archive = ok(await inProcess('get', 'files@main:/tree/d0', '--tar')).stdout.toString('latin1');
     expect(archive).toContain('tree/d0/f0.bin');
@@ -149,7 +150,7 @@ describe('listing and changes', () => {
   });
 
   it('rm a directory, cp by reference', async () => {
-    expect(ok(await inProcess('rm', 'files@main:/tree/')).out).toMatch(/^deleted files@main:\/tree\/ -> files@[0-9a-f]{32}\n$/);
+    expect(ok(await inProcess('rm', '-r', 'files@main:/tree/')).out).toMatch(/^deleted files@main:\/tree\/ -> files@[0-9a-f]{32}\n$/);
     failed(await inProcess('ls', 'files@main:/tree'), 'NotFound', /no such file or directory/);
     ok(await spawned('cp', 'files@main^:/tree', 'files@main:/restored'));
     expect(jsonLines(ok(await inProcess('ls', '-r', 'files@main:/restored', '--json')).out)).toHaveLength(13);
@@ -168,7 +169,8 @@ describe('a cut stream', () => {
     ok(await cli.main(['put', 'files@main:/before.txt', '-'], { input: 'before' }));
     for (const flags of [['--no-dedup'], []]) {
       const before = await headId();
-      const method = flags.length ? 'ModifyFile' : 'UploadChunks';
+      // Raw bytes and the chunks the server lacks both travel on the ModifyFile stream.
+      const method = 'ModifyFile';
       const baseline = await receivedBytes(method);
       const child = cli.spawn(['put', ...flags, 'files@main:/cut.bin', '-']);
       const exited = new Promise((r) => child.once('exit', r));

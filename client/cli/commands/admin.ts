@@ -89,17 +89,8 @@ export function registerAdmin(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
-Options (passed to the server; flags win over environment):
-  --data DIR                 data directory (STRATA_DATA, default ./data)
-  --grpc HOST:PORT           gRPC listener (STRATA_GRPC, default 127.0.0.1:7730)
-  --http HOST:PORT           HTTP health/metrics listener (STRATA_HTTP, default 127.0.0.1:7731)
-  --s3 HOST:PORT             S3 gateway listener (STRATA_S3_GATEWAY, default 127.0.0.1:7732; docs/s3.md)
-  --s3-gateway-keys ID:SECRET[,...]  keys S3 clients sign with (STRATA_S3_GATEWAY_KEYS)
-  --s3-endpoint URL          store chunks in S3 instead (STRATA_S3_ENDPOINT); with
-  --s3-bucket B              (STRATA_S3_BUCKET), --s3-prefix, --s3-region,
-  --s3-access-key, --s3-secret-key
-  --log-level LEVEL          debug, info, warn or error (STRATA_LOG_LEVEL)
-  --shutdown-grace-ms MS     how long in-flight calls get on SIGTERM
+The server parses its own flags: \`strata server --help\` lists them, each with
+the environment variable it overrides (flags win over the environment).
 ${examples('strata server', 'strata server --data /var/lib/strata --grpc 0.0.0.0:7730', 'strata server --s3-endpoint http://127.0.0.1:9000 --s3-bucket strata')}`,
     )
     .action(() => {
