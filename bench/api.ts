@@ -104,8 +104,10 @@ export async function run(args: string[]): Promise<void> {
         const s = await attempt(errors, log, `Strata round ${round}`, () => runStrata(data, join(work, `strata-${round}`), aSha256, log));
         if (s) strata.push(s);
       }
-      for (const tool of [resticTool(work), borgTool(work)]) {
-        if (!opts.tools.has(tool.name)) continue;
+      // Only the tools asked for are constructed: each looks up its version, which needs it installed.
+      const reference = [opts.tools.has('restic') ? resticTool(work) : undefined, opts.tools.has('borg') ? borgTool(work) : undefined];
+      for (const tool of reference) {
+        if (!tool) continue;
         versions[tool.name] = tool.version;
         const dir = join(work, `${tool.name}-${round}`);
         const r = await attempt(errors, log, `${tool.name} round ${round}`, () => runReference(tool, data, dir, log));

@@ -1,21 +1,46 @@
 #!/usr/bin/env node
-// The `strata` command: registers tsx (TypeScript on the fly, cached) and
-// runs client/cli/main.ts. Exits with the CLI's code once output is flushed.
-import { register } from 'tsx/esm/api';
+// The `strata` command. Runs the build in dist/ (made by `npm ci`, or by
+// `node scripts/build.mjs` after editing the sources):
+//   strata --version      answered here, loading nothing else (it must be instant);
+//   strata server ...     the server, in this very process, so the pid a user
+//                         sees is the server and a kill -9 of it leaves nothing;
+//   anything else         the CLI (dist/cli.js).
+import { readFileSync } from 'node:fs';
 
-register();
-// Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
-process.stdout.on('error', (err) => {
-  if (err.code === 'EPIPE') process.exit(141);
-  throw err;
-});
-const { main } = await import('../client/cli/main.ts');
-const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-});
-process.exitCode = code;
-// Anything left holding the event loop (a stray handle) must not hang the shell.
-setTimeout(() => process.exit(code), 1000).unref();
+const argv = process.argv.slice(2);
+
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`strata ${version}\n`);
+  process.exit(0);
+}
+
+if (argv.includes('--debug')) process.setSourceMapsEnabled(true);
+
+async function load(file) {
+  try {
+    return await import(new URL(`../dist/${file}`, import.meta.url).href);
+  } catch (err) {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes(`dist/${file}`)) throw err;
+    process.stderr.write(`strata: the build is missing (dist/${file}): run \`npm ci\`, or \`node scripts/build.mjs\` in ${new URL('..', import.meta.url).pathname}\n`);
+    process.exit(1);
+  }
+}
+
+// `strata server --help` too: the server parses its own flags (commander), so
+// its help is the one list of them, with the environment variable of each.
+if (argv[0] === 'server') {
+  const { runServer } = await load('server.js');
+  runServer(argv.slice(1), process.env);
+} else {
+  // Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
+  process.stdout.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+  const { main } = await load('cli.js');
+  const code = await main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+  process.exitCode = code;
+  // Anything left holding the event loop (a stray handle) must not hang the shell.
+  setTimeout(() => process.exit(code), 1000).unref();
+}

@@ -1,6 +1,8 @@
 // The server's configuration: one schema, defaults in one place, read from
-// flags and environment once at start, validated, then frozen.
+// flags (parsed by commander, as the CLI's are) and environment once at
+// start, validated, then frozen.
 import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import { StrataError } from '../src/errors/index.ts';
 import { parseEtcdUrl } from '../src/meta/etcd-url.ts';
 import type { EtcdMetaStoreOptions } from '../src/meta/etcd-meta-store.ts';
@@ -43,6 +45,134 @@ export const DEFAULTS = {
   logLevel: 'info',
   shutdownGraceMs: 10_000,
 } as const;
+
+/** Every flag: its commander spelling, the environment variable it overrides, and its help. */
+const FLAGS: readonly { flags: string; env: string; help: string }[] = [
+  { flags: '--data <dir>', env: 'STRATA_DATA', help: `data directory (default ${DEFAULTS.dataDir})` },
+  { flags: '--meta <leveldb|etcd://...>', env: 'STRATA_META', help: 'where metadata lives: leveldb (under --data, default) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (several servers)' },
+  { flags: '--grpc <host:port>', env: 'STRATA_GRPC', help: `gRPC listener (default ${DEFAULTS.grpc})` },
+  { flags: '--http <host:port>', env: 'STRATA_HTTP', help: `HTTP listener: /healthz, /readyz, /metrics (default ${DEFAULTS.http})` },
+  { flags: '--s3-endpoint <url>', env: 'STRATA_S3_ENDPOINT', help: 'store chunks in this S3-compatible service instead of under --data' },
+  { flags: '--s3-bucket <name>', env: 'STRATA_S3_BUCKET', help: 'the bucket (needed with --s3-endpoint)' },
+  { flags: '--s3-prefix <prefix>', env: 'STRATA_S3_PREFIX', help: 'key prefix inside the bucket' },
+  { flags: '--s3-region <region>', env: 'STRATA_S3_REGION', help: 'region (default us-east-1)' },
+  { flags: '--s3-access-key <key>', env: 'STRATA_S3_ACCESS_KEY', help: 'access key' },
+  { flags: '--s3-secret-key <secret>', env: 'STRATA_S3_SECRET_KEY', help: 'secret key (prefer the environment variable: flags show in ps)' },
+  { flags: '--s3 <host:port>', env: 'STRATA_S3_GATEWAY', help: `the S3 gateway's listener (default ${DEFAULTS.s3Gateway})` },
+  { flags: '--s3-gateway-keys <id:secret,...>', env: 'STRATA_S3_GATEWAY_KEYS', help: 'the key pairs S3 clients sign with (not the chunk store\'s --s3-access-key)' },
+  { flags: '--s3-gateway-region <region>', env: 'STRATA_S3_GATEWAY_REGION', help: 'the region the S3 gateway reports (default us-east-1)' },
+  { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
+  { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
+  { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
+];
+
+/** The `strata server` command line: flags win over environment, which wins over defaults. */
+export function serverCommand(): Command {
+  const cmd = new Command('strata server')
+    .description('run the Strata server (embedded LevelDB + local chunk store, or S3 chunks)')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
+  for (const f of FLAGS) cmd.addOption(new Option(f.flags, `${f.help} [${f.env}]`));
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  $ strata server
+  $ strata server --data /var/lib/strata --grpc 0.0.0.0:7730
+  $ strata server --s3-endpoint http://127.0.0.1:9000 --s3-bucket strata`,
+  );
+  return cmd;
+}
+
+export type ParsedArgs = { kind: 'config'; config: Readonly<ServerConfig> } | { kind: 'help'; text: string };
+
+/**
+ * Parses the server's arguments. Bad input (an unknown flag, a missing value,
+ * a stray argument, an invalid address) throws INVALID_ARGUMENT whose data
+ * carries the usage line, so the caller can print both and exit 2.
+ */
+export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const cmd = serverCommand();
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.help')) {
+      return { kind: 'help', text: cmd.helpInformation() + helpAfter(cmd) };
+    }
+    if (err instanceof CommanderError) {
+      throw new StrataError('INVALID_ARGUMENT', err.message.replace(/^error: /, ''), { usage: usageLine(cmd) }, { cause: err });
+    }
+    throw err;
+  }
+  const opts = cmd.opts<Record<string, string | undefined>>();
+  const get = (flag: string, envName: string): string | undefined => opts[camel(flag)] ?? (env[envName] || undefined);
+  try {
+    return { kind: 'config', config: buildConfig(get) };
+  } catch (err) {
+    if (err instanceof StrataError) throw new StrataError(err.code, err.message, { ...err.data, usage: usageLine(cmd) }, { cause: err.cause });
+    throw err;
+  }
+}
+
+/** Flags win over environment, which wins over defaults. Throws on `--help` (use parseServerArgs to handle it). */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<ServerConfig> {
+  const parsed = parseServerArgs(argv, env);
+  if (parsed.kind === 'help') throw new StrataError('INVALID_ARGUMENT', 'help requested', { usage: parsed.text });
+  return parsed.config;
+}
+
+function usageLine(cmd: Command): string {
+  return `usage: ${cmd.name()} ${cmd.usage()} (see strata server --help)`;
+}
+
+function helpAfter(cmd: Command): string {
+  // addHelpText('after') output is only written by outputHelp(); capture it.
+  let text = '';
+  cmd.configureOutput({ writeOut: (s) => void (text += s), writeErr: () => undefined });
+  cmd.outputHelp();
+  return text.slice(cmd.helpInformation().length);
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function buildConfig(get: (flag: string, envName: string) => string | undefined): Readonly<ServerConfig> {
+  const config: ServerConfig = {
+    dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
+    meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
+    grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
+    http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
+    s3Gateway: {
+      ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
+      keys: gatewayKeys(get('s3-gateway-keys', 'STRATA_S3_GATEWAY_KEYS')),
+      region: get('s3-gateway-region', 'STRATA_S3_GATEWAY_REGION') ?? 'us-east-1',
+    },
+    packTargetBytes: DEFAULTS.packTargetBytes,
+    cacheBytes: DEFAULTS.cacheBytes,
+    logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
+    shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
+    ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
+  };
+  const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
+  if (endpoint) {
+    const url = s3Url(endpoint);
+    const bucket = get('s3-bucket', 'STRATA_S3_BUCKET');
+    if (!bucket) throw new StrataError('INVALID_ARGUMENT', '--s3-endpoint needs --s3-bucket (or STRATA_S3_BUCKET)');
+    config.s3 = {
+      endPoint: url.hostname,
+      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+      useSSL: url.protocol === 'https:',
+      bucket,
+      prefix: get('s3-prefix', 'STRATA_S3_PREFIX') ?? '',
+      region: get('s3-region', 'STRATA_S3_REGION') ?? 'us-east-1',
+      accessKey: get('s3-access-key', 'STRATA_S3_ACCESS_KEY') ?? '',
+      secretKey: get('s3-secret-key', 'STRATA_S3_SECRET_KEY') ?? '',
+    };
+  }
+  return Object.freeze(config);
+}
 
 function hostPort(value: string, what: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(value);
@@ -91,51 +221,12 @@ function gatewayKeys(value: string | undefined): { accessKeyId: string; secret: 
   });
 }
 
-/** Flags win over environment, which wins over defaults. */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): Readonly<ServerConfig> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new StrataError('INVALID_ARGUMENT', `unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new StrataError('INVALID_ARGUMENT', `flag --${name} needs a value`);
-    flags.set(name!, value);
+function s3Url(value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return url;
+  } catch {
+    throw new StrataError('INVALID_ARGUMENT', `invalid --s3-endpoint "${value}": expected a URL like http://127.0.0.1:9000`, { value });
   }
-  const known = new Set(['data', 'grpc', 'http', 's3-endpoint', 's3-bucket', 's3-prefix', 's3-region', 's3-access-key', 's3-secret-key', 'log-level', 'shutdown-grace-ms', 's3', 's3-gateway-keys', 's3-gateway-region', 'pps-executor', 'meta']);
-  for (const name of flags.keys()) if (!known.has(name)) throw new StrataError('INVALID_ARGUMENT', `unknown flag --${name}`);
-  const get = (flag: string, envName: string): string | undefined => flags.get(flag) ?? env[envName];
-  const config: ServerConfig = {
-    dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
-    meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
-    grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
-    http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
-    s3Gateway: {
-      ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
-      keys: gatewayKeys(get('s3-gateway-keys', 'STRATA_S3_GATEWAY_KEYS')),
-      region: get('s3-gateway-region', 'STRATA_S3_GATEWAY_REGION') ?? 'us-east-1',
-    },
-    packTargetBytes: DEFAULTS.packTargetBytes,
-    cacheBytes: DEFAULTS.cacheBytes,
-    logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
-    shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
-    ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
-  };
-  const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
-  if (endpoint) {
-    const url = new URL(endpoint);
-    const bucket = get('s3-bucket', 'STRATA_S3_BUCKET');
-    if (!bucket) throw new StrataError('INVALID_ARGUMENT', '--s3-endpoint needs --s3-bucket (or STRATA_S3_BUCKET)');
-    config.s3 = {
-      endPoint: url.hostname,
-      port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-      useSSL: url.protocol === 'https:',
-      bucket,
-      prefix: get('s3-prefix', 'STRATA_S3_PREFIX') ?? '',
-      region: get('s3-region', 'STRATA_S3_REGION') ?? 'us-east-1',
-      accessKey: get('s3-access-key', 'STRATA_S3_ACCESS_KEY') ?? '',
-      secretKey: get('s3-secret-key', 'STRATA_S3_SECRET_KEY') ?? '',
-    };
-  }
-  return Object.freeze(config);
 }

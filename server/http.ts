@@ -8,6 +8,8 @@ export interface HttpDeps {
   registry: Registry;
   /** True while the server serves gRPC (false while starting and shutting down). */
   isReady(): boolean;
+  /** Why the object store is not usable, or undefined when it answers (readiness includes it). */
+  storeProblem?: () => Promise<string | undefined>;
   /** The web console; left out, the port serves only health and metrics. */
   console?: ConsoleOptions;
 }
@@ -15,7 +17,11 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => (deps.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
+  app.get('/readyz', async (_req, reply) => {
+    if (!deps.isReady()) return reply.code(503).send({ status: 'not ready' });
+    const store = await deps.storeProblem?.();
+    return store === undefined ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', store });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
   if (deps.console) app.register(consolePlugin, deps.console);
   return app;

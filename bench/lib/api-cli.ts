@@ -17,6 +17,8 @@ export interface PutStats {
   sentBytes: number;
   sentChunks: number;
   reusedChunks: number;
+  /** Files the files cache showed unchanged: neither read nor sent. */
+  skippedFiles?: number;
 }
 
 export interface CliRun<T> {
@@ -33,7 +35,8 @@ export interface Cli {
 
 /** A CLI talking to `address` (unless a run names another), with a config file of its own under `work`. */
 export function createBenchCli(address: string, work: string): Cli {
-  const env = { ...process.env, STRATA_CONFIG: join(work, 'strata-config.json'), NO_COLOR: '1' };
+  // put -r keeps its files cache under the work directory, never in ~/.cache.
+  const env = { ...process.env, STRATA_CONFIG: join(work, 'strata-config.json'), STRATA_CACHE_DIR: join(work, 'strata-cache'), NO_COLOR: '1' };
   return {
     async run<T>(args: string[], opts: { address?: string; cpuProfDir?: string } = {}): Promise<CliRun<T>> {
       const prof = opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`];

@@ -1,5 +1,5 @@
 // The API benchmark's Strata server: the real process started as a user
-// starts it (`node --import tsx server/main.ts` on free loopback ports, bound
+// starts it (`strata server`, the built dist/, on free loopback ports, bound
 // addresses read from its ready line), optionally under --cpu-prof, with its
 // resident memory sampled from /proc the whole time it runs.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -63,7 +63,7 @@ export interface BenchServer {
 
 export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: string } = {}): Promise<BenchServer> {
   const prof = opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`];
-  const args = [...prof, '--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--log-level', 'warn'];
+  const args = [...prof, 'bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--log-level', 'warn'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const rss = sampleRss(child.pid!);
   const logs: string[] = [];

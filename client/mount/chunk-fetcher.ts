@@ -1,10 +1,8 @@
 // Gets chunks of files into the chunk cache: a file's missing chunks are
-// fetched with ranged GetFile calls (contiguous runs in one call, up to a
-// bound), split at the chunk boundaries of the file's chunk list, checked
-// against their hashes, cached, and handed to whoever waits for them. A chunk
-// already being fetched (for this file or another holding the same chunk) is
-// never fetched twice.
-import { StrataError } from '../../src/errors/index.ts';
+// fetched by hash with GetChunks calls (consecutive chunks in one call, up
+// to a bound), checked against their hashes as they arrive, cached, and
+// handed to whoever waits for them. A chunk already being fetched (for this
+// file or another holding the same chunk) is never fetched twice.
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import type { StrataClient } from '../sdk/index.ts';
@@ -62,7 +60,7 @@ function deferred(): Deferred {
 const MAX_PREFETCHING = 16;
 
 export interface FetcherOptions {
-  /** Bytes per ranged GetFile call (default 8 MiB). */
+  /** Bytes per GetChunks call (default 8 MiB). */
   maxRangeBytes?: number;
 }
 
@@ -149,7 +147,7 @@ export class ChunkFetcher {
     let run: { index: number; wait: Deferred }[] = [];
     let runBytes = 0;
     const flush = (): void => {
-      if (run.length > 0) void this.fetchRun(ref, layout, run);
+      if (run.length > 0) void this.fetchRun(layout, run);
       run = [];
       runBytes = 0;
     };
@@ -192,50 +190,30 @@ export class ChunkFetcher {
     const hit = await this.cache.get(c.hash);
     if (hit) return hit;
     const wait = deferred();
-    await this.fetchRun(ref, layout, [{ index, wait }]);
+    await this.fetchRun(layout, [{ index, wait }]);
     return wait.promise;
   }
 
-  /** One ranged read of consecutive chunks; each waiter gets its chunk as soon as its bytes are in. */
-  private async fetchRun(ref: string, layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
-    const first = layout.chunks[run[0]!.index]!;
-    const last = layout.chunks[run[run.length - 1]!.index]!;
-    const length = last.offset + last.size - first.offset;
+  /**
+   * One GetChunks call for the run's chunks (verified against their hashes
+   * as they arrive, see chunk-reader.ts); each waiter gets its chunk as soon
+   * as its bytes are in.
+   */
+  private async fetchRun(layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
     let next = 0;
-    let parts: Buffer[] = [];
-    let have = 0;
     this.rangeCalls++;
     try {
-      for await (const piece of this.client.get(ref, { offset: first.offset, length })) {
-        let data = piece as Buffer;
+      const refs = run.map((r) => ({ hash: layout.chunks[r.index]!.hash, sizeBytes: layout.chunks[r.index]!.size }));
+      for await (const data of this.client.getChunks(refs)) {
         this.fetchedBytes += data.length;
-        while (data.length > 0 && next < run.length) {
-          const want = layout.chunks[run[next]!.index]!.size - have;
-          const take = data.subarray(0, want);
-          parts.push(take);
-          have += take.length;
-          data = data.subarray(take.length);
-          if (have === layout.chunks[run[next]!.index]!.size) {
-            // A copy, so the cache never pins the whole message a chunk was cut from.
-            this.complete(ref, layout.chunks[run[next]!.index]!, Buffer.concat(parts), run[next]!.wait);
-            next++;
-            parts = [];
-            have = 0;
-          }
-        }
+        // A copy, so the cache never pins the whole message the chunk came in.
+        const own = Buffer.from(data);
+        this.cache.put(refs[next]!.hash, own);
+        run[next]!.wait.resolve(own);
+        next++;
       }
-      if (next < run.length) throw new StrataError('CHUNK_CORRUPT', `${ref}: the server's bytes ended before the file's chunk list did`, { ref });
     } catch (err) {
       for (let i = next; i < run.length; i++) run[i]!.wait.reject(err);
     }
-  }
-
-  private complete(ref: string, c: ChunkSpan, data: Buffer, wait: Deferred): void {
-    if (hashChunk(data).toString('hex') !== c.hash) {
-      wait.reject(new StrataError('CHUNK_CORRUPT', `${ref}: bytes ${c.offset}..${c.offset + c.size} do not match their chunk hash ${c.hash}`, { ref, chunk: c.hash }));
-      return;
-    }
-    this.cache.put(c.hash, data);
-    wait.resolve(data);
   }
 }

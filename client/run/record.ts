@@ -2,9 +2,9 @@
 // output was made), the log files stored in that commit when the logs are
 // too large for metadata, and one JSON line per run in the local run log.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import { strataVersion } from '../../src/package-dir.ts';
 import type { TailBuffer } from './capture.ts';
 import type { PinnedInput } from './inputs.ts';
 
@@ -33,13 +33,6 @@ export interface RunFacts {
   stderr: TailBuffer;
 }
 
-export function strataVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function inputRecord(inputs: PinnedInput[]): { name: string; ref: string; commit: string; glob: string }[] {
   return inputs.map((i) => ({ name: i.name, ref: i.ref, commit: `${i.repo}@${i.commit}`, glob: i.glob }));

@@ -1,28 +1,44 @@
-// Client-side dedup: chunks cut and hashed here are gathered into batches;
-// for each batch the server is asked which chunks it lacks (MissingChunks)
-// and only those are sent (UploadChunks). Work that must wait until a
-// batch's chunks are stored (naming them in a file with put_chunks) is
-// queued behind that batch with `after`, so many small files share one
-// round trip instead of paying one each.
+// Client-side dedup, pipelined: chunks cut and hashed here are gathered into
+// batches; as soon as a batch is full the server is asked which of its
+// chunks it lacks (MissingChunks), while the next batches fill and are asked
+// about too. Answers are taken in batch order: the missing chunks go onto
+// the ModifyFile stream itself (its `chunks` operation), followed by the
+// work queued behind that batch with `after` (naming the chunks in files
+// with put_chunks). The server applies a stream's messages in order, so no
+// call has to finish before the next message is sent: the only round trips
+// are the MissingChunks queries, and several of those are in flight at once.
 //
-// Memory: the batch being filled plus at most MAX_PENDING batches in
-// flight, each at most BATCH_BYTES of chunk data.
+// Memory: the batch being filled plus at most MAX_PENDING batches waiting,
+// each at most BATCH_BYTES of chunk data.
 import type { StrataError } from '../../src/errors/index.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { TransferStats } from './types.ts';
 
 const BATCH_BYTES = 4 << 20;
 const BATCH_CHUNKS = 1024;
-/** Chunk bytes per UploadChunks message (the server takes messages up to 4 MiB). */
-const MESSAGE_BYTES = 2 << 20;
-const MAX_PENDING = 1;
+/**
+ * Chunk bytes per `chunks` message. The server takes up to 4 MiB + 64 KiB,
+ * but grpc-js queues up to 16 messages per stream before write() asks us to
+ * wait, so the message size bounds the memory queued (as for raw data).
+ */
+const MESSAGE_BYTES = 1 << 20;
+/** Chunks per `chunks` message: ~75 bytes of hash and framing each must fit the 64 KiB of slack. */
+const MESSAGE_CHUNKS = 512;
+const MAX_PENDING = 2;
 /** Hashes known stored this session, so a repeated chunk is not even asked about; bounded. */
 const KNOWN_LIMIT = 200_000;
+
+export type Chunk = { hash: string; data: Uint8Array };
+
+/** Writes one `chunks` message to the session's stream, in order with its other operations. */
+export type ChunkSink = (chunks: Chunk[]) => Promise<void>;
 
 interface Batch {
   chunks: Map<string, Uint8Array>;
   bytes: number;
   after: (() => Promise<void>)[];
+  /** The MissingChunks answer, asked for when the batch was closed. */
+  missing?: Promise<string[]>;
 }
 
 function newBatch(): Batch {
@@ -38,6 +54,7 @@ export class ChunkUploader {
 
   constructor(
     private readonly transport: Transport,
+    private readonly sink: ChunkSink,
     private readonly stats: TransferStats,
     private readonly opts: CallOptions = {},
   ) {}
@@ -57,16 +74,22 @@ export class ChunkUploader {
     }
   }
 
-  /** Runs `op` once every chunk added so far is stored, after earlier ops. */
+  /** Runs `op` once every chunk added so far is on the stream, after earlier ops. */
   after(op: () => Promise<void>): void {
     this.batch.after.push(op);
   }
 
-  /** Sends the current batch; resolves when it (and every batch before it) is stored and its ops ran. */
+  /** Closes the current batch; resolves when it (and every batch before it) is sent and its ops ran. */
   flush(): Promise<void> {
     const batch = this.batch;
     this.batch = newBatch();
+    if (batch.chunks.size === 0 && batch.after.length === 0) return this.chain;
     this.pending++;
+    if (batch.chunks.size > 0) {
+      const hashes = [...batch.chunks.keys()];
+      batch.missing = this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true }).then((r) => r.missing as string[]);
+      batch.missing.catch(() => undefined); // surfaced in order, by the chain
+    }
     this.chain = this.chain.then(async () => {
       try {
         await this.send(batch);
@@ -82,30 +105,26 @@ export class ChunkUploader {
   }
 
   private async send(batch: Batch): Promise<void> {
-    if (batch.chunks.size === 0) return;
-    const hashes = [...batch.chunks.keys()];
-    const { missing } = (await this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true })) as { missing: string[] };
-    this.stats.reusedChunks += hashes.length - missing.length;
-    if (missing.length > 0) {
-      const call = this.transport.clientStream('UploadChunks', this.opts);
-      let message: { hash: string; data: Uint8Array }[] = [];
-      let bytes = 0;
-      for (const hash of missing) {
-        const data = batch.chunks.get(hash)!;
-        message.push({ hash, data });
-        bytes += data.length;
-        this.stats.sentBytes += data.length;
-        this.stats.sentChunks++;
-        if (bytes >= MESSAGE_BYTES) {
-          await call.write({ chunks: message });
-          message = [];
-          bytes = 0;
-        }
+    if (!batch.missing) return;
+    const missing = await batch.missing;
+    this.stats.reusedChunks += batch.chunks.size - missing.length;
+    let message: Chunk[] = [];
+    let bytes = 0;
+    for (const hash of missing) {
+      const data = batch.chunks.get(hash)!;
+      if (message.length > 0 && (bytes + data.length > MESSAGE_BYTES || message.length >= MESSAGE_CHUNKS)) {
+        await this.sink(message);
+        message = [];
+        bytes = 0;
       }
-      if (message.length > 0) await call.write({ chunks: message });
-      await call.end();
+      message.push({ hash, data });
+      bytes += data.length;
+      this.stats.sentBytes += data.length;
+      this.stats.sentChunks++;
     }
-    if (this.known.size + hashes.length > KNOWN_LIMIT) this.known.clear();
-    for (const h of hashes) this.known.add(h);
+    if (message.length > 0) await this.sink(message);
+    if (this.known.size + batch.chunks.size > KNOWN_LIMIT) this.known.clear();
+    for (const h of batch.chunks.keys()) this.known.add(h);
+    batch.chunks.clear(); // the stream holds what it still needs
   }
 }

@@ -6,9 +6,10 @@
 import type { Readable } from 'node:stream';
 import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
-import { bytesReadable, writeAtomically, type GetOptions } from './files-read.ts';
+import { readChunkRefs } from './chunk-reader.ts';
+import { bytesReadable, chunksReadable, writeAtomically, type GetOptions } from './files-read.ts';
 import { modify, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
-import { putTree, type PutDirectoryOptions } from './put-directory.ts';
+import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import * as t from './types.ts';
@@ -164,13 +165,18 @@ export class StrataClient {
   /** Puts one file at `repo@branch:/path` from a local path, bytes, a Readable or an async iterable. */
   put(file: string, source: PutSource, opts: PutOptions & CallOptions = {}): Promise<WriteResult> {
     const { target, path } = writeRef(file);
-    return this.modify(target, (m) => m.put(path, source, opts), opts);
+    return this.modify(target, async (m) => void (await m.put(path, source, opts)), opts);
   }
 
-  /** Puts every file under the local directory at `repo@branch:/prefix`, concurrently, in one commit. */
+  /**
+   * Puts every file under the local directory at `repo@branch:/prefix`,
+   * concurrently, in one commit. With `cacheDir`, files unchanged since the
+   * last such put are skipped, and an unchanged tree makes no commit.
+   */
   putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & CallOptions = {}): Promise<WriteResult> {
     const { target, path } = writeRef(dir);
-    return this.modify(target, async (m) => void (await putTree(m, path, localDir, opts)), opts);
+    const client = { inspectBranch: (b: string) => this.inspectBranch(b, opts), inspectCommit: (c: string) => this.inspectCommit(c, opts), walk: (d: string) => this.walk(d, opts), modify: (t: string, fn: (m: ModifySession) => Promise<void>) => this.modify(t, fn, opts) };
+    return putDirectory(client, target, path, localDir, opts);
   }
 
   /** Deletes a file, or a directory (`{ dir: true }` or a trailing `/`), in a one-off commit. */
@@ -207,12 +213,23 @@ export class StrataClient {
 
   // ---- reading files ----
 
-  /** A file's bytes (or `length` from `offset`) as a Readable with backpressure; it errors with the StrataError. */
+  /**
+   * A file's bytes (or `length` from `offset`) as a Readable with
+   * backpressure; it errors with the StrataError. Given the file's chunk list
+   * (`opts.chunks`, from inspectFile with includeChunks), it reads by chunk,
+   * which is faster for large files.
+   */
   get(file: string, opts: GetOptions = {}): Readable {
     const req: Record<string, unknown> = { file, offset: opts.offset ?? 0 };
     if (opts.length !== undefined) req.length = opts.length;
     fileRef(file);
+    if (opts.chunks) return chunksReadable(this.transport, opts.chunks, opts);
     return bytesReadable(this.transport, 'GetFile', req, opts);
+  }
+
+  /** Chunks by hash (`refs` as inspectFile with includeChunks lists them), in order, each verified here. */
+  getChunks(refs: t.ChunkRef[], opts: CallOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+    return readChunkRefs(this.transport, refs, opts);
   }
 
   /** Downloads a file to a local path (written to a temp file, renamed when complete). Returns the bytes written. */
@@ -268,5 +285,10 @@ export class StrataClient {
   async gc(opts: CallOptions & { graceMs?: number } = {}): Promise<t.GcReport> {
     const req = opts.graceMs === undefined ? {} : { graceMs: opts.graceMs };
     return t.toGcReport(await this.transport.unary('GarbageCollect', req, { ...opts, idempotent: false, defaultDeadlineMs: 0 }));
+  }
+
+  /** The server's version and the Node.js it runs on. */
+  async serverInfo(opts: CallOptions = {}): Promise<t.ServerInfo> {
+    return t.toServerInfo(await this.read('GetServerInfo', {}, opts));
   }
 }

@@ -8,8 +8,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { isStrataError } from '../../src/errors/index.ts';
+import { readFileByChunks } from './chunk-reader.ts';
 import { localFileError } from './sources.ts';
 import type { CallOptions, Transport } from './transport.ts';
+import type { ChunkRef } from './types.ts';
 
 export interface GetOptions extends CallOptions {
   /** First byte to read. */
@@ -18,6 +20,12 @@ export interface GetOptions extends CallOptions {
   length?: number;
   /** Called with the number of bytes received since the last call. */
   onBytes?: (n: number) => void;
+  /**
+   * The file's chunk list, as InspectFile with `includeChunks` gives it (for
+   * the same commit). With it the bytes are read by chunk (GetChunks:
+   * batched, pipelined, each chunk verified here); without it, with GetFile.
+   */
+  chunks?: ChunkRef[];
 }
 
 async function* dataOf(messages: AsyncIterable<{ data?: Uint8Array }>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
@@ -26,6 +34,19 @@ async function* dataOf(messages: AsyncIterable<{ data?: Uint8Array }>, onBytes?:
     onBytes?.(m.data.length);
     yield Buffer.isBuffer(m.data) ? m.data : Buffer.from(m.data);
   }
+}
+
+/** Counts the bytes as they pass. */
+async function* countedBytes(pieces: AsyncIterable<Buffer>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const p of pieces) {
+    onBytes?.(p.length);
+    yield p;
+  }
+}
+
+/** A file's bytes read by chunk (see chunk-reader.ts) as a byte Readable; destroying it cancels the calls. */
+export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: GetOptions): Readable {
+  return Readable.from(countedBytes(readFileByChunks(transport, chunks, opts), opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
 }
 
 /** The bytes of a server stream of `{ data }` messages as a byte Readable; destroying it cancels the call. */

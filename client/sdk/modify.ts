@@ -7,12 +7,12 @@
 // Every write to the stream goes through one lock: a raw put's data
 // messages must not be interleaved with another operation, since the
 // server ends a file at the next operation.
-import { chunkAndHash } from '../../src/chunking/index.ts';
+import { chunkAndHash, createFileHasher } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
-import { ChunkUploader } from './chunk-uploader.ts';
-import { PIECE_BYTES, counted, openSource, type PutSource } from './sources.ts';
+import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
+import { PIECE_BYTES, counted, openSource, openStatted, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -23,17 +23,28 @@ export interface PutOptions {
   dedup?: boolean;
   /** Called with the number of bytes read from the source since the last call. */
   onBytes?: (n: number) => void;
+  /** For a local path: its size from a stat just taken (a tree walk), so it is not stat'ed again. */
+  statSize?: number;
 }
 
 export interface ModifySession {
-  /** Puts a file from a local path, bytes in memory, a Readable or an async iterable. */
-  put(path: string, source: PutSource, opts?: PutOptions): Promise<void>;
+  /**
+   * Puts a file from a local path, bytes in memory, a Readable or an async
+   * iterable. Resolves with the file's content hash when it was cut here
+   * (dedup on); the put lands with the session's commit.
+   */
+  put(path: string, source: PutSource, opts?: PutOptions): Promise<PutResult>;
   /** Deletes a file, or a directory with `{ dir: true }` or a trailing `/`. */
   delete(path: string, opts?: { dir?: boolean }): Promise<void>;
   /** Copies `src` (a ref with a path, any repo or commit) to `dstPath`, by reference. */
   copy(src: string, dstPath: string): Promise<void>;
   /** What the session moved so far. */
   readonly stats: TransferStats;
+}
+
+export interface PutResult {
+  /** The file's hash (see src/chunking/hash.ts); undefined for a raw (`dedup: false`) put. */
+  hash?: string;
 }
 
 export interface WriteResult {
@@ -77,7 +88,8 @@ export class Session implements ModifySession {
     private readonly call: ClientStreamCall,
     opts: CallOptions,
   ) {
-    this.uploader = new ChunkUploader(transport, this.stats, { signal: opts.signal });
+    const sink = (chunks: Chunk[]): Promise<void> => this.lock.run(() => this.call.write({ chunks: { chunks } }));
+    this.uploader = new ChunkUploader(transport, sink, this.stats, { signal: opts.signal });
   }
 
   static async open(transport: Transport, target: string, opts: CallOptions): Promise<Session> {
@@ -89,26 +101,32 @@ export class Session implements ModifySession {
     return session;
   }
 
-  async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<void> {
+  async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<PutResult> {
     parsePath(path); // fail before reading a byte
-    const { bytes, size } = await openSource(source);
+    const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize) : await openSource(source);
     const onBytes = (n: number): void => {
       this.stats.bytes += n;
       opts.onBytes?.(n);
     };
+    let result: PutResult = {};
     if (opts.dedup === false) await this.putRaw(path, counted(bytes, onBytes), size, opts.append ?? false);
-    else await this.putChunked(path, counted(bytes, onBytes), opts.append ?? false);
+    else result = await this.putChunked(path, counted(bytes, onBytes), opts.append ?? false);
     this.stats.files++;
+    return result;
   }
 
-  private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean): Promise<void> {
+  private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean): Promise<PutResult> {
     const refs: ChunkRef[] = [];
+    const fileHasher = createFileHasher();
     for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES })) {
       const hash = c.hash.toString('hex');
+      fileHasher.add(c.hash);
       refs.push({ hash, sizeBytes: c.data.length });
       await this.uploader.add(hash, c.data);
     }
     this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
+    // An append's content hash depends on what the file held before: unknown here.
+    return append ? {} : { hash: fileHasher.digest().toString('hex') };
   }
 
   private async sendChunkRefs(path: string, refs: ChunkRef[], append: boolean): Promise<void> {

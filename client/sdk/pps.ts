@@ -5,19 +5,18 @@
 //   const pps = createPpsClient({ address });
 //   await pps.createPipeline(JSON.stringify(spec));
 //   for await (const job of pps.waitJob('edges', jobId)) console.log(job.state);
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { DEFAULT_ADDRESS, type ClientOptions } from './client.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
+import { protoDir } from '../../src/package-dir.ts';
 
-const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 let ctor: grpc.ServiceClientConstructor | undefined;
 
 function ppsServiceConstructor(): grpc.ServiceClientConstructor {
   if (!ctor) {
-    const def = protoLoader.loadSync('strata/pps/v1/pps.proto', { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] });
+    const def = protoLoader.loadSync('strata/pps/v1/pps.proto', { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] });
     ctor = (grpc.loadPackageDefinition(def) as unknown as { strata: { pps: { v1: { PpsService: grpc.ServiceClientConstructor } } } }).strata.pps.v1.PpsService;
   }
   return ctor;

@@ -1,13 +1,19 @@
 // Uploading a local directory tree: list it (regular files, following
 // symlinks to files but not to directories, so a loop cannot trap the
 // walk), then put the files concurrently, at most `concurrency` open at once.
+// With a files cache (skip-cache.ts), files unchanged since the last put of
+// the same tree to the same branch are neither read nor sent, and a tree
+// with no change at all makes no commit.
 import { opendir, stat } from 'node:fs/promises';
-import { join, posix, sep } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
-import { StrataError } from '../../src/errors/index.ts';
+import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
-import type { ModifySession } from './modify.ts';
+import { parseRef } from '../../src/ref.ts';
+import type { ModifySession, WriteResult } from './modify.ts';
+import { SkipCache, skipCacheFile, type FileStamp } from './skip-cache.ts';
 import { localFileError } from './sources.ts';
+import { emptyStats, type BranchInfo, type CommitInfo, type FileInfo } from './types.ts';
 
 export interface LocalFile {
   /** Path on the local disk. */
@@ -15,6 +21,8 @@ export interface LocalFile {
   /** Path relative to the tree's root, with `/` separators. */
   relative: string;
   size: number;
+  /** The stat the files cache compares (taken before the file is read). */
+  stamp: FileStamp;
 }
 
 export interface PutDirectoryOptions {
@@ -24,6 +32,20 @@ export interface PutDirectoryOptions {
   dedup?: boolean;
   /** Called after each piece read, with totals so far and for the whole tree. */
   onProgress?: (p: { files: number; bytes: number; totalFiles: number; totalBytes: number }) => void;
+  /**
+   * Directory for the files cache (one file per branch, prefix and
+   * local directory). Unset: every file is read. Used only for a branch
+   * target with dedup on.
+   */
+  cacheDir?: string;
+}
+
+/** What a tree put needs of the client. */
+export interface TreeClient {
+  inspectBranch(branch: string): Promise<BranchInfo>;
+  inspectCommit(commit: string): Promise<CommitInfo>;
+  walk(dir: string): AsyncGenerator<FileInfo, void, undefined>;
+  modify(target: string, fn: (m: ModifySession) => Promise<void>): Promise<WriteResult>;
 }
 
 /** Every regular file under `root`, in a stable (sorted) order. */
@@ -46,7 +68,7 @@ export async function listLocalTree(root: string): Promise<LocalFile[]> {
       if (e.isDir) await walk(local, relative);
       else if (e.isFile || e.isLink) {
         const st = await stat(local).catch(() => undefined); // a dangling symlink is skipped
-        if (st?.isFile()) out.push({ local, relative, size: st.size });
+        if (st?.isFile()) out.push({ local, relative, size: st.size, stamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } });
       }
     }
   };
@@ -60,12 +82,15 @@ export function repoPathOf(prefix: string, relative: string): string {
   return posix.join(base, relative.split(sep).join('/'));
 }
 
-/** Puts every file of the local tree `localDir` under `prefix` in the session. */
-export async function putTree(m: ModifySession, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<LocalFile[]> {
-  parsePath(prefix);
-  const files = await listLocalTree(localDir);
-  const totalBytes = files.reduce((n, f) => n + f.size, 0);
-  const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes };
+interface Progress {
+  files: number;
+  bytes: number;
+  totalFiles: number;
+  totalBytes: number;
+}
+
+/** Puts `files` under `prefix` in the session; `onPut` gets each file's hash once it is cut. */
+async function putFiles(m: ModifySession, prefix: string, files: LocalFile[], progress: Progress, opts: PutDirectoryOptions, onPut?: (f: LocalFile, hash: string) => void): Promise<void> {
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
   const onBytes = (n: number): void => {
     progress.bytes += n;
@@ -75,7 +100,9 @@ export async function putTree(m: ModifySession, prefix: string, localDir: string
     files.map((f) =>
       limit(async () => {
         try {
-          await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes });
+          // A raw put declares the size it sends, so it takes a fresh stat; a deduplicated one reuses the walk's.
+          const { hash } = await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes, statSize: opts.dedup === false ? undefined : f.size });
+          if (hash !== undefined) onPut?.(f, hash);
         } catch (err) {
           limit.clearQueue(); // one failure fails the commit: start no more files
           throw err;
@@ -85,5 +112,85 @@ export async function putTree(m: ModifySession, prefix: string, localDir: string
       }),
     ),
   );
+}
+
+/** Puts every file of the local tree `localDir` under `prefix` in the session (no files cache). */
+export async function putTree(m: ModifySession, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<LocalFile[]> {
+  parsePath(prefix);
+  const files = await listLocalTree(localDir);
+  const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
+  await putFiles(m, prefix, files, progress, opts);
   return files;
+}
+
+/** The branch head, or undefined when the branch has no commit or does not exist yet. */
+async function headOf(client: TreeClient, target: string): Promise<string | undefined> {
+  try {
+    return (await client.inspectBranch(target)).head;
+  } catch (err) {
+    if (isStrataError(err) && err.kind === 'NotFound') return undefined;
+    throw err;
+  }
+}
+
+/** Loads the tree's files cache and keeps the entries the branch head still agrees with. */
+async function openCache(client: TreeClient, target: string, prefix: string, localDir: string, cacheDir: string, scanStart: number): Promise<{ cache: SkipCache; head: string | undefined }> {
+  const parts = { target, prefix, localRoot: resolve(localDir) };
+  const cache = await SkipCache.load(skipCacheFile(cacheDir, parts), JSON.stringify(parts), scanStart);
+  const head = await headOf(client, target);
+  if (cache.head !== undefined && cache.head !== head) {
+    // Someone committed since (or the branch was reset): trust only what the head still holds.
+    const there = new Map<string, string>();
+    if (head !== undefined && cache.size > 0) {
+      const repo = parseRef(target).repo;
+      for await (const f of client.walk(`${repo}@${head}:${prefix}`)) if (f.type === 'file') there.set(f.path, f.hash);
+    }
+    cache.revalidate((rel, hash) => there.get(repoPathOf(prefix, rel)) === hash);
+  }
+  return { cache, head };
+}
+
+/**
+ * `put -r`: every file of `localDir` under `prefix` of `target`, in one
+ * commit. With `opts.cacheDir`, unchanged files are skipped, and when
+ * nothing changed no commit is made: the result is the branch head.
+ */
+export async function putDirectory(client: TreeClient, target: string, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<WriteResult> {
+  parsePath(prefix);
+  const scanStart = Date.now();
+  const files = await listLocalTree(localDir);
+  const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
+  const useCache = opts.cacheDir !== undefined && opts.dedup !== false && parseRef(target).target.kind === 'branch';
+  if (!useCache) return client.modify(target, (m) => putFiles(m, prefix, files, progress, opts));
+
+  const { cache, head } = await openCache(client, target, prefix, localDir, opts.cacheDir!, scanStart);
+  const skipped: { f: LocalFile; hash: string }[] = [];
+  const toPut: LocalFile[] = [];
+  for (const f of files) {
+    const hash = cache.unchanged(f.relative, f.stamp);
+    if (hash === undefined) toPut.push(f);
+    else skipped.push({ f, hash });
+  }
+  for (const s of skipped) (progress.files++, (progress.bytes += s.f.size));
+  if (skipped.length > 0) opts.onProgress?.(progress);
+  const skippedStats = { skippedFiles: skipped.length, skippedBytes: skipped.reduce((n, s) => n + s.f.size, 0) };
+
+  if (toPut.length === 0 && head !== undefined) {
+    const commit = await client.inspectCommit(`${parseRef(target).repo}@${head}`);
+    if (commit.state === 'finished' && cache.head !== head) {
+      for (const s of skipped) cache.record(s.f.relative, s.f.stamp, s.hash);
+      await cache.save(head);
+    }
+    return { commit, stats: { ...emptyStats(), ...skippedStats } };
+  }
+  const written: { f: LocalFile; hash: string }[] = [];
+  const r = await client.modify(target, (m) => putFiles(m, prefix, toPut, progress, opts, (f, hash) => written.push({ f, hash })));
+  Object.assign(r.stats, skippedStats);
+  if (r.commit.state === 'finished') {
+    // Skipped files are in the new commit as they were in `head` only if the commit was made on top of it.
+    if (r.commit.parent === head) for (const s of skipped) cache.record(s.f.relative, s.f.stamp, s.hash);
+    for (const w of written) cache.record(w.f.relative, w.f.stamp, w.hash);
+    await cache.save(r.commit.id);
+  }
+  return r;
 }

@@ -2,8 +2,9 @@
 // async iterable of bytes, opened as one async iterable plus its size when
 // known. Nothing is read ahead beyond the stream's own buffer, so memory
 // stays bounded whatever the size. Local file errors become StrataErrors.
-import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import { StrataError, type ErrorCode } from '../../src/errors/index.ts';
 
@@ -42,8 +43,48 @@ async function* slicesOf(buf: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < buf.length; at += PIECE_BYTES) yield buf.subarray(at, Math.min(at + PIECE_BYTES, buf.length));
 }
 
+/** A file this small is read with one call into a buffer of its size (a stream would allocate PIECE_BYTES). */
+const WHOLE_READ_BYTES = 256 << 10;
+
+const openFd = promisify(fs.open);
+const readFd = promisify(fs.read);
+const closeFd = promisify(fs.close);
+
+/** A small file in one read (one byte more than its size shows whether it grew); a grown file streams its rest. */
+async function* smallFile(path: string, size: number): AsyncGenerator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = await openFd(path, 'r');
+  } catch (err) {
+    throw localFileError(err, 'read', path);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(size + 1);
+    let have = 0;
+    for (;;) {
+      const { bytesRead } = await readFd(fd, buf, have, buf.length - have, have);
+      if (bytesRead === 0) break;
+      have += bytesRead;
+      if (have === buf.length) break;
+    }
+    if (have > 0) yield buf.subarray(0, have);
+    if (have <= size) return;
+    for (let at = have; ; ) {
+      const piece = Buffer.allocUnsafe(PIECE_BYTES);
+      const { bytesRead } = await readFd(fd, piece, 0, piece.length, at);
+      if (bytesRead === 0) return;
+      at += bytesRead;
+      yield piece.subarray(0, bytesRead);
+    }
+  } catch (err) {
+    throw localFileError(err, 'read', path);
+  } finally {
+    await closeFd(fd).catch(() => undefined);
+  }
+}
+
 async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(path, { highWaterMark: PIECE_BYTES });
+  const stream = fs.createReadStream(path, { highWaterMark: PIECE_BYTES });
   try {
     for await (const piece of stream) yield piece as Buffer;
   } catch (err) {
@@ -53,6 +94,11 @@ async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** A regular file whose size a stat just gave (a tree walk): opened without another stat. */
+export function openStatted(path: string, size: number): OpenedSource {
+  return { bytes: size <= WHOLE_READ_BYTES ? smallFile(path, size) : fileBytes(path), size };
+}
+
 export async function openSource(source: PutSource): Promise<OpenedSource> {
   if (typeof source === 'string') {
     const st = await stat(source).catch((err: unknown) => {
@@ -60,7 +106,8 @@ export async function openSource(source: PutSource): Promise<OpenedSource> {
     });
     if (st.isDirectory()) throw new StrataError('FAILED_PRECONDITION', `cannot put ${source}: it is a directory (use putDirectory, or put -r)`, { local: source });
     // Regular files have a size to declare; pipes and devices do not.
-    return st.isFile() ? { bytes: fileBytes(source), size: st.size } : { bytes: fileBytes(source) };
+    if (!st.isFile()) return { bytes: fileBytes(source) };
+    return { bytes: st.size <= WHOLE_READ_BYTES ? smallFile(source, st.size) : fileBytes(source), size: st.size };
   }
   if (source instanceof Uint8Array) return { bytes: slicesOf(source), size: source.length };
   if (source && typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {

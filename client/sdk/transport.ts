@@ -3,18 +3,17 @@
 // add what every method needs: deadlines, cancellation by AbortSignal,
 // retries with backoff for idempotent calls, and every failure turned back
 // into the StrataError the server threw (src/errors/wire.ts).
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
+import { protoDir } from '../../src/package-dir.ts';
 import type { Wire } from './types.ts';
 
-const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 const PROTO_FILE = 'strata/pfs/v1/pfs.proto';
 
 /** Same mapping as the server's: camelCase fields, int64 as number, enums as names. */
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] };
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] };
 
 let serviceCtor: grpc.ServiceClientConstructor | undefined;
 
@@ -131,12 +130,24 @@ export class Transport {
    * writes included: nothing has been sent yet, so this is not a retry. It
    * lets a command run right after `strata server` starts.
    */
-  async ready(deadline?: number): Promise<void> {
+  async ready(deadline?: number, connectUntil?: number): Promise<void> {
     if (this.options.connectTimeoutMs <= 0) return;
     if (this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return;
-    const until = Math.min(Date.now() + this.options.connectTimeoutMs, deadline ?? Infinity);
+    // One connect window per call, not per retry: a server that is down is
+    // reported once the documented timeout has passed, not N times later.
+    const until = Math.min(connectUntil ?? Date.now() + this.options.connectTimeoutMs, deadline ?? Infinity);
+    if (until <= Date.now()) return;
     // A timeout here is not an error: the call that follows reports why it cannot connect.
     await new Promise<void>((resolve) => this.client.waitForReady(until, () => resolve()));
+  }
+
+  /** When the connect window of a call starting now ends (undefined: no window, fail fast). */
+  connectWindowEnd(): number | undefined {
+    return this.options.connectTimeoutMs > 0 ? Date.now() + this.options.connectTimeoutMs : undefined;
+  }
+
+  private connected(): boolean {
+    return this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
   }
 
   private deadlineOf(opts: CallOptions, fallback: number): number | undefined {
@@ -145,7 +156,14 @@ export class Transport {
   }
 
   /** Runs `attempt` with retries on Unavailable while `retry` says it may (idempotent, nothing seen yet). */
-  private async withRetries<T>(opts: CallOptions, deadline: number | undefined, idempotent: boolean, attempt: () => Promise<T>, retryable: () => boolean = () => true): Promise<T> {
+  private async withRetries<T>(
+    opts: CallOptions,
+    deadline: number | undefined,
+    connectUntil: number | undefined,
+    idempotent: boolean,
+    attempt: () => Promise<T>,
+    retryable: () => boolean = () => true,
+  ): Promise<T> {
     for (let n = 0; ; n++) {
       if (opts.signal?.aborted) throw cancelledError();
       try {
@@ -153,7 +171,8 @@ export class Transport {
       } catch (raw) {
         const err = toStrataError(raw);
         const delay = Math.min(this.options.backoffMs * 2 ** n, 2_000) * (0.5 + Math.random() / 2);
-        const canRetry = idempotent && n < this.options.retries && isRetryable(err) && retryable() && !opts.signal?.aborted;
+        const neverConnected = connectUntil !== undefined && Date.now() >= connectUntil && !this.connected();
+        const canRetry = idempotent && n < this.options.retries && isRetryable(err) && retryable() && !opts.signal?.aborted && !neverConnected;
         if (!canRetry || (deadline !== undefined && Date.now() + delay >= deadline)) throw err;
         await sleep(delay, opts.signal);
       }
@@ -163,8 +182,9 @@ export class Transport {
   /** A unary call. Idempotent calls are retried on Unavailable with exponential backoff. */
   unary(method: string, request: object, opts: CallOptions & { idempotent: boolean; defaultDeadlineMs?: number }): Promise<Wire> {
     const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
-    return this.withRetries(opts, deadline, opts.idempotent, async () => {
-      await this.ready(deadline);
+    const connectUntil = this.connectWindowEnd();
+    return this.withRetries(opts, deadline, connectUntil, opts.idempotent, async () => {
+      await this.ready(deadline, connectUntil);
       return new Promise<Wire>((resolve, reject) => {
         const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
         let unhook = (): void => undefined;
@@ -189,8 +209,9 @@ export class Transport {
     let call: RawCall | undefined;
     let iterator: AsyncIterator<Wire> | undefined;
     let unhook = (): void => undefined;
+    const connectUntil = this.connectWindowEnd();
     const open = async (): Promise<IteratorResult<Wire>> => {
-      await this.ready(deadline);
+      await this.ready(deadline, connectUntil);
       unhook();
       call?.cancel();
       call = this.client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;
@@ -200,7 +221,7 @@ export class Transport {
       return iterator.next();
     };
     try {
-      const first = await this.withRetries(opts, deadline, opts.idempotent, open, () => received === 0);
+      const first = await this.withRetries(opts, deadline, connectUntil, opts.idempotent, open, () => received === 0);
       for (let r = first; !r.done; r = await this.nextOf(iterator!, opts)) {
         received++;
         yield r.value;

@@ -120,10 +120,14 @@ export interface TransferStats {
   sentChunks: number;
   /** Chunks the server already had (not sent). */
   reusedChunks: number;
+  /** Files of a tree put that the files cache showed unchanged: neither read nor sent. */
+  skippedFiles: number;
+  /** Bytes of those files. */
+  skippedBytes: number;
 }
 
 export function emptyStats(): TransferStats {
-  return { files: 0, bytes: 0, sentBytes: 0, sentChunks: 0, reusedChunks: 0 };
+  return { files: 0, bytes: 0, sentBytes: 0, sentChunks: 0, reusedChunks: 0, skippedFiles: 0, skippedBytes: 0 };
 }
 
 export function addStats(into: TransferStats, from: TransferStats): void {
@@ -132,6 +136,8 @@ export function addStats(into: TransferStats, from: TransferStats): void {
   into.sentBytes += from.sentBytes;
   into.sentChunks += from.sentChunks;
   into.reusedChunks += from.reusedChunks;
+  into.skippedFiles += from.skippedFiles;
+  into.skippedBytes += from.skippedBytes;
 }
 
 // ---- wire -> SDK ----
@@ -231,4 +237,15 @@ export function toGcReport(w: Wire): GcReport {
     packsDeleted: n('packsDeleted'),
     packsRepacked: n('packsRepacked'),
   };
+}
+
+export interface ServerInfo {
+  /** The server's release, e.g. `0.1.0`. */
+  version: string;
+  nodeVersion: string;
+  startedAtMs: number;
+}
+
+export function toServerInfo(w: Wire): ServerInfo {
+  return { version: String(w.version), nodeVersion: String(w.nodeVersion), startedAtMs: Number(w.startedAtMs) };
 }

@@ -1,9 +1,12 @@
-// Administration RPCs: fsck and garbage collection.
+// Administration RPCs: fsck, garbage collection and the server's version.
 import type { Pfs } from '../../src/pfs/pfs.ts';
+import { strataVersion } from '../../src/version.ts';
 import * as encode from './encode.ts';
 import type * as m from './messages.ts';
 import { countField } from './parse.ts';
 import type { Rpc } from './rpc.ts';
+
+const STARTED_AT_MS = Math.round(Date.now() - process.uptime() * 1000);
 
 export function adminHandlers(rpc: Rpc, pfs: Pfs) {
   return {
@@ -12,5 +15,6 @@ export function adminHandlers(rpc: Rpc, pfs: Pfs) {
       const graceMs = req.graceMs === undefined ? undefined : countField('grace_ms', req.graceMs);
       return encode.gcReport(await pfs.gc(graceMs === undefined ? {} : { graceMs }));
     }),
+    GetServerInfo: rpc.unary('GetServerInfo', async () => ({ version: strataVersion(), nodeVersion: process.version, startedAtMs: STARTED_AT_MS })),
   };
 }

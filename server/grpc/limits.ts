@@ -8,3 +8,7 @@ export const MAX_RECEIVE_MESSAGE_BYTES = MAX_DATA_MESSAGE_BYTES + (64 << 10);
 export const SEND_DATA_BYTES = 1 << 20;
 /** Incoming messages buffered per client stream before gRPC flow control holds the sender. */
 export const CLIENT_STREAM_BUFFER_MESSAGES = 2;
+/** Chunk bytes per GetChunks message: whole chunks, and the message stays under clients' default 4 MiB limit. */
+export const SEND_CHUNK_BYTES = 3 << 20;
+/** Hashes one GetChunks call may ask for. */
+export const GET_CHUNKS_MAX_HASHES = 4096;

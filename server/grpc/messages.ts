@@ -23,11 +23,13 @@ export type ModifyFileRequest =
   | { body: 'deleteFile'; deleteFile: { path: string; dir: boolean } }
   | { body: 'copyFile'; copyFile: { src: string; dstPath: string } }
   | { body: 'done'; done: Record<string, never> }
+  | { body: 'chunks'; chunks: UploadChunksRequest }
   | { body?: undefined };
 
 export interface UploadChunksRequest { chunks: { hash: string; data: Buffer }[] }
 export interface MissingChunksRequest { hashes: string[] }
 
+export interface GetChunksRequest { hashes: string[] }
 export interface GetFileRequest { file: string; offset: number; length?: number }
 export interface GetTarRequest { ref: string; glob: string }
 export interface InspectFileRequest { file: string; includeChunks: boolean }

@@ -6,11 +6,13 @@
 // stream before resetting it, so a clean end of stream proves nothing. Any
 // failure, or an end without `done`, aborts the writer: a one-off commit is
 // dropped and nothing is committed.
+import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type { FilePath } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileWriter } from '../../src/pfs/types.ts';
 import type { Logger } from '../log.ts';
+import { storeChunk, type StoreCounts } from './chunks.ts';
 import * as encode from './encode.ts';
 import type * as m from './messages.ts';
 import { countField, deletePathField, fileRefField, hashField, pathField, writeTargetField } from './parse.ts';
@@ -52,8 +54,18 @@ async function* dataOf(input: Input, ctx: CallContext, path: FilePath, expected:
   }
 }
 
-async function apply(writer: FileWriter, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+interface Stores {
+  writer: FileWriter;
+  chunks: ChunkStore;
+  counts: StoreCounts;
+}
+
+async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
   switch (msg.body) {
+    case 'chunks': {
+      for (const c of msg.chunks.chunks) await storeChunk(chunks, c, `chunks.chunks[${counts.chunks}]`, ctx, counts);
+      return;
+    }
     case 'putFile': {
       const path = pathField('put_file.path', msg.putFile.path);
       const size = msg.putFile.sizeBytes === undefined ? undefined : countField('put_file.size_bytes', msg.putFile.sizeBytes);
@@ -93,7 +105,7 @@ async function apply(writer: FileWriter, msg: m.ModifyFileRequest, input: Input,
   }
 }
 
-export function modifyFileHandler(rpc: Rpc, pfs: Pfs, log: Logger) {
+export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: Logger) {
   return rpc.clientStream('ModifyFile', async (input: Input, ctx) => {
     const first = await input.next();
     if (first?.body !== 'header') {
@@ -101,6 +113,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, log: Logger) {
     }
     const { repo, target } = writeTargetField('header.target', first.header.target);
     const writer = await pfs.openWriter(repo, target);
+    const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 } };
     try {
       for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {
         if (msg === undefined) {
@@ -108,7 +121,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, log: Logger) {
             messages: input.count,
           });
         }
-        await apply(writer, msg, input, ctx);
+        await apply(stores, msg, input, ctx);
       }
       if (ctx.signal.aborted) throw new StrataError('CANCELLED', 'ModifyFile: the client cancelled the call');
       return encode.commitInfo(await writer.close());

@@ -8,14 +8,15 @@ import type { Pps } from '../../src/pps/pps.ts';
 import { TERMINAL_JOB_STATES, type JobRecord } from '../../src/pps/records.ts';
 import * as encode from './pps-encode.ts';
 import { fileRefField, repoField } from './parse.ts';
-import { LOADER_OPTIONS, PROTO_DIR } from './proto.ts';
+import { protoDir } from '../../src/package-dir.ts';
+import { LOADER_OPTIONS } from './proto.ts';
 import type { CallContext, Rpc } from './rpc.ts';
 
 export const PPS_PROTO_FILE = 'strata/pps/v1/pps.proto';
 export const PPS_SERVICE_NAME = 'strata.pps.v1.PpsService';
 
 export function loadPpsProto(): { definition: protoLoader.PackageDefinition; service: grpc.ServiceDefinition } {
-  const definition = protoLoader.loadSync(PPS_PROTO_FILE, { ...LOADER_OPTIONS, includeDirs: [PROTO_DIR] });
+  const definition = protoLoader.loadSync(PPS_PROTO_FILE, { ...LOADER_OPTIONS, includeDirs: [protoDir()] });
   const service = definition[PPS_SERVICE_NAME] as grpc.ServiceDefinition | undefined;
   if (!service) throw new Error(`${PPS_PROTO_FILE} does not define ${PPS_SERVICE_NAME}`);
   return { definition, service };

@@ -1,12 +1,11 @@
 // Loads the wire contract from proto/ at runtime (no generated code): the
 // PFS service, plus the health service so reflection lists both.
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { protoDir } from '../../src/package-dir.ts';
 
-export const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 export const PFS_PROTO_FILE = 'strata/pfs/v1/pfs.proto';
 export const PFS_SERVICE_NAME = 'strata.pfs.v1.PfsService';
 
@@ -28,7 +27,7 @@ export interface LoadedProtos {
 export function loadProtos(): LoadedProtos {
   const definition = protoLoader.loadSync([PFS_PROTO_FILE, healthProtoPath], {
     ...LOADER_OPTIONS,
-    includeDirs: [PROTO_DIR, dirname(healthProtoPath)],
+    includeDirs: [protoDir(), dirname(healthProtoPath)],
   });
   const pfsService = definition[PFS_SERVICE_NAME] as grpc.ServiceDefinition | undefined;
   if (!pfsService) throw new Error(`${PFS_PROTO_FILE} does not define ${PFS_SERVICE_NAME}`);

@@ -67,7 +67,7 @@ async function lookup(pfs: Pfs, ref: Ref, dirKey: string, name: string, dirsOnly
 export async function* childrenFrom(pfs: Pfs, ref: Ref, dirKey: string, namePrefix: string, afterRel: string | undefined): AsyncGenerator<Child> {
   let lower: string | undefined;
   const extras: { name: string; dirsOnly: boolean }[] = [];
-  if (afterRel !== undefined && compareCodePoints(afterRel, namePrefix) >= 0) {
+  if (afterRel !== undefined && afterRel !== '' && compareCodePoints(afterRel, namePrefix) >= 0) {
     const slash = afterRel.indexOf('/');
     const c0 = slash < 0 ? afterRel : afterRel.slice(0, slash);
     lower = c0;

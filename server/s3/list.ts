@@ -2,6 +2,7 @@
 // key, in S3 order. With delimiter `/` only the one directory under the
 // prefix is read; without one, directories are walked in S3 order; any other
 // delimiter rolls up the walk's keys.
+import { compareCodePoints } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileInfo } from '../../src/pfs/types.ts';
 import type { Ref } from '../../src/ref.ts';
@@ -10,13 +11,14 @@ import { childKey, childrenFrom, inS3Order, type Child } from './list-order.ts';
 export type Listed = { key: string; file: FileInfo } | { prefix: string };
 
 function startsAfter(key: string, after: string | undefined): boolean {
-  return after === undefined || key > after;
+  return after === undefined || compareCodePoints(key, after) > 0;
 }
 
 /** Every file under directory `dirKey` in S3 order, after `afterRel` (relative) when given. */
-async function* walk(pfs: Pfs, ref: Ref, dirKey: string, namePrefix: string, afterRel: string | undefined): AsyncGenerator<{ key: string; file: FileInfo }> {
+async function* walk(pfs: Pfs, ref: Ref, dirKey: string, namePrefix: string, after: string | undefined): AsyncGenerator<{ key: string; file: FileInfo }> {
+  const afterRel = after === '' ? undefined : after; // every key sorts after ''
   // A start key inside a subdirectory: finish that subdirectory first (its keys sort before the rest).
-  if (afterRel !== undefined && afterRel >= namePrefix) {
+  if (afterRel !== undefined && compareCodePoints(afterRel, namePrefix) >= 0) {
     const slash = afterRel.indexOf('/');
     if (slash >= 0) {
       const sub = `${dirKey}${afterRel.slice(0, slash + 1)}`;
@@ -35,11 +37,11 @@ async function* walk(pfs: Pfs, ref: Ref, dirKey: string, namePrefix: string, aft
 
 /** Keys and common prefixes under `prefix`, after `after`, in S3 order. */
 export async function* listKeys(pfs: Pfs, ref: Ref, prefix: string, delimiter: string | undefined, after: string | undefined): AsyncGenerator<Listed> {
-  if (after !== undefined && after >= prefix && !after.startsWith(prefix)) return; // every key with the prefix sorts before `after`
+  if (after !== undefined && compareCodePoints(after, prefix) >= 0 && !after.startsWith(prefix)) return; // every key with the prefix sorts before `after`
   const cut = prefix.lastIndexOf('/') + 1;
   const dirKey = prefix.slice(0, cut);
   const namePrefix = prefix.slice(cut);
-  const afterRel = after !== undefined && after.startsWith(dirKey) ? after.slice(dirKey.length) : undefined;
+  const afterRel = after !== undefined && after.startsWith(dirKey) && after !== dirKey ? after.slice(dirKey.length) : undefined;
   if (delimiter === '/') {
     for await (const c of inS3Order(childrenFrom(pfs, ref, dirKey, namePrefix, afterRel))) {
       const key = dirKey + childKey(c);

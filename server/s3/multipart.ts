@@ -79,7 +79,9 @@ function unquote(etag: string): string {
 export async function completeUpload(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
   const id = await uploadOf(call, b);
-  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).CompleteMultipartUpload as { Part?: { PartNumber?: string; ETag?: string }[] } | undefined;
+  // On Complete, x-amz-checksum-* describe the whole object, not this XML body: do not check them against it.
+  const headers = Object.fromEntries(Object.entries(call.headers).filter(([k]) => !k.startsWith('x-amz-checksum-')));
+  const doc = (await readXmlBody(objectBody(call.raw, headers, call.signer))).CompleteMultipartUpload as { Part?: { PartNumber?: string; ETag?: string }[] } | undefined;
   const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: String(p.ETag ?? '') }));
   if (parts.length === 0 || parts.some((p) => !Number.isInteger(p.n))) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: CompleteMultipartUpload needs Part elements with PartNumber and ETag');

@@ -40,6 +40,10 @@ export async function putObject(call: S3Call): Promise<void> {
   }
   const path = keyPath(call.key);
   const { pfs } = call.deps;
+  // Conditional create (If-None-Match: *): refused when the key exists. Checked before the body is read.
+  if (header(call, 'if-none-match') === '*' && (await isFile(call, b, path))) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+  }
   const w = await pfs.openWriter(b.repo, { branch: b.branch });
   let file;
   try {

@@ -75,7 +75,7 @@ async function authenticate(deps: S3GatewayDeps, req: FastifyRequest, rawPath: s
 }
 
 export function createS3App(deps: S3GatewayDeps): FastifyInstance {
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, maxParamLength: 4096, bodyLimit: 1 << 20, requestTimeout: 0 });
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, routerOptions: { maxParamLength: 4096 }, bodyLimit: 1 << 20, requestTimeout: 0 });
   app.removeAllContentTypeParsers();
   // Leave every body unread on the request: handlers stream it themselves.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));

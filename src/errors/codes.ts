@@ -83,12 +83,16 @@ export const ERROR_CODES = {
   // --- wire and server (server/grpc, src/errors/wire.ts) ---
   /** A client stream broke the protocol (no header first, data outside a put_file, ...). */
   BAD_STREAM: 'InvalidArgument',
+  /** GetChunks asked for a chunk hash the store does not hold (never uploaded, or collected). */
+  CHUNK_UNKNOWN: 'NotFound',
   /** An uploaded chunk's bytes do not hash to the hash it was sent with. */
   CHUNK_HASH_MISMATCH: 'InvalidArgument',
   /** A ModifyFile stream ended without "done", or a put_file's data did not match its declared size: nothing committed. */
   UPLOAD_INCOMPLETE: 'Aborted',
   /** The server is shutting down; retry against it (or another) later. */
   SHUTTING_DOWN: 'Unavailable',
+  /** The server could not bind a listener (address in use, no permission, no such address); data.address, data.errno. */
+  LISTEN_FAILED: 'FailedPrecondition',
   // Generic codes for a gRPC status that carries no Strata code (from
   // gRPC itself, a proxy, or a newer server): the decoder picks by status.
   NOT_FOUND: 'NotFound',

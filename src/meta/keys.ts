@@ -24,6 +24,7 @@
 //   pps-spec/<pipeline>/<version, 10 digits>        -> SpecRecord: every version of a pipeline's spec
 //   pps-job/<pipeline>/<jobId>                      -> JobRecord
 //   pps-datum/<pipeline>/<jobId>/<datumId>          -> DatumRecord: one datum of one job (processed or skipped)
+//   pps-skipped/<pipeline>/<jobId>/<batch id>       -> SkippedBatchRecord: skipped datums of a job, up to 500 a key
 //   pps-done/<pipeline>/<datumHash>                 -> DoneRecord: a datum hash processed successfully, with its outputs
 //   pps-log/<pipeline>/<jobId>/<datumId>            -> LogRecord: the datum's log (every try)
 //
@@ -233,6 +234,17 @@ export function ppsDatumPrefix(pipeline: RepoName, job: string): string {
   return `pps-datum/${pipeline}/${job}/`;
 }
 
+export function ppsSkippedKey(pipeline: RepoName, job: string, batch: string): string {
+  return `pps-skipped/${pipeline}/${job}/${batch}`;
+}
+
+export function ppsSkippedPrefix(pipeline: RepoName, job: string): string {
+  return `pps-skipped/${pipeline}/${job}/`;
+}
+
+/** Every pipeline's processed-datum index (GC keeps the chunks of the outputs it names). */
+export const PPS_DONE_ROOT = 'pps-done/';
+
 export function ppsDoneKey(pipeline: RepoName, datumHash: string): string {
   return `pps-done/${pipeline}/${datumHash}`;
 }
@@ -251,7 +263,7 @@ export function ppsLogPrefix(pipeline: RepoName, job?: string): string {
 
 /** Everything a pipeline keeps, for deleting it whole. */
 export function ppsPipelinePrefixes(pipeline: RepoName): string[] {
-  return [`pps-spec/${pipeline}/`, ppsJobPrefix(pipeline), `pps-datum/${pipeline}/`, ppsDonePrefix(pipeline), ppsLogPrefix(pipeline)];
+  return [`pps-spec/${pipeline}/`, ppsJobPrefix(pipeline), `pps-datum/${pipeline}/`, `pps-skipped/${pipeline}/`, ppsDonePrefix(pipeline), ppsLogPrefix(pipeline)];
 }
 
 /** The last component of a pps key (a job id, datum id or hash). */

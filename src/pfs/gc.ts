@@ -8,7 +8,7 @@ import { sweepChunks, type SweepReport } from '../blocks/chunk-sweep.ts';
 import { verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
 import { isStrataError } from '../errors/index.ts';
 import type { HashRuns } from '../blocks/hash-runs.ts';
-import { UPLOAD_PART_PREFIX } from '../meta/keys.ts';
+import { PPS_DONE_ROOT, UPLOAD_PART_PREFIX } from '../meta/keys.ts';
 import { decodeCommit } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 import { acquireGc } from './gc-fence.ts';
@@ -84,7 +84,20 @@ async function markAll(ctx: PfsContext, marks: Marks): Promise<number> {
     if (c.indexRoot) await markRoot(ctx, c.indexRoot, marks);
   }
   await markStaged(ctx, marks);
+  await markPipelineOutputs(ctx, marks);
   return commits;
+}
+
+/**
+ * Outputs of datums processed by pipelines: a later job carries them into its
+ * output commit by reference, also when the job that made them failed (so no
+ * commit names them yet).
+ */
+async function markPipelineOutputs(ctx: PfsContext, marks: Marks): Promise<void> {
+  for await (const [, raw] of ctx.meta.scan({ prefix: PPS_DONE_ROOT })) {
+    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as { outputs?: { chunks?: { hash: string }[] }[] };
+    for (const o of r.outputs ?? []) for (const c of o.chunks ?? []) marks.add(c.hash);
+  }
 }
 
 export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Promise<GcReport> {

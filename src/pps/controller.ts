@@ -9,9 +9,11 @@ import { rm } from 'node:fs/promises';
 import { isStrataError } from '../errors/index.ts';
 import { parseBranchName, parseRepoName } from '../ids.ts';
 import type { CommitRecord } from '../meta/records.ts';
+import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
 import { TERMINAL_JOB_STATES, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
-import { parsePipelineSpec, pfsInputs } from './spec.ts';
+import { commitTick, nextTick } from './cron.ts';
+import { cronInputs, parsePipelineSpec, pfsInputs } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
 
 interface Running {
@@ -24,41 +26,121 @@ interface Running {
 
 export const newJobId = (): string => randomBytes(16).toString('hex');
 
+/** How often the leader looks for input commits made through other servers. */
+const POLL_MS = 2000;
+
 export class Controller {
   readonly events = new EventEmitter();
   private readonly running = new Map<string, Running>();
   private readonly specs = new Map<string, PipelineSpec>();
-  private stopped = false;
+  private stopped = true;
+  private poll: NodeJS.Timeout | undefined;
+  /** Work queued or running per pipeline (the poll adds a trigger only to idle pipelines). */
+  private readonly pending = new Map<string, number>();
+  /** Pending cron ticks, by pipeline. */
+  private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
 
-  constructor(private readonly deps: Omit<JobDeps, 'events'>) {
+  /** The newest job of each pipeline, so triggers (and the poll) need not list every job. */
+  private readonly lastJobs = new Map<string, JobRecord>();
+
+  constructor(private readonly deps: Omit<JobDeps, 'events' | 'cache'>) {
     this.events.setMaxListeners(0);
+    this.events.on('job', (j: JobRecord) => {
+      const last = this.lastJobs.get(j.pipeline);
+      if (!last || last.id === j.id || j.createdAt >= last.createdAt) this.lastJobs.set(j.pipeline, j);
+    });
   }
+
+  private async lastJob(pipeline: string): Promise<JobRecord | undefined> {
+    if (!this.lastJobs.has(pipeline)) {
+      const [last] = await this.deps.store.jobs(pipeline);
+      if (last && !this.lastJobs.has(pipeline)) this.lastJobs.set(pipeline, last);
+    }
+    return this.lastJobs.get(pipeline);
+  }
+
+  private readonly cache: JobDeps['cache'] = new Map();
 
   private get jobDeps(): JobDeps {
-    return { ...this.deps, events: this.events };
+    return { ...this.deps, events: this.events, cache: this.cache };
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts running pipelines here (this process leads; see pps.ts): resumes
+   * jobs a crash or a former leader left unfinished, makes jobs for commits
+   * made meanwhile, arms cron inputs, and from now on reacts to commits.
+   */
+  async lead(): Promise<void> {
+    this.stopped = false;
     await rm(this.deps.workDir, { recursive: true, force: true }); // datums a crash cut short
     this.deps.pfs.context.events.on('finished', this.onFinished);
     for (const p of await this.deps.store.pipelines()) {
       for (const job of await this.deps.store.jobs(p.name)) {
         if (!TERMINAL_JOB_STATES.includes(job.state)) {
-          this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job the last server left unfinished');
+          this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job left unfinished');
           this.enqueue(p.name, () => this.resume(p.name, job));
         }
       }
-      this.enqueue(p.name, () => this.trigger(p.name)); // commits made while the server was down
+      this.enqueue(p.name, () => this.trigger(p.name)); // commits made while nobody was leading
+      await this.scheduleCron(p.name);
+    }
+    // Commits made through other servers sharing the store raise no event here: look for them now and then.
+    this.poll = setInterval(() => void this.pollInputs(), POLL_MS);
+    this.poll.unref();
+  }
+
+  private async pollInputs(): Promise<void> {
+    try {
+      for (const p of await this.deps.store.pipelines()) {
+        if (p.state === 'running' && !this.stopped && (this.pending.get(p.name) ?? 0) === 0) this.enqueue(p.name, () => this.trigger(p.name));
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'pipeline input poll failed');
     }
   }
 
+  /** (Re)arms the cron inputs of a pipeline: each tick commits a file to its repo, which makes a job. */
+  async scheduleCron(pipeline: string): Promise<void> {
+    for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
+    this.timers.delete(pipeline);
+    const p = await this.deps.store.pipeline(pipeline);
+    if (!p || this.stopped) return;
+    const timers: NodeJS.Timeout[] = [];
+    for (const cron of cronInputs((await this.specOf(p)).input)) {
+      const arm = (): void => {
+        const next = nextTick(cron.spec, new Date(this.deps.clock.now()));
+        if (!next) return;
+        const timer = setTimeout(() => {
+          void (async () => {
+            const now = await this.deps.store.pipeline(pipeline);
+            if (now?.state === 'running' && !this.stopped) await commitTick(this.deps.pfs, cron, next);
+          })().catch((err: unknown) => this.deps.log.warn({ err, pipeline, cron: cron.name }, 'cron tick failed')).finally(() => {
+            if (this.timers.get(pipeline)?.includes(timer)) {
+              const list = this.timers.get(pipeline)!;
+              list.splice(list.indexOf(timer), 1);
+              arm();
+            }
+          });
+        }, Math.max(0, next.getTime() - this.deps.clock.now()));
+        timer.unref();
+        timers.push(timer);
+        this.timers.set(pipeline, timers);
+      };
+      arm();
+    }
+  }
+
+  /** Stops leading: running jobs stop and are left to be resumed by the next leader (or start). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    for (const list of this.timers.values()) for (const t of list) clearTimeout(t);
+    this.timers.clear();
     this.deps.pfs.context.events.off('finished', this.onFinished);
-    // Jobs are left as they are on disk: the next start resumes them.
     for (const r of this.running.values()) r.abort?.abort(new Error('server shutting down'));
     await Promise.allSettled([...this.running.values()].map((r) => r.queue));
+    this.running.clear();
   }
 
   async specOf(p: PipelineRecord, version = p.version): Promise<PipelineSpec> {
@@ -72,16 +154,23 @@ export class Controller {
   enqueue(pipeline: string, work: () => Promise<void>): Promise<void> {
     const r = this.running.get(pipeline) ?? { queue: Promise.resolve() };
     this.running.set(pipeline, r);
+    this.pending.set(pipeline, (this.pending.get(pipeline) ?? 0) + 1);
     const next = r.queue.then(async () => {
-      if (this.stopped) return;
       try {
-        await work();
+        if (!this.stopped) await work();
       } catch (err) {
         this.deps.log.warn({ err, pipeline, error: err instanceof Error ? err.message : String(err) }, 'pipeline work failed');
+      } finally {
+        this.pending.set(pipeline, (this.pending.get(pipeline) ?? 1) - 1);
       }
     });
     r.queue = next;
     return next;
+  }
+
+  /** Whether a job of the pipeline is running now. */
+  busy(pipeline: string): boolean {
+    return this.running.get(pipeline)?.abort !== undefined;
   }
 
   /** Stops the running job of a pipeline (if `jobId` is given, only that job). Returns whether one was stopped. */
@@ -92,10 +181,16 @@ export class Controller {
     return true;
   }
 
+  /** Before a pipeline is deleted: its job stops, its timers and what is kept in memory of it go. */
   async forget(pipeline: string): Promise<void> {
+    for (const t of this.timers.get(pipeline) ?? []) clearTimeout(t);
+    this.timers.delete(pipeline);
     this.stopJob(pipeline);
     await this.running.get(pipeline)?.queue;
     this.running.delete(pipeline);
+    // After the job ended: its last events would otherwise leave state behind for a pipeline of the same name.
+    this.cache.delete(pipeline);
+    this.lastJobs.delete(pipeline);
   }
 
   private commitFinished(c: CommitRecord): void {
@@ -119,7 +214,7 @@ export class Controller {
       if (pin && pin.repo === i.repo && pin.branch === i.branch) commit = pin.commit;
       else {
         try {
-          commit = (await this.deps.pfs.inspectBranch(parseRepoName(i.repo), parseBranchName(i.branch))).head ?? '';
+          commit = await this.lastFinished(i.repo, (await this.deps.pfs.inspectBranch(parseRepoName(i.repo), parseBranchName(i.branch))).head);
         } catch (err) {
           if (!(isStrataError(err) && err.kind === 'NotFound')) throw err;
         }
@@ -127,6 +222,19 @@ export class Controller {
       out.push({ name: i.name, repo: i.repo, branch: i.branch, commit });
     }
     return out;
+  }
+
+  /**
+   * The newest finished commit at or below `head`: an open head (an upstream
+   * job writing its output) is not an input yet; its finish triggers a job.
+   */
+  private async lastFinished(repo: string, head: string | null): Promise<string> {
+    for (let id = head; id; ) {
+      const c = await this.deps.pfs.inspectCommit(parseRef(`${repo}@${id}`));
+      if (c.state === 'finished') return c.id;
+      id = c.parent;
+    }
+    return '';
   }
 
   /** Makes and runs a job for the inputs as they are now, unless the last job already read exactly them. */
@@ -137,7 +245,7 @@ export class Controller {
     const spec = await this.specOf(p);
     const inputs = await this.currentInputs(spec, pin);
     if (inputs.every((i) => !i.commit)) return none();
-    const [last] = await this.deps.store.jobs(pipeline);
+    const last = await this.lastJob(pipeline);
     const same = last && last.specVersion === p.version && JSON.stringify(last.inputs) === JSON.stringify(inputs) && last.state !== 'unrunnable';
     if (same && !force) return none();
     const job: JobRecord = {
@@ -161,7 +269,7 @@ export class Controller {
     const abort = new AbortController();
     r.abort = abort;
     r.jobId = job.id;
-    const timer = spec.jobTimeoutMs === undefined ? undefined : setTimeout(() => abort.abort(new Error(`job timed out after ${spec.jobTimeoutMs} ms (job_timeout)`)), spec.jobTimeoutMs);
+    const timer = spec.jobTimeoutMs === undefined ? undefined : setTimeout(() => abort.abort(Object.assign(new Error(`job timed out after ${spec.jobTimeoutMs} ms (job_timeout)`), { jobTimeout: true })), spec.jobTimeoutMs);
     let end: JobRecord;
     try {
       end = await runJob(this.jobDeps, p, spec, job, abort.signal);
@@ -174,10 +282,6 @@ export class Controller {
       // Shutting down is not a user's stop: leave the job to be resumed by the next start.
       await this.deps.store.putJob({ ...job, state: 'running', reason: '' });
       return;
-    }
-    if (end.state === 'killed' && String((abort.signal.reason as Error | undefined)?.message).includes('job_timeout')) {
-      await this.deps.store.putJob((end = { ...end, state: 'failure' }));
-      this.events.emit('job', end);
     }
     if (end.state === 'success') await this.deps.store.putPipeline({ ...((await this.deps.store.pipeline(p.name)) ?? p), headJob: end.id });
     else await this.markDownstreamUnrunnable(p, spec, end);

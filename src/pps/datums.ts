@@ -8,8 +8,8 @@
 // A datum's id names its inputs and paths; its content hash covers the bytes
 // (the file hashes) of everything it carries. Both are SHA-256 hex.
 import { createHash, type Hash } from 'node:crypto';
-import { StrataError } from '../errors/index.ts';
 import { compileDatumGlob, expandKey, type DatumGlob } from './glob.ts';
+import { cronAsPfs } from './spec.ts';
 import type { InputSpec, PfsInputSpec } from './spec-types.ts';
 
 export interface IndexedFile {
@@ -132,7 +132,7 @@ export async function computeDatums(input: InputSpec, pinned: PinnedCommits, sou
       return [...byKey.keys()].sort().map((k) => datum(byKey.get(k)!));
     }
     case 'cron':
-      throw new StrataError('FAILED_PRECONDITION', `cron input "${input.cron.name}": cron inputs are parsed but not scheduled by this server yet`, { input: input.cron.name });
+      return (await entries(cronAsPfs(input.cron))).map((e) => datum([e.input]));
   }
 }
 

@@ -17,8 +17,9 @@ import { parseRef } from '../ref.ts';
 import { processDatum } from './datum-run.ts';
 import { computeDatums, matchFiles, type Datum } from './datums.ts';
 import type { Executor } from './exec/executor.ts';
+import { JobProgress } from './job-progress.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
-import type { DatumRecord, JobRecord, PipelineRecord } from './records.ts';
+import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
 import type { PipelineSpec } from './spec-types.ts';
 import type { PpsStore } from './store.ts';
 
@@ -32,12 +33,14 @@ export interface JobDeps {
   log: PfsLog;
   /** 'job' with a JobRecord on every state or counter change; 'log' with {pipeline, job, datum, text}. */
   events: EventEmitter;
+  /**
+   * What the last job of each pipeline left, kept in memory so the next job
+   * need not read it back: the processed-datum index and the datums of the
+   * job whose output is the head. Rebuilt from the store when missing.
+   */
+  cache: Map<string, { done: Map<string, DoneRecord>; head?: { job: string; datums: DatumRecord[] } }>;
 }
 
-/** Datum records are written in batches of this many (skips by the thousand cost one write each batch). */
-const RECORD_BATCH = 500;
-/** Counters are saved at most this often while a job runs. */
-const PROGRESS_MS = 250;
 
 export function datumHash(d: Datum, spec: PipelineSpec, p: PipelineRecord): string {
   const h = createHash('sha256').update(d.id);
@@ -96,12 +99,16 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
     await writeOutput(deps.pfs, parseRepoName(p.name), output.commit, planOutput(kept, previous));
     await deps.pfs.finishCommit(parseRef(`${p.name}@${output.commit}`));
     job = await save(deps, { ...job, state: 'success', finishedAt: now() });
+    const cached = deps.cache.get(p.name);
+    if (cached) cached.head = { job: job.id, datums: kept };
     return job;
   } catch (err) {
     const killed = signal.aborted;
     const reason = killed ? String((signal.reason as Error | undefined)?.message ?? 'stopped') : err instanceof Error ? err.message : String(err);
     if (!killed && !isStrataError(err)) deps.log.warn({ err, pipeline: p.name, job: job.id }, 'job failed with an internal error');
-    return fail(deps, p, job, output?.commit, killed ? 'killed' : 'failure', reason);
+    // A job timeout is the job failing; a stop (or shutdown) is a kill.
+    const timedOut = killed && (signal.reason as { jobTimeout?: boolean } | undefined)?.jobTimeout === true;
+    return fail(deps, p, job, output?.commit, killed && !timedOut ? 'killed' : 'failure', reason);
   }
 }
 
@@ -122,6 +129,8 @@ async function previousDatums(deps: JobDeps, p: PipelineRecord, commit: string):
   const parent = await deps.pfs.inspectCommit(parseRef(`${p.name}@${info.parent}`));
   const prevJob = parent.metadata['pps.job'];
   if (!prevJob || parent.metadata['pps.pipeline'] !== p.name) return undefined;
+  const cached = deps.cache.get(p.name)?.head;
+  if (cached?.job === prevJob) return cached.datums;
   const prev = await deps.store.job(p.name, prevJob);
   if (!prev || prev.state !== 'success') return undefined;
   return (await deps.store.datums(p.name, prevJob)).filter((d) => d.state === 'success' || d.state === 'skipped');
@@ -138,70 +147,62 @@ async function processAll(
 ): Promise<DatumRecord[]> {
   const datums = await jobDatums(deps.pfs, spec, job);
   const existing = new Map((await deps.store.datums(p.name, job.id)).map((d) => [d.id, d]));
-  const done = spec.reprocessSpec === 'every_job' ? new Map() : await deps.store.done(p.name);
-  const counts = { total: datums.length, processed: 0, skipped: 0, failed: 0, recovered: 0 };
-  const results: DatumRecord[] = [];
-  let pending: DatumRecord[] = [];
-  let lastSave = 0;
-  const tally = (r: DatumRecord): void => {
-    results.push(r);
-    counts[r.state === 'success' ? 'processed' : r.state === 'skipped' ? 'skipped' : r.state]++;
-  };
-  const flush = async (force = false): Promise<void> => {
-    if (pending.length > 0 && (force || pending.length >= RECORD_BATCH)) {
-      const batch = pending;
-      pending = [];
-      await deps.store.putDatums(p.name, batch);
-    }
-    if (force || deps.clock.now() - lastSave >= PROGRESS_MS) {
-      lastSave = deps.clock.now();
-      onCounts({ ...counts });
-      await save(deps, { ...job, state: 'running', outputCommit, counts: { ...counts } });
-    }
-  };
+  let cache = deps.cache.get(p.name);
+  if (!cache) deps.cache.set(p.name, (cache = { done: await deps.store.done(p.name) }));
+  const remember = cache.done;
+  const done = spec.reprocessSpec === 'every_job' ? new Map<string, DoneRecord>() : remember;
+  const progress = new JobProgress(datums.length, {
+    now: () => deps.clock.now(),
+    putDatums: (batch) => deps.store.putDatums(p.name, batch),
+    saveCounts: async (counts) => (onCounts(counts), void (await save(deps, { ...job, state: 'running', outputCommit, counts }))),
+  });
   const toRun: { d: Datum; hash: string }[] = [];
   for (const d of datums) {
     const prior = existing.get(d.id);
     if (prior && prior.state !== 'failed') {
-      tally(prior); // recorded before a restart
+      progress.recorded(prior); // recorded before a restart
       continue;
     }
     const hash = datumHash(d, spec, p);
     const hit = done.get(hash);
-    if (hit) {
-      const t = deps.clock.now();
-      const r: DatumRecord = { id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t };
-      tally(r);
-      pending.push(r);
-      if (pending.length >= RECORD_BATCH) await flush();
-    } else toRun.push({ d, hash });
+    if (!hit) {
+      toRun.push({ d, hash });
+      continue;
+    }
+    const t = deps.clock.now();
+    await progress.add({ id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t });
   }
-  await flush(true);
+  await progress.flush(true);
   const limit = pLimit(spec.parallelism);
   await Promise.all(
     toRun.map(({ d, hash }) =>
       limit(async () => {
         if (signal.aborted) return;
-        const startedAt = deps.clock.now();
-        const outcome = await processDatum(
-          {
-            pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
-            pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
-            onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
-          },
-          d,
-        );
-        if (signal.aborted) return;
-        const r: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
-        await deps.store.putLog(p.name, job.id, d.id, outcome.log);
-        tally(r);
-        pending.push(r);
-        await flush(pending.length >= 16);
+        const r = await runOne(deps, p, spec, job, outputCommit, signal, d, hash);
+        if (!r) return;
+        if (r.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.outputs });
+        await progress.add(r, 16);
       }),
     ),
   );
-  await flush(true);
-  return results;
+  await progress.flush(true);
+  return progress.results;
+}
+
+/** Processes one datum and stores its log; undefined when the job was stopped meanwhile. */
+async function runOne(deps: JobDeps, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string): Promise<DatumRecord | undefined> {
+  const startedAt = deps.clock.now();
+  const outcome = await processDatum(
+    {
+      pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+      pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
+      onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
+    },
+    d,
+  );
+  if (signal.aborted) return undefined;
+  await deps.store.putLog(p.name, job.id, d.id, outcome.log);
+  return { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
 }
 
 /** The datums of a job's exact input commits. */

@@ -3,7 +3,7 @@
 // that are gone are deleted and the outputs of new datums are added by
 // reference (no bytes copied). Datums present in both are carried over
 // untouched. Two datums writing one path fail the job, naming both.
-import { StrataError } from '../errors/index.ts';
+import { StrataError, isStrataError } from '../errors/index.ts';
 import { parseCommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import type { DatumRecord } from './records.ts';
@@ -46,7 +46,11 @@ export function planOutput(current: readonly DatumRecord[], previous: readonly D
 export async function writeOutput(pfs: Pfs, repo: RepoName, commit: string, plan: OutputPlan): Promise<void> {
   const w = await pfs.openWriter(repo, { commit: parseCommitId(commit) });
   try {
-    if (plan.full) await w.delete('/' as FilePath, { dir: true });
+    if (plan.full) {
+      await w.delete('/' as FilePath, { dir: true }).catch((err: unknown) => {
+        if (!isStrataError(err, 'FILE_NOT_FOUND')) throw err; // an empty branch: nothing to replace
+      });
+    }
     for (const path of plan.deletes) await w.delete(path as FilePath);
     for (const d of plan.puts) for (const o of d.outputs) await w.putChunks(o.path as FilePath, o.chunks);
     await w.close();

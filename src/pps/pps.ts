@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { StrataError, isStrataError } from '../errors/index.ts';
 import { parseRepoName, type RepoName } from '../ids.ts';
+import type { LeaderElector } from '../meta/leader-election.ts';
 import type { Clock, PfsLog } from '../pfs/context.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import { Controller } from './controller.ts';
@@ -11,12 +12,19 @@ import type { Executor } from './exec/executor.ts';
 import { explainFile, type Explanation } from './explain.ts';
 import { TERMINAL_JOB_STATES, type DatumRecord, type JobRecord, type PipelineRecord } from './records.ts';
 import { rerunJob, type RerunReport } from './rerun.ts';
-import { parsePipelineSpec, pfsInputs, transformHash } from './spec.ts';
+import { cronInputs, parsePipelineSpec, pfsInputs, transformHash } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
 import { PpsStore } from './store.ts';
 
 export interface PpsDeps {
   pfs: Pfs;
+  /**
+   * Servers sharing one metadata store elect the one that runs pipelines
+   * (campaign name "pps-controller"); without an elector this process runs them.
+   */
+  elector?: LeaderElector;
+  /** Names this server to the election (e.g. its address). */
+  candidate?: string;
   executor: Executor;
   /** Scratch directory for datums; emptied at start. */
   workDir: string;
@@ -44,7 +52,10 @@ export async function createPps(deps: PpsDeps) {
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const store = new PpsStore(deps.pfs.context.meta);
   const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log });
-  await controller.start();
+  const closing = new AbortController();
+  let leading: Promise<void> = Promise.resolve();
+  if (!deps.elector) await controller.lead();
+  else leading = leadWhileElected(deps.elector, deps.candidate ?? 'strata', controller, closing.signal, log);
 
   const info = async (p: PipelineRecord): Promise<PipelineInfo> => {
     const spec = await controller.specOf(p);
@@ -68,6 +79,7 @@ export async function createPps(deps: PpsDeps) {
   const waitJob = (pipeline: string, id: string, signal?: AbortSignal, onProgress?: (j: JobRecord) => void): Promise<JobRecord> =>
     new Promise<JobRecord>((resolve, reject) => {
       const cleanup = (): void => {
+        stopPolling();
         controller.events.off('job', onJob);
         signal?.removeEventListener('abort', onAbort);
       };
@@ -77,6 +89,12 @@ export async function createPps(deps: PpsDeps) {
         else onProgress?.(j);
       };
       const onAbort = (): void => (cleanup(), reject(new StrataError('CANCELLED', `wait for job ${pipeline}@${id} cancelled`)));
+      // Another server may run the job (one leads the pipelines): its records are read back now and then.
+      const poll = setInterval(() => {
+        void store.job(pipeline, id).then((j) => j && onJob(j), () => undefined);
+      }, 500);
+      poll.unref();
+      const stopPolling = (): void => clearInterval(poll);
       controller.events.on('job', onJob);
       signal?.addEventListener('abort', onAbort);
       resolveJob(pipeline, id).then((j) => {
@@ -91,6 +109,12 @@ export async function createPps(deps: PpsDeps) {
     controller,
     async createPipeline(json: string, opts: { update?: boolean; reprocess?: boolean } = {}): Promise<PipelineInfo> {
       const spec = parsePipelineSpec(json);
+      const cronRepos = new Set(cronInputs(spec.input).map((c) => c.repo as string));
+      for (const c of cronRepos) {
+        await deps.pfs.createRepo(c as RepoName, { description: `cron ticks of pipeline ${spec.name}` }).catch((err: unknown) => {
+          if (!isStrataError(err, 'REPO_EXISTS')) throw err;
+        });
+      }
       for (const i of pfsInputs(spec.input)) {
         if (i.repo === spec.name) throw new StrataError('INVALID_PIPELINE_SPEC', `invalid pipeline spec: input repo "${i.repo}" is the pipeline's own output repo`, { field: 'input' });
         await deps.pfs.inspectRepo(parseRepoName(i.repo)).catch((err: unknown) => {
@@ -118,11 +142,14 @@ export async function createPps(deps: PpsDeps) {
         headJob: old?.headJob ?? null, createdAt: old?.createdAt ?? now, updatedAt: now,
       };
       await store.putPipeline(record);
-      // Answer once the first job exists (or none is due), so `job list` right after shows it.
+      // Answer once the new spec's job exists (or none is due), so `job list` right after shows it;
+      // behind a running job the answer does not wait for that job.
+      const busy = controller.busy(spec.name);
       const created = new Promise<JobRecord | undefined>((resolve) => {
         void controller.enqueue(spec.name, () => controller.trigger(spec.name, undefined, old !== undefined, resolve)).finally(() => resolve(undefined));
       });
-      await created;
+      if (!busy) await created;
+      await controller.scheduleCron(spec.name);
       return info(record);
     },
     inspectPipeline: async (name: string): Promise<PipelineInfo> => info(await store.requirePipeline(name)),
@@ -134,12 +161,16 @@ export async function createPps(deps: PpsDeps) {
           throw new StrataError('FAILED_PRECONDITION', `pipeline "${q.name}" reads the output of "${name}"; delete it first`, { pipeline: name, dependent: q.name });
         }
       }
+      const spec = await controller.specOf(p);
       await store.putPipeline({ ...p, state: 'paused' });
       await controller.forget(name);
       await store.deletePipeline(name);
-      if (!opts.keepRepo) await deps.pfs.deleteRepo(name as RepoName, { force: true }).catch((err: unknown) => {
-        if (!isStrataError(err, 'REPO_NOT_FOUND')) throw err;
-      });
+      const repos = [...(opts.keepRepo ? [] : [name]), ...cronInputs(spec.input).map((c) => c.repo as string)];
+      for (const repo of repos) {
+        await deps.pfs.deleteRepo(repo as RepoName, { force: true }).catch((err: unknown) => {
+          if (!isStrataError(err, 'REPO_NOT_FOUND')) throw err;
+        });
+      }
     },
     async stopPipeline(name: string): Promise<PipelineInfo> {
       const p = { ...(await store.requirePipeline(name)), state: 'paused' as const, updatedAt: clock.now() };
@@ -182,10 +213,11 @@ export async function createPps(deps: PpsDeps) {
       const job = opts.job ? (await resolveJob(pipeline, opts.job)).id : undefined;
       const want = (l: LogLine): boolean => (!job || l.job === job) && (!opts.datum || l.datum.startsWith(opts.datum));
       const live: LogLine[] = [];
+      let printedLive = (_l: LogLine): boolean => false;
       let wake: (() => void) | undefined;
       let ended = false;
       const onLog = (l: LogLine & { pipeline: string }): void => {
-        if (l.pipeline === pipeline && want(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
+        if (l.pipeline === pipeline && want(l) && !printedLive(l)) (live.push({ job: l.job, datum: l.datum, text: l.text }), wake?.());
       };
       const onJob = (j: JobRecord): void => {
         if (job && j.id === job && TERMINAL_JOB_STATES.includes(j.state)) ((ended = true), wake?.());
@@ -197,8 +229,16 @@ export async function createPps(deps: PpsDeps) {
         signal.addEventListener('abort', onAbort);
       }
       try {
-        for await (const l of store.logs(pipeline, job)) if (want(l)) yield l;
+        // A datum whose stored log was printed must not print its live lines again.
+        const printed = new Set<string>();
+        for await (const l of store.logs(pipeline, job)) {
+          if (!want(l)) continue;
+          printed.add(`${l.job}/${l.datum}`);
+          yield l;
+        }
         if (!opts.follow) return;
+        printedLive = (l) => printed.has(`${l.job}/${l.datum}`);
+        for (let i = live.length - 1; i >= 0; i--) if (printedLive(live[i]!)) live.splice(i, 1);
         if (job && TERMINAL_JOB_STATES.includes((await resolveJob(pipeline, job)).state)) return;
         while (!signal.aborted) {
           const next = live.shift();
@@ -218,6 +258,35 @@ export async function createPps(deps: PpsDeps) {
       const p = await store.requirePipeline(pipeline);
       return rerunJob({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir }, p, await controller.specOf(p, j.specVersion), j, signal);
     },
-    stop: () => controller.stop(),
+    async stop(): Promise<void> {
+      closing.abort();
+      await controller.stop();
+      await leading;
+    },
   };
+}
+
+/** Runs the controller while this process leads "pps-controller"; campaigns again after losing it. */
+async function leadWhileElected(elector: LeaderElector, candidate: string, controller: Controller, closing: AbortSignal, log: PfsLog): Promise<void> {
+  while (!closing.aborted) {
+    let term;
+    try {
+      term = await elector.campaign('pps-controller', candidate, closing);
+    } catch (err) {
+      if (closing.aborted) return;
+      log.warn({ err }, 'campaign to run pipelines failed; retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    log.info({ candidate }, 'this server runs the pipelines');
+    await controller.lead();
+    await new Promise<void>((resolve) => {
+      if (term.lost.aborted || closing.aborted) return resolve();
+      term.lost.addEventListener('abort', () => resolve(), { once: true });
+      closing.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await controller.stop();
+    await term.resign();
+    if (!closing.aborted) log.warn({ candidate }, 'lost the lead of the pipelines; campaigning again');
+  }
 }

@@ -182,6 +182,17 @@ function readDatum(f: FieldReader): DatumRecord {
   };
 }
 export const encodeDatum = (d: DatumRecord): Uint8Array => checked({ ...d }, readDatum);
+/**
+ * Skipped datums are written by the thousand, so many to a key, built from
+ * a decoded done record and computed inputs: already checked, so not read
+ * back (the skip path's cost per datum is a target of issue 9).
+ */
+export const encodeSkippedBatch = (datums: DatumRecord[]): Uint8Array => encodeJson({ v: PPS_RECORD_VERSION, datums: datums as unknown as Json[] });
+
+export function decodeSkippedBatch(bytes: Uint8Array, key?: string): DatumRecord[] {
+  const f = decodeJson(bytes, key ? `skipped-datum batch at ${JSON.stringify(key)}` : 'skipped-datum batch', PPS_RECORD_VERSION);
+  return f.array('datums', (d) => readDatum(d));
+}
 export const decodeDatum = decoder('datum record', readDatum);
 
 function readDone(f: FieldReader): DoneRecord {

@@ -25,7 +25,11 @@ export interface PfsInputSpec {
 
 export interface CronInputSpec {
   name: string;
+  /** "@every 1m", "@hourly", or a 5/6-field cron expression. */
   spec: string;
+  /** The repo the ticks are committed to; default `<pipeline>_<name>`, made with the pipeline. */
+  repo: RepoName;
+  /** Each tick replaces the previous tick's file instead of adding one. */
   overwrite: boolean;
 }
 

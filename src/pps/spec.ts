@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_BRANCH, parseBranchName, parseRepoName, type BranchName, type RepoName } from '../ids.ts';
 import { StrataError, isStrataError } from '../errors/index.ts';
+import { checkCronSpec } from './cron.ts';
 import { parseDuration } from './duration.ts';
 import { SpecReader, isObject, specError } from './spec-reader.ts';
 import type { CronInputSpec, InputSpec, PfsInputSpec, PipelineSpec, ReprocessSpec, TransformSpec } from './spec-types.ts';
@@ -15,7 +16,6 @@ export type * from './spec-types.ts';
 const CLUSTER_ONLY = ['resource_requests', 'resource_limits', 'sidecar_resource_limits', 'autoscaling', 'scheduling_spec', 'pod_patch', 'pod_spec', 'tolerations', 'node_selector'];
 const INPUT_KINDS = ['pfs', 'cross', 'union', 'join', 'group', 'cron'] as const;
 const INPUT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 /** Parses JSON text (or an already-parsed object) into a checked spec. */
 export function parsePipelineSpec(text: string | unknown): PipelineSpec {
@@ -36,7 +36,7 @@ export function parsePipelineSpec(text: string | unknown): PipelineSpec {
   const description = r.string('description', '');
   const transform = parseTransform(r.object('transform') ?? r.fail('transform', 'is required'), notApplied);
   const inputReader = r.object('input') ?? r.fail('input', 'is required');
-  const input = parseInput(inputReader, 'top', notApplied);
+  const input = parseInput(inputReader, 'top', notApplied, name);
   checkInputNames(input);
   const par = r.object('parallelism_spec');
   const parallelism = par ? par.count('constant', 1) : 1;
@@ -115,7 +115,7 @@ function parseTransform(t: SpecReader, notApplied: PipelineSpec['notApplied']): 
 
 type Parent = 'top' | 'cross' | 'union' | 'join' | 'group';
 
-function parseInput(r: SpecReader, parent: Parent, notApplied: PipelineSpec['notApplied']): InputSpec {
+function parseInput(r: SpecReader, parent: Parent, notApplied: PipelineSpec['notApplied'], pipeline: string): InputSpec {
   const present = INPUT_KINDS.filter((k) => r.has(k));
   if (present.length !== 1) {
     throw specError(r.at, present.length === 0 ? `needs one of ${INPUT_KINDS.join(', ')}` : `has ${present.join(' and ')}; give exactly one`);
@@ -123,14 +123,14 @@ function parseInput(r: SpecReader, parent: Parent, notApplied: PipelineSpec['not
   const kind = present[0]!;
   let out: InputSpec;
   if (kind === 'pfs') out = { kind, pfs: parsePfs(r.object('pfs')!, parent, notApplied) };
-  else if (kind === 'cron') out = { kind, cron: parseCron(r.object('cron')!) };
+  else if (kind === 'cron') out = { kind, cron: parseCron(r.object('cron')!, pipeline) };
   else {
     const list = r.raw(kind);
     if (!Array.isArray(list) || list.length === 0) r.fail(kind, 'must be a non-empty array of inputs');
     const inputs = list.map((child, i) => {
       const at = `${r.path(kind)}[${i}]`;
       if (!isObject(child)) throw specError(at, 'must be a JSON object');
-      return parseInput(new SpecReader(child, at), kind, notApplied);
+      return parseInput(new SpecReader(child, at), kind, notApplied, pipeline);
     });
     if ((kind === 'join' || kind === 'group') && inputs.some((i) => i.kind !== 'pfs')) {
       r.fail(kind, `may only hold pfs inputs (each with ${kind === 'join' ? 'join_on' : 'group_by'})`);
@@ -167,14 +167,15 @@ function parsePfs(p: SpecReader, parent: Parent, notApplied: PipelineSpec['notAp
   return spec;
 }
 
-function parseCron(c: SpecReader): CronInputSpec {
+function parseCron(c: SpecReader, pipeline: string): CronInputSpec {
   const name = c.string('name');
   if (!INPUT_NAME.test(name)) c.fail('name', `must be letters, digits, "_" and "-", not ${JSON.stringify(name)}`);
   const spec = c.string('spec');
-  const ok = spec.startsWith('@every ') ? parseDuration(spec.slice(7).trim()) !== undefined : CRON_MACROS.includes(spec) || [5, 6].includes(spec.trim().split(/\s+/).length);
-  if (!ok) c.fail('spec', `must be a cron expression ("*/10 * * * *") or "@every 1m", not ${JSON.stringify(spec)}`);
-  for (const f of ['repo', 'start']) c.raw(f);
-  const out = { name, spec, overwrite: c.bool('overwrite') };
+  const why = checkCronSpec(spec);
+  if (why) c.fail('spec', `must be a cron expression ("*/10 * * * *"), a macro ("@hourly") or "@every 1m": ${why}`);
+  const repo = c.has('repo') ? named(c, 'repo', parseRepoName) : named(new SpecReader({ repo: `${pipeline}_${name}` }, c.at), 'repo', parseRepoName);
+  c.raw('start'); // Pachyderm's first tick time: ticks here start when the pipeline does
+  const out = { name, spec, repo, overwrite: c.bool('overwrite') };
   c.done();
   return out;
 }
@@ -206,8 +207,19 @@ function checkInputNames(input: InputSpec): void {
 /** Every pfs input of the tree, depth first. */
 export function pfsInputs(input: InputSpec): PfsInputSpec[] {
   if (input.kind === 'pfs') return [input.pfs];
-  if (input.kind === 'cron') return [];
+  if (input.kind === 'cron') return [cronAsPfs(input.cron)];
   return input.inputs.flatMap(pfsInputs);
+}
+
+/** A cron input reads its tick repo like a pfs input: one datum per tick file. */
+export function cronAsPfs(c: CronInputSpec): PfsInputSpec {
+  return { name: c.name, repo: c.repo, branch: DEFAULT_BRANCH, glob: '/*', lazy: false, emptyFiles: false, outerJoin: false };
+}
+
+export function cronInputs(input: InputSpec): CronInputSpec[] {
+  if (input.kind === 'cron') return [input.cron];
+  if (input.kind === 'pfs') return [];
+  return input.inputs.flatMap(cronInputs);
 }
 
 /** Canonical JSON (sorted keys): equal values give equal text, hence equal hashes. */

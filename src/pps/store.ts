@@ -1,6 +1,7 @@
 // Reading and writing pps records in the MetaStore, with the not-found
 // errors callers want. Keys come from src/meta/keys.ts; encodings from
 // records.ts.
+import { randomBytes } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import { parseRepoName, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
@@ -64,23 +65,32 @@ export class PpsStore {
     return this.meta.put(keys.ppsJobKey(j.pipeline as RepoName, j.id), rec.encodeJob(j));
   }
 
+  /** Every datum record of a job (processed ones and skipped batches), by id. */
   async datums(pipeline: string, job: string): Promise<rec.DatumRecord[]> {
     const out: rec.DatumRecord[] = [];
     for await (const [key, raw] of this.meta.scan({ prefix: keys.ppsDatumPrefix(pipeline as RepoName, job) })) out.push(rec.decodeDatum(raw, key));
-    return out;
+    for await (const [key, raw] of this.meta.scan({ prefix: keys.ppsSkippedPrefix(pipeline as RepoName, job) })) out.push(...rec.decodeSkippedBatch(raw, key));
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async datum(pipeline: string, job: string, id: string): Promise<rec.DatumRecord> {
     const raw = await this.meta.get(keys.ppsDatumKey(pipeline as RepoName, job, id));
-    if (!raw) throw new StrataError('DATUM_NOT_FOUND', `datum ${id} of job ${pipeline}@${job} not found`, { pipeline, job, datum: id });
-    return rec.decodeDatum(raw);
+    if (raw) return rec.decodeDatum(raw);
+    for await (const [key, batch] of this.meta.scan({ prefix: keys.ppsSkippedPrefix(pipeline as RepoName, job) })) {
+      const found = rec.decodeSkippedBatch(batch, key).find((d) => d.id === id);
+      if (found) return found;
+    }
+    throw new StrataError('DATUM_NOT_FOUND', `datum ${id} of job ${pipeline}@${job} not found`, { pipeline, job, datum: id });
   }
 
-  /** Datum records and their done entries (success only), in one atomic batch. */
+  /** Datum records and their done entries (success only), in one atomic batch; skipped datums share one key. */
   async putDatums(pipeline: string, datums: rec.DatumRecord[]): Promise<void> {
     const p = pipeline as RepoName;
     const ops: { type: 'put'; key: string; value: Uint8Array }[] = [];
+    const skipped = datums.filter((d) => d.state === 'skipped');
+    if (skipped.length > 0) ops.push({ type: 'put', key: keys.ppsSkippedKey(p, skipped[0]!.job, randomBytes(8).toString('hex')), value: rec.encodeSkippedBatch(skipped) });
     for (const d of datums) {
+      if (d.state === 'skipped') continue;
       ops.push({ type: 'put', key: keys.ppsDatumKey(p, d.job, d.id), value: rec.encodeDatum(d) });
       if (d.state === 'success') ops.push({ type: 'put', key: keys.ppsDoneKey(p, d.hash), value: rec.encodeDone({ job: d.job, datum: d.id, outputs: d.outputs }) });
     }

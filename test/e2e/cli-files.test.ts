@@ -104,7 +104,8 @@ describe('put and get', () => {
     const dest = join(tmp.path, 'tree-back');
     expect(ok(await spawned('get', 'files@main:/tree', '-o', dest)).out).toBe(`wrote 13 files to ${dest}\n`);
     expect(await treeDigests(dest)).toEqual(await treeDigests(src));
-    const reput = ok(await inProcess('put', '-r', 'files@main:/tree', src, '--json'));
+    // Without the files cache (which may skip these files, depending on how old they are by now), dedup sends nothing.
+    const reput = ok(await inProcess('put', '-r', '--no-cache', 'files@main:/tree', src, '--json'));
     expect(JSON.parse(reput.out).stats).toMatchObject({ files: 13, sentBytes: 0 });
     const archive = ok(await inProcess('get', 'files@main:/tree/d0', '--tar')).stdout.toString('latin1');
     expect(archive).toContain('tree/d0/f0.bin');
@@ -168,7 +169,8 @@ describe('a cut stream', () => {
     ok(await cli.main(['put', 'files@main:/before.txt', '-'], { input: 'before' }));
     for (const flags of [['--no-dedup'], []]) {
       const before = await headId();
-      const method = flags.length ? 'ModifyFile' : 'UploadChunks';
+      // Raw bytes and the chunks the server lacks both travel on the ModifyFile stream.
+      const method = 'ModifyFile';
       const baseline = await receivedBytes(method);
       const child = cli.spawn(['put', ...flags, 'files@main:/cut.bin', '-']);
       const exited = new Promise((r) => child.once('exit', r));

@@ -2,7 +2,7 @@
 // pointed at a test server by STRATA_ADDRESS, with its own config file so
 // the tests never read or write the user's ~/.config/strata.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,8 @@ export interface Cli {
 
 /** A CLI bound to a server address and a config file of its own. */
 export function createCli(address: string, configFile: string): Cli {
-  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_ADDRESS: address, STRATA_CONFIG: configFile, NO_COLOR: '1' };
+  // The files cache of put -r goes next to the config file, never into the user's ~/.cache.
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_ADDRESS: address, STRATA_CONFIG: configFile, STRATA_CACHE_DIR: join(dirname(configFile), 'strata-cache'), NO_COLOR: '1' };
   const start = (args: string[], opts: Omit<CliOptions, 'input'> = {}): ChildProcess =>
     spawn(process.execPath, [STRATA_BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
   return {

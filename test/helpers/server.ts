@@ -1,5 +1,6 @@
 // The real server process for end-to-end tests, started as a user starts it
-// (`node --import tsx server/main.ts ...` on free ports), plus a raw gRPC
+// (`strata server ...` on free ports: bin/strata.js running the build in
+// dist/, which test/global-setup.ts makes fresh before the tests), plus a raw gRPC
 // client built from proto/ with @grpc/proto-loader (not the SDK), so the
 // tests see exactly what any other language's client sees.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +13,7 @@ import type { StrataError } from '../../src/errors/index.ts';
 import { createTempDir, type TempDir } from './tmp.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000;
 
 export interface TestServer {
   /** host:port of gRPC. */
@@ -22,6 +23,8 @@ export interface TestServer {
   /** http://host:port of the S3 gateway. */
   s3Url: string;
   dataDir: string;
+  /** The pid the server printed in its ready line. */
+  pid: number;
   child: ChildProcess;
   /** Every line the process printed so far (stdout and stderr). */
   logs: string[];
@@ -34,21 +37,21 @@ export interface TestServer {
 export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
   let tmp: TempDir | undefined;
   const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
-  const args = ['--import', 'tsx', 'server/main.ts', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
+  const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));
-  const ready = new Promise<{ grpc: string; http: string; s3: string }>((resolve, reject) => {
+  const ready = new Promise<{ grpc: string; http: string; s3: string; pid: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready after ${READY_TIMEOUT_MS} ms:\n${logs.join('\n')}`)), READY_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
       const rec = parseJson(line);
-      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http), s3: String(rec.s3) }));
+      if (rec?.msg === 'strata server ready') (clearTimeout(timer), resolve({ grpc: String(rec.grpc), http: String(rec.http), s3: String(rec.s3), pid: Number(rec.pid) }));
     });
     void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`server exited (${code ?? signal}) before ready:\n${logs.join('\n')}`))));
   });
-  const { grpc: grpcAddress, http, s3 } = await ready;
+  const { grpc: grpcAddress, http, s3, pid } = await ready;
   const httpUrl = `http://${http}`;
   await waitForReady(httpUrl);
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
@@ -68,6 +71,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
     httpUrl,
     s3Url: `http://${s3}`,
     dataDir,
+    pid,
     child,
     logs,
     stop,

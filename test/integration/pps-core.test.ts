@@ -96,6 +96,18 @@ describe('pps core', () => {
     expect(again.counts.recovered).toBe(1);
   });
 
+  it('a cron input commits a tick file to its repo, and each tick makes a job', async () => {
+    await pps.createPipeline(JSON.stringify({ pipeline: { name: 'ticker' }, transform: { cmd: ['sh', '-c', 'ls /pfs/tick > /pfs/out/seen'] }, input: { cron: { name: 'tick', spec: '@every 1s', overwrite: true } } }));
+    let job;
+    while (!(job = (await pps.listJobs('ticker'))[0])) await new Promise((r) => setTimeout(r, 50));
+    job = await pps.waitJob('ticker', job.id);
+    expect(job.state, job.reason).toBe('success');
+    expect(job.inputs[0]).toMatchObject({ name: 'tick', repo: 'ticker_tick' });
+    expect(await get(t.pfs, 'ticker@main:/seen')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
+    await pps.deletePipeline('ticker');
+    await expect(t.pfs.inspectRepo('ticker_tick' as never)).rejects.toThrow(/not found/);
+  });
+
   it('resumes a job that a restart cut short', async () => {
     await put(t.pfs, 'words@main:/a.txt', 'alpha');
     await pps.createPipeline(spec({ transform: { cmd: ['sh', '-c', 'sleep 1; echo done > /pfs/out/a'] } }));
@@ -108,5 +120,21 @@ describe('pps core', () => {
     const job = await pps.waitJob('upper', j!.id);
     expect(job.state, job.reason).toBe('success');
     expect(await get(t.pfs, 'upper@main:/a')).toBe('done\n');
+  });
+});
+
+describe('pps and garbage collection', () => {
+  it('keeps the chunks of outputs that only a failed job made (a later job reuses them)', async () => {
+    await put(t.pfs, 'words@main:/good.txt', 'unique bytes of good\n');
+    await put(t.pfs, 'words@main:/bad.txt', 'x');
+    await pps.createPipeline(spec({ datum_tries: 1, transform: { cmd: ['sh', '-c', '[ -e /pfs/words/bad.txt ] && exit 1; tr a-z A-Z < /pfs/words/good.txt > /pfs/out/kept.txt'] } }));
+    expect((await lastJob()).state).toBe('failure');
+    await t.pfs.gc({ graceMs: 0 });
+    const w = await t.pfs.openWriter('words' as never, { branch: 'main' as never });
+    await w.delete('/bad.txt' as never);
+    await w.close();
+    const job = await lastJob();
+    expect(job.counts).toMatchObject({ skipped: 1, processed: 0 });
+    expect(await get(t.pfs, 'upper@main:/kept.txt')).toBe('UNIQUE BYTES OF GOOD\n');
   });
 });

@@ -1,15 +1,10 @@
 // strata fsck, strata gc, strata config, strata server.
-import { spawn } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { StrataError } from '../../../src/errors/index.ts';
 import { action, count, examples } from '../command.ts';
 import type { Io } from '../context.ts';
 import { configPath, parseAddress, parseConfigKey, readConfig, resolveAddress, writeConfig } from '../config.ts';
 import { fields, humanSize, plural } from '../format.ts';
-
-const SERVER_MAIN = fileURLToPath(new URL('../../../server/main.ts', import.meta.url));
 
 export function registerAdmin(program: Command, io: Io): void {
   program
@@ -94,30 +89,13 @@ export function registerAdmin(program: Command, io: Io): void {
     .addHelpText(
       'after',
       `
-Options (passed to the server; flags win over environment):
-  --data DIR                 data directory (STRATA_DATA, default ./data)
-  --grpc HOST:PORT           gRPC listener (STRATA_GRPC, default 127.0.0.1:7730)
-  --http HOST:PORT           HTTP health/metrics listener (STRATA_HTTP, default 127.0.0.1:7731)
-  --s3-endpoint URL          store chunks in S3 instead (STRATA_S3_ENDPOINT); with
-  --s3-bucket B              (STRATA_S3_BUCKET), --s3-prefix, --s3-region,
-  --s3-access-key, --s3-secret-key
-  --log-level LEVEL          debug, info, warn or error (STRATA_LOG_LEVEL)
-  --shutdown-grace-ms MS     how long in-flight calls get on SIGTERM
+The server parses its own flags: \`strata server --help\` lists them, each with
+the environment variable it overrides (flags win over the environment).
 ${examples('strata server', 'strata server --data /var/lib/strata --grpc 0.0.0.0:7730', 'strata server --s3-endpoint http://127.0.0.1:9000 --s3-bucket strata')}`,
     )
-    .action(async (...all: unknown[]) => {
-      const cmd = all[all.length - 1] as Command;
-      // The server runs in its own process: the CLI never imports server code.
-      const tsx = import.meta.resolve('tsx');
-      // Its own process group, so a Ctrl-C reaches it once (through us): the
-      // server takes a second signal as "exit now, skip the graceful stop".
-      const child = spawn(process.execPath, ['--import', tsx, SERVER_MAIN, ...cmd.args], { stdio: 'inherit', env: io.env, detached: true });
-      const forward = (signal: NodeJS.Signals) => (): void => void child.kill(signal);
-      process.on('SIGINT', forward('SIGINT'));
-      process.on('SIGTERM', forward('SIGTERM'));
-      process.on('SIGHUP', forward('SIGTERM'));
-      process.exitCode = await new Promise<number>((resolve) =>
-        child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 15) : 1))),
-      );
+    .action(() => {
+      // bin/strata.js runs `strata server ...` itself, in its own process, before
+      // the CLI loads: only a `server` that is not the first word gets here.
+      throw new StrataError('INVALID_ARGUMENT', '`server` must be the first word: strata server [flags]', {});
     });
 }

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import * as tar from 'tar-stream';
 import { StrataError } from '../../../src/errors/index.ts';
 import { parseRef } from '../../../src/ref.ts';
-import type { StrataClient } from '../../sdk/index.ts';
+import type { FileInfo, StrataClient } from '../../sdk/index.ts';
 import { localFileError } from '../../sdk/sources.ts';
 import { action, count, examples, type Opts } from '../command.ts';
 import type { Context, Io } from '../context.ts';
@@ -90,8 +90,10 @@ async function getDirectory(ctx: Context, client: StrataClient, src: string, pat
   else await ctx.note(`wrote ${plural(written, 'file')} to ${out}`);
 }
 
-async function getFile(ctx: Context, client: StrataClient, src: string, path: string, size: number | undefined, opts: Opts): Promise<void> {
-  const range = { offset: opts.offset, length: opts.length };
+async function getFile(ctx: Context, client: StrataClient, src: string, path: string, info: FileInfo, opts: Opts): Promise<void> {
+  const size = info.sizeBytes;
+  // The chunk list makes the read go by chunk (GetChunks), pipelined and verified here.
+  const range = { offset: opts.offset, length: opts.length, chunks: info.chunks };
   const total = size === undefined ? undefined : Math.max(0, Math.min(size - (opts.offset ?? 0), opts.length ?? Infinity));
   const progress = ctx.progress(`get ${path}`, total);
   const onBytes = (n: number): void => progress.add(n);
@@ -140,9 +142,9 @@ export function registerGet(program: Command, io: Io): void {
           else await toStdout(ctx, archive);
           return;
         }
-        const info = await client.inspectFile(src);
+        const info = await client.inspectFile(src, { includeChunks: true });
         const pinned = pinnedRef(src, info.commit, path);
-        if (info.type === 'file') return getFile(ctx, client, pinned, path, info.sizeBytes, opts);
+        if (info.type === 'file') return getFile(ctx, client, pinned, path, info, opts);
         if (opts.offset !== undefined || opts.length !== undefined) {
           throw new StrataError('INVALID_ARGUMENT', `${srcArg} is a directory: --offset and --length apply to files`);
         }

@@ -1,6 +1,7 @@
 // strata put [-r] [--append] REF:/PATH LOCAL — a file, stdin (`-`) or a tree, in one commit.
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { StrataError } from '../../../src/errors/index.ts';
 import { parseRef } from '../../../src/ref.ts';
@@ -22,10 +23,17 @@ function joinPath(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
+/** Where put -r keeps its files cache: $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else ~/.cache/strata. */
+export function cacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.STRATA_CACHE_DIR) return env.STRATA_CACHE_DIR;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'strata');
+}
+
 function statsText(s: TransferStats): string {
   const chunks = s.sentChunks + s.reusedChunks;
   const dedup = chunks > 0 ? `, ${plural(s.reusedChunks, 'chunk')} of ${chunks} already stored` : '';
-  return `${humanSize(s.bytes)}; sent ${humanSize(s.sentBytes)}${dedup}`;
+  const skipped = s.skippedFiles > 0 ? `, ${plural(s.skippedFiles, 'unchanged file')} skipped` : '';
+  return `${humanSize(s.bytes)}; sent ${humanSize(s.sentBytes)}${dedup}${skipped}`;
 }
 
 async function report(ctx: Context, what: string, r: WriteResult): Promise<void> {
@@ -42,6 +50,7 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
   const r = await client.putDirectory(`${target}:${prefix}`, local, {
     dedup: opts.dedup,
     concurrency: opts.concurrency,
+    cacheDir: opts.cache === false ? undefined : cacheDir(ctx.io.env),
     onProgress: (p) => {
       progress ??= ctx.progress(`put ${local}`, p.totalBytes, p.totalFiles);
       progress.add(p.bytes - seen);
@@ -81,6 +90,7 @@ export function registerPut(program: Command, io: Io): void {
     .option('-r, --recursive', 'put every file under the local directory')
     .option('-a, --append', 'append to the file instead of overwriting it')
     .option('--no-dedup', 'send the raw bytes instead of only the chunks the server lacks')
+    .option('--no-cache', 'with -r, read every file (by default files unchanged since the last put -r of the tree to the branch are skipped)')
     .option('-p, --concurrency <n>', 'files uploading at once with -r (default 4)', count('--concurrency'))
     .addHelpText(
       'after',

@@ -113,6 +113,13 @@ describe('parsePipelineSpec', () => {
     expect(refused(spec).field).toBe(field);
   });
 
+  it('reads cron inputs: the schedule is checked, the tick repo defaults to <pipeline>_<name>', () => {
+    const s = parsePipelineSpec(withInput({ cross: [{ cron: { name: 'tick', spec: '@every 30s', overwrite: true } }, { cron: { name: 'nightly', spec: '0 3 * * *', repo: 'ticks' } }] }));
+    expect(pfsInputs(s.input).map((p) => `${p.name}=${p.repo}:${p.glob}`)).toEqual(['tick=map_tick:/*', 'nightly=ticks:/*']);
+    expect(refused(withInput({ cron: { name: 'tick', spec: '61 * * * *' } })).field).toBe('input.cron.spec');
+    expect(refused(withInput({ cron: { name: 'tick', spec: '@every soon' } })).field).toBe('input.cron.spec');
+  });
+
   it('refuses text that is not JSON', () => {
     expect(refused('{"pipeline":').message).toMatch(/not JSON/);
   });

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Builds what users run: the CLI and the server, bundled by esbuild into
+// dist/ (ES modules, code shared between them split into chunks, npm
+// packages left external). One file per entry loads far faster than a tree
+// of TypeScript compiled on the fly, which is what keeps `strata --version`
+// and every CLI call cheap. Type checking stays with `tsc` in `npm run lint`.
+// Runs on `npm ci` (prepare), before the tests (vitest global setup) and by hand:
+//   node scripts/build.mjs
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function build({ quiet = false } = {}) {
+  const outdir = `${root}dist`;
+  await rm(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { cli: 'client/cli/main.ts', server: 'server/main.ts' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    sourcemap: 'linked',
+    metafile: !quiet,
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  if (!quiet) {
+    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+    console.error(`strata: built dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB)`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await build({ quiet: process.argv.includes('--quiet') });
+}
