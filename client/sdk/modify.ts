@@ -92,12 +92,12 @@ export class Session implements ModifySession {
     this.uploader = new ChunkUploader(transport, sink, this.stats, { signal: opts.signal });
   }
 
-  static async open(transport: Transport, target: string, opts: CallOptions): Promise<Session> {
+  static async open(transport: Transport, target: string, opts: ModifyOptions): Promise<Session> {
     writeTarget(target);
     await transport.ready();
     const call = transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
-    await call.write({ header: { target } });
+    await call.write({ header: { target, description: opts.message ?? '' } });
     return session;
   }
 
@@ -188,7 +188,13 @@ export class Session implements ModifySession {
  * one commit. If `fn` throws (or any operation fails), the stream is cut and
  * nothing is committed; the error is rethrown (the server's, when it failed first).
  */
-export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: CallOptions = {}): Promise<WriteResult> {
+/** Options of every write: the call's, and the message of the one-off commit it makes. */
+export interface ModifyOptions extends CallOptions {
+  /** The description of the one-off commit (`-m`); ignored when writing into an open commit. */
+  message?: string;
+}
+
+export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {
   const session = await Session.open(transport, target, opts);
   try {
     await fn(session);
