@@ -18,6 +18,7 @@ import { registerPut } from './commands/put.ts';
 import { registerRepo } from './commands/repo.ts';
 import { registerRun } from './commands/run.ts';
 import { registerVersion } from './commands/version.ts';
+import { registerInspect } from './commands/inspect.ts';
 import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
@@ -68,6 +69,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   registerPipeline(program, io);
   registerJob(program, io);
   registerLogs(program, io);
+  registerInspect(program, io);
   registerVersion(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {

@@ -151,3 +151,39 @@ describe('commit-id prefixes', () => {
     expect(JSON.parse(ok(await cli.main(['commit', 'inspect', `pfx@${short}`, '--json'])).out).id).toBe(newest!.id);
   });
 });
+
+describe('inspect and diff -- PATH', () => {
+  it('inspect shows size, hash and the commit that last changed the file', async () => {
+    ok(await cli.main(['repo', 'create', 'insp']));
+    const a = join(tmp.path, 'ia.txt');
+    const b = join(tmp.path, 'ib.txt');
+    await writeFile(a, 'alpha\n');
+    await writeFile(b, 'beta\n');
+    ok(await cli.main(['put', '-m', 'add a', 'insp@main:/a.txt', a]));
+    ok(await cli.main(['put', '-m', 'add b', 'insp@main:/dir/b.txt', b]));
+    ok(await cli.main(['put', '-m', 'touch b', 'insp@main:/dir/b.txt', a]));
+    const [touch, addB, addA] = await log('insp@main');
+    const doc = JSON.parse(ok(await cli.run(['inspect', 'insp@main:/a.txt', '--json'])).out) as Record<string, any>;
+    expect(doc).toMatchObject({ path: '/a.txt', type: 'file', sizeBytes: 6, commit: touch!.id, lastChanged: { id: addA!.id, description: 'add a' } });
+    expect(doc.hash).toMatch(/^[0-9a-f]{64}$/);
+    const human = ok(await cli.main(['inspect', 'insp@main:/dir/b.txt'])).out;
+    expect(human).toMatch(new RegExp(`^last changed: insp@${touch!.id} \\(.*: touch b\\)$`, 'm'));
+    expect(human).toMatch(/^size: +6 B \(6 bytes\)$/m);
+    const older = JSON.parse(ok(await cli.main(['inspect', 'insp@main^:/dir/b.txt', '--json'])).out) as Record<string, any>;
+    expect(older.lastChanged.id).toBe(addB!.id);
+    const missing = await cli.main(['inspect', 'insp@main:/nope']);
+    expect(missing.code).toBe(4);
+  });
+
+  it('diff NEW OLD -- PATH limits the diff to those paths', async () => {
+    const all = ok(await cli.main(['diff', 'insp@main', 'insp@main.1'])).out;
+    expect(all).toBe('+ /dir/b.txt  (6 B)\n');
+    expect(ok(await cli.run(['diff', 'insp@main', 'insp@main.1', '--', '/dir'])).out).toBe('+ /dir/b.txt  (6 B)\n');
+    expect(ok(await cli.main(['diff', 'insp@main', 'insp@main.1', '--', '/a.txt'])).out).toBe('no changes\n');
+    expect(ok(await cli.main(['diff', 'insp@main', '--', '/dir/b.txt'])).out).toBe('~ /dir/b.txt  (5 B -> 6 B)\n');
+    expect(ok(await cli.main(['diff', 'insp@main', '--', '/di'])).out).toBe('no changes\n');
+    const bad = await cli.main(['diff', 'insp@main', 'insp@main^', '/dir']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('strata: unexpected "/dir": put paths after --, as in strata diff NEW OLD -- /path\n');
+  });
+});

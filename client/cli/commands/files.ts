@@ -1,5 +1,6 @@
 // strata ls, glob, diff, rm, cp.
 import type { Command } from 'commander';
+import { parsePath } from '../../../src/ids.ts';
 import { StrataError } from '../../../src/errors/index.ts';
 import type { DiffEntry, FileInfo, WriteResult } from '../../sdk/index.ts';
 import { action, examples } from '../command.ts';
@@ -68,22 +69,37 @@ export function registerFiles(program: Command, io: Io): void {
 
   program
     .command('diff')
-    .description('what changed from OLD_REF (default: the parent of NEW_REF) to NEW_REF')
+    .description('what changed from OLD_REF (default: the parent of NEW_REF) to NEW_REF; after --, only under these paths')
     .argument('<new_ref>')
     .argument('[old_ref]')
-    .addHelpText('after', `\nOutput: "+ path" added, "- path" deleted, "~ path" modified.\n${examples('strata diff images@main images@main^', 'strata diff images@dev images@main --json')}`)
-    .action(
-      action(io, async (ctx, [newer, older]) => {
+    .argument('[paths...]', 'after --: limit the diff to these files or directories')
+    .addHelpText('after', `\nOutput: "+ path" added, "- path" deleted, "~ path" modified.\n${examples('strata diff images@main images@main^', 'strata diff images@dev images@main --json', 'strata diff images@main images@main~5 -- /cats /dogs/1.png')}`)
+    .action(async (...all: unknown[]) => {
+      // commander drops the `--`; the raw arguments say whether [old_ref] came before it.
+      const cmd = all[all.length - 1] as Command;
+      let root = cmd;
+      while (root.parent) root = root.parent;
+      const raw = (root as unknown as { rawArgs: string[] }).rawArgs;
+      const dash = raw.indexOf('--');
+      const [newer, ...rest] = cmd.args;
+      const beforeDash = dash < 0 ? rest.length : raw.slice(raw.indexOf(newer!) + 1, dash).filter((w) => !w.startsWith('-')).length;
+      const older = beforeDash > 0 ? rest[0] : undefined;
+      const paths = rest.slice(beforeDash > 0 ? 1 : 0);
+      if (dash < 0 && paths.length > 0) throw new StrataError('INVALID_ARGUMENT', `unexpected "${paths[0]}": put paths after --, as in strata diff NEW OLD -- /path`);
+      const under = paths.map((p) => parsePath(p));
+      const inside = (path: string): boolean => under.length === 0 || under.some((u) => u === '/' || path === u || path.startsWith(`${u}/`));
+      await action(io, async (ctx) => {
         const client = await ctx.client();
         let n = 0;
         for await (const d of client.diff(newer!, older)) {
+          if (!inside(d.path)) continue;
           if (ctx.json) await ctx.jsonLine(d);
           else await ctx.line(diffLine(d));
           n++;
         }
         if (n === 0) await ctx.note('no changes');
-      }),
-    );
+      })(...all);
+    });
 
   program
     .command('rm')
