@@ -5,7 +5,7 @@
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { resolveAddress } from './config.ts';
 
-const HEXISH = /^[0-9a-f]{7,}$/i;
+const HEXISH = /^[0-9a-f]{4,}$/i;
 
 export async function explain(err: unknown, argv: string[], env: NodeJS.ProcessEnv): Promise<StrataError> {
   if (!isStrataError(err)) {
@@ -17,7 +17,8 @@ export async function explain(err: unknown, argv: string[], env: NodeJS.ProcessE
   }
   if (err.code === 'BRANCH_NOT_FOUND' && typeof err.data.branch === 'string' && HEXISH.test(err.data.branch)) {
     const n = err.data.branch.length;
-    return new StrataError(err.code, `${err.message} (a commit id has 32 hex digits; "${err.data.branch}" has ${n})`, err.data, { cause: err });
+    const hint = n >= 7 ? `and no commit id starts with "${err.data.branch}"` : `(a commit id has 32 hex digits, or give at least 7 of them; "${err.data.branch}" has ${n})`;
+    return new StrataError(err.code, `${err.message} ${hint}`, err.data, { cause: err });
   }
   return err;
 }

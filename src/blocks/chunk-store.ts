@@ -11,6 +11,7 @@ import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { HashRuns } from './hash-runs.ts';
 import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
+import { syncPacks } from './pack-sync.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { chunkCorrupt, chunkNotFound, failedUpload } from './chunk-errors.ts';
@@ -84,6 +85,10 @@ export class ChunkStore {
   private readonly now: () => number;
   private readonly indexEvery: number;
   private scratchSeq = 0;
+  /** Catch-up with packs other processes wrote or deleted: one running, at most one queued. */
+  private refreshQueued: Promise<void> | undefined;
+  private refreshRunning: Promise<void> = Promise.resolve();
+  private dropNext = false;
 
   constructor(
     opts: ChunkStoreOptions,
@@ -106,6 +111,43 @@ export class ChunkStore {
 
   locate(hash: Uint8Array): ChunkLocation | undefined {
     return this.index.get(hash);
+  }
+
+  /**
+   * Like locate, but a chunk this process does not know is looked for in
+   * packs that other servers sharing the block store wrote since (refresh).
+   */
+  async find(hash: Uint8Array): Promise<ChunkLocation | undefined> {
+    const loc = this.index.get(hash);
+    if (loc) return loc;
+    await this.refresh();
+    return this.index.get(hash);
+  }
+
+  /**
+   * Brings the index in step with the block store, for several servers on
+   * one store: packs another process uploaded are indexed (from their
+   * trailers); chunks another process's GC moved are found in their new
+   * packs; with dropMissing (after a GC ran, see src/pfs/gc-fence.ts),
+   * packs no longer in the store are forgotten, so nothing deduplicates
+   * against a swept chunk. (Without it a missing pack stays indexed, and
+   * verify reports it as lost.) A caller
+   * that saw a commit before calling finds every chunk it names: packs are
+   * durable before their commit is visible, and a refresh that was already
+   * listing when the caller asked is followed by a fresh one, never joined.
+   */
+  refresh(opts: { dropMissing?: boolean } = {}): Promise<void> {
+    if (opts.dropMissing) this.dropNext = true;
+    if (this.refreshQueued) return this.refreshQueued;
+    const next: Promise<void> = this.refreshRunning.then(async () => {
+      this.refreshRunning = next.catch(() => undefined);
+      this.refreshQueued = undefined;
+      const dropMissing = this.dropNext;
+      this.dropNext = false;
+      await syncPacks(this.blocks, this.index, this.now(), dropMissing);
+    });
+    this.refreshQueued = next;
+    return next;
   }
 
   stats(): { chunks: number; packs: number; uploadsInFlight: number } {
@@ -261,7 +303,7 @@ export class ChunkStore {
   async get(hash: Uint8Array): Promise<Buffer> {
     const cached = this.cache.get(hash);
     if (cached) return cached;
-    const loc = this.index.get(hash);
+    const loc = await this.find(hash);
     if (!loc) throw chunkNotFound(hashHex(hash), undefined);
     const [bytes] = await this.readRun([{ hash, loc }]);
     return bytes!;
@@ -280,7 +322,19 @@ export class ChunkStore {
     if (pending) {
       bytes = pending.subarray(first.offset, first.offset + span);
     } else {
-      bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash);
+      try {
+        bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash);
+      } catch (err) {
+        // Another server's GC repacked these chunks: read them from where they live now.
+        if (!isStrataError(err, 'CHUNK_NOT_FOUND')) throw err;
+        await this.refresh();
+        const moved = run.every(({ hash }) => {
+          const now = this.index.get(hash);
+          return now !== undefined && now.pack !== first.pack;
+        });
+        if (!moved) throw err;
+        return Promise.all(run.map(({ hash }) => this.get(hash)));
+      }
     }
     return run.map(({ hash, loc }) => {
       const start = loc.offset - first.offset;

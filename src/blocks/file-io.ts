@@ -96,7 +96,20 @@ function* planRuns(store: ChunkStore, refs: readonly ChunkRef[], from: number, t
   if (run) yield run;
 }
 
+/** A file written through another server may name packs this one has not seen yet: catch up once before planning. */
+async function knowChunks(store: ChunkStore, refs: readonly ChunkRef[], from: number, to: number): Promise<void> {
+  let pos = 0;
+  for (const ref of refs) {
+    const start = pos;
+    pos += ref.size;
+    if (pos <= from) continue;
+    if (start >= to) return;
+    if (!store.locate(Buffer.from(ref.hash, 'hex'))) return store.refresh();
+  }
+}
+
 async function* readRange(store: ChunkStore, refs: readonly ChunkRef[], from: number, to: number, opts: ReadOptions): AsyncGenerator<Buffer> {
+  await knowChunks(store, refs, from, to);
   const readAhead = opts.readAheadBytes ?? 16 << 20;
   const runs = planRuns(store, refs, from, to, opts.maxRunBytes ?? 4 << 20);
   const queue: { run: Run; data: Promise<Buffer[]> }[] = [];

@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   COMMIT_OPEN: 'FailedPrecondition',
   COMMIT_HAS_CHILDREN: 'FailedPrecondition',
   COMMIT_IS_ROOT: 'FailedPrecondition',
+  /** A commit-id prefix (7+ hex digits) that starts more than one commit's id; data.prefix. */
+  COMMIT_PREFIX_AMBIGUOUS: 'InvalidArgument',
   FILE_NOT_FOUND: 'NotFound',
   UPLOAD_NOT_FOUND: 'NotFound',
   PATH_IS_DIRECTORY: 'FailedPrecondition',

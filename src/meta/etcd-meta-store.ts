@@ -76,6 +76,7 @@ export async function createEtcdMetaStore(options: EtcdMetaStoreOptions): Promis
 class EtcdStore implements EtcdMetaStore {
   readonly description: string;
   readonly limits: BatchLimits;
+  readonly shared = true;
   readonly elector: LeaderElector;
   readonly #client: Etcd3;
   readonly #prefix: Buffer;

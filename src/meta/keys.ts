@@ -15,6 +15,11 @@
 //   stage/<repo>/<commitId><encoded dir>\u0001     -> a staged change of a whole directory (stageDirKey)
 //   upload/<repo>/<uploadId>                       -> a multipart upload in progress (encoded by src/pfs/uploads.ts)
 //   upload-part/<repo>/<uploadId>/<part, 5 digits> -> one durable part of it: its chunk refs (src/pfs/uploads.ts)
+//   finishing/<repo>/<commitId>                    -> JSON {owner, until}: a server is finishing this open commit;
+//                                                     staging writes into it wait (src/pfs/commits.ts)
+//   gc/lock                                        -> JSON {owner, until}: the one garbage collection running (src/pfs/gc-fence.ts)
+//   gc/sweeping                                    -> JSON {owner, until}: a sweep is deleting; writes that refer to chunks wait
+//   gc/generation                                  -> decimal: bumped by every sweep; writers condition on the value they read
 //   pps-pipeline/<pipeline>                         -> PipelineRecord (src/pps/records.ts)
 //   pps-spec/<pipeline>/<version, 10 digits>        -> SpecRecord: every version of a pipeline's spec
 //   pps-job/<pipeline>/<jobId>                      -> JobRecord
@@ -166,7 +171,7 @@ export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePa
 
 /** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
 export function repoDataPrefixes(repo: RepoName): string[] {
-  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
+  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `finishing/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
 }
 
 /** Upload ids are 32 lower-case hex digits, made by src/pfs/uploads.ts. */
@@ -339,4 +344,14 @@ function asCorrupt<T>(key: string, parse: () => T): T {
 
 function corruptKey(key: string, detail: string, cause?: unknown): StrataError {
   return new StrataError('META_CORRUPT', `corrupt metadata key ${quoteInput(key)}: ${detail}`, { key }, { cause });
+}
+
+/** Garbage collection across servers sharing one store (see src/pfs/gc-fence.ts). */
+export const GC_LOCK_KEY = 'gc/lock';
+export const GC_SWEEPING_KEY = 'gc/sweeping';
+export const GC_GENERATION_KEY = 'gc/generation';
+
+/** Present while a server finishes the open commit (see src/pfs/commits.ts). */
+export function finishingKey(repo: RepoName, commit: CommitId): string {
+  return `finishing/${repo}/${commit}`;
 }

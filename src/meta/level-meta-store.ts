@@ -123,8 +123,8 @@ class LevelMetaStore implements MetaStore {
    * locks, so they are exact.
    */
   async #write(ops: readonly BatchOp[]): Promise<void> {
-    const watched = this.#watchers.active;
-    const prev = watched ? await this.#db.getMany(ops.map((op) => op.key)) : [];
+    const watched = ops.filter((op) => this.#watchers.watches(op.key));
+    const prev = watched.length > 0 ? await this.#db.getMany(watched.map((op) => op.key)) : [];
     if (ops.length === 1) {
       const op = ops[0]!;
       if (op.type === 'put') await this.#db.put(op.key, op.value, { sync: this.#sync });
@@ -132,10 +132,9 @@ class LevelMetaStore implements MetaStore {
     } else {
       await this.#db.batch(ops.map(toLevelOp), { sync: this.#sync });
     }
-    if (!watched) return;
     // A key written twice in one batch: the second event's `prev` is the first op's value.
     const seen = new Map<string, Uint8Array | undefined>();
-    ops.forEach((op, i) => {
+    watched.forEach((op, i) => {
       const before = seen.has(op.key) ? seen.get(op.key) : toView(prev[i]);
       const after = op.type === 'put' ? op.value : undefined;
       seen.set(op.key, after);

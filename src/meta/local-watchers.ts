@@ -11,8 +11,10 @@ interface Watcher {
 export class LocalWatchers {
   readonly #watchers = new Set<Watcher>();
 
-  get active(): boolean {
-    return this.#watchers.size > 0;
+  /** Whether a change of `key` would be reported (so its previous value is worth reading). */
+  watches(key: string): boolean {
+    for (const w of this.#watchers) if (key.startsWith(w.prefix)) return true;
+    return false;
   }
 
   add(prefix: string, listener: (event: WatchEvent) => void): () => Promise<void> {

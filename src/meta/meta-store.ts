@@ -52,6 +52,8 @@ export interface MetaStore {
   readonly description: string;
   /** A batch above these is refused with META_BATCH_TOO_LARGE (it could not be atomic). */
   readonly limits: BatchLimits;
+  /** Other processes (servers) may use the store at the same time. */
+  readonly shared?: boolean;
   /** The value, or undefined when absent. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Resolves once the write is durable. */

@@ -50,7 +50,6 @@ export async function dropCommit(ctx: PfsContext, repo: RepoName, id: CommitId):
   const conditions = [{ key: keys.commitKey(repo, id), expected: stored.raw }, ...heads.map((b) => ({ key: b.key, expected: b.raw }))];
   await commitBatch(ctx, c, ops, conditions);
   if (c.state === 'open') await clearStaging(ctx, repo, id);
-  ctx.events.emit('dropped', c);
 }
 
 /** Folds a finished commit into its children: they take its parent (and its provenance) as their own. */

@@ -8,6 +8,8 @@ import { applyChanges, type IndexChange } from '../index/index.ts';
 import { indexObjectsOver, type PfsContext } from './context.ts';
 import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
+import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
+import { claimFinish, type FinishClaim } from './finish-claim.ts';
 import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from './types.ts';
 
 const START_ATTEMPTS = 20;
@@ -76,33 +78,48 @@ export async function startCommit(ctx: PfsContext, repo: RepoName, branch: Branc
  */
 export async function finishCommit(ctx: PfsContext, repo: RepoName, id: CommitId, opts: { description?: string } = {}): Promise<CommitRecord> {
   return ctx.commitLock.run([`${repo}/${id}`], async () => {
-    const stored = await requireCommit(ctx, repo, id);
-    const c = stored.value;
-    if (c.state === 'finished') {
-      throw new StrataError('COMMIT_FINISHED', `commit ${id} of repo "${repo}" is already finished`, { repo, commit: id });
+    // Other servers may stage into this commit: the claim stops them before staging is read.
+    const claim = await claimFinish(ctx, repo, id);
+    try {
+      return await finishClaimed(ctx, repo, id, claim, opts);
+    } finally {
+      await claim.release();
     }
-    const durable: Buffer[] = [];
-    const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
-    const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
-    await ctx.chunks.flush(durable);
-    const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
-    const done: CommitRecord = {
-      ...c,
-      state: 'finished',
-      finishedAt: ctx.clock.now(),
-      indexRoot: root,
-      size: stat.bytes,
-      fileCount: stat.files,
-      description: opts.description ?? c.description,
-    };
-    const key = keys.commitKey(repo, id);
-    if (!(await ctx.meta.batch([{ type: 'put', key, value: encodeCommit(done) }], [{ key, expected: stored.raw }]))) {
-      throw new StrataError('CONCURRENT_UPDATE', `commit ${id} of repo "${repo}" changed while finishing`, { repo, commit: id });
-    }
-    await clearStaging(ctx, repo, id);
-    ctx.events.emit('finished', done);
-    return done;
   });
+}
+
+async function finishClaimed(ctx: PfsContext, repo: RepoName, id: CommitId, claim: FinishClaim, opts: { description?: string }): Promise<CommitRecord> {
+  let fence: Fence = await readFence(ctx);
+  const stored = await requireCommit(ctx, repo, id);
+  const c = stored.value;
+  if (c.state === 'finished') {
+    throw new StrataError('COMMIT_FINISHED', `commit ${id} of repo "${repo}" is already finished`, { repo, commit: id });
+  }
+  const durable: Buffer[] = [];
+  const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
+  const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
+  await ctx.chunks.flush(durable);
+  const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
+  const done: CommitRecord = {
+    ...c,
+    state: 'finished',
+    finishedAt: ctx.clock.now(),
+    indexRoot: root,
+    size: stat.bytes,
+    fileCount: stat.files,
+    description: opts.description ?? c.description,
+  };
+  const key = keys.commitKey(repo, id);
+  for (;;) {
+    const conditions = [{ key, expected: stored.raw }, claim.condition, ...fenceConditions(fence)];
+    if (await ctx.meta.batch([{ type: 'put', key, value: encodeCommit(done) }, claim.releaseOp], conditions)) break;
+    const next = await revalidate(ctx, fence, durable, `finishing commit ${id} of repo "${repo}"`);
+    if (next === fence) throw new StrataError('CONCURRENT_UPDATE', `commit ${id} of repo "${repo}" changed while finishing`, { repo, commit: id });
+    fence = next;
+  }
+  claim.released();
+  await clearStaging(ctx, repo, id);
+  return done;
 }
 
 export interface OneOffCommit {
@@ -116,6 +133,8 @@ export interface OneOffCommit {
   description?: string;
   provenance?: { repo: RepoName; commit: CommitId }[];
   metadata?: Record<string, string>;
+  /** The GC fence read before the writer put its first chunk (gc-fence.ts). */
+  fence: Fence;
 }
 
 const ONE_OFF_ATTEMPTS = 100;
@@ -130,8 +149,11 @@ const ONE_OFF_ATTEMPTS = 100;
 export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
   await requireRepo(ctx, repo);
   let base = c.base;
+  let fence = c.fence;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
     const b = await getBranch(ctx, repo, branch);
+    // A landing whose answer was lost (etcd leader change) and then retried: it is there already.
+    if (b?.value.head === c.id) return (await requireCommit(ctx, repo, c.id)).value;
     const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
@@ -157,10 +179,8 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
       ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
       ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ];
-    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }])) {
-      ctx.events.emit('finished', commit);
-      return commit;
-    }
+    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...fenceConditions(fence)])) return commit;
+    fence = await revalidate(ctx, fence, durable, `commit to ${repo}@${branch}`);
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
   throw new StrataError('CONCURRENT_UPDATE', `branch ${repo}@${branch} kept moving; the commit could not land`, { repo, branch });

@@ -13,6 +13,10 @@ import { OneOffStage } from './one-off-stage.ts';
 import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
 import { resolveCommit } from './resolve.ts';
 import { stageDelete, stagedFile, stagePuts, type StagedFile } from './staging.ts';
+import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
+import { waitForFinisher } from './finish-claim.ts';
+import * as keys from '../meta/keys.ts';
+import type { BatchCondition } from '../meta/meta-store.ts';
 import { viewRoot } from './view.ts';
 import type { ChunkRef, CommitInfo, FileWriter } from './types.ts';
 
@@ -46,21 +50,39 @@ function concat(a: { size: number; chunks: ChunkRef[] }, b: { size: number; chun
   return { size: a.size + b.size, chunks, hash: fileHash(chunks.map((c) => Buffer.from(c.hash, 'hex'))).toString('hex') };
 }
 
-/** Staging into an explicitly opened commit, under its lock, refused once it is finished. */
-function openCommitSink(ctx: PfsContext, commit: CommitRecord): Sink {
+/**
+ * Staging into an explicitly opened commit, refused once it is finished.
+ * Each staging batch holds only while the commit is open, no server is
+ * finishing it and no GC sweep ran since this writer began (its chunks
+ * are then known to exist); otherwise it waits and retries, or fails.
+ */
+function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fence): Sink {
   const { repo, id } = commit;
+  let fence = initialFence;
   let pending: { path: FilePath; file: StagedFile }[] = [];
   const pendingByPath = new Map<string, StagedFile>();
-  const locked = <T>(fn: () => Promise<T>): Promise<T> =>
+  const locked = (hashes: () => Uint8Array[], write: (conditions: BatchCondition[]) => Promise<boolean>): Promise<void> =>
     ctx.commitLock.run([`${repo}/${id}`], async () => {
-      if ((await requireCommit(ctx, repo, id)).value.state !== 'open') throw finished(repo, id);
-      return fn();
+      for (;;) {
+        const stored = await requireCommit(ctx, repo, id);
+        if (stored.value.state !== 'open') throw finished(repo, id);
+        const conditions = [
+          { key: keys.commitKey(repo, id), expected: stored.raw },
+          { key: keys.finishingKey(repo, id), expected: undefined },
+          ...fenceConditions(fence),
+        ];
+        if (await write(conditions)) return;
+        fence = await revalidate(ctx, fence, hashes(), `staging into commit ${id} of repo "${repo}"`);
+        const stale = await waitForFinisher(ctx, repo, id);
+        if (stale !== undefined) await ctx.meta.compareAndSet(keys.finishingKey(repo, id), stale, undefined);
+      }
     });
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    await locked(() => stagePuts(ctx, repo, id, batch));
+    const hashes = () => batch.flatMap(({ file }) => file.chunks.map((c) => Buffer.from(c.hash, 'hex')));
+    await locked(hashes, (conditions) => stagePuts(ctx, repo, id, batch, conditions));
     pendingByPath.clear();
   };
   return {
@@ -80,7 +102,7 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord): Sink {
     },
     async delete(path, dir) {
       await flush(); // orders the delete after this writer's earlier puts
-      await locked(() => stageDelete(ctx, repo, id, path, dir));
+      await locked(() => [], (conditions) => stageDelete(ctx, repo, id, path, dir, conditions));
     },
     async close() {
       await flush();
@@ -92,7 +114,7 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord): Sink {
   };
 }
 
-function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, description?: string): Sink {
+function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, description?: string): Sink {
   const stage = new OneOffStage(ctx, repo, newCommitId());
   const appended = new Set<FilePath>();
   return {
@@ -110,6 +132,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
           id: stage.id,
           description,
           base: headRoot,
+          fence,
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
           // only right if no other commit changed that file meanwhile.
@@ -131,16 +154,17 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
 }
 
 async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions): Promise<Sink> {
+  const fence = await readFence(ctx); // before this writer puts any chunk
   if ('commit' in target) {
     const c = (await requireCommit(ctx, repo, target.commit)).value;
     if (c.state !== 'open') throw finished(repo, c.id);
-    return openCommitSink(ctx, c);
+    return openCommitSink(ctx, c, fence);
   }
   await requireRepo(ctx, repo);
   const b = await getBranch(ctx, repo, target.branch);
   const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
-  if (head?.state === 'open') return openCommitSink(ctx, head); // Pachyderm: writes to a branch go into its open commit
-  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, opts.description);
+  if (head?.state === 'open') return openCommitSink(ctx, head, fence); // Pachyderm: writes to a branch go into its open commit
+  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, opts.description);
 }
 
 export interface WriterOptions {
@@ -185,7 +209,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     },
     async putChunks(path, chunks, options = {}) {
       for (const c of chunks) {
-        if (!ctx.chunks.has(Buffer.from(c.hash, 'hex'))) {
+        if (!(await ctx.chunks.find(Buffer.from(c.hash, 'hex')))) {
           throw new StrataError('CHUNK_NOT_FOUND', `cannot stage ${where(path)}: chunk ${c.hash} was never uploaded`, { path, chunk: c.hash });
         }
       }

@@ -1,7 +1,9 @@
 // Garbage collection and fsck. GC marks every chunk and index object that a
 // commit (finished or open) or a staged write can reach, then sweeps the rest
 // from the chunk store; chunks put within the grace period survive, so an
-// upload whose commit is not written yet is never swept.
+// upload whose commit is not written yet is never swept. With several
+// servers on one store, GC runs under gc/lock and fences writers while it
+// sweeps (gc-fence.ts), so no server lands a reference to a swept chunk.
 import { sweepChunks, type SweepReport } from '../blocks/chunk-sweep.ts';
 import { verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
 import { isStrataError } from '../errors/index.ts';
@@ -9,6 +11,7 @@ import type { HashRuns } from '../blocks/hash-runs.ts';
 import { PPS_DONE_ROOT, UPLOAD_PART_PREFIX } from '../meta/keys.ts';
 import { decodeCommit } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
+import { acquireGc } from './gc-fence.ts';
 
 export interface GcOptions {
   /** Unreferenced chunks younger than this are kept (default one hour). */
@@ -76,6 +79,19 @@ async function markStaged(ctx: PfsContext, marks: Marks): Promise<void> {
   }
 }
 
+/** Marks everything reachable now; a second pass re-reads only commits and staging (marked ranges are skipped). */
+async function markAll(ctx: PfsContext, marks: Marks): Promise<number> {
+  let commits = 0;
+  for await (const [, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
+    const c = decodeCommit(raw);
+    commits++;
+    if (c.indexRoot) await markRoot(ctx, c.indexRoot, marks);
+  }
+  await markStaged(ctx, marks);
+  await markPipelineOutputs(ctx, marks);
+  return commits;
+}
+
 /**
  * Outputs of datums processed by pipelines: a later job carries them into its
  * output commit by reference, also when the job that made them failed (so no
@@ -89,20 +105,18 @@ async function markPipelineOutputs(ctx: PfsContext, marks: Marks): Promise<void>
 }
 
 export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Promise<GcReport> {
+  const lease = await acquireGc(ctx);
   const marks = new Marks(ctx.chunks.newHashSet(opts.markMemEntries ?? DEFAULT_MARK_MEM_ENTRIES));
   try {
-    let commits = 0;
-    for await (const [, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
-      const c = decodeCommit(raw);
-      commits++;
-      if (c.indexRoot) await markRoot(ctx, c.indexRoot, marks);
-    }
-    await markStaged(ctx, marks);
-    await markPipelineOutputs(ctx, marks);
+    await ctx.chunks.refresh({ dropMissing: true }); // packs other servers wrote (young: kept by the grace) or swept
+    await markAll(ctx, marks);
+    await lease.raiseFence();
+    const commits = await markAll(ctx, marks); // what landed before the fence went up
     const swept = await sweepChunks(ctx.chunks, (h) => marks.hasHash(h), { graceMs: opts.graceMs ?? DEFAULT_GC_GRACE_MS });
     return { ...swept, commits, indexObjects: marks.indexObjects };
   } finally {
     marks.close();
+    await lease.release();
   }
 }
 
@@ -129,6 +143,7 @@ export interface FsckReport {
 export async function fsck(ctx: PfsContext, opts: { verifyData?: boolean } = {}): Promise<FsckReport> {
   const report: FsckReport = { commits: 0, files: 0, problems: [] };
   const checked = new Set<string>();
+  await ctx.chunks.refresh(); // other servers' packs, and packs their GC deleted
   for await (const [, raw] of ctx.meta.scan({ prefix: 'commit/' })) {
     const c = decodeCommit(raw);
     report.commits++;
@@ -140,7 +155,7 @@ export async function fsck(ctx: PfsContext, opts: { verifyData?: boolean } = {})
         for (const e of await ctx.reader.rangeEntries(range)) {
           report.files++;
           for (const chunk of e.chunks) {
-            if (!ctx.chunks.has(Buffer.from(chunk.hash, 'hex'))) {
+            if (!(await ctx.chunks.find(Buffer.from(chunk.hash, 'hex')))) {
               report.problems.push({ repo: c.repo, commit: c.id, path: e.path, detail: `chunk ${chunk.hash} is missing` });
             }
           }

@@ -17,7 +17,7 @@ import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
 import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
 import { resolveCommit } from './resolve.ts';
-import { clearStaging } from './staging.ts';
+import { bumpStageVersion, clearStaging } from './staging.ts';
 import * as uploads from './uploads.ts';
 import type { BranchInfo, ChunkRef, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
 
@@ -34,8 +34,36 @@ export type Pfs = ReturnType<typeof pfsApi>;
 /** Builds the core and recovers from an unclean stop (see recover()). */
 export async function createPfs(deps: PfsDeps): Promise<Pfs> {
   const ctx = createContext(deps);
+  await watchCommits(ctx);
   await recover(ctx);
   return pfsApi(ctx);
+}
+
+/**
+ * Commit events come from the metadata store, not from this process's own
+ * writes, so subscribers, waiters and the pipeline controller see commits
+ * finished through any server sharing the store: 'finished' when a commit
+ * record becomes finished, 'dropped' when an open or finished record goes.
+ * Staged writes through other servers invalidate cached views of open commits.
+ */
+async function watchCommits(ctx: PfsContext): Promise<void> {
+  await ctx.meta.watch('commit/', ({ key, value, prev }) => {
+    try {
+      if (value !== undefined) {
+        const c = decodeCommit(value);
+        if (c.state === 'finished' && (prev === undefined || decodeCommit(prev).state === 'open')) ctx.events.emit('finished', c);
+      } else if (prev !== undefined) {
+        ctx.events.emit('dropped', decodeCommit(prev));
+      }
+    } catch (err) {
+      // A listener's failure is its own; the write that caused the event has landed.
+      ctx.log.warn({ key, err }, 'commit event listener failed');
+    }
+  });
+  await ctx.meta.watch('stage/', ({ key }) => {
+    const { repo, commit } = keys.parseStageKey(key);
+    bumpStageVersion(ctx, repo, commit);
+  });
 }
 
 /**
@@ -58,7 +86,9 @@ async function recover(ctx: PfsContext): Promise<void> {
     if (seen.has(`${repo}/${commit}`)) continue;
     seen.add(`${repo}/${commit}`);
     const c = await ctx.meta.get(keys.commitKey(repo, commit));
-    if (!c || decodeCommit(c).state === 'finished') await clearStaging(ctx, repo, commit);
+    // Spilled staging of a one-off commit has no record until it lands: on a
+    // shared store it may be another server's write in flight, so it stays.
+    if (c ? decodeCommit(c).state === 'finished' : !ctx.meta.shared) await clearStaging(ctx, repo, commit);
   }
 }
 

@@ -1,24 +1,52 @@
 // Turns a parsed Ref (repo@branch^2, repo@<id>.3 ...) into the commit it
 // names. One place, so every transport resolves the same way.
 import { StrataError } from '../errors/index.ts';
+import type { CommitId } from '../ids.ts';
+import * as keys from '../meta/keys.ts';
 import { formatRef, type Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { requireBranch, requireCommit, type CommitRecord, type Stored } from './records-io.ts';
+import { getBranch, requireBranch, requireCommit, type CommitRecord, type Stored } from './records-io.ts';
 
 function refString(ref: Ref): string {
   return formatRef({ ...ref, path: null, trailingSlash: false });
 }
 
-async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
-  if (ref.target.kind === 'commit') return requireCommit(ctx, ref.repo, ref.target.id);
-  const branch = await requireBranch(ctx, ref.repo, ref.target.branch);
-  if (!branch.value.head) {
-    throw new StrataError('BRANCH_HAS_NO_COMMITS', `branch "${ref.target.branch}" of repo "${ref.repo}" has no commits yet`, {
+/** Shortest commit-id prefix accepted in place of a full id (as git and lakeFS do). */
+export const MIN_COMMIT_PREFIX = 7;
+const PREFIX_PATTERN = /^[0-9a-f]+$/i;
+
+/**
+ * A name that is not a branch but 7-31 hex digits is taken as the start of a
+ * commit id: the one commit whose id starts so, else COMMIT_PREFIX_AMBIGUOUS
+ * or no match (undefined). A branch of that name wins: it is looked up first.
+ */
+async function byPrefix(ctx: PfsContext, ref: Ref, name: string): Promise<Stored<CommitRecord> | undefined> {
+  if (name.length < MIN_COMMIT_PREFIX || !PREFIX_PATTERN.test(name)) return undefined;
+  const prefix = name.toLowerCase();
+  const found: string[] = [];
+  for await (const [key] of ctx.meta.scan({ prefix: `${keys.commitPrefix(ref.repo)}${prefix}`, limit: 2 })) found.push(keys.parseCommitKey(key).commit);
+  if (found.length > 1) {
+    throw new StrataError('COMMIT_PREFIX_AMBIGUOUS', `commit id prefix "${name}" in repo "${ref.repo}" matches more than one commit (${found.join(', ')}, ...); give more digits`, {
       repo: ref.repo,
-      branch: ref.target.branch,
+      prefix: name,
     });
   }
+  return found.length === 1 ? requireCommit(ctx, ref.repo, found[0] as CommitId) : undefined;
+}
+
+async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
+  if (ref.target.kind === 'commit') return requireCommit(ctx, ref.repo, ref.target.id);
+  const name = ref.target.branch;
+  const branch = await getBranch(ctx, ref.repo, name);
+  if (!branch) return (await byPrefix(ctx, ref, name)) ?? requireBranch(ctx, ref.repo, name).then(() => never());
+  if (!branch.value.head) {
+    throw new StrataError('BRANCH_HAS_NO_COMMITS', `branch "${name}" of repo "${ref.repo}" has no commits yet`, { repo: ref.repo, branch: name });
+  }
   return requireCommit(ctx, ref.repo, branch.value.head);
+}
+
+function never(): never {
+  throw new Error('unreachable: requireBranch of a missing branch throws');
 }
 
 /** The commit a ref names, following `^N` to ancestors or `.N` from the root. */

@@ -5,7 +5,7 @@ import { StrataError } from '../errors/index.ts';
 import type { CommitId, FilePath, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import type { IndexChange } from '../index/index.ts';
-import { splitBatch, type BatchOp } from '../meta/meta-store.ts';
+import { splitBatch, type BatchCondition, type BatchOp } from '../meta/meta-store.ts';
 import type { PfsContext } from './context.ts';
 import type { ChunkRef } from './types.ts';
 
@@ -26,11 +26,19 @@ function decode(raw: Uint8Array, key: string): StageRecord {
   throw new StrataError('META_CORRUPT', `staging record ${key} is corrupt`, { key });
 }
 
-/** Per open commit, a counter bumped on every staged write: lets readers cache a view until it changes. */
+/**
+ * Per open commit, a counter bumped on every staged write: lets readers
+ * cache a view until it changes. Writes through other servers bump it too
+ * (createPfs watches stage/ keys; see bumpStageVersion).
+ */
 const versions = new WeakMap<PfsContext, Map<string, number>>();
 
 export function stageVersion(ctx: PfsContext, repo: RepoName, id: CommitId): number {
   return versions.get(ctx)?.get(`${repo}/${id}`) ?? 0;
+}
+
+export function bumpStageVersion(ctx: PfsContext, repo: RepoName, id: CommitId): void {
+  bump(ctx, repo, id);
 }
 
 function bump(ctx: PfsContext, repo: RepoName, id: CommitId): void {
@@ -50,11 +58,15 @@ export interface StagedFile {
  * Stages file puts (a later put of the same path wins), in as few atomic
  * writes as the store's batch limits allow: each file is staged whole.
  */
-export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>): Promise<void> {
-  if (files.length === 0) return;
+export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>, conditions: BatchCondition[] = []): Promise<boolean> {
+  if (files.length === 0) return true;
   const ops = files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) }));
-  for (const part of splitBatch(ops, ctx.meta.limits)) await ctx.meta.batch(part);
-  bump(ctx, repo, id);
+  try {
+    for (const part of splitBatch(ops, ctx.meta.limits, conditions)) if (!(await ctx.meta.batch(part, conditions))) return false;
+    return true;
+  } finally {
+    bump(ctx, repo, id);
+  }
 }
 
 /** The staged state of one file path: a put, a delete, or nothing staged. */
@@ -64,7 +76,8 @@ export async function stagedFile(ctx: PfsContext, repo: RepoName, id: CommitId, 
   return raw && decode(raw, key);
 }
 
-export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, dir: boolean): Promise<void> {
+/** Resolves false, having staged at most part of it, when a condition fails. */
+export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath, dir: boolean, conditions: BatchCondition[] = []): Promise<boolean> {
   const ops: BatchOp[] = [];
   if (dir) {
     // Earlier staged writes under the directory die with it; later ones sort after its key and win.
@@ -73,8 +86,12 @@ export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId,
   }
   ops.push({ type: 'put', key: dir ? keys.stageDirKey(repo, id, path) : keys.stageKey(repo, id, path), value: encode({ v: 1, op: dir ? 'deleteDir' : 'delete' }) });
   // Over the store's limits, the subtree's records go first and the delete marker last.
-  for (const part of splitBatch(ops, ctx.meta.limits)) await ctx.meta.batch(part);
-  bump(ctx, repo, id);
+  try {
+    for (const part of splitBatch(ops, ctx.meta.limits, conditions)) if (!(await ctx.meta.batch(part, conditions))) return false;
+    return true;
+  } finally {
+    bump(ctx, repo, id);
+  }
 }
 
 /** Staged records as index changes, in path order; `onChunk` sees every chunk hash a put refers to. */

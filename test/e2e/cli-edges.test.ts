@@ -127,3 +127,27 @@ describe('put -r --exclude and --delete', () => {
     }
   });
 });
+
+describe('commit-id prefixes', () => {
+  it('7 or more hex digits of an id name that commit wherever a commit is read', async () => {
+    ok(await cli.main(['repo', 'create', 'pfx']));
+    const local = join(tmp.path, 'p.txt');
+    await writeFile(local, 'one\n');
+    ok(await cli.main(['put', 'pfx@main:/p.txt', local]));
+    await writeFile(local, 'two\n');
+    ok(await cli.main(['put', 'pfx@main:/p.txt', local]));
+    const [newest, oldest] = await log('pfx@main');
+    const short = oldest!.id.slice(0, 7);
+    expect(JSON.parse(ok(await cli.run(['commit', 'inspect', `pfx@${short}`, '--json'])).out).id).toBe(oldest!.id);
+    expect(ok(await cli.main(['get', `pfx@${short}:/p.txt`])).out).toBe('one\n');
+    expect(ok(await cli.main(['get', `pfx@${newest!.id.slice(0, 12).toUpperCase()}^:/p.txt`])).out).toBe('one\n');
+    expect((await log(`pfx@${newest!.id.slice(0, 9)}`)).map((c) => c.id)).toEqual([newest!.id, oldest!.id]);
+    expect(ok(await cli.main(['diff', `pfx@${newest!.id.slice(0, 7)}`, `pfx@${short}`])).out).toBe('~ /p.txt  (4 B -> 4 B)\n');
+    const none = await cli.main(['log', 'pfx@fffffff0']);
+    expect(none.code).toBe(4);
+    expect(none.stderr).toBe('strata: branch "fffffff0" not found in repo "pfx" and no commit id starts with "fffffff0"\n');
+    // A branch of that name wins over the prefix.
+    ok(await cli.main(['branch', 'create', `pfx@${short}`, '--from', `pfx@${newest!.id}`]));
+    expect(JSON.parse(ok(await cli.main(['commit', 'inspect', `pfx@${short}`, '--json'])).out).id).toBe(newest!.id);
+  });
+});
