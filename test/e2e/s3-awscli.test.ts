@@ -65,7 +65,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     expect(await readFile(join(tmp.path, 'back.txt'), 'utf8')).toBe('first object\n');
     const listing = await cli(['s3', 'ls', 's3://photos/cats/']);
     expect(listing).toMatch(/\s13 one\.txt/);
-  });
+  }, 180_000);
 
   it('sync uploads a tree and downloads it again; keys list in S3 byte order', async () => {
     const src = join(tmp.path, 'tree');
@@ -84,7 +84,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     const dl = join(tmp.path, 'tree-back');
     await cli(['s3', 'sync', 's3://photos/tree', 'tree-back']);
     for (const [p, body] of Object.entries(files)) expect(await readFile(join(dl, p), 'utf8')).toBe(body);
-  });
+  }, 180_000);
 
   it('s3api list-objects-v2 --delimiter / returns common prefixes and keys, paged', async () => {
     const page = await cliJson(['s3api', 'list-objects-v2', '--bucket', 'photos', '--prefix', 'tree/', '--delimiter', '/']);
@@ -97,7 +97,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     const v1 = await cliJson(['s3api', 'list-objects', '--bucket', 'photos', '--prefix', 'tree/a', '--delimiter', '/', '--page-size', '1']);
     expect(v1.Contents.map((c: { Key: string }) => c.Key)).toEqual(['tree/a-1.txt', 'tree/a.txt']);
     expect(v1.CommonPrefixes).toEqual([{ Prefix: 'tree/a/' }]);
-  });
+  }, 180_000);
 
   it('a branch bucket (branch.repo) writes to that branch only', async () => {
     await cli(['s3', 'mb', 's3://dev.photos']);
@@ -109,7 +109,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     expect(buckets).toContain('dev.photos');
     const r = await run(aws!, ['--endpoint-url', server.s3Url, 's3', 'ls', 's3://photos/dev.txt'], { env: server.clientEnv });
     expect(r.code).not.toBe(0); // not on main
-  });
+  }, 180_000);
 
   it('a commit-pinned bucket reads that commit and refuses writes', async () => {
     const [head] = await history(server.pfs, 'photos@main');
@@ -122,7 +122,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     const w = await run(aws!, ['--endpoint-url', server.s3Url, 's3', 'cp', 'later.txt', `s3://${pinned}/x.txt`], { env: server.clientEnv, cwd: tmp.path });
     expect(w.code).not.toBe(0);
     expect(w.stderr).toContain('AccessDenied');
-  });
+  }, 180_000);
 
   it('refuses a wrong secret, an unknown key and an expired presigned URL with S3 error codes', async () => {
     const bad = await run(aws!, ['--endpoint-url', server.s3Url, 's3', 'ls', 's3://photos/'], { env: { ...server.clientEnv, AWS_SECRET_ACCESS_KEY: 'wrong' } });
@@ -143,7 +143,7 @@ describe.skipIf(skip)('S3 gateway with aws cli v2', () => {
     const unsigned = await fetch(`${server.s3Url}/photos/cats/one.txt`);
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('x-amz-request-id')).toMatch(/^[0-9A-F]{16}$/);
-  });
+  }, 180_000);
 
   it('uploads 200 MiB in parts as one commit and downloads the same bytes', async () => {
     const big = join(tmp.path, 'big.bin');

@@ -54,13 +54,13 @@ describe.skipIf(skip)('S3 gateway mounted read-only with s3fs-fuse', () => {
     await tmp?.remove();
   });
 
-  it('lists the bucket as directories and reads the same bytes', async () => {
+  it('lists the bucket as directories and reads the same bytes', { timeout: 120_000 }, async () => {
     expect((await readdir(mnt)).sort()).toEqual(['a.txt', 'dir']);
     expect((await readdir(join(mnt, 'dir'))).sort()).toEqual(['b.bin', 'sub']);
     for (const [k, v] of Object.entries(files)) expect((await readFile(join(mnt, k))).equals(v)).toBe(true);
   });
 
-  it('refuses writes (read-only mount)', async () => {
+  it('refuses writes (read-only mount)', { timeout: 120_000 }, async () => {
     await expect(writeFile(join(mnt, 'new.txt'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
   });
 });

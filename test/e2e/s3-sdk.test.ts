@@ -36,7 +36,7 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     sdk = new S3Client({ endpoint: server.s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET } });
     const [host, port] = server.s3Address.split(':');
     minio = new MinioClient({ endPoint: host!, port: Number(port), useSSL: false, accessKey: ACCESS_KEY, secretKey: SECRET, region: 'us-east-1', pathStyle: true });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     sdk?.destroy();
@@ -95,7 +95,7 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     client.destroy();
     expect(await history(server.pfs, 'sdkbad@main').catch(() => [])).toEqual([]);
     await expect(sdk.send(new HeadObjectCommand({ Bucket: 'sdkbad', Key: 'x.bin' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
-  }, 60_000);
+  }, 120_000);
 
   it('minio: make bucket, put (multipart for a stream of unknown size), get, partial get, list, stat, remove', async () => {
     await minio.makeBucket('mini');
@@ -133,7 +133,7 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     expect(commits).toHaveLength(2);
     expect(commits[0]!.id).toBe(open.id);
     expect(commits[0]!.changes.sort()).toEqual(['+/out/1.txt', '+/out/2.txt', '+/out/3.txt', '-/before.txt']);
-  }, 60_000);
+  }, 120_000);
 
   it('answers bucket errors as S3 does and changes nothing', async () => {
     await sdk.send(new CreateBucketCommand({ Bucket: 'errs' }));
@@ -148,5 +148,5 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     await sdk.send(new DeleteObjectCommand({ Bucket: 'errs', Key: 'keep.txt' }));
     await sdk.send(new DeleteBucketCommand({ Bucket: 'errs' }));
     await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).resolves.toBeDefined();
-  }, 60_000);
+  }, 120_000);
 });

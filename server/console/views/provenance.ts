@@ -2,7 +2,6 @@
 // (upstream left, the commit in the middle, downstream right), each node a
 // link to its commit. Text goes through the escaping template like any
 // other user content.
-import { formatTime } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { GraphNode, ProvenanceGraph } from '../provenance.ts';
 import { urls } from '../urls.ts';
@@ -58,11 +57,11 @@ ${g.nodes.map((n) => nodeSvg(n, pos.get(n.key)!, n.key === g.self))}
 </svg>`;
 }
 
-export function provenanceView(g: ProvenanceGraph & { time?: number }): SafeHtml {
+export function provenanceView(g: ProvenanceGraph): SafeHtml {
   const up = g.nodes.filter((n) => n.level < 0).length;
   const down = g.nodes.filter((n) => n.level > 0).length;
   return html`<h1>Provenance of <span class="mono">${g.self}</span></h1>
-<p class="muted">Upstream commits (what it was made from) on the left, downstream commits (made from it) on the right: ${up} upstream, ${down} downstream.${g.time ? ` As of ${formatTime(g.time)}.` : ''}</p>
+<p class="muted">Upstream commits (what it was made from) on the left, downstream commits (made from it) on the right: ${up} upstream, ${down} downstream.</p>
 ${g.truncated ? html`<p class="notice">The graph is cut at a few levels and nodes each way; open a node to follow it further.</p>` : ''}
 ${up + down === 0 ? html`<p class="empty">This commit has no provenance: nothing was recorded as its input, and no commit names it as input.</p>` : ''}
 <div class="graph">${provenanceSvg(g)}</div>`;
