@@ -2,6 +2,7 @@
 // by method, and the size of the chunk store. One registry per server.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChunkStore } from '../src/blocks/chunk-store.ts';
+import { strataVersion } from '../src/version.ts';
 
 export interface RpcMetrics {
   registry: Registry;
@@ -15,6 +16,8 @@ export function createMetrics(opts: { chunks: ChunkStore }): RpcMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'strata_' });
   const registers = [registry];
+  // Always 1; the labels say what runs (the usual *_build_info convention).
+  new Gauge({ name: 'strata_build_info', help: 'The running release and Node.js version', labelNames: ['version', 'node_version'], registers }).set({ version: strataVersion(), node_version: process.version }, 1);
   const requests = new Counter({ name: 'strata_grpc_requests_total', help: 'gRPC calls finished, by method and status', labelNames: ['method', 'status'], registers });
   const latency = new Histogram({
     name: 'strata_grpc_request_duration_seconds',

@@ -1,9 +1,12 @@
 // /readyz reflects the object store: a server whose S3 store stops answering
-// is not ready (503, naming the store), while /healthz stays 200.
+// is not ready (503, naming the store), while /healthz stays 200; /metrics
+// carries strata_build_info.
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 let s3: TestS3Server | undefined;
 let server: TestServer | undefined;
 
@@ -25,6 +28,8 @@ describe('/readyz', () => {
       env: { STRATA_S3_ACCESS_KEY: s3.accessKey, STRATA_S3_SECRET_KEY: s3.secretKey },
     });
     expect(await readyz(server.httpUrl)).toEqual({ status: 200, body: { status: 'ready' } });
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`strata_build_info{version="${VERSION}",node_version="${process.version}"} 1`);
     await s3.stop();
     // The probe result is remembered for a second; poll (bounded) until the next probe sees the store gone.
     let r = await readyz(server.httpUrl);
