@@ -90,6 +90,20 @@ async function recover(ctx: PfsContext): Promise<void> {
     // shared store it may be another server's write in flight, so it stays.
     if (c ? decodeCommit(c).state === 'finished' : !ctx.meta.shared) await clearStaging(ctx, repo, commit);
   }
+  if (!ctx.meta.shared) await dropDeadLeases(ctx);
+}
+
+/**
+ * A store no other process opens (LevelDB holds its lock) can only hold GC
+ * and finish leases of a process that died: a kill -9 mid-GC leaves the GC
+ * lock and the sweep fence up. Left alone they would stall every write and
+ * GC until the lease ran out (GC_LEASE_MS, minutes); dropped here, they cost
+ * nothing. On a shared store they may belong to a live server, so they stay.
+ */
+async function dropDeadLeases(ctx: PfsContext): Promise<void> {
+  const dead: string[] = [keys.GC_LOCK_KEY, keys.GC_SWEEPING_KEY];
+  for await (const [key] of ctx.meta.scan({ prefix: 'finishing/' })) dead.push(key);
+  for (const key of dead) await ctx.meta.del(key);
 }
 
 function pfsApi(ctx: PfsContext) {
