@@ -291,12 +291,15 @@ export class ChunkStore {
       if (failure !== undefined) throw failedUpload(this.blocks, failure);
       return;
     }
+    const unknown: Uint8Array[] = [];
     for (const hash of hashes) {
       const loc = this.index.get(hash);
-      if (!loc || loc.pack.pending) {
-        throw failedUpload(this.blocks, failure, hashHex(hash));
-      }
+      if (!loc) unknown.push(hash);
+      else if (loc.pack.pending) throw failedUpload(this.blocks, failure, hashHex(hash));
     }
+    // Staged through another server sharing the store: durable in a pack this process has not seen yet.
+    if (unknown.length > 0) await this.refresh();
+    for (const hash of unknown) if (!this.index.get(hash)) throw failedUpload(this.blocks, failure, hashHex(hash));
   }
 
   /** The chunk's bytes, verified against its hash. */

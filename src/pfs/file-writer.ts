@@ -82,6 +82,8 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
     const batch = pending;
     pending = [];
     const hashes = () => batch.flatMap(({ file }) => file.chunks.map((c) => Buffer.from(c.hash, 'hex')));
+    // Another server may finish this commit: its chunks must be durable before they are staged.
+    if (ctx.meta.shared) await ctx.chunks.flush(hashes());
     await locked(hashes, (conditions) => stagePuts(ctx, repo, id, batch, conditions));
     pendingByPath.clear();
   };
