@@ -8,7 +8,7 @@ import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
 import { readChunkRefs } from './chunk-reader.ts';
 import { bytesReadable, chunksReadable, writeAtomically, type GetOptions } from './files-read.ts';
-import { modify, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
+import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
 import { Transport, type CallOptions } from './transport.ts';
@@ -158,12 +158,12 @@ export class StrataClient {
   // ---- writing files ----
 
   /** Many puts, deletes and copies in one commit on `target` (`repo@branch` or `repo@<open commit id>`). */
-  modify(target: string, fn: (m: ModifySession) => Promise<void>, opts: CallOptions = {}): Promise<WriteResult> {
+  modify(target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {
     return modify(this.transport, target, fn, opts);
   }
 
   /** Puts one file at `repo@branch:/path` from a local path, bytes, a Readable or an async iterable. */
-  put(file: string, source: PutSource, opts: PutOptions & CallOptions = {}): Promise<WriteResult> {
+  put(file: string, source: PutSource, opts: PutOptions & ModifyOptions = {}): Promise<WriteResult> {
     const { target, path } = writeRef(file);
     return this.modify(target, async (m) => void (await m.put(path, source, opts)), opts);
   }
@@ -173,20 +173,20 @@ export class StrataClient {
    * concurrently, in one commit. With `cacheDir`, files unchanged since the
    * last such put are skipped, and an unchanged tree makes no commit.
    */
-  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & CallOptions = {}): Promise<WriteResult> {
+  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & ModifyOptions = {}): Promise<WriteResult & { deleted: string[] }> {
     const { target, path } = writeRef(dir);
     const client = { inspectBranch: (b: string) => this.inspectBranch(b, opts), inspectCommit: (c: string) => this.inspectCommit(c, opts), walk: (d: string) => this.walk(d, opts), modify: (t: string, fn: (m: ModifySession) => Promise<void>) => this.modify(t, fn, opts) };
     return putDirectory(client, target, path, localDir, opts);
   }
 
   /** Deletes a file, or a directory (`{ dir: true }` or a trailing `/`), in a one-off commit. */
-  deleteFile(file: string, opts: CallOptions & { dir?: boolean } = {}): Promise<WriteResult> {
+  deleteFile(file: string, opts: ModifyOptions & { dir?: boolean } = {}): Promise<WriteResult> {
     const { target, path } = writeRef(file);
     return this.modify(target, (m) => m.delete(path, { dir: opts.dir }), opts);
   }
 
   /** Copies `src` (any ref with a path) to `dst` (`repo@branch:/path`) by reference. */
-  copyFile(src: string, dst: string, opts: CallOptions = {}): Promise<WriteResult> {
+  copyFile(src: string, dst: string, opts: ModifyOptions = {}): Promise<WriteResult> {
     fileRef(src, 'copy source');
     const { target, path } = writeRef(dst);
     return this.modify(target, (m) => m.copy(src, path), opts);

@@ -2,7 +2,7 @@
 // Errors are the core's StrataError (code, kind, data), rebuilt from the wire.
 export { createClient, StrataClient, DEFAULT_ADDRESS, type ClientOptions } from './client.ts';
 export type { CallOptions } from './transport.ts';
-export type { ModifySession, PutOptions, WriteResult } from './modify.ts';
+export type { ModifyOptions, ModifySession, PutOptions, WriteResult } from './modify.ts';
 export type { PutDirectoryOptions, LocalFile } from './put-directory.ts';
 export type { GetOptions } from './files-read.ts';
 export type { PutSource } from './sources.ts';

@@ -12,7 +12,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
 import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
-import { PIECE_BYTES, counted, openSource, type PutSource } from './sources.ts';
+import { PIECE_BYTES, counted, openSource, openStatted, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -23,6 +23,8 @@ export interface PutOptions {
   dedup?: boolean;
   /** Called with the number of bytes read from the source since the last call. */
   onBytes?: (n: number) => void;
+  /** For a local path: its size from a stat just taken (a tree walk), so it is not stat'ed again. */
+  statSize?: number;
 }
 
 export interface ModifySession {
@@ -90,18 +92,18 @@ export class Session implements ModifySession {
     this.uploader = new ChunkUploader(transport, sink, this.stats, { signal: opts.signal });
   }
 
-  static async open(transport: Transport, target: string, opts: CallOptions): Promise<Session> {
+  static async open(transport: Transport, target: string, opts: ModifyOptions): Promise<Session> {
     writeTarget(target);
     await transport.ready();
     const call = transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
-    await call.write({ header: { target } });
+    await call.write({ header: { target, description: opts.message ?? '' } });
     return session;
   }
 
   async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<PutResult> {
     parsePath(path); // fail before reading a byte
-    const { bytes, size } = await openSource(source);
+    const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize) : await openSource(source);
     const onBytes = (n: number): void => {
       this.stats.bytes += n;
       opts.onBytes?.(n);
@@ -186,7 +188,13 @@ export class Session implements ModifySession {
  * one commit. If `fn` throws (or any operation fails), the stream is cut and
  * nothing is committed; the error is rethrown (the server's, when it failed first).
  */
-export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: CallOptions = {}): Promise<WriteResult> {
+/** Options of every write: the call's, and the message of the one-off commit it makes. */
+export interface ModifyOptions extends CallOptions {
+  /** The description of the one-off commit (`-m`); ignored when writing into an open commit. */
+  message?: string;
+}
+
+export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {
   const session = await Session.open(transport, target, opts);
   try {
     await fn(session);

@@ -7,6 +7,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
+import picomatch from 'picomatch';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
@@ -30,6 +31,10 @@ export interface PutDirectoryOptions {
   concurrency?: number;
   /** See PutOptions.dedup (default true). */
   dedup?: boolean;
+  /** Local files whose path relative to the tree matches one of these globs (picomatch) are left out. */
+  exclude?: string[];
+  /** Also delete the files under the prefix that the local tree lacks (a sync); excluded paths are kept. */
+  delete?: boolean;
   /** Called after each piece read, with totals so far and for the whole tree. */
   onProgress?: (p: { files: number; bytes: number; totalFiles: number; totalBytes: number }) => void;
   /**
@@ -76,6 +81,36 @@ export async function listLocalTree(root: string): Promise<LocalFile[]> {
   return out;
 }
 
+/**
+ * A test of relative (`/`-separated) paths against exclude globs: a pattern
+ * without `/` matches a name at any depth (`*.tmp`), as in rsync; a pattern
+ * that names a directory (`build`, `logs/`) excludes everything under it.
+ */
+export function excluder(patterns: string[] | undefined): (relative: string) => boolean {
+  if (!patterns || patterns.length === 0) return () => false;
+  const itself = picomatch(patterns.map((p) => p.replace(/\/+$/, '')), { dot: true, basename: true });
+  return (relative) => {
+    const parts = relative.split('/');
+    return parts.some((_, i) => itself(parts.slice(0, i + 1).join('/')));
+  };
+}
+
+/** The files under `prefix` of `target` the local tree lacks (for `delete`), excluded ones left alone. */
+async function toDelete(client: TreeClient, target: string, prefix: string, local: LocalFile[], excluded: (rel: string) => boolean): Promise<string[]> {
+  const have = new Set(local.map((f) => repoPathOf(prefix, f.relative)));
+  const base = prefix === '/' ? '' : parsePath(prefix);
+  const out: string[] = [];
+  try {
+    for await (const f of client.walk(`${target}:${prefix}`)) {
+      if (f.type === 'file' && !have.has(f.path) && !excluded(f.path.slice(base.length + 1))) out.push(f.path);
+    }
+  } catch (err) {
+    // No branch, no commit yet, or no such directory: nothing to delete.
+    if (!(isStrataError(err) && err.kind === 'NotFound')) throw err;
+  }
+  return out;
+}
+
 /** `prefix` + relative path, as a repo path. */
 export function repoPathOf(prefix: string, relative: string): string {
   const base = parsePath(prefix);
@@ -100,7 +135,8 @@ async function putFiles(m: ModifySession, prefix: string, files: LocalFile[], pr
     files.map((f) =>
       limit(async () => {
         try {
-          const { hash } = await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes });
+          // A raw put declares the size it sends, so it takes a fresh stat; a deduplicated one reuses the walk's.
+          const { hash } = await m.put(repoPathOf(prefix, f.relative), f.local, { dedup: opts.dedup, onBytes, statSize: opts.dedup === false ? undefined : f.size });
           if (hash !== undefined) onPut?.(f, hash);
         } catch (err) {
           limit.clearQueue(); // one failure fails the commit: start no more files
@@ -116,7 +152,8 @@ async function putFiles(m: ModifySession, prefix: string, files: LocalFile[], pr
 /** Puts every file of the local tree `localDir` under `prefix` in the session (no files cache). */
 export async function putTree(m: ModifySession, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<LocalFile[]> {
   parsePath(prefix);
-  const files = await listLocalTree(localDir);
+  const excluded = excluder(opts.exclude);
+  const files = (await listLocalTree(localDir)).filter((f) => !excluded(f.relative));
   const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
   await putFiles(m, prefix, files, progress, opts);
   return files;
@@ -154,13 +191,18 @@ async function openCache(client: TreeClient, target: string, prefix: string, loc
  * commit. With `opts.cacheDir`, unchanged files are skipped, and when
  * nothing changed no commit is made: the result is the branch head.
  */
-export async function putDirectory(client: TreeClient, target: string, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<WriteResult> {
+export async function putDirectory(client: TreeClient, target: string, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<WriteResult & { deleted: string[] }> {
   parsePath(prefix);
   const scanStart = Date.now();
-  const files = await listLocalTree(localDir);
+  const excluded = excluder(opts.exclude);
+  const files = (await listLocalTree(localDir)).filter((f) => !excluded(f.relative));
+  const deleted = opts.delete ? await toDelete(client, target, prefix, files, excluded) : [];
+  const deleteGone = async (m: ModifySession): Promise<void> => {
+    for (const path of deleted) await m.delete(path);
+  };
   const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
   const useCache = opts.cacheDir !== undefined && opts.dedup !== false && parseRef(target).target.kind === 'branch';
-  if (!useCache) return client.modify(target, (m) => putFiles(m, prefix, files, progress, opts));
+  if (!useCache) return { ...(await client.modify(target, async (m) => (await putFiles(m, prefix, files, progress, opts), await deleteGone(m)))), deleted };
 
   const { cache, head } = await openCache(client, target, prefix, localDir, opts.cacheDir!, scanStart);
   const skipped: { f: LocalFile; hash: string }[] = [];
@@ -174,16 +216,19 @@ export async function putDirectory(client: TreeClient, target: string, prefix: s
   if (skipped.length > 0) opts.onProgress?.(progress);
   const skippedStats = { skippedFiles: skipped.length, skippedBytes: skipped.reduce((n, s) => n + s.f.size, 0) };
 
-  if (toPut.length === 0 && head !== undefined) {
+  if (toPut.length === 0 && deleted.length === 0 && head !== undefined) {
     const commit = await client.inspectCommit(`${parseRef(target).repo}@${head}`);
     if (commit.state === 'finished' && cache.head !== head) {
       for (const s of skipped) cache.record(s.f.relative, s.f.stamp, s.hash);
       await cache.save(head);
     }
-    return { commit, stats: { ...emptyStats(), ...skippedStats } };
+    return { commit, stats: { ...emptyStats(), ...skippedStats }, deleted };
   }
   const written: { f: LocalFile; hash: string }[] = [];
-  const r = await client.modify(target, (m) => putFiles(m, prefix, toPut, progress, opts, (f, hash) => written.push({ f, hash })));
+  const r = await client.modify(target, async (m) => {
+    await putFiles(m, prefix, toPut, progress, opts, (f, hash) => written.push({ f, hash }));
+    await deleteGone(m);
+  });
   Object.assign(r.stats, skippedStats);
   if (r.commit.state === 'finished') {
     // Skipped files are in the new commit as they were in `head` only if the commit was made on top of it.
@@ -191,5 +236,5 @@ export async function putDirectory(client: TreeClient, target: string, prefix: s
     for (const w of written) cache.record(w.f.relative, w.f.stamp, w.hash);
     await cache.save(r.commit.id);
   }
-  return r;
+  return { ...r, deleted };
 }

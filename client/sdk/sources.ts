@@ -94,6 +94,11 @@ async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** A regular file whose size a stat just gave (a tree walk): opened without another stat. */
+export function openStatted(path: string, size: number): OpenedSource {
+  return { bytes: size <= WHOLE_READ_BYTES ? smallFile(path, size) : fileBytes(path), size };
+}
+
 export async function openSource(source: PutSource): Promise<OpenedSource> {
   if (typeof source === 'string') {
     const st = await stat(source).catch((err: unknown) => {

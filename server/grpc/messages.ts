@@ -16,7 +16,7 @@ export interface ListCommitRequest { ref: string; to: string; limit: number }
 export interface ChunkRefMessage { hash: string; sizeBytes: number }
 
 export type ModifyFileRequest =
-  | { body: 'header'; header: { target: string } }
+  | { body: 'header'; header: { target: string; description: string } }
   | { body: 'putFile'; putFile: { path: string; append: boolean; sizeBytes?: number } }
   | { body: 'data'; data: Buffer }
   | { body: 'putChunks'; putChunks: { path: string; chunks: ChunkRefMessage[]; append: boolean } }

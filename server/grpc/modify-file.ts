@@ -112,7 +112,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: L
       throw badStream('the first message must be a header naming the target ("repo@branch" or "repo@<open commit id>")', input.count);
     }
     const { repo, target } = writeTargetField('header.target', first.header.target);
-    const writer = await pfs.openWriter(repo, target);
+    const writer = await pfs.openWriter(repo, target, { description: first.header.description || undefined });
     const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 } };
     try {
       for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {

@@ -131,7 +131,7 @@ function maxKeysOf(call: S3Call, name: string): number {
 async function page(pfs: Pfs, ref: Ref | undefined, prefix: string, delimiter: string | undefined, after: string | undefined, max: number) {
   const items: Listed[] = [];
   let truncated = false;
-  if (ref) {
+  if (ref && max > 0) {
     for await (const item of listKeys(pfs, ref, prefix, delimiter, after)) {
       if (items.length === max) {
         truncated = true;
@@ -156,9 +156,9 @@ export async function listObjects(call: S3Call, version: 1 | 2): Promise<void> {
   const token = q.get('continuation-token');
   let after: string | undefined;
   if (version === 2) {
-    if (token !== null) {
+    if (token) {
       after = Buffer.from(token, 'base64url').toString('utf8');
-      if (token === '' || Buffer.from(after, 'utf8').toString('base64url') !== token) {
+      if (Buffer.from(after, 'utf8').toString('base64url') !== token) {
         throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
       }
     } else {

@@ -38,6 +38,7 @@ async function* walk(pfs: Pfs, ref: Ref, dirKey: string, namePrefix: string, aft
 /** Keys and common prefixes under `prefix`, after `after`, in S3 order. */
 export async function* listKeys(pfs: Pfs, ref: Ref, prefix: string, delimiter: string | undefined, after: string | undefined): AsyncGenerator<Listed> {
   if (after !== undefined && compareCodePoints(after, prefix) >= 0 && !after.startsWith(prefix)) return; // every key with the prefix sorts before `after`
+  if (prefix.startsWith('/') || prefix.includes('//')) return; // keys are normalised paths: none starts with '/' or holds '//'
   const cut = prefix.lastIndexOf('/') + 1;
   const dirKey = prefix.slice(0, cut);
   const namePrefix = prefix.slice(cut);

@@ -11,7 +11,7 @@
 //
 // These parameters are part of the canonical form: changing them changes
 // root hashes of new indexes (old ones still read fine). A golden test pins them.
-import type { FileEntry } from './types.ts';
+import type { FileEntry, RangeRecord } from './types.ts';
 
 export interface CutParams {
   /** A range may end after an entry whose path hash has this many low zero bits (2^bits entries on average). */
@@ -28,15 +28,69 @@ export interface CutParams {
   softMaskBits: number;
   /** A range ends once its estimated encoded size reaches this, whatever the hashes. */
   maxBytes: number;
+  /**
+   * Two-level metarange: the range list is cut, by the same rule over each
+   * range's last path, into groups of about 2^metaMaskBits ranges, each stored
+   * as an ordinary metarange under a small root (encoding.ts, "SIXT"). A
+   * commit then rewrites its touched ranges, their groups and the root, not
+   * one metarange that lists every range. Absent: always one metarange.
+   */
+  metaMaskBits?: number;
+  metaMinRecords?: number;
+  metaMaxRecords?: number;
 }
 
-export const DEFAULT_CUT_PARAMS: Readonly<CutParams> = Object.freeze({
+/**
+ * The cuts of format version 1 (until 2026-12): ranges of ~1,000 entries and
+ * one metarange. Indexes made with them stay readable and are still reused
+ * range by range; the golden fixture pins them.
+ */
+export const V1_CUT_PARAMS: Readonly<CutParams> = Object.freeze({
   maskBits: 10,
   minEntries: 64,
   softBytes: 1 << 18,
   softMaskBits: 2,
   maxBytes: 1 << 20,
+  metaMaskBits: undefined, // spelled out: it overrides the defaults when merged over them
 });
+
+/**
+ * Ranges of ~160 entries (~7 KB of 100-byte files) under a two-level
+ * metarange of ~64-range groups. A changed file lands in a range chosen in
+ * proportion to its size, so the expected rewritten range is about twice the
+ * mean: with v1's ~1,000-entry ranges each changed file rewrote ~86 KB plus a
+ * 58 KB metarange at 1,000,000 files; here ~11 KB, a ~6 KB group and a root.
+ */
+export const DEFAULT_CUT_PARAMS: Readonly<CutParams> = Object.freeze({
+  maskBits: 7,
+  minEntries: 32,
+  softBytes: 1 << 18,
+  softMaskBits: 2,
+  maxBytes: 1 << 20,
+  metaMaskBits: 6,
+  metaMinRecords: 16,
+  metaMaxRecords: 512,
+});
+
+/** Cuts a range list into metarange groups (one group when the params ask for one level). */
+export function groupRanges(records: readonly RangeRecord[], params: Readonly<CutParams>): RangeRecord[][] {
+  if (params.metaMaskBits === undefined) return [records.slice()];
+  const mask = lowBits(params.metaMaskBits);
+  const min = params.metaMinRecords ?? 1;
+  const max = params.metaMaxRecords ?? Number.MAX_SAFE_INTEGER;
+  const groups: RangeRecord[][] = [];
+  let group: RangeRecord[] = [];
+  for (const r of records) {
+    group.push(r);
+    // The high bits: a range's last path was chosen for its low bits being zero.
+    if (group.length >= max || (group.length >= min && ((pathHash(r.lastPath) >>> 16) & mask) === 0)) {
+      groups.push(group);
+      group = [];
+    }
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
 
 /**
  * FNV-1a over the path's UTF-8 bytes, then murmur3's finaliser. FNV-1a alone

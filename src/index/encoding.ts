@@ -9,6 +9,11 @@
 //   chunkTag n+1: n x (chunkHash[32] varint(chunkSize)).
 // metarange := "SIXM" version=1 varint(count>=1) count x record
 // record    := path(first) path(last) varint(entries>=1) varint(bytes) rangeHash[32]
+// metatree  := "SIXT" version=1 varint(count>=1) count x record, each naming
+//   a metarange (a group of ranges) instead of a range, with the group's
+//   first and last path and its total entries and bytes. A commit's root is a
+//   metarange (one level, all indexes before 2026-12 and small ones since) or
+//   a metatree (two levels); readers accept both.
 // path      := varint(shared) varint(suffixLen) suffix -- UTF-8 bytes; shared
 //   is the longest common prefix with the previous path of the object
 //   (entry order; for a metarange the sequence first0 last0 first1 last1 ...).
@@ -24,6 +29,7 @@ import type { ChunkRef, FileEntry, RangeRecord } from './types.ts';
 
 export const RANGE_MAGIC = 'SIXR';
 export const METARANGE_MAGIC = 'SIXM';
+export const METATREE_MAGIC = 'SIXT';
 export const FORMAT_VERSION = 1;
 const HASH_BYTES = 32;
 const SLASH = 0x2f;
@@ -56,8 +62,23 @@ export function decodeRange(bytes: Uint8Array, hash: string): FileEntry[] {
 }
 
 export function encodeMetarange(records: readonly RangeRecord[]): Uint8Array {
+  return encodeRecords(METARANGE_MAGIC, records);
+}
+
+/** The root of a two-level index: one record per metarange group. */
+export function encodeMetatree(groups: readonly RangeRecord[]): Uint8Array {
+  return encodeRecords(METATREE_MAGIC, groups);
+}
+
+/** A root's records, and whether they name metaranges (a metatree) or ranges. */
+export function decodeRoot(bytes: Uint8Array, hash: string): { tree: boolean; records: RangeRecord[] } {
+  const tree = bytes.length >= 4 && Buffer.from(bytes.buffer, bytes.byteOffset, 4).toString('latin1') === METATREE_MAGIC;
+  return { tree, records: decodeRecords(bytes, hash, tree ? METATREE_MAGIC : METARANGE_MAGIC, tree ? 'metatree' : 'metarange') };
+}
+
+function encodeRecords(magic: string, records: readonly RangeRecord[]): Uint8Array {
   if (records.length === 0) throw invalid('(metarange)', 'an empty index has no metarange');
-  const w = startObject(METARANGE_MAGIC, records.length);
+  const w = startObject(magic, records.length);
   const paths = new PathEncoder();
   for (const rec of records) {
     paths.write(w, rec.firstPath, false);
@@ -72,7 +93,11 @@ export function encodeMetarange(records: readonly RangeRecord[]): Uint8Array {
 }
 
 export function decodeMetarange(bytes: Uint8Array, hash: string): RangeRecord[] {
-  return decodeObject(bytes, hash, METARANGE_MAGIC, 'metarange', (r, count) => {
+  return decodeRecords(bytes, hash, METARANGE_MAGIC, 'metarange');
+}
+
+function decodeRecords(bytes: Uint8Array, hash: string, magic: string, what: string): RangeRecord[] {
+  return decodeObject(bytes, hash, magic, what, (r, count) => {
     const paths = new PathDecoder();
     const out: RangeRecord[] = new Array(count);
     for (let i = 0; i < count; i++) {

@@ -29,8 +29,10 @@ export interface IndexReader {
   diff(newRoot: IndexRoot | null, oldRoot: IndexRoot | null): AsyncIterable<DiffItem>;
   /** File count and total size, from the metarange alone. */
   stat(root: IndexRoot | null): Promise<IndexStat>;
-  /** The hashes of every object the index consists of (metarange first), e.g. for garbage collection. */
+  /** The hashes of every object the index consists of (root, then metarange groups, then ranges), e.g. for garbage collection. */
   objects(root: IndexRoot | null): Promise<string[]>;
+  /** The metarange groups a two-level root lists (none for one level): GC marks them. */
+  groups(root: IndexRoot | null): Promise<string[]>;
   /** The metarange's list of ranges: for GC and fsck, which visit each distinct range once. */
   ranges(root: IndexRoot | null): Promise<readonly RangeRecord[]>;
   /** The entries of one range (read through the cache, hash-verified by the store). */
@@ -50,7 +52,7 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
 
   return {
     stats: core.stats,
-    get: async (root, path) => getEntry(core, await ranges(root), path),
+    get: async (root, path) => (root === null ? undefined : getEntry(core, await core.rangesNear(root, path), path)),
     list: async function* (root, dir, opts = {}) {
       yield* listChildren(core, await ranges(root), dir, opts);
     },
@@ -78,8 +80,9 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
       }
       return { files, bytes };
     },
-    objects: async (root) => (root === null ? [] : [root, ...(await core.meta(root)).map((r) => r.hash)]),
+    objects: async (root) => (root === null ? [] : [root, ...(await core.groups(root)), ...(await core.meta(root)).map((r) => r.hash)]),
     ranges,
+    groups: async (root) => (root === null ? [] : core.groups(root)),
     rangeEntries: (range) => core.range(range),
   };
 }

@@ -4,7 +4,7 @@
 // root hash names a set of files, however it was made.
 import { DEFAULT_CUT_PARAMS, type CutParams } from './boundaries.ts';
 import { ChangeQueue, changePath, recut, type MergeContext } from './apply-merge.ts';
-import { decodeMetarange } from './encoding.ts';
+import { decodeMetarange, decodeRoot } from './encoding.ts';
 import { comparePaths } from './paths.ts';
 import { RangeSink, type WriteStats } from './range-sink.ts';
 import type { FileEntry, IndexChange, IndexObjectStore, IndexRoot, RangeRecord } from './types.ts';
@@ -56,7 +56,7 @@ export async function applyChanges(
   options: IndexWriteOptions = {},
 ): Promise<ApplyResult> {
   const stats: WriteStats = { rangesRead: 0, rangesWritten: 0 };
-  const old = base === null ? [] : decodeMetarange(await store.get(base), base);
+  const old = base === null ? [] : await readRanges(store, base);
   const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)), options.fileTree);
   const ctx: MergeContext = { store, old, changes: new ChangeQueue(toAsync(changes)), sink, stats };
   let i = 0;
@@ -90,6 +90,14 @@ function targetRange(old: readonly RangeRecord[], path: string, from: number): n
 
 function sameRanges(a: readonly RangeRecord[], b: readonly RangeRecord[]): boolean {
   return a.length === b.length && a.every((r, i) => r.hash === b[i]!.hash);
+}
+
+/** The base index's ranges, from a one-level root or through a metatree's groups. */
+async function readRanges(store: IndexObjectStore, root: IndexRoot): Promise<RangeRecord[]> {
+  const top = decodeRoot(await store.get(root), root);
+  if (!top.tree) return top.records;
+  const groups = await Promise.all(top.records.map(async (g) => decodeMetarange(await store.get(g.hash), g.hash)));
+  return groups.flat();
 }
 
 async function* toAsync<T>(items: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {

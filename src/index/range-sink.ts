@@ -3,8 +3,8 @@
 // Old ranges that applyChanges reuses go in by reference, unread.
 import { createHash } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
-import { RangeCutter, type CutParams } from './boundaries.ts';
-import { encodeMetarange, encodeRange } from './encoding.ts';
+import { RangeCutter, groupRanges, type CutParams } from './boundaries.ts';
+import { encodeMetarange, encodeMetatree, encodeRange } from './encoding.ts';
 import { comparePaths } from './paths.ts';
 import type { FileEntry, IndexObjectStore, IndexRoot, RangeRecord } from './types.ts';
 
@@ -31,7 +31,7 @@ export class RangeSink {
    */
   constructor(
     private readonly store: IndexObjectStore,
-    params: Readonly<CutParams>,
+    private readonly params: Readonly<CutParams>,
     private readonly stats: WriteStats,
     private readonly existing: ReadonlySet<string> = new Set(),
     private readonly fileTree = false,
@@ -65,11 +65,27 @@ export class RangeSink {
     if (!this.atBoundary) await this.flush();
   }
 
-  /** Stores the last range and the metarange; null for an empty index. */
+  /**
+   * Stores the last range and the metarange (or, past one group, each group's
+   * metarange and a metatree root over them); null for an empty index. An
+   * unchanged group encodes to the same bytes, which the store already holds.
+   */
   async finish(): Promise<IndexRoot | null> {
     await this.flushPending();
     if (this.records.length === 0) return null;
-    return this.put(encodeMetarange(this.records));
+    const groups = groupRanges(this.records, this.params);
+    if (groups.length === 1) return this.put(encodeMetarange(this.records));
+    const top: RangeRecord[] = [];
+    for (const g of groups) {
+      top.push({
+        firstPath: g[0]!.firstPath,
+        lastPath: g[g.length - 1]!.lastPath,
+        count: g.reduce((n, r) => n + r.count, 0),
+        bytes: g.reduce((n, r) => n + r.bytes, 0),
+        hash: await this.put(encodeMetarange(g)),
+      });
+    }
+    return this.put(encodeMetatree(top));
   }
 
   private async flush(): Promise<void> {

@@ -1,6 +1,6 @@
 // What every read operation shares: cached, counted loading of ranges and
 // metaranges, and positioning by key without reading more than one range.
-import { decodeMetarange, decodeRange } from './encoding.ts';
+import { decodeMetarange, decodeRange, decodeRoot } from './encoding.ts';
 import { LruCache } from './lru-cache.ts';
 import { comparePaths } from './paths.ts';
 import type { FileEntry, IndexObjectStore, RangeRecord } from './types.ts';
@@ -26,8 +26,29 @@ export class ReaderCore {
     this.cache = new LruCache(cacheBytes);
   }
 
-  meta(root: string): Promise<readonly RangeRecord[]> {
-    return this.load(`m:${root}`, root, decodeMetarange);
+  /** Every range of the index, in order, whether its root is one metarange or a metatree of them. */
+  async meta(root: string): Promise<readonly RangeRecord[]> {
+    const top = await this.load(`m:${root}`, root, decodeRoot);
+    if (!top.tree) return top.records;
+    const groups = await Promise.all(top.records.map((g) => this.load(`g:${g.hash}`, g.hash, decodeMetarange)));
+    return groups.flat();
+  }
+
+  /**
+   * The ranges that can hold `path`: under a metatree only the one group
+   * whose span covers it is read, so a lookup reads root, group and range.
+   */
+  async rangesNear(root: string, path: string): Promise<readonly RangeRecord[]> {
+    const top = await this.load(`m:${root}`, root, decodeRoot);
+    if (!top.tree) return top.records;
+    const g = top.records[findRange(top.records, path)];
+    return g === undefined ? [] : this.load(`g:${g.hash}`, g.hash, decodeMetarange);
+  }
+
+  /** The metarange groups under a metatree root (none for a one-level index). */
+  async groups(root: string): Promise<string[]> {
+    const top = await this.load(`m:${root}`, root, decodeRoot);
+    return top.tree ? top.records.map((g) => g.hash) : [];
   }
 
   range(rec: RangeRecord): Promise<readonly FileEntry[]> {

@@ -92,7 +92,7 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord): Sink {
   };
 }
 
-function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null): Sink {
+function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, description?: string): Sink {
   const stage = new OneOffStage(ctx, repo, newCommitId());
   const appended = new Set<FilePath>();
   return {
@@ -108,6 +108,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
       try {
         return await commitOneOff(ctx, repo, branch, {
           id: stage.id,
+          description,
           base: headRoot,
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
@@ -129,7 +130,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
   };
 }
 
-async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<Sink> {
+async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions): Promise<Sink> {
   if ('commit' in target) {
     const c = (await requireCommit(ctx, repo, target.commit)).value;
     if (c.state !== 'open') throw finished(repo, c.id);
@@ -139,11 +140,16 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget): P
   const b = await getBranch(ctx, repo, target.branch);
   const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
   if (head?.state === 'open') return openCommitSink(ctx, head); // Pachyderm: writes to a branch go into its open commit
-  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null);
+  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, opts.description);
 }
 
-export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget): Promise<FileWriter & { commit: CommitId }> {
-  const sink = await openSink(ctx, repo, target);
+export interface WriterOptions {
+  /** The description of a one-off commit (an open commit keeps its own; `commit finish -m` sets that). */
+  description?: string;
+}
+
+export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions = {}): Promise<FileWriter & { commit: CommitId }> {
+  const sink = await openSink(ctx, repo, target, opts);
   const where = (path: FilePath): string => ('branch' in target ? `${repo}@${target.branch}:${path}` : `${repo}@${sink.id}:${path}`);
   let closed: Promise<CommitInfo> | undefined;
   const open = (): void => {

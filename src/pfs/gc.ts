@@ -54,6 +54,10 @@ async function markRoot(ctx: PfsContext, root: string, marks: Marks): Promise<vo
   if (marks.has(root)) return;
   marks.add(root);
   marks.indexObjects++;
+  for (const group of await ctx.reader.groups(root)) {
+    if (!marks.has(group)) marks.indexObjects++;
+    marks.add(group);
+  }
   for (const range of await ctx.reader.ranges(root)) {
     if (marks.has(range.hash)) continue; // shared with a commit already marked
     marks.add(range.hash);

@@ -13,7 +13,7 @@ import { dropCommit, squashCommit } from './commit-history.ts';
 import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit } from './commits.ts';
 import { createContext, type Clock, type PfsContext, type PfsLog } from './context.ts';
 import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
-import { openWriter, type WriteTarget } from './file-writer.ts';
+import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.ts';
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
 import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
 import { resolveCommit } from './resolve.ts';
@@ -113,7 +113,7 @@ function pfsApi(ctx: PfsContext) {
     },
 
     /** Writes that land in one commit: the open commit `target` names, or a one-off commit on the branch. */
-    openWriter: (repo: RepoName, target: WriteTarget): Promise<FileWriter & { commit: CommitId }> => openWriter(ctx, repo, target),
+    openWriter: (repo: RepoName, target: WriteTarget, opts?: WriterOptions): Promise<FileWriter & { commit: CommitId }> => openWriter(ctx, repo, target, opts),
     /** One file in one step (a one-off commit unless the branch head is open). */
     putFile: async (repo: RepoName, target: WriteTarget, path: FilePath, source: AsyncIterable<Uint8Array>, opts?: { append?: boolean }): Promise<CommitInfo> => {
       const w = await openWriter(ctx, repo, target);

@@ -150,7 +150,7 @@ describe('listing and changes', () => {
   });
 
   it('rm a directory, cp by reference', async () => {
-    expect(ok(await inProcess('rm', 'files@main:/tree/')).out).toMatch(/^deleted files@main:\/tree\/ -> files@[0-9a-f]{32}\n$/);
+    expect(ok(await inProcess('rm', '-r', 'files@main:/tree/')).out).toMatch(/^deleted files@main:\/tree\/ -> files@[0-9a-f]{32}\n$/);
     failed(await inProcess('ls', 'files@main:/tree'), 'NotFound', /no such file or directory/);
     ok(await spawned('cp', 'files@main^:/tree', 'files@main:/restored'));
     expect(jsonLines(ok(await inProcess('ls', '-r', 'files@main:/restored', '--json')).out)).toHaveLength(13);

@@ -9,6 +9,8 @@ import { ChunkIndex, type PackRef } from '../../src/blocks/chunk-index.ts';
 import { openChunkStore } from '../../src/blocks/chunk-store.ts';
 import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
 import { createMemoryBlockStore } from '../../src/blocks/memory-block-store.ts';
+import { commitKey } from '../../src/meta/keys.ts';
+import { decodeCommit } from '../../src/meta/records.ts';
 import { seededBytes, sha256, streamOf } from '../helpers/bytes.ts';
 import { branch, createTestPfs, path, put, ref, repo } from '../helpers/pfs.ts';
 import { createTempDir } from '../helpers/tmp.ts';
@@ -107,6 +109,24 @@ describe('on-disk chunk index', () => {
     expect(fsck.data!.problems).toEqual([]);
     await t.remove();
   });
+
+  it('GC keeps the metarange groups of a two-level index', async () => {
+    const t = await createTestPfs();
+    await t.pfs.createRepo(repo('tree'));
+    const w = await t.pfs.openWriter(repo('tree'), { branch: branch('main') });
+    for (let i = 0; i < 24_000; i++) await w.put(path(`/d${i % 40}/f${i}`), streamOf(Buffer.from(`file ${i}`)));
+    await w.close();
+    const head = await t.pfs.inspectCommit(ref('tree@main'));
+    const record = decodeCommit((await t.pfs.context.meta.get(commitKey(head.repo, head.id)))!);
+    expect((await t.pfs.context.reader.groups(record.indexRoot)).length).toBeGreaterThan(1);
+    await t.pfs.gc({ graceMs: 0 });
+    const reopened = await t.reopen();
+    const fsck = await reopened.pfs.fsck();
+    expect(fsck.problems).toEqual([]);
+    expect(fsck.files).toBe(24_000);
+    await reopened.close();
+    await t.remove();
+  }, 300_000);
 
   it('a server-style index directory is emptied at open and rebuilt from the store', async () => {
     const dir = await createTempDir('strata-index-dir');

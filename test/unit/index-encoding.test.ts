@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isStrataError } from '../../src/errors/index.ts';
+import { V1_CUT_PARAMS } from '../../src/index/boundaries.ts';
+import { decodeRoot } from '../../src/index/encoding.ts';
 import {
+  applyChanges,
   buildIndex,
   createIndexReader,
   decodeMetarange,
@@ -17,6 +20,7 @@ import {
 import { createMemoryStore, fileEntry, filePath, sha256Hex, sortEntries, sortPaths, treeEntries } from './index-helpers.ts';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/index/golden.json', import.meta.url), 'utf8')) as Record<string, string | number>;
+const goldenV2 = JSON.parse(readFileSync(new URL('../fixtures/index/golden-v2.json', import.meta.url), 'utf8')) as Record<string, string | number>;
 
 const GOLDEN_ENTRIES: FileEntry[] = [
   { path: '/a.txt', size: 5, hash: sha256Hex('hello'), chunks: [{ hash: sha256Hex('hello'), size: 5 }] },
@@ -77,11 +81,48 @@ describe('golden formats', () => {
     expect(decodeMetarange(bytes, 'm')).toEqual(GOLDEN_RECORDS);
   });
 
-  it('cuts a default-parameter index where it always has', async () => {
+  it('cuts a version-1-parameter index where it always has', async () => {
     const store = createMemoryStore();
-    const root = await buildIndex(store, treeEntries(3, 1000));
+    const root = await buildIndex(store, treeEntries(3, 1000), { cut: V1_CUT_PARAMS });
     expect(root).toBe(golden.tree3x1000Root);
     expect((await createIndexReader(store).objects(root)).length - 1).toBe(golden.tree3x1000Ranges);
+  });
+});
+
+describe('golden formats since 2026-12 (two-level metarange, smaller ranges)', () => {
+  it('cuts a default-parameter index into ranges under a metatree root, byte for byte as pinned', async () => {
+    const store = createMemoryStore();
+    const root = (await buildIndex(store, treeEntries(20, 1000)))!;
+    expect(root).toBe(goldenV2.tree20x1000Root);
+    expect(hex(await store.get(root))).toBe(goldenV2.tree20x1000RootBytes);
+    const reader = createIndexReader(store);
+    expect((await reader.groups(root)).length).toBe(goldenV2.tree20x1000Groups);
+    expect((await reader.ranges(root)).length).toBe(goldenV2.tree20x1000Ranges);
+    expect(decodeRoot(await store.get(root), root).tree).toBe(true);
+    const small = await buildIndex(store, treeEntries(3, 1000));
+    expect(small).toBe(goldenV2.tree3x1000Root);
+    expect(decodeRoot(await store.get(small!), small!).tree).toBe(false); // one group: a plain metarange, as in version 1
+    expect((await reader.ranges(small)).length).toBe(goldenV2.tree3x1000Ranges);
+  });
+
+  it('reads a version-1 index and applies changes to it: old ranges reused, new ones cut the new way', async () => {
+    const store = createMemoryStore();
+    const entries = [...treeEntries(20, 1000)];
+    const v1 = (await buildIndex(store, entries, { cut: V1_CUT_PARAMS }))!;
+    const reader = createIndexReader(store);
+    expect(await reader.groups(v1)).toEqual([]);
+    const oldRanges = await reader.ranges(v1);
+    const changed = entries[12_345]!;
+    const { root, stats } = await applyChanges(store, v1, [{ op: 'put', entry: { ...changed, size: changed.size + 1 } }]);
+    expect(stats.rangesRead).toBe(1);
+    const newRanges = await reader.ranges(root);
+    expect(newRanges.filter((r) => !oldRanges.some((o) => o.hash === r.hash)).length).toBeGreaterThanOrEqual(1);
+    expect(newRanges.filter((r) => oldRanges.some((o) => o.hash === r.hash)).length).toBe(oldRanges.length - 1);
+    expect((await reader.get(root, changed.path))!.size).toBe(changed.size + 1);
+    expect((await reader.stat(root)).files).toBe(entries.length);
+    const diff = [];
+    for await (const d of reader.diff(root, v1)) diff.push(d.path);
+    expect(diff).toEqual([changed.path]);
   });
 });
 

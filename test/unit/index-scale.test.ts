@@ -11,6 +11,7 @@ describe('a 100,000-file index', () => {
   let store: CountingStore;
   let root: string;
   let ranges: number;
+  let groups: number;
   // 10 files in 10 directories spread over the tree: 5 rewritten, 3 added, 2 deleted.
   const changes: IndexChange[] = [
     ...[3, 17, 29, 41, 55].map((d): IndexChange => ({ op: 'put', entry: fileEntry(`/d${pad(d)}/f0500`, 1) })),
@@ -21,21 +22,27 @@ describe('a 100,000-file index', () => {
   beforeAll(async () => {
     store = createMemoryStore();
     root = (await buildIndex(store, treeEntries(DIRS, FILES)))!;
-    ranges = (await createIndexReader(store).objects(root)).length - 1;
+    const reader = createIndexReader(store);
+    groups = (await reader.groups(root)).length;
+    ranges = (await reader.ranges(root)).length;
   });
 
-  it('has about a hundred ranges', () => {
-    expect(ranges).toBeGreaterThan(50);
-    expect(ranges).toBeLessThan(200);
+  it('has ranges of ~160 entries in ~64-range metarange groups', () => {
+    expect(ranges).toBeGreaterThan(400);
+    expect(ranges).toBeLessThan(900);
+    expect(groups).toBeGreaterThan(3);
+    expect(groups).toBeLessThan(30);
   });
 
   it('applies a 10-file change reading and writing about one range per file', async () => {
     store.reset();
     const { root: next, stats } = await applyChanges(store, root, changes);
-    expect(store.gets).toBeLessThanOrEqual(2 * 10 + 1);
-    expect(store.puts).toBeLessThanOrEqual(2 * 10 + 1);
-    expect(stats.rangesRead).toBe(store.gets - 1);
-    expect(stats.rangesWritten).toBe(store.puts - 1);
+    // Reads: the root, every group (to find the ranges), and about one range a file.
+    expect(store.gets).toBeLessThanOrEqual(2 * 10 + 1 + groups);
+    expect(stats.rangesRead).toBe(store.gets - 1 - groups);
+    // Writes: about one range a file, then every group (unchanged ones encode to bytes the store holds) and the root.
+    expect(stats.rangesWritten).toBeLessThanOrEqual(2 * 10);
+    expect(store.puts).toBe(stats.rangesWritten + groups + 1);
     const reader = createIndexReader(store);
     expect(await reader.stat(next)).toEqual({ files: DIRS * FILES + 1, bytes: DIRS * FILES * 100 + 5 * 1 + 3 * 100 - 2 * 100 });
     expect((await reader.get(next, '/d0017/f0500'))?.size).toBe(101);
@@ -57,49 +64,53 @@ describe('a 100,000-file index', () => {
     const reader = createIndexReader(store);
     const diff = await collect(reader.diff(next, root));
     expect(diff.map((d) => d.type)).toEqual([...Array<string>(5).fill('modified'), 'added', 'added', 'added', 'deleted', 'deleted']);
-    expect(reader.stats.objectsRead).toBeLessThanOrEqual(2 + 2 * 10);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(2 + 2 * 10 + 2 * groups);
   });
 
   it('lists a 1,000-file directory reading only the ranges it spans', async () => {
     const reader = createIndexReader(store);
     const items = await collect(reader.list(root, '/d0050'));
     expect(items.length).toBe(FILES);
-    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 3);
+    // The root and its groups, then the ~7 ranges of ~160 entries the directory spans.
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + groups + 9);
     const page = await collect(reader.list(root, '/d0050', { after: 'f0899', limit: 10 }));
     expect(page.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, i) => `f${pad(900 + i)}`));
   });
 
-  it('gets one file reading the metarange and one range', async () => {
+  it('gets one file reading the root, one metarange group and one range', async () => {
     const reader = createIndexReader(store);
     expect((await reader.get(root, '/d0042/f0042'))?.path).toBe('/d0042/f0042');
-    expect(reader.stats.objectsRead).toBe(2);
+    expect(reader.stats.objectsRead).toBe(3);
   });
 
   it('globs within the literal prefix only', async () => {
     const reader = createIndexReader(store);
     expect((await collect(reader.glob(root, '/d0077/f00*'))).length).toBe(100);
-    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 2);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + groups + 2);
   });
 });
 
 describe('big directories', () => {
-  // 10 directories of 10,000 files: each directory spans about ten ranges.
+  // 10 directories of 10,000 files: each directory spans about sixty ranges.
   let store: CountingStore;
   let root: string;
   let ranges: number;
+  let groups: number;
 
   beforeAll(async () => {
     store = createMemoryStore();
     root = (await buildIndex(store, treeEntries(10, 10_000)))!;
-    ranges = (await createIndexReader(store).objects(root)).length - 1;
+    const reader = createIndexReader(store);
+    groups = (await reader.groups(root)).length;
+    ranges = (await reader.ranges(root)).length;
   });
 
   it('lists the root by jumping over subdirectories, not reading them', async () => {
     const reader = createIndexReader(store);
     const items = await collect(reader.list(root, '/'));
     expect(items.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, d) => `d${pad(d)}`));
-    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 10);
-    expect(ranges).toBeGreaterThan(60);
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + groups + 10);
+    expect(ranges).toBeGreaterThan(300);
   });
 
   it('deletes a directory dropping the ranges inside it unread', async () => {

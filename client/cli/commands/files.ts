@@ -87,13 +87,20 @@ export function registerFiles(program: Command, io: Io): void {
 
   program
     .command('rm')
-    .description('delete a file, or a directory (trailing "/" or -r), in a new commit')
+    .description('delete a file, or a directory with -r, in a new commit')
     .argument('<path>', 'repo@branch:/path')
-    .option('-r, --recursive', 'the path is a directory: delete everything under it')
-    .addHelpText('after', examples('strata rm images@main:/cats/1.png', 'strata rm images@main:/cats/'))
+    .option('-r, --recursive', 'the path may be a directory: delete everything under it')
+    .option('-m, --message <text>', 'the description of the commit (shown by strata log)')
+    .addHelpText('after', examples('strata rm images@main:/cats/1.png', 'strata rm -r images@main:/cats -m "no more cats"'))
     .action(
       action(io, async (ctx, [target], opts) => {
-        const r = await (await ctx.client()).deleteFile(target!, { dir: opts.recursive === true });
+        const client = await ctx.client();
+        // As rm(1): a directory goes only with -r, so a slip cannot delete a whole tree.
+        const info = await client.inspectFile(target!);
+        if (info.type === 'dir' && !opts.recursive) {
+          throw new StrataError('PATH_IS_DIRECTORY', `cannot delete ${target}: it is a directory; use strata rm -r to delete everything under it`, { path: info.path });
+        }
+        const r = await client.deleteFile(target!, { dir: info.type === 'dir', message: opts.message });
         await wrote(ctx, `deleted ${target}`, r);
       }),
     );
@@ -103,10 +110,11 @@ export function registerFiles(program: Command, io: Io): void {
     .description('copy a file or directory by reference (no bytes copied), in a new commit')
     .argument('<src>', 'repo@ref:/path (any repo, any commit)')
     .argument('<dst>', 'repo@branch:/path')
+    .option('-m, --message <text>', 'the description of the commit (shown by strata log)')
     .addHelpText('after', examples('strata cp images@main:/cats/1.png images@main:/best.png', 'strata cp images@main^:/cats archive@main:/2024/cats'))
     .action(
-      action(io, async (ctx, [src, dst]) => {
-        const r = await (await ctx.client()).copyFile(src!, dst!);
+      action(io, async (ctx, [src, dst], opts) => {
+        const r = await (await ctx.client()).copyFile(src!, dst!, { message: opts.message });
         await wrote(ctx, `copied ${src} to ${dst} (${plural(r.commit.fileCount, 'file')} in the commit)`, r);
       }),
     );

@@ -7,7 +7,7 @@ import { StrataError } from '../../../src/errors/index.ts';
 import { parseRef } from '../../../src/ref.ts';
 import type { TransferStats, WriteResult } from '../../sdk/index.ts';
 import { localFileError } from '../../sdk/sources.ts';
-import { action, count, examples, type Opts } from '../command.ts';
+import { action, collect, count, examples, type Opts } from '../command.ts';
 import type { Context, Io } from '../context.ts';
 import { humanSize, plural } from '../format.ts';
 
@@ -51,6 +51,9 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
     dedup: opts.dedup,
     concurrency: opts.concurrency,
     cacheDir: opts.cache === false ? undefined : cacheDir(ctx.io.env),
+    exclude: opts.exclude,
+    delete: opts.delete === true,
+    message: opts.message,
     onProgress: (p) => {
       progress ??= ctx.progress(`put ${local}`, p.totalBytes, p.totalFiles);
       progress.add(p.bytes - seen);
@@ -59,7 +62,9 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
     },
   });
   progress?.stop();
-  await report(ctx, `${plural(r.stats.files, 'file')} to ${target}:${prefix}`, r);
+  const gone = r.deleted.length > 0 ? `, deleted ${plural(r.deleted.length, 'file')} gone locally` : '';
+  if (ctx.json) await ctx.jsonDoc({ commit: r.commit, stats: r.stats, deleted: r.deleted });
+  else await report(ctx, `${plural(r.stats.files, 'file')} to ${target}:${prefix}${gone}`, r);
 }
 
 async function putOne(ctx: Context, target: string, path: string | null, dirLike: boolean, local: string, opts: Opts): Promise<void> {
@@ -73,7 +78,7 @@ async function putOne(ctx: Context, target: string, path: string | null, dirLike
   const progress = ctx.progress(`put ${dest}`, size);
   const source = stdin ? ctx.io.stdin : local;
   try {
-    const r = await client.put(`${target}:${dest}`, source, { append: opts.append === true, dedup: opts.dedup, onBytes: (n) => progress.add(n) });
+    const r = await client.put(`${target}:${dest}`, source, { append: opts.append === true, dedup: opts.dedup, message: opts.message, onBytes: (n) => progress.add(n) });
     progress.stop();
     await report(ctx, `${target}:${dest}`, r);
   } finally {
@@ -92,12 +97,16 @@ export function registerPut(program: Command, io: Io): void {
     .option('--no-dedup', 'send the raw bytes instead of only the chunks the server lacks')
     .option('--no-cache', 'with -r, read every file (by default files unchanged since the last put -r of the tree to the branch are skipped)')
     .option('-p, --concurrency <n>', 'files uploading at once with -r (default 4)', count('--concurrency'))
+    .option('-m, --message <text>', 'the description of the commit the put makes (shown by strata log)')
+    .option('--delete', 'with -r, also delete files under the path that are gone locally (a sync)')
+    .option('--exclude <pattern>', 'with -r, leave out local files matching this glob (repeatable; "*.tmp" matches at any depth, a directory name excludes what is under it); --delete keeps them', collect)
     .addHelpText(
       'after',
       examples(
         'strata put images@main:/cats/1.png ./1.png',
         'strata put images@main:/cats/ ./2.png          # -> /cats/2.png',
         'strata put -r images@main:/photos ./photos',
+        "strata put -r --delete --exclude '*.tmp' -m 'sync' images@main:/photos ./photos   # mirror the tree",
         'cat more.log | strata put --append logs@main:/web.log -',
         'strata put images@$(strata commit start images@main):/a.png ./a.png   # into an open commit',
       ),
@@ -109,11 +118,14 @@ export function registerPut(program: Command, io: Io): void {
           const st = await stat(local!).catch((err: unknown) => {
             throw localFileError(err, 'read', local!);
           });
+          if (!st.isDirectory() && (opts.delete || opts.exclude)) {
+            throw new StrataError('INVALID_ARGUMENT', '--delete and --exclude work with put -r of a directory', { local: local! });
+          }
           if (st.isDirectory()) {
             if (!opts.recursive) throw new StrataError('INVALID_ARGUMENT', `${local} is a directory: use put -r to put the files under it`, { local: local! });
             return putTree(ctx, target, path, local!, opts);
           }
-        } else if (opts.recursive) {
+        } else if (opts.recursive || opts.delete || opts.exclude) {
           throw new StrataError('INVALID_ARGUMENT', '-r needs a local directory, not stdin');
         }
         return putOne(ctx, target, path, dirLike, local!, opts);

@@ -6,7 +6,7 @@
 // `strata run` exit with the command's own code (128+N for signal N).
 import type { Command } from 'commander';
 import { StrataError } from '../../../src/errors/index.ts';
-import { runCommand, type RunResult } from '../../run/run.ts';
+import type { RunResult } from '../../run/run.ts';
 import { cacheDir, commandLine, stateDir } from '../../run/record.ts';
 import { parseEnv, parseInputs, parseIsolation, parseOutput } from '../../run/spec.ts';
 import { action, collect, count, examples } from '../command.ts';
@@ -72,6 +72,7 @@ export function registerRun(program: Command, io: Io): void {
         const client = await ctx.client();
         const note = (text: string): void => void (ctx.quiet || ctx.io.stderr.write(`strata run: ${text}\n`));
         note(`running ${commandLine(command)}`);
+        const { runCommand } = await import('../../run/run.ts'); // loaded on use, like the SDK
         const result = await runCommand(client, {
           inputs, output, command, env, isolation,
           eager: opts.eager === true,

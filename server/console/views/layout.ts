@@ -47,6 +47,7 @@ export function layout(chrome: PageChrome, page: Page): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>
 <title>${page.title} · Strata</title>
+<link rel="icon" href="${urls.asset('favicon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${urls.asset('console.css')}">
 <script src="${urls.asset('htmx.min.js')}" defer></script>
 </head>
