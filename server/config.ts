@@ -33,6 +33,8 @@ export interface S3GatewayConfig {
   port: number;
   keys: { accessKeyId: string; secret: string }[];
   region: string;
+  /** Multipart uploads older than this are aborted and their parts dropped; 0 keeps them forever. */
+  uploadExpiryDays: number;
 }
 
 export const DEFAULTS = {
@@ -44,6 +46,7 @@ export const DEFAULTS = {
   cacheBytes: 64 << 20,
   logLevel: 'info',
   shutdownGraceMs: 10_000,
+  s3UploadExpiryDays: 7,
 } as const;
 
 /** Every flag: its commander spelling, the environment variable it overrides, and its help. */
@@ -61,6 +64,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3 <host:port>', env: 'STRATA_S3_GATEWAY', help: `the S3 gateway's listener (default ${DEFAULTS.s3Gateway})` },
   { flags: '--s3-gateway-keys <id:secret,...>', env: 'STRATA_S3_GATEWAY_KEYS', help: 'the key pairs S3 clients sign with (not the chunk store\'s --s3-access-key)' },
   { flags: '--s3-gateway-region <region>', env: 'STRATA_S3_GATEWAY_REGION', help: 'the region the S3 gateway reports (default us-east-1)' },
+  { flags: '--s3-upload-expiry-days <n>', env: 'STRATA_S3_UPLOAD_EXPIRY_DAYS', help: `abort S3 multipart uploads left unfinished this many days (default ${DEFAULTS.s3UploadExpiryDays}; 0 never)` },
   { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
@@ -148,6 +152,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
       ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
       keys: gatewayKeys(get('s3-gateway-keys', 'STRATA_S3_GATEWAY_KEYS')),
       region: get('s3-gateway-region', 'STRATA_S3_GATEWAY_REGION') ?? 'us-east-1',
+      uploadExpiryDays: days(get('s3-upload-expiry-days', 'STRATA_S3_UPLOAD_EXPIRY_DAYS') ?? String(DEFAULTS.s3UploadExpiryDays), '--s3-upload-expiry-days'),
     },
     packTargetBytes: DEFAULTS.packTargetBytes,
     cacheBytes: DEFAULTS.cacheBytes,
@@ -200,6 +205,14 @@ function milliseconds(value: string, what: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a whole number of milliseconds`, { value });
+  }
+  return n;
+}
+
+function days(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a number of days (0 for never)`, { value });
   }
   return n;
 }

@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { staticKeys } from './s3/keys.ts';
 import { createS3App } from './s3/plugin.ts';
+import { DAY_MS, startUploadSweeper } from './s3/upload-expiry.ts';
 import { createStoreHealth } from './store-health.ts';
 
 async function openBlocks(config: ServerConfig) {
@@ -73,6 +74,8 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
+  if (config.s3Gateway.keys.length === 0) warnOpenGateway(log, config.s3Gateway);
+  const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
   const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps }, config.grpc));
   grpc.markServing();
   ready = true;
@@ -86,6 +89,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     ready = false;
     await grpc.shutdown(config.shutdownGraceMs);
     await http.close();
+    sweeper.stop();
     await s3.close();
     // Running jobs stop here and are resumed by the next start.
     await pps.stop();
@@ -95,6 +99,15 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     await blocks.close();
   };
   return { grpcPort: grpc.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
+}
+
+/** No keys: anyone who reaches the port reads and writes every repo. Say so at every start. */
+function warnOpenGateway(log: Logger, at: { host: string; port: number }): void {
+  const exposed = !/^(127\.|::1$|localhost$)/.test(at.host);
+  log.warn(
+    { s3: `${at.host}:${at.port}`, exposed },
+    `S3 GATEWAY IS OPEN: no access keys are configured, so it accepts unsigned requests and anyone who can reach ${at.host}:${at.port} can read, write and delete every repo${exposed ? ' (and it listens beyond this machine)' : ''}. Set --s3-gateway-keys ID:SECRET (or STRATA_S3_GATEWAY_KEYS).`,
+  );
 }
 
 const LISTEN_REASONS: Record<string, string> = {

@@ -193,6 +193,9 @@ export function uploadPartPrefix(repo: RepoName, upload: string): string {
   return `upload-part/${repo}/${upload}/`;
 }
 
+/** Every upload in progress in every repo (the expiry sweep). */
+export const UPLOAD_PREFIX = 'upload/';
+
 /** Every part of every upload, for the GC mark phase. */
 export const UPLOAD_PART_PREFIX = 'upload-part/';
 

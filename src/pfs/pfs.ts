@@ -198,6 +198,8 @@ function pfsApi(ctx: PfsContext) {
       complete: (repo: RepoName, id: string, parts: readonly number[], check?: (stored: Map<number, uploads.PartInfo>) => void) =>
         uploads.completeUpload(ctx, repo, id, parts, check),
       abort: (repo: RepoName, id: string) => uploads.abortUpload(ctx, repo, id),
+      /** Aborts uploads (any repo) started more than `maxAgeMs` ago by the core's clock. */
+      expire: (maxAgeMs: number) => uploads.expireUploads(ctx, maxAgeMs),
     },
 
     gc: (opts?: GcOptions): Promise<GcReport> => collectGarbage(ctx, opts),

@@ -144,6 +144,34 @@ export async function completeUpload(
   return { commit, ...file };
 }
 
+/**
+ * Aborts every upload, in any repo, started more than `maxAgeMs` ago by the
+ * context's clock, and returns them. Abandoned uploads otherwise keep their
+ * parts' chunks alive (GC marks them) forever. Safe to run on several
+ * servers at once: an upload another one aborted first is skipped.
+ */
+export async function expireUploads(ctx: PfsContext, maxAgeMs: number): Promise<UploadInfo[]> {
+  if (!(maxAgeMs > 0)) throw new StrataError('INVALID_ARGUMENT', `upload expiry must be a positive age in ms, got ${maxAgeMs}`, { maxAgeMs });
+  const cutoff = ctx.clock.now() - maxAgeMs;
+  const old: UploadInfo[] = [];
+  for await (const [key, raw] of ctx.meta.scan({ prefix: keys.UPLOAD_PREFIX })) {
+    const r = json<UploadRecord>(raw);
+    if (r.startedAt > cutoff) continue;
+    const { repo, upload } = keys.parseUploadKey(key);
+    old.push({ repo, id: upload, branch: r.branch, path: r.path, startedAt: r.startedAt });
+  }
+  const expired: UploadInfo[] = [];
+  for (const up of old) {
+    try {
+      await abortUpload(ctx, up.repo, up.id);
+      expired.push(up);
+    } catch (err) {
+      if (!(err instanceof StrataError && err.code === 'UPLOAD_NOT_FOUND')) throw err;
+    }
+  }
+  return expired;
+}
+
 export async function abortUpload(ctx: PfsContext, repo: RepoName, id: string): Promise<void> {
   await inspectUpload(ctx, repo, id);
   await deletePrefix(ctx, keys.uploadPartPrefix(repo, id));

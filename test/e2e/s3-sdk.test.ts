@@ -72,6 +72,7 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
 
     const changes = (await history(server.pfs, 'sdk@main')).map((c) => c.changes).reverse();
     expect(changes).toEqual([['+/a/one.bin'], ['+/a/streamed.bin'], ['+/b/copy.bin'], ['-/a/one.bin'], ['+/mp.bin']]);
+    expect(server.logs.some((l) => l.includes('S3 GATEWAY IS OPEN'))).toBe(false); // it has a key
   }, 120_000);
 
   it('a body whose trailer checksum does not match is refused and nothing is committed', async () => {

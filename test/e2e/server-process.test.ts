@@ -32,6 +32,8 @@ describe('strata server process', () => {
     const first = await startServer({ dataDir: dir.path });
     servers.push(first);
     expect(first.pid).toBe(first.child.pid);
+    // Started with no S3 gateway keys: the open gateway is announced.
+    expect(first.logs.some((l) => l.includes('"level":"warn"') && l.includes('S3 GATEWAY IS OPEN'))).toBe(true);
     const client = pfsClient(first.grpcAddress);
     await unary(client, 'CreateRepo', { name: 'kept' });
     closeClient(client);

@@ -16,11 +16,11 @@ export interface TestPfs {
   reopen(): Promise<TestPfs>;
 }
 
-export async function openPfsAt(dir: string, opts: { packTargetBytes?: number; indexMemEntries?: number } = {}): Promise<TestPfs> {
+export async function openPfsAt(dir: string, opts: { packTargetBytes?: number; indexMemEntries?: number; clock?: { now(): number } } = {}): Promise<TestPfs> {
   const meta = await createLevelMetaStore({ path: `${dir}/meta` });
   const blocks = await createLocalBlockStore({ root: `${dir}/blocks` });
   const chunks = await openChunkStore({ blocks, packTargetBytes: opts.packTargetBytes ?? 1 << 20, indexDir: `${dir}/chunk-index`, indexMemEntries: opts.indexMemEntries });
-  const pfs = await createPfs({ meta, chunks });
+  const pfs = await createPfs({ meta, chunks, clock: opts.clock });
   const close = async (): Promise<void> => {
     await chunks.close();
     await meta.close();
