@@ -12,6 +12,7 @@ const TITLES: Record<ErrorKind, string> = {
   FailedPrecondition: 'Not possible now',
   Aborted: 'Changed meanwhile, try again',
   PermissionDenied: 'Not allowed',
+  Unauthenticated: 'Sign in needed',
   ResourceExhausted: 'Out of space',
   Unavailable: 'Unavailable',
   DataLoss: 'Data error',

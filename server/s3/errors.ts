@@ -61,6 +61,7 @@ const BY_KIND: Record<ErrorKind, S3ErrorCode> = {
   FailedPrecondition: 'InvalidRequest',
   Aborted: 'OperationAborted',
   PermissionDenied: 'AccessDenied',
+  Unauthenticated: 'AccessDenied',
   ResourceExhausted: 'ServiceUnavailable',
   Unavailable: 'ServiceUnavailable',
   DataLoss: 'InternalError',

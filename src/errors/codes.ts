@@ -82,6 +82,24 @@ export const ERROR_CODES = {
   /** The chosen executor cannot run here (e.g. no docker engine). */
   EXECUTOR_UNAVAILABLE: 'FailedPrecondition',
   // --- end pipelines ---
+  // --- auth (src/auth) ---
+  /** No token, or one that was never issued or has been revoked. */
+  UNAUTHENTICATED: 'Unauthenticated',
+  /** The token's expiry has passed; data.expiredAt. */
+  TOKEN_EXPIRED: 'Unauthenticated',
+  /** The caller is known but lacks the role; data.subject, data.action, data.repo, data.needs. */
+  NOT_AUTHORIZED: 'PermissionDenied',
+  /** An auth operation needs auth to be active (strata auth activate). */
+  AUTH_NOT_ACTIVE: 'FailedPrecondition',
+  /** strata auth activate on a cluster where auth is already active. */
+  AUTH_ALREADY_ACTIVE: 'FailedPrecondition',
+  /** A subject that is not user:NAME or robot:NAME; data.input. */
+  INVALID_SUBJECT: 'InvalidArgument',
+  /** A role that is not reader, writer, owner (or none); data.input. */
+  INVALID_ROLE: 'InvalidArgument',
+  /** No token with that id (or id prefix); data.id. */
+  TOKEN_NOT_FOUND: 'NotFound',
+  // --- end auth ---
   // --- wire and server (server/grpc, src/errors/wire.ts) ---
   /** A client stream broke the protocol (no header first, data outside a put_file, ...). */
   BAD_STREAM: 'InvalidArgument',

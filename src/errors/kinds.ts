@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'FailedPrecondition'
   | 'Aborted'
   | 'PermissionDenied'
+  | 'Unauthenticated'
   | 'ResourceExhausted'
   | 'Unavailable'
   | 'DataLoss'
@@ -32,6 +33,8 @@ export const KIND_TABLE: Readonly<Record<ErrorKind, KindPresentation>> = Object.
   FailedPrecondition: { grpc: 9, http: 412, errno: 'EPERM', exit: 6 },
   Aborted: { grpc: 10, http: 409, errno: 'EAGAIN', exit: 7 },
   PermissionDenied: { grpc: 7, http: 403, errno: 'EACCES', exit: 8 },
+  // No (valid) credentials at all, as distinct from credentials without the right.
+  Unauthenticated: { grpc: 16, http: 401, errno: 'EACCES', exit: 12 },
   ResourceExhausted: { grpc: 8, http: 507, errno: 'ENOSPC', exit: 9 },
   Unavailable: { grpc: 14, http: 503, errno: 'EIO', exit: 10 },
   DataLoss: { grpc: 15, http: 500, errno: 'EIO', exit: 11 },

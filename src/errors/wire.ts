@@ -42,7 +42,7 @@ const STATUS_FALLBACK: Readonly<Record<number, ErrorCode>> = Object.freeze({
   13: 'INTERNAL',
   14: 'UNAVAILABLE',
   15: 'DATA_LOSS',
-  16: 'PERMISSION_DENIED',
+  16: 'UNAUTHENTICATED',
 });
 
 /** JSON with every non-printable-ASCII character escaped, so it is a legal gRPC metadata value. */

@@ -27,7 +27,14 @@
 //   pps-skipped/<pipeline>/<jobId>/<batch id>       -> SkippedBatchRecord: skipped datums of a job, up to 500 a key
 //   pps-done/<pipeline>/<datumHash>                 -> DoneRecord: a datum hash processed successfully, with its outputs
 //   pps-log/<pipeline>/<jobId>/<datumId>            -> LogRecord: the datum's log (every try)
+//   auth/config                                     -> AuthConfigRecord: present once auth is active (src/auth/records.ts)
+//   auth/token/<sha-256 hex of the token>           -> TokenRecord: who the token is, its expiry
+//   auth/admin/<subject>                            -> RoleRecord: a cluster admin
+//   auth/role/<repo>/<subject>                      -> RoleRecord: the subject's role on the repo
+//   auth/grant/<subject>/<repo>                     -> RoleRecord: the same, indexed by subject (written together)
+//   audit/<time, 13 digits>/<random hex>            -> AuditRecord: one audited call (src/auth/records.ts)
 //
+// Subjects are `user:NAME` or `robot:NAME` (src/auth/subject.ts): no `/`.
 // Repo and branch names and commit ids cannot contain `/`, so `/` separates
 // components without escaping and `<ns>/<repo>/` prefixes never match
 // another repo. Keys are compared as UTF-8 bytes.
@@ -357,4 +364,49 @@ export const GC_GENERATION_KEY = 'gc/generation';
 /** Present while a server finishes the open commit (see src/pfs/commits.ts). */
 export function finishingKey(repo: RepoName, commit: CommitId): string {
   return `finishing/${repo}/${commit}`;
+}
+
+// ---- auth (src/auth): subjects are `user:NAME` / `robot:NAME`, never containing `/` ----
+
+/** Every auth record (config, tokens, admins, roles); not the audit log. */
+export const AUTH_PREFIX = 'auth/';
+export const AUTH_CONFIG_KEY = 'auth/config';
+export const AUTH_TOKEN_PREFIX = 'auth/token/';
+export const AUTH_ADMIN_PREFIX = 'auth/admin/';
+export const AUDIT_PREFIX = 'audit/';
+
+export function authTokenKey(tokenHash: string): string {
+  return `${AUTH_TOKEN_PREFIX}${tokenHash}`;
+}
+
+export function authAdminKey(subject: string): string {
+  return `${AUTH_ADMIN_PREFIX}${subject}`;
+}
+
+export function authRoleKey(repo: RepoName, subject: string): string {
+  return `auth/role/${repo}/${subject}`;
+}
+
+/** Every role binding on one repo. */
+export function authRolePrefix(repo: RepoName): string {
+  return `auth/role/${repo}/`;
+}
+
+export function authGrantKey(subject: string, repo: RepoName): string {
+  return `auth/grant/${subject}/${repo}`;
+}
+
+/** Every role binding of one subject. */
+export function authGrantPrefix(subject: string): string {
+  return `auth/grant/${subject}/`;
+}
+
+/** Audit keys sort by time: epoch milliseconds, 13 digits (good until the year 2286). */
+export function auditKey(time: number, id: string): string {
+  return `${auditTimeKey(time)}/${id}`;
+}
+
+/** The key bound for a time: `auditTimeKey(t)` <= every key of a record at or after t. */
+export function auditTimeKey(time: number): string {
+  return `${AUDIT_PREFIX}${String(Math.max(0, Math.floor(time))).padStart(13, '0')}`;
 }
