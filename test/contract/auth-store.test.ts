@@ -54,9 +54,10 @@ for (const [name, open] of adapters) {
     describe.skip(`auth store: ${name} (${open})`, () => it('needs etcd', () => undefined));
     continue;
   }
+  const openStore: Opener = open;
   describe(`auth store: ${name}`, () => {
     async function withAuth(fn: (auth: Auth, clock: { t: number }) => Promise<void>): Promise<void> {
-      const { meta, cleanup } = await open();
+      const { meta, cleanup } = await openStore();
       const clock = { t: 1_000_000 };
       try {
         await fn(createAuth({ meta, clock: { now: () => clock.t } }), clock);
