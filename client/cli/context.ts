@@ -86,6 +86,12 @@ export class Context {
     }
   }
 
+  /** A list: JSON lines (one object per item) in --json mode, else the human text. */
+  async results(items: readonly unknown[], human: () => string): Promise<void> {
+    if (!this.json) return this.result(items, human);
+    for (const item of items) await this.jsonLine(item);
+  }
+
   /** A note for people about what happened (e.g. the commit a put made); silent with --quiet or --json. */
   async note(text: string): Promise<void> {
     if (!this.quiet && !this.json) await this.line(text);

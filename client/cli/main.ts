@@ -19,6 +19,7 @@ import { registerRepo } from './commands/repo.ts';
 import { registerRun } from './commands/run.ts';
 import { registerVersion } from './commands/version.ts';
 import { registerInspect } from './commands/inspect.ts';
+import { registerTag } from './commands/tag.ts';
 import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
@@ -59,6 +60,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   program.exitOverride();
   registerRepo(program, io);
   registerBranch(program, io);
+  registerTag(program, io);
   registerCommit(program, io);
   registerPut(program, io);
   registerGet(program, io);

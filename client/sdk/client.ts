@@ -95,7 +95,7 @@ export class StrataClient {
 
   /** Creates `repo@branch`, optionally at the commit `from` names and with provenance (`repo@branch` refs). */
   async createBranch(branch: string, opts: CallOptions & { from?: string; provenance?: string[] } = {}): Promise<t.BranchInfo> {
-    const req = { branch: branchRef(branch), from: opts.from ? commitRef(opts.from) : '', provenance: (opts.provenance ?? []).map(branchRef) };
+    const req = { branch: branchRef(branch), from: opts.from ? commitRef(opts.from) : '', provenance: (opts.provenance ?? []).map((p) => branchRef(p)) };
     return t.toBranchInfo(await this.write('CreateBranch', req, opts));
   }
 
@@ -109,6 +109,35 @@ export class StrataClient {
 
   async deleteBranch(branch: string, opts: CallOptions = {}): Promise<void> {
     await this.write('DeleteBranch', { branch: branchRef(branch) }, opts);
+  }
+
+  /**
+   * Moves `repo@branch` to the commit `to` names (a ref of the same repo), by
+   * compare-and-set: with `expectedHead` only if the head is still that
+   * commit (else BRANCH_HEAD_MOVED). The old head stays reachable by id.
+   */
+  async resetBranch(branch: string, to: string, opts: CallOptions & { expectedHead?: string } = {}): Promise<t.ResetBranchResult> {
+    const req = { branch: branchRef(branch), to: commitRef(to), expectedHead: opts.expectedHead ?? '' };
+    return t.toResetBranchResult(await this.write('ResetBranch', req, opts));
+  }
+
+  // ---- tags ----
+
+  /** Creates the tag `repo@tag` naming the finished commit `ref` names; tags never move. */
+  async createTag(tag: string, ref: string, opts: CallOptions = {}): Promise<t.TagInfo> {
+    return t.toTagInfo(await this.write('CreateTag', { tag: branchRef(tag, 'tag'), ref: commitRef(ref) }, opts));
+  }
+
+  async inspectTag(tag: string, opts: CallOptions = {}): Promise<t.TagInfo> {
+    return t.toTagInfo(await this.read('InspectTag', { tag: branchRef(tag, 'tag') }, opts));
+  }
+
+  async listTags(repo: string, opts: CallOptions = {}): Promise<t.TagInfo[]> {
+    return ((await this.read('ListTag', { repo }, opts)).tags as t.Wire[]).map(t.toTagInfo);
+  }
+
+  async deleteTag(tag: string, opts: CallOptions = {}): Promise<void> {
+    await this.write('DeleteTag', { tag: branchRef(tag, 'tag') }, opts);
   }
 
   // ---- commits ----

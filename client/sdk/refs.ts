@@ -27,11 +27,11 @@ export function writeRef(input: string): { target: string; path: string } {
   return { target, path };
 }
 
-/** `repo@branch` exactly. */
-export function branchRef(input: string): string {
+/** `repo@branch` exactly (or `repo@tag`: tags are named like branches). */
+export function branchRef(input: string, what: 'branch' | 'tag' = 'branch'): string {
   const ref = parseRef(input);
   if (ref.target.kind !== 'branch' || ref.ancestry !== null || ref.path !== null || !input.includes('@')) {
-    throw new StrataError('INVALID_REF', `invalid branch "${input}": expected "repo@branch" (a branch name, without ancestry or path)`, { input });
+    throw new StrataError('INVALID_REF', `invalid ${what} "${input}": expected "repo@${what}" (a ${what} name, without ancestry or path)`, { input });
   }
   return input;
 }

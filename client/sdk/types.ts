@@ -31,6 +31,21 @@ export interface BranchInfo {
   createdAtMs: number;
 }
 
+/** An immutable name for a commit: `repo@name` resolves to it. */
+export interface TagInfo {
+  repo: string;
+  name: string;
+  /** Id of the commit the tag names. */
+  commit: string;
+  createdAtMs: number;
+}
+
+export interface ResetBranchResult {
+  branch: BranchInfo;
+  /** The head before the reset (absent when the branch had none); it stays reachable by id. */
+  previousHead?: string;
+}
+
 export interface CommitRef {
   repo: string;
   id: string;
@@ -176,6 +191,14 @@ export function toBranchInfo(w: Wire): BranchInfo {
     provenance: (w.provenance as Wire[]).map((p) => ({ repo: p.repo, name: p.name })),
     createdAtMs: Number(w.createdAtMs),
   });
+}
+
+export function toTagInfo(w: Wire): TagInfo {
+  return { repo: w.repo, name: w.name, commit: w.commit, createdAtMs: Number(w.createdAtMs) };
+}
+
+export function toResetBranchResult(w: Wire): ResetBranchResult {
+  return compact({ branch: toBranchInfo(w.branch), previousHead: optional(w.previousHead) });
 }
 
 export function toCommitInfo(w: Wire): CommitInfo {

@@ -1,5 +1,6 @@
 // Core values -> wire messages (field names as in pfs.proto, camelCase).
 import type { FsckReport, GcReport } from '../../src/pfs/gc.ts';
+import type { TagInfo } from '../../src/pfs/tags.ts';
 import type { BranchInfo, CommitInfo, DiffEntry, FileInfo, RepoInfo } from '../../src/pfs/types.ts';
 
 export function repoInfo(r: RepoInfo) {
@@ -14,6 +15,10 @@ export function branchInfo(b: BranchInfo) {
     provenance: b.provenance.map((p) => ({ repo: p.repo, name: p.branch })),
     createdAtMs: b.createdAt,
   };
+}
+
+export function tagInfo(t: TagInfo) {
+  return { repo: t.repo, name: t.name, commit: t.commit, createdAtMs: t.createdAt };
 }
 
 export function commitInfo(c: CommitInfo) {

@@ -8,6 +8,10 @@ export interface DeleteRepoRequest { name: string; force: boolean }
 export interface CreateBranchRequest { branch: string; from: string; provenance: string[] }
 export interface BranchRequest { branch: string }
 export interface ListBranchRequest { repo: string }
+export interface ResetBranchRequest { branch: string; to: string; expectedHead: string }
+export interface CreateTagRequest { tag: string; ref: string }
+export interface TagRequest { tag: string }
+export interface ListTagRequest { repo: string }
 export interface StartCommitRequest { branch: string; description: string; provenance: string[]; metadata: Record<string, string> }
 export interface FinishCommitRequest { commit: string; description?: string }
 export interface CommitRequest { commit: string }

@@ -2,7 +2,7 @@
 // parsing (one parser for every transport). Each error names the request
 // field, keeps the parser's code, and says what the field must look like.
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
-import { ROOT_PATH, hasTrailingSlash, parsePath, parseRepoName, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../../src/ids.ts';
+import { ROOT_PATH, hasTrailingSlash, parseCommitId, parsePath, parseRepoName, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../../src/ids.ts';
 import { parseRef, type Ref } from '../../src/ref.ts';
 import type { WriteTarget } from '../../src/pfs/file-writer.ts';
 
@@ -33,6 +33,11 @@ export function commitRefField(name: string, value: string): Ref {
   const ref = field(name, () => parseRef(value));
   if (ref.path !== null) throw refRule(name, value, 'a commit is wanted here, without ":/path"');
   return ref;
+}
+
+/** A full commit id (32 hex digits). */
+export function commitIdField(name: string, value: string): CommitId {
+  return field(name, () => parseCommitId(value));
 }
 
 /** Like commitRefField, but empty means "not given". */

@@ -2,7 +2,7 @@
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import * as encode from './encode.ts';
 import type * as m from './messages.ts';
-import { branchRefField, optionalCommitRefField, repoField } from './parse.ts';
+import { branchRefField, commitIdField, commitRefField, optionalCommitRefField, repoField } from './parse.ts';
 import type { Rpc } from './rpc.ts';
 
 export function repoHandlers(rpc: Rpc, pfs: Pfs) {
@@ -37,6 +37,37 @@ export function branchHandlers(rpc: Rpc, pfs: Pfs) {
     DeleteBranch: rpc.unary('DeleteBranch', async (req: m.BranchRequest) => {
       const { repo, branch } = branchRefField('branch', req.branch);
       await pfs.deleteBranch(repo, branch);
+      return {};
+    }),
+    ResetBranch: rpc.unary('ResetBranch', async (req: m.ResetBranchRequest) => {
+      const { repo, branch } = branchRefField('branch', req.branch);
+      const to = commitRefField('to', req.to);
+      const expectedHead = req.expectedHead === '' ? undefined : commitIdField('expected_head', req.expectedHead);
+      const { branch: info, previousHead } = await pfs.resetBranch(repo, branch, to, { expectedHead });
+      return { branch: encode.branchInfo(info), previousHead: previousHead ?? undefined };
+    }),
+  };
+}
+
+/** Tags are named like branches, so `repo@tag` parses as a branch ref. */
+export function tagHandlers(rpc: Rpc, pfs: Pfs) {
+  const tagField = (value: string) => {
+    const { repo, branch } = branchRefField('tag', value);
+    return { repo, tag: branch };
+  };
+  return {
+    CreateTag: rpc.unary('CreateTag', async (req: m.CreateTagRequest) => {
+      const { repo, tag } = tagField(req.tag);
+      return encode.tagInfo(await pfs.createTag(repo, tag, commitRefField('ref', req.ref)));
+    }),
+    InspectTag: rpc.unary('InspectTag', async (req: m.TagRequest) => {
+      const { repo, tag } = tagField(req.tag);
+      return encode.tagInfo(await pfs.inspectTag(repo, tag));
+    }),
+    ListTag: rpc.unary('ListTag', async (req: m.ListTagRequest) => ({ tags: (await pfs.listTags(repoField('repo', req.repo))).map(encode.tagInfo) })),
+    DeleteTag: rpc.unary('DeleteTag', async (req: m.TagRequest) => {
+      const { repo, tag } = tagField(req.tag);
+      await pfs.deleteTag(repo, tag);
       return {};
     }),
   };

@@ -16,7 +16,7 @@ import { modifyFileHandler } from './modify-file.ts';
 import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
 import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
-import { branchHandlers, repoHandlers } from './repos.ts';
+import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
 import { InFlight, createRpc } from './rpc.ts';
 
 export interface GrpcDeps {
@@ -44,6 +44,7 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
   return {
     ...repoHandlers(rpc, deps.pfs),
     ...branchHandlers(rpc, deps.pfs),
+    ...tagHandlers(rpc, deps.pfs),
     ...commitHandlers(rpc, deps.pfs),
     ModifyFile: modifyFileHandler(rpc, deps.pfs, deps.chunks, deps.log),
     ...chunkHandlers(rpc, deps.chunks),

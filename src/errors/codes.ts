@@ -50,6 +50,14 @@ export const ERROR_CODES = {
   BRANCH_EXISTS: 'AlreadyExists',
   BRANCH_HAS_NO_COMMITS: 'NotFound',
   COMMIT_NOT_FOUND: 'NotFound',
+  TAG_NOT_FOUND: 'NotFound',
+  TAG_EXISTS: 'AlreadyExists',
+  /** A branch and a tag of one repo cannot share a name (writes to repo@<tag> are refused too); data.name. */
+  REF_NAME_TAKEN: 'AlreadyExists',
+  /** Dropping or squashing a commit a tag names; data.tags. */
+  COMMIT_TAGGED: 'FailedPrecondition',
+  /** A branch reset whose expected head no longer holds (compare-and-set); data.head is the actual head. */
+  BRANCH_HEAD_MOVED: 'FailedPrecondition',
   COMMIT_FINISHED: 'FailedPrecondition',
   COMMIT_OPEN: 'FailedPrecondition',
   COMMIT_HAS_CHILDREN: 'FailedPrecondition',

@@ -5,6 +5,7 @@
 //   meta/version                                   -> MetaVersionRecord: layout version of this store
 //   repo/<repo>                                    -> RepoRecord
 //   branch/<repo>/<branch>                         -> BranchRecord (head, provenance)
+//   tag/<repo>/<tag>                               -> TagRecord: an immutable name for one commit
 //   commit/<repo>/<commitId>                       -> CommitRecord
 //   child/<repo>/<parentId>/<childId>              -> empty: parent -> child edge (log, squash, drop)
 //   subv-commit/<upRepo>/<upId>/<repo>/<commitId>  -> empty: reverse commit provenance edge
@@ -78,6 +79,16 @@ export function branchKey(repo: RepoName, branch: BranchName): string {
 /** All branches of one repo. */
 export function branchPrefix(repo: RepoName): string {
   return `branch/${repo}/`;
+}
+
+/** Tag names follow the rules of branch names (parseBranchName). */
+export function tagKey(repo: RepoName, tag: BranchName): string {
+  return `tag/${repo}/${tag}`;
+}
+
+/** All tags of one repo. */
+export function tagPrefix(repo: RepoName): string {
+  return `tag/${repo}/`;
 }
 
 export function commitKey(repo: RepoName, id: CommitId): string {
@@ -178,7 +189,7 @@ export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePa
 
 /** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
 export function repoDataPrefixes(repo: RepoName): string[] {
-  return [branchPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `finishing/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
+  return [branchPrefix(repo), tagPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `finishing/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
 }
 
 /** Upload ids are 32 lower-case hex digits, made by src/pfs/uploads.ts. */
@@ -291,6 +302,11 @@ export function parseRepoKey(key: string): RepoName {
 export function parseBranchKey(key: string): BranchAddress {
   const [repo, branch] = split(key, 'branch', 2);
   return asCorrupt(key, () => ({ repo: parseRepoName(repo!), branch: parseBranchName(branch!) }));
+}
+
+export function parseTagKey(key: string): { repo: RepoName; tag: BranchName } {
+  const [repo, tag] = split(key, 'tag', 2);
+  return asCorrupt(key, () => ({ repo: parseRepoName(repo!), tag: parseBranchName(tag!) }));
 }
 
 export function parseCommitKey(key: string): CommitAddress {

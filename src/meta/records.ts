@@ -26,6 +26,14 @@ export interface BranchRecord {
   createdAt: number;
 }
 
+/** A tag: an immutable name for one finished commit of its repo. */
+export interface TagRecord {
+  repo: RepoName;
+  name: BranchName;
+  commit: CommitId;
+  createdAt: number;
+}
+
 export type CommitOrigin = 'user' | 'auto' | 'squash';
 export type CommitState = 'open' | 'finished';
 export const COMMIT_ORIGINS: readonly CommitOrigin[] = ['user', 'auto', 'squash'];
@@ -98,6 +106,20 @@ function readBranch(f: FieldReader): BranchRecord {
     provenance: f.array('provenance', (p) => ({ repo: p.parsed('repo', parseRepoName), branch: p.parsed('branch', parseBranchName) })),
     createdAt: f.count('createdAt'),
   };
+}
+
+// ---- Tag ----
+
+export function encodeTag(t: TagRecord): Uint8Array {
+  return checked({ v: RECORD_VERSION, repo: t.repo, name: t.name, commit: t.commit, createdAt: t.createdAt }, readTag);
+}
+
+export function decodeTag(bytes: Uint8Array, key?: string): TagRecord {
+  return readTag(decodeJson(bytes, recordName('tag record', key), RECORD_VERSION));
+}
+
+function readTag(f: FieldReader): TagRecord {
+  return { repo: f.parsed('repo', parseRepoName), name: f.parsed('name', parseBranchName), commit: f.parsed('commit', parseCommitId), createdAt: f.count('createdAt') };
 }
 
 // ---- Commit ----

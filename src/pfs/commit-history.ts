@@ -10,6 +10,15 @@ import { decodeBranch } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 import { encodeBranch, encodeCommit, listChildren, requireCommit, type CommitRecord } from './records-io.ts';
 import { clearStaging } from './staging.ts';
+import { tagsOn } from './tags.ts';
+
+/** A tag promises its commit forever: refuse to drop or squash it away. */
+async function refuseTagged(ctx: PfsContext, repo: RepoName, id: CommitId, verb: string): Promise<void> {
+  const tags = await tagsOn(ctx, repo, id);
+  if (tags.length > 0) {
+    throw new StrataError('COMMIT_TAGGED', `commit ${id} of repo "${repo}" has tag ${tags.join(', ')}; delete the tag before you ${verb} it`, { repo, commit: id, tags: tags.join(',') });
+  }
+}
 
 async function branchesAt(ctx: PfsContext, repo: RepoName, id: CommitId) {
   const out = [];
@@ -41,6 +50,7 @@ export async function dropCommit(ctx: PfsContext, repo: RepoName, id: CommitId):
   if (children.length > 0) {
     throw new StrataError('COMMIT_HAS_CHILDREN', `commit ${id} of repo "${repo}" has ${children.length} child commit(s); only a commit without children can be dropped (squash it instead)`, { repo, commit: id });
   }
+  await refuseTagged(ctx, repo, id, 'drop');
   const heads = await branchesAt(ctx, repo, id);
   const ops: BatchOp[] = [
     { type: 'del', key: keys.commitKey(repo, id) },
@@ -61,6 +71,7 @@ export async function squashCommit(ctx: PfsContext, repo: RepoName, id: CommitId
   if (children.length === 0) {
     throw new StrataError('COMMIT_HAS_CHILDREN', `commit ${id} of repo "${repo}" has no children to fold into; drop it instead`, { repo, commit: id });
   }
+  await refuseTagged(ctx, repo, id, 'squash');
   const heads = await branchesAt(ctx, repo, id);
   if (heads.length > 0) {
     throw new StrataError('COMMIT_HAS_CHILDREN', `commit ${id} of repo "${repo}" is the head of branch ${heads.map((b) => b.value.name).join(', ')}; it cannot be squashed`, { repo, commit: id });

@@ -10,6 +10,7 @@ import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, req
 import { clearStaging, stagedChanges } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { claimFinish, type FinishClaim } from './finish-claim.ts';
+import { branchNameFree } from './tags.ts';
 import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from './types.ts';
 
 const START_ATTEMPTS = 20;
@@ -61,13 +62,15 @@ export async function startCommit(ctx: PfsContext, repo: RepoName, branch: Branc
     };
     const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
     const branchKey = keys.branchKey(repo, branch);
+    // The first commit makes the branch: not under a tag's name.
+    const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
     const ops = [
       { type: 'put' as const, key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) },
       { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
       ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
       ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ];
-    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }])) return commit;
+    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree])) return commit;
   }
   throw new StrataError('CONCURRENT_UPDATE', `branch ${repo}@${branch} kept moving; could not start a commit`, { repo, branch });
 }
@@ -179,7 +182,8 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
       ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
       ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ];
-    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...fenceConditions(fence)])) return commit;
+    const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
+    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence)])) return commit;
     fence = await revalidate(ctx, fence, durable, `commit to ${repo}@${branch}`);
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }

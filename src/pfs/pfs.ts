@@ -8,7 +8,8 @@ import * as keys from '../meta/keys.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import { decodeCommit } from '../meta/records.ts';
 import type { Ref } from '../ref.ts';
-import { createBranch, deleteBranch, inspectBranch, listBranches, type CreateBranchOptions } from './branches.ts';
+import { createBranch, deleteBranch, inspectBranch, listBranches, resetBranch, type CreateBranchOptions, type ResetResult } from './branches.ts';
+import { createTag, deleteTag, listTags, requireTag, type TagInfo } from './tags.ts';
 import { dropCommit, squashCommit } from './commit-history.ts';
 import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit } from './commits.ts';
 import { createContext, type Clock, type PfsContext, type PfsLog } from './context.ts';
@@ -119,6 +120,12 @@ function pfsApi(ctx: PfsContext) {
     inspectBranch: (repo: RepoName, name: BranchName): Promise<BranchInfo> => inspectBranch(ctx, repo, name),
     listBranches: (repo: RepoName): Promise<BranchInfo[]> => listBranches(ctx, repo),
     deleteBranch: (repo: RepoName, name: BranchName): Promise<void> => deleteBranch(ctx, repo, name),
+    resetBranch: (repo: RepoName, name: BranchName, to: Ref, opts?: { expectedHead?: CommitId }): Promise<ResetResult> => resetBranch(ctx, repo, name, to, opts),
+
+    createTag: (repo: RepoName, name: BranchName, target: Ref): Promise<TagInfo> => createTag(ctx, repo, name, target),
+    inspectTag: async (repo: RepoName, name: BranchName): Promise<TagInfo> => (await requireTag(ctx, repo, name)).value,
+    listTags: (repo: RepoName): Promise<TagInfo[]> => listTags(ctx, repo),
+    deleteTag: (repo: RepoName, name: BranchName): Promise<void> => deleteTag(ctx, repo, name),
 
     startCommit: async (repo: RepoName, branch: BranchName, opts?: StartCommitOptions): Promise<CommitInfo> =>
       toCommitInfo(ctx, await startCommit(ctx, repo, branch, opts)),

@@ -8,12 +8,14 @@ import {
   decodeBranch,
   decodeCommit,
   decodeRepo,
+  decodeTag,
   encodeBranch,
   encodeCommit,
   encodeRepo,
   type BranchRecord,
   type CommitRecord,
   type RepoRecord,
+  type TagRecord,
 } from '../meta/records.ts';
 import type { PfsContext } from './context.ts';
 
@@ -48,6 +50,11 @@ export async function requireBranch(ctx: PfsContext, repo: RepoName, branch: Bra
   if (found) return found;
   await requireRepo(ctx, repo);
   throw new StrataError('BRANCH_NOT_FOUND', `branch "${branch}" not found in repo "${repo}"`, { repo, branch });
+}
+
+export async function getTag(ctx: PfsContext, repo: RepoName, tag: BranchName): Promise<Stored<TagRecord> | undefined> {
+  const raw = await ctx.meta.get(keys.tagKey(repo, tag));
+  return raw && { value: decodeTag(raw), raw };
 }
 
 export async function getCommit(ctx: PfsContext, repo: RepoName, id: CommitId): Promise<Stored<CommitRecord> | undefined> {

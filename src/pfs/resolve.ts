@@ -5,7 +5,7 @@ import type { CommitId } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import { formatRef, type Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { getBranch, requireBranch, requireCommit, type CommitRecord, type Stored } from './records-io.ts';
+import { getBranch, getTag, requireBranch, requireCommit, type CommitRecord, type Stored } from './records-io.ts';
 
 function refString(ref: Ref): string {
   return formatRef({ ...ref, path: null, trailingSlash: false });
@@ -16,9 +16,9 @@ export const MIN_COMMIT_PREFIX = 7;
 const PREFIX_PATTERN = /^[0-9a-f]+$/i;
 
 /**
- * A name that is not a branch but 7-31 hex digits is taken as the start of a
+ * A name that is neither a branch nor a tag but 7-31 hex digits is taken as the start of a
  * commit id: the one commit whose id starts so, else COMMIT_PREFIX_AMBIGUOUS
- * or no match (undefined). A branch of that name wins: it is looked up first.
+ * or no match (undefined). A branch or tag of that name wins: they are looked up first.
  */
 async function byPrefix(ctx: PfsContext, ref: Ref, name: string): Promise<Stored<CommitRecord> | undefined> {
   if (name.length < MIN_COMMIT_PREFIX || !PREFIX_PATTERN.test(name)) return undefined;
@@ -38,7 +38,11 @@ async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> 
   if (ref.target.kind === 'commit') return requireCommit(ctx, ref.repo, ref.target.id);
   const name = ref.target.branch;
   const branch = await getBranch(ctx, ref.repo, name);
-  if (!branch) return (await byPrefix(ctx, ref, name)) ?? requireBranch(ctx, ref.repo, name).then(() => never());
+  if (!branch) {
+    const tag = await getTag(ctx, ref.repo, name);
+    if (tag) return requireCommit(ctx, ref.repo, tag.value.commit);
+    return (await byPrefix(ctx, ref, name)) ?? requireBranch(ctx, ref.repo, name).then(() => never());
+  }
   if (!branch.value.head) {
     throw new StrataError('BRANCH_HAS_NO_COMMITS', `branch "${name}" of repo "${ref.repo}" has no commits yet`, { repo: ref.repo, branch: name });
   }

@@ -1,4 +1,4 @@
-// strata branch create|list|inspect|delete
+// strata branch create|list|inspect|delete|reset
 import type { Command } from 'commander';
 import type { BranchInfo } from '../../sdk/index.ts';
 import { action, collect, examples } from '../command.ts';
@@ -8,8 +8,8 @@ import { fields, relativeTime, table } from '../format.ts';
 const provenanceText = (b: BranchInfo): string => (b.provenance.length > 0 ? b.provenance.map((p) => `${p.repo}@${p.name}`).join(', ') : '-');
 
 export function registerBranch(program: Command, io: Io): void {
-  const branch = program.command('branch').description('create, list, inspect and delete branches');
-  branch.addHelpText('after', examples('strata branch create images@dev --from images@main', 'strata branch list images', 'strata branch delete images@dev'));
+  const branch = program.command('branch').description('create, list, inspect, reset and delete branches');
+  branch.addHelpText('after', examples('strata branch create images@dev --from images@main', 'strata branch list images', 'strata branch reset images@main images@main^', 'strata branch delete images@dev'));
 
   branch
     .command('create')
@@ -34,7 +34,7 @@ export function registerBranch(program: Command, io: Io): void {
     .action(
       action(io, async (ctx, [repo]) => {
         const branches = await (await ctx.client()).listBranches(repo!);
-        await ctx.result(branches, () =>
+        await ctx.results(branches, () =>
           branches.length === 0
             ? `no branches in ${repo} (the first put to REPO@main makes one)`
             : table(
@@ -61,6 +61,26 @@ export function registerBranch(program: Command, io: Io): void {
             ['provenance', provenanceText(b)],
           ]),
         );
+      }),
+    );
+
+  branch
+    .command('reset')
+    .description("move a branch's head to another commit (the old head stays reachable by id)")
+    .argument('<repo@branch>')
+    .argument('<ref>', 'the commit to move to: images@main^, images@v1 (a tag), images@<id>, images@other-branch')
+    .option('--expect-head <commit>', 'move only if the head is still this commit (compare-and-set; exit 6 otherwise)')
+    .addHelpText('after', examples('strata branch reset images@main images@main^', 'strata branch reset images@main images@v1 --expect-head 0f3c5a1e9b2d4c6f8a0b1c2d3e4f5a6b'))
+    .action(
+      action(io, async (ctx, [name, to], opts) => {
+        const r = await (await ctx.client()).resetBranch(name!, to!, { expectedHead: opts.expectHead });
+        const b = r.branch;
+        await ctx.result(r, () => {
+          if (ctx.quiet) return '';
+          const from = r.previousHead ?? 'no commit';
+          const undo = r.previousHead ? `; undo: strata branch reset ${b.repo}@${b.name} ${b.repo}@${r.previousHead}` : '';
+          return `moved ${b.repo}@${b.name} from ${from} to ${b.head ?? '-'}${undo}`;
+        });
       }),
     );
 
