@@ -1,10 +1,10 @@
-// Processing one datum: lay its inputs out under a fresh host directory
-// (<input>/<path as in the repo>, out/), run the transform through the
-// executor with retries, run err_cmd when every try failed, and store what
+// Processing one datum: lay its inputs out in the slot's host directory
+// (<input>/<path as in the repo>, out/), run the transform in the slot
+// with retries, run err_cmd when every try failed, and store what
 // the command left in out/ as chunks (the files go into the output commit
 // later, once the whole job has succeeded).
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { writeFile as storeFile } from '../blocks/file-io.ts';
@@ -13,7 +13,8 @@ import { parsePath, type FilePath } from '../ids.ts';
 import { parseRef } from '../ref.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import type { Datum, DatumInput } from './datums.ts';
-import type { DatumExit, Executor } from './exec/executor.ts';
+import type { DatumExit, DatumSlot } from './exec/executor.ts';
+import { emptySlot } from './exec/slots.ts';
 import type { OutputFile } from './records.ts';
 import type { TransformSpec } from './spec-types.ts';
 
@@ -22,7 +23,8 @@ export const LOG_LIMIT = 256 << 10;
 
 export interface DatumContext {
   pfs: Pfs;
-  executor: Executor;
+  /** Where the command runs; emptied before each try. */
+  slot: DatumSlot;
   transform: TransformSpec;
   tries: number;
   timeoutMs?: number;
@@ -30,8 +32,6 @@ export interface DatumContext {
   pipeline: string;
   job: string;
   outputCommit: string;
-  /** A directory of this datum's own; removed afterwards. */
-  dir: string;
   signal: AbortSignal;
   /** Log text as it comes (live followers). */
   onLog(text: string): void;
@@ -138,41 +138,37 @@ export async function processDatum(c: DatumContext, d: Datum): Promise<DatumOutc
     if (log.length > LOG_LIMIT * 2) log = log.slice(-LOG_LIMIT);
     c.onLog(text);
   };
-  const pfsDir = join(c.dir, 'pfs');
+  const pfsDir = c.slot.pfsDir;
   const run = async (cmd: string[], stdin: string[]): Promise<DatumExit> =>
-    c.executor.run({
-      pfsDir,
+    c.slot.run({
       inputs: [...new Set(d.inputs.map((i) => i.name))],
       cmd,
       stdin: stdin.length > 0 ? `${stdin.join('\n')}\n` : '',
       env: datumEnv(c, d),
       workingDir: c.transform.workingDir,
       image: c.transform.image,
+      user: c.transform.user,
       timeoutMs: c.timeoutMs,
       signal: c.signal,
       onOutput: (_s, chunk) => append(chunk.toString('utf8')),
     });
   const ok = (e: DatumExit): boolean => !e.timedOut && !e.aborted && e.signal === null && (e.exitCode === 0 || c.transform.acceptReturnCode.includes(e.exitCode ?? -1));
   let reason = '';
-  try {
-    for (let attempt = 1; attempt <= c.tries; attempt++) {
-      await rm(pfsDir, { recursive: true, force: true });
-      await materialize(c.pfs, d, pfsDir);
-      append(`--- strata: datum ${d.id.slice(0, 12)} try ${attempt} of ${c.tries}\n`);
-      const exit = await run(c.transform.cmd, c.transform.stdin);
-      if (exit.aborted) return { state: 'failed', outputs: [], tries: attempt, reason: 'stopped', log };
-      if (ok(exit)) return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log };
-      reason = describeExit(exit, c.timeoutMs);
-      append(`--- strata: try ${attempt} failed: ${reason}\n`);
-    }
-    if (c.transform.errCmd.length > 0) {
-      append('--- strata: running err_cmd\n');
-      const exit = await run(c.transform.errCmd, c.transform.errStdin);
-      if (ok(exit)) return { state: 'recovered', outputs: [], tries: c.tries, reason: `recovered by err_cmd after: ${reason}`, log };
-      append(`--- strata: err_cmd failed: ${describeExit(exit, c.timeoutMs)}\n`);
-    }
-    return { state: 'failed', outputs: [], tries: c.tries, reason: `failed ${c.tries} ${c.tries === 1 ? 'try' : 'tries'}; last: ${reason}`, log };
-  } finally {
-    await rm(c.dir, { recursive: true, force: true });
+  for (let attempt = 1; attempt <= c.tries; attempt++) {
+    if (attempt > 1) await emptySlot(c.slot);
+    await materialize(c.pfs, d, pfsDir);
+    append(`--- strata: datum ${d.id.slice(0, 12)} try ${attempt} of ${c.tries}\n`);
+    const exit = await run(c.transform.cmd, c.transform.stdin);
+    if (exit.aborted) return { state: 'failed', outputs: [], tries: attempt, reason: 'stopped', log };
+    if (ok(exit)) return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log };
+    reason = describeExit(exit, c.timeoutMs);
+    append(`--- strata: try ${attempt} failed: ${reason}\n`);
   }
+  if (c.transform.errCmd.length > 0) {
+    append('--- strata: running err_cmd\n');
+    const exit = await run(c.transform.errCmd, c.transform.errStdin);
+    if (ok(exit)) return { state: 'recovered', outputs: [], tries: c.tries, reason: `recovered by err_cmd after: ${reason}`, log };
+    append(`--- strata: err_cmd failed: ${describeExit(exit, c.timeoutMs)}\n`);
+  }
+  return { state: 'failed', outputs: [], tries: c.tries, reason: `failed ${c.tries} ${c.tries === 1 ? 'try' : 'tries'}; last: ${reason}`, log };
 }

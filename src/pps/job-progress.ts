@@ -12,6 +12,7 @@ export class JobProgress {
   readonly counts: JobRecord['counts'];
   readonly results: DatumRecord[] = [];
   private pending: DatumRecord[] = [];
+  private pendingLogs: { datum: string; text: string }[] = [];
   private lastSave = 0;
 
   constructor(
@@ -19,6 +20,8 @@ export class JobProgress {
     private readonly io: {
       now(): number;
       putDatums(batch: DatumRecord[]): Promise<void>;
+      /** Written before the batch of records they belong to. */
+      putLogs(logs: { datum: string; text: string }[]): Promise<void>;
       saveCounts(counts: JobRecord['counts']): Promise<void>;
     },
   ) {
@@ -31,10 +34,11 @@ export class JobProgress {
     this.counts[r.state === 'success' ? 'processed' : r.state === 'skipped' ? 'skipped' : r.state]++;
   }
 
-  /** Counts a datum and queues its record; writes when a batch is full (or `soon` of them for processed datums). */
-  async add(r: DatumRecord, soon = RECORD_BATCH): Promise<void> {
+  /** Counts a datum and queues its record (and log); writes when a batch is full (or `soon` of them for processed datums). */
+  async add(r: DatumRecord, soon = RECORD_BATCH, log?: string): Promise<void> {
     this.recorded(r);
     this.pending.push(r);
+    if (log !== undefined) this.pendingLogs.push({ datum: r.id, text: log });
     await this.flush(this.pending.length >= soon);
   }
 
@@ -42,7 +46,10 @@ export class JobProgress {
   async flush(force = false): Promise<void> {
     if (this.pending.length > 0 && (force || this.pending.length >= RECORD_BATCH)) {
       const batch = this.pending;
+      const logs = this.pendingLogs;
       this.pending = [];
+      this.pendingLogs = [];
+      if (logs.length > 0) await this.io.putLogs(logs);
       await this.io.putDatums(batch);
     }
     if (force || this.io.now() - this.lastSave >= PROGRESS_MS) {

@@ -17,6 +17,7 @@ import { parseRef } from '../ref.ts';
 import { processDatum } from './datum-run.ts';
 import { computeDatums, matchFiles, type Datum } from './datums.ts';
 import type { Executor } from './exec/executor.ts';
+import { createSlotPool, type SlotPool } from './exec/slots.ts';
 import { JobProgress } from './job-progress.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
 import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
@@ -154,6 +155,7 @@ async function processAll(
   const progress = new JobProgress(datums.length, {
     now: () => deps.clock.now(),
     putDatums: (batch) => deps.store.putDatums(p.name, batch),
+    putLogs: (logs) => deps.store.putLogs(p.name, job.id, logs),
     saveCounts: async (counts) => (onCounts(counts), void (await save(deps, { ...job, state: 'running', outputCommit, counts }))),
   });
   const toRun: { d: Datum; hash: string }[] = [];
@@ -174,35 +176,45 @@ async function processAll(
   }
   await progress.flush(true);
   const limit = pLimit(spec.parallelism);
-  await Promise.all(
-    toRun.map(({ d, hash }) =>
-      limit(async () => {
-        if (signal.aborted) return;
-        const r = await runOne(deps, p, spec, job, outputCommit, signal, d, hash);
-        if (!r) return;
-        if (r.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.outputs });
-        await progress.add(r, 16);
-      }),
-    ),
-  );
+  // One slot (sandbox and /pfs directory) per worker for the whole job, not one per datum.
+  const slots = createSlotPool(deps.executor, { dir: join(deps.workDir, job.id), user: spec.transform.user, datums: toRun.length, workers: spec.parallelism });
+  try {
+    await Promise.all(
+      toRun.map(({ d, hash }) =>
+        limit(async () => {
+          if (signal.aborted) return;
+          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, d, hash);
+          if (!r) return;
+          if (r.record.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.record.outputs });
+          await progress.add(r.record, 16, r.log);
+        }),
+      ),
+    );
+  } finally {
+    await slots.close();
+  }
   await progress.flush(true);
   return progress.results;
 }
 
-/** Processes one datum and stores its log; undefined when the job was stopped meanwhile. */
-async function runOne(deps: JobDeps, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string): Promise<DatumRecord | undefined> {
+/** Processes one datum in a slot of the job's; undefined when the job was stopped meanwhile. The log is stored with the record. */
+async function runOne(
+  deps: JobDeps, slots: SlotPool, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string,
+): Promise<{ record: DatumRecord; log: string } | undefined> {
   const startedAt = deps.clock.now();
-  const outcome = await processDatum(
-    {
-      pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
-      pipeline: p.name, job: job.id, outputCommit, dir: join(deps.workDir, job.id, d.id), signal,
-      onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
-    },
-    d,
+  const outcome = await slots.use((slot) =>
+    processDatum(
+      {
+        pfs: deps.pfs, slot, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+        pipeline: p.name, job: job.id, outputCommit, signal,
+        onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
+      },
+      d,
+    ),
   );
   if (signal.aborted) return undefined;
-  await deps.store.putLog(p.name, job.id, d.id, outcome.log);
-  return { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
+  const record: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
+  return { record, log: outcome.log };
 }
 
 /** The datums of a job's exact input commits. */

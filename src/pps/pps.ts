@@ -109,6 +109,7 @@ export async function createPps(deps: PpsDeps) {
     controller,
     async createPipeline(json: string, opts: { update?: boolean; reprocess?: boolean } = {}): Promise<PipelineInfo> {
       const spec = parsePipelineSpec(json);
+      deps.executor.check?.(spec.transform);
       const cronRepos = new Set(cronInputs(spec.input).map((c) => c.repo as string));
       for (const c of cronRepos) {
         await deps.pfs.createRepo(c as RepoName, { description: `cron ticks of pipeline ${spec.name}` }).catch((err: unknown) => {

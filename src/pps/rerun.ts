@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import type { Pfs } from '../pfs/pfs.ts';
 import { processDatum } from './datum-run.ts';
 import type { Executor } from './exec/executor.ts';
+import { createSlotPool } from './exec/slots.ts';
 import { jobDatums } from './job-run.ts';
 import type { JobRecord, PipelineRecord } from './records.ts';
 import type { PipelineSpec } from './spec-types.ts';
@@ -43,27 +44,34 @@ export async function rerunJob(
   const datums = (await jobDatums(deps.pfs, spec, job)).filter((d) => recorded.has(d.id));
   const report: RerunReport = { pipeline: p.name, job: job.id, datums: datums.length, files: [], identical: 0, different: 0, failedDatums: [] };
   const limit = pLimit(spec.parallelism);
-  await Promise.all(
-    datums.map((d) =>
-      limit(async () => {
-        const outcome = await processDatum(
-          {
-            pfs: deps.pfs, executor: deps.executor, transform: spec.transform, tries: 1, timeoutMs: spec.datumTimeoutMs, pipeline: p.name, job: job.id,
-            outputCommit: job.outputCommit ?? '', dir: join(deps.workDir, `rerun-${job.id}`, d.id), signal, onLog: () => undefined, storeOutputs: false,
-          },
-          d,
-        );
-        if (outcome.state !== 'success') report.failedDatums.push({ datum: d.id, reason: outcome.reason });
-        const actual = new Map(outcome.outputs.map((o) => [o.path, o.hash]));
-        for (const o of recorded.get(d.id)!.outputs) {
-          const got = actual.get(o.path);
-          actual.delete(o.path);
-          report.files.push({ datum: d.id, path: o.path, expected: o.hash, actual: got ?? '', verdict: got === undefined ? 'missing' : got === o.hash ? 'identical' : 'different' });
-        }
-        for (const [path, hash] of actual) report.files.push({ datum: d.id, path, expected: '', actual: hash, verdict: 'extra' });
-      }),
-    ),
-  );
+  const slots = createSlotPool(deps.executor, { dir: join(deps.workDir, `rerun-${job.id}`), user: spec.transform.user, datums: datums.length, workers: spec.parallelism });
+  try {
+    await Promise.all(
+      datums.map((d) =>
+        limit(async () => {
+          const outcome = await slots.use((slot) =>
+            processDatum(
+              {
+                pfs: deps.pfs, slot, transform: spec.transform, tries: 1, timeoutMs: spec.datumTimeoutMs, pipeline: p.name, job: job.id,
+                outputCommit: job.outputCommit ?? '', signal, onLog: () => undefined, storeOutputs: false,
+              },
+              d,
+            ),
+          );
+          if (outcome.state !== 'success') report.failedDatums.push({ datum: d.id, reason: outcome.reason });
+          const actual = new Map(outcome.outputs.map((o) => [o.path, o.hash]));
+          for (const o of recorded.get(d.id)!.outputs) {
+            const got = actual.get(o.path);
+            actual.delete(o.path);
+            report.files.push({ datum: d.id, path: o.path, expected: o.hash, actual: got ?? '', verdict: got === undefined ? 'missing' : got === o.hash ? 'identical' : 'different' });
+          }
+          for (const [path, hash] of actual) report.files.push({ datum: d.id, path, expected: '', actual: hash, verdict: 'extra' });
+        }),
+      ),
+    );
+  } finally {
+    await slots.close();
+  }
   report.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   report.identical = report.files.filter((f) => f.verdict === 'identical').length;
   report.different = report.files.length - report.identical;

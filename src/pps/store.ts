@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import { parseRepoName, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
-import type { MetaStore } from '../meta/meta-store.ts';
+import { splitBatch, type MetaStore } from '../meta/meta-store.ts';
 import * as rec from './records.ts';
 
 export class PpsStore {
@@ -106,6 +106,13 @@ export class PpsStore {
 
   putLog(pipeline: string, job: string, datum: string, text: string): Promise<void> {
     return this.meta.put(keys.ppsLogKey(pipeline as RepoName, job, datum), new TextEncoder().encode(text));
+  }
+
+  /** Several datums' logs, in as few batches as the store allows (each log is written whole or not at all). */
+  async putLogs(pipeline: string, job: string, logs: { datum: string; text: string }[]): Promise<void> {
+    const enc = new TextEncoder();
+    const ops = logs.map((l) => ({ type: 'put' as const, key: keys.ppsLogKey(pipeline as RepoName, job, l.datum), value: enc.encode(l.text) }));
+    for (const part of splitBatch(ops, this.meta.limits)) await this.meta.batch(part);
   }
 
   /** Stored logs: [job, datum, text] in key order. */

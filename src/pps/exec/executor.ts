@@ -17,6 +17,8 @@ export interface DatumTask {
   workingDir: string;
   /** Container image (ignored by the local executor). */
   image: string;
+  /** transform.user ("" = the executor's default user): a name or uid, optionally ":group". */
+  user: string;
   /** Kill the command after this long (undefined = no limit). */
   timeoutMs?: number;
   /** Kills the command when aborted (job stopped, job timeout, shutdown). */
@@ -33,12 +35,32 @@ export interface DatumExit {
   aborted: boolean;
 }
 
+/**
+ * A place to run a job's datums one after another, kept for the whole job so
+ * the per-datum cost is the command alone: a host directory laid out as /pfs
+ * (one directory per input, and out/) and, where the executor can, one
+ * sandbox set up once. The caller empties and refills the directory between
+ * datums; out/ itself must stay (a sandbox may hold it bound), only its
+ * contents change.
+ */
+export interface DatumSlot {
+  readonly pfsDir: string;
+  /** false once the slot can run nothing more (its sandbox died): the job opens another. */
+  readonly alive: boolean;
+  run(task: Omit<DatumTask, 'pfsDir'>): Promise<DatumExit>;
+  close(): Promise<void>;
+}
+
 export interface Executor {
   /** "local", "docker", ... */
   readonly name: string;
   /** How it isolates commands, for people (e.g. "bwrap (bubblewrap works)"). */
   readonly description: string;
   run(task: DatumTask): Promise<DatumExit>;
+  /** A reusable slot at `dir` (made by the call) for commands run as `user`; without it, each datum is a run() of its own. */
+  openSlot?(o: { dir: string; user: string }): Promise<DatumSlot>;
+  /** Throws InvalidArgument when the spec asks for what this executor cannot do (an unknown user), before anything is stored. */
+  check?(t: { image: string; user: string }): void;
   /** Fields of a spec this executor does not apply (e.g. transform.image for local). */
   ignores(t: { image: string; user: string }): { field: string; reason: string }[];
 }

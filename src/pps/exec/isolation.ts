@@ -102,6 +102,15 @@ export function planIsolation(choice: IsolationChoice, env: NodeJS.ProcessEnv): 
 
 /** bwrap arguments: the host's top-level entries, then /pfs. */
 export function bwrapArgs(pfsDir: string, inputs: string[], cwd: string, command: string[]): string[] {
+  const args = bwrapHostArgs();
+  args.push('--perms', '0755', '--dir', '/pfs');
+  for (const name of inputs) args.push('--ro-bind', `${pfsDir}/${name}`, `/pfs/${name}`);
+  args.push('--bind', `${pfsDir}/out`, '/pfs/out', '--chdir', cwd, '--', ...command);
+  return args;
+}
+
+/** bwrap arguments that show the host's top-level entries (all but /pfs) in the new root. */
+export function bwrapHostArgs(): string[] {
   const args = ['--die-with-parent'];
   for (const name of readdirSync('/').sort()) {
     if (name === 'pfs') continue;
@@ -112,9 +121,6 @@ export function bwrapArgs(pfsDir: string, inputs: string[], cwd: string, command
     else if (name === 'dev') args.push('--dev-bind', path, path);
     else if (st.isDirectory() || st.isFile()) args.push('--bind', path, path);
   }
-  args.push('--perms', '0755', '--dir', '/pfs');
-  for (const name of inputs) args.push('--ro-bind', `${pfsDir}/${name}`, `/pfs/${name}`);
-  args.push('--bind', `${pfsDir}/out`, '/pfs/out', '--chdir', cwd, '--', ...command);
   return args;
 }
 

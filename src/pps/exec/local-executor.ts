@@ -1,12 +1,16 @@
 // The default executor: each datum's command is a child process of the
 // server, with /pfs/<input> (read-only) and /pfs/out bound in a namespace of
 // its own by bubblewrap or unshare, as `strata run` does; several datums run
-// at once, each seeing only its own /pfs. Where neither works, commands get
-// a real /pfs directory and run one at a time.
-import { cp, mkdir, rm } from 'node:fs/promises';
+// at once, each seeing only its own /pfs. With bubblewrap a job keeps one
+// sandbox per worker for all its datums (sandbox-slot.ts). Where neither
+// works, commands get a real /pfs directory and run one at a time.
+// transform.user is applied when the server runs as root (setuid needs it).
+import { chown, cp, mkdir, rm } from 'node:fs/promises';
 import { bwrapWorks, launcher, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
 import type { DatumExit, DatumTask, Executor } from './executor.ts';
+import { openSandboxSlot } from './sandbox-slot.ts';
 import { spawnTask } from './spawn-task.ts';
+import { resolveUser, type UnixUser } from './user.ts';
 
 export interface LocalExecutorOptions {
   /** The server's environment, for the isolation checks (PATH, container hints). */
@@ -14,6 +18,10 @@ export interface LocalExecutorOptions {
   /** Force a mode (tests); default: the best that works here, preferring bwrap and unshare over dir. */
   isolation?: IsolationPlan['mode'];
 }
+
+/** `setpriv` switching to `u` before the command (root only; the sandboxes keep the two capabilities it needs). */
+const asUser = (u: UnixUser | undefined, cmd: string[]): string[] =>
+  u ? ['setpriv', `--reuid=${u.uid}`, `--regid=${u.gid}`, '--clear-groups', '--', ...cmd] : cmd;
 
 export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   // Unlike `strata run`, namespaces come first even in a container: with them datums run side by side,
@@ -25,20 +33,27 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       : unshareWorks()
         ? { mode: 'unshare', reason: 'no bubblewrap; root can unshare', readOnlyMounts: true }
         : planIsolation('dir', opts.env);
+  const canSwitchUser = process.getuid?.() === 0;
+  const baseEnv = Object.fromEntries(Object.entries(opts.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const userOf = (user: string): UnixUser | undefined => (user && canSwitchUser ? resolveUser(user) : undefined);
   let serial: Promise<unknown> = Promise.resolve();
   const runOne = async (task: DatumTask): Promise<DatumExit> => {
     const cwd = task.workingDir || '/pfs';
+    const user = userOf(task.user);
     if (realPlan.mode !== 'dir') {
+      if (user) await chown(`${task.pfsDir}/out`, user.uid, user.gid);
       // bwrap changes directory itself; under unshare the shell does, once /pfs is mounted.
-      const command = realPlan.mode === 'bwrap' ? task.cmd : ['/bin/sh', '-c', 'cd "$0" && exec "$@"', cwd, ...task.cmd];
+      const command = realPlan.mode === 'bwrap' ? asUser(user, task.cmd) : ['/bin/sh', '-c', 'cd "$0" && exec "$@"', cwd, ...asUser(user, task.cmd)];
       const [file, args] = launcher({ plan: realPlan, pfsDir: task.pfsDir, inputs: task.inputs, command, cwd });
+      if (user && file === 'bwrap') args.unshift('--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
       return spawnTask(file, args, task, '/', { ...opts.env, ...task.env });
     }
     // A real /pfs: copy in, run, copy out; one datum at a time.
     await rm('/pfs', { recursive: true, force: true });
     await cp(task.pfsDir, '/pfs', { recursive: true });
     try {
-      const [file, args] = launcher({ plan: realPlan, pfsDir: '/pfs', inputs: task.inputs, command: task.cmd, cwd });
+      if (user) await chown('/pfs/out', user.uid, user.gid);
+      const [file, args] = launcher({ plan: realPlan, pfsDir: '/pfs', inputs: task.inputs, command: asUser(user, task.cmd), cwd });
       const exit = await spawnTask(file, args, task, cwd, { ...opts.env, ...task.env });
       await rm(`${task.pfsDir}/out`, { recursive: true, force: true });
       await cp('/pfs/out', `${task.pfsDir}/out`, { recursive: true });
@@ -57,10 +72,27 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
       serial = next.catch(() => undefined);
       return next;
     },
+    openSlot:
+      realPlan.mode === 'bwrap'
+        ? async ({ dir, user }) => {
+            const slot = await openSandboxSlot({ dir, env: opts.env, user: userOf(user) });
+            return {
+              pfsDir: slot.pfsDir,
+              get alive() {
+                return slot.alive;
+              },
+              run: (task) => slot.run({ ...task, env: { ...baseEnv, ...task.env } }),
+              close: () => slot.close(),
+            };
+          }
+        : undefined,
+    check(t) {
+      userOf(t.user);
+    },
     ignores(t) {
       const out: { field: string; reason: string }[] = [];
       if (t.image) out.push({ field: 'transform.image', reason: 'the local executor runs commands on the server host, not in the image' });
-      if (t.user) out.push({ field: 'transform.user', reason: 'the local executor runs commands as the server user' });
+      if (t.user && !canSwitchUser) out.push({ field: 'transform.user', reason: 'the server does not run as root, so commands run as the server user' });
       return out;
     },
   };

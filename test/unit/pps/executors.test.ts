@@ -7,7 +7,7 @@ import type { DatumTask } from '../../../src/pps/exec/executor.ts';
 
 const task: DatumTask = {
   pfsDir: '/work/d1/pfs', inputs: ['images', 'edges'], cmd: ['sh', '-c', 'ls /pfs'], stdin: '', env: { PACH_DATUM_ID: 'abc', images: '/pfs/images/a.png' },
-  workingDir: '/pfs', image: 'pachyderm/opencv', signal: new AbortController().signal, onOutput: () => undefined,
+  workingDir: '/pfs', image: 'pachyderm/opencv', user: '1000:1000', signal: new AbortController().signal, onOutput: () => undefined,
 };
 
 describe('docker executor', () => {
@@ -15,7 +15,7 @@ describe('docker executor', () => {
     expect(dockerArgs(task, 'strata-datum-1')).toEqual([
       'run', '--rm', '--name', 'strata-datum-1', '-i', '--network', 'host',
       '-v', '/work/d1/pfs/images:/pfs/images:ro', '-v', '/work/d1/pfs/edges:/pfs/edges:ro', '-v', '/work/d1/pfs/out:/pfs/out',
-      '-e', 'PACH_DATUM_ID=abc', '-e', 'images=/pfs/images/a.png', '-w', '/pfs', '--', 'pachyderm/opencv', 'sh', '-c', 'ls /pfs',
+      '-e', 'PACH_DATUM_ID=abc', '-e', 'images=/pfs/images/a.png', '-w', '/pfs', '--user', '1000:1000', '--', 'pachyderm/opencv', 'sh', '-c', 'ls /pfs',
     ]);
   });
 
