@@ -8,6 +8,7 @@ import { parseBucket, readRef, requireWritable, type BucketView } from './bucket
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
 import { listKeys, type Listed } from './list.ts';
+import { modifiedAt } from './metadata.ts';
 import { uriEncode } from './sigv4.ts';
 import { xmlDocument } from './xml.ts';
 
@@ -168,8 +169,8 @@ export async function listObjects(call: S3Call, version: 1 | 2): Promise<void> {
     after = q.get('marker') || undefined;
   }
   const { items, truncated } = await page(call.deps.pfs, commit?.ref, prefix, delimiter, after, max);
-  const time = isoTime(commit?.time ?? Date.now());
-  const contents = items.flatMap((i) => ('key' in i ? [{ Key: enc(i.key), LastModified: time, ETag: etagOf(i.file), Size: i.file.size ?? 0, ...(version === 1 ? { Owner: OWNER } : {}), StorageClass: 'STANDARD' }] : []));
+  const commitTime = commit?.time ?? Date.now();
+  const contents = items.flatMap((i) => ('key' in i ? [{ Key: enc(i.key), LastModified: isoTime(modifiedAt(i.file, commitTime)), ETag: etagOf(i.file), Size: i.file.size ?? 0, ...(version === 1 ? { Owner: OWNER } : {}), StorageClass: 'STANDARD' }] : []));
   const prefixes = items.flatMap((i) => ('prefix' in i ? [{ Prefix: enc(i.prefix) }] : []));
   const last = items.length > 0 ? ('key' in items[items.length - 1]! ? (items.at(-1) as { key: string }).key : (items.at(-1) as { prefix: string }).prefix) : undefined;
   const common = { Name: b.name, Prefix: enc(prefix), ...(delimiter ? { Delimiter: enc(delimiter) } : {}), MaxKeys: max, ...(encoding ? { EncodingType: encoding } : {}), IsTruncated: truncated };

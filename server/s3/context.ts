@@ -11,6 +11,8 @@ import type { Signer } from './sigv4.ts';
 export interface S3Deps {
   pfs: Pfs;
   region: string;
+  /** The gateway's clock: signature times and objects' write times. */
+  now: () => number;
 }
 
 export interface S3Call {

@@ -23,6 +23,7 @@ export const S3_ERRORS = {
   InvalidRequest: 400,
   InvalidURI: 400,
   MalformedXML: 400,
+  MetadataTooLarge: 400,
   MethodNotAllowed: 405,
   MissingContentLength: 411,
   NoSuchBucket: 404,

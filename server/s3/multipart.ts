@@ -8,6 +8,7 @@ import { parseBucket, requireWritable, type BucketView } from './bucket-names.ts
 import { requireBucket } from './buckets.ts';
 import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
+import { attrsFromRequest } from './metadata.ts';
 import { parseRange } from './object-reads.ts';
 import { parseCopySource, sourceFile } from './object-writes.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
@@ -38,7 +39,8 @@ function partNumberOf(call: S3Call): number {
 
 export async function createUpload(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
-  const up = await call.deps.pfs.uploads.create(b.repo, b.branch, keyPath(call.key));
+  // S3 dates a multipart object from the start of its upload.
+  const up = await call.deps.pfs.uploads.create(b.repo, b.branch, keyPath(call.key), attrsFromRequest(call, call.deps.now()));
   sendXml(call, 200, xmlDocument({ InitiateMultipartUploadResult: { Bucket: b.name, Key: call.key, UploadId: up.id } }));
 }
 

@@ -4,7 +4,8 @@
 import { isStrataError } from '../../src/errors/index.ts';
 import type { FileInfo } from '../../src/pfs/types.ts';
 import { parseBucket, readRef } from './bucket-names.ts';
-import { EMPTY_ETAG, commitTime, etagOf, header, httpTime, keyPath, type S3Call } from './context.ts';
+import { EMPTY_ETAG, commitTime, etagOf, header, keyPath, type S3Call } from './context.ts';
+import { modifiedAt, objectHeaders } from './metadata.ts';
 import { S3Error } from './errors.ts';
 
 interface Range {
@@ -102,12 +103,12 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
   const ref = { ...found.ref, target: { kind: 'commit' as const, id: info.commit } };
   const size = info.size ?? 0;
   const etag = etagOf(info);
-  const modified = await commitTime(call.deps.pfs, ref);
+  const stored = modifiedAt(info, 0);
+  const modified = stored > 0 ? stored : await commitTime(call.deps.pfs, ref);
   const headers: Record<string, string> = {
     etag,
-    'last-modified': httpTime(modified),
     'accept-ranges': 'bytes',
-    'content-type': 'application/octet-stream',
+    ...objectHeaders(info, modified),
     'x-amz-version-id': info.commit,
   };
   for (const [q, h] of Object.entries(OVERRIDES)) {

@@ -10,7 +10,8 @@ import { requireBucket } from './buckets.ts';
 import type { Ref } from '../../src/ref.ts';
 import { objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
-import { EMPTY_ETAG, commitTime, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
+import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
+import { attrsForCopy, attrsFromRequest } from './metadata.ts';
 import { S3Error } from './errors.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
 import { decodeComponent } from './sigv4.ts';
@@ -40,6 +41,7 @@ export async function putObject(call: S3Call): Promise<void> {
   }
   const path = keyPath(call.key);
   const { pfs } = call.deps;
+  const attrs = attrsFromRequest(call, call.deps.now());
   // Conditional create (If-None-Match: *): refused when the key exists. Checked before the body is read.
   if (header(call, 'if-none-match') === '*' && (await isFile(call, b, path))) {
     throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
@@ -48,7 +50,7 @@ export async function putObject(call: S3Call): Promise<void> {
   let file;
   try {
     const written = await writeFile(pfs.context.chunks, body);
-    file = await w.putChunks(path, written.chunks);
+    file = await w.putChunks(path, written.chunks, { attrs });
     file = { ...file, chunks: written.chunks };
   } catch (err) {
     await w.abort(err);
@@ -88,18 +90,23 @@ export async function copyObject(call: S3Call): Promise<void> {
   if (ifMatch !== undefined && ifMatch !== etagOf(info) && `"${ifMatch}"` !== etagOf(info)) {
     throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'x-amz-copy-source-if-match' });
   }
+  const sameObject = source.bucket.name === b.name && source.key === call.key && source.ref.target.kind === 'branch';
+  if (sameObject && (header(call, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase() === 'COPY') {
+    throw new S3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');
+  }
   const { pfs } = call.deps;
+  const now = call.deps.now();
+  const attrs = attrsForCopy(call, info, now);
   const w = await pfs.openWriter(b.repo, { branch: b.branch });
   try {
-    await w.copy({ ...source.ref, target: { kind: 'commit', id: info.commit } }, info.path, keyPath(call.key));
+    await w.copy({ ...source.ref, target: { kind: 'commit', id: info.commit } }, info.path, keyPath(call.key), { attrs });
   } catch (err) {
     await w.abort(err);
     throw err;
   }
   const commit = await w.close();
-  const time = await commitTime(pfs, { ...source.ref, repo: b.repo, target: { kind: 'commit', id: commit.id } });
   call.reply.header('x-amz-version-id', commit.id);
-  sendXml(call, 200, xmlDocument({ CopyObjectResult: { LastModified: isoTime(time), ETag: etagOf(info) } }));
+  sendXml(call, 200, xmlDocument({ CopyObjectResult: { LastModified: isoTime(now), ETag: etagOf(info) } }));
 }
 
 async function isFile(call: S3Call, b: BucketView, path: FilePath): Promise<boolean> {

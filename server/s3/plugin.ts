@@ -98,7 +98,7 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
       const key = slash < 0 ? '' : path.slice(slash + 1);
       const signer = await authenticate(deps, req, rawPath, rawQuery, query);
-      const call: S3Call = { deps: { pfs: deps.pfs, region }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, requestId };
+      const call: S3Call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, requestId };
       await route(call)(call);
       return reply;
     } catch (err) {

@@ -7,6 +7,7 @@ import { compareCodePoints, parsePath, type CommitId } from '../../src/ids.ts';
 import { parseBucket } from './bucket-names.ts';
 import { listingCommit } from './buckets.ts';
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
+import { modifiedAt } from './metadata.ts';
 import { xmlDocument } from './xml.ts';
 
 export const HISTORY_LIMIT = 1000;
@@ -67,7 +68,7 @@ export async function listVersions(call: S3Call): Promise<void> {
     }
     // The ETag the object had in that commit (content hash and chunk count, as GetObject shows it).
     const info = await pfs.inspectFile({ ...head!.ref, target: { kind: 'commit', id: v.id } }, parsePath(`/${v.key}`));
-    versions.push({ ...common, ETag: etagOf(info), Size: v.size, StorageClass: 'STANDARD' });
+    versions.push({ ...common, LastModified: isoTime(modifiedAt(info, v.time)), ETag: etagOf(info), Size: v.size, StorageClass: 'STANDARD' });
   }
   const last = page.at(-1);
   sendXml(call, 200, xmlDocument({

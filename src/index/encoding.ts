@@ -3,10 +3,16 @@
 // forever. Any change to these layouts needs a new version byte.
 //
 // range     := "SIXR" version=1 varint(count>=1) count x entry
+//            | "SIXR" version=2 varint(count>=1) count x (entry attrs)
 // entry     := path varint(size) u8(hashLen>=1) hash[hashLen] varint(chunkTag) chunks
 //   chunkTag 0: exactly one chunk equal to the file (hash, size) -- the
 //     common small file, stored without repeating its hash;
 //   chunkTag n+1: n x (chunkHash[32] varint(chunkSize)).
+// attrs     := varint(n) n x (str(name) str(value)), names non-empty and
+//   strictly increasing in UTF-8 byte order; str := varint(len) UTF-8 bytes.
+//   A range is version 2 exactly when one of its entries has attributes
+//   (S3 metadata: content type, user metadata, write time), so indexes
+//   without any encode as before and keep their hashes.
 // metarange := "SIXM" version=1 varint(count>=1) count x record
 // record    := path(first) path(last) varint(entries>=1) varint(bytes) rangeHash[32]
 // metatree  := "SIXT" version=1 varint(count>=1) count x record, each naming
@@ -31,6 +37,8 @@ export const RANGE_MAGIC = 'SIXR';
 export const METARANGE_MAGIC = 'SIXM';
 export const METATREE_MAGIC = 'SIXT';
 export const FORMAT_VERSION = 1;
+/** Ranges whose entries carry attributes. */
+export const ATTRS_VERSION = 2;
 const HASH_BYTES = 32;
 const SLASH = 0x2f;
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -42,23 +50,86 @@ const scratch = new ByteWriter(1 << 20);
 
 export function encodeRange(entries: readonly FileEntry[]): Uint8Array {
   if (entries.length === 0) throw invalid('(range)', 'a range holds at least one entry');
-  const w = startObject(RANGE_MAGIC, entries.length);
+  const withAttrs = entries.some(hasAttrs);
+  const w = startObject(RANGE_MAGIC, entries.length, withAttrs ? ATTRS_VERSION : FORMAT_VERSION);
   const paths = new PathEncoder();
   for (const e of entries) {
     validateEntry(e);
     paths.write(w, e.path, false);
     writeEntryBody(w, e);
+    if (withAttrs) writeAttrs(w, e);
   }
   return w.finish();
 }
 
 export function decodeRange(bytes: Uint8Array, hash: string): FileEntry[] {
-  return decodeObject(bytes, hash, RANGE_MAGIC, 'range', (r, count) => {
+  return decodeObject(bytes, hash, RANGE_MAGIC, 'range', (r, count, version) => {
     const paths = new PathDecoder();
     const out: FileEntry[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = readEntry(r, paths.read(r, i === 0 ? 'first' : 'greater'));
+    let anyAttrs = false;
+    for (let i = 0; i < count; i++) {
+      const e = readEntry(r, paths.read(r, i === 0 ? 'first' : 'greater'));
+      if (version === ATTRS_VERSION) {
+        const attrs = readAttrs(r, e.path);
+        if (attrs) (e.attrs = attrs), (anyAttrs = true);
+      }
+      out[i] = e;
+    }
+    if (version === ATTRS_VERSION && !anyAttrs) throw new FormatError('a version 2 range without attributes');
     return out;
-  });
+  }, [FORMAT_VERSION, ATTRS_VERSION]);
+}
+
+function hasAttrs(e: FileEntry): boolean {
+  if (e.attrs === undefined) return false;
+  for (const _ in e.attrs) return true;
+  return false;
+}
+
+function writeString(w: ByteWriter, s: string): void {
+  const bytes = Buffer.from(s, 'utf8');
+  w.varint(bytes.length);
+  w.bytes(bytes);
+}
+
+function writeAttrs(w: ByteWriter, e: FileEntry): void {
+  const names = e.attrs ? Object.keys(e.attrs).sort(compareUtf8) : [];
+  w.varint(names.length);
+  for (const name of names) {
+    const value = e.attrs![name];
+    if (name === '' || typeof value !== 'string' || LONE_SURROGATE.test(name) || LONE_SURROGATE.test(value)) {
+      throw invalid(e.path, `attribute ${JSON.stringify(name)} must have a non-empty name and a string value, both well-formed Unicode`);
+    }
+    writeString(w, name);
+    writeString(w, value);
+  }
+}
+
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function readString(r: ByteReader): Buffer {
+  const n = r.varint();
+  r.need(n);
+  const b = r.buf.subarray(r.pos, r.pos + n);
+  r.pos += n;
+  return b;
+}
+
+function readAttrs(r: ByteReader, path: string): Record<string, string> | undefined {
+  const n = r.varint();
+  if (n === 0) return undefined;
+  r.need(n * 2); // each attribute takes at least two bytes
+  const attrs: Record<string, string> = {};
+  let prev: Buffer | undefined;
+  for (let i = 0; i < n; i++) {
+    const name = readString(r);
+    if (name.length === 0 || (prev !== undefined && Buffer.compare(prev, name) >= 0)) throw new FormatError(`attributes of ${path} are not in order`);
+    prev = name;
+    attrs[name.toString('utf8')] = readString(r).toString('utf8');
+  }
+  return attrs;
 }
 
 export function encodeMetarange(records: readonly RangeRecord[]): Uint8Array {
@@ -139,12 +210,12 @@ function invalid(path: unknown, rule: string): StrataError {
   return new StrataError('INDEX_INVALID_ENTRY', `cannot store index entry ${JSON.stringify(shown)}: ${rule}`, { path: shown });
 }
 
-function startObject(magic: string, count: number): ByteWriter {
+function startObject(magic: string, count: number, version = FORMAT_VERSION): ByteWriter {
   const w = scratch;
   w.len = 0;
   w.ensure(5);
   w.len += w.buf.write(magic, 0, 'latin1');
-  w.u8(FORMAT_VERSION);
+  w.u8(version);
   w.varint(count);
   return w;
 }
@@ -188,7 +259,8 @@ function decodeObject<T>(
   hash: string,
   magic: string,
   what: string,
-  body: (r: ByteReader, count: number) => T,
+  body: (r: ByteReader, count: number, version: number) => T,
+  versions: readonly number[] = [FORMAT_VERSION],
 ): T {
   try {
     const r = new ByteReader(bytes);
@@ -196,11 +268,11 @@ function decodeObject<T>(
     if (r.buf.toString('latin1', 0, 4) !== magic) throw new FormatError(`not an index ${what} (bad magic)`);
     r.pos = 4;
     const version = r.u8();
-    if (version !== FORMAT_VERSION) throw new FormatError(`unknown ${what} format version ${version}`);
+    if (!versions.includes(version)) throw new FormatError(`unknown ${what} format version ${version}`);
     const count = r.varint();
     if (count === 0) throw new FormatError(`empty ${what}`);
     r.need(count); // every item takes at least one byte
-    const out = body(r, count);
+    const out = body(r, count, version);
     if (!r.done) throw new FormatError(`${r.buf.length - r.pos} trailing bytes`);
     return out;
   } catch (err) {

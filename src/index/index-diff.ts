@@ -81,5 +81,11 @@ export function sameEntry(a: FileEntry, b: FileEntry): boolean {
     const y = b.chunks[i]!;
     if (x.hash !== y.hash || x.size !== y.size) return false;
   }
-  return true;
+  return sameAttrs(a.attrs, b.attrs);
+}
+
+function sameAttrs(a: FileEntry['attrs'], b: FileEntry['attrs']): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  return ka.length === kb.length && ka.every((k) => b![k] === a![k]);
 }

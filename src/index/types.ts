@@ -14,6 +14,12 @@ export interface FileEntry {
   /** Lowercase hex digest of the file (1 to 255 bytes; SHA-256 in practice). */
   hash: string;
   chunks: ChunkRef[];
+  /**
+   * Free-form attributes stored with the file in this commit (the S3 gateway
+   * keeps Content-Type, user metadata and the write time here). Absent when
+   * none; the core never reads them, only carries them.
+   */
+  attrs?: Readonly<Record<string, string>>;
 }
 
 export type IndexChange =

@@ -15,7 +15,9 @@ function where(c: CommitRecord, path: FilePath): string {
 }
 
 function fileInfo(c: CommitRecord, e: FileEntry): FileInfo {
-  return { path: e.path as FilePath, type: 'file', size: e.size, hash: e.hash, chunks: e.chunks, commit: c.id };
+  const info: FileInfo = { path: e.path as FilePath, type: 'file', size: e.size, hash: e.hash, chunks: e.chunks, commit: c.id };
+  if (e.attrs) info.attrs = e.attrs;
+  return info;
 }
 
 export async function inspectFile(ctx: PfsContext, c: CommitRecord, path: FilePath): Promise<FileInfo> {

@@ -12,7 +12,7 @@ import { commitOneOff, toCommitInfo } from './commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
 import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
 import { resolveCommit } from './resolve.ts';
-import { stageDelete, stagedFile, stagePuts, type StagedFile } from './staging.ts';
+import { stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { waitForFinisher } from './finish-claim.ts';
 import * as keys from '../meta/keys.ts';
@@ -197,8 +197,9 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
   const stage = async (path: FilePath, file: StagedFile, append: boolean): Promise<{ size: number; hash: string }> => {
     open();
     const prior = append ? await current(path) : undefined;
-    // Only the content fields: a copied index entry also carries its old path.
-    const next = prior ? concat(prior, file) : { size: file.size, hash: file.hash, chunks: file.chunks };
+    // Only the content fields and attributes: a copied index entry also carries its old path.
+    // An append keeps the file's attributes unless new ones are given.
+    const next = prior ? withAttrs(concat(prior, file), file.attrs ?? prior.attrs) : withAttrs({ size: file.size, hash: file.hash, chunks: file.chunks }, file.attrs);
     await sink.put(path, next, prior !== undefined);
     return { size: next.size, hash: next.hash };
   };
@@ -207,7 +208,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     commit: sink.id,
     async put(path, source, options = {}) {
       open();
-      return stage(path, await writeFile(ctx.chunks, source), options.append ?? false);
+      return stage(path, withAttrs(await writeFile(ctx.chunks, source), options.attrs), options.append ?? false);
     },
     async putChunks(path, chunks, options = {}) {
       for (const c of chunks) {
@@ -216,7 +217,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
         }
       }
       const size = chunks.reduce((n, c) => n + c.size, 0);
-      return stage(path, concat({ size: 0, chunks: [] }, { size, chunks }), options.append ?? false);
+      return stage(path, withAttrs(concat({ size: 0, chunks: [] }, { size, chunks }), options.attrs), options.append ?? false);
     },
     async delete(path, options = {}) {
       open();
@@ -225,13 +226,13 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
       if (!file && !dir) throw new StrataError('FILE_NOT_FOUND', `cannot delete ${where(path)}: no such file or directory`, { repo, path });
       await sink.delete(path, options.dir ?? (dir && !file));
     },
-    async copy(src: Ref, srcPath, dstPath) {
+    async copy(src: Ref, srcPath, dstPath, options = {}) {
       open();
       const from = (await resolveCommit(ctx, src)).value;
       const root = await viewRoot(ctx, from);
       const file = root ? await ctx.reader.get(root, srcPath) : undefined;
       if (file) {
-        await stage(dstPath, file, false);
+        await stage(dstPath, options.attrs ? { ...file, attrs: options.attrs } : file, false);
         return;
       }
       if (!root || !(await ctx.reader.isDir(root, srcPath))) {

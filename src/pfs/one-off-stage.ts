@@ -7,7 +7,7 @@ import type { CommitId, FilePath, RepoName } from '../ids.ts';
 import { comparePaths } from '../ids.ts';
 import type { IndexChange } from '../index/index.ts';
 import type { PfsContext } from './context.ts';
-import { clearStaging, stageDelete, stagedChanges, stagedFile, stagePuts, type StagedFile } from './staging.ts';
+import { clearStaging, stageDelete, stagedChanges, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
 
 /** Staged puts kept in memory before they spill to the metadata store. */
 export const ONE_OFF_MEMORY_ENTRIES = 20_000;
@@ -69,7 +69,7 @@ export class OneOffStage {
     const memoryChange = (path: FilePath): IndexChange => {
       const file = this.memory.get(path)!;
       for (const c of file.chunks) onChunk(c.hash);
-      return { op: 'put', entry: { path, size: file.size, hash: file.hash, chunks: file.chunks } };
+      return { op: 'put', entry: withAttrs({ path, size: file.size, hash: file.hash, chunks: file.chunks }, file.attrs) };
     };
     if (this.spilled) {
       for await (const change of stagedChanges(this.ctx, this.repo, this.id, onChunk)) {

@@ -195,7 +195,7 @@ function pfsApi(ctx: PfsContext) {
 
     /** Multipart uploads: durable parts, completed into one file in one commit (see uploads.ts). */
     uploads: {
-      create: (repo: RepoName, branch: BranchName, path: FilePath) => uploads.createUpload(ctx, repo, branch, path),
+      create: (repo: RepoName, branch: BranchName, path: FilePath, attrs?: Readonly<Record<string, string>>) => uploads.createUpload(ctx, repo, branch, path, attrs),
       inspect: (repo: RepoName, id: string) => uploads.inspectUpload(ctx, repo, id),
       list: (repo: RepoName) => uploads.listUploads(ctx, repo),
       putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>) => uploads.putPart(ctx, repo, id, part, source),

@@ -9,7 +9,7 @@ import { splitBatch, type BatchCondition, type BatchOp } from '../meta/meta-stor
 import type { PfsContext } from './context.ts';
 import type { ChunkRef } from './types.ts';
 
-type StageRecord = { v: 1; op: 'put'; size: number; hash: string; chunks: ChunkRef[] } | { v: 1; op: 'delete' } | { v: 1; op: 'deleteDir' };
+type StageRecord = { v: 1; op: 'put'; size: number; hash: string; chunks: ChunkRef[]; attrs?: Record<string, string> } | { v: 1; op: 'delete' } | { v: 1; op: 'deleteDir' };
 
 
 function encode(record: StageRecord): Uint8Array {
@@ -52,6 +52,13 @@ export interface StagedFile {
   size: number;
   hash: string;
   chunks: ChunkRef[];
+  /** Stored with the file in the index (see FileEntry.attrs). */
+  attrs?: Readonly<Record<string, string>>;
+}
+
+/** An index entry with `attrs` only when there are some, so entries without stay as they always were. */
+export function withAttrs<T extends object>(entry: T, attrs: Readonly<Record<string, string>> | undefined): T & { attrs?: Readonly<Record<string, string>> } {
+  return attrs && Object.keys(attrs).length > 0 ? { ...entry, attrs } : entry;
 }
 
 /**
@@ -105,7 +112,7 @@ export async function* stagedChanges(ctx: PfsContext, repo: RepoName, id: Commit
       yield { op: 'delete', path: staged };
     } else {
       for (const c of r.chunks) onChunk?.(c.hash);
-      yield { op: 'put', entry: { path: staged, size: r.size, hash: r.hash, chunks: r.chunks } };
+      yield { op: 'put', entry: withAttrs({ path: staged, size: r.size, hash: r.hash, chunks: r.chunks }, r.attrs) };
     }
   }
 }

@@ -39,6 +39,8 @@ export interface FileInfo {
   /** Content hash of a file (SHA-256 over its chunk hashes). */
   hash?: string;
   chunks?: ChunkRef[];
+  /** Attributes stored with a file (S3 metadata); absent when none. */
+  attrs?: Readonly<Record<string, string>>;
   /** The commit this view of the file belongs to. */
   commit: CommitId;
 }
@@ -70,19 +72,25 @@ export interface ReadOptions {
   length?: number;
 }
 
+export interface PutOptions {
+  append?: boolean;
+  /** Attributes stored with the file (replacing its old ones); an append without them keeps the file's. */
+  attrs?: Readonly<Record<string, string>>;
+}
+
 /**
  * Writes that land in one commit. Against an open commit they stage into it;
  * against a branch whose head is finished, the writer opens a commit and
  * close() finishes it (a one-off commit), atomically.
  */
 export interface FileWriter {
-  put(path: FilePath, source: AsyncIterable<Uint8Array>, options?: { append?: boolean }): Promise<{ size: number; hash: string }>;
+  put(path: FilePath, source: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<{ size: number; hash: string }>;
   /** Stages a file whose chunks the store already has (clients that upload chunks themselves). */
-  putChunks(path: FilePath, chunks: ChunkRef[], options?: { append?: boolean }): Promise<{ size: number; hash: string }>;
+  putChunks(path: FilePath, chunks: ChunkRef[], options?: PutOptions): Promise<{ size: number; hash: string }>;
   /** Deletes a file, or with dir=true everything under the directory. */
   delete(path: FilePath, options?: { dir?: boolean }): Promise<void>;
-  /** Copies a file or directory by reference: no bytes are copied. */
-  copy(src: Ref, srcPath: FilePath, dstPath: FilePath): Promise<void>;
+  /** Copies a file or directory by reference: no bytes are copied. A file keeps its attributes unless `attrs` replaces them. */
+  copy(src: Ref, srcPath: FilePath, dstPath: FilePath, options?: { attrs?: Readonly<Record<string, string>> }): Promise<void>;
   /** Finishes a one-off commit (no-op for an explicitly opened commit); returns the commit written to. */
   close(): Promise<CommitInfo>;
   /** Drops everything staged by this writer's one-off commit. */

@@ -11,7 +11,7 @@ import * as keys from '../meta/keys.ts';
 import type { PfsContext } from './context.ts';
 import { openWriter } from './file-writer.ts';
 import { requireRepo } from './records-io.ts';
-import { deletePrefix } from './staging.ts';
+import { deletePrefix, withAttrs } from './staging.ts';
 import type { ChunkRef, CommitInfo } from './types.ts';
 
 export const MAX_PART_NUMBER = 10_000;
@@ -22,6 +22,8 @@ export interface UploadInfo {
   branch: BranchName;
   path: FilePath;
   startedAt: number;
+  /** Stored with the file when the upload completes (S3 metadata given at its start). */
+  attrs?: Readonly<Record<string, string>>;
 }
 
 export interface PartInfo {
@@ -33,7 +35,7 @@ export interface PartInfo {
   writtenAt: number;
 }
 
-type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number };
+type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number; attrs?: Record<string, string> };
 type PartRecord = { v: 1; size: number; hash: string; chunks: ChunkRef[]; writtenAt: number };
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -46,19 +48,19 @@ function json<T>(raw: Uint8Array): T {
   return JSON.parse(Buffer.from(raw).toString('utf8')) as T;
 }
 
-export async function createUpload(ctx: PfsContext, repo: RepoName, branch: BranchName, path: FilePath): Promise<UploadInfo> {
+export async function createUpload(ctx: PfsContext, repo: RepoName, branch: BranchName, path: FilePath, attrs?: Readonly<Record<string, string>>): Promise<UploadInfo> {
   await requireRepo(ctx, repo);
   const id = randomBytes(16).toString('hex');
-  const record: UploadRecord = { v: 1, branch, path, startedAt: ctx.clock.now() };
+  const record: UploadRecord = withAttrs({ v: 1 as const, branch, path, startedAt: ctx.clock.now() }, attrs);
   await ctx.meta.put(keys.uploadKey(repo, id), Buffer.from(JSON.stringify(record)));
-  return { repo, id, branch, path, startedAt: record.startedAt };
+  return withAttrs({ repo, id, branch, path, startedAt: record.startedAt }, attrs);
 }
 
 export async function inspectUpload(ctx: PfsContext, repo: RepoName, id: string): Promise<UploadInfo> {
   const raw = UPLOAD_ID.test(id) ? await ctx.meta.get(keys.uploadKey(repo, id)) : undefined;
   if (!raw) throw noSuchUpload(repo, id);
   const r = json<UploadRecord>(raw);
-  return { repo, id, branch: r.branch, path: r.path, startedAt: r.startedAt };
+  return withAttrs({ repo, id, branch: r.branch, path: r.path, startedAt: r.startedAt }, r.attrs);
 }
 
 /** Uploads in progress in a repo, oldest id first. */
@@ -134,7 +136,7 @@ export async function completeUpload(
   const w = await openWriter(ctx, repo, { branch: upload.branch });
   let file: { size: number; hash: string };
   try {
-    file = await w.putChunks(upload.path, chunks);
+    file = await w.putChunks(upload.path, chunks, { attrs: upload.attrs });
   } catch (err) {
     await w.abort(err);
     throw err;

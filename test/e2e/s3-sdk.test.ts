@@ -136,6 +136,42 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     expect(commits[0]!.changes.sort()).toEqual(['+/out/1.txt', '+/out/2.txt', '+/out/3.txt', '-/before.txt']);
   }, 120_000);
 
+  it('stores Content-Type, the other representation headers and user metadata; Last-Modified is per object', async () => {
+    await sdk.send(new CreateBucketCommand({ Bucket: 'meta' }));
+    const headers = { ContentType: 'text/csv; charset=utf-8', CacheControl: 'max-age=60', ContentDisposition: 'attachment; filename="t.csv"', ContentEncoding: 'identity', ContentLanguage: 'en' };
+    await sdk.send(new PutObjectCommand({ Bucket: 'meta', Key: 't.csv', Body: 'a,b\n', ...headers, Metadata: { owner: 'ana', 'run-id': '42' } }));
+    const listOf = async () => Object.fromEntries(((await sdk.send(new ListObjectsV2Command({ Bucket: 'meta' }))).Contents ?? []).map((c) => [c.Key, c.LastModified!.toISOString()]));
+    const before = await listOf();
+    // Streamed (aws-chunked): the transfer encoding is not stored as the object's.
+    await sdk.send(new PutObjectCommand({ Bucket: 'meta', Key: 'later.bin', Body: Readable.from([Buffer.from('zz')]), ContentLength: 2 }));
+    const after = await listOf();
+    expect(after['t.csv']).toBe(before['t.csv']); // not the new head commit's time
+    expect(after['later.bin']! > after['t.csv']!).toBe(true);
+    for (const read of [HeadObjectCommand, GetObjectCommand]) {
+      const got = await sdk.send(new read({ Bucket: 'meta', Key: 't.csv' }));
+      expect(got).toMatchObject({ ...headers, Metadata: { owner: 'ana', 'run-id': '42' } });
+      expect(got.LastModified!.getTime()).toBe(Math.floor(Date.parse(before['t.csv']!) / 1000) * 1000);
+    }
+    const later = await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 'later.bin' }));
+    expect([later.ContentEncoding, later.Metadata]).toEqual([undefined, {}]);
+    // Copy keeps metadata (COPY), or takes the request's (REPLACE); copying onto itself needs REPLACE.
+    await sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 'copy.csv', CopySource: 'meta/t.csv' }));
+    expect(await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 'copy.csv' }))).toMatchObject({ ContentType: headers.ContentType, Metadata: { owner: 'ana', 'run-id': '42' } });
+    await expect(sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 't.csv', CopySource: 'meta/t.csv' }))).rejects.toMatchObject({ name: 'InvalidRequest' });
+    await sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 't.csv', CopySource: 'meta/t.csv', MetadataDirective: 'REPLACE', ContentType: 'text/plain', Metadata: { owner: 'bo' } }));
+    const replaced = await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 't.csv' }));
+    expect([replaced.ContentType, replaced.Metadata, replaced.CacheControl]).toEqual(['text/plain', { owner: 'bo' }, undefined]);
+    // Multipart: metadata given at the start lands with the object.
+    const { UploadId } = await sdk.send(new CreateMultipartUploadCommand({ Bucket: 'meta', Key: 'mp.json', ContentType: 'application/json', Metadata: { part: 'y' } }));
+    const e1 = await sdk.send(new UploadPartCommand({ Bucket: 'meta', Key: 'mp.json', UploadId, PartNumber: 1, Body: '{}' }));
+    await sdk.send(new CompleteMultipartUploadCommand({ Bucket: 'meta', Key: 'mp.json', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1.ETag }] } }));
+    expect(await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 'mp.json' }))).toMatchObject({ ContentType: 'application/json', Metadata: { part: 'y' } });
+    // Over S3's 2 KB of user metadata: refused, nothing committed.
+    const commits = (await history(server.pfs, 'meta@main')).length;
+    await expect(sdk.send(new PutObjectCommand({ Bucket: 'meta', Key: 'big.txt', Body: 'x', Metadata: { big: 'v'.repeat(2100) } }))).rejects.toMatchObject({ name: 'MetadataTooLarge' });
+    expect((await history(server.pfs, 'meta@main')).length).toBe(commits);
+  }, 120_000);
+
   it('answers bucket errors as S3 does and changes nothing', async () => {
     await sdk.send(new CreateBucketCommand({ Bucket: 'errs' }));
     await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
