@@ -195,7 +195,7 @@ function metaConfig(value: string): MetaConfig {
 }
 
 function logLevel(value: string): LogLevel {
-  if (!(LOG_LEVELS as string[]).includes(value)) {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
     throw new StrataError('INVALID_ARGUMENT', `invalid log level "${value}": expected one of ${LOG_LEVELS.join(', ')}`, { value });
   }
   return value as LogLevel;

@@ -1,47 +1,47 @@
-// A tiny structured logger: one JSON object per line, with level, time and
-// message first. Enough for the server's request and error logs; it also
+// The server's logger: pino, one JSON object per line on stdout, with the
+// level as a word ("level":"warn") and an ISO time, so `jq` and log
+// shippers read it without a pino-specific mapping. Errors under `err`
+// (and `cause` chains) go through pino's standard serializer. It also
 // satisfies the core's PfsLog interface.
+import { pino, stdSerializers, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
+import type { ErrorKind } from '../src/errors/index.ts';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = PinoLogger;
 
-const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
-
-export const LOG_LEVELS = Object.keys(RANK) as LogLevel[];
-
-export interface Logger {
-  readonly level: LogLevel;
-  debug(fields: object, msg?: string): void;
-  info(fields: object, msg?: string): void;
-  warn(fields: object, msg?: string): void;
-  error(fields: object, msg?: string): void;
-  enabled(level: LogLevel): boolean;
-}
-
-// Errors are objects whose useful parts are not enumerable.
-function plain(value: unknown): unknown {
-  if (!(value instanceof Error)) return value;
-  const out: Record<string, unknown> = { name: value.name, message: value.message };
-  if ('code' in value) out.code = value.code;
-  if (value.stack) out.stack = value.stack;
-  if (value.cause !== undefined) out.cause = plain(value.cause);
-  return out;
-}
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export function createLogger(opts: { level: LogLevel; write?: (line: string) => void }): Logger {
-  const write = opts.write ?? ((line: string) => process.stdout.write(line));
-  const min = RANK[opts.level];
-  const emit = (level: LogLevel, fields: object, msg = ''): void => {
-    if (RANK[level] < min) return;
-    const record: Record<string, unknown> = { level, time: new Date().toISOString(), msg };
-    for (const [k, v] of Object.entries(fields)) record[k] = plain(v);
-    write(`${JSON.stringify(record)}\n`);
-  };
-  return {
-    level: opts.level,
-    debug: (f, m) => emit('debug', f, m),
-    info: (f, m) => emit('info', f, m),
-    warn: (f, m) => emit('warn', f, m),
-    error: (f, m) => emit('error', f, m),
-    enabled: (level) => RANK[level] >= min,
-  };
+  return pino(
+    {
+      level: opts.level,
+      base: { pid: process.pid },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err, error: stdSerializers.err },
+    },
+    // A write function (tests) or stdout, synchronously: a line written right before process.exit is not lost.
+    opts.write ? { write: opts.write } : pino.destination({ dest: 1, sync: true }),
+  );
 }
+
+/**
+ * How loud a failed request is, by the kind of its error. An answer the
+ * caller caused and expects (a name that does not exist, already exists)
+ * is ordinary, like an HTTP 404: debug. Refusals worth seeing while
+ * operating are info; trouble on the server's side (its store, its disk)
+ * is warn; a bug is error. A Record, so a new kind must be placed here.
+ */
+export const FAILURE_LEVEL: Readonly<Record<ErrorKind, 'debug' | 'info' | 'warn' | 'error'>> = {
+  NotFound: 'debug',
+  AlreadyExists: 'debug',
+  InvalidArgument: 'info',
+  FailedPrecondition: 'info',
+  Aborted: 'info',
+  PermissionDenied: 'info',
+  Unauthenticated: 'info',
+  ResourceExhausted: 'warn',
+  Unavailable: 'warn',
+  DataLoss: 'warn',
+  Internal: 'error',
+};

@@ -146,8 +146,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   grpcJs.setLogger({ error: (...args: unknown[]) => log.debug({ grpc: args.map(String).join(' ') }, 'grpc-js') });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
-  const ready = { level: 'info', time: new Date().toISOString(), msg: 'strata server ready', pid: process.pid, data: config.dataDir };
-  process.stdout.write(`${JSON.stringify({ ...ready, grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` })}\n`);
+  const addresses = { grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` };
+  createLogger({ level: 'info' }).info({ data: config.dataDir, ...addresses }, 'strata server ready');
   let signals = 0;
   const shutdown = (signal: string): void => {
     if (signals++ > 0) {

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { isStrataError } from '../../src/errors/index.ts';
 import { GRPC_STATUS_NAMES, encodeWireError, internalWireError, type WireStatus } from '../../src/errors/wire.ts';
-import type { Logger } from '../log.ts';
+import { FAILURE_LEVEL, type Logger } from '../log.ts';
 import type { RpcMetrics } from '../metrics.ts';
 import { MessageReader, writeMessage } from './streams.ts';
 
@@ -108,7 +108,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       const status = abort.signal.aborted ? 'CANCELLED' : (GRPC_STATUS_NAMES[wire.code] ?? String(wire.code));
       metrics.observeCall(method, status, seconds, code);
       if (abort.signal.aborted) log.debug({ ...fields, status, code, error: strata?.message }, 'rpc cancelled by the client');
-      else if (strata) log.warn({ ...fields, status, code, error: strata.message }, 'rpc failed');
+      else if (strata) log[FAILURE_LEVEL[strata.kind]]({ ...fields, status, code, error: strata.message }, 'rpc failed');
       else log.error({ ...fields, status, code, err }, 'rpc failed with an internal error');
       return toServiceError(wire);
     };

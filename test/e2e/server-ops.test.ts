@@ -93,15 +93,16 @@ describe('a running server', () => {
     expect(text).toMatch(/^strata_process_resident_memory_bytes \d+/m);
   });
 
-  it('logs one JSON line per request at debug, and failures at warn', () => {
+  it('logs one JSON line per request at debug (pino); a NOT_FOUND answer is not a warning', () => {
     const records = server.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     const create = records.find((r) => r.msg === 'rpc' && r.method === 'CreateRepo');
     expect(create).toMatchObject({ level: 'debug', status: 'OK', requestId: expect.stringMatching(/^[0-9a-f]{12}$/) });
     expect(typeof create!.ms).toBe('number');
     expect(records.find((r) => r.msg === 'rpc' && r.method === 'ModifyFile')).toMatchObject({ bytesIn: 100_000 });
     const failed = records.find((r) => r.method === 'InspectRepo');
-    expect(failed).toMatchObject({ level: 'warn', msg: 'rpc failed', status: 'NOT_FOUND', code: 'REPO_NOT_FOUND' });
-    expect(records.every((r) => typeof r.time === 'string' && typeof r.level === 'string')).toBe(true);
+    expect(failed).toMatchObject({ level: 'debug', msg: 'rpc failed', status: 'NOT_FOUND', code: 'REPO_NOT_FOUND' });
+    expect(records.every((r) => typeof r.time === 'string' && typeof r.level === 'string' && r.pid === server.pid)).toBe(true);
+    expect(records.filter((r) => String(r.msg).startsWith('rpc') && (r.level === 'warn' || r.level === 'error'))).toEqual([]);
   });
 });
 

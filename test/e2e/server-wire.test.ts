@@ -68,7 +68,7 @@ describe('errors', () => {
     const requestId = err.data.requestId as string;
     expect(err.message).toContain(requestId);
     const logged = lines.map((l) => JSON.parse(l)).find((r) => r.requestId === requestId);
-    expect(logged).toMatchObject({ level: 'error', method: 'InspectRepo', status: 'INTERNAL', err: { name: 'TypeError', message: 'secret detail of a bug' } });
+    expect(logged).toMatchObject({ level: 'error', method: 'InspectRepo', status: 'INTERNAL', err: { type: 'TypeError', message: 'secret detail of a bug' } });
     expect(logged.err.stack).toContain('server-wire.test.ts');
   });
 
