@@ -69,7 +69,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     registry: metrics.registry,
     isReady: () => ready,
     storeProblem: () => storeHealth.check(),
-    console: { pfs, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+    console: { pfs, pps, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });

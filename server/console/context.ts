@@ -5,13 +5,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { StrataError } from '../../src/errors/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
+import type { Pps } from '../../src/pps/pps.ts';
+import { urls } from './urls.ts';
 import { layout, type NavSection, type Page, type Viewer } from './views/layout.ts';
 
 export interface ConsoleOptions {
   pfs: Pfs;
   /** Who makes the request; default: anonymous with write access (there is no auth yet). */
   viewer?: (req: FastifyRequest) => Viewer | Promise<Viewer>;
-  /** Extra header sections (e.g. Pipelines). */
+  /** The pipeline system: given, the console has a Pipelines section. */
+  pps?: Pps;
+  /** Extra header sections. */
   sections?: NavSection[];
   /** Where unexpected errors are reported. */
   onInternalError?: (err: unknown, req: FastifyRequest) => void;
@@ -21,6 +25,7 @@ const ANONYMOUS: Viewer = Object.freeze({ name: null, canWrite: true });
 
 export interface ConsoleContext {
   pfs: Pfs;
+  pps?: Pps;
   viewerOf(req: FastifyRequest): Promise<Viewer>;
   /** Renders `page` in the frame and sends it. */
   page(req: FastifyRequest, reply: FastifyReply, page: Page, status?: number): Promise<FastifyReply>;
@@ -31,9 +36,10 @@ export interface ConsoleContext {
 
 export function createConsoleContext(opts: ConsoleOptions): ConsoleContext {
   const viewerOf = async (req: FastifyRequest): Promise<Viewer> => (opts.viewer ? opts.viewer(req) : ANONYMOUS);
-  const sections = Object.freeze([...(opts.sections ?? [])]);
+  const sections = Object.freeze([...(opts.pps ? [{ title: 'Pipelines', href: urls.pipelines() }] : []), ...(opts.sections ?? [])]);
   return {
     pfs: opts.pfs,
+    pps: opts.pps,
     viewerOf,
     async page(req, reply, page, status = 200) {
       const viewer = await viewerOf(req);

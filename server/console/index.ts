@@ -12,6 +12,7 @@ import { registerBranchRoutes } from './routes/branches.ts';
 import { registerCommitRoutes } from './routes/commits.ts';
 import { registerCompareRoutes } from './routes/compare.ts';
 import { registerFileRoutes } from './routes/files.ts';
+import { registerPipelineRoutes } from './routes/pipelines.ts';
 import { registerRepoRoutes } from './routes/repos.ts';
 
 export type { ConsoleOptions } from './context.ts';
@@ -47,6 +48,7 @@ function registerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   registerCommitRoutes(app, ctx);
   registerFileRoutes(app, ctx);
   registerCompareRoutes(app, ctx);
+  if (ctx.pps) registerPipelineRoutes(app, ctx, ctx.pps);
 }
 
 /**

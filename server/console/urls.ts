@@ -36,4 +36,9 @@ export const urls = {
   compare: (repo: string, base?: string, head?: string, after?: string) => `/repos/${enc(repo)}/compare${query({ base, head, after })}`,
   fileDiff: (repo: string, base: string, head: string, path: string) => `/repos/${enc(repo)}/compare/file${query({ base, head, path })}`,
   provenance: (repo: string, id: string) => `/repos/${enc(repo)}/commits/${enc(id)}/provenance`,
+  pipelines: () => '/pipelines',
+  pipeline: (name: string) => `/pipelines/${enc(name)}`,
+  /** `after`: resume the datum list after this datum id. */
+  job: (pipeline: string, job: string, after?: string) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}${query({ after })}`,
+  datum: (pipeline: string, job: string, datum: string) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}/datums/${enc(datum)}`,
 };

@@ -115,6 +115,12 @@ export class PpsStore {
     for (const part of splitBatch(ops, this.meta.limits)) await this.meta.batch(part);
   }
 
+  /** One datum's stored log, or undefined (skipped datums have none). */
+  async log(pipeline: string, job: string, datum: string): Promise<string | undefined> {
+    const raw = await this.meta.get(keys.ppsLogKey(pipeline as RepoName, job, datum));
+    return raw && new TextDecoder().decode(raw);
+  }
+
   /** Stored logs: [job, datum, text] in key order. */
   async *logs(pipeline: string, job?: string): AsyncGenerator<{ job: string; datum: string; text: string }> {
     const prefix = keys.ppsLogPrefix(pipeline as RepoName, job);

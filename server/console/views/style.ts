@@ -30,6 +30,10 @@ code, .mono, pre { font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mon
 .badge.deleted { color:var(--danger); border-color:#ffcecb; background:#ffebe9; }
 .badge.modified { color:#9a6700; border-color:#f5e0a3; background:#fff8c5; }
 .badge.open { color:#9a6700; }
+.badge.success, .badge.running { color:var(--ok); border-color:#aceebb; background:#dafbe1; }
+.badge.failure, .badge.failed, .badge.killed, .badge.unrunnable { color:var(--danger); border-color:#ffcecb; background:#ffebe9; }
+.badge.recovered, .badge.paused, .badge.starting, .badge.finishing, .badge.created { color:#9a6700; border-color:#f5e0a3; background:#fff8c5; }
+pre.log { max-height:60vh; overflow:auto; }
 dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:4px 16px; margin:8px 0 16px; }
 dl.meta dt { color:var(--muted); }
 dl.meta dd { margin:0; word-break:break-all; }
