@@ -26,6 +26,8 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Where pipeline datums run: child processes here (local) or containers (docker). */
   ppsExecutor: 'local' | 'docker';
+  /** How long a dead server's GC lock, sweep fence or finish claim holds others off (renewed while alive). */
+  leaseMs: number;
 }
 
 export interface S3GatewayConfig {
@@ -47,6 +49,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   shutdownGraceMs: 10_000,
   s3UploadExpiryDays: 7,
+  leaseMs: 30_000,
 } as const;
 
 /** Every flag: its commander spelling, the environment variable it overrides, and its help. */
@@ -67,6 +70,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3-upload-expiry-days <n>', env: 'STRATA_S3_UPLOAD_EXPIRY_DAYS', help: `abort S3 multipart uploads left unfinished this many days (default ${DEFAULTS.s3UploadExpiryDays}; 0 never)` },
   { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
+  { flags: '--lease-ms <ms>', env: 'STRATA_LEASE_MS', help: `with several servers: how soon a dead server's GC and finish leases are taken over (default ${DEFAULTS.leaseMs})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
 ];
 
@@ -159,6 +163,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
     ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
+    leaseMs: leaseMs(get('lease-ms', 'STRATA_LEASE_MS') ?? String(DEFAULTS.leaseMs)),
   };
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {
@@ -214,6 +219,13 @@ function days(value: string, what: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a number of days (0 for never)`, { value });
   }
+  return n;
+}
+
+/** Renewed every third of it: under a second, a busy event loop could miss renewals and lose leases it holds. */
+function leaseMs(value: string): number {
+  const n = milliseconds(value, 'lease');
+  if (n < 1000) throw new StrataError('INVALID_ARGUMENT', `invalid lease "${value}": expected at least 1000 milliseconds`, { value });
   return n;
 }
 

@@ -56,7 +56,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const blocks = await openBlocks(config);
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
-  const pfs = await createPfs({ meta, chunks, log });
+  const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs });
   const metrics = createMetrics({ chunks });
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.

@@ -14,6 +14,8 @@ export interface SweepOptions {
   graceMs: number;
   /** Repack a pack once this fraction of its bytes is dead (default 0.25). */
   repackThreshold?: number;
+  /** Throws when the sweep may no longer delete (its GC lost its lease); called before each step that deletes. */
+  mayDelete?: () => void;
 }
 
 export interface SweepReport {
@@ -70,10 +72,14 @@ export async function sweepChunks(store: ChunkStore, isLive: (hash: Buffer) => b
     if (doomed.has(loc.pack) && keep(hash)) await store.relocate(hash, await store.get(hash));
   }
   const names = [...doomed].map((ref) => ref.name);
+  opts.mayDelete?.();
   for (const ref of doomed) store.forgetPack(ref);
   await store.flush();
   await rewriteIndex(store);
-  for (const name of names) await store.blocks.delete(packKey(name));
+  for (const name of names) {
+    opts.mayDelete?.(); // a pack left undeleted is found again at load and swept next time
+    await store.blocks.delete(packKey(name));
+  }
   return report;
 }
 

@@ -114,13 +114,16 @@ async function finishClaimed(ctx: PfsContext, repo: RepoName, id: CommitId, clai
   };
   const key = keys.commitKey(repo, id);
   for (;;) {
-    const conditions = [{ key, expected: stored.raw }, claim.condition, ...fenceConditions(fence)];
-    if (await ctx.meta.batch([{ type: 'put', key, value: encodeCommit(done) }, claim.releaseOp], conditions)) break;
+    const landed = await claim.pinned(async (held) => {
+      const ok = await ctx.meta.batch([{ type: 'put', key, value: encodeCommit(done) }, claim.releaseOp], [{ key, expected: stored.raw }, held, ...fenceConditions(fence)]);
+      if (ok) claim.released(); // before a renewal could look for the deleted claim
+      return ok;
+    });
+    if (landed) break;
     const next = await revalidate(ctx, fence, durable, `finishing commit ${id} of repo "${repo}"`);
     if (next === fence) throw new StrataError('CONCURRENT_UPDATE', `commit ${id} of repo "${repo}" changed while finishing`, { repo, commit: id });
     fence = next;
   }
-  claim.released();
   await clearStaging(ctx, repo, id);
   return done;
 }

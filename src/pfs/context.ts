@@ -22,6 +22,8 @@ export interface PfsContext {
   objects: IndexObjectStore;
   reader: IndexReader;
   clock: Clock;
+  /** How long a lease (GC lock, sweep fence, finish claim) outlives its holder's last renewal (lease.ts). */
+  leaseMs: number;
   log: PfsLog;
   /** Emits 'finished' with a CommitInfo whenever a commit finishes. */
   events: EventEmitter;
@@ -32,6 +34,9 @@ export interface PfsContext {
   /** Index objects fetched from and stored to the chunk store (cache misses only), for benchmarks and metrics. */
   indexIo: IndexIoStats;
 }
+
+/** Default lease time (lease.ts): a dead holder's lease is taken over this long after its last renewal. */
+export const DEFAULT_LEASE_MS = 30_000;
 
 export interface IndexIoStats {
   reads: number;
@@ -54,7 +59,7 @@ export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?:
   };
 }
 
-export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock?: Clock; log?: PfsLog; indexCacheBytes?: number }): PfsContext {
+export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock?: Clock; log?: PfsLog; indexCacheBytes?: number; leaseMs?: number }): PfsContext {
   const indexIo = { reads: 0, writes: 0 };
   const objects = indexObjectsOver(deps.chunks, indexIo);
   const events = new EventEmitter();
@@ -65,6 +70,7 @@ export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock
     objects,
     reader: createIndexReader(objects, { cacheBytes: deps.indexCacheBytes ?? 64 << 20 }),
     clock: deps.clock ?? { now: () => Date.now() },
+    leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
     log: deps.log ?? { info: () => undefined, warn: () => undefined },
     events,
     commitLock: new KeyedLock(),

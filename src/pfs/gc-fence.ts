@@ -17,14 +17,12 @@
 //
 // Writes that landed before the fence went up are seen by the second mark;
 // writes after it wait; none slips between mark and delete.
-import { randomUUID } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import { GC_GENERATION_KEY, GC_LOCK_KEY, GC_SWEEPING_KEY } from '../meta/keys.ts';
-import type { BatchCondition } from '../meta/meta-store.ts';
+import type { BatchCondition, BatchOp } from '../meta/meta-store.ts';
 import type { PfsContext } from './context.ts';
+import { holdLease, leaseExpired, newLeaseRecord, takeLease, type Lease } from './lease.ts';
 
-/** A fence or lock left by a GC that died is taken over after this long. */
-export const GC_LEASE_MS = 10 * 60 * 1000;
 const WAIT_STEP_MS = 50;
 
 export interface Fence {
@@ -61,22 +59,12 @@ async function fenceHolds(ctx: PfsContext, fence: Fence): Promise<boolean> {
   return ctx.meta.batch([], fenceConditions(fence));
 }
 
-const enc = (v: object): Uint8Array => Buffer.from(JSON.stringify(v));
-
-function expired(raw: Uint8Array, now: number): boolean {
-  try {
-    return (JSON.parse(Buffer.from(raw).toString('utf8')) as { until: number }).until < now;
-  } catch {
-    return true;
-  }
-}
-
 /** Waits until no sweep runs (clearing a fence whose GC died), then returns the fence to write under. */
 async function waitForSweep(ctx: PfsContext): Promise<void> {
   for (;;) {
     const raw = await ctx.meta.get(GC_SWEEPING_KEY);
     if (raw === undefined) return;
-    if (expired(raw, ctx.clock.now())) await ctx.meta.compareAndSet(GC_SWEEPING_KEY, raw, undefined);
+    if (leaseExpired(raw, ctx.clock.now())) await ctx.meta.compareAndSet(GC_SWEEPING_KEY, raw, undefined);
     else await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
   }
 }
@@ -102,47 +90,84 @@ export async function revalidate(ctx: PfsContext, fence: Fence, hashes: Iterable
   return next;
 }
 
+/**
+ * Lands `ops` (which make chunks referenced) under the fence the writer read
+ * before it put its first chunk, plus the caller's own conditions. If a sweep
+ * ran meanwhile, waits it out, checks the chunks survived (else
+ * CONCURRENT_UPDATE) and retries. False when the caller's conditions failed.
+ */
+export async function fencedBatch(
+  ctx: PfsContext,
+  fence: Fence,
+  ops: BatchOp[],
+  hashes: () => Iterable<Uint8Array>,
+  what: string,
+  conditions: BatchCondition[] = [],
+): Promise<boolean> {
+  for (let current = fence; ; ) {
+    if (await ctx.meta.batch(ops, [...conditions, ...fenceConditions(current)])) return true;
+    const next = await revalidate(ctx, current, hashes(), what);
+    if (next === current) return false;
+    current = next;
+  }
+}
+
+/** The oldest of several fences (lowest generation): a batch of writes made under each holds only under it. */
+export function oldestFence(fences: Iterable<Fence>): Fence | undefined {
+  let oldest: Fence | undefined;
+  const gen = (f: Fence): number => (f.generation ? Number(Buffer.from(f.generation).toString()) : 0);
+  for (const f of fences) if (!oldest || gen(f) < gen(oldest)) oldest = f;
+  return oldest;
+}
+
 export interface GcLease {
   /** Puts the fence up (gc/sweeping, next generation); from now on fenced writes wait. */
   raiseFence(): Promise<void>;
+  /** Throws CONCURRENT_UPDATE unless this GC still holds its lock and fence (call before deleting). */
+  check(): void;
   /** Lowers the fence and gives the lock back. */
   release(): Promise<void>;
 }
 
 /** Takes gc/lock, or fails with CONCURRENT_UPDATE while another live GC holds it. */
 export async function acquireGc(ctx: PfsContext): Promise<GcLease> {
-  const owner = randomUUID();
-  const value = enc({ owner, until: ctx.clock.now() + GC_LEASE_MS });
   const held = await ctx.meta.get(GC_LOCK_KEY);
-  if (held !== undefined && !expired(held, ctx.clock.now())) {
+  if (held !== undefined && !leaseExpired(held, ctx.clock.now())) {
     throw new StrataError('CONCURRENT_UPDATE', 'another garbage collection is running on a server sharing this store; try again when it ends');
   }
-  if (!(await ctx.meta.compareAndSet(GC_LOCK_KEY, held, value))) {
-    throw new StrataError('CONCURRENT_UPDATE', 'another garbage collection started at the same moment; try again when it ends');
-  }
-  let fence: Uint8Array | undefined;
+  const lock = await takeLease(ctx, GC_LOCK_KEY, held);
+  if (!lock) throw new StrataError('CONCURRENT_UPDATE', 'another garbage collection started at the same moment; try again when it ends');
+  let fence: Lease | undefined;
   return {
     async raiseFence() {
       for (;;) {
         const gen = await ctx.meta.get(GC_GENERATION_KEY);
         const next = Buffer.from(String(Number(gen ? Buffer.from(gen).toString() : '0') + 1));
-        fence = enc({ owner, until: ctx.clock.now() + GC_LEASE_MS });
-        const ok = await ctx.meta.batch(
-          [
-            { type: 'put', key: GC_SWEEPING_KEY, value: fence },
-            { type: 'put', key: GC_GENERATION_KEY, value: next },
-          ],
-          [{ key: GC_GENERATION_KEY, expected: gen }, { key: GC_LOCK_KEY, expected: value }],
+        const record = newLeaseRecord(ctx);
+        // A dead GC's fence may still be up: this GC holds the lock, so it is taken over.
+        const stale = await ctx.meta.get(GC_SWEEPING_KEY);
+        const ok = await lock.pinned((held) =>
+          ctx.meta.batch(
+            [
+              { type: 'put', key: GC_SWEEPING_KEY, value: record.value },
+              { type: 'put', key: GC_GENERATION_KEY, value: next },
+            ],
+            [{ key: GC_GENERATION_KEY, expected: gen }, { key: GC_SWEEPING_KEY, expected: stale }, held],
+          ),
         );
-        if (ok) return;
-        if (!Buffer.from((await ctx.meta.get(GC_LOCK_KEY)) ?? []).equals(Buffer.from(value))) {
-          throw new StrataError('CONCURRENT_UPDATE', 'this garbage collection ran past its lease and another took over; nothing was deleted');
+        if (ok) {
+          fence = holdLease(ctx, GC_SWEEPING_KEY, record.owner, record.value);
+          return;
         }
       }
     },
+    check() {
+      lock.check();
+      fence?.check();
+    },
     async release() {
-      if (fence) await ctx.meta.compareAndSet(GC_SWEEPING_KEY, fence, undefined);
-      await ctx.meta.compareAndSet(GC_LOCK_KEY, value, undefined);
+      await fence?.release();
+      await lock.release();
     },
   };
 }

@@ -28,6 +28,8 @@ export interface PfsDeps {
   clock?: Clock;
   log?: PfsLog;
   indexCacheBytes?: number;
+  /** Lease time of GC locks, sweep fences and finish claims (default 30 s; lease.ts). */
+  leaseMs?: number;
 }
 
 export type Pfs = ReturnType<typeof pfsApi>;
@@ -98,7 +100,7 @@ async function recover(ctx: PfsContext): Promise<void> {
  * A store no other process opens (LevelDB holds its lock) can only hold GC
  * and finish leases of a process that died: a kill -9 mid-GC leaves the GC
  * lock and the sweep fence up. Left alone they would stall every write and
- * GC until the lease ran out (GC_LEASE_MS, minutes); dropped here, they cost
+ * GC until the lease ran out (lease.ts); dropped here, they cost
  * nothing. On a shared store they may belong to a live server, so they stay.
  */
 async function dropDeadLeases(ctx: PfsContext): Promise<void> {

@@ -10,6 +10,7 @@ import type { BranchName, FilePath, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import type { PfsContext } from './context.ts';
 import { openWriter } from './file-writer.ts';
+import { fencedBatch, readFence, type Fence } from './gc-fence.ts';
 import { requireRepo } from './records-io.ts';
 import { deletePrefix, withAttrs } from './staging.ts';
 import type { ChunkRef, CommitInfo } from './types.ts';
@@ -82,22 +83,33 @@ export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part:
     throw new StrataError('INVALID_ARGUMENT', `part number ${part} is out of range: expected 1 to ${MAX_PART_NUMBER}`, { part });
   }
   await inspectUpload(ctx, repo, id);
+  const fence = await readFence(ctx); // before this part puts (or deduplicates against) any chunk
   const file = await writeFile(ctx.chunks, source);
-  return recordPart(ctx, repo, id, part, file);
+  return recordPart(ctx, repo, id, part, file, fence);
 }
 
 /** Stores a part made of chunks the store already holds (a part copied from another file). */
 export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<PartInfo> {
   await inspectUpload(ctx, repo, id);
-  return recordPart(ctx, repo, id, part, file);
+  return recordPart(ctx, repo, id, part, file, await readFence(ctx));
 }
 
-async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<PartInfo> {
-  await ctx.chunks.flush(file.chunks.map((c) => Buffer.from(c.hash, 'hex')));
+/**
+ * Records a part once its chunks are durable, fenced against GC: a sweep on
+ * any server between the first chunk and the record could delete a chunk
+ * the part deduplicated against, so the record lands only if no sweep ran
+ * or every chunk survived it (gc-fence.ts).
+ */
+async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }, fence: Fence): Promise<PartInfo> {
+  const hashes = () => file.chunks.map((c) => Buffer.from(c.hash, 'hex'));
+  await ctx.chunks.flush(hashes());
   const record: PartRecord = { v: 1, size: file.size, hash: file.hash, chunks: file.chunks, writtenAt: ctx.clock.now() };
   // The upload may have been completed or aborted while this part streamed in.
-  await inspectUpload(ctx, repo, id);
-  await ctx.meta.put(keys.uploadPartKey(repo, id, part), Buffer.from(JSON.stringify(record)));
+  const upload = await ctx.meta.get(keys.uploadKey(repo, id));
+  if (!upload) throw noSuchUpload(repo, id);
+  const put = { type: 'put' as const, key: keys.uploadPartKey(repo, id, part), value: Buffer.from(JSON.stringify(record)) };
+  const what = `part ${part} of upload ${id} in repo "${repo}"`;
+  if (!(await fencedBatch(ctx, fence, [put], hashes, what, [{ key: keys.uploadKey(repo, id), expected: upload }]))) throw noSuchUpload(repo, id);
   return { part, size: record.size, hash: record.hash, chunks: record.chunks, writtenAt: record.writtenAt };
 }
 

@@ -11,6 +11,7 @@ import { writeFile as storeFile } from '../blocks/file-io.ts';
 import { chunkAndHash, fileHash, hashHex } from '../chunking/index.ts';
 import { parsePath, type FilePath } from '../ids.ts';
 import { parseRef } from '../ref.ts';
+import type { Fence } from '../pfs/gc-fence.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import type { Datum, DatumInput } from './datums.ts';
 import type { DatumExit, DatumSlot } from './exec/executor.ts';
@@ -37,6 +38,8 @@ export interface DatumContext {
   onLog(text: string): void;
   /** false: outputs are only hashed, not stored (rerun --verify). */
   storeOutputs?: boolean;
+  /** Read before outputs are stored: the GC fence their records land under (fenced-datums.ts). */
+  readFence?: () => Promise<Fence>;
 }
 
 export interface DatumOutcome {
@@ -45,6 +48,8 @@ export interface DatumOutcome {
   tries: number;
   reason: string;
   log: string;
+  /** The GC fence read before the outputs were stored. */
+  fence?: Fence;
 }
 
 const refOf = (i: DatumInput) => parseRef(`${i.repo}@${i.commit}`);
@@ -160,7 +165,10 @@ export async function processDatum(c: DatumContext, d: Datum): Promise<DatumOutc
     append(`--- strata: datum ${d.id.slice(0, 12)} try ${attempt} of ${c.tries}\n`);
     const exit = await run(c.transform.cmd, c.transform.stdin);
     if (exit.aborted) return { state: 'failed', outputs: [], tries: attempt, reason: 'stopped', log };
-    if (ok(exit)) return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log };
+    if (ok(exit)) {
+      const fence = await c.readFence?.();
+      return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log, fence };
+    }
     reason = describeExit(exit, c.timeoutMs);
     append(`--- strata: try ${attempt} failed: ${reason}\n`);
   }

@@ -18,6 +18,7 @@ import { processDatum } from './datum-run.ts';
 import { computeDatums, matchFiles, type Datum } from './datums.ts';
 import type { Executor } from './exec/executor.ts';
 import { createSlotPool, type SlotPool } from './exec/slots.ts';
+import { DatumFences } from './fenced-datums.ts';
 import { JobProgress } from './job-progress.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
 import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
@@ -152,9 +153,10 @@ async function processAll(
   if (!cache) deps.cache.set(p.name, (cache = { done: await deps.store.done(p.name) }));
   const remember = cache.done;
   const done = spec.reprocessSpec === 'every_job' ? new Map<string, DoneRecord>() : remember;
+  const fences = new DatumFences(deps.pfs);
   const progress = new JobProgress(datums.length, {
     now: () => deps.clock.now(),
-    putDatums: (batch) => deps.store.putDatums(p.name, batch),
+    putDatums: (batch) => deps.store.putDatums(p.name, batch, fences.writer(batch, `datum records of job ${p.name}@${job.id}`)),
     putLogs: (logs) => deps.store.putLogs(p.name, job.id, logs),
     saveCounts: async (counts) => (onCounts(counts), void (await save(deps, { ...job, state: 'running', outputCommit, counts }))),
   });
@@ -183,7 +185,7 @@ async function processAll(
       toRun.map(({ d, hash }) =>
         limit(async () => {
           if (signal.aborted) return;
-          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, d, hash);
+          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, d, hash, fences);
           if (!r) return;
           if (r.record.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.record.outputs });
           await progress.add(r.record, 16, r.log);
@@ -199,7 +201,7 @@ async function processAll(
 
 /** Processes one datum in a slot of the job's; undefined when the job was stopped meanwhile. The log is stored with the record. */
 async function runOne(
-  deps: JobDeps, slots: SlotPool, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string,
+  deps: JobDeps, slots: SlotPool, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string, fences: DatumFences,
 ): Promise<{ record: DatumRecord; log: string } | undefined> {
   const startedAt = deps.clock.now();
   const outcome = await slots.use((slot) =>
@@ -208,12 +210,14 @@ async function runOne(
         pfs: deps.pfs, slot, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
         pipeline: p.name, job: job.id, outputCommit, signal,
         onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
+        readFence: () => fences.read(),
       },
       d,
     ),
   );
   if (signal.aborted) return undefined;
   const record: DatumRecord = { id: d.id, job: job.id, hash, state: outcome.state, inputs: recordInputs(d), outputs: outcome.outputs, fromJob: null, tries: outcome.tries, reason: outcome.reason, startedAt, finishedAt: deps.clock.now() };
+  fences.remember(record, outcome.fence);
   return { record, log: outcome.log };
 }
 

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import { parseRepoName, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
-import { splitBatch, type MetaStore } from '../meta/meta-store.ts';
+import { splitBatch, type BatchOp, type MetaStore } from '../meta/meta-store.ts';
 import * as rec from './records.ts';
 
 export class PpsStore {
@@ -83,8 +83,8 @@ export class PpsStore {
     throw new StrataError('DATUM_NOT_FOUND', `datum ${id} of job ${pipeline}@${job} not found`, { pipeline, job, datum: id });
   }
 
-  /** Datum records and their done entries (success only), in one atomic batch; skipped datums share one key. */
-  async putDatums(pipeline: string, datums: rec.DatumRecord[]): Promise<void> {
+  /** Datum records and their done entries (success only), in one atomic batch (`write`: a fenced one); skipped datums share one key. */
+  async putDatums(pipeline: string, datums: rec.DatumRecord[], write = (ops: BatchOp[]): Promise<unknown> => this.meta.batch(ops)): Promise<void> {
     const p = pipeline as RepoName;
     const ops: { type: 'put'; key: string; value: Uint8Array }[] = [];
     const skipped = datums.filter((d) => d.state === 'skipped');
@@ -94,7 +94,7 @@ export class PpsStore {
       ops.push({ type: 'put', key: keys.ppsDatumKey(p, d.job, d.id), value: rec.encodeDatum(d) });
       if (d.state === 'success') ops.push({ type: 'put', key: keys.ppsDoneKey(p, d.hash), value: rec.encodeDone({ job: d.job, datum: d.id, outputs: d.outputs }) });
     }
-    if (ops.length > 0) await this.meta.batch(ops);
+    if (ops.length > 0) await write(ops);
   }
 
   /** Every datum hash processed successfully, with where and what it wrote. */

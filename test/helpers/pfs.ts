@@ -3,6 +3,7 @@
 import { openChunkStore } from '../../src/blocks/chunk-store.ts';
 import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
 import { createLevelMetaStore } from '../../src/meta/level-meta-store.ts';
+import type { Clock } from '../../src/pfs/context.ts';
 import { createPfs, type Pfs } from '../../src/pfs/pfs.ts';
 import { parsePath, parseRepoName, parseBranchName } from '../../src/ids.ts';
 import { parseRef, type Ref } from '../../src/ref.ts';
@@ -16,11 +17,11 @@ export interface TestPfs {
   reopen(): Promise<TestPfs>;
 }
 
-export async function openPfsAt(dir: string, opts: { packTargetBytes?: number; indexMemEntries?: number; clock?: { now(): number } } = {}): Promise<TestPfs> {
+export async function openPfsAt(dir: string, opts: { packTargetBytes?: number; indexMemEntries?: number; clock?: Clock; leaseMs?: number } = {}): Promise<TestPfs> {
   const meta = await createLevelMetaStore({ path: `${dir}/meta` });
   const blocks = await createLocalBlockStore({ root: `${dir}/blocks` });
   const chunks = await openChunkStore({ blocks, packTargetBytes: opts.packTargetBytes ?? 1 << 20, indexDir: `${dir}/chunk-index`, indexMemEntries: opts.indexMemEntries });
-  const pfs = await createPfs({ meta, chunks, clock: opts.clock });
+  const pfs = await createPfs({ meta, chunks, clock: opts.clock, leaseMs: opts.leaseMs });
   const close = async (): Promise<void> => {
     await chunks.close();
     await meta.close();

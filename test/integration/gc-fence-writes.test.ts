@@ -1,0 +1,149 @@
+// Leases (src/pfs/lease.ts) and the GC fence over every write that makes
+// chunks referenced before a commit does: multipart parts (S3 gateway) and
+// pipeline datum outputs. Each fence test runs two servers' cores on one
+// real etcd and one chunk directory: B dedups against chunks nothing refers
+// to, A's GC sweeps them, then B tries to land its record. It must be
+// refused, never land a reference to a swept chunk.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from '../../src/blocks/file-io.ts';
+import { openChunkStore } from '../../src/blocks/chunk-store.ts';
+import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
+import { createEtcdMetaStore } from '../../src/meta/etcd-meta-store.ts';
+import { GC_LOCK_KEY } from '../../src/meta/keys.ts';
+import { leaseExpired, takeLease } from '../../src/pfs/lease.ts';
+import { createPfs, type Pfs } from '../../src/pfs/pfs.ts';
+import { DatumFences } from '../../src/pps/fenced-datums.ts';
+import type { DatumRecord } from '../../src/pps/records.ts';
+import { PpsStore } from '../../src/pps/store.ts';
+import { seededBytes, streamOf } from '../helpers/bytes.ts';
+import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { branch, openPfsAt, path, put, repo, type TestPfs } from '../helpers/pfs.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
+
+const LEASE_MS = 300;
+const missing = etcdMissing();
+
+describe('leases and the GC fence', () => {
+  let tmp: TempDir | undefined;
+  let t: TestPfs | undefined;
+  afterEach(async () => {
+    await t?.close();
+    await tmp?.remove();
+  });
+
+  const open = async (clock?: { now(): number }): Promise<TestPfs> => {
+    tmp = await createTempDir('strata-fence');
+    return (t = await openPfsAt(tmp.path, { clock, leaseMs: LEASE_MS }));
+  };
+
+  it('a held lease is renewed past its first term; a dead holder is taken over; a stalled holder stops trusting it', async () => {
+    let now = 1_000_000;
+    const ctx = (await open({ now: () => now })).pfs.context;
+    const lease = (await takeLease(ctx, GC_LOCK_KEY, undefined))!;
+    const first = (await ctx.meta.get(GC_LOCK_KEY))!;
+    now += LEASE_MS / 2;
+    while (Buffer.from((await ctx.meta.get(GC_LOCK_KEY))!).equals(Buffer.from(first))) await new Promise((r) => setTimeout(r, 20));
+    now += LEASE_MS / 2 + 1; // past the first term, within the renewed one
+    expect(leaseExpired(first, now)).toBe(true);
+    expect(leaseExpired((await ctx.meta.get(GC_LOCK_KEY))!, now)).toBe(false);
+    expect(() => lease.check()).not.toThrow();
+    lease.forget(); // the holder dies: no more renewals
+    now += LEASE_MS * 2; // (and, had it lived, it would no longer trust its lease)
+    expect(() => lease.check()).toThrow(/could not be renewed/);
+    const taken = await takeLease(ctx, GC_LOCK_KEY, await ctx.meta.get(GC_LOCK_KEY));
+    expect(taken).toBeDefined();
+    await taken!.release();
+    expect(await ctx.meta.get(GC_LOCK_KEY)).toBeUndefined();
+  });
+
+  it('a holder whose lease another server replaced sees it lost', async () => {
+    const ctx = (await open()).pfs.context;
+    const lease = (await takeLease(ctx, GC_LOCK_KEY, undefined))!;
+    await ctx.meta.put(GC_LOCK_KEY, Buffer.from('{"owner":"other","until":0}'));
+    while (!lease.lost.aborted) await new Promise((r) => setTimeout(r, 20));
+    await expect(lease.pinned(async () => 'acted')).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+  });
+
+});
+
+describe.skipIf(missing !== undefined)(`the GC fence across two servers on etcd${missing ? ` (${missing})` : ''}`, () => {
+  let etcd: TestEtcd;
+  let tmp: TempDir;
+  const closers: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    [etcd, tmp] = await Promise.all([startEtcd(), createTempDir('strata-fence2')]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await Promise.all([etcd?.stop(), tmp?.remove()]);
+  });
+
+  /** Two servers' cores: one etcd prefix, one chunk directory, a chunk index each. */
+  const servers = async (): Promise<[Pfs, Pfs]> => {
+    const prefix = `fence-${randomUUID()}/`;
+    const open = async (name: string): Promise<Pfs> => {
+      const meta = await createEtcdMetaStore({ endpoints: etcd.endpoints, prefix });
+      const blocks = await createLocalBlockStore({ root: `${tmp.path}/${prefix}blocks` });
+      const chunks = await openChunkStore({ blocks, packTargetBytes: 1 << 20, indexDir: `${tmp.path}/${prefix}${name}-index` });
+      closers.push(() => chunks.close(), () => meta.close(), () => blocks.close());
+      return createPfs({ meta, chunks });
+    };
+    return [await open('a'), await open('b')];
+  };
+
+  /** Garbage: the bytes of a deleted repo (written through `pfs`), so nothing refers to their chunks. */
+  const garbage = async (pfs: Pfs): Promise<Buffer> => {
+    await pfs.createRepo(repo('r'));
+    await pfs.createRepo(repo('gone'));
+    const bytes = seededBytes('garbage', 2 << 20);
+    await put(pfs, 'gone@main:/g', bytes);
+    await pfs.deleteRepo(repo('gone'), { force: true });
+    return bytes;
+  };
+
+  it('a multipart part that deduplicated against chunks a sweep deleted is refused', async () => {
+    const [a, pfs] = await servers();
+    const bytes = await garbage(pfs);
+    const up = await pfs.uploads.create(repo('r'), branch('main'), path('/big'));
+    let resume!: () => void;
+    const gate = new Promise<void>((r) => (resume = r));
+    let sent!: () => void;
+    const halfway = new Promise<void>((r) => (sent = r));
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      yield* streamOf(bytes); // deduplicated against the garbage as it streams...
+      yield* streamOf(seededBytes('more', 8 << 20)); // ...which the chunking pipeline's read-ahead has passed by now
+      sent();
+      await gate;
+      yield Buffer.from('tail');
+    }
+    const part = pfs.uploads.putPart(repo('r'), up.id, 1, slow());
+    await halfway;
+    await a.gc({ graceMs: 0 });
+    resume();
+    await expect(part).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    expect(await pfs.uploads.listParts(repo('r'), up.id)).toEqual([]);
+    expect((await a.fsck({})).problems).toEqual([]);
+  });
+
+  it('datum outputs that deduplicated against chunks a sweep deleted are not recorded', async () => {
+    const [a, pfs] = await servers();
+    const bytes = await garbage(pfs);
+    const fences = new DatumFences(pfs);
+    const store = new PpsStore(pfs.context.meta);
+    const datum = async (id: string): Promise<DatumRecord> => {
+      const fence = await fences.read(); // as processDatum does, before storing outputs
+      const out = await writeFile(pfs.context.chunks, streamOf(bytes));
+      const r: DatumRecord = { id, job: 'j', hash: `h${id}`, state: 'success', inputs: [], outputs: [{ path: '/o', ...out }], fromJob: null, tries: 1, reason: '', startedAt: 0, finishedAt: 0 };
+      fences.remember(r, fence);
+      return r;
+    };
+    const kept = await datum('a');
+    await store.putDatums('p', [kept], fences.writer([kept], 'datum a')); // no sweep meanwhile: lands
+    await store.deletePipeline('p');
+    const swept = await datum('b');
+    await a.gc({ graceMs: 0 });
+    await expect(store.putDatums('p', [swept], fences.writer([swept], 'datum b'))).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    expect((await store.done('p')).size).toBe(0);
+  });
+});
