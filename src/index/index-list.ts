@@ -3,8 +3,7 @@
 // subdirectory (to the key just past `sub/`), so ranges wholly inside a
 // subdirectory are never read; a glob reads only the ranges under its
 // pattern's literal prefix.
-import picomatch from 'picomatch';
-import { StrataError } from '../errors/index.ts';
+import { compileGlob } from './glob-match.ts';
 import { dirPrefix, pastDir } from './paths.ts';
 import { KeyCursor, type ReaderCore } from './reader-core.ts';
 import type { FileEntry, ListItem, ListOptions, RangeRecord } from './types.ts';
@@ -59,7 +58,7 @@ export async function* walkFiles(core: ReaderCore, ranges: readonly RangeRecord[
   for (let e = await cursor.seek(prefix, prefix); e !== undefined; e = await cursor.next(prefix)) yield e;
 }
 
-/** Files matching `pattern` (picomatch, dot files included), in path order. */
+/** Files matching `pattern` (see glob-match.ts; dot files included), in path order. */
 export async function* globFiles(
   core: ReaderCore,
   ranges: readonly RangeRecord[],
@@ -81,24 +80,6 @@ export async function* globFiles(
   }
   for (let e = await cursor.seek(literal, literal); e !== undefined; e = await cursor.next(literal)) {
     if (isMatch(e.path)) yield e;
-  }
-}
-
-function compileGlob(pattern: string): (path: string) => boolean {
-  if (typeof pattern !== 'string' || !pattern.startsWith('/')) {
-    throw new StrataError('INVALID_GLOB', `invalid glob ${JSON.stringify(pattern)}: must be an absolute pattern starting with "/"`, {
-      input: String(pattern),
-    });
-  }
-  try {
-    // Matched without the leading '/': picomatch gives a leading `/**/` no
-    // zero-directory match, while `**/` matches zero or more directories, as
-    // Pachyderm's globs (and bash's globstar) do: `/**/*.txt` matches `/top.txt`.
-    const isMatch = picomatch(pattern.slice(1), { dot: true });
-    return (path) => isMatch(path.slice(1));
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new StrataError('INVALID_GLOB', `invalid glob ${JSON.stringify(pattern)}: ${detail}`, { input: pattern }, { cause: err });
   }
 }
 

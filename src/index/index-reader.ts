@@ -21,7 +21,7 @@ export interface IndexReader {
   list(root: IndexRoot | null, dir: string, options?: ListOptions): AsyncIterable<ListItem>;
   /** Every file under directory `dir`, in path order. */
   walk(root: IndexRoot | null, dir: string): AsyncIterable<FileEntry>;
-  /** Files matching a picomatch pattern (`*`, `**`, `?`, `[...]`, `{a,b}`; dot files match), in path order. */
+  /** Files matching a glob (see glob-match.ts: `*`, `**`, `?`, `[...]`, `{a,b}`; dot files match), in path order. */
   glob(root: IndexRoot | null, pattern: string): AsyncIterable<FileEntry>;
   /** True for `/` and for every directory holding at least one file (directories are implicit). */
   isDir(root: IndexRoot | null, path: string): Promise<boolean>;
