@@ -51,14 +51,13 @@ export async function branchRows(pfs: Pfs, repo: RepoName): Promise<BranchRow[]>
 /**
  * One page of the changes from `older` to `newer` (older undefined: against
  * newer's parent), resuming after the path `after`. The core's diff skips
- * unchanged index ranges; entries up to `after` are read and passed over,
- * so a page deep into a huge change costs its position.
+ * unchanged index ranges and starts at `after`'s range, so a page deep into
+ * a huge change costs about what the first page does.
  */
 export async function changePage(pfs: Pfs, newer: Ref, older: Ref | undefined, after: string | undefined, limit: number): Promise<{ entries: DiffEntry[]; next: string | null }> {
   const entries: DiffEntry[] = [];
   const from = after === undefined ? undefined : parsePath(after);
-  for await (const e of pfs.diff(newer, older)) {
-    if (from !== undefined && comparePaths(e.path, from) <= 0) continue;
+  for await (const e of pfs.diff(newer, older, { after: from })) {
     if (entries.length === limit) return { entries, next: entries[entries.length - 1]!.path };
     entries.push(e);
   }

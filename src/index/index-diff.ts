@@ -27,6 +27,11 @@ class Side {
     this.r++;
   }
 
+  /** From the start, passes over every range whose entries all sort at or before `after`, unread. */
+  seekPast(after: string): void {
+    while (this.r + 1 < this.ranges.length && comparePaths(this.ranges[this.r + 1]!.firstPath, after) <= 0) this.r++;
+  }
+
   /** The next path; at a boundary it comes from the metarange, unread. */
   headKey(): string | undefined {
     return this.atBoundary ? this.ranges[this.r]?.firstPath : this.entries[this.i]!.path;
@@ -41,13 +46,24 @@ class Side {
   }
 }
 
+/**
+ * `after`: only changes to paths after it (resuming a paged diff). Ranges
+ * wholly before it are passed over unread, so a page deep into a huge
+ * change costs one range per side more than the first page, not its depth.
+ */
 export async function* diffIndexes(
   core: ReaderCore,
   newRanges: readonly RangeRecord[],
   oldRanges: readonly RangeRecord[],
+  after?: string,
 ): AsyncIterable<DiffItem> {
   const n = new Side(core, newRanges);
   const o = new Side(core, oldRanges);
+  if (after !== undefined) {
+    n.seekPast(after);
+    o.seekPast(after);
+  }
+  const wanted = (path: string): boolean => after === undefined || comparePaths(path, after) > 0;
   for (;;) {
     const nr = n.nextRange;
     const or = o.nextRange;
@@ -62,14 +78,14 @@ export async function* diffIndexes(
     const order = kn === undefined ? 1 : ko === undefined ? -1 : comparePaths(kn, ko);
     if (order < 0) {
       const e = await n.take();
-      yield { type: 'added', path: e.path, new: e };
+      if (wanted(e.path)) yield { type: 'added', path: e.path, new: e };
     } else if (order > 0) {
       const e = await o.take();
-      yield { type: 'deleted', path: e.path, old: e };
+      if (wanted(e.path)) yield { type: 'deleted', path: e.path, old: e };
     } else {
       const a = await n.take();
       const b = await o.take();
-      if (!sameEntry(a, b)) yield { type: 'modified', path: a.path, new: a, old: b };
+      if (wanted(a.path) && !sameEntry(a, b)) yield { type: 'modified', path: a.path, new: a, old: b };
     }
   }
 }

@@ -25,8 +25,8 @@ export interface IndexReader {
   glob(root: IndexRoot | null, pattern: string): AsyncIterable<FileEntry>;
   /** True for `/` and for every directory holding at least one file (directories are implicit). */
   isDir(root: IndexRoot | null, path: string): Promise<boolean>;
-  /** Changes from `oldRoot` to `newRoot`, in path order. */
-  diff(newRoot: IndexRoot | null, oldRoot: IndexRoot | null): AsyncIterable<DiffItem>;
+  /** Changes from `oldRoot` to `newRoot`, in path order; with `after`, only those after that path. */
+  diff(newRoot: IndexRoot | null, oldRoot: IndexRoot | null, after?: string): AsyncIterable<DiffItem>;
   /** File count and total size, from the metarange alone. */
   stat(root: IndexRoot | null): Promise<IndexStat>;
   /** The hashes of every object the index consists of (root, then metarange groups, then ranges), e.g. for garbage collection. */
@@ -67,9 +67,9 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
       const prefix = dirPrefix(path);
       return (await new KeyCursor(core, await ranges(root)).seek(prefix, prefix)) !== undefined;
     },
-    diff: async function* (newRoot, oldRoot) {
+    diff: async function* (newRoot, oldRoot, after) {
       if (newRoot === oldRoot) return;
-      yield* diffIndexes(core, await ranges(newRoot), await ranges(oldRoot));
+      yield* diffIndexes(core, await ranges(newRoot), await ranges(oldRoot), after);
     },
     stat: async (root) => {
       let files = 0;

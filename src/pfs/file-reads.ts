@@ -65,10 +65,10 @@ export async function* globFiles(ctx: PfsContext, c: CommitRecord, pattern: stri
 }
 
 /** Changes from `older` to `newer`, in path order; equal index ranges are skipped unread. */
-export async function* diffCommits(ctx: PfsContext, newer: CommitRecord, older: CommitRecord | null): AsyncGenerator<DiffEntry> {
+export async function* diffCommits(ctx: PfsContext, newer: CommitRecord, older: CommitRecord | null, after?: FilePath): AsyncGenerator<DiffEntry> {
   const newRoot = await viewRoot(ctx, newer);
   const oldRoot = older ? await viewRoot(ctx, older) : null;
-  for await (const d of ctx.reader.diff(newRoot, oldRoot)) {
+  for await (const d of ctx.reader.diff(newRoot, oldRoot, after)) {
     yield {
       type: d.type,
       path: d.path as FilePath,

@@ -189,10 +189,11 @@ function pfsApi(ctx: PfsContext) {
     globFiles: async function* (ref: Ref, pattern: string): AsyncGenerator<FileInfo> {
       yield* globFiles(ctx, await commitOf(ref), pattern);
     },
-    diff: async function* (newer: Ref, older?: Ref): AsyncGenerator<DiffEntry> {
+    /** `opts.after`: only changes after that path (a paged diff resumes without reading what came before). */
+    diff: async function* (newer: Ref, older?: Ref, opts: { after?: FilePath } = {}): AsyncGenerator<DiffEntry> {
       const n = await commitOf(newer);
       const o = older ? await commitOf(older) : n.parent ? (await resolveCommit(ctx, { ...newer, target: { kind: 'commit', id: n.parent }, ancestry: null })).value : null;
-      yield* diffCommits(ctx, n, o);
+      yield* diffCommits(ctx, n, o, opts.after);
     },
 
     /** Multipart uploads: durable parts, completed into one file in one commit (see uploads.ts). */

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { buildIndex, createIndexReader, type CutParams, type FileEntry } from '../../src/index/index.ts';
-import { collect, createMemoryStore, fileEntry, modelGlob, modelList, sortPaths } from './index-helpers.ts';
+import { comparePaths } from '../../src/ids.ts';
+import { collect, createMemoryStore, fileEntry, modelGlob, modelList, sortPaths, treeEntries } from './index-helpers.ts';
 
 const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2 };
 
@@ -190,6 +191,31 @@ describe('diff', () => {
     expect((await collect(reader.diff(oldRoot, null))).length).toBe(old.length);
     expect((await collect(reader.diff(null, oldRoot))).every((d) => d.type === 'deleted')).toBe(true);
     expect(await collect(reader.diff(oldRoot, oldRoot))).toEqual([]);
+  });
+});
+
+describe('diff after a path (paging)', () => {
+  it('gives exactly the changes after the path, and reads about as many ranges deep in as at the start', async () => {
+    const store = createMemoryStore();
+    const old = [...treeEntries(40, 100)];
+    // Every file changed: a change as large as the index, so nothing is skipped by equal ranges.
+    const next = old.map((e) => fileEntry(e.path, 1));
+    const oldRoot = await buildIndex(store, old, {});
+    const newRoot = await buildIndex(store, next, {});
+    const all = await collect(createIndexReader(store).diff(newRoot, oldRoot));
+    expect(all).toHaveLength(4000);
+    for (const after of ['/', '/d0000/f0000', '/d0007/f0050', '/d0007/f0050a', '/d0020', '/d0039/f0099', '/zzz']) {
+      expect(await collect(createIndexReader(store).diff(newRoot, oldRoot, after)), after).toEqual(all.filter((d) => comparePaths(d.path, after) > 0));
+    }
+    const rangesFor = async (after: string | undefined): Promise<number> => {
+      const reader = createIndexReader(store, { cacheBytes: 0 });
+      let n = 0;
+      for await (const _ of reader.diff(newRoot, oldRoot, after)) if (++n === 100) break;
+      return reader.stats.objectsRead;
+    };
+    const first = await rangesFor(undefined);
+    const deep = await rangesFor('/d0035/f0000');
+    expect(deep).toBeLessThanOrEqual(first + 2);
   });
 });
 
