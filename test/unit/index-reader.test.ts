@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { buildIndex, createIndexReader, type CutParams, type FileEntry } from '../../src/index/index.ts';
-import { comparePaths } from '../../src/ids.ts';
+import { comparePaths, type FilePath } from '../../src/ids.ts';
 import { collect, createMemoryStore, fileEntry, modelGlob, modelList, sortPaths, treeEntries } from './index-helpers.ts';
 
 const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2 };
@@ -205,7 +205,7 @@ describe('diff after a path (paging)', () => {
     const all = await collect(createIndexReader(store).diff(newRoot, oldRoot));
     expect(all).toHaveLength(4000);
     for (const after of ['/', '/d0000/f0000', '/d0007/f0050', '/d0007/f0050a', '/d0020', '/d0039/f0099', '/zzz']) {
-      expect(await collect(createIndexReader(store).diff(newRoot, oldRoot, after)), after).toEqual(all.filter((d) => comparePaths(d.path, after) > 0));
+      expect(await collect(createIndexReader(store).diff(newRoot, oldRoot, after)), after).toEqual(all.filter((d) => comparePaths(d.path as FilePath, after as FilePath) > 0));
     }
     const rangesFor = async (after: string | undefined): Promise<number> => {
       const reader = createIndexReader(store, { cacheBytes: 0 });
