@@ -385,6 +385,14 @@ export class ChunkStore {
     return new HashRuns({ dir: this.newScratch('set'), valueBytes: 0, memEntries });
   }
 
+  /**
+   * A fresh path in this store's local scratch directory (emptied at open,
+   * removed at close), for spill files that need no recovery after a crash.
+   */
+  scratchPath(label: string): string {
+    return this.newScratch(label);
+  }
+
   private newScratch(label: string): string {
     return join(this.scratchDir, `${label}-${++this.scratchSeq}`);
   }

@@ -51,6 +51,12 @@ interface Run {
   filter: HashFilter;
   /** The map's own reference plus one per open iteration; the fd closes at zero. */
   refs: number;
+  /**
+   * The block read last and its number: lookups in key order (a commit
+   * proving its chunks durable, sorted) then read each block once.
+   */
+  block?: Buffer;
+  blockNo: number;
 }
 
 const useNewest = (): Resolution => 'use';
@@ -61,7 +67,6 @@ export class HashRuns {
   private runs: Run[] = []; // newest first
   private readonly record: number;
   private readonly perBlock: number;
-  private readonly scratch: Buffer;
   private readonly maxRuns: number;
   private readonly resolve: (value: Buffer) => Resolution;
   private seq = 0;
@@ -70,7 +75,6 @@ export class HashRuns {
     mkdirSync(opts.dir, { recursive: true });
     this.record = KEY_BYTES + opts.valueBytes;
     this.perBlock = Math.max(1, Math.floor(BLOCK_BYTES / this.record));
-    this.scratch = Buffer.allocUnsafe(this.perBlock * this.record);
     this.maxRuns = opts.maxRuns ?? 8;
     this.resolve = opts.resolve ?? useNewest;
   }
@@ -80,7 +84,7 @@ export class HashRuns {
     let runIndexBytes = 0;
     for (const r of this.runs) {
       diskEntries += r.count;
-      runIndexBytes += r.fences.byteLength + r.filter.byteLength;
+      runIndexBytes += r.fences.byteLength + r.filter.byteLength + (r.block?.byteLength ?? 0);
     }
     return { memEntries: this.mem.size, runs: this.runs.length, diskEntries, runIndexBytes };
   }
@@ -204,14 +208,20 @@ export class HashRuns {
     }
     if (run.fences.compare(key, 0, KEY_BYTES, lo * KEY_BYTES, (lo + 1) * KEY_BYTES) > 0) return undefined;
     const n = Math.min(this.perBlock, run.count - lo * this.perBlock);
-    readFully(run.fd, this.scratch, n * this.record, lo * this.perBlock * this.record);
+    if (run.blockNo !== lo || run.block === undefined) {
+      run.block ??= Buffer.allocUnsafe(this.perBlock * this.record);
+      run.blockNo = -1; // a failed read leaves no stale block behind
+      readFully(run.fd, run.block, n * this.record, lo * this.perBlock * this.record);
+      run.blockNo = lo;
+    }
+    const block = run.block;
     let a = 0;
     let b = n - 1;
     while (a <= b) {
       const mid = (a + b) >>> 1;
       const at = mid * this.record;
-      const c = this.scratch.compare(key, 0, KEY_BYTES, at, at + KEY_BYTES);
-      if (c === 0) return Buffer.from(this.scratch.subarray(at + KEY_BYTES, at + this.record));
+      const c = block.compare(key, 0, KEY_BYTES, at, at + KEY_BYTES);
+      if (c === 0) return Buffer.from(block.subarray(at + KEY_BYTES, at + this.record));
       if (c < 0) a = mid + 1;
       else b = mid - 1;
     }
@@ -273,7 +283,7 @@ class RunWriter {
 
   finish(): Run {
     this.drain();
-    return { path: this.path, fd: this.fd, count: this.count, fences: Buffer.concat(this.fences), filter: this.filter, refs: 1 };
+    return { path: this.path, fd: this.fd, count: this.count, fences: Buffer.concat(this.fences), filter: this.filter, refs: 1, blockNo: -1 };
   }
 
   private drain(): void {

@@ -47,17 +47,22 @@ export class ChangeQueue {
   }
 
   private check(c: IndexChange): IndexChange {
-    const ok = c !== null && typeof c === 'object' && (c.op === 'put' ? typeof c.entry?.path === 'string'
-      : (c.op === 'delete' || c.op === 'deleteDir') && typeof c.path === 'string');
-    if (!ok) throw new StrataError('INVALID_ARGUMENT', `not an index change: ${JSON.stringify(c)}`);
-    const path = changePath(c);
-    if (this.lastPath !== undefined && comparePaths(this.lastPath, path) > 0) {
-      throw new StrataError('INDEX_UNSORTED', `index changes must be in path order: ${JSON.stringify(path)} came after ${JSON.stringify(this.lastPath)}`,
-        { path, previous: this.lastPath });
-    }
-    this.lastPath = path;
+    this.lastPath = checkChange(c, this.lastPath);
     return c;
   }
+}
+
+/** Checks a change's shape and that it does not sort before `lastPath`; returns its path. */
+export function checkChange(c: IndexChange, lastPath: string | undefined): string {
+  const ok = c !== null && typeof c === 'object' && (c.op === 'put' ? typeof c.entry?.path === 'string'
+    : (c.op === 'delete' || c.op === 'deleteDir') && typeof c.path === 'string');
+  if (!ok) throw new StrataError('INVALID_ARGUMENT', `not an index change: ${JSON.stringify(c)}`);
+  const path = changePath(c);
+  if (lastPath !== undefined && comparePaths(lastPath, path) > 0) {
+    throw new StrataError('INDEX_UNSORTED', `index changes must be in path order: ${JSON.stringify(path)} came after ${JSON.stringify(lastPath)}`,
+      { path, previous: lastPath });
+  }
+  return path;
 }
 
 /** Old entries range by range from a starting range, loading each range only when its entries are needed. */

@@ -3,7 +3,7 @@
 // changes fall in. Both give byte-identical indexes for the same files, so a
 // root hash names a set of files, however it was made.
 import { DEFAULT_CUT_PARAMS, type CutParams } from './boundaries.ts';
-import { ChangeQueue, changePath, recut, type MergeContext } from './apply-merge.ts';
+import { ChangeQueue, changePath, checkChange, recut, type MergeContext } from './apply-merge.ts';
 import { decodeMetarange, decodeRoot } from './encoding.ts';
 import { comparePaths } from './paths.ts';
 import { RangeSink, type WriteStats } from './range-sink.ts';
@@ -56,7 +56,8 @@ export async function applyChanges(
   options: IndexWriteOptions = {},
 ): Promise<ApplyResult> {
   const stats: WriteStats = { rangesRead: 0, rangesWritten: 0 };
-  const old = base === null ? [] : await readRanges(store, base);
+  if (base === null) return { root: await buildFromChanges(store, changes, options, stats), stats };
+  const old = await readRanges(store, base);
   const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)), options.fileTree);
   const ctx: MergeContext = { store, old, changes: new ChangeQueue(toAsync(changes)), sink, stats };
   let i = 0;
@@ -69,6 +70,35 @@ export async function applyChanges(
   await sink.flushPending();
   if (base !== null && sameRanges(sink.records, old)) return { root: base, stats };
   return { root: await sink.finish(), stats };
+}
+
+/**
+ * applyChanges over an empty base, without the merge machinery: the bulk
+ * load of a first commit. With nothing underneath, a delete only cancels
+ * puts of its own path earlier in the stream, and a deleteDir cancels
+ * nothing (puts under it sort after it, so they still apply).
+ */
+async function buildFromChanges(
+  store: IndexObjectStore,
+  changes: AsyncIterable<IndexChange> | Iterable<IndexChange>,
+  options: IndexWriteOptions,
+  stats: WriteStats,
+): Promise<IndexRoot | null> {
+  const sink = new RangeSink(store, cutParams(options), stats, new Set(), options.fileTree);
+  let last: string | undefined;
+  let pending: FileEntry | undefined;
+  for await (const ch of changes) {
+    const path = checkChange(ch, last);
+    last = path;
+    if (pending !== undefined && pending.path !== path) {
+      await sink.add(pending);
+      pending = undefined;
+    }
+    if (ch.op === 'put') pending = ch.entry;
+    else if (ch.op === 'delete') pending = undefined;
+  }
+  if (pending !== undefined) await sink.add(pending);
+  return sink.finish();
 }
 
 /**

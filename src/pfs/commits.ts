@@ -6,11 +6,12 @@ import { newCommitId, type BranchName, type CommitId, type RepoName } from '../i
 import * as keys from '../meta/keys.ts';
 import { applyChanges, type IndexChange } from '../index/index.ts';
 import { indexObjectsOver, type PfsContext } from './context.ts';
-import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type CommitRecord, type Stored } from './records-io.ts';
+import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { claimFinish, type FinishClaim } from './finish-claim.ts';
 import { branchNameFree } from './tags.ts';
+import { createDurableSet, type DurableSet } from './durable-set.ts';
 import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from './types.ts';
 
 const START_ATTEMPTS = 20;
@@ -92,16 +93,27 @@ export async function finishCommit(ctx: PfsContext, repo: RepoName, id: CommitId
 }
 
 async function finishClaimed(ctx: PfsContext, repo: RepoName, id: CommitId, claim: FinishClaim, opts: { description?: string }): Promise<CommitRecord> {
-  let fence: Fence = await readFence(ctx);
+  const fence: Fence = await readFence(ctx);
   const stored = await requireCommit(ctx, repo, id);
   const c = stored.value;
   if (c.state === 'finished') {
     throw new StrataError('COMMIT_FINISHED', `commit ${id} of repo "${repo}" is already finished`, { repo, commit: id });
   }
-  const durable: Buffer[] = [];
+  const durable = createDurableSet(ctx.chunks);
+  try {
+    return await landFinished(ctx, stored, claim, fence, durable, opts);
+  } finally {
+    durable.close();
+  }
+}
+
+async function landFinished(ctx: PfsContext, stored: Stored<CommitRecord>, claim: FinishClaim, initialFence: Fence, durable: DurableSet, opts: { description?: string }): Promise<CommitRecord> {
+  const c = stored.value;
+  const { repo, id } = c;
+  let fence = initialFence;
   const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
-  const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, (h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
-  await ctx.chunks.flush(durable);
+  const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, durable.addHex), { fileTree: true });
+  await ctx.chunks.flush(durable.hashes());
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
   const done: CommitRecord = {
     ...c,
@@ -120,7 +132,7 @@ async function finishClaimed(ctx: PfsContext, repo: RepoName, id: CommitId, clai
       return ok;
     });
     if (landed) break;
-    const next = await revalidate(ctx, fence, durable, `finishing commit ${id} of repo "${repo}"`);
+    const next = await revalidate(ctx, fence, durable.hashes(), `finishing commit ${id} of repo "${repo}"`);
     if (next === fence) throw new StrataError('CONCURRENT_UPDATE', `commit ${id} of repo "${repo}" changed while finishing`, { repo, commit: id });
     fence = next;
   }
@@ -167,30 +179,50 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
     const headRoot = head?.indexRoot ?? null;
     if (base !== headRoot) await c.beforeRebase?.(base, headRoot);
     base = headRoot;
-    const durable: Buffer[] = [];
-    const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
-    const { root } = await applyChanges(objects, headRoot, c.changes((h) => durable.push(Buffer.from(h, 'hex'))), { fileTree: true });
-    await ctx.chunks.flush(durable);
-    const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
-    const now = ctx.clock.now();
-    const commit: CommitRecord = {
-      repo, id: c.id, branch, parent: head?.id ?? null, origin: 'auto', description: c.description ?? '', state: 'finished',
-      startedAt: now, finishedAt: now, size: stat.bytes, fileCount: stat.files, indexRoot: root, provenance: c.provenance ?? [], metadata: c.metadata ?? {},
-    };
-    const branchKey = keys.branchKey(repo, branch);
-    const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
-    const ops = [
-      { type: 'put' as const, key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) },
-      { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
-      ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
-      ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
-    ];
-    const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
-    if (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence)])) return commit;
-    fence = await revalidate(ctx, fence, durable, `commit to ${repo}@${branch}`);
+    const durable = createDurableSet(ctx.chunks);
+    try {
+      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable });
+      if (landed) return landed;
+      fence = await revalidate(ctx, fence, durable.hashes(), `commit to ${repo}@${branch}`);
+    } finally {
+      durable.close();
+    }
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
   throw new StrataError('CONCURRENT_UPDATE', `branch ${repo}@${branch} kept moving; the commit could not land`, { repo, branch });
+}
+
+interface LandingBase {
+  head: CommitRecord | undefined;
+  headRoot: string | null;
+  branchRecord: Stored<BranchRecord> | undefined;
+  fence: Fence;
+  durable: DurableSet;
+}
+
+/** One attempt: builds the index over the head, makes it durable, and moves the head; undefined if the head moved. */
+async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<CommitRecord | undefined> {
+  const { head, headRoot, durable, fence } = at;
+  const b = at.branchRecord;
+  const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
+  const { root } = await applyChanges(objects, headRoot, c.changes(durable.addHex), { fileTree: true });
+  await ctx.chunks.flush(durable.hashes());
+  const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
+  const now = ctx.clock.now();
+  const commit: CommitRecord = {
+    repo, id: c.id, branch, parent: head?.id ?? null, origin: 'auto', description: c.description ?? '', state: 'finished',
+    startedAt: now, finishedAt: now, size: stat.bytes, fileCount: stat.files, indexRoot: root, provenance: c.provenance ?? [], metadata: c.metadata ?? {},
+  };
+  const branchKey = keys.branchKey(repo, branch);
+  const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
+  const ops = [
+    { type: 'put' as const, key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) },
+    { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
+    ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
+    ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
+  ];
+  const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
+  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence)])) ? commit : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

@@ -44,7 +44,7 @@ export interface IndexIoStats {
 }
 
 /** Index objects (ranges, metaranges) live in the chunk store: packed, deduplicated, verified. */
-export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?: Buffer[]): IndexObjectStore {
+export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?: { push(hash: Buffer): void }): IndexObjectStore {
   return {
     async put(bytes: Uint8Array) {
       const hash = createHash('sha256').update(bytes).digest();

@@ -1,5 +1,8 @@
-// One-off commits: staged in memory, spilled to the metadata store past a
-// bound, landed atomically and rebased when the branch moved meanwhile.
+// One-off commits: staged in memory, spilled past a bound (puts to sorted
+// scratch runs, deletes to the metadata store), landed atomically and rebased
+// when the branch moved meanwhile.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCommitId } from '../../src/ids.ts';
 import { OneOffStage } from '../../src/pfs/one-off-stage.ts';
@@ -34,6 +37,25 @@ describe('one-off staging', () => {
     expect(await stage.lookup(path('/b/1'))).toBeUndefined();
     await stage.discard();
     expect(await all(t.pfs.context.meta.scan({ prefix: `stage/spill/${stage.id}` }))).toEqual([]);
+  });
+  it('spills puts to sorted scratch runs, not the metadata store, and merges them newest first', async () => {
+    const stage = new OneOffStage(t.pfs.context, repo('runs'), newCommitId(), 2);
+    for (const [p, n] of [['/d/2', 1], ['/a', 1], ['/d/1', 1], ['/a', 2], ['/b', 1], ['/d/1', 3], ['/c', 1]] as const) await stage.put(path(p), file(n));
+    await stage.put(path('/b'), file(4)); // a newer run over an older one
+    await stage.put(path('/e'), { ...file(5), attrs: { 'content-type': 'text/plain' } });
+    await stage.put(path('/f'), file(6));
+    await stage.put(path('/g'), file(7)); // stays in memory
+    expect(await all(t.pfs.context.meta.scan({ prefix: 'stage/' }))).toEqual([]);
+    expect(await stage.lookup(path('/d/1'))).toMatchObject({ size: 3 });
+    expect(await stage.lookup(path('/a'))).toMatchObject({ size: 2 });
+    expect(await stage.lookup(path('/zz'))).toBeUndefined();
+    const changes = await all(stage.changes(() => undefined));
+    expect(changes.map((c) => (c.op === 'put' ? `${c.entry.path} ${c.entry.size}` : c.op))).toEqual(['/a 2', '/b 4', '/c 1', '/d/1 3', '/d/2 1', '/e 5', '/f 6', '/g 7']);
+    expect(changes.find((c) => c.op === 'put' && c.entry.path === '/e')).toMatchObject({ entry: { attrs: { 'content-type': 'text/plain' } } });
+    const scratch = join(t.dir, 'chunk-index');
+    expect((await readdir(scratch)).some((f) => f.startsWith('stage-'))).toBe(true);
+    await stage.discard();
+    expect((await readdir(scratch)).some((f) => f.startsWith('stage-'))).toBe(false);
   });
 });
 
