@@ -8,7 +8,8 @@ export interface BlockStore {
   /**
    * Stores `data` under `key`, atomically and durably: when the promise
    * resolves the object survives a crash, and no reader ever sees part of it.
-   * Overwriting an existing key replaces it whole.
+   * Overwriting an existing key replaces it whole. The store keeps no
+   * reference to `data` once the promise settles: the caller reuses the buffer.
    */
   put(key: string, data: Uint8Array): Promise<void>;
   /** The whole object; OBJECT_NOT_FOUND when absent. */

@@ -52,6 +52,15 @@ export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, c
 /** Trailer room in a pack buffer: 1,600 entries, a full pack of chunks down to about 5 KiB. */
 const TRAILER_ROOM = 64 << 10;
 
+/**
+ * Pack buffers kept for reuse once their upload is done. A fresh multi-MiB
+ * buffer per pack cost more than the copy into it: the kernel faults in and
+ * zeroes every page, and V8 counts each one as external memory, so a steady
+ * upload ran a full garbage collection every few packs (measured in
+ * bench/api.ts --profile). Bounded: at most this many idle buffers.
+ */
+const SPARE_PACK_BUFFERS = 2;
+
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
 
@@ -72,6 +81,8 @@ export class ChunkStore {
   private readonly cache: ChunkCache;
   private open: OpenPack | undefined;
   private readonly uploads = new Set<Promise<void>>();
+  /** Buffers of packs whose upload finished, for the next packs (see SPARE_PACK_BUFFERS). */
+  private readonly spareBuffers: Buffer[] = [];
   private unindexed: PackIndexRecord[] = [];
   private lastFailure: unknown;
   /**
@@ -230,7 +241,9 @@ export class ChunkStore {
     // and for the trailer of a pack of typical chunks, so sealing need not copy.
     const capacity = Math.max(this.target + (256 << 10), minBytes);
     const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
-    const pack: OpenPack = { ref, buf: Buffer.allocUnsafe(capacity + TRAILER_ROOM), capacity, used: 0, entries: [] };
+    const spare = this.spareBuffers.pop();
+    const buf = spare !== undefined && spare.length >= capacity + TRAILER_ROOM ? spare : Buffer.allocUnsafe(capacity + TRAILER_ROOM);
+    const pack: OpenPack = { ref, buf, capacity, used: 0, entries: [] };
     ref.pending = pack.buf;
     return pack;
   }
@@ -247,6 +260,7 @@ export class ChunkStore {
       bytes = pack.buf.subarray(0, pack.used + tail.length);
     } else {
       bytes = Buffer.concat([pack.buf.subarray(0, pack.used), tail]); // many tiny chunks: a long trailer
+      this.recycle(pack.buf);
     }
     pack.buf = bytes; // the upload holds one copy of the pack, not two
     pack.ref.name = name;
@@ -255,6 +269,8 @@ export class ChunkStore {
       () => {
         pack.ref.pending = undefined;
         this.unindexed.push({ pack: name, entries: pack.entries });
+        // The store is done with the bytes (BlockStore.put keeps no reference) and reads copy out of pending packs.
+        this.recycle(bytes);
       },
       (err) => {
         this.index.dropPack(pack.ref);
@@ -263,6 +279,13 @@ export class ChunkStore {
     );
     const tracked = upload.finally(() => this.uploads.delete(tracked));
     this.uploads.add(tracked);
+  }
+
+  /** Keeps a pack buffer (whole, not a view of part of it) for the next pack. */
+  private recycle(bytes: Buffer): void {
+    // Small buffers may be slices of Node's shared allocation pool: never reuse those.
+    if (this.spareBuffers.length >= SPARE_PACK_BUFFERS || bytes.buffer.byteLength < this.target) return;
+    this.spareBuffers.push(Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength));
   }
 
   /**
@@ -323,7 +346,8 @@ export class ChunkStore {
     let bytes: Uint8Array;
     const pending = first.pack.pending;
     if (pending) {
-      bytes = pending.subarray(first.offset, first.offset + span);
+      // A copy: the pack's buffer is reused for a later pack once it is uploaded.
+      bytes = Buffer.from(pending.subarray(first.offset, first.offset + span));
     } else {
       try {
         bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash);

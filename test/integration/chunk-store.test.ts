@@ -42,6 +42,22 @@ for (const factory of blockStoreFactories()) {
       expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
     });
 
+    it('a chunk read before its pack was uploaded stays right after the pack buffer is reused', async () => {
+      const store = await open(64 << 10);
+      const first = chunk('reuse-first', 60 << 10);
+      await store.put(first.hash, first.data);
+      const early = await store.get(first.hash); // from the pack still being built; kept in the read cache
+      await store.flush([first.hash]);
+      // Later packs fill the buffers of uploaded ones.
+      for (let i = 0; i < 8; i++) {
+        const c = chunk(`reuse-${i}`, 60 << 10);
+        await store.put(c.hash, c.data);
+        await store.flush([c.hash]);
+      }
+      expect(early.equals(first.data)).toBe(true);
+      expect((await store.get(first.hash)).equals(first.data)).toBe(true);
+    });
+
     it('packs many small chunks into few objects', async () => {
       const before = (await keys(blocks, '')).length;
       const store = await open(1 << 20);
