@@ -7,12 +7,12 @@
 // Every write to the stream goes through one lock: a raw put's data
 // messages must not be interleaved with another operation, since the
 // server ends a file at the next operation.
-import { chunkAndHash, createFileHasher } from '../../src/chunking/index.ts';
+import { MIN_SIZE, chunkAndHash, createFileHasher, fileHash, hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
 import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
-import { PIECE_BYTES, counted, openSource, openStatted, type PutSource } from './sources.ts';
+import { PIECE_BYTES, counted, openSource, openStatted, readSmallFileSync, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -103,6 +103,11 @@ export class Session implements ModifySession {
 
   async put(path: string, source: PutSource, opts: PutOptions = {}): Promise<PutResult> {
     parsePath(path); // fail before reading a byte
+    if (typeof source === 'string' && opts.statSize !== undefined && opts.statSize < MIN_SIZE && opts.dedup !== false) {
+      const result = await this.putSmallFile(path, source, opts);
+      this.stats.files++;
+      return result;
+    }
     const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize) : await openSource(source);
     const onBytes = (n: number): void => {
       this.stats.bytes += n;
@@ -127,6 +132,29 @@ export class Session implements ModifySession {
     this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
     // An append's content hash depends on what the file held before: unknown here.
     return append ? {} : { hash: fileHasher.digest().toString('hex') };
+  }
+
+  /**
+   * A file a tree walk found smaller than the minimum chunk, so one chunk
+   * whatever its bytes: read with one synchronous call and hashed here,
+   * without the streaming pipeline's generators and promises, which cost
+   * more than the read and the hash for a file of a few KiB. A file that
+   * grew past the minimum since the walk takes the general path.
+   */
+  private async putSmallFile(path: string, local: string, opts: PutOptions): Promise<PutResult> {
+    const data = readSmallFileSync(local);
+    this.stats.bytes += data.length;
+    opts.onBytes?.(data.length);
+    const append = opts.append ?? false;
+    if (data.length >= MIN_SIZE) return this.putChunked(path, (async function* () { yield data; })(), append);
+    const refs: ChunkRef[] = [];
+    if (data.length > 0) {
+      const hash = hashChunk(data);
+      refs.push({ hash: hash.toString('hex'), sizeBytes: data.length });
+      await this.uploader.add(refs[0]!.hash, data);
+    }
+    this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
+    return append ? {} : { hash: fileHash(refs.map((r) => Buffer.from(r.hash, 'hex'))).toString('hex') };
   }
 
   private async sendChunkRefs(path: string, refs: ChunkRef[], append: boolean): Promise<void> {

@@ -4,7 +4,8 @@
 // With a files cache (skip-cache.ts), files unchanged since the last put of
 // the same tree to the same branch are neither read nor sent, and a tree
 // with no change at all makes no commit.
-import { opendir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
@@ -60,25 +61,39 @@ export async function listLocalTree(root: string): Promise<LocalFile[]> {
   });
   if (!top.isDirectory()) throw new StrataError('FAILED_PRECONDITION', `cannot put ${root} as a directory: it is not one`, { local: root });
   const out: LocalFile[] = [];
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const handle = await opendir(dir).catch((err: unknown) => {
+  // Synchronous calls on purpose: the walk is the whole of an unchanged
+  // re-put, and a stat through libuv's thread pool cost 3-10x the CPU and
+  // wall time of statSync (25,000 files: 0.36-1.3 CPU-s against 0.1). Nothing
+  // else runs while the tree is listed.
+  const walk = (dir: string, rel: string): void => {
+    let dirents;
+    try {
+      dirents = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
       throw localFileError(err, 'read directory', dir);
-    });
-    const entries: { name: string; isDir: boolean; isFile: boolean; isLink: boolean }[] = [];
-    for await (const d of handle) entries.push({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() });
+    }
+    const entries = dirents.map((d) => ({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile(), isLink: d.isSymbolicLink() }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const local = join(dir, e.name);
       const relative = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDir) await walk(local, relative);
+      if (e.isDir) walk(local, relative);
       else if (e.isFile || e.isLink) {
-        const st = await stat(local).catch(() => undefined); // a dangling symlink is skipped
+        const st = statOrSkip(local); // a dangling symlink is skipped
         if (st?.isFile()) out.push({ local, relative, size: st.size, stamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } });
       }
     }
   };
-  await walk(root, '');
+  walk(root, '');
   return out;
+}
+
+function statOrSkip(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // a symlink loop, a permission race: skipped, as a dangling link is
+  }
 }
 
 /**

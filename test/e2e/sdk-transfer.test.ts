@@ -105,6 +105,22 @@ describe('directory trees', () => {
     expect(again.stats).toMatchObject({ files: 40, sentBytes: 0, sentChunks: 0 });
   });
 
+  it('a file under the minimum chunk size, put with the size a walk saw, hashes as the server does; one grown since is put whole', async () => {
+    const small = join(tmp.path, 'small.bin');
+    const grown = join(tmp.path, 'grown.bin');
+    await writeFile(small, seededBytes('small', 5000));
+    await writeFile(grown, seededBytes('grown', 40_000)); // the walk saw 1,000 bytes
+    const hashes: (string | undefined)[] = [];
+    await client.modify('xfer@main', async (m) => {
+      hashes.push((await m.put('/walk/small.bin', small, { statSize: 5000 })).hash);
+      hashes.push((await m.put('/walk/grown.bin', grown, { statSize: 1000 })).hash);
+    });
+    expect(hashes.every((h) => h !== undefined)).toBe(true);
+    expect((await client.inspectFile('xfer@main:/walk/small.bin')).hash).toBe(hashes[0]);
+    expect((await client.inspectFile('xfer@main:/walk/grown.bin')).hash).toBe(hashes[1]);
+    expect(digest(await collect(client.get('xfer@main:/walk/grown.bin')))).toBe(digest(seededBytes('grown', 40_000)));
+  });
+
   it('a tree put that fails on one file commits none of them', async () => {
     const head = (await client.inspectCommit('xfer@main')).id;
     const err = await client.putDirectory('xfer@main:/x', join(tmp.path, 'no-such-dir')).catch((e: unknown) => e as StrataError);
