@@ -53,11 +53,12 @@ export interface RunningServer {
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
   const { meta, elector } = await openMeta(config);
-  const blocks = await openBlocks(config);
+  const metrics = createMetrics();
+  const blocks = metrics.timeBlockStore(await openBlocks(config), config.s3 ? 's3' : 'local');
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs });
-  const metrics = createMetrics({ chunks });
+  metrics.watchChunkStore(chunks);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
   const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });

@@ -1,46 +1,136 @@
-// Prometheus metrics of the server: gRPC requests, latency, errors and bytes
-// by method, and the size of the chunk store. One registry per server.
+// Prometheus metrics of the server, one registry per server:
+// - gRPC calls with the conventional labels of go-grpc-prometheus
+//   (grpc_server_started_total, grpc_server_handled_total,
+//   grpc_server_handling_seconds by grpc_service, grpc_method, grpc_type
+//   and grpc_code), an in-flight gauge, errors by Strata code and bytes;
+// - the chunk store (chunks, bytes, packs), object store request latency
+//   (S3 or local disk) by operation, and garbage collection runs;
+// - strata_build_info and the Node process metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BlockStore } from '../src/blocks/block-store.ts';
 import type { ChunkStore } from '../src/blocks/chunk-store.ts';
+import type { GcReport } from '../src/pfs/gc.ts';
 import { strataVersion } from '../src/version.ts';
+
+export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
+
+export interface CallLabels {
+  /** Full service name, e.g. strata.pfs.v1.PfsService. */
+  service: string;
+  method: string;
+  type: GrpcType;
+}
 
 export interface RpcMetrics {
   registry: Registry;
-  /** A finished call: its method, gRPC status name, duration, and Strata error code when it failed. */
-  observeCall(method: string, status: string, seconds: number, errorCode?: string): void;
+  /** A call began; the function it returns records its end (gRPC status name, Strata error code when it failed). */
+  startCall(call: CallLabels): (status: string, errorCode?: string) => void;
   bytesIn(method: string, bytes: number): void;
   bytesOut(method: string, bytes: number): void;
+  /** A garbage collection run began; the function it returns records its end (report, or undefined when it failed). */
+  startGc(): (report: GcReport | undefined) => void;
+  /** Starts the chunk store gauges (the store opens after the registry exists). */
+  watchChunkStore(chunks: ChunkStore): void;
+  /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
+  timeBlockStore(store: BlockStore, backend: 's3' | 'local'): BlockStore;
 }
 
-export function createMetrics(opts: { chunks: ChunkStore }): RpcMetrics {
+// Latency buckets from a local disk hit (sub-ms) to a slow S3 request or a long stream.
+const SECONDS = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export function createMetrics(): RpcMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'strata_' });
   const registers = [registry];
   // Always 1; the labels say what runs (the usual *_build_info convention).
   new Gauge({ name: 'strata_build_info', help: 'The running release and Node.js version', labelNames: ['version', 'node_version'], registers }).set({ version: strataVersion(), node_version: process.version }, 1);
-  const requests = new Counter({ name: 'strata_grpc_requests_total', help: 'gRPC calls finished, by method and status', labelNames: ['method', 'status'], registers });
-  const latency = new Histogram({
-    name: 'strata_grpc_request_duration_seconds',
-    help: 'gRPC call duration, by method (streams: until the last message)',
-    labelNames: ['method'],
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+  const callLabels = ['grpc_service', 'grpc_method', 'grpc_type'] as const;
+  const started = new Counter({ name: 'grpc_server_started_total', help: 'gRPC calls started on the server', labelNames: callLabels, registers });
+  const handled = new Counter({ name: 'grpc_server_handled_total', help: 'gRPC calls completed on the server, by status code', labelNames: [...callLabels, 'grpc_code'], registers });
+  const handling = new Histogram({ name: 'grpc_server_handling_seconds', help: 'gRPC call duration (streams: until the last message)', labelNames: callLabels, buckets: SECONDS, registers });
+  const inFlight = new Gauge({ name: 'strata_grpc_in_flight_calls', help: 'gRPC calls being handled now', labelNames: callLabels, registers });
+  const errors = new Counter({ name: 'strata_grpc_errors_total', help: 'gRPC calls that failed, by method and Strata error code', labelNames: ['grpc_method', 'code'], registers });
+  const received = new Counter({ name: 'strata_grpc_received_bytes_total', help: 'File and chunk bytes received, by method', labelNames: ['grpc_method'], registers });
+  const sent = new Counter({ name: 'strata_grpc_sent_bytes_total', help: 'File and tar bytes sent, by method', labelNames: ['grpc_method'], registers });
+  const gcRuns = new Histogram({ name: 'strata_gc_duration_seconds', help: 'Garbage collection runs, by outcome (ok, error)', labelNames: ['outcome'], buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers });
+  const gcReclaimed = new Counter({ name: 'strata_gc_reclaimed_bytes_total', help: 'Bytes of unreferenced chunks garbage collection removed', registers });
+  const storeLatency = new Histogram({
+    name: 'strata_object_store_request_duration_seconds',
+    help: 'Object store (S3 or local directory) requests, by backend, operation and outcome (ok, error)',
+    labelNames: ['backend', 'operation', 'outcome'],
+    buckets: SECONDS,
     registers,
   });
-  const errors = new Counter({ name: 'strata_grpc_errors_total', help: 'gRPC calls that failed, by method and Strata error code', labelNames: ['method', 'code'], registers });
-  const received = new Counter({ name: 'strata_grpc_received_bytes_total', help: 'File and chunk bytes received, by method', labelNames: ['method'], registers });
-  const sent = new Counter({ name: 'strata_grpc_sent_bytes_total', help: 'File and tar bytes sent, by method', labelNames: ['method'], registers });
-  const { chunks } = opts;
-  new Gauge({ name: 'strata_store_chunks', help: 'Chunks in the chunk store', registers, collect() { this.set(chunks.stats().chunks); } });
-  new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
-  new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
   return {
     registry,
-    observeCall(method, status, seconds, errorCode) {
-      requests.inc({ method, status });
-      latency.observe({ method }, seconds);
-      if (errorCode !== undefined) errors.inc({ method, code: errorCode });
+    startCall(call) {
+      const labels = { grpc_service: call.service, grpc_method: call.method, grpc_type: call.type };
+      started.inc(labels);
+      inFlight.inc(labels);
+      const timer = handling.startTimer(labels);
+      return (status, errorCode) => {
+        timer();
+        inFlight.dec(labels);
+        handled.inc({ ...labels, grpc_code: status });
+        if (errorCode !== undefined) errors.inc({ grpc_method: call.method, code: errorCode });
+      };
     },
-    bytesIn: (method, bytes) => received.inc({ method }, bytes),
-    bytesOut: (method, bytes) => sent.inc({ method }, bytes),
+    bytesIn: (method, bytes) => received.inc({ grpc_method: method }, bytes),
+    bytesOut: (method, bytes) => sent.inc({ grpc_method: method }, bytes),
+    startGc() {
+      const timer = gcRuns.startTimer();
+      return (report) => {
+        timer({ outcome: report ? 'ok' : 'error' });
+        if (report) gcReclaimed.inc(report.deadBytes);
+      };
+    },
+    watchChunkStore(chunks) {
+      new Gauge({ name: 'strata_store_chunks', help: 'Chunks in the chunk store', registers, collect() { this.set(chunks.stats().chunks); } });
+      new Gauge({ name: 'strata_store_bytes', help: 'Bytes of the chunks in the chunk store (each stored once)', registers, collect() { this.set(chunks.stats().bytes); } });
+      new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
+      new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
+    },
+    timeBlockStore: (store, backend) => timedBlockStore(store, (operation, outcome, seconds) => storeLatency.observe({ backend, operation, outcome }, seconds)),
+  };
+}
+
+type Observe = (operation: string, outcome: 'ok' | 'error', seconds: number) => void;
+
+/** Times every request of a BlockStore (a wrapper, so no adapter needs to know about metrics). */
+export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore {
+  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    const start = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - start) / 1e9;
+    try {
+      const out = await run();
+      observe(operation, 'ok', seconds());
+      return out;
+    } catch (err) {
+      observe(operation, 'error', seconds());
+      throw err;
+    }
+  };
+  return {
+    description: store.description,
+    put: (key, data) => timed('put', () => store.put(key, data)),
+    get: (key) => timed('get', () => store.get(key)),
+    getRange: (key, offset, length) => timed('get_range', () => store.getRange(key, offset, length)),
+    stat: (key) => timed('stat', () => store.stat(key)),
+    has: (key) => timed('has', () => store.has(key)),
+    delete: (key) => timed('delete', () => store.delete(key)),
+    // A listing is many pages: timed as a whole, until the caller stops reading.
+    async *list(prefix) {
+      const start = process.hrtime.bigint();
+      let outcome: 'ok' | 'error' = 'ok';
+      try {
+        yield* store.list(prefix);
+      } catch (err) {
+        outcome = 'error';
+        throw err;
+      } finally {
+        observe('list', outcome, Number(process.hrtime.bigint() - start) / 1e9);
+      }
+    },
+    close: () => store.close(),
   };
 }

@@ -4,16 +4,23 @@ import { strataVersion } from '../../src/version.ts';
 import * as encode from './encode.ts';
 import type * as m from './messages.ts';
 import { countField } from './parse.ts';
+import type { RpcMetrics } from '../metrics.ts';
 import type { Rpc } from './rpc.ts';
 
 const STARTED_AT_MS = Math.round(Date.now() - process.uptime() * 1000);
 
-export function adminHandlers(rpc: Rpc, pfs: Pfs) {
+export function adminHandlers(rpc: Rpc, pfs: Pfs, metrics: Pick<RpcMetrics, 'startGc'>) {
   return {
     Fsck: rpc.unary('Fsck', async (req: m.FsckRequest) => encode.fsckReport(await pfs.fsck({ verifyData: req.verifyData }))),
     GarbageCollect: rpc.unary('GarbageCollect', async (req: m.GarbageCollectRequest) => {
       const graceMs = req.graceMs === undefined ? undefined : countField('grace_ms', req.graceMs);
-      return encode.gcReport(await pfs.gc(graceMs === undefined ? {} : { graceMs }));
+      const done = metrics.startGc();
+      const report = await pfs.gc(graceMs === undefined ? {} : { graceMs }).catch((err: unknown) => {
+        done(undefined);
+        throw err;
+      });
+      done(report);
+      return encode.gcReport(report);
     }),
     GetServerInfo: rpc.unary('GetServerInfo', async () => ({ version: strataVersion(), nodeVersion: process.version, startedAtMs: STARTED_AT_MS })),
   };

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isStrataError } from '../../src/errors/index.ts';
 import { GRPC_STATUS_NAMES, encodeWireError, internalWireError, type WireStatus } from '../../src/errors/wire.ts';
 import { FAILURE_LEVEL, type Logger } from '../log.ts';
-import type { RpcMetrics } from '../metrics.ts';
+import type { GrpcType, RpcMetrics } from '../metrics.ts';
 import { MessageReader, writeMessage } from './streams.ts';
 
 export interface CallContext {
@@ -23,6 +23,8 @@ export interface CallContext {
 }
 
 export interface RpcDeps {
+  /** Full name of the service the handlers belong to (a metrics label). */
+  service: string;
   log: Logger;
   metrics: RpcMetrics;
   shutdown: AbortSignal;
@@ -68,7 +70,8 @@ type Call = EventEmitter & { cancelled?: boolean; getPeer(): string };
 export function createRpc(deps: RpcDeps, inflight: InFlight) {
   const { log, metrics } = deps;
 
-  function begin(method: string, call: Call) {
+  function begin(method: string, type: GrpcType, call: Call) {
+    const done = metrics.startCall({ service: deps.service, method, type });
     const abort = new AbortController();
     if (call.cancelled) abort.abort();
     else call.once('cancelled', () => abort.abort());
@@ -92,21 +95,21 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
     };
     const elapsed = () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      return { seconds, fields: { requestId, method, ms: Math.round(seconds * 1e4) / 10, bytesIn, bytesOut, peer: call.getPeer() } };
+      return { fields: { requestId, method, ms: Math.round(seconds * 1e4) / 10, bytesIn, bytesOut, peer: call.getPeer() } };
     };
     const ok = (): void => {
-      const { seconds, fields } = elapsed();
-      metrics.observeCall(method, 'OK', seconds);
+      const { fields } = elapsed();
+      done('OK');
       log.debug({ ...fields, status: 'OK' }, 'rpc');
     };
     /** Records a failure and returns the status to send. */
     const fail = (err: unknown): grpc.ServiceError => {
-      const { seconds, fields } = elapsed();
+      const { fields } = elapsed();
       const strata = isStrataError(err) ? err : undefined;
       const wire = strata ? encodeWireError(strata) : internalWireError(requestId);
       const code = strata?.code ?? 'INTERNAL';
       const status = abort.signal.aborted ? 'CANCELLED' : (GRPC_STATUS_NAMES[wire.code] ?? String(wire.code));
-      metrics.observeCall(method, status, seconds, code);
+      done(status, code);
       if (abort.signal.aborted) log.debug({ ...fields, status, code, error: strata?.message }, 'rpc cancelled by the client');
       else if (strata) log[FAILURE_LEVEL[strata.kind]]({ ...fields, status, code, error: strata.message }, 'rpc failed');
       else log.error({ ...fields, status, code, err }, 'rpc failed with an internal error');
@@ -118,7 +121,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
   return {
     unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
       return (call, callback) => {
-        const { ctx, ok, fail } = begin(method, call);
+        const { ctx, ok, fail } = begin(method, 'unary', call);
         const work = fn(call.request, ctx).then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),
@@ -132,7 +135,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       fn: (req: Req, send: (message: Res) => Promise<void>, ctx: CallContext) => Promise<void>,
     ): grpc.handleServerStreamingCall<Req, Res> {
       return (call) => {
-        const { ctx, ok, fail } = begin(method, call);
+        const { ctx, ok, fail } = begin(method, 'server_stream', call);
         const send = (message: Res): Promise<void> => writeMessage(call, message);
         const work = fn(call.request, send, ctx).then(
           () => (ok(), call.end()),
@@ -148,7 +151,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
 
     clientStream<Req, Res>(method: string, fn: (input: MessageReader<Req>, ctx: CallContext) => Promise<Res>): grpc.handleClientStreamingCall<Req, Res> {
       return (call, callback) => {
-        const { ctx, ok, fail } = begin(method, call);
+        const { ctx, ok, fail } = begin(method, 'client_stream', call);
         const work = fn(new MessageReader<Req>(call), ctx).then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),

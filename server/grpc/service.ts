@@ -40,7 +40,7 @@ export interface GrpcServer {
 }
 
 export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): grpc.UntypedServiceImplementation {
-  const rpc = createRpc({ log: deps.log, metrics: deps.metrics, shutdown }, inflight);
+  const rpc = createRpc({ service: PFS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown }, inflight);
   return {
     ...repoHandlers(rpc, deps.pfs),
     ...branchHandlers(rpc, deps.pfs),
@@ -49,7 +49,7 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
     ModifyFile: modifyFileHandler(rpc, deps.pfs, deps.chunks, deps.log),
     ...chunkHandlers(rpc, deps.chunks),
     ...readHandlers(rpc, deps.pfs),
-    ...adminHandlers(rpc, deps.pfs),
+    ...adminHandlers(rpc, deps.pfs, deps.metrics),
   } as grpc.UntypedServiceImplementation;
 }
 
@@ -66,7 +66,7 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   let reflected = definition;
   if (deps.pps) {
     const pps = loadPpsProto();
-    server.addService(pps.service, ppsHandlers(createRpc({ log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
+    server.addService(pps.service, ppsHandlers(createRpc({ service: PPS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
     services.push(PPS_SERVICE_NAME);
     reflected = { ...definition, ...pps.definition };
   }

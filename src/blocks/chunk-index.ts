@@ -71,6 +71,13 @@ export class ChunkIndex {
     return this.live;
   }
 
+  /** Bytes of the chunks the index holds (packs are summed: a few thousand, cheap enough for a metrics scrape). */
+  get bytes(): number {
+    let total = 0;
+    for (const pack of this.numbers.keys()) total += pack.bytes;
+    return total;
+  }
+
   get packCount(): number {
     return this.numbers.size;
   }

@@ -161,8 +161,8 @@ export class ChunkStore {
     return next;
   }
 
-  stats(): { chunks: number; packs: number; uploadsInFlight: number } {
-    return { chunks: this.index.size, packs: this.index.packCount, uploadsInFlight: this.uploads.size };
+  stats(): { chunks: number; bytes: number; packs: number; uploadsInFlight: number } {
+    return { chunks: this.index.size, bytes: this.index.bytes, packs: this.index.packCount, uploadsInFlight: this.uploads.size };
   }
 
   /**

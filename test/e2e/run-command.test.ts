@@ -75,7 +75,7 @@ async function text(file: string): Promise<string> {
 
 async function calls(method: string): Promise<number> {
   const body = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const m = new RegExp(`strata_grpc_requests_total\\{method="${method}",status="OK"\\} (\\d+)`).exec(body);
+  const m = new RegExp(`grpc_server_handled_total\\{grpc_service="strata.pfs.v1.PfsService",grpc_method="${method}",grpc_type="[a-z_]+",grpc_code="OK"\\} (\\d+)`).exec(body);
   return m ? Number(m[1]) : 0;
 }
 

@@ -77,20 +77,49 @@ describe('a running server', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 
-  it('exports requests, latency, errors and bytes by method, and the store size', async () => {
+  it('exports gRPC metrics with the conventional labels, errors and bytes by method, and the store size', async () => {
     const res = await fetch(`${server.httpUrl}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
-    expect(text).toMatch(/^strata_grpc_requests_total\{method="CreateRepo",status="OK"\} 1$/m);
-    expect(text).toMatch(/^strata_grpc_requests_total\{method="InspectRepo",status="NOT_FOUND"\} 1$/m);
-    expect(text).toMatch(/^strata_grpc_errors_total\{method="InspectRepo",code="REPO_NOT_FOUND"\} 1$/m);
-    expect(text).toMatch(/^strata_grpc_request_duration_seconds_count\{method="ModifyFile"\} 1$/m);
-    expect(text).toMatch(/^strata_grpc_request_duration_seconds_bucket\{le="\+Inf",method="GetFile"\} 1$/m);
-    expect(text).toMatch(/^strata_grpc_received_bytes_total\{method="ModifyFile"\} 100000$/m);
-    expect(text).toMatch(/^strata_grpc_sent_bytes_total\{method="GetFile"\} 100000$/m);
+    const pfs = 'grpc_service="strata.pfs.v1.PfsService"';
+    expect(text).toMatch(new RegExp(`^grpc_server_started_total\\{${pfs},grpc_method="CreateRepo",grpc_type="unary"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^grpc_server_handled_total\\{${pfs},grpc_method="CreateRepo",grpc_type="unary",grpc_code="OK"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^grpc_server_handled_total\\{${pfs},grpc_method="InspectRepo",grpc_type="unary",grpc_code="NOT_FOUND"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^grpc_server_handled_total\\{${pfs},grpc_method="ModifyFile",grpc_type="client_stream",grpc_code="OK"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^grpc_server_handling_seconds_count\\{${pfs},grpc_method="ModifyFile",grpc_type="client_stream"\\} 1$`, 'm'));
+    expect(text).toMatch(new RegExp(`^grpc_server_handling_seconds_bucket\\{le="\\+Inf",${pfs},grpc_method="GetFile",grpc_type="server_stream"\\} 1$`, 'm'));
+    expect(text).toMatch(/^strata_grpc_errors_total\{grpc_method="InspectRepo",code="REPO_NOT_FOUND"\} 1$/m);
+    expect(text).toMatch(/^strata_grpc_received_bytes_total\{grpc_method="ModifyFile"\} 100000$/m);
+    expect(text).toMatch(/^strata_grpc_sent_bytes_total\{grpc_method="GetFile"\} 100000$/m);
     expect(Number(/^strata_store_chunks (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    // 100,000 random bytes cannot dedupe: at least that much is stored.
+    expect(Number(/^strata_store_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(100_000);
     expect(text).toMatch(/^strata_store_packs \d+$/m);
+    expect(Number(/^strata_object_store_request_duration_seconds_count\{backend="local",operation="put",outcome="ok"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/^strata_process_resident_memory_bytes \d+/m);
+  });
+
+  it('counts calls in flight: a subscription is in flight until it is cancelled', async () => {
+    const inFlight = async (): Promise<number> => {
+      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      const m = /^strata_grpc_in_flight_calls\{grpc_service="strata.pfs.v1.PfsService",grpc_method="SubscribeCommit",grpc_type="server_stream"\} (\d+)$/m.exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    const call = client.SubscribeCommit({ branch: 'ops@main' });
+    call.on('error', () => undefined); // the cancel below ends it with CANCELLED
+    // Bounded wait for the server to see the call (no timing is asserted).
+    for (let i = 0; i < 200 && (await inFlight()) !== 1; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await inFlight()).toBe(1);
+    call.cancel();
+    for (let i = 0; i < 200 && (await inFlight()) !== 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await inFlight()).toBe(0);
+  });
+
+  it('times garbage collection runs and counts the bytes they reclaim', async () => {
+    await unary(client, 'GarbageCollect', { graceMs: 0 });
+    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(text).toMatch(/^strata_gc_duration_seconds_count\{outcome="ok"\} 1$/m);
+    expect(text).toMatch(/^strata_gc_reclaimed_bytes_total \d+$/m);
   });
 
   it('logs one JSON line per request at debug (pino); a NOT_FOUND answer is not a warning', () => {

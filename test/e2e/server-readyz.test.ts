@@ -30,6 +30,8 @@ describe('/readyz', () => {
     expect(await readyz(server.httpUrl)).toEqual({ status: 200, body: { status: 'ready' } });
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
     expect(metrics).toContain(`strata_build_info{version="${VERSION}",node_version="${process.version}"} 1`);
+    // Every S3 request is timed: the start-up listing and the readiness probe at least.
+    expect(metrics).toMatch(/^strata_object_store_request_duration_seconds_count\{backend="s3",operation="[a-z_]+",outcome="ok"\} [1-9]\d*$/m);
     await s3.stop();
     // The probe result is remembered for a second; poll (bounded) until the next probe sees the store gone.
     let r = await readyz(server.httpUrl);
@@ -41,5 +43,7 @@ describe('/readyz', () => {
     expect(r.body.status).toBe('not ready');
     expect(r.body.store).toContain(s3.bucket);
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+    const after = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(after).toMatch(/^strata_object_store_request_duration_seconds_count\{backend="s3",operation="[a-z_]+",outcome="error"\} [1-9]\d*$/m);
   });
 });

@@ -14,9 +14,9 @@ import { pfsClient, unary, type CallError, type RawClient } from '../helpers/ser
 
 const lines: string[] = [];
 const log = createLogger({ level: 'debug', write: (l) => void lines.push(l) });
-const metrics = { observeCall: () => undefined, bytesIn: () => undefined, bytesOut: () => undefined } as unknown as RpcMetrics;
+const metrics = { startCall: () => () => undefined, bytesIn: () => undefined, bytesOut: () => undefined } as unknown as RpcMetrics;
 const inflight = new InFlight();
-const rpc = createRpc({ log, metrics, shutdown: new AbortController().signal }, inflight);
+const rpc = createRpc({ service: 'strata.pfs.v1.PfsService', log, metrics, shutdown: new AbortController().signal }, inflight);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let sent = 0;
