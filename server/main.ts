@@ -21,6 +21,7 @@ import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
+import { createAuth } from '../src/auth/index.ts';
 import { staticKeys } from './s3/keys.ts';
 import { createS3App } from './s3/plugin.ts';
 import { DAY_MS, startUploadSweeper } from './s3/upload-expiry.ts';
@@ -73,9 +74,10 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     console: { pfs, pps, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
-  const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), region: config.s3Gateway.region, log });
+  const s3Auth = createAuth({ meta }); // once auth is activated, S3 access keys are its tokens
+  const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
-  if (config.s3Gateway.keys.length === 0) warnOpenGateway(log, config.s3Gateway);
+  if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, config.s3Gateway);
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
   const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps }, config.grpc));
   grpc.markServing();

@@ -6,6 +6,7 @@ import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { Ref } from '../../src/ref.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
+import { mayRead, requireAction } from './access.ts';
 import { S3Error } from './errors.ts';
 import { listKeys, type Listed } from './list.ts';
 import { modifiedAt } from './metadata.ts';
@@ -33,6 +34,7 @@ export async function requireBucket(pfs: Pfs, b: BucketView): Promise<void> {
 export async function listBuckets(call: S3Call): Promise<void> {
   const buckets: { Name: string; CreationDate: string }[] = [];
   for (const repo of await call.deps.pfs.listRepos()) {
+    if (!mayRead(call, repo.name)) continue; // with auth on, only the repos the caller may read
     buckets.push({ Name: repo.name, CreationDate: isoTime(repo.createdAt) });
     for (const branch of await call.deps.pfs.listBranches(repo.name)) {
       if (branch.name !== DEFAULT_BRANCH) buckets.push({ Name: `${branch.name}.${repo.name}`, CreationDate: isoTime(branch.createdAt) });
@@ -53,12 +55,17 @@ export async function createBucket(call: S3Call): Promise<void> {
   requireWritable(b);
   const { pfs } = call.deps;
   let created = false;
-  try {
-    await pfs.createRepo(b.repo);
-    created = true;
-  } catch (err) {
-    if (!isStrataError(err, 'REPO_EXISTS')) throw err;
+  if (!(await repoExists(pfs, b))) {
+    requireAction(call, 'create');
+    try {
+      await pfs.createRepo(b.repo);
+      created = true;
+      await call.deps.auth?.repoCreated(call.identity, b.repo); // the creator owns it
+    } catch (err) {
+      if (!isStrataError(err, 'REPO_EXISTS')) throw err;
+    }
   }
+  if (!created) requireAction(call, 'write', b.repo); // a new branch of an existing repo
   try {
     await pfs.createBranch(b.repo, b.branch);
     created = true;
@@ -67,6 +74,16 @@ export async function createBucket(call: S3Call): Promise<void> {
   }
   if (!created) throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: b.name });
   void call.reply.code(200).header('location', `/${b.name}`).send();
+}
+
+async function repoExists(pfs: Pfs, b: BucketView): Promise<boolean> {
+  try {
+    await pfs.inspectRepo(b.repo);
+    return true;
+  } catch (err) {
+    if (isStrataError(err, 'REPO_NOT_FOUND')) return false;
+    throw err;
+  }
 }
 
 async function isEmpty(pfs: Pfs, ref: Ref): Promise<boolean> {
@@ -91,6 +108,7 @@ export async function deleteBucket(call: S3Call): Promise<void> {
       }
     }
     await pfs.deleteRepo(b.repo);
+    await call.deps.auth?.repoDeleted(b.repo);
   } else {
     if (!(await isEmpty(pfs, readRef(b)))) throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', { BucketName: b.name });
     await pfs.deleteBranch(b.repo, b.branch);

@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { parsePath, type FilePath } from '../../src/ids.ts';
+import type { Auth, Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import { S3Error } from './errors.ts';
@@ -13,6 +14,8 @@ export interface S3Deps {
   region: string;
   /** The gateway's clock: signature times and objects' write times. */
   now: () => number;
+  /** Told of repos made and dropped through the gateway, so their owners are set and cleared. */
+  auth?: Auth;
 }
 
 export interface S3Call {
@@ -26,6 +29,8 @@ export interface S3Call {
   raw: IncomingMessage;
   reply: FastifyReply;
   signer?: Signer;
+  /** Who the request acts as (ANONYMOUS, allowed everything, when auth is off). */
+  identity: Identity;
   requestId: string;
 }
 

@@ -1,11 +1,15 @@
-// Where the gateway finds the secret of an access key. Today the keys come
-// from the server's configuration; the auth system (issue 12) will provide
-// another S3KeyLookup mapping a key to one of its identities.
+// Where the gateway finds the secret of an access key: the key pairs of the
+// server's configuration (auth off), or the auth system's tokens (auth on;
+// see access.ts, which maps a token to its identity).
+import type { Identity } from '../../src/auth/index.ts';
+
 export interface S3Identity {
   accessKeyId: string;
   secret: string;
-  /** Who the key belongs to, for logs (and, later, the auth system's checks). */
+  /** Who the key belongs to, for logs. */
   principal: string;
+  /** The auth system's identity behind the key (auth on); absent for configured keys. */
+  identity?: Identity;
 }
 
 export interface S3KeyLookup {

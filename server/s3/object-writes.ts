@@ -12,6 +12,7 @@ import { objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { attrsForCopy, attrsFromRequest } from './metadata.ts';
+import { requireAction } from './access.ts';
 import { S3Error } from './errors.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
 import { decodeComponent } from './sigv4.ts';
@@ -72,6 +73,7 @@ export function parseCopySource(value: string): { bucket: BucketView; key: strin
 }
 
 export async function sourceFile(call: S3Call, source: { key: string; ref: Ref }): Promise<FileInfo> {
+  requireAction(call, 'read', source.ref.repo); // a copy reads its source: the caller needs reader there too
   try {
     const info = await call.deps.pfs.inspectFile(source.ref, keyPath(source.key));
     if (info.type === 'file') return info;

@@ -7,10 +7,13 @@ import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import { bucketLocation, bucketVersioning, createBucket, deleteBucket, headBucket, listBuckets, listObjects } from './buckets.ts';
+import { parseBucket } from './bucket-names.ts';
 import type { S3Call } from './context.ts';
 import { S3Error, toS3Error } from './errors.ts';
 import { errorXml } from './xml.ts';
 import type { S3KeyLookup } from './keys.ts';
+import { identityOf, requireAccess, tokenKeys } from './access.ts';
+import type { Auth } from '../../src/auth/index.ts';
 import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart.ts';
 import { getObject } from './object-reads.ts';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-writes.ts';
@@ -19,7 +22,10 @@ import { listVersions } from './versions.ts';
 
 export interface S3GatewayDeps {
   pfs: Pfs;
+  /** The configured key pairs, used while auth is off. */
   keys: S3KeyLookup;
+  /** The auth system: once it is active, access keys are its tokens and every request is checked against its roles. */
+  auth?: Auth;
   /** The region the gateway reports (GetBucketLocation); signatures for any region are accepted. */
   region?: string;
   log?: { warn(obj: object, msg?: string): void };
@@ -65,13 +71,35 @@ async function authenticate(deps: S3GatewayDeps, req: FastifyRequest, rawPath: s
   const signed = { method: req.method, rawPath, rawQuery, rawHeaders: req.raw.rawHeaders };
   const kind = authKind(signed, query);
   const now = (deps.now ?? Date.now)();
+  // Read per request, as the auth system does: activation applies from the next request on.
+  const keys = deps.auth && (await deps.auth.isActive()) ? tokenKeys(deps.auth) : deps.keys;
   if (kind === 'v2') throw new S3Error('AccessDenied', 'Signature Version 2 is not supported: sign requests with AWS Signature Version 4');
   if (kind === 'none') {
-    if (deps.keys.open) return undefined;
+    if (keys.open) return undefined;
     throw new S3Error('AccessDenied', 'Access Denied: the request is not signed (configure an access key and secret in your client)');
   }
-  if (deps.keys.open) return undefined; // no keys configured: signatures are not checked
-  return kind === 'header' ? verifyHeaderAuth(signed, deps.keys, now) : verifyPresigned(signed, query, deps.keys, now);
+  if (keys.open) return undefined; // no keys configured: signatures are not checked
+  return kind === 'header' ? verifyHeaderAuth(signed, keys, now) : verifyPresigned(signed, query, keys, now);
+}
+
+/** With auth on, every write (and every refused one) leaves one audit record, as the other transports do. */
+async function auditWrite(deps: S3GatewayDeps, call: S3Call, err: S3Error | undefined): Promise<void> {
+  if (!deps.auth || !call.signer?.identity.identity || call.method === 'GET' || call.method === 'HEAD') return;
+  let repo = null;
+  try {
+    repo = call.bucket ? parseBucket(call.bucket).repo : null;
+  } catch {
+    // an invalid bucket name: no repo to name
+  }
+  await deps.auth.audit.record({
+    subject: call.identity.subject,
+    method: `S3 ${call.method}${[...call.query.keys()].filter((k) => ['uploads', 'uploadId', 'delete'].includes(k)).map((k) => ` ?${k}`).join('')}`,
+    repo,
+    outcome: err === undefined ? 'ok' : err.code === 'AccessDenied' ? 'denied' : 'failed',
+    code: err?.code ?? null,
+    detail: { bucket: call.bucket, ...(call.key ? { key: call.key } : {}) },
+    requestId: call.requestId,
+  });
 }
 
 export function createS3App(deps: S3GatewayDeps): FastifyInstance {
@@ -90,6 +118,7 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
     const rawPath = qAt < 0 ? url : url.slice(0, qAt);
     const rawQuery = qAt < 0 ? '' : url.slice(qAt + 1);
     let resource = rawPath;
+    let call: S3Call | undefined;
     try {
       const query = new URLSearchParams(rawQuery);
       const path = decodeComponent(rawPath);
@@ -98,11 +127,14 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
       const key = slash < 0 ? '' : path.slice(slash + 1);
       const signer = await authenticate(deps, req, rawPath, rawQuery, query);
-      const call: S3Call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, requestId };
+      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
+      requireAccess(call);
       await route(call)(call);
+      await auditWrite(deps, call, undefined).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));
       return reply;
     } catch (err) {
       const e = toS3Error(err);
+      if (call) await auditWrite(deps, call, e).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));
       if (e.status >= 500) deps.log?.warn({ err: e.cause ?? e, requestId, method: req.method, url }, 's3 gateway: request failed');
       if (reply.sent || reply.raw.headersSent) {
         req.raw.destroy(); // the response already started: cut the connection so the client sees the failure

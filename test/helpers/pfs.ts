@@ -4,6 +4,7 @@ import { openChunkStore } from '../../src/blocks/chunk-store.ts';
 import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
 import { createLevelMetaStore } from '../../src/meta/level-meta-store.ts';
 import type { Clock } from '../../src/pfs/context.ts';
+import type { MetaStore } from '../../src/meta/meta-store.ts';
 import { createPfs, type Pfs } from '../../src/pfs/pfs.ts';
 import { parsePath, parseRepoName, parseBranchName } from '../../src/ids.ts';
 import { parseRef, type Ref } from '../../src/ref.ts';
@@ -12,6 +13,8 @@ import { createTempDir } from './tmp.ts';
 
 export interface TestPfs {
   pfs: Pfs;
+  /** The LevelDB metadata store under the pfs (auth shares it, as in the server). */
+  meta: MetaStore;
   dir: string;
   close(): Promise<void>;
   reopen(): Promise<TestPfs>;
@@ -27,7 +30,7 @@ export async function openPfsAt(dir: string, opts: { packTargetBytes?: number; i
     await meta.close();
     await blocks.close();
   };
-  return { pfs, dir, close, reopen: async () => (await close(), openPfsAt(dir, opts)) };
+  return { pfs, meta, dir, close, reopen: async () => (await close(), openPfsAt(dir, opts)) };
 }
 
 export async function createTestPfs(): Promise<TestPfs & { remove(): Promise<void> }> {
