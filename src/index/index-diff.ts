@@ -1,45 +1,52 @@
 // Diff of two indexes in path order. Where both sides stand at a range
 // boundary with ranges of equal hash, the ranges hold the same entries and
-// are skipped unread. Because cuts depend on keys, two indexes that differ in
-// a few files share every range away from those files, so the cost follows
-// the size of the change.
+// are skipped unread; so are groups of ranges (two-level roots) equal on
+// both sides, without reading the group. Because cuts depend on keys, two
+// indexes that differ in a few files share every range and group away from
+// those files, so the cost follows the size of the change.
+import type { RangeSeq } from './range-seq.ts';
 import type { ReaderCore } from './reader-core.ts';
 import { comparePaths } from './paths.ts';
 import type { DiffItem, FileEntry, RangeRecord } from './types.ts';
 
 class Side {
-  private r = 0;
   private entries: readonly FileEntry[] = [];
   private i = 0;
 
-  constructor(private readonly core: ReaderCore, private readonly ranges: readonly RangeRecord[]) {}
+  constructor(private readonly core: ReaderCore, readonly seq: RangeSeq) {}
 
   get atBoundary(): boolean {
     return this.i >= this.entries.length;
   }
 
-  /** The next range's record when standing at a boundary. */
-  get nextRange(): RangeRecord | undefined {
-    return this.atBoundary ? this.ranges[this.r] : undefined;
+  /** The next group's record when standing where a group begins. */
+  get nextGroup(): RangeRecord | undefined {
+    return this.atBoundary ? this.seq.nextGroup : undefined;
+  }
+
+  skipGroup(): void {
+    this.seq.skipGroup();
+  }
+
+  /** The next range's record when standing at a boundary (reading its group if needed). */
+  async nextRange(): Promise<RangeRecord | undefined> {
+    return this.atBoundary ? this.seq.next() : undefined;
   }
 
   skipRange(): void {
-    this.r++;
+    this.seq.advance();
   }
 
-  /** From the start, passes over every range whose entries all sort at or before `after`, unread. */
-  seekPast(after: string): void {
-    while (this.r + 1 < this.ranges.length && comparePaths(this.ranges[this.r + 1]!.firstPath, after) <= 0) this.r++;
-  }
-
-  /** The next path; at a boundary it comes from the metarange, unread. */
+  /** The next path; at a boundary it comes from the records at hand, unread. */
   headKey(): string | undefined {
-    return this.atBoundary ? this.ranges[this.r]?.firstPath : this.entries[this.i]!.path;
+    return this.atBoundary ? this.seq.nextFirstPath() : this.entries[this.i]!.path;
   }
 
   async take(): Promise<FileEntry> {
     if (this.atBoundary) {
-      this.entries = await this.core.range(this.ranges[this.r++]!);
+      const rec = (await this.seq.next())!;
+      this.seq.advance();
+      this.entries = await this.core.range(rec);
       this.i = 0;
     }
     return this.entries[this.i++]!;
@@ -53,24 +60,33 @@ class Side {
  */
 export async function* diffIndexes(
   core: ReaderCore,
-  newRanges: readonly RangeRecord[],
-  oldRanges: readonly RangeRecord[],
+  newRanges: RangeSeq,
+  oldRanges: RangeSeq,
   after?: string,
 ): AsyncIterable<DiffItem> {
   const n = new Side(core, newRanges);
   const o = new Side(core, oldRanges);
   if (after !== undefined) {
-    n.seekPast(after);
-    o.seekPast(after);
+    await n.seq.seekPast(after);
+    await o.seq.seekPast(after);
   }
   const wanted = (path: string): boolean => after === undefined || comparePaths(path, after) > 0;
   for (;;) {
-    const nr = n.nextRange;
-    const or = o.nextRange;
-    if (nr !== undefined && or !== undefined && nr.hash === or.hash) {
-      n.skipRange();
-      o.skipRange();
+    const ng = n.nextGroup;
+    const og = o.nextGroup;
+    if (ng !== undefined && og !== undefined && ng.hash === og.hash) {
+      n.skipGroup();
+      o.skipGroup();
       continue;
+    }
+    if (n.atBoundary && o.atBoundary) {
+      const nr = await n.nextRange();
+      const or = await o.nextRange();
+      if (nr !== undefined && or !== undefined && nr.hash === or.hash) {
+        n.skipRange();
+        o.skipRange();
+        continue;
+      }
     }
     const kn = n.headKey();
     const ko = o.headKey();

@@ -5,13 +5,14 @@
 // pattern's literal prefix.
 import { compileGlob } from './glob-match.ts';
 import { dirPrefix, pastDir } from './paths.ts';
-import { KeyCursor, type ReaderCore } from './reader-core.ts';
-import type { FileEntry, ListItem, ListOptions, RangeRecord } from './types.ts';
+import type { ReaderCore } from './reader-core.ts';
+import { KeyCursor, type RangeSeq } from './range-seq.ts';
+import type { FileEntry, ListItem, ListOptions } from './types.ts';
 
 /** Direct children of `dir`, in index order (a subdirectory sorts as `name/`). */
 export async function* listChildren(
   core: ReaderCore,
-  ranges: readonly RangeRecord[],
+  ranges: RangeSeq,
   dir: string,
   options: ListOptions,
 ): AsyncIterable<ListItem> {
@@ -41,7 +42,7 @@ export async function* listChildren(
  */
 async function startKey(
   core: ReaderCore,
-  ranges: readonly RangeRecord[],
+  ranges: RangeSeq,
   prefix: string,
   after: string | undefined,
 ): Promise<string> {
@@ -52,7 +53,7 @@ async function startKey(
 }
 
 /** Every file under `dir`, in path order. */
-export async function* walkFiles(core: ReaderCore, ranges: readonly RangeRecord[], dir: string): AsyncIterable<FileEntry> {
+export async function* walkFiles(core: ReaderCore, ranges: RangeSeq, dir: string): AsyncIterable<FileEntry> {
   const prefix = dirPrefix(dir);
   const cursor = new KeyCursor(core, ranges);
   for (let e = await cursor.seek(prefix, prefix); e !== undefined; e = await cursor.next(prefix)) yield e;
@@ -61,7 +62,7 @@ export async function* walkFiles(core: ReaderCore, ranges: readonly RangeRecord[
 /** Files matching `pattern` (see glob-match.ts; dot files included), in path order. */
 export async function* globFiles(
   core: ReaderCore,
-  ranges: readonly RangeRecord[],
+  ranges: RangeSeq,
   pattern: string,
 ): AsyncIterable<FileEntry> {
   const isMatch = compileGlob(pattern);

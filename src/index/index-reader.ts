@@ -4,7 +4,8 @@ import { StrataError } from '../errors/index.ts';
 import { diffIndexes } from './index-diff.ts';
 import { globFiles, listChildren, walkFiles } from './index-list.ts';
 import { comparePaths, dirPrefix } from './paths.ts';
-import { KeyCursor, ReaderCore, findRange, lowerBound, type ReaderStats } from './reader-core.ts';
+import { KeyCursor, RangeSeq } from './range-seq.ts';
+import { ReaderCore, findRange, lowerBound, type ReaderStats } from './reader-core.ts';
 import type { DiffItem, FileEntry, IndexObjectStore, IndexRoot, IndexStat, ListItem, ListOptions, RangeRecord } from './types.ts';
 
 export type { ReaderStats } from './reader-core.ts';
@@ -49,32 +50,34 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
   }
   const core = new ReaderCore(store, cacheBytes);
   const ranges = (root: IndexRoot | null) => (root === null ? Promise.resolve(NO_RANGES) : core.meta(root));
+  const seq = (root: IndexRoot | null) => RangeSeq.open(core, root);
 
   return {
     stats: core.stats,
     get: async (root, path) => (root === null ? undefined : getEntry(core, await core.rangesNear(root, path), path)),
     list: async function* (root, dir, opts = {}) {
-      yield* listChildren(core, await ranges(root), dir, opts);
+      yield* listChildren(core, await seq(root), dir, opts);
     },
     walk: async function* (root, dir) {
-      yield* walkFiles(core, await ranges(root), dir);
+      yield* walkFiles(core, await seq(root), dir);
     },
     glob: async function* (root, pattern) {
-      yield* globFiles(core, await ranges(root), pattern);
+      yield* globFiles(core, await seq(root), pattern);
     },
     isDir: async (root, path) => {
       if (path === '/') return true;
       const prefix = dirPrefix(path);
-      return (await new KeyCursor(core, await ranges(root)).seek(prefix, prefix)) !== undefined;
+      return (await new KeyCursor(core, await seq(root)).seek(prefix, prefix)) !== undefined;
     },
     diff: async function* (newRoot, oldRoot, after) {
       if (newRoot === oldRoot) return;
-      yield* diffIndexes(core, await ranges(newRoot), await ranges(oldRoot), after);
+      yield* diffIndexes(core, await seq(newRoot), await seq(oldRoot), after);
     },
     stat: async (root) => {
       let files = 0;
       let bytes = 0;
-      for (const r of await ranges(root)) {
+      // A metatree's records carry their groups' totals: the root alone answers.
+      for (const r of root === null ? NO_RANGES : (await core.root(root)).records) {
         files += r.count;
         bytes += r.bytes;
       }

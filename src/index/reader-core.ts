@@ -45,6 +45,16 @@ export class ReaderCore {
     return g === undefined ? [] : this.load(`g:${g.hash}`, g.hash, decodeMetarange);
   }
 
+  /** A root's records: ranges (one level), or metarange groups (a metatree). */
+  root(root: string): Promise<{ tree: boolean; records: RangeRecord[] }> {
+    return this.load(`m:${root}`, root, decodeRoot);
+  }
+
+  /** The ranges of one metarange group. */
+  group(g: RangeRecord): Promise<readonly RangeRecord[]> {
+    return this.load(`g:${g.hash}`, g.hash, decodeMetarange);
+  }
+
   /** The metarange groups under a metatree root (none for a one-level index). */
   async groups(root: string): Promise<string[]> {
     const top = await this.load(`m:${root}`, root, decodeRoot);
@@ -101,54 +111,4 @@ export function lowerBound(entries: readonly FileEntry[], key: string, from = 0)
     else lo = mid + 1;
   }
   return lo;
-}
-
-/**
- * Walks the keys of one index forward. Each seek or step reads at most the
- * one range holding the key it lands on, and none when the metarange already
- * shows that key lies outside the caller's prefix.
- */
-export class KeyCursor {
-  private r = 0;
-  private entries: readonly FileEntry[] = [];
-  private loaded = -1;
-  private i = 0;
-
-  constructor(private readonly core: ReaderCore, private readonly ranges: readonly RangeRecord[]) {}
-
-  /** Moves to the first key at or after `key`; undefined if there is none under `prefix`. Keys only move forward. */
-  async seek(key: string, prefix: string): Promise<FileEntry | undefined> {
-    this.r = findRange(this.ranges, key, this.r);
-    if (!(await this.enter(prefix, key))) return undefined;
-    this.i = lowerBound(this.entries, key);
-    return this.here(prefix);
-  }
-
-  /** Moves to the next key; undefined if it is not under `prefix`. */
-  async next(prefix: string): Promise<FileEntry | undefined> {
-    this.i++;
-    if (this.i < this.entries.length) return this.here(prefix);
-    this.r++;
-    if (!(await this.enter(prefix, undefined))) return undefined;
-    this.i = 0;
-    return this.here(prefix);
-  }
-
-  private here(prefix: string): FileEntry | undefined {
-    const e = this.entries[this.i];
-    return e !== undefined && e.path.startsWith(prefix) ? e : undefined;
-  }
-
-  /** Loads range r unless the metarange shows the key we want there is outside `prefix`. */
-  private async enter(prefix: string, key: string | undefined): Promise<boolean> {
-    const rec = this.ranges[this.r];
-    if (rec === undefined) return false;
-    const landsOnFirst = key === undefined || comparePaths(rec.firstPath, key) >= 0;
-    if (landsOnFirst && !rec.firstPath.startsWith(prefix)) return false;
-    if (this.loaded !== this.r) {
-      this.entries = await this.core.range(rec);
-      this.loaded = this.r;
-    }
-    return true;
-  }
 }

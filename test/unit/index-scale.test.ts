@@ -67,12 +67,28 @@ describe('a 100,000-file index', () => {
     expect(reader.stats.objectsRead).toBeLessThanOrEqual(2 + 2 * 10 + 2 * groups);
   });
 
+  it('diffs a one-file change reading one group and one range a side, not every group', async () => {
+    const { root: next } = await applyChanges(store, root, [{ op: 'put', entry: fileEntry('/d0050/f0500', 7) }]);
+    const reader = createIndexReader(store);
+    expect((await collect(reader.diff(next, root))).map((d) => d.path)).toEqual(['/d0050/f0500']);
+    // Two roots, then the changed group and range on each side (a cut may move a neighbour in too).
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(2 + 2 * 2 + 2 * 2);
+    expect(groups).toBeGreaterThan(4); // so reading every group would fail the bound
+  });
+
   it('lists a 1,000-file directory reading only the ranges it spans', async () => {
     const reader = createIndexReader(store);
     const items = await collect(reader.list(root, '/d0050'));
     expect(items.length).toBe(FILES);
-    // The root and its groups, then the ~7 ranges of ~160 entries the directory spans.
-    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + groups + 9);
+    // The root, the one or two groups listing the directory, then the ~7 ranges of ~160 entries it spans.
+    expect(reader.stats.objectsRead).toBeLessThanOrEqual(1 + 2 + 9);
+    const walk = createIndexReader(store);
+    expect((await collect(walk.walk(root, '/d0051'))).length).toBe(FILES);
+    expect(walk.stats.objectsRead).toBeLessThanOrEqual(1 + 2 + 9);
+    const isDir = createIndexReader(store);
+    expect(await isDir.isDir(root, '/d0052')).toBe(true);
+    expect(await isDir.isDir(root, '/d0052/nothing')).toBe(false);
+    expect(isDir.stats.objectsRead).toBeLessThanOrEqual(1 + 2 + 2);
     const page = await collect(reader.list(root, '/d0050', { after: 'f0899', limit: 10 }));
     expect(page.map((i) => i.name)).toEqual(Array.from({ length: 10 }, (_, i) => `f${pad(900 + i)}`));
   });
