@@ -15,6 +15,9 @@ const PROTO_FILE = 'strata/pfs/v1/pfs.proto';
 /** Same mapping as the server's: camelCase fields, int64 as number, enums as names. */
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] };
 
+/** See the channel options below. */
+const RECEIVE_WINDOW_BYTES = 8 << 20;
+
 let serviceCtor: grpc.ServiceClientConstructor | undefined;
 
 function pfsServiceConstructor(): grpc.ServiceClientConstructor {
@@ -117,6 +120,10 @@ export class Transport {
     this.client = new Ctor(options.address, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': 64 << 20,
       'grpc.max_send_message_length': 8 << 20,
+      // HTTP/2 window for what the server sends (64 KiB by default): get and
+      // GetChunks stream MiBs, and grpc-js refills a stream's window only as
+      // messages are taken, so a small one stalls the server between them.
+      'grpc-node.flow_control_window': RECEIVE_WINDOW_BYTES,
       ...options.channelOptions,
     }) as unknown as RawClient;
   }

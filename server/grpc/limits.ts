@@ -12,3 +12,5 @@ export const CLIENT_STREAM_BUFFER_MESSAGES = 2;
 export const SEND_CHUNK_BYTES = 3 << 20;
 /** Hashes one GetChunks call may ask for. */
 export const GET_CHUNKS_MAX_HASHES = 4096;
+/** HTTP/2 flow-control window of each incoming stream: a few whole messages may be in flight while the handler works. */
+export const STREAM_WINDOW_BYTES = 8 << 20;

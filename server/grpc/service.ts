@@ -11,7 +11,7 @@ import type { RpcMetrics } from '../metrics.ts';
 import { adminHandlers } from './admin.ts';
 import { chunkHandlers } from './chunks.ts';
 import { commitHandlers } from './commits.ts';
-import { MAX_RECEIVE_MESSAGE_BYTES } from './limits.ts';
+import { MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
 import { modifyFileHandler } from './modify-file.ts';
 import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
 import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
@@ -53,12 +53,33 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
   } as grpc.UntypedServiceImplementation;
 }
 
+/**
+ * Raises the HTTP/2 window each incoming stream starts with from 64 KiB to
+ * STREAM_WINDOW_BYTES. grpc-js pauses a stream after every message until the
+ * handler asks for the next one, and HTTP/2 only refills a paused stream's
+ * window as it is read, so with 64 KiB a client sending 1 MiB messages
+ * (put) waited for ~16 window updates per message, each a wake-up of both
+ * processes. grpc-js has no server option for it (the client has
+ * `grpc-node.flow_control_window`), so the settings it passes to
+ * http2.createServer at bind time are extended here; if a grpc-js update
+ * renames them, this logs and changes nothing.
+ */
+function widenReceiveWindow(server: grpc.Server, log: Logger): void {
+  const options = (server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> } }).commonServerOptions;
+  if (options === undefined) {
+    log.warn({}, 'grpc-js internals changed: incoming streams keep the 64 KiB HTTP/2 window');
+    return;
+  }
+  options.settings = { ...options.settings, initialWindowSize: STREAM_WINDOW_BYTES };
+}
+
 export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }): Promise<GrpcServer> {
   const { definition, pfsService } = loadProtos();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
     'grpc.max_send_message_length': -1,
   });
+  widenReceiveWindow(server, deps.log);
   const stopping = new AbortController();
   const inflight = new InFlight();
   server.addService(pfsService, pfsServiceImplementation(deps, stopping.signal, inflight));
