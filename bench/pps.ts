@@ -10,7 +10,7 @@
 //      commit -> third job success, <= 10 s;
 //   4. per-datum overhead of a processed `true` datum, parallelism 1, <= 20 ms.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBranchName, parsePath, parseRepoName } from '../src/ids.ts';
 import { parseRef } from '../src/ref.ts';
@@ -134,7 +134,7 @@ export async function run(argv: string[]): Promise<void> {
     ['3 chained pipelines, one new file (ms)', results.chain3Ms!, 10_000],
     ['per-datum overhead of true (ms)', results.trueMsPerDatum!, 20],
   ] as const;
-  console.log(JSON.stringify({ bench: 'pps', machine: await machineInfo(), datums: n, parallelism: args.parallelism, executor: executor.description, results }, null, 2));
+  console.log(JSON.stringify({ bench: 'pps', machine: await machineInfo(), loadavg: loadavg(), datums: n, parallelism: args.parallelism, executor: executor.description, results }, null, 2));
   for (const [what, got, target] of targets) console.log(`${got <= target ? 'PASS' : 'MISS'}  ${what}: ${got.toFixed(1)} (target <= ${target})`);
 }
 

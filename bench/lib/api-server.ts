@@ -49,6 +49,8 @@ export function sampleRss(pid: number, everyMs = 100): RssSampler {
 
 export interface BenchServer {
   grpcAddress: string;
+  /** host:port of the HTTP port (health, metrics, console). */
+  httpAddress: string;
   pid: number;
   rss: RssSampler;
   /** The kernel's high-water mark of the process's RSS so far, KiB. */
@@ -86,6 +88,7 @@ export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: str
   });
   return {
     grpcAddress,
+    httpAddress: http,
     pid: child.pid!,
     rss,
     async hwmKiB() {
