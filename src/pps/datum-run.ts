@@ -10,12 +10,13 @@ import { pipeline } from 'node:stream/promises';
 import { writeFile as storeFile } from '../blocks/file-io.ts';
 import { chunkAndHash, fileHash, hashHex } from '../chunking/index.ts';
 import { parsePath, type FilePath } from '../ids.ts';
-import { parseRef } from '../ref.ts';
+import { parseRef, type Ref } from '../ref.ts';
 import type { Fence } from '../pfs/gc-fence.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import type { Datum, DatumInput } from './datums.ts';
 import type { DatumExit, DatumSlot } from './exec/executor.ts';
 import { emptySlot } from './exec/slots.ts';
+import { feedFifos, makeFifos, type LazyFeed } from './lazy-inputs.ts';
 import type { OutputFile } from './records.ts';
 import type { TransformSpec } from './spec-types.ts';
 
@@ -36,6 +37,8 @@ export interface DatumContext {
   signal: AbortSignal;
   /** Log text as it comes (live followers). */
   onLog(text: string): void;
+  /** The executor can show named pipes in /pfs (lazy inputs); default true. */
+  pipes?: boolean;
   /** false: outputs are only hashed, not stored (rerun --verify). */
   storeOutputs?: boolean;
   /** Read before outputs are stored: the GC fence their records land under (fenced-datums.ts). */
@@ -54,16 +57,23 @@ export interface DatumOutcome {
 
 const refOf = (i: DatumInput) => parseRef(`${i.repo}@${i.commit}`);
 
-/** Writes the datum's files under `<pfsDir>/<name>/<path>`. */
-export async function materialize(pfs: Pfs, d: Datum, pfsDir: string): Promise<void> {
+/**
+ * Writes the datum's files under `<pfsDir>/<name>/<path>`; a lazy input's
+ * files (where `pipes`) become named pipes fed on demand until the returned
+ * feed is stopped.
+ */
+export async function materialize(pfs: Pfs, d: Datum, pfsDir: string, pipes = true): Promise<LazyFeed | undefined> {
   for (const name of new Set(d.inputs.map((i) => i.name))) await mkdir(join(pfsDir, name), { recursive: true });
+  const lazy: { fifo: string; ref: Ref; path: FilePath }[] = [];
   for (const input of d.inputs) {
     if (!input.commit) continue;
     const ref = refOf(input);
+    const asPipe = input.lazy && pipes && !input.emptyFiles;
     const put = async (path: string): Promise<void> => {
       const dest = join(pfsDir, input.name, path);
       await mkdir(dirname(dest), { recursive: true });
       if (input.emptyFiles) await writeFile(dest, '');
+      else if (asPipe) lazy.push({ fifo: dest, ref, path: path as FilePath });
       else await pipeline(await pfs.getFile(ref, path as FilePath), createWriteStream(dest));
     };
     let any = false;
@@ -74,6 +84,9 @@ export async function materialize(pfs: Pfs, d: Datum, pfsDir: string): Promise<v
     if (!any && input.path !== '/') await put(input.path);
   }
   await mkdir(join(pfsDir, 'out'), { recursive: true });
+  if (lazy.length === 0) return undefined;
+  await makeFifos(lazy.map((l) => l.fifo));
+  return feedFifos(pfs, lazy, `${pfsDir}-lazy`);
 }
 
 /** Hashes a file as pfs does (SHA-256 over chunk hashes) without storing it. */
@@ -159,24 +172,32 @@ export async function processDatum(c: DatumContext, d: Datum): Promise<DatumOutc
     });
   const ok = (e: DatumExit): boolean => !e.timedOut && !e.aborted && e.signal === null && (e.exitCode === 0 || c.transform.acceptReturnCode.includes(e.exitCode ?? -1));
   let reason = '';
-  for (let attempt = 1; attempt <= c.tries; attempt++) {
-    if (attempt > 1) await emptySlot(c.slot);
-    await materialize(c.pfs, d, pfsDir);
-    append(`--- strata: datum ${d.id.slice(0, 12)} try ${attempt} of ${c.tries}\n`);
-    const exit = await run(c.transform.cmd, c.transform.stdin);
-    if (exit.aborted) return { state: 'failed', outputs: [], tries: attempt, reason: 'stopped', log };
-    if (ok(exit)) {
-      const fence = await c.readFence?.();
-      return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log, fence };
+  let feed: LazyFeed | undefined;
+  try {
+    for (let attempt = 1; attempt <= c.tries; attempt++) {
+      if (attempt > 1) {
+        await feed?.stop();
+        await emptySlot(c.slot);
+      }
+      feed = await materialize(c.pfs, d, pfsDir, c.pipes ?? true);
+      append(`--- strata: datum ${d.id.slice(0, 12)} try ${attempt} of ${c.tries}\n`);
+      const exit = await run(c.transform.cmd, c.transform.stdin);
+      if (exit.aborted) return { state: 'failed', outputs: [], tries: attempt, reason: 'stopped', log };
+      if (ok(exit)) {
+        const fence = await c.readFence?.();
+        return { state: 'success', outputs: await collectOutputs(c.pfs, join(pfsDir, 'out'), c.storeOutputs ?? true), tries: attempt, reason: '', log, fence };
+      }
+      reason = describeExit(exit, c.timeoutMs);
+      append(`--- strata: try ${attempt} failed: ${reason}\n`);
     }
-    reason = describeExit(exit, c.timeoutMs);
-    append(`--- strata: try ${attempt} failed: ${reason}\n`);
+    if (c.transform.errCmd.length > 0) {
+      append('--- strata: running err_cmd\n');
+      const exit = await run(c.transform.errCmd, c.transform.errStdin);
+      if (ok(exit)) return { state: 'recovered', outputs: [], tries: c.tries, reason: `recovered by err_cmd after: ${reason}`, log };
+      append(`--- strata: err_cmd failed: ${describeExit(exit, c.timeoutMs)}\n`);
+    }
+    return { state: 'failed', outputs: [], tries: c.tries, reason: `failed ${c.tries} ${c.tries === 1 ? 'try' : 'tries'}; last: ${reason}`, log };
+  } finally {
+    await feed?.stop();
   }
-  if (c.transform.errCmd.length > 0) {
-    append('--- strata: running err_cmd\n');
-    const exit = await run(c.transform.errCmd, c.transform.errStdin);
-    if (ok(exit)) return { state: 'recovered', outputs: [], tries: c.tries, reason: `recovered by err_cmd after: ${reason}`, log };
-    append(`--- strata: err_cmd failed: ${describeExit(exit, c.timeoutMs)}\n`);
-  }
-  return { state: 'failed', outputs: [], tries: c.tries, reason: `failed ${c.tries} ${c.tries === 1 ? 'try' : 'tries'}; last: ${reason}`, log };
 }

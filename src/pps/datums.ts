@@ -38,6 +38,8 @@ export interface DatumInput {
   path: string;
   hash: string;
   emptyFiles: boolean;
+  /** Files appear as named pipes, read from the store only when opened (lazy-inputs.ts). */
+  lazy: boolean;
   files: number;
   bytes: number;
 }
@@ -106,7 +108,7 @@ export async function computeDatums(input: InputSpec, pinned: PinnedCommits, sou
     const commit = pinned(p);
     return (await source(p, glob)).map((m) => ({
       key: key === undefined ? '' : expandKey(key, m.captures),
-      input: { name: p.name, repo: p.repo, branch: p.branch, commit, glob: p.glob, path: m.path, hash: m.hash, emptyFiles: p.emptyFiles, files: m.files, bytes: m.bytes },
+      input: { name: p.name, repo: p.repo, branch: p.branch, commit, glob: p.glob, path: m.path, hash: m.hash, emptyFiles: p.emptyFiles, lazy: p.lazy, files: m.files, bytes: m.bytes },
     }));
   };
   switch (input.kind) {

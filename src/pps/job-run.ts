@@ -207,7 +207,7 @@ async function runOne(
   const outcome = await slots.use((slot) =>
     processDatum(
       {
-        pfs: deps.pfs, slot, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+        pfs: deps.pfs, slot, pipes: deps.executor.pipes !== false, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
         pipeline: p.name, job: job.id, outputCommit, signal,
         onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
         readFence: () => fences.read(),

@@ -57,12 +57,16 @@ export async function createPps(deps: PpsDeps) {
   if (!deps.elector) await controller.lead();
   else leading = leadWhileElected(deps.elector, deps.candidate ?? 'strata', controller, closing.signal, log);
 
+  const lazyNotApplied = (spec: PipelineSpec): PipelineInfo['notApplied'] =>
+    deps.executor.pipes === false && pfsInputs(spec.input).some((i) => i.lazy)
+      ? [{ field: 'input.pfs.lazy', reason: `the ${deps.executor.name} executor copies files into a real /pfs, where pipes cannot go: lazy inputs are copied` }]
+      : [];
   const info = async (p: PipelineRecord): Promise<PipelineInfo> => {
     const spec = await controller.specOf(p);
     const [lastJob] = await store.jobs(p.name);
     return {
       record: p, spec, json: (await store.spec(p.name, p.version)).json, executor: `${deps.executor.name}: ${deps.executor.description}`,
-      notApplied: [...spec.notApplied, ...deps.executor.ignores(spec.transform)], lastJob,
+      notApplied: [...spec.notApplied, ...deps.executor.ignores(spec.transform), ...lazyNotApplied(spec)], lastJob,
     };
   };
 

@@ -52,7 +52,7 @@ export async function rerunJob(
           const outcome = await slots.use((slot) =>
             processDatum(
               {
-                pfs: deps.pfs, slot, transform: spec.transform, tries: 1, timeoutMs: spec.datumTimeoutMs, pipeline: p.name, job: job.id,
+                pfs: deps.pfs, slot, pipes: deps.executor.pipes !== false, transform: spec.transform, tries: 1, timeoutMs: spec.datumTimeoutMs, pipeline: p.name, job: job.id,
                 outputCommit: job.outputCommit ?? '', signal, onLog: () => undefined, storeOutputs: false,
               },
               d,

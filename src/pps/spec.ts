@@ -162,7 +162,6 @@ function parsePfs(p: SpecReader, parent: Parent, notApplied: PipelineSpec['notAp
   for (const key of [spec.joinOn, spec.groupBy]) {
     if (key !== undefined && !/\$\d/.test(key)) p.fail(spec.joinOn === key ? 'join_on' : 'group_by', `must refer to a ( ) capture of the glob, e.g. "$1", not ${JSON.stringify(key)}`);
   }
-  if (spec.lazy) notApplied.push({ field: `${p.path('lazy')}`, reason: 'the local executor materializes inputs before the command starts' });
   p.done();
   return spec;
 }

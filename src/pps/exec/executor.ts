@@ -54,6 +54,8 @@ export interface DatumSlot {
 export interface Executor {
   /** "local", "docker", ... */
   readonly name: string;
+  /** Whether /pfs may hold named pipes (lazy inputs); false where files are copied in. Default true. */
+  readonly pipes?: boolean;
   /** How it isolates commands, for people (e.g. "bwrap (bubblewrap works)"). */
   readonly description: string;
   run(task: DatumTask): Promise<DatumExit>;

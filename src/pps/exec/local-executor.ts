@@ -65,6 +65,8 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
   };
   return {
     name: 'local',
+    // A real /pfs is a copy, and a copy of a pipe is no pipe.
+    pipes: realPlan.mode !== 'dir',
     description: `${realPlan.mode} (${realPlan.reason})`,
     run(task) {
       if (realPlan.mode !== 'dir') return runOne(task);
