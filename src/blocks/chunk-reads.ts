@@ -55,7 +55,7 @@ export async function* readChunks(store: ChunkStore, hashes: readonly Buffer[], 
         planned = true;
         return;
       }
-      const data = store.readRun(next.value.items);
+      const data = store.readRun(next.value.items, { cache: false });
       data.catch(() => undefined); // surfaced when awaited in order below
       queue.push({ bytes: next.value.bytes, data });
       queued += next.value.bytes;

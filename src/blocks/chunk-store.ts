@@ -337,9 +337,11 @@ export class ChunkStore {
 
   /**
    * Reads chunks that lie back to back in one pack with a single ranged read,
-   * and verifies each. Callers plan runs with locate().
+   * and verifies each. Callers plan runs with locate(). `cache: false` for
+   * streams of file bytes: they never re-read a chunk through get(), and
+   * keeping them would hold their read buffers (and evict index objects).
    */
-  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>): Promise<Buffer[]> {
+  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>, opts: { cache?: boolean } = {}): Promise<Buffer[]> {
     const first = run[0]!.loc;
     const last = run[run.length - 1]!.loc;
     const span = last.offset + last.length - first.offset;
@@ -367,7 +369,7 @@ export class ChunkStore {
       const start = loc.offset - first.offset;
       const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(loc.length, Math.max(0, bytes.byteLength - start)));
       this.check(hash, chunk, loc.pack.name);
-      this.cache.set(hash, chunk);
+      if (opts.cache !== false) this.cache.set(hash, chunk);
       return chunk;
     });
   }

@@ -60,7 +60,7 @@ export interface ReadOptions {
   length?: number;
   /** Bytes fetched ahead of the reader (default 16 MiB). */
   readAheadBytes?: number;
-  /** Largest single ranged read (default 4 MiB). */
+  /** Largest single ranged read (default 8 MiB). */
   maxRunBytes?: number;
 }
 
@@ -111,14 +111,15 @@ async function knowChunks(store: ChunkStore, refs: readonly ChunkRef[], from: nu
 async function* readRange(store: ChunkStore, refs: readonly ChunkRef[], from: number, to: number, opts: ReadOptions): AsyncGenerator<Buffer> {
   await knowChunks(store, refs, from, to);
   const readAhead = opts.readAheadBytes ?? 16 << 20;
-  const runs = planRuns(store, refs, from, to, opts.maxRunBytes ?? 4 << 20);
+  // 8 MiB: a whole pack at the default pack size, in one read.
+  const runs = planRuns(store, refs, from, to, opts.maxRunBytes ?? 8 << 20);
   const queue: { run: Run; data: Promise<Buffer[]> }[] = [];
   let queued = 0;
   const fill = (): void => {
     while (queued < readAhead || queue.length === 0) {
       const next = runs.next();
       if (next.done) return;
-      const data = store.readRun(next.value.items);
+      const data = store.readRun(next.value.items, { cache: false });
       data.catch(() => undefined); // surfaced when awaited in order below
       queue.push({ run: next.value, data });
       queued += next.value.bytes;
@@ -130,12 +131,23 @@ async function* readRange(store: ChunkStore, refs: readonly ChunkRef[], from: nu
     queued -= run.bytes;
     fill();
     let pos = run.start;
+    // Verified chunks of one run are views of one read buffer, back to back:
+    // yield them as one piece (a socket write and a stream tick per run, not per chunk).
+    let piece: Buffer | undefined;
     for (const chunk of await data) {
       const lo = Math.max(from - pos, 0);
       const hi = Math.min(to - pos, chunk.length);
-      if (hi > lo) yield lo === 0 && hi === chunk.length ? chunk : chunk.subarray(lo, hi);
       pos += chunk.length;
+      if (hi <= lo) continue;
+      const part = lo === 0 && hi === chunk.length ? chunk : chunk.subarray(lo, hi);
+      if (piece && piece.buffer === part.buffer && piece.byteOffset + piece.length === part.byteOffset) {
+        piece = Buffer.from(piece.buffer, piece.byteOffset, piece.length + part.length);
+      } else {
+        if (piece) yield piece;
+        piece = part;
+      }
     }
+    if (piece) yield piece;
   }
 }
 

@@ -178,8 +178,10 @@ async function syncDirectory(dir: string): Promise<void> {
 async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
   const file = await open(path, 'r');
   try {
-    const size = (await file.stat()).size;
-    const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+    // Not zero-filled, and no stat for the usual pack-sized read: every byte
+    // returned is read, and a short read means the end of the object.
+    const size = length <= 64 << 20 ? length : Math.min(length, (await file.stat()).size - offset);
+    const buffer = Buffer.allocUnsafeSlow(Math.max(0, size));
     let filled = 0;
     while (filled < buffer.length) {
       const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, offset + filled);
