@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { parseBranchName, parsePath, parseRepoName, type FilePath } from '../src/ids.ts';
@@ -86,6 +86,7 @@ export async function run(argv: string[]): Promise<void> {
   execFileSync('git', ['init', '-q', gitDir]);
   const gitEnv = { ...process.env, GIT_DIR: join(gitDir, '.git'), GIT_WORK_TREE: tree, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
   say('git add + git commit of the tree');
+  const loadAtGit = loadavg()[0]!;
   const gitAdd = await runMeasured('git', ['add', '-A', '.'], { cwd: tree, env: gitEnv });
   const gitCommit = await runMeasured('git', ['commit', '-q', '-m', 'initial'], { cwd: tree, env: gitEnv });
   const gitSeconds = gitAdd.seconds + gitCommit.seconds;
@@ -98,6 +99,7 @@ export async function run(argv: string[]): Promise<void> {
   const main = { branch: parseBranchName('main') };
   await t.pfs.createRepo(repo);
   say('strata: initial commit of the tree');
+  const loadAtStrata = loadavg()[0]!;
   let t0 = process.hrtime.bigint();
   const w = await t.pfs.openWriter(repo, main);
   // Small files are read synchronously, as git does: for 100-byte files a
@@ -173,6 +175,7 @@ export async function run(argv: string[]): Promise<void> {
     machine: await machineInfo(),
     files: total,
     dirs,
+    loadAverage: { atGit: round(loadAtGit), atStrataInitial: round(loadAtStrata) },
     strata: {
       initialCommitSeconds: round(initialMs / 1000),
       rssAfterInitialMiB: Math.round(rssAfterInitial / 2 ** 20),
@@ -181,7 +184,7 @@ export async function run(argv: string[]): Promise<void> {
     },
     git: { addSeconds: round(gitAdd.seconds), commitSeconds: round(gitCommit.seconds), totalSeconds: round(gitSeconds), repoBytes: gitBytes },
     ratios: {
-      initialVsGit: round(gitSeconds / (initialMs / 1000)),
+      initialVsGit: Math.round((gitSeconds / (initialMs / 1000)) * 100) / 100,
       commitTimeNvs1: round(last.ms / first.ms),
       diffTimeNvs1: round(readsAfterN.diffMs! / readsAfter1.diffMs!),
       storeNvs1: Math.round((bytesAfterN / bytesAfter1) * 1000) / 1000,
@@ -196,12 +199,12 @@ function printTable(f: { strata: { after1: Record<string, number>; afterN: Recor
   const a = f.strata.after1;
   const n = f.strata.afterN;
   const rows: [string, string, string, string][] = [
-    ['initial commit of all files (s)', `${f.strata.initialCommitSeconds}`, `git ${f.git.totalSeconds}`, `≥ 2× git: ${f.ratios.initialVsGit}× ${f.ratios.initialVsGit! >= 2 ? 'PASS' : 'MISS'}`],
+    ['initial commit of all files (s)', `${f.strata.initialCommitSeconds}`, `git ${f.git.totalSeconds}`, `≥ 1.0× git (issue 8): ${f.ratios.initialVsGit}× ${f.ratios.initialVsGit! >= 1 ? 'PASS' : 'MISS'}`],
     ['10-file commit (ms), index objects read/written', `${a.commitMs}  ${a.commitIndexReads}/${a.commitIndexWrites}`, `${n.commitMs}  ${n.commitIndexReads}/${n.commitIndexWrites}`, `< 200 ms: ${Math.max(a.commitMs!, n.commitMs!) < 200 ? 'PASS' : 'MISS'}`],
     ['diff of the two commits (ms), objects read', `${a.diffMs}  ${a.diffReads}`, `${n.diffMs}  ${n.diffReads}`, `< 200 ms: ${Math.max(a.diffMs!, n.diffMs!) < 200 ? 'PASS' : 'MISS'}`],
     ['list one directory (ms), objects read', `${a.listMs}  ${a.listReads}`, `${n.listMs}  ${n.listReads}`, `< 50 ms: ${Math.max(a.listMs!, n.listMs!) < 50 ? 'PASS' : 'MISS'}`],
     ['get one file by path (ms), objects read', `${a.getMs}  ${a.getReads}`, `${n.getMs}  ${n.getReads}`, ''],
-    ['chunk store size (MB; LevelDB metadata apart)', `${(a.storeBytes! / 1e6).toFixed(1)}`, `${(n.storeBytes! / 1e6).toFixed(1)}`, `≤ 1.2×: ${f.ratios.storeNvs1}× ${f.ratios.storeNvs1! <= 1.2 ? 'PASS' : 'MISS'}`],
+    ['chunk store size (MB; LevelDB metadata apart)', `${(a.storeBytes! / 1e6).toFixed(1)}`, `${(n.storeBytes! / 1e6).toFixed(1)}`, `≤ 1.1× (issue 8): ${f.ratios.storeNvs1}× ${f.ratios.storeNvs1! <= 1.1 ? 'PASS' : 'MISS'}`],
   ];
   console.log(`versioning: ${f.files} files`);
   console.log(['figure'.padEnd(50), 'after 1 commit'.padEnd(18), 'after N commits'.padEnd(18), 'target'].join(' '));
