@@ -8,13 +8,29 @@
 //   node scripts/build.mjs
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+
+/**
+ * esbuild's native binary comes as an optional dependency of esbuild, so
+ * `npm ci --omit=optional` leaves it out; the WebAssembly build of the same
+ * version (a devDependency, slower, no native parts) then stands in.
+ */
+async function loadEsbuild() {
+  const native = await import('esbuild');
+  try {
+    await native.transform('');
+    return native;
+  } catch (err) {
+    if (!/could not be found|needed by esbuild/.test(String(err?.message))) throw err;
+    return import('esbuild-wasm');
+  }
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function build({ quiet = false } = {}) {
   const outdir = `${root}dist`;
   await rm(outdir, { recursive: true, force: true });
+  const esbuild = await loadEsbuild();
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: { cli: 'client/cli/main.ts', server: 'server/main.ts' },

@@ -2,13 +2,49 @@
 // branch, writable with `write`) at a directory; `flushMount` and
 // `unmountDir` reach a mount served by another process through its control
 // socket, falling back to fusermount for a mount whose process is gone.
+//
+// The FUSE binding (fuse-native) is an optional dependency: it cannot build
+// everywhere (macOS arm64, Windows, linux-arm64) and `npm ci --omit=optional`
+// leaves it out. So mount.ts, the only module that needs it, is loaded on
+// use; flush and unmount work without it, and a missing binding is one clear
+// FUSE_UNAVAILABLE error naming what to install.
 import { resolve } from 'node:path';
 import { StrataError } from '../../src/errors/index.ts';
+import { packageDir } from '../../src/package-dir.ts';
 import { askControl } from './control.ts';
-import type { FlushResult } from './mount.ts';
+import type { FlushResult, Mount, MountOptions } from './mount.ts';
 import * as state from './mount-state.ts';
 
-export { mountStrata, type Mount, type MountOptions, type FlushResult } from './mount.ts';
+export type { Mount, MountOptions, FlushResult } from './mount.ts';
+
+/** Mounts repos at a directory (see mount.ts); FUSE_UNAVAILABLE when the FUSE binding cannot load. */
+export async function mountStrata(opts: MountOptions): Promise<Mount> {
+  let mount: typeof import('./mount.ts');
+  try {
+    mount = await import('./mount.ts');
+  } catch (err) {
+    throw fuseUnavailable(err);
+  }
+  return mount.mountStrata(opts);
+}
+
+/** The binding's absence (not installed, or its native part or libfuse will not load) as one clear error; anything else as it was. */
+export function fuseUnavailable(err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const text = String(e?.message ?? err);
+  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' && text.includes("'fuse-native'");
+  const broken = !missing && /fuse/i.test(text) && /No native build|cannot open shared object|dlopen|Library not loaded|was compiled against/i.test(text);
+  if (!missing && !broken) return err;
+  const why = missing
+    ? 'the optional package fuse-native is not installed (npm ci --omit=optional leaves it out, and npm skips it where it cannot build)'
+    : `the FUSE binding does not load (${text.split('\n')[0]})`;
+  return new StrataError(
+    'FUSE_UNAVAILABLE',
+    `strata mount needs FUSE, but ${why}. On Linux x64 or macOS x64: install libfuse2 and fuse3 (Debian/Ubuntu: sudo apt-get install libfuse2 fuse3), then run \`npm install fuse-native\` in ${packageDir()}. Every other command works without it; \`strata get\`, \`put -r\` and \`strata run\` need no mount.`,
+    { missing: missing ? 'fuse-native' : 'libfuse' },
+    { cause: err },
+  );
+}
 export type { ResolvedRepo } from './resolve-repos.ts';
 
 /** Asks the process serving `dir` to commit its staged changes; resolves when it has. */

@@ -121,6 +121,8 @@ export const ERROR_CODES = {
   SHUTTING_DOWN: 'Unavailable',
   /** The server could not bind a listener (address in use, no permission, no such address); data.address, data.errno. */
   LISTEN_FAILED: 'FailedPrecondition',
+  /** strata mount without a loadable FUSE binding (the optional fuse-native, or libfuse); data.missing. */
+  FUSE_UNAVAILABLE: 'FailedPrecondition',
   // Generic codes for a gRPC status that carries no Strata code (from
   // gRPC itself, a proxy, or a newer server): the decoder picks by status.
   NOT_FOUND: 'NotFound',
