@@ -29,7 +29,8 @@ const QUOTE_LIMIT = 120;
 export function quoteInput(value: unknown): string {
   if (typeof value !== 'string') return `(${value === null ? 'null' : typeof value})`;
   const cut = value.length > QUOTE_LIMIT ? `${value.slice(0, QUOTE_LIMIT)}…` : value;
-  const escaped = cut.replace(/["\\\u0000-\u001f\u007f]/g, (c) =>
+  // Lone surrogates too (input may have them, and the cut may split a pair): gRPC cannot percent-encode them.
+  const escaped = cut.replace(/["\\\u0000-\u001f\u007f]|\p{Surrogate}/gu, (c) =>
     c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return `"${escaped}"`;

@@ -9,6 +9,7 @@ import { isStrataError } from '../../src/errors/index.ts';
 import { GRPC_STATUS_NAMES, encodeWireError, internalWireError, type WireStatus } from '../../src/errors/wire.ts';
 import { FAILURE_LEVEL, type Logger } from '../log.ts';
 import type { GrpcType, RpcMetrics } from '../metrics.ts';
+import { wellFormed } from './malformed.ts';
 import { MessageReader, writeMessage } from './streams.ts';
 
 export interface CallContext {
@@ -122,7 +123,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
     unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
       return (call, callback) => {
         const { ctx, ok, fail } = begin(method, 'unary', call);
-        const work = fn(call.request, ctx).then(
+        const work = (async () => fn(wellFormed(call.request), ctx))().then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),
         );
@@ -137,7 +138,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       return (call) => {
         const { ctx, ok, fail } = begin(method, 'server_stream', call);
         const send = (message: Res): Promise<void> => writeMessage(call, message);
-        const work = fn(call.request, send, ctx).then(
+        const work = (async () => fn(wellFormed(call.request), send, ctx))().then(
           () => (ok(), call.end()),
           (err: unknown) => {
             const status = fail(err);

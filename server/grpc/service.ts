@@ -12,6 +12,7 @@ import { adminHandlers } from './admin.ts';
 import { chunkHandlers } from './chunks.ts';
 import { commitHandlers } from './commits.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
+import { withMalformedGuard } from './malformed.ts';
 import { modifyFileHandler } from './modify-file.ts';
 import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
 import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
@@ -82,12 +83,12 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   widenReceiveWindow(server, deps.log);
   const stopping = new AbortController();
   const inflight = new InFlight();
-  server.addService(pfsService, pfsServiceImplementation(deps, stopping.signal, inflight));
+  server.addService(withMalformedGuard(pfsService), pfsServiceImplementation(deps, stopping.signal, inflight));
   const services = [PFS_SERVICE_NAME];
   let reflected = definition;
   if (deps.pps) {
     const pps = loadPpsProto();
-    server.addService(pps.service, ppsHandlers(createRpc({ service: PPS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
+    server.addService(withMalformedGuard(pps.service), ppsHandlers(createRpc({ service: PPS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
     services.push(PPS_SERVICE_NAME);
     reflected = { ...definition, ...pps.definition };
   }

@@ -5,6 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { StrataError } from '../../src/errors/index.ts';
 import { CLIENT_STREAM_BUFFER_MESSAGES } from './limits.ts';
+import { wellFormed } from './malformed.ts';
 
 function cancelled(what: string): StrataError {
   return new StrataError('CANCELLED', `${what}: the call was cancelled (by the client, a lost connection, or gRPC refusing an oversized message)`);
@@ -69,7 +70,7 @@ export class MessageReader<T> {
       return undefined;
     }
     this.count++;
-    return result.value;
+    return wellFormed(result.value);
   }
 
   unshift(message: T): void {

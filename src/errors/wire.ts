@@ -46,16 +46,35 @@ const STATUS_FALLBACK: Readonly<Record<number, ErrorCode>> = Object.freeze({
 });
 
 /** JSON with every non-printable-ASCII character escaped, so it is a legal gRPC metadata value. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+function asciiJson(value: unknown, replacer?: (key: string, value: unknown) => unknown): string {
+  return JSON.stringify(value, replacer).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// Trailers must fit the client's metadata limit (grpc-js: 8 KiB by default).
+// A longer one is never delivered and the client waits until its deadline,
+// so an error quoting a 50 KB path would hang the caller (found fuzzing).
+// The message is percent-encoded on the wire (up to 12 bytes a character).
+const MAX_DETAILS_CHARS = 400;
+const MAX_DATA_STRING_CHARS = 200;
+const MAX_DATA_JSON_BYTES = 2048;
+
+/** Cut to `max` characters, lone surrogates replaced: gRPC's percent-encoding of the message throws on them. */
+function cut(s: string, max: number): string {
+  return (s.length > max ? `${s.slice(0, max)}…` : s).replace(/\p{Surrogate}/gu, '\uFFFD');
+}
+
+/** The data as metadata: long strings cut, and only `{ truncated: true }` if it is still too big. */
+function dataJson(data: ErrorData): string {
+  const json = asciiJson(data, (_k, v: unknown) => (typeof v === 'string' ? cut(v, MAX_DATA_STRING_CHARS) : v));
+  return json.length <= MAX_DATA_JSON_BYTES ? json : asciiJson({ truncated: true });
 }
 
 /** The status a StrataError travels as. */
 export function encodeWireError(err: StrataError): WireStatus {
   return {
     code: KIND_TABLE[err.kind].grpc,
-    details: err.message,
-    metadata: { [ERROR_CODE_KEY]: err.code, [ERROR_DATA_KEY]: asciiJson(err.data) },
+    details: cut(err.message, MAX_DETAILS_CHARS),
+    metadata: { [ERROR_CODE_KEY]: err.code, [ERROR_DATA_KEY]: dataJson(err.data) },
   };
 }
 
