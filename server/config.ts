@@ -28,6 +28,19 @@ export interface ServerConfig {
   ppsExecutor: 'local' | 'docker';
   /** How long a dead server's GC lock, sweep fence or finish claim holds others off (renewed while alive). */
   leaseMs: number;
+  /** What one client or request may ask of the server (docs/security.md, "Limits"). */
+  limits: LimitsConfig;
+}
+
+export interface LimitsConfig {
+  /** Largest gRPC message the server accepts (bytes). */
+  maxMessageBytes: number;
+  /** Longest file path a write may name (UTF-8 bytes). */
+  maxPathBytes: number;
+  /** Most files one write call (one ModifyFile stream, one one-off commit) may change. */
+  maxFilesPerCommit: number;
+  /** Most concurrent calls on one client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. */
+  maxStreamsPerClient: number;
 }
 
 export interface S3GatewayConfig {
@@ -50,7 +63,16 @@ export const DEFAULTS = {
   shutdownGraceMs: 10_000,
   s3UploadExpiryDays: 7,
   leaseMs: 30_000,
+  limits: { maxMessageBytes: (4 << 20) + (64 << 10), maxPathBytes: 4096, maxFilesPerCommit: 1_000_000, maxStreamsPerClient: 100 },
 } as const;
+
+/** The limits' flags: flag, environment variable, config key, help. */
+const LIMIT_FLAGS: readonly [string, string, keyof LimitsConfig, string][] = [
+  ['--max-message-bytes', 'STRATA_MAX_MESSAGE_BYTES', 'maxMessageBytes', 'largest gRPC message accepted, in bytes'],
+  ['--max-path-bytes', 'STRATA_MAX_PATH_BYTES', 'maxPathBytes', 'longest file path a write may name, in UTF-8 bytes'],
+  ['--max-files-per-commit', 'STRATA_MAX_FILES_PER_COMMIT', 'maxFilesPerCommit', 'most files one write call (one commit) may change'],
+  ['--max-streams-per-client', 'STRATA_MAX_STREAMS_PER_CLIENT', 'maxStreamsPerClient', 'most concurrent calls on one client connection'],
+];
 
 /** Every flag: its commander spelling, the environment variable it overrides, and its help. */
 const FLAGS: readonly { flags: string; env: string; help: string }[] = [
@@ -72,6 +94,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   { flags: '--lease-ms <ms>', env: 'STRATA_LEASE_MS', help: `with several servers: how soon a dead server's GC and finish leases are taken over (default ${DEFAULTS.leaseMs})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
+  ...LIMIT_FLAGS.map(([flag, env, key, help]) => ({ flags: `${flag} <n>`, env, help: `${help} (default ${DEFAULTS.limits[key]})` })),
 ];
 
 /** The `strata server` command line: flags win over environment, which wins over defaults. */
@@ -164,6 +187,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
     ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
     leaseMs: leaseMs(get('lease-ms', 'STRATA_LEASE_MS') ?? String(DEFAULTS.leaseMs)),
+    limits: limitsConfig(get),
   };
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {
@@ -254,4 +278,18 @@ function s3Url(value: string): URL {
   } catch {
     throw new StrataError('INVALID_ARGUMENT', `invalid --s3-endpoint "${value}": expected a URL like http://127.0.0.1:9000`, { value });
   }
+}
+
+function limitsConfig(get: (flag: string, envName: string) => string | undefined): LimitsConfig {
+  const out = { ...DEFAULTS.limits } as LimitsConfig;
+  for (const [flag, env, key] of LIMIT_FLAGS) {
+    const value = get(flag.slice(2), env);
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+      throw new StrataError('INVALID_ARGUMENT', `invalid ${flag} "${value}": expected a whole number of at least 1`, { value });
+    }
+    out[key] = n;
+  }
+  return out;
 }

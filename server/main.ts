@@ -58,7 +58,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const blocks = metrics.timeBlockStore(await openBlocks(config), config.s3 ? 's3' : 'local');
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
-  const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs });
+  const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits });
   metrics.watchChunkStore(chunks);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
@@ -79,7 +79,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, config.s3Gateway);
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
-  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps }, config.grpc));
+  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, limits: config.limits }, config.grpc));
   grpc.markServing();
   ready = true;
 

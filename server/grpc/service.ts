@@ -27,6 +27,8 @@ export interface GrpcDeps {
   metrics: RpcMetrics;
   /** The pipeline system; PpsService is served when given. */
   pps?: Pps;
+  /** Per-message and per-connection bounds (server/config.ts has the defaults). */
+  limits?: { maxMessageBytes: number; maxStreamsPerClient: number };
 }
 
 export interface GrpcServer {
@@ -77,8 +79,10 @@ function widenReceiveWindow(server: grpc.Server, log: Logger): void {
 export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }): Promise<GrpcServer> {
   const { definition, pfsService } = loadProtos();
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': deps.limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
     'grpc.max_send_message_length': -1,
+    // Per connection: a client past it gets its extra streams refused (REFUSED_STREAM), others are unaffected.
+    ...(deps.limits ? { 'grpc.max_concurrent_streams': deps.limits.maxStreamsPerClient } : {}),
   });
   widenReceiveWindow(server, deps.log);
   const stopping = new AbortController();

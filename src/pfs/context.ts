@@ -25,6 +25,8 @@ export interface PfsContext {
   /** How long a lease (GC lock, sweep fence, finish claim) outlives its holder's last renewal (lease.ts). */
   leaseMs: number;
   log: PfsLog;
+  /** What one writer may do (see WriteLimits). */
+  limits: WriteLimits;
   /** Emits 'finished' with a CommitInfo whenever a commit finishes. */
   events: EventEmitter;
   /** Serialises staging writes and finishing per open commit. */
@@ -59,7 +61,27 @@ export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?:
   };
 }
 
-export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock?: Clock; log?: PfsLog; indexCacheBytes?: number; leaseMs?: number }): PfsContext {
+/**
+ * Bounds on one writer (one ModifyFile call, one one-off commit), so a
+ * single request cannot make unbounded metadata. The server's config sets
+ * them (server/config.ts has the defaults); unset means no bound.
+ */
+export interface WriteLimits {
+  /** Longest path a file may have, in UTF-8 bytes. */
+  maxPathBytes: number;
+  /** Most files (puts, deletes, copied files) one writer may stage. */
+  maxFilesPerCommit: number;
+}
+
+export function createContext(deps: {
+  meta: MetaStore;
+  chunks: ChunkStore;
+  clock?: Clock;
+  log?: PfsLog;
+  indexCacheBytes?: number;
+  leaseMs?: number;
+  limits?: Partial<WriteLimits>;
+}): PfsContext {
   const indexIo = { reads: 0, writes: 0 };
   const objects = indexObjectsOver(deps.chunks, indexIo);
   const events = new EventEmitter();
@@ -72,6 +94,7 @@ export function createContext(deps: { meta: MetaStore; chunks: ChunkStore; clock
     clock: deps.clock ?? { now: () => Date.now() },
     leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
     log: deps.log ?? { info: () => undefined, warn: () => undefined },
+    limits: { maxPathBytes: Infinity, maxFilesPerCommit: Infinity, ...deps.limits },
     events,
     commitLock: new KeyedLock(),
     recordLock: new KeyedLock(),

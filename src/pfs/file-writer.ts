@@ -5,7 +5,7 @@
 import { writeFile } from '../blocks/file-io.ts';
 import { fileHash } from '../chunking/index.ts';
 import { StrataError } from '../errors/index.ts';
-import { newCommitId, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
+import { newCommitId, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
 import { commitOneOff, toCommitInfo } from './commits.ts';
@@ -194,8 +194,30 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     return root !== null && (await ctx.reader.isDir(root, path));
   };
 
+  let files = 0;
+  /** Refuses a path over the length limit, or a file past the per-commit limit, before anything is staged. */
+  const withinLimits = (path: FilePath): void => {
+    pathWithinLimit(path);
+    if (++files > ctx.limits.maxFilesPerCommit) {
+      throw new StrataError('RESOURCE_EXHAUSTED', `one commit may change at most ${ctx.limits.maxFilesPerCommit} files on this server; nothing was committed`, {
+        max: ctx.limits.maxFilesPerCommit,
+      });
+    }
+  };
+  const pathWithinLimit = (path: FilePath): void => {
+    const bytes = Buffer.byteLength(path);
+    if (bytes > ctx.limits.maxPathBytes) {
+      throw new StrataError('INVALID_PATH', `path ${quoteInput(path)} is ${bytes} bytes long; this server allows at most ${ctx.limits.maxPathBytes}`, {
+        path: path.slice(0, 200),
+        bytes,
+        max: ctx.limits.maxPathBytes,
+      });
+    }
+  };
+
   const stage = async (path: FilePath, file: StagedFile, append: boolean): Promise<{ size: number; hash: string }> => {
     open();
+    withinLimits(path);
     const prior = append ? await current(path) : undefined;
     // Only the content fields and attributes: a copied index entry also carries its old path.
     // An append keeps the file's attributes unless new ones are given.
@@ -208,9 +230,11 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     commit: sink.id,
     async put(path, source, options = {}) {
       open();
+      pathWithinLimit(path); // before any byte is stored
       return stage(path, withAttrs(await writeFile(ctx.chunks, source), options.attrs), options.append ?? false);
     },
     async putChunks(path, chunks, options = {}) {
+      pathWithinLimit(path);
       for (const c of chunks) {
         if (!(await ctx.chunks.find(Buffer.from(c.hash, 'hex')))) {
           throw new StrataError('CHUNK_NOT_FOUND', `cannot stage ${where(path)}: chunk ${c.hash} was never uploaded`, { path, chunk: c.hash });
@@ -221,6 +245,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     },
     async delete(path, options = {}) {
       open();
+      withinLimits(path);
       const file = (await current(path)) !== undefined;
       const dir = await isDir(path);
       if (!file && !dir) throw new StrataError('FILE_NOT_FOUND', `cannot delete ${where(path)}: no such file or directory`, { repo, path });

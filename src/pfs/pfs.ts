@@ -12,7 +12,7 @@ import { createBranch, deleteBranch, inspectBranch, listBranches, resetBranch, t
 import { createTag, deleteTag, listTags, requireTag, type TagInfo } from './tags.ts';
 import { dropCommit, squashCommit } from './commit-history.ts';
 import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit } from './commits.ts';
-import { createContext, type Clock, type PfsContext, type PfsLog } from './context.ts';
+import { createContext, type Clock, type PfsContext, type PfsLog, type WriteLimits } from './context.ts';
 import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
 import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.ts';
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
@@ -30,6 +30,8 @@ export interface PfsDeps {
   indexCacheBytes?: number;
   /** Lease time of GC locks, sweep fences and finish claims (default 30 s; lease.ts). */
   leaseMs?: number;
+  /** Bounds on one writer (context.ts); none by default. */
+  limits?: Partial<WriteLimits>;
 }
 
 export type Pfs = ReturnType<typeof pfsApi>;

@@ -1,0 +1,145 @@
+// The server's limits (server/config.ts: --max-message-bytes, --max-path-bytes,
+// --max-files-per-commit, --max-streams-per-client), and clients that try to
+// hog it: a slow-loris (raw sockets dribbling the HTTP/2 preface, an upload
+// dribbling bytes, a reader that never reads) and a client opening 1,000
+// streams. Another client's calls must still complete; no timings are asserted.
+import { connect, type Socket } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modify, pfsClient, serverStream, startServer, streamBytes, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
+
+let server: TestServer;
+let client: RawClient;
+
+/** A client on its own connection (grpc-js shares one connection between channels with equal options). */
+function ownConnection(): RawClient {
+  return pfsClient(server.grpcAddress, { 'grpc.use_local_subchannel_pool': 1, 'grpc.max_send_message_length': -1 });
+}
+
+beforeAll(async () => {
+  server = await startServer({ args: ['--max-path-bytes', '100', '--max-files-per-commit', '5', '--max-streams-per-client', '20', '--max-message-bytes', String(1 << 20)] });
+  client = ownConnection();
+  await unary(client, 'CreateRepo', { name: 'lim' });
+  await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/big' } }, { data: Buffer.alloc(900 << 10, 7) }, { data: Buffer.alloc(900 << 10, 8) }]);
+});
+
+afterAll(async () => {
+  client?.close();
+  await server?.cleanup();
+});
+
+async function failure(p: Promise<unknown>): Promise<CallError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as CallError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The other client's work: a write to the same branch, a listing and a read; all must complete. */
+async function otherClientWorks(tag: string): Promise<void> {
+  const other = ownConnection();
+  try {
+    await modify(other, [{ header: { target: 'lim@main' } }, { putFile: { path: `/other/${tag}` } }, { data: Buffer.from(tag) }]);
+    expect((await streamBytes(other, 'GetFile', { file: `lim@main:/other/${tag}` })).toString()).toBe(tag);
+    expect((await serverStream(other, 'ListFile', { dir: 'lim@main:/other' })).map((f) => f.path)).toContain(`/other/${tag}`);
+  } finally {
+    other.close();
+  }
+}
+
+describe('limits from the config', () => {
+  it('refuses a path over --max-path-bytes with INVALID_PATH, commits nothing; accepts one at the limit', async () => {
+    const head = (await unary(client, 'InspectBranch', { branch: 'lim@main' })).head;
+    const long = `/${'é'.repeat(50)}`; // 101 bytes
+    const err = await failure(modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: long } }, { data: Buffer.from('x') }]));
+    expect(err).toMatchObject({ code: 'INVALID_PATH', data: expect.objectContaining({ bytes: 101, max: 100 }) });
+    expect(err.message).toContain('at most 100');
+    expect((await unary(client, 'InspectBranch', { branch: 'lim@main' })).head).toBe(head);
+    await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: `/${'a'.repeat(99)}` } }, { data: Buffer.from('x') }]);
+  });
+
+  it('refuses a commit of more than --max-files-per-commit files with RESOURCE_EXHAUSTED, commits nothing', async () => {
+    const head = (await unary(client, 'InspectBranch', { branch: 'lim@main' })).head;
+    const puts = (n: number) => Array.from({ length: n }, (_, i) => [{ putFile: { path: `/many/${n}/${i}` } }, { data: Buffer.from('x') }]).flat();
+    const err = await failure(modify(client, [{ header: { target: 'lim@main' } }, ...puts(6)]));
+    expect(err).toMatchObject({ code: 'RESOURCE_EXHAUSTED', kind: 'ResourceExhausted' });
+    expect(err.message).toContain('at most 5 files');
+    expect((await unary(client, 'InspectBranch', { branch: 'lim@main' })).head).toBe(head);
+    await modify(client, [{ header: { target: 'lim@main' } }, ...puts(5)]);
+  });
+
+  it('refuses a message over --max-message-bytes with RESOURCE_EXHAUSTED', async () => {
+    const err = await failure(modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/huge' } }, { data: Buffer.alloc((1 << 20) + 1) }]));
+    expect(err.status.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+  });
+
+  it('rejects a bad limit at start with one clear line', async () => {
+    await expect(startServer({ args: ['--max-path-bytes', 'lots'] })).rejects.toThrow(/invalid --max-path-bytes "lots": expected a whole number/);
+  });
+});
+
+describe('clients that hog the server do not starve others', () => {
+  it('a client with 1,000 open streams', async () => {
+    const hog = ownConnection();
+    const calls: grpc.ClientReadableStream<unknown>[] = [];
+    const ended: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const call = hog.SubscribeCommit({ branch: 'lim@main' }) as grpc.ClientReadableStream<unknown>;
+      call.on('data', () => undefined);
+      ended.push(new Promise((r) => (call.on('error', r), call.on('end', r))));
+      calls.push(call);
+    }
+    try {
+      for (let round = 0; round < 3; round++) await otherClientWorks(`streams-${round}`);
+    } finally {
+      for (const c of calls) c.cancel();
+      await Promise.all(ended);
+      hog.close();
+    }
+    await otherClientWorks('streams-after');
+  }, 120_000);
+
+  it('slow-loris: raw sockets dribbling the preface, an upload dribbling bytes, a reader that never reads', async () => {
+    const [host, port] = server.grpcAddress.split(':') as [string, string];
+    const preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    const sockets: Socket[] = [];
+    for (let i = 0; i < 50; i++) {
+      const s = connect(Number(port), host);
+      s.on('error', () => undefined);
+      sockets.push(s);
+    }
+    let sent = 0;
+    const drip = setInterval(() => {
+      for (const s of sockets) if (!s.destroyed) s.write(preface.subarray(sent % preface.length, (sent % preface.length) + 1));
+      sent++;
+    }, 50);
+    // An upload to the same branch that never finishes.
+    const slowUpload = ownConnection();
+    const upload = slowUpload.ModifyFile((_err: unknown) => undefined) as grpc.ClientWritableStream<object>;
+    upload.on('error', () => undefined);
+    upload.write({ header: { target: 'lim@main' } });
+    upload.write({ putFile: { path: '/slow' } });
+    const dribble = setInterval(() => upload.write({ data: Buffer.from('s') }), 50);
+    // A reader of a 1.8 MB file that never reads.
+    const stuckReader = ownConnection();
+    const read = stuckReader.GetFile({ file: 'lim@main:/big' }) as grpc.ClientReadableStream<unknown>;
+    read.on('error', () => undefined);
+    read.pause();
+    try {
+      for (let round = 0; round < 3; round++) await otherClientWorks(`loris-${round}`);
+    } finally {
+      clearInterval(drip);
+      clearInterval(dribble);
+      for (const s of sockets) s.destroy();
+      upload.cancel();
+      read.cancel();
+      slowUpload.close();
+      stuckReader.close();
+    }
+    // The dribbled upload was never committed.
+    expect((await serverStream(client, 'GlobFile', { ref: 'lim@main', pattern: '/slow' })).length).toBe(0);
+    await otherClientWorks('loris-after');
+  }, 120_000);
+});
