@@ -14,7 +14,7 @@ set -euo pipefail
 want=(libfuse2 fuse3 git)
 case "${1:-test}" in test|ci) want+=(bubblewrap python3-grpcio python3-grpc-tools awscli python3-boto3 s3cmd rclone s3fs chromium etcd-server zsh fish) ;; esac
 if [ "${1:-test}" = ci ]; then want+=(docker-compose); fi
-if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs awscli); fi
+if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs awscli fio); fi
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
