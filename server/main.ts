@@ -66,15 +66,16 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
+  const auth = createAuth({ meta }); // console logins and S3 keys; off until `strata auth activate`
   const storeHealth = createStoreHealth(blocks);
   const http = createHttpApp({
     registry: metrics.registry,
     isReady: () => ready,
     storeProblem: () => storeHealth.check(),
-    console: { pfs, pps, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+    console: { pfs, pps, auth, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
-  const s3Auth = createAuth({ meta }); // once auth is activated, S3 access keys are its tokens
+  const s3Auth = auth; // once auth is activated, S3 access keys are its tokens
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, config.s3Gateway);

@@ -12,6 +12,7 @@ import { registerBranchRoutes } from './routes/branches.ts';
 import { registerCommitRoutes } from './routes/commits.ts';
 import { registerCompareRoutes } from './routes/compare.ts';
 import { registerFileRoutes } from './routes/files.ts';
+import { registerLoginRoutes } from './routes/login.ts';
 import { registerPipelineRoutes } from './routes/pipelines.ts';
 import { registerRepoRoutes } from './routes/repos.ts';
 
@@ -24,6 +25,7 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-s
 export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
   const ctx = createConsoleContext(opts);
   await app.register(formbody, { bodyLimit: 64 << 10 });
+  if (ctx.session) await ctx.session.register(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('content-security-policy', PAGE_CSP);
     if (req.method === 'POST') checkSameOrigin(req);
@@ -43,6 +45,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
 }
 
 function registerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  if (ctx.session) registerLoginRoutes(app, ctx, ctx.session);
   registerRepoRoutes(app, ctx);
   registerBranchRoutes(app, ctx);
   registerCommitRoutes(app, ctx);

@@ -36,6 +36,8 @@ export const urls = {
   compare: (repo: string, base?: string, head?: string, after?: string) => `/repos/${enc(repo)}/compare${query({ base, head, after })}`,
   fileDiff: (repo: string, base: string, head: string, path: string) => `/repos/${enc(repo)}/compare/file${query({ base, head, path })}`,
   provenance: (repo: string, id: string) => `/repos/${enc(repo)}/commits/${enc(id)}/provenance`,
+  login: () => '/login',
+  logout: () => '/logout',
   pipelines: () => '/pipelines',
   pipeline: (name: string) => `/pipelines/${enc(name)}`,
   /** `after`: resume the datum list after this datum id. */

@@ -12,7 +12,9 @@ const DATUM_PAGE = 200;
 
 export function registerPipelineRoutes(app: FastifyInstance, ctx: ConsoleContext, pps: Pps): void {
   app.get('/pipelines', async (req, reply) => {
-    const list = (await pps.listPipelines()).sort((a, b) => (a.record.name < b.record.name ? -1 : 1));
+    const all = (await pps.listPipelines()).sort((a, b) => (a.record.name < b.record.name ? -1 : 1));
+    const readable = await Promise.all(all.map((p) => ctx.mayRead(req, p.record.name)));
+    const list = all.filter((_, i) => readable[i]);
     return ctx.page(req, reply, { title: 'Pipelines', crumbs: [{ label: 'Pipelines' }], body: pipelineListView(list) });
   });
 

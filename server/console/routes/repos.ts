@@ -16,13 +16,16 @@ export function registerRepoRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.get('/', async (req, reply) => {
     const viewer = await ctx.viewerOf(req);
-    return ctx.page(req, reply, { title: 'Repos', body: repoListView(await repoRows(pfs), viewer.canWrite) });
+    const rows = await repoRows(pfs);
+    const readable = await Promise.all(rows.map((r) => ctx.mayRead(req, r.name)));
+    return ctx.page(req, reply, { title: 'Repos', body: repoListView(rows.filter((_, i) => readable[i]), viewer.canWrite) });
   });
 
   app.post('/repos', async (req, reply) => {
     await ctx.requireWrite(req);
     const name = parseRepoName(field(req.body, 'name').trim());
     await pfs.createRepo(name, { description: field(req.body, 'description').trim() });
+    await ctx.repoCreated(req, name);
     return reply.redirect(urls.repo(name), 303);
   });
 
@@ -49,6 +52,7 @@ export function registerRepoRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       throw new StrataError('INVALID_ARGUMENT', `to delete repo "${repo}", type its name exactly in the confirmation box; nothing was deleted`, { repo });
     }
     await pfs.deleteRepo(repo, { force: field(req.body, 'force') === '1' });
+    await ctx.repoDeleted(repo);
     return reply.redirect(urls.home(), 303);
   });
 }

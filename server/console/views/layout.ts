@@ -14,6 +14,8 @@ export interface NavSection {
 export interface Viewer {
   name: string | null;
   canWrite: boolean;
+  /** Logged in through /login: the header offers Log out. */
+  session?: boolean;
 }
 
 export interface PageChrome {
@@ -40,7 +42,9 @@ function crumbs(list: Crumb[] | undefined): SafeHtml | '' {
 
 export function layout(chrome: PageChrome, page: Page): string {
   const nav = [{ title: 'Repos', href: urls.home() }, ...chrome.sections];
-  const who = chrome.viewer.name ? html`<span class="viewer">${chrome.viewer.name}${chrome.viewer.canWrite ? '' : ' (read-only)'}</span>` : '';
+  const who = chrome.viewer.name
+    ? html`<span class="viewer">${chrome.viewer.name}${chrome.viewer.canWrite ? '' : ' (read-only)'}</span>${chrome.viewer.session ? html`<form class="logout" method="post" action="${urls.logout()}"><button type="submit">Log out</button></form>` : ''}`
+    : '';
   return `<!doctype html>${toHtmlString(html`<html lang="en">
 <head>
 <meta charset="utf-8">

@@ -12,6 +12,8 @@ header.top a { color:#fff; }
 header.top .brand { font-weight:700; font-size:16px; letter-spacing:.5px; }
 header.top .sections { display:flex; gap:16px; flex:1; }
 header.top .viewer { color:#d0d7de; }
+header.top form.logout { display:inline; margin-left:8px; }
+header.top form.logout button { font-size:12px; padding:2px 8px; }
 main { max-width:1200px; margin:0 auto; padding:16px 24px 48px; }
 h1 { font-size:22px; margin:8px 0 16px; font-weight:600; word-break:break-all; }
 h2 { font-size:16px; margin:24px 0 8px; font-weight:600; }
