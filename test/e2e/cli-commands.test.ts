@@ -177,8 +177,11 @@ describe('strata server', () => {
       child.stdout!.on('data', (b: Buffer) => {
         out += String(b);
         logs.push(String(b));
-        const ready = /"msg":"strata server ready","pid":(\d+).*"grpc":"([^"]+)"/.exec(out);
-        if (ready) resolve([Number(ready[1]), ready[2]!]);
+        // The log is JSON lines; the ready line names the pid and the bound gRPC address.
+        for (const line of out.split('\n')) {
+          const record = /^\{.*"msg":"strata server ready"/.test(line) ? (JSON.parse(line) as { pid: number; grpc: string }) : undefined;
+          if (record) resolve([record.pid, record.grpc]);
+        }
       });
       void exited.then((code) => reject(new Error(`strata server exited (${code}): ${logs.join('')}`)));
     });

@@ -193,6 +193,6 @@ describe('a cut stream', () => {
 
 async function receivedBytes(method: string): Promise<number> {
   const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const m = new RegExp(`^strata_grpc_received_bytes_total\\{method="${method}"\\} (\\d+)`, 'm').exec(text);
+  const m = new RegExp(`^strata_grpc_received_bytes_total\\{grpc_method="${method}"\\} (\\d+)`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
 }

@@ -37,7 +37,7 @@ const digest = (b: Uint8Array) => `${b.length}:${sha256(b).toString('hex')}`;
 /** Bytes the server counted as received, by method (its Prometheus counter). */
 async function receivedBytes(method: string): Promise<number> {
   const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-  const m = new RegExp(`^strata_grpc_received_bytes_total\\{method="${method}"\\} (\\d+)`, 'm').exec(text);
+  const m = new RegExp(`^strata_grpc_received_bytes_total\\{grpc_method="${method}"\\} (\\d+)`, 'm').exec(text);
   return m ? Number(m[1]) : 0;
 }
 
