@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SURFACES } from '../helpers/hostile.ts';
 import { modify, pfsClient, unary, type RawClient, type TestServer, startServer } from '../helpers/server.ts';
 
-const RUNS = Number(process.env.STRATA_FUZZ_RUNS ?? 120);
+const RUNS = Number(process.env.STRATA_FUZZ_RUNS ?? 100);
 
 let server: TestServer;
 let client: RawClient;
