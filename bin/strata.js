@@ -18,11 +18,20 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 if (argv.includes('--debug')) process.setSourceMapsEnabled(true);
 
 async function load(file) {
+  const url = new URL(`../dist/${file}`, import.meta.url);
+  const root = new URL('..', import.meta.url).pathname;
   try {
-    return await import(new URL(`../dist/${file}`, import.meta.url).href);
+    return await import(url.href);
   } catch (err) {
-    if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes(`dist/${file}`)) throw err;
-    process.stderr.write(`strata: the build is missing (dist/${file}): run \`npm ci\`, or \`node scripts/build.mjs\` in ${new URL('..', import.meta.url).pathname}\n`);
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    // Node says "Cannot find module '<dist file>'" when the build is gone, and
+    // "Cannot find package 'x' imported from <dist file>" when a dependency is.
+    const buildMissing = String(err.message).includes(`module '${url.pathname}'`);
+    process.stderr.write(
+      buildMissing
+        ? `strata: the build is missing (dist/${file}): run \`npm ci\`, or \`node scripts/build.mjs\` in ${root}\n`
+        : `strata: a dependency is missing (${err.message.split('\n')[0]}): run \`npm ci\` in ${root}\n`,
+    );
     process.exit(1);
   }
 }

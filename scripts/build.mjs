@@ -6,7 +6,7 @@
 // and every CLI call cheap. Type checking stays with `tsc` in `npm run lint`.
 // Runs on `npm ci` (prepare), before the tests (vitest global setup) and by hand:
 //   node scripts/build.mjs
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -28,7 +28,11 @@ async function loadEsbuild() {
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function build({ quiet = false } = {}) {
-  const outdir = `${root}dist`;
+  // Built beside dist/ and swapped in by rename, so a server or CLI started
+  // while a build runs (tests, a bench, a second build) never finds dist/
+  // half-written or gone.
+  const finalDir = `${root}dist`;
+  const outdir = `${root}dist.building-${process.pid}`;
   await rm(outdir, { recursive: true, force: true });
   const esbuild = await loadEsbuild();
   const result = await esbuild.build({
@@ -45,6 +49,12 @@ export async function build({ quiet = false } = {}) {
     metafile: !quiet,
     logLevel: quiet ? 'error' : 'warning',
   });
+  const oldDir = `${root}dist.old-${process.pid}`;
+  await rename(finalDir, oldDir).catch((err) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await rename(outdir, finalDir);
+  await rm(oldDir, { recursive: true, force: true });
   if (!quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     console.error(`strata: built dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB)`);
