@@ -129,7 +129,7 @@ describe('word count (Pachyderm example, unchanged spec form)', () => {
   });
 
   it('job list, logs and rerun --verify through the CLI', async () => {
-    const jobs = JSON.parse((await cli.run(['job', 'list', '-p', 'map', '--json'])).out);
+    const jobs = jsonLines<{ state: string }>((await cli.run(['job', 'list', '-p', 'map', '--json'])).out);
     expect(jobs.map((j: { state: string }) => j.state)).toEqual(['success', 'success', 'success', 'success']);
     const logs = await cli.run(['logs', '--pipeline', 'map']);
     expect(logs.out.match(/try 1 of 3/g)).toHaveLength(5);

@@ -35,8 +35,7 @@ export function registerJob(program: Command, io: Io): void {
     .option('-p, --pipeline <name>', 'only this pipeline\'s jobs')
     .action(action(io, async (ctx, _args, opts) => {
       const jobs = await withPps(ctx, (pps) => pps.listJobs(opts.pipeline));
-      if (ctx.json) return ctx.jsonDoc(jobs);
-      await ctx.line(jobs.length === 0 ? 'no jobs' : table(JOB_HEADER, jobs.map(jobRow)));
+      await ctx.results(jobs, () => (jobs.length === 0 ? 'no jobs' : table(JOB_HEADER, jobs.map(jobRow))));
     }));
 
   job

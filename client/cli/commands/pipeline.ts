@@ -77,7 +77,7 @@ export function registerPipeline(program: Command, io: Io): void {
     .action(
       action(io, async (ctx) => {
         const list = await withPps(ctx, (pps) => pps.listPipelines());
-        await ctx.result(list, () =>
+        await ctx.results(list, () =>
           list.length === 0
             ? 'no pipelines (create one with: strata pipeline create -f SPEC.json)'
             : table(['NAME', 'STATE', 'VERSION', 'INPUTS', 'LAST JOB'], list.map((p) => [p.name, p.state, String(p.version), p.inputs.join(','), p.lastJob ? `${p.lastJob.state} ${relativeTime(p.lastJob.createdAtMs)}` : '-'])),

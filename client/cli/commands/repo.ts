@@ -40,7 +40,7 @@ export function registerRepo(program: Command, io: Io): void {
     .action(
       action(io, async (ctx) => {
         const repos = await (await ctx.client()).listRepos();
-        await ctx.result(repos, () =>
+        await ctx.results(repos, () =>
           repos.length === 0
             ? 'no repos (create one with: strata repo create NAME)'
             : table(
