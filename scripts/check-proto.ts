@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const PROTO_FILES = ['proto/strata/pfs/v1/pfs.proto', 'proto/strata/pps/v1/pps.proto'];
+const PROTO_FILES = ['proto/strata/pfs/v1/pfs.proto', 'proto/strata/pps/v1/pps.proto', 'proto/strata/auth/v1/auth.proto'];
 const SNAPSHOT = `${ROOT}proto/snapshot.json`;
 
 interface FieldShape { name: string; type: string; label: 'singular' | 'optional' | 'repeated' | 'map'; oneof?: string }

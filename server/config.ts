@@ -30,6 +30,10 @@ export interface ServerConfig {
   leaseMs: number;
   /** What one client or request may ask of the server (docs/security.md, "Limits"). */
   limits: LimitsConfig;
+  /** TLS for gRPC and HTTP (PEM files); with clientCaFile, clients must present a certificate it signed (mTLS). */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  /** /metrics answers without a token even when auth is on. */
+  openMetrics: boolean;
 }
 
 export interface LimitsConfig {
@@ -91,6 +95,10 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3-gateway-region <region>', env: 'STRATA_S3_GATEWAY_REGION', help: 'the region the S3 gateway reports (default us-east-1)' },
   { flags: '--s3-upload-expiry-days <n>', env: 'STRATA_S3_UPLOAD_EXPIRY_DAYS', help: `abort S3 multipart uploads left unfinished this many days (default ${DEFAULTS.s3UploadExpiryDays}; 0 never)` },
   { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
+  { flags: '--tls-cert <file>', env: 'STRATA_TLS_CERT', help: 'serve gRPC and HTTP over TLS with this PEM certificate (chain); needs --tls-key' },
+  { flags: '--tls-key <file>', env: 'STRATA_TLS_KEY', help: 'the PEM private key of --tls-cert' },
+  { flags: '--tls-client-ca <file>', env: 'STRATA_TLS_CLIENT_CA', help: 'mutual TLS: clients must present a certificate signed by this PEM CA' },
+  { flags: '--open-metrics', env: 'STRATA_OPEN_METRICS', help: 'serve /metrics without a token when auth is on (for a Prometheus without one)' },
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   { flags: '--lease-ms <ms>', env: 'STRATA_LEASE_MS', help: `with several servers: how soon a dead server's GC and finish leases are taken over (default ${DEFAULTS.leaseMs})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
@@ -136,8 +144,11 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv): ParsedA
     }
     throw err;
   }
-  const opts = cmd.opts<Record<string, string | undefined>>();
-  const get = (flag: string, envName: string): string | undefined => opts[camel(flag)] ?? (env[envName] || undefined);
+  const opts = cmd.opts<Record<string, string | boolean | undefined>>();
+  const get = (flag: string, envName: string): string | undefined => {
+    const v = opts[camel(flag)];
+    return v === true ? 'true' : (v || undefined) ?? (env[envName] || undefined);
+  };
   try {
     return { kind: 'config', config: buildConfig(get) };
   } catch (err) {
@@ -188,7 +199,10 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
     leaseMs: leaseMs(get('lease-ms', 'STRATA_LEASE_MS') ?? String(DEFAULTS.leaseMs)),
     limits: limitsConfig(get),
+    openMetrics: ['1', 'true', 'yes'].includes(get('open-metrics', 'STRATA_OPEN_METRICS') ?? ''),
   };
+  const tls = tlsConfig(get('tls-cert', 'STRATA_TLS_CERT'), get('tls-key', 'STRATA_TLS_KEY'), get('tls-client-ca', 'STRATA_TLS_CLIENT_CA'));
+  if (tls) config.tls = tls;
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
   if (endpoint) {
     const url = s3Url(endpoint);
@@ -292,4 +306,15 @@ function limitsConfig(get: (flag: string, envName: string) => string | undefined
     out[key] = n;
   }
   return out;
+}
+
+function tlsConfig(cert: string | undefined, key: string | undefined, clientCa: string | undefined): ServerConfig['tls'] {
+  if (!cert && !key && !clientCa) return undefined;
+  if (!cert || !key) throw new StrataError('INVALID_ARGUMENT', 'TLS needs both --tls-cert and --tls-key (or STRATA_TLS_CERT and STRATA_TLS_KEY)', {});
+  return { certFile: resolve(cert), keyFile: resolve(key), ...(clientCa ? { clientCaFile: resolve(clientCa) } : {}) };
+}
+
+/** Loopback only: nobody else on the network reaches it. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

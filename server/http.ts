@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { consolePlugin, type ConsoleOptions } from './console/index.ts';
+import { addHttpAuth, type HttpAuthOptions } from './http-auth.ts';
 
 export interface HttpDeps {
   registry: Registry;
@@ -12,10 +13,16 @@ export interface HttpDeps {
   storeProblem?: () => Promise<string | undefined>;
   /** The web console; left out, the port serves only health and metrics. */
   console?: ConsoleOptions;
+  /** Auth for every route but the probes (see http-auth.ts). */
+  auth?: HttpAuthOptions;
+  /** HTTPS (PEM); `ca` asks clients for a certificate it signed (mTLS). */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
 }
 
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false });
+  const https = deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {};
+  const app = Fastify({ logger: false, ...https }) as unknown as FastifyInstance;
+  if (deps.auth) addHttpAuth(app, deps.auth);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!deps.isReady()) return reply.code(503).send({ status: 'not ready' });

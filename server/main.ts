@@ -1,9 +1,10 @@
 // The server process. Wiring happens here and only here:
 // config -> stores -> core -> transports.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import * as grpcJs from '@grpc/grpc-js';
 import { openChunkStore } from '../src/blocks/chunk-store.ts';
+import { createAuth, type Auth } from '../src/auth/index.ts';
 import { createLocalBlockStore } from '../src/blocks/local-block-store.ts';
 import { withKeyChecks } from '../src/blocks/checked-block-store.ts';
 import { KIND_TABLE, StrataError, isStrataError } from '../src/errors/index.ts';
@@ -14,12 +15,11 @@ import { createPfs } from '../src/pfs/pfs.ts';
 import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
 import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
 import { createPps } from '../src/pps/pps.ts';
-import { parseServerArgs, type ServerConfig } from './config.ts';
+import { isLoopback, parseServerArgs, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
-import { createAuth } from '../src/auth/index.ts';
 import { staticKeys } from './s3/keys.ts';
 import { createS3App } from './s3/plugin.ts';
 import { DAY_MS, startUploadSweeper } from './s3/upload-expiry.ts';
@@ -61,19 +61,23 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits });
   metrics.watchChunkStore(chunks);
+  const auth = createAuth({ meta }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
+  const tls = await readTls(config);
+  await warnIfExposed(config, auth, log);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
   const pps = await createPps({ pfs, executor, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;
-  const auth = createAuth({ meta }); // console logins and S3 keys; off until `strata auth activate`
   const storeHealth = createStoreHealth(blocks);
   const http = createHttpApp({
     registry: metrics.registry,
     isReady: () => ready,
     storeProblem: () => storeHealth.check(),
     console: { pfs, pps, auth, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+    auth: { auth, openMetrics: config.openMetrics },
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}),
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
   const s3Auth = auth; // once auth is activated, S3 access keys are its tokens
@@ -81,7 +85,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, config.s3Gateway);
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
-  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, limits: config.limits }, config.grpc));
+  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, auth, limits: config.limits }, config.grpc, tls));
   grpc.markServing();
   ready = true;
 
@@ -113,6 +117,28 @@ function warnOpenGateway(log: Logger, at: { host: string; port: number }): void 
     { s3: `${at.host}:${at.port}`, exposed },
     `S3 GATEWAY IS OPEN: no access keys are configured, so it accepts unsigned requests and anyone who can reach ${at.host}:${at.port} can read, write and delete every repo${exposed ? ' (and it listens beyond this machine)' : ''}. Set --s3-gateway-keys ID:SECRET (or STRATA_S3_GATEWAY_KEYS).`,
   );
+}
+
+/** The PEM files of --tls-*, read once at start; a file that cannot be read is a clear error. */
+async function readTls(config: Readonly<ServerConfig>): Promise<{ cert: Buffer; key: Buffer; clientCa?: Buffer } | undefined> {
+  if (!config.tls) return undefined;
+  const read = (file: string, flag: string): Promise<Buffer> =>
+    readFile(file).catch((err: NodeJS.ErrnoException) => {
+      throw new StrataError('INVALID_ARGUMENT', `cannot read ${flag} ${file}: ${err.code ?? err.message}`, { file }, { cause: err });
+    });
+  const { certFile, keyFile, clientCaFile } = config.tls;
+  return { cert: await read(certFile, '--tls-cert'), key: await read(keyFile, '--tls-key'), ...(clientCaFile ? { clientCa: await read(clientCaFile, '--tls-client-ca') } : {}) };
+}
+
+/** Anyone on the network reaching a server without auth or TLS can read (or sniff) everything: say so loudly. */
+async function warnIfExposed(config: Readonly<ServerConfig>, auth: Auth, log: Logger): Promise<void> {
+  const exposed = [config.grpc, config.http].filter((a) => !isLoopback(a.host)).map((a) => `${a.host}:${a.port}`);
+  if (exposed.length === 0) return;
+  const missing = [...((await auth.isActive()) ? [] : ['auth (anyone can read and delete everything; run "strata auth activate")']), ...(config.tls ? [] : ['TLS (tokens and data cross the network in clear; use --tls-cert/--tls-key)'])];
+  if (missing.length === 0) return;
+  const text = `listening on ${exposed.join(' and ')} (not loopback) WITHOUT ${missing.join(' and WITHOUT ')}`;
+  log.warn({ exposed, missing }, text);
+  process.stderr.write(`\n!!! WARNING: strata server is ${text}. See docs/security.md. !!!\n\n`);
 }
 
 const LISTEN_REASONS: Record<string, string> = {

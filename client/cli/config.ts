@@ -1,8 +1,9 @@
-// The CLI's config file: the server address, kept in
-// $STRATA_CONFIG or ~/.config/strata/config.json ($XDG_CONFIG_HOME honoured).
-// The address in use is --address, else STRATA_ADDRESS, else the file, else
-// the default.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// The CLI's config file: the server address, the token of `strata auth
+// login` and the CA to verify the server with, kept in $STRATA_CONFIG or
+// ~/.config/strata/config.json ($XDG_CONFIG_HOME honoured), always mode
+// 0600 since it may hold a token. The address in use is --address, else
+// STRATA_ADDRESS, else the file, else the default.
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StrataError } from '../../src/errors/index.ts';
@@ -11,6 +12,10 @@ export const DEFAULT_ADDRESS = '127.0.0.1:7730';
 
 export interface CliConfig {
   address?: string;
+  /** The bearer token (`strata auth login`); STRATA_TOKEN wins over it. */
+  token?: string;
+  /** PEM file of the CA that signed the server's certificate (`--tls-ca`). */
+  tlsCa?: string;
 }
 
 export const CONFIG_KEYS = ['address'] as const;
@@ -33,8 +38,12 @@ export async function readConfig(path: string): Promise<CliConfig> {
   try {
     const parsed = JSON.parse(text) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
-    const address = (parsed as Record<string, unknown>).address;
-    return typeof address === 'string' ? { address } : {};
+    const out: CliConfig = {};
+    for (const key of ['address', 'token', 'tlsCa'] as const) {
+      const value = (parsed as Record<string, unknown>)[key];
+      if (typeof value === 'string') out[key] = value;
+    }
+    return out;
   } catch (err) {
     throw new StrataError('FAILED_PRECONDITION', `the config file ${path} is not valid JSON (${(err as Error).message}); fix or delete it`, { path }, { cause: err });
   }
@@ -43,7 +52,9 @@ export async function readConfig(path: string): Promise<CliConfig> {
 export async function writeConfig(path: string, config: CliConfig): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`);
+  // 0600 from the start (the rename keeps it): the file may hold a token.
+  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tmp, 0o600); // a umask cannot widen it, but an old tmp of another mode could exist
   await rename(tmp, path);
 }
 

@@ -4,10 +4,10 @@
 // progress bars gated by TTY and --quiet.
 import { once } from 'node:events';
 import type { StrataClient } from '../sdk/index.ts';
-import { resolveAddress } from './config.ts';
+import { resolveConnection, type Connection, type TlsGlobals } from './connection.ts';
 import { startProgress, type Progress } from './progress.ts';
 
-export interface Globals {
+export interface Globals extends TlsGlobals {
   address?: string;
   connectTimeout?: number;
   json?: boolean;
@@ -42,13 +42,19 @@ export class Context {
     return this.globals.quiet === true;
   }
 
+  /** Address, token and TLS settings, for any SDK client (PFS, PPS, auth). */
+  async connection(): Promise<Connection & { connectTimeoutMs: number }> {
+    const c = await resolveConnection(this.globals, this.io.env);
+    this.address = c.address;
+    return { ...c, connectTimeoutMs: this.globals.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS };
+  }
+
   /** The SDK client for the resolved address, created once. */
   client(): Promise<StrataClient> {
     this.clientPromise ??= (async () => {
-      const { address } = await resolveAddress(this.globals.address, this.io.env);
-      this.address = address;
+      const connection = await this.connection();
       const { createClient } = await import('../sdk/index.ts');
-      return createClient({ address, connectTimeoutMs: this.globals.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS });
+      return createClient(connection);
     })();
     return this.clientPromise;
   }

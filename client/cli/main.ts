@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { KIND_TABLE, StrataError, isStrataError } from '../../src/errors/index.ts';
 import { count, examples } from './command.ts';
 import { registerAdmin } from './commands/admin.ts';
+import { registerAuth } from './commands/auth.ts';
 import { registerBranch } from './commands/branch.ts';
 import { registerCommit } from './commands/commit.ts';
 import { registerFiles } from './commands/files.ts';
@@ -35,6 +36,10 @@ export function buildProgram(io: Io): Command {
     .option('--json', 'machine-readable output: one JSON document, or JSON lines for streams')
     .option('-q, --quiet', 'no progress bars or notes; only the answer')
     .option('--debug', 'show stack traces on errors')
+    .option('--tls', 'connect with TLS, trusting the system CAs (implied by --tls-ca / --tls-cert)')
+    .option('--tls-ca <file>', 'PEM CA that signed the server certificate (default: STRATA_TLS_CA, then `strata config`)')
+    .option('--tls-cert <file>', 'client certificate for mutual TLS (with --tls-key; or STRATA_TLS_CERT)')
+    .option('--tls-key <file>', 'the client certificate\'s PEM key (or STRATA_TLS_KEY)')
     .showSuggestionAfterError()
     .addHelpText(
       'after',
@@ -49,7 +54,8 @@ ${examples(
   'strata diff images@main images@main^',
 )}
 Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists, 6 failed precondition,
-7 aborted, 8 permission denied, 9 resource exhausted, 10 unavailable, 11 data loss.`,
+7 aborted, 8 permission denied, 9 resource exhausted, 10 unavailable, 11 data loss, 12 unauthenticated.
+Auth: the token comes from STRATA_TOKEN, else \`strata auth login\` (docs/security.md).`,
     );
   const output = {
     writeOut: (text: string) => void io.stdout.write(text),
@@ -73,6 +79,7 @@ Exit codes: 0 ok, 1 internal, 2 invalid argument, 4 not found, 5 already exists,
   registerLogs(program, io);
   registerInspect(program, io);
   registerVersion(program, io);
+  registerAuth(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {

@@ -11,7 +11,7 @@ import { bytesReadable, chunksReadable, writeAtomically, type GetOptions } from 
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
-import { Transport, type CallOptions } from './transport.ts';
+import { Transport, type CallOptions, type TlsOptions } from './transport.ts';
 import * as t from './types.ts';
 
 export interface ClientOptions {
@@ -29,6 +29,23 @@ export interface ClientOptions {
    * until connected. Useful right after starting a server.
    */
   connectTimeoutMs?: number;
+  /** The bearer token once auth is on (docs/security.md). */
+  token?: string;
+  /** TLS: `ca` to verify the server (PEM), `cert` and `key` for mutual TLS. */
+  tls?: TlsOptions;
+}
+
+/** The transport settings of ClientOptions, shared by the PFS, PPS and auth clients. */
+export function transportOptions(opts: ClientOptions) {
+  return {
+    address: opts.address ?? DEFAULT_ADDRESS,
+    deadlineMs: opts.deadlineMs ?? 30_000,
+    retries: opts.retries ?? 3,
+    backoffMs: opts.backoffMs ?? 100,
+    connectTimeoutMs: opts.connectTimeoutMs ?? 0,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.tls ? { tls: opts.tls } : {}),
+  };
 }
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7730';
@@ -47,13 +64,7 @@ export class StrataClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({
-      address: this.address,
-      deadlineMs: opts.deadlineMs ?? 30_000,
-      retries: opts.retries ?? 3,
-      backoffMs: opts.backoffMs ?? 100,
-      connectTimeoutMs: opts.connectTimeoutMs ?? 0,
-    });
+    this.transport = new Transport(transportOptions(opts));
   }
 
   /** Closes the connection; calls in flight fail. */

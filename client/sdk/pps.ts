@@ -7,7 +7,7 @@
 //   for await (const job of pps.waitJob('edges', jobId)) console.log(job.state);
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { DEFAULT_ADDRESS, type ClientOptions } from './client.ts';
+import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
 import { protoDir } from '../../src/package-dir.ts';
@@ -127,10 +127,7 @@ export class PpsClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({
-      address: this.address, deadlineMs: opts.deadlineMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 100,
-      connectTimeoutMs: opts.connectTimeoutMs ?? 0, service: ppsServiceConstructor(),
-    });
+    this.transport = new Transport({ ...transportOptions(opts), service: ppsServiceConstructor() });
   }
 
   close(): void {

@@ -51,6 +51,34 @@ export interface TransportOptions {
   channelOptions?: grpc.ChannelOptions;
   /** Another service than PfsService (e.g. the PPS client's). */
   service?: grpc.ServiceClientConstructor;
+  /** Sent as `authorization: Bearer <token>` with every call. */
+  token?: string;
+  /** TLS: verify the server against `ca` (PEM; default the system's roots); `cert` + `key` for mutual TLS. */
+  tls?: TlsOptions;
+}
+
+/** PEM text or bytes. */
+export interface TlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
+const pem = (v: string | Buffer | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
+
+function channelCredentials(tls: TlsOptions | undefined): grpc.ChannelCredentials {
+  return tls ? grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert)) : grpc.credentials.createInsecure();
+}
+
+/** Adds the bearer token to every call's metadata (as metadata, so it also works without TLS on loopback). */
+function tokenInterceptor(token: string): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
 }
 
 type RawCall = grpc.Call & { cancel(): void };
@@ -117,7 +145,7 @@ export class Transport {
 
   constructor(readonly options: TransportOptions) {
     const Ctor = options.service ?? pfsServiceConstructor();
-    this.client = new Ctor(options.address, grpc.credentials.createInsecure(), {
+    this.client = new Ctor(options.address, channelCredentials(options.tls), {
       'grpc.max_receive_message_length': 64 << 20,
       'grpc.max_send_message_length': 8 << 20,
       // HTTP/2 window for what the server sends (64 KiB by default): get and
@@ -125,6 +153,7 @@ export class Transport {
       // messages are taken, so a small one stalls the server between them.
       'grpc-node.flow_control_window': RECEIVE_WINDOW_BYTES,
       ...options.channelOptions,
+      ...(options.token ? { interceptors: [tokenInterceptor(options.token)] } : {}),
     }) as unknown as RawClient;
   }
 

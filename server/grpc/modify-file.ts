@@ -91,6 +91,7 @@ async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileReques
     }
     case 'copyFile': {
       const src = fileRefField('copy_file.src', msg.copyFile.src);
+      await ctx.authorize('read', src.repo);
       await writer.copy(src, src.path, pathField('copy_file.dst_path', msg.copyFile.dstPath));
       return;
     }
@@ -112,6 +113,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: L
       throw badStream('the first message must be a header naming the target ("repo@branch" or "repo@<open commit id>")', input.count);
     }
     const { repo, target } = writeTargetField('header.target', first.header.target);
+    await ctx.authorize('write', repo);
     const writer = await pfs.openWriter(repo, target, { description: first.header.description || undefined });
     const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 } };
     try {

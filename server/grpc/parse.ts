@@ -114,3 +114,8 @@ export function countField(name: string, value: number): number {
 export function pinned(ref: Ref, commit: CommitId): Ref {
   return { ...ref, target: { kind: 'commit', id: commit }, ancestry: null };
 }
+
+/** Just the repo of any ref (for authorization before the handler parses the rest). */
+export function refRepoField(name: string, value: string): RepoName {
+  return field(name, () => parseRef(value)).repo;
+}

@@ -5,11 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
+import { ANONYMOUS, type Action, type Identity } from '../../src/auth/index.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import { GRPC_STATUS_NAMES, encodeWireError, internalWireError, type WireStatus } from '../../src/errors/wire.ts';
 import { FAILURE_LEVEL, type Logger } from '../log.ts';
 import type { GrpcType, RpcMetrics } from '../metrics.ts';
 import { wellFormed } from './malformed.ts';
+import type { CallAuth, Guard } from './guard.ts';
+import type { RepoName } from '../../src/ids.ts';
 import { MessageReader, writeMessage } from './streams.ts';
 
 export interface CallContext {
@@ -21,6 +24,10 @@ export interface CallContext {
   readonly shutdown: AbortSignal;
   countIn(bytes: number): void;
   countOut(bytes: number): void;
+  /** Who calls (ANONYMOUS while auth is off). */
+  readonly identity: Identity;
+  /** A check only the handler can make (a stream's target, a copy's source); throws NOT_AUTHORIZED. */
+  authorize(action: Action, repo?: RepoName): Promise<void>;
 }
 
 export interface RpcDeps {
@@ -29,6 +36,8 @@ export interface RpcDeps {
   log: Logger;
   metrics: RpcMetrics;
   shutdown: AbortSignal;
+  /** Auth and audit; without it every caller is ANONYMOUS (unit tests of the wire). */
+  guard?: Guard;
 }
 
 /** Handler work still running: shutdown waits for it before closing the stores. */
@@ -66,7 +75,7 @@ function toServiceError(wire: WireStatus): grpc.ServiceError {
   return Object.assign(new Error(wire.details), { code: wire.code, details: wire.details, metadata });
 }
 
-type Call = EventEmitter & { cancelled?: boolean; getPeer(): string };
+type Call = EventEmitter & { cancelled?: boolean; getPeer(): string; metadata: grpc.Metadata };
 
 export function createRpc(deps: RpcDeps, inflight: InFlight) {
   const { log, metrics } = deps;
@@ -80,6 +89,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
     const requestId = randomBytes(6).toString('hex');
     let bytesIn = 0;
     let bytesOut = 0;
+    let callAuth: CallAuth | undefined;
     const ctx: CallContext = {
       method,
       requestId,
@@ -93,6 +103,27 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
         bytesOut += n;
         metrics.bytesOut(method, n);
       },
+      get identity() {
+        return callAuth?.identity ?? ANONYMOUS;
+      },
+      authorize: async (action, repo) => {
+        if (deps.guard && callAuth) await deps.guard.authorize(callAuth, action, repo);
+      },
+    };
+    /** Authenticates, checks, runs the handler, filters its answer and audits: every call goes through here. */
+    const guarded = async <T>(req: unknown, run: () => Promise<T>): Promise<T> => {
+      const guard = deps.guard;
+      if (!guard) return run();
+      try {
+        callAuth = await guard.identify(method, call.metadata, req);
+        await guard.admit(method, callAuth, req);
+        const res = (await guard.finish(method, callAuth, req, await run())) as T;
+        await guard.audit(method, callAuth, requestId);
+        return res;
+      } catch (err) {
+        await guard.audit(method, callAuth, requestId, err);
+        throw err;
+      }
     };
     const elapsed = () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -116,14 +147,14 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       else log.error({ ...fields, status, code, err }, 'rpc failed with an internal error');
       return toServiceError(wire);
     };
-    return { ctx, ok, fail };
+    return { ctx, ok, fail, guarded };
   }
 
   return {
     unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
       return (call, callback) => {
-        const { ctx, ok, fail } = begin(method, 'unary', call);
-        const work = (async () => fn(wellFormed(call.request), ctx))().then(
+        const { ctx, ok, fail, guarded } = begin(method, 'unary', call);
+        const work = (async () => wellFormed(call.request))().then((req) => guarded(req, () => fn(req, ctx))).then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),
         );
@@ -136,9 +167,9 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       fn: (req: Req, send: (message: Res) => Promise<void>, ctx: CallContext) => Promise<void>,
     ): grpc.handleServerStreamingCall<Req, Res> {
       return (call) => {
-        const { ctx, ok, fail } = begin(method, 'server_stream', call);
+        const { ctx, ok, fail, guarded } = begin(method, 'server_stream', call);
         const send = (message: Res): Promise<void> => writeMessage(call, message);
-        const work = (async () => fn(wellFormed(call.request), send, ctx))().then(
+        const work = (async () => wellFormed(call.request))().then((req) => guarded(req, () => fn(req, send, ctx))).then(
           () => (ok(), call.end()),
           (err: unknown) => {
             const status = fail(err);
@@ -152,8 +183,8 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
 
     clientStream<Req, Res>(method: string, fn: (input: MessageReader<Req>, ctx: CallContext) => Promise<Res>): grpc.handleClientStreamingCall<Req, Res> {
       return (call, callback) => {
-        const { ctx, ok, fail } = begin(method, 'client_stream', call);
-        const work = fn(new MessageReader<Req>(call), ctx).then(
+        const { ctx, ok, fail, guarded } = begin(method, 'client_stream', call);
+        const work = guarded(undefined, () => fn(new MessageReader<Req>(call), ctx)).then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),
         );

@@ -3,12 +3,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import type { Auth } from '../../src/auth/index.ts';
 import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { Pps } from '../../src/pps/pps.ts';
 import type { Logger } from '../log.ts';
 import type { RpcMetrics } from '../metrics.ts';
 import { adminHandlers } from './admin.ts';
+import { AUTH_POLICIES, AUTH_SERVICE_NAME, authHandlers, loadAuthProto } from './auth-service.ts';
+import { createGuard, type Policies } from './guard.ts';
+import { PFS_POLICIES, PPS_POLICIES } from './policy.ts';
 import { chunkHandlers } from './chunks.ts';
 import { commitHandlers } from './commits.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
@@ -29,6 +33,27 @@ export interface GrpcDeps {
   pps?: Pps;
   /** Per-message and per-connection bounds (server/config.ts has the defaults). */
   limits?: { maxMessageBytes: number; maxStreamsPerClient: number };
+  /** Auth: AuthService is served, and every call is authenticated, checked and audited, when given. */
+  auth?: Auth;
+}
+
+/** PEM bytes for TLS; `clientCa` makes it mutual TLS (clients must present a certificate it signed). */
+export interface GrpcTls {
+  cert: Buffer;
+  key: Buffer;
+  clientCa?: Buffer;
+}
+
+function credentials(tls: GrpcTls | undefined): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.clientCa !== undefined);
+}
+
+function rpcFor(deps: GrpcDeps, service: string, shutdown: AbortSignal, inflight: InFlight, policies: Policies) {
+  const guard = deps.auth
+    ? createGuard({ auth: deps.auth, policies, log: deps.log, repoExists: (repo) => deps.pfs.inspectRepo(repo).then(() => true, (err: { code?: string }) => (err.code === 'REPO_NOT_FOUND' ? false : Promise.reject(err))) })
+    : undefined;
+  return createRpc({ service, log: deps.log, metrics: deps.metrics, shutdown, guard }, inflight);
 }
 
 export interface GrpcServer {
@@ -43,7 +68,7 @@ export interface GrpcServer {
 }
 
 export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): grpc.UntypedServiceImplementation {
-  const rpc = createRpc({ service: PFS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown }, inflight);
+  const rpc = rpcFor(deps, PFS_SERVICE_NAME, shutdown, inflight, PFS_POLICIES);
   return {
     ...repoHandlers(rpc, deps.pfs),
     ...branchHandlers(rpc, deps.pfs),
@@ -76,7 +101,7 @@ function widenReceiveWindow(server: grpc.Server, log: Logger): void {
   options.settings = { ...options.settings, initialWindowSize: STREAM_WINDOW_BYTES };
 }
 
-export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }): Promise<GrpcServer> {
+export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }, tls?: GrpcTls): Promise<GrpcServer> {
   const { definition, pfsService } = loadProtos();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': deps.limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
@@ -92,15 +117,21 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   let reflected = definition;
   if (deps.pps) {
     const pps = loadPpsProto();
-    server.addService(withMalformedGuard(pps.service), ppsHandlers(createRpc({ service: PPS_SERVICE_NAME, log: deps.log, metrics: deps.metrics, shutdown: stopping.signal }, inflight), deps.pps, deps.pfs));
+    server.addService(withMalformedGuard(pps.service), ppsHandlers(rpcFor(deps, PPS_SERVICE_NAME, stopping.signal, inflight, PPS_POLICIES), deps.pps, deps.pfs));
     services.push(PPS_SERVICE_NAME);
-    reflected = { ...definition, ...pps.definition };
+    reflected = { ...reflected, ...pps.definition };
+  }
+  if (deps.auth) {
+    const auth = loadAuthProto();
+    server.addService(withMalformedGuard(auth.service), authHandlers(rpcFor(deps, AUTH_SERVICE_NAME, stopping.signal, inflight, AUTH_POLICIES), deps.auth, deps.pfs));
+    services.push(AUTH_SERVICE_NAME);
+    reflected = { ...reflected, ...auth.definition };
   }
   const health = new HealthImplementation(Object.fromEntries([['', 'NOT_SERVING'], ...services.map((n) => [n, 'NOT_SERVING'])]));
   health.addToServer(server);
   new ReflectionService(reflected).addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${address.host}:${address.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${address.host}:${address.port}`, credentials(tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
   const setHealth = (status: 'SERVING' | 'NOT_SERVING'): void => {
     health.setStatus('', status);

@@ -34,8 +34,8 @@ export interface TestServer {
   cleanup(): Promise<void>;
 }
 
-/** `root`: another install of Strata to run (its bin/strata.js), e.g. one without optional dependencies. */
-export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; root?: string } = {}): Promise<TestServer> {
+/** `root`: another install of Strata to run (its bin/strata.js), e.g. one without optional dependencies. `tls`: the server runs with --tls-cert (the tests pass the flags): its HTTP side is https, which the test checks itself. */
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; root?: string; tls?: boolean } = {}): Promise<TestServer> {
   let tmp: TempDir | undefined;
   const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
   const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
@@ -53,8 +53,8 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
     void exited.then(({ code, signal }) => (clearTimeout(timer), reject(new Error(`server exited (${code ?? signal}) before ready:\n${logs.join('\n')}`))));
   });
   const { grpc: grpcAddress, http, s3, pid } = await ready;
-  const httpUrl = `http://${http}`;
-  await waitForReady(httpUrl);
+  const httpUrl = `${opts.tls ? 'https' : 'http'}://${http}`;
+  if (!opts.tls) await waitForReady(httpUrl);
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   const stop = (timeoutMs = 20_000) =>
     (stopping ??= (async () => {

@@ -3,8 +3,13 @@ import type { Command } from 'commander';
 import { StrataError } from '../../../src/errors/index.ts';
 import { action, count, examples } from '../command.ts';
 import type { Io } from '../context.ts';
-import { configPath, parseAddress, parseConfigKey, readConfig, resolveAddress, writeConfig } from '../config.ts';
+import { configPath, parseAddress, parseConfigKey, readConfig, resolveAddress, writeConfig, type CliConfig } from '../config.ts';
 import { fields, humanSize, plural } from '../format.ts';
+
+/** The config as shown: never the token itself. */
+function redacted(config: CliConfig): CliConfig {
+  return config.token ? { ...config, token: '(set; see strata auth whoami)' } : config;
+}
 
 export function registerAdmin(program: Command, io: Io): void {
   program
@@ -55,7 +60,7 @@ export function registerAdmin(program: Command, io: Io): void {
         const current = await readConfig(path);
         const next = { ...current, address: parseAddress(value!) };
         await writeConfig(path, next);
-        await ctx.result({ path, config: next }, () => (ctx.quiet ? '' : `address = ${next.address} (saved to ${path})`));
+        await ctx.result({ path, config: redacted(next) }, () => (ctx.quiet ? '' : `address = ${next.address} (saved to ${path})`));
       }),
     );
   config
@@ -70,7 +75,7 @@ export function registerAdmin(program: Command, io: Io): void {
         const stored = await readConfig(path);
         const { address, source } = await resolveAddress(ctx.globals.address, io.env);
         if (key !== undefined) return ctx.result({ address }, () => address);
-        await ctx.result({ path, config: stored, address, source }, () =>
+        await ctx.result({ path, config: redacted(stored), address, source }, () =>
           fields([
             ['config file', path],
             ['stored address', stored.address ?? '-'],

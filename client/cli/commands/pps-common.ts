@@ -2,15 +2,14 @@
 // `PIPELINE@JOB` parsing, and how jobs and datums are shown.
 import { StrataError } from '../../../src/errors/index.ts';
 import type { DatumInfo, JobInfo, PpsClient } from '../../sdk/index.ts';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type Context } from '../context.ts';
+import type { Context } from '../context.ts';
 import { fields, relativeTime } from '../format.ts';
 
 /** Runs `fn` with a PPS client on the address the global options name. */
 export async function withPps<T>(ctx: Context, fn: (pps: PpsClient) => Promise<T>): Promise<T> {
-  const pfs = await ctx.client();
   // Loaded on use, as ctx.client() loads the SDK: `strata --help` never pays for gRPC.
   const { createPpsClient } = await import('../../sdk/index.ts');
-  const pps = createPpsClient({ address: pfs.address, connectTimeoutMs: ctx.globals.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS });
+  const pps = createPpsClient(await ctx.connection());
   try {
     return await fn(pps);
   } finally {
