@@ -16,6 +16,8 @@ export interface S3Deps {
   now: () => number;
   /** Told of repos made and dropped through the gateway, so their owners are set and cleared. */
   auth?: Auth;
+  /** Commits ListObjectVersions walks back (default versions.ts HISTORY_LIMIT). */
+  historyLimit?: number;
 }
 
 export interface S3Call {

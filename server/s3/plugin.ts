@@ -30,6 +30,8 @@ export interface S3GatewayDeps {
   region?: string;
   log?: { warn(obj: object, msg?: string): void };
   now?: () => number;
+  /** Commits ListObjectVersions walks back (default 1,000). */
+  historyLimit?: number;
 }
 
 type Handler = (call: S3Call) => Promise<void>;
@@ -127,7 +129,7 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
       const key = slash < 0 ? '' : path.slice(slash + 1);
       const signer = await authenticate(deps, req, rawPath, rawQuery, query);
-      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
+      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth, historyLimit: deps.historyLimit }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
       requireAccess(call);
       await route(call)(call);
       await auditWrite(deps, call, undefined).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));

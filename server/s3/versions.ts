@@ -6,6 +6,7 @@
 import { compareCodePoints, parsePath, type CommitId } from '../../src/ids.ts';
 import { parseBucket } from './bucket-names.ts';
 import { listingCommit } from './buckets.ts';
+import { listKeys } from './list.ts';
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
 import { modifiedAt } from './metadata.ts';
 import { xmlDocument } from './xml.ts';
@@ -36,7 +37,7 @@ export async function listVersions(call: S3Call): Promise<void> {
   const byKey = new Map<string, Version[]>();
   let scanned = 0;
   if (head) {
-    walk: for await (const c of pfs.log(head.ref, { limit: HISTORY_LIMIT })) {
+    walk: for await (const c of pfs.log(head.ref, { limit: call.deps.historyLimit ?? HISTORY_LIMIT })) {
       const ref = { ...head.ref, target: { kind: 'commit' as const, id: c.id } };
       const time = c.finishedAt ?? c.startedAt;
       for await (const d of pfs.diff(ref)) {
@@ -47,6 +48,19 @@ export async function listVersions(call: S3Call): Promise<void> {
         list.push({ key, id: c.id, time, deleted: d.type === 'deleted', size: d.newSize ?? 0, etag: d.newHash ?? '' });
         byKey.set(key, list);
       }
+    }
+  }
+  if (head && head.ref.target.kind === 'commit') {
+    // A key last changed before the walked history still has its current version: the head commit
+    // (reading it gives the same bytes). Without it a client that deletes every listed version
+    // (s3-tests' cleanup, rclone purge) could never empty a bucket of long history.
+    const headId = head.ref.target.id;
+    let seen = 0;
+    for await (const item of listKeys(pfs, head.ref, prefix, undefined, keyMarker === '' ? undefined : keyMarker)) {
+      if (!('key' in item)) continue;
+      if (++seen > max + 1) break; // enough to fill this page: later keys sort after it
+      if (byKey.has(item.key)) continue;
+      byKey.set(item.key, [{ key: item.key, id: headId, time: head.time, deleted: false, size: item.file.size ?? 0, etag: item.file.hash ?? '' }]);
     }
   }
   const all: (Version & { latest: boolean })[] = [];
