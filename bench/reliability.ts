@@ -1,0 +1,83 @@
+// `npm run bench -- reliability [--cases N] [--load-seconds S] [--kills K] [--only fuzz,load,kill]`:
+// issue 12's hostile-input runs at full length against the real server
+// (the e2e tests run them shortened): property-based fuzzing, N cases per
+// surface (default 10,000; target 0 crashes, 0 hangs, every rejection a clear
+// code); 16 clients writing to one branch for S seconds (default 60; target
+// no lost update, only whole commits seen, fsck clean); kill -9 at random
+// points K times (default 50; target 0 acknowledged commits lost).
+// The reference measured in the same run: well-formed InspectRepo calls, one
+// at a time, so each surface's rate reads as a fraction of the plain call rate.
+import { loadavg } from 'node:os';
+import { SURFACES } from '../test/helpers/hostile.ts';
+import { runKillLoop, runLoad } from '../test/helpers/reliability.ts';
+import { modify, pfsClient, startServer, unary } from '../test/helpers/server.ts';
+import { createTempDir } from '../test/helpers/tmp.ts';
+
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+const log = (msg: string): void => console.error(`reliability: ${msg}`);
+const load1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
+
+async function fuzz(cases: number): Promise<object> {
+  const server = await startServer();
+  const client = pfsClient(server.grpcAddress);
+  try {
+    await unary(client, 'CreateRepo', { name: 'fz' });
+    await modify(client, [{ header: { target: 'fz@main' } }, ...['/a.txt', '/d/b.txt', '/é/e\u0301'].flatMap((path) => [{ putFile: { path } }, { data: Buffer.from(path) }])]);
+    const refStart = process.hrtime.bigint();
+    const refCalls = 2000;
+    for (let i = 0; i < refCalls; i++) await unary(client, 'InspectRepo', { name: 'fz' });
+    const referencePerSec = refCalls / (Number(process.hrtime.bigint() - refStart) / 1e9);
+    log(`reference: ${referencePerSec.toFixed(0)} InspectRepo calls/s`);
+    const rows = [];
+    for (const s of SURFACES) {
+      const start = process.hrtime.bigint();
+      const report = await s.run(server.grpcAddress, cases);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const perSec = report.cases / seconds;
+      rows.push({ ...report, failures: report.failures.length, failureSamples: report.failures.slice(0, 3), seconds: Math.round(seconds), perSec: Math.round(perSec), ratioToReference: Math.round((perSec / referencePerSec) * 1000) / 1000, load1: load1() });
+      log(`${s.name}: ${report.cases} cases in ${seconds.toFixed(0)} s (${perSec.toFixed(0)}/s, ${(perSec / referencePerSec).toFixed(3)}x reference), ${report.accepted} accepted, ${report.failures.length} failures; rejected ${JSON.stringify(report.rejected)}`);
+    }
+    const internal = server.logs.filter((l) => l.includes('internal error')).length;
+    const fsck = await unary<{ problems: unknown[] }>(client, 'Fsck', { verifyData: true });
+    return { referencePerSec: Math.round(referencePerSec), surfaces: rows, internalErrorsLogged: internal, fsckProblems: fsck.problems.length, serverAlive: server.child.exitCode === null };
+  } finally {
+    client.close();
+    await server.cleanup();
+  }
+}
+
+async function load(seconds: number): Promise<object> {
+  const server = await startServer();
+  try {
+    const before = load1();
+    const report = await runLoad(server, { writers: 16, seconds });
+    log(`load: 16 writers x ${seconds} s: ${report.acknowledged} acknowledged commits (${(report.acknowledged / seconds).toFixed(1)}/s), ${report.readerSnapshots} reader snapshots, failed writes ${JSON.stringify(report.failedWrites)}, ${report.problems.length} problems`);
+    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, commitsPerSec: Math.round((report.acknowledged / seconds) * 10) / 10, load1: [before, load1()] };
+  } finally {
+    await server.cleanup();
+  }
+}
+
+async function kill(rounds: number): Promise<object> {
+  const tmp = await createTempDir('strata-kill-bench');
+  try {
+    const report = await runKillLoop(tmp.path, { rounds, writers: 4, maxDelayMs: 1500, log });
+    log(`kill -9: ${report.rounds} rounds, ${report.acknowledged} acknowledged commits, ${report.lost} lost, ${report.problems.length} problems`);
+    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, load1: load1() };
+  } finally {
+    await tmp.remove();
+  }
+}
+
+export async function run(args: string[]): Promise<void> {
+  const only = new Set((args[args.indexOf('--only') + 1] && args.includes('--only') ? args[args.indexOf('--only') + 1]! : 'fuzz,load,kill').split(','));
+  const result: Record<string, unknown> = { bench: 'reliability', node: process.version, load1: load1() };
+  if (only.has('fuzz')) result.fuzz = await fuzz(flag(args, '--cases', 10_000));
+  if (only.has('load')) result.load = await load(flag(args, '--load-seconds', 60));
+  if (only.has('kill')) result.kill = await kill(flag(args, '--kills', 50));
+  console.log(JSON.stringify(result));
+}
