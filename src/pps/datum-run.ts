@@ -37,6 +37,8 @@ export interface DatumContext {
   signal: AbortSignal;
   /** Log text as it comes (live followers). */
   onLog(text: string): void;
+  /** Variables the server adds (STRATA_TOKEN of the pipeline's robot), under the spec's. */
+  env?: Record<string, string>;
   /** The executor can show named pipes in /pfs (lazy inputs); default true. */
   pipes?: boolean;
   /** false: outputs are only hashed, not stored (rerun --verify). */
@@ -122,8 +124,8 @@ export async function collectOutputs(pfs: Pfs, outDir: string, store = true): Pr
 }
 
 /** The variables the command sees, Pachyderm's names and Strata's. */
-export function datumEnv(c: Pick<DatumContext, 'transform' | 'pipeline' | 'job' | 'outputCommit'>, d: Datum): Record<string, string> {
-  const env: Record<string, string> = { ...c.transform.env };
+export function datumEnv(c: Pick<DatumContext, 'transform' | 'pipeline' | 'job' | 'outputCommit' | 'env'>, d: Datum): Record<string, string> {
+  const env: Record<string, string> = { ...c.env, ...c.transform.env };
   for (const i of d.inputs) {
     env[i.name] = `/pfs/${i.name}${i.path === '/' ? '' : i.path}`;
     env[`${i.name}_COMMIT`] = i.commit;

@@ -23,6 +23,7 @@ import { JobProgress } from './job-progress.ts';
 import { checkCollisions, planOutput, writeOutput } from './output-commit.ts';
 import type { DatumRecord, DoneRecord, JobRecord, PipelineRecord } from './records.ts';
 import type { PipelineSpec } from './spec-types.ts';
+import type { PipelineRobots } from './robot.ts';
 import type { PpsStore } from './store.ts';
 
 export interface JobDeps {
@@ -41,6 +42,8 @@ export interface JobDeps {
    * job whose output is the head. Rebuilt from the store when missing.
    */
   cache: Map<string, { done: Map<string, DoneRecord>; head?: { job: string; datums: DatumRecord[] } }>;
+  /** The pipelines' robot identities (auth on): checked per job, a token for its commands. */
+  robots?: PipelineRobots;
 }
 
 
@@ -83,11 +86,15 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
   const now = (): number => deps.clock.now();
   job = await save(deps, { ...job, state: 'starting', startedAt: job.startedAt ?? now() });
   let output: { commit: string; finished: boolean } | undefined;
+  let robot: { token: string; release(): Promise<void> } | undefined;
   try {
+    // Before anything is written: the pipeline's robot must still read the inputs and write the output.
+    robot = await deps.robots?.jobToken(spec, job.id);
     output = await openOutput(deps, p, spec, job);
     job = await save(deps, { ...job, outputCommit: output.commit, state: output.finished ? 'finishing' : 'running' });
     if (output.finished) return await save(deps, { ...job, state: 'success', finishedAt: now() });
-    const records = await processAll(deps, p, spec, job, output.commit, signal, (counts) => (job = { ...job, counts }));
+    const env: Record<string, string> = robot ? { STRATA_TOKEN: robot.token } : {};
+    const records = await processAll(deps, p, spec, job, output.commit, signal, env, (counts) => (job = { ...job, counts }));
     const failed = records.filter((r) => r.state === 'failed');
     if (signal.aborted) throw signal.reason ?? new StrataError('CANCELLED', 'job stopped');
     if (failed.length > 0) {
@@ -111,6 +118,8 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
     // A job timeout is the job failing; a stop (or shutdown) is a kill.
     const timedOut = killed && (signal.reason as { jobTimeout?: boolean } | undefined)?.jobTimeout === true;
     return fail(deps, p, job, output?.commit, killed && !timedOut ? 'killed' : 'failure', reason);
+  } finally {
+    await robot?.release();
   }
 }
 
@@ -145,6 +154,7 @@ async function processAll(
   job: JobRecord,
   outputCommit: string,
   signal: AbortSignal,
+  env: Record<string, string>,
   onCounts: (c: JobRecord['counts']) => void,
 ): Promise<DatumRecord[]> {
   const datums = await jobDatums(deps.pfs, spec, job);
@@ -185,7 +195,7 @@ async function processAll(
       toRun.map(({ d, hash }) =>
         limit(async () => {
           if (signal.aborted) return;
-          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, d, hash, fences);
+          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, env, d, hash, fences);
           if (!r) return;
           if (r.record.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.record.outputs });
           await progress.add(r.record, 16, r.log);
@@ -201,13 +211,13 @@ async function processAll(
 
 /** Processes one datum in a slot of the job's; undefined when the job was stopped meanwhile. The log is stored with the record. */
 async function runOne(
-  deps: JobDeps, slots: SlotPool, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, d: Datum, hash: string, fences: DatumFences,
+  deps: JobDeps, slots: SlotPool, p: PipelineRecord, spec: PipelineSpec, job: JobRecord, outputCommit: string, signal: AbortSignal, env: Record<string, string>, d: Datum, hash: string, fences: DatumFences,
 ): Promise<{ record: DatumRecord; log: string } | undefined> {
   const startedAt = deps.clock.now();
   const outcome = await slots.use((slot) =>
     processDatum(
       {
-        pfs: deps.pfs, slot, pipes: deps.executor.pipes !== false, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
+        pfs: deps.pfs, slot, pipes: deps.executor.pipes !== false, env, transform: spec.transform, tries: spec.datumTries, timeoutMs: spec.datumTimeoutMs,
         pipeline: p.name, job: job.id, outputCommit, signal,
         onLog: (text) => deps.events.emit('log', { pipeline: p.name, job: job.id, datum: d.id, text }),
         readFence: () => fences.read(),

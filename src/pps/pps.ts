@@ -8,7 +8,9 @@ import type { LeaderElector } from '../meta/leader-election.ts';
 import type { Clock, PfsLog } from '../pfs/context.ts';
 import type { Pfs } from '../pfs/pfs.ts';
 import { Controller } from './controller.ts';
+import type { Auth } from '../auth/index.ts';
 import type { Executor } from './exec/executor.ts';
+import { createPipelineRobots } from './robot.ts';
 import { explainFile, type Explanation } from './explain.ts';
 import { TERMINAL_JOB_STATES, type DatumRecord, type JobRecord, type PipelineRecord } from './records.ts';
 import { rerunJob, type RerunReport } from './rerun.ts';
@@ -26,6 +28,8 @@ export interface PpsDeps {
   /** Names this server to the election (e.g. its address). */
   candidate?: string;
   executor: Executor;
+  /** The auth system: once active, each pipeline runs as its own robot (robot.ts). */
+  auth?: Auth;
   /** Scratch directory for datums; emptied at start. */
   workDir: string;
   clock?: Clock;
@@ -51,7 +55,8 @@ export async function createPps(deps: PpsDeps) {
   const clock = deps.clock ?? { now: () => Date.now() };
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const store = new PpsStore(deps.pfs.context.meta);
-  const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log });
+  const robots = createPipelineRobots(deps.auth);
+  const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log, robots });
   const closing = new AbortController();
   let leading: Promise<void> = Promise.resolve();
   if (!deps.elector) await controller.lead();
@@ -137,6 +142,7 @@ export async function createPps(deps: PpsDeps) {
           throw err;
         });
       }
+      await robots.grant(spec, old ? await controller.specOf(old) : undefined);
       const version = (old?.version ?? 0) + 1;
       await store.putSpec(spec.name, { version, json, createdAt: now });
       const record: PipelineRecord = {
@@ -170,6 +176,7 @@ export async function createPps(deps: PpsDeps) {
       await store.putPipeline({ ...p, state: 'paused' });
       await controller.forget(name);
       await store.deletePipeline(name);
+      await robots.drop(spec);
       const repos = [...(opts.keepRepo ? [] : [name]), ...cronInputs(spec.input).map((c) => c.repo as string)];
       for (const repo of repos) {
         await deps.pfs.deleteRepo(repo as RepoName, { force: true }).catch((err: unknown) => {
