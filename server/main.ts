@@ -66,7 +66,6 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await warnIfExposed(config, auth, log);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
-  const auth = createAuth({ meta }); // pipelines' robots, console logins, S3 keys; off until `strata auth activate`
   const pps = await createPps({ pfs, executor, auth, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
