@@ -57,7 +57,7 @@ describe('repos and branches', () => {
     // Columns line up: each field starts where its header does.
     const at = list[0]!.indexOf('CREATED');
     expect(list.find((l) => l.startsWith('cats'))!.slice(at)).toMatch(new RegExp(`^${RECENT.source}\\s+0 B\\s+0\\s+cat pictures$`));
-    const json = JSON.parse(ok(await inProcess('repo', 'list', '--json')).out) as { name: string }[];
+    const json = jsonLines<{ name: string }>(ok(await inProcess('repo', 'list', '--json')).out);
     expect(json.map((r) => r.name).sort()).toEqual(['cats', 'dogs']);
     expect(ok(await inProcess('repo', 'inspect', 'cats')).out).toMatch(/^name:\s+cats\ndescription:\s+cat pictures\ncreated:\s+/);
     expect(JSON.parse(ok(await inProcess('--json', 'repo', 'inspect', 'cats')).out)).toMatchObject({ name: 'cats', description: 'cat pictures', sizeBytes: 0 });
