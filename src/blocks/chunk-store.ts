@@ -168,10 +168,13 @@ export class ChunkStore {
   /**
    * Stores a chunk whose SHA-256 is `hash` unless it is already stored.
    * Resolves when the chunk is accepted (readable), not when it is durable:
-   * call flush() before anything that refers to it becomes visible.
+   * call flush() before anything that refers to it becomes visible. With
+   * `cache`, the bytes also go into the read cache.
    */
-  async put(hash: Buffer, data: Uint8Array): Promise<boolean> {
+  async put(hash: Buffer, data: Uint8Array, opts: { cache?: boolean } = {}): Promise<boolean> {
     if (++this.putsSincePrune >= PRUNE_EVERY_PUTS) this.pruneRecent(this.graceMs);
+    // Index objects a commit writes are read by the next commit on the branch: keep them, or each is fetched back.
+    if (opts.cache) this.cache.set(hash, Buffer.from(data));
     if (this.index.has(hash)) {
       this.recent.set(hashKey(hash), this.now());
       return false;

@@ -166,6 +166,13 @@ const ONE_OFF_ATTEMPTS = 100;
  */
 export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
   await requireRepo(ctx, repo);
+  // Writers in this process take turns on a branch: racing each other, all but
+  // one would rebuild their index for nothing (CPU the winner needs). Writers
+  // through other servers still race, and compare-and-set still decides.
+  return ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, c));
+}
+
+async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
   let base = c.base;
   let fence = c.fence;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {

@@ -50,7 +50,7 @@ export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?:
   return {
     async put(bytes: Uint8Array) {
       const hash = createHash('sha256').update(bytes).digest();
-      if (await chunks.put(hash, bytes)) io.writes++;
+      if (await chunks.put(hash, bytes, { cache: true })) io.writes++;
       written?.push(hash);
       return hash.toString('hex');
     },
