@@ -8,7 +8,9 @@
 //      (update with --no-reprocess), its time / datums, <= 50 us;
 //   3. three chained pipelines (cp each datum on), one new file at the top:
 //      commit -> third job success, <= 10 s;
-//   4. per-datum overhead of a processed `true` datum, parallelism 1, <= 20 ms.
+//   4. per-datum overhead of a processed `true` datum, parallelism 1, <= 20 ms;
+//      and, as the in-run reference, the same with a sandbox set up per datum
+//      (the executor without openSlot: how every datum ran before slots).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +125,21 @@ export async function run(argv: string[]): Promise<void> {
     await jobFor(pps, 'trivp', tc);
     results.trueMsPerDatum = ms(t0) / args.trivial;
     say(`  per-datum overhead of true (parallelism 1): ${results.trueMsPerDatum.toFixed(1)} ms`);
+    // Its own store, so the two controllers never see each other's pipelines.
+    const t2 = await openPfsAt(join(dir, 'reference'));
+    const perDatum = await createPps({ pfs: t2.pfs, executor: { ...executor, openSlot: undefined }, workDir: join(dir, 'work-per-datum') });
+    try {
+      await t2.pfs.createRepo(parseRepoName('triv2'));
+      const tc2 = await putFiles(t2, 'triv2', Array.from({ length: args.trivial }, (_, i) => `t${i}`));
+      t0 = now();
+      await perDatum.createPipeline(specOf('trivq', 'triv2', 'true', 1));
+      await jobFor(perDatum, 'trivq', tc2);
+      results.trueMsPerDatumSandboxEach = ms(t0) / args.trivial;
+      say(`  the same with a sandbox per datum (reference): ${results.trueMsPerDatumSandboxEach.toFixed(1)} ms`);
+    } finally {
+      await perDatum.stop();
+      await t2.close();
+    }
   } finally {
     await pps.stop();
     await t.close();
@@ -136,5 +153,6 @@ export async function run(argv: string[]): Promise<void> {
   ] as const;
   console.log(JSON.stringify({ bench: 'pps', machine: await machineInfo(), loadavg: loadavg(), datums: n, parallelism: args.parallelism, executor: executor.description, results }, null, 2));
   for (const [what, got, target] of targets) console.log(`${got <= target ? 'PASS' : 'MISS'}  ${what}: ${got.toFixed(1)} (target <= ${target})`);
+  console.log(`      per-datum overhead, kept sandbox / sandbox per datum: ${(results.trueMsPerDatum! / results.trueMsPerDatumSandboxEach!).toFixed(2)} x`);
 }
 
