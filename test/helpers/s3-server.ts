@@ -21,6 +21,10 @@ export interface TestS3Server {
   readonly secretKey: string;
   readonly region: string;
   stop(): Promise<void>;
+  /** kill -9 of the S3 server; its objects stay on disk for `restart`. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and directory, after `kill`. */
+  restart(): Promise<void>;
 }
 
 /** s3rver's built-in credentials (see its README). */
@@ -30,7 +34,8 @@ const SECRET_KEY = 'S3RVER';
 const SERVER_SCRIPT = `
 const S3rver = require(process.argv[1]);
 const [directory, bucket] = process.argv.slice(2);
-const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+const port = process.argv[4];
+const server = new S3rver({ address: '127.0.0.1', port: Number(port ?? 0), silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
 server.run().then((address) => process.send({ port: address.port }), (err) => { console.error(err); process.exit(1); });
 process.on('disconnect', () => process.exit(0));
 `;
@@ -39,11 +44,9 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
   const bucket = options.bucket ?? 'strata-test';
   const dir = await createTempDir('strata-s3rver');
   const s3rverPath = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverPath, dir.path, bucket],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
-  );
+  const launch = (port = 0): ChildProcess =>
+    spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverPath, dir.path, bucket, String(port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let child = launch();
   let port: number;
   try {
     port = await portFrom(child);
@@ -67,6 +70,16 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
         await exited;
       }
       await dir.remove();
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      child = launch(port);
+      await portFrom(child);
     },
   };
 }
