@@ -19,6 +19,21 @@ export const MAX_USER_METADATA_BYTES = 2048;
 
 const META_PREFIX = 'x-amz-meta-';
 
+/**
+ * Header text as stored: node reads header bytes as Latin-1, so UTF-8 sent by
+ * a client (boto3 sends non-ASCII metadata so) is decoded to the text it spells.
+ */
+function fromWire(value: string): string {
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  const text = Buffer.from(value, 'latin1').toString('utf8');
+  return text.includes('\ufffd') ? value : text;
+}
+
+/** Stored text back on the wire: as Latin-1 bytes when it fits (what Python clients decode), else as UTF-8. */
+function toWire(value: string): string {
+  return /[^\x00-\xff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
 /** Content-Encoding without `aws-chunked`, which describes the transfer of this request, not the object. */
 function storedEncoding(value: string): string | undefined {
   const kept = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'aws-chunked');
@@ -31,13 +46,13 @@ export function attrsFromRequest(call: S3Call, now: number): Record<string, stri
   for (const name of STORED_HEADERS) {
     const v = header(call, name);
     if (v === undefined) continue;
-    const value = name === 'content-encoding' ? storedEncoding(v) : v;
+    const value = name === 'content-encoding' ? storedEncoding(v) : fromWire(v);
     if (value !== undefined) attrs[name] = value;
   }
   let userBytes = 0;
   for (const [name, raw] of Object.entries(call.headers)) {
     if (!name.startsWith(META_PREFIX) || raw === undefined) continue;
-    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    const value = fromWire(Array.isArray(raw) ? raw.join(',') : raw);
     userBytes += Buffer.byteLength(name.slice(META_PREFIX.length)) + Buffer.byteLength(value);
     attrs[name] = value;
   }
@@ -71,7 +86,7 @@ export function modifiedAt(info: FileInfo, commitTime: number): number {
 export function objectHeaders(info: FileInfo, modified: number): Record<string, string> {
   const out: Record<string, string> = { 'content-type': 'application/octet-stream', 'last-modified': httpTime(modified) };
   for (const [name, value] of Object.entries(info.attrs ?? {})) {
-    if (name.startsWith(META_PREFIX) || (STORED_HEADERS as readonly string[]).includes(name)) out[name] = value;
+    if (name.startsWith(META_PREFIX) || (STORED_HEADERS as readonly string[]).includes(name)) out[name] = toWire(value);
   }
   return out;
 }

@@ -43,10 +43,7 @@ export async function putObject(call: S3Call): Promise<void> {
   const path = keyPath(call.key);
   const { pfs } = call.deps;
   const attrs = attrsFromRequest(call, call.deps.now());
-  // Conditional create (If-None-Match: *): refused when the key exists. Checked before the body is read.
-  if (header(call, 'if-none-match') === '*' && (await isFile(call, b, path))) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
-  }
+  await writePreconditions(call, b, path);
   const w = await pfs.openWriter(b.repo, { branch: b.branch });
   let file;
   try {
@@ -109,6 +106,36 @@ export async function copyObject(call: S3Call): Promise<void> {
   const commit = await w.close();
   call.reply.header('x-amz-version-id', commit.id);
   sendXml(call, 200, xmlDocument({ CopyObjectResult: { LastModified: isoTime(now), ETag: etagOf(info) } }));
+}
+
+/**
+ * Conditional writes, checked before the body is read: If-None-Match `*`
+ * (create only) or an ETag (not over that version), If-Match `*` (replace
+ * only) or an ETag (only over that version). Checked against the branch
+ * head when the request arrives, not atomically with the commit.
+ */
+async function writePreconditions(call: S3Call, b: BucketView, path: FilePath): Promise<void> {
+  const ifMatch = header(call, 'if-match');
+  const ifNoneMatch = header(call, 'if-none-match');
+  if (ifMatch === undefined && ifNoneMatch === undefined) return;
+  const current = await currentEtag(call, b, path);
+  const matches = (list: string): boolean => current !== undefined && list.split(',').some((t) => {
+    const v = t.trim();
+    return v === '*' || v === current || `"${v}"` === current;
+  });
+  if (ifMatch !== undefined && current === undefined) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+  if (ifMatch !== undefined && !matches(ifMatch)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+  if (ifNoneMatch !== undefined && matches(ifNoneMatch)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+}
+
+async function currentEtag(call: S3Call, b: BucketView, path: FilePath): Promise<string | undefined> {
+  try {
+    const info = await call.deps.pfs.inspectFile(readRef(b), path);
+    return info.type === 'file' ? etagOf(info) : undefined;
+  } catch (err) {
+    if (isStrataError(err) && err.kind === 'NotFound' && !isStrataError(err, 'REPO_NOT_FOUND')) return undefined;
+    throw err;
+  }
 }
 
 async function isFile(call: S3Call, b: BucketView, path: FilePath): Promise<boolean> {

@@ -81,6 +81,18 @@ function canonicalHeaders(rawHeaders: string[], signed: string[]): string {
   return signed.map((n) => `${n}:${(values.get(n) ?? []).join(',')}\n`).join('');
 }
 
+/**
+ * The header block as signed. Node reads header bytes as Latin-1; a client
+ * that sent UTF-8 (non-ASCII user metadata from boto3, for one) signed the
+ * characters those bytes spell in UTF-8, so such a block is tried both ways.
+ */
+function headerBlocks(rawHeaders: string[], signed: string[]): string[] {
+  const block = canonicalHeaders(rawHeaders, signed);
+  if (!/[^\x00-\x7f]/.test(block)) return [block];
+  const utf8 = Buffer.from(block, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? [block] : [block, utf8];
+}
+
 /** The path the client signed: each segment encoded once. Clients differ in what they escape on the wire. */
 function canonicalPaths(rawPath: string): string[] {
   const normal = rawPath.split('/').map((seg) => uriEncode(decodeComponent(seg), false)).join('/');
@@ -166,13 +178,14 @@ export async function verifyHeaderAuth(req: SignedRequest, keys: S3KeyLookup, no
   const signed = signedHeaders.split(';');
   const key = signingKey(identity.secret, cred.date, cred.region, cred.service);
   const scope = `${cred.date}/${cred.region}/${cred.service}/aws4_request`;
-  const headers = canonicalHeaders(req.rawHeaders, signed);
   const query = canonicalQuery(req.rawQuery);
-  for (const path of canonicalPaths(req.rawPath)) {
-    const canonical = `${req.method}\n${path}\n${query}\n${headers}\n${signedHeaders}\n${payloadHash}`;
-    const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
-    if (compare(hmac(key, stringToSign).toString('hex'), signature)) {
-      return { identity, signingKey: key, amzDate, scope, seedSignature: signature, payloadHash };
+  for (const headers of headerBlocks(req.rawHeaders, signed)) {
+    for (const path of canonicalPaths(req.rawPath)) {
+      const canonical = `${req.method}\n${path}\n${query}\n${headers}\n${signedHeaders}\n${payloadHash}`;
+      const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
+      if (compare(hmac(key, stringToSign).toString('hex'), signature)) {
+        return { identity, signingKey: key, amzDate, scope, seedSignature: signature, payloadHash };
+      }
     }
   }
   throw new S3Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', { AWSAccessKeyId: cred.accessKeyId });

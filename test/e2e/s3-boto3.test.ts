@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, runOk, skipReason, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
 const SCRIPT = fileURLToPath(new URL('./s3-clients/boto3_steps.py', import.meta.url));
-const STEPS = ['create_bucket', 'put_get', 'range_and_conditionals', 'list_paging', 'presigned', 'delete_objects', 'copy', 'multipart', 'versions'];
+const STEPS = ['create_bucket', 'put_get', 'range_and_conditionals', 'list_paging', 'presigned', 'delete_objects', 'copy', 'multipart', 'versions', 'metadata_conditional'];
 
 /** Pythons with boto3, one per boto3 version. */
 function pythons(): { python: string; version: string }[] {
@@ -42,7 +42,8 @@ describe.skipIf(skip)('S3 gateway with boto3', () => {
 
     const commits = await history(server.pfs, `${bucket}@main`);
     const changes = commits.map((c) => c.changes);
-    // Oldest first: the put, seven list keys, the presigned put, one commit for delete_objects, the copy, the multipart file.
+    // Oldest first: the put, seven list keys, the presigned put, one commit for delete_objects, the copy, the multipart file,
+    // the metadata put and its conditional overwrite (the refused conditional puts commit nothing).
     const expected = [
       ['+/data/blob.bin'],
       ...Array.from({ length: 7 }, (_, i) => [`+/list/k${i}`]),
@@ -50,6 +51,8 @@ describe.skipIf(skip)('S3 gateway with boto3', () => {
       ['-/list/k0', '-/list/k1'],
       ['+/data/copy.bin'],
       ['+/multi/file.bin'],
+      ['+/meta/m.txt'],
+      ['~/meta/m.txt'],
     ];
     expect(changes.reverse()).toEqual(expected);
     // The version id boto3 saw for the put is the commit that wrote it.
