@@ -9,7 +9,7 @@ import {
   FOOTER_BYTES,
   ENTRY_BYTES,
   decodeFooter,
-  decodeIndex,
+  visitIndex,
   decodeTrailer,
   encodeIndex,
   indexKey,
@@ -110,15 +110,12 @@ export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, repo
   await Promise.all(
     indexKeys.map((key) =>
       limit(async () => {
-        let records: PackIndexRecord[];
         try {
-          records = decodeIndex(await blocks.get(key), key);
+          visitIndex(await blocks.get(key), key, (pack, hash, offset, length) => index.add(hash, { pack: refOf(pack), offset, length }));
         } catch (err) {
           if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
           report?.corruptIndexObjects.push(key); // its packs are recovered from their trailers below
-          return;
         }
-        for (const r of records) for (const e of r.entries) index.add(e.hash, { pack: refOf(r.pack), offset: e.offset, length: e.length });
       }),
     ),
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFooter, decodeIndex, decodeTrailer, encodeIndex, FOOTER_BYTES, sealPack, type PackEntry } from '../../src/blocks/pack-format.ts';
+import { decodeFooter, decodeIndex, decodeTrailer, encodeIndex, FOOTER_BYTES, sealPack, visitIndex, type PackEntry } from '../../src/blocks/pack-format.ts';
 import { sha256 } from '../helpers/bytes.ts';
 
 const entries: PackEntry[] = [
@@ -62,6 +62,18 @@ describe('index object format v1', () => {
       expect(() => decodeIndex(bad, 'idx1')).toThrow(expect.objectContaining({ code: 'PACK_CORRUPT', message: expect.stringContaining('idx1') }));
     }
     expect(() => decodeIndex(encoded.subarray(0, 30), 'idx1')).toThrow(expect.objectContaining({ code: 'PACK_CORRUPT' }));
+  });
+
+  it('is visited entry by entry as decoded, and a corrupt object visits nothing', () => {
+    const encoded = encodeIndex(records);
+    const seen: { pack: string; hash: string; offset: number; length: number }[] = [];
+    visitIndex(encoded, 'x', (pack, hash, offset, length) => seen.push({ pack, hash: hash.toString('hex'), offset, length }));
+    expect(seen).toEqual(records.flatMap((r) => r.entries.map((e) => ({ pack: r.pack, hash: e.hash.toString('hex'), offset: e.offset, length: e.length }))));
+    const bad = Buffer.from(encoded);
+    bad.writeUInt32BE(1_000_000, 16 + 32); // the first pack claims more entries than the object holds
+    const visited: string[] = [];
+    expect(() => visitIndex(bad, 'idx1', (pack) => visited.push(pack))).toThrow(expect.objectContaining({ code: 'PACK_CORRUPT' }));
+    expect(visited).toEqual([]);
   });
 });
 
