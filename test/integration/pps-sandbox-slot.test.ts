@@ -3,6 +3,7 @@
 // and its own out/; output, exit codes, timeouts, stops and background
 // processes behave as with a sandbox per datum; transform.user switches
 // the user. Real bwrap, real processes; skipped where bwrap cannot run.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ describe.skipIf(!canRun)('kept bubblewrap sandbox', () => {
     expect(v).toMatchObject({ code: 3, out: 'hello bar /tmp\n' });
     const missing = await run(s, '', { cmd: ['no-such-command-x'] });
     expect(missing.code).toBe(127);
-    expect(missing.err).toMatch(/cannot run no-such-command-x/);
+    expect(missing.err).toMatch(/(cannot run|failed to execute) no-such-command-x/);
   });
 
   it('kills a command at its timeout or stop, with what it left running, and keeps serving', async () => {
@@ -82,6 +83,21 @@ describe.skipIf(!canRun)('kept bubblewrap sandbox', () => {
     await new Promise((r) => setTimeout(r, 2500));
     await expect(stat(marker)).rejects.toThrow(/ENOENT/);
     expect((await run(s, 'echo still')).out).toBe('still\n');
+  });
+
+  it('kills a running command when the sandbox dies (as when the server is killed)', async () => {
+    const s = await open();
+    let pid = 0;
+    const running = run(s, 'echo $$; exec sleep 60', { onOutput: (_st, b) => void (pid ||= Number(b.toString().trim())) });
+    while (!pid) await new Promise((r) => setTimeout(r, 20));
+    const parent = (p: number): number => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
+    const runner = parent(pid);
+    process.kill(parent(runner), 'SIGKILL'); // bwrap
+    const exit = await running;
+    expect(exit.code).toBeNull();
+    for (let i = 0; i < 100 && existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+    expect(s.alive).toBe(false);
   });
 
   it.skipIf(!isRoot)('runs commands as transform.user, which can write /pfs/out', async () => {

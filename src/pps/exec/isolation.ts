@@ -150,6 +150,12 @@ function dieWithParent(file: string, args: string[]): [string, string[]] {
   return pdeathsig ? ['setpriv', ['--pdeathsig', 'KILL', '--', file, ...args]] : [file, args];
 }
 
+/** `setpriv --pdeathsig KILL --` where setpriv can do that, else nothing. */
+export function pdeathsigPrefix(): string[] {
+  pdeathsig ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' }).status === 0;
+  return pdeathsig ? ['setpriv', '--pdeathsig', 'KILL', '--'] : [];
+}
+
 /** The program and arguments that run `command` with /pfs visible. */
 export function launcher(o: { plan: IsolationPlan; pfsDir: string; inputs: string[]; command: string[]; cwd: string }): [string, string[]] {
   switch (o.plan.mode) {

@@ -6,7 +6,7 @@
 // works, commands get a real /pfs directory and run one at a time.
 // transform.user is applied when the server runs as root (setuid needs it).
 import { chown, cp, mkdir, rm } from 'node:fs/promises';
-import { bwrapWorks, launcher, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
+import { bwrapWorks, launcher, pdeathsigPrefix, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
 import type { DatumExit, DatumTask, Executor } from './executor.ts';
 import { openSandboxSlot } from './sandbox-slot.ts';
 import { spawnTask } from './spawn-task.ts';
@@ -77,7 +77,7 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     openSlot:
       realPlan.mode === 'bwrap'
         ? async ({ dir, user }) => {
-            const slot = await openSandboxSlot({ dir, env: opts.env, user: userOf(user) });
+            const slot = await openSandboxSlot({ dir, env: opts.env, user: userOf(user), wrap: pdeathsigPrefix() });
             return {
               pfsDir: slot.pfsDir,
               get alive() {

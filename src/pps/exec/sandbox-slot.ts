@@ -50,8 +50,12 @@ interface Pending {
   aborted: boolean;
 }
 
-/** Opens a slot at `dir`: makes dir/out (owned by `user` when given) and starts the sandbox. */
-export async function openSandboxSlot(o: { dir: string; env: NodeJS.ProcessEnv; user?: UnixUser }): Promise<DatumSlot> {
+/**
+ * Opens a slot at `dir`: makes dir/out (owned by `user` when given) and starts the sandbox.
+ * `wrap` goes before every command (setpriv --pdeathsig KILL --: a command dies with the
+ * runner, which dies with bwrap, which dies with the server, even on kill -9).
+ */
+export async function openSandboxSlot(o: { dir: string; env: NodeJS.ProcessEnv; user?: UnixUser; wrap?: string[] }): Promise<DatumSlot> {
   const out = join(o.dir, 'out');
   await mkdir(out, { recursive: true });
   if (o.user) await chown(out, o.user.uid, o.user.gid);
@@ -105,7 +109,8 @@ export async function openSandboxSlot(o: { dir: string; env: NodeJS.ProcessEnv; 
         if (task.signal.aborted) onAbort();
         else task.signal.addEventListener('abort', onAbort, { once: true });
         const cwd = task.workingDir || '/pfs';
-        child.send({ type: 'run', id, file: task.cmd[0], args: task.cmd.slice(1), cwd, env: task.env, stdin: task.stdin, uid: o.user?.uid, gid: o.user?.gid });
+        const argv = [...(o.wrap ?? []), ...task.cmd];
+        child.send({ type: 'run', id, file: argv[0], args: argv.slice(1), cwd, env: task.env, stdin: task.stdin, uid: o.user?.uid, gid: o.user?.gid });
       });
     },
     async close(): Promise<void> {
