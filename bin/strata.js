@@ -17,6 +17,17 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 
 if (argv.includes('--debug')) process.setSourceMapsEnabled(true);
 
+// grpc-js gives TLS the address's host as the server name even when it is an
+// IP address, and Node then warns (DEP0123) on every connection. The
+// certificate is still checked against the IP (its subjectAltName); the
+// warning is about grpc-js, not the user's setup, so this one code is dropped.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? rest[0].code : rest[1];
+  if (code === 'DEP0123') return;
+  return emitWarning.call(process, warning, ...rest);
+};
+
 async function load(file) {
   const url = new URL(`../dist/${file}`, import.meta.url);
   const root = new URL('..', import.meta.url).pathname;
