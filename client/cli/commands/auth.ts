@@ -39,6 +39,19 @@ export function registerAuth(program: Command, io: Io): void {
     );
 
   auth
+    .command('deactivate')
+    .description('turn auth off: forgets every token and role (the audit log stays); admins only')
+    .option('--yes', 'really (every caller may then do everything)')
+    .action(
+      action(io, async (ctx, _args, opts) => {
+        if (opts.yes !== true) throw new StrataError('INVALID_ARGUMENT', 'auth deactivate lets every caller do everything and forgets all tokens and roles; add --yes to do it', { field: 'yes' });
+        await withAuth(ctx, (a) => a.deactivate());
+        await saveToken(io, undefined);
+        await ctx.result({ authActive: false }, () => (ctx.quiet ? '' : 'auth is off (tokens and roles forgotten; the audit log stays)'));
+      }),
+    );
+
+  auth
     .command('login')
     .description('check a token and save it in the config file (reads it from stdin unless --token)')
     .option('--token <token>', 'the token (prefer stdin: arguments show in ps and shell history)')
