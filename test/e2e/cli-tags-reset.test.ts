@@ -116,6 +116,21 @@ describe('strata tag', () => {
   });
 });
 
+describe('tags and repo delete', () => {
+  it('a deleted repo takes its tags with it: a new repo of that name starts without them', async () => {
+    ok(await cli.main(['repo', 'create', 'gone']));
+    await put('gone@main:/a.txt', 'a\n');
+    ok(await cli.main(['tag', 'create', 'gone@v1']));
+    ok(await cli.main(['repo', 'delete', 'gone']));
+    await fails(cli.main(['tag', 'list', 'gone']), 4, 'repo "gone" not found');
+    ok(await cli.main(['repo', 'create', 'gone']));
+    expect(await sdk.listTags('gone')).toEqual([]);
+    await fails(cli.main(['get', 'gone@v1:/a.txt']), 4, /^strata: .*"v1".*\n$/);
+    // The name is free again for a branch.
+    ok(await cli.main(['branch', 'create', 'gone@v1']));
+  });
+});
+
 describe('strata branch reset', () => {
   let c1: string;
   let c2: string;
