@@ -1,6 +1,6 @@
 // The errors the chunk store raises, worded once: each names the chunk, the
 // pack and the store, so a DataLoss report says exactly what is gone.
-import { StrataError } from '../errors/index.ts';
+import { StrataError, isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
 
 export function chunkNotFound(chunk: string, pack: string | undefined, cause?: unknown): StrataError {
@@ -11,7 +11,9 @@ export function chunkNotFound(chunk: string, pack: string | undefined, cause?: u
 export function failedUpload(blocks: BlockStore, cause: unknown, chunk?: string): StrataError {
   const detail = cause instanceof Error ? `: ${cause.message}` : '';
   const what = chunk ? `chunk ${chunk} was not stored durably` : 'a pack upload failed';
-  return new StrataError('STORE_IO', `${what} in ${blocks.description}${detail}`, { chunk: chunk ?? null }, { cause });
+  // A full store stays STORE_FULL (ResourceExhausted): "unavailable" would tell clients to retry what cannot succeed.
+  const code = isStrataError(cause) && cause.code === 'STORE_FULL' ? 'STORE_FULL' : 'STORE_IO';
+  return new StrataError(code, `${what} in ${blocks.description}${detail}`, { chunk: chunk ?? null }, { cause });
 }
 
 export function chunkCorrupt(chunk: string, pack: string, blocks: BlockStore): StrataError {

@@ -63,7 +63,6 @@ describe('S3 backend killed mid-upload and brought back', () => {
     expect(err.status.code).not.toBe(grpc.status.UNKNOWN);
     expect(err.kind).toBe('Unavailable');
     expect(err.message).toMatch(/S3|store|ECONNREFUSED/i);
-    console.log(`cut upload: ${err.code}: ${err.message}`);
 
     // The server is up and answers what needs no S3; nothing was committed.
     expect((await unary(client, 'InspectBranch', { branch: 's3f@main' })).head).toBe(head);
