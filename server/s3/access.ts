@@ -44,7 +44,7 @@ export function actionFor(call: Pick<S3Call, 'method' | 'bucket' | 'key' | 'quer
   const reads = call.method === 'GET' || call.method === 'HEAD';
   if (call.key) return reads ? 'read' : 'write';
   if (reads) return 'read';
-  if (call.method === 'PUT') return undefined;
+  if (call.method === 'PUT') return call.query.size > 0 ? 'write' : undefined; // ?versioning; CreateBucket checks itself
   if (call.method === 'DELETE') return parseBucket(call.bucket).isRepo ? 'own' : 'write';
   return 'write'; // POST ?delete
 }

@@ -11,7 +11,8 @@ import { S3Error } from './errors.ts';
 import { listKeys, type Listed } from './list.ts';
 import { modifiedAt } from './metadata.ts';
 import { uriEncode } from './sigv4.ts';
-import { xmlDocument } from './xml.ts';
+import { readXmlBody, xmlDocument } from './xml.ts';
+import { objectBody } from './body.ts';
 
 const OWNER = { ID: 'strata', DisplayName: 'strata' };
 
@@ -126,6 +127,19 @@ export async function bucketLocation(call: S3Call): Promise<void> {
 export async function bucketVersioning(call: S3Call): Promise<void> {
   await requireBucket(call.deps.pfs, parseBucket(call.bucket));
   sendXml(call, 200, xmlDocument({ VersioningConfiguration: { Status: 'Enabled' } }));
+}
+
+/** Enabling versioning is a no-op (every commit is kept); suspending it cannot be done. */
+export async function putBucketVersioning(call: S3Call): Promise<void> {
+  await requireBucket(call.deps.pfs, parseBucket(call.bucket));
+  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).VersioningConfiguration as { Status?: unknown } | undefined;
+  const status = String(doc?.Status ?? '').trim();
+  if (status === 'Enabled') {
+    void call.reply.code(200).send();
+    return;
+  }
+  if (status === 'Suspended') throw new S3Error('NotImplemented', 'Versioning cannot be suspended on Strata: every commit is kept');
+  throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: VersioningConfiguration needs Status Enabled');
 }
 
 /** The commit a listing reads, pinned for the whole page; null when the branch has no commit yet. */

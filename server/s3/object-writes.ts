@@ -196,7 +196,7 @@ export async function deleteObjects(call: S3Call): Promise<void> {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: a Delete needs 1 to 1000 Object elements with a Key');
   }
   const { deleted, errors } = await deleteKeys(call, b, keys);
-  const quiet = doc.Quiet === 'true';
+  const quiet = String(doc.Quiet ?? '').trim() === 'true';
   sendXml(call, 200, xmlDocument({
     DeleteResult: {
       ...(quiet ? {} : { Deleted: deleted.map((Key) => ({ Key })) }),

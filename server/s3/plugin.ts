@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Pfs } from '../../src/pfs/pfs.ts';
-import { bucketLocation, bucketVersioning, createBucket, deleteBucket, headBucket, listBuckets, listObjects } from './buckets.ts';
+import { bucketLocation, bucketVersioning, putBucketVersioning, createBucket, deleteBucket, headBucket, listBuckets, listObjects } from './buckets.ts';
 import { parseBucket } from './bucket-names.ts';
 import type { S3Call } from './context.ts';
 import { S3Error, toS3Error } from './errors.ts';
@@ -53,6 +53,7 @@ function route(call: S3Call): Handler {
     if (m === 'GET' && q.has('versions')) return listVersions;
     if (m === 'GET') return (c) => listObjects(c, q.get('list-type') === '2' ? 2 : 1);
     if (m === 'HEAD') return headBucket;
+    if (m === 'PUT' && q.has('versioning')) return putBucketVersioning;
     if (m === 'PUT' && q.size === 0) return createBucket;
     if (m === 'DELETE' && q.size === 0) return deleteBucket;
     if (m === 'POST' && q.has('delete')) return deleteObjects;

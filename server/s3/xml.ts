@@ -47,7 +47,7 @@ export function buildXml(name: string, value: unknown): string {
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
-  trimValues: true,
+  trimValues: false, // keys may be or hold spaces (a Delete of the key " ")
   removeNSPrefix: true,
   isArray: (name) => name === 'Part' || name === 'Object',
   processEntities: true,

@@ -2,7 +2,9 @@
 // the commits the listing walks still shows its current version (the head
 // commit), so a client that deletes every listed version (s3-tests' cleanup,
 // rclone purge) empties the bucket. Gateway on a real port, @aws-sdk client.
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, GetBucketVersioningCommand, GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
+} from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { staticKeys } from '../../server/s3/keys.ts';
@@ -43,5 +45,20 @@ describe('S3 ListObjectVersions', () => {
 
     await s3.send(new DeleteObjectsCommand({ Bucket: 'v', Delete: { Objects: versions.map((v) => ({ Key: v.Key, VersionId: v.VersionId })) } }));
     await s3.send(new DeleteBucketCommand({ Bucket: 'v' }));
+  });
+
+  it('takes versioning Enabled (always on), refuses Suspended, and deletes keys made of spaces', async () => {
+    t = await createTestPfs();
+    app = createS3App({ pfs: t.pfs, keys: staticKeys([{ accessKeyId: 'K', secret: 'S' }]) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    s3 = new S3Client({ endpoint: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'K', secretAccessKey: 'S' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'w' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'w', VersioningConfiguration: { Status: 'Enabled' } }));
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'w' }))).Status).toBe('Enabled');
+    await expect(s3.send(new PutBucketVersioningCommand({ Bucket: 'w', VersioningConfiguration: { Status: 'Suspended' } }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    for (const k of [' ', 'a b ']) await s3.send(new PutObjectCommand({ Bucket: 'w', Key: k, Body: 'x' }));
+    const res = await s3.send(new DeleteObjectsCommand({ Bucket: 'w', Delete: { Objects: [{ Key: ' ' }, { Key: 'a b ' }] } }));
+    expect(res.Deleted?.map((d) => d.Key).sort()).toEqual([' ', 'a b ']);
+    await s3.send(new DeleteBucketCommand({ Bucket: 'w' }));
   });
 });
