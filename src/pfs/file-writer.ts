@@ -5,7 +5,7 @@
 import { writeFile } from '../blocks/file-io.ts';
 import { fileHash } from '../chunking/index.ts';
 import { StrataError } from '../errors/index.ts';
-import { newCommitId, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
+import { ROOT_PATH, newCommitId, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
 import { commitOneOff, toCommitInfo } from './commits.ts';
@@ -215,8 +215,13 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     }
   };
 
+  const notRoot = (path: FilePath): void => {
+    if (path === ROOT_PATH) throw new StrataError('INVALID_PATH', `cannot write a file at ${where(path)}: "/" is the root directory; name a file under it`, { path });
+  };
+
   const stage = async (path: FilePath, file: StagedFile, append: boolean): Promise<{ size: number; hash: string }> => {
     open();
+    notRoot(path);
     withinLimits(path);
     const prior = append ? await current(path) : undefined;
     // Only the content fields and attributes: a copied index entry also carries its old path.
@@ -230,10 +235,12 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
     commit: sink.id,
     async put(path, source, options = {}) {
       open();
-      pathWithinLimit(path); // before any byte is stored
+      notRoot(path); // before any byte is stored
+      pathWithinLimit(path);
       return stage(path, withAttrs(await writeFile(ctx.chunks, source), options.attrs), options.append ?? false);
     },
     async putChunks(path, chunks, options = {}) {
+      notRoot(path);
       pathWithinLimit(path);
       for (const c of chunks) {
         if (!(await ctx.chunks.find(Buffer.from(c.hash, 'hex')))) {

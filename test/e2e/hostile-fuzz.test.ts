@@ -36,6 +36,13 @@ describe('hostile input over gRPC', () => {
     }, 120_000);
   }
 
+  it('a file at "/" is INVALID_PATH, not an index-format error', async () => {
+    for (const path of ['/', '//', '']) {
+      const err = await modify(client, [{ header: { target: 'fz@main' } }, { putFile: { path } }, { data: Buffer.from('x') }]).catch((e: unknown) => e);
+      expect(err, JSON.stringify(path)).toMatchObject({ code: 'INVALID_PATH' });
+    }
+  });
+
   it('logged no internal error, and fsck is clean afterwards', async () => {
     expect(server.logs.filter((l) => l.includes('internal error'))).toEqual([]);
     const fsck = await unary(client, 'Fsck', { verifyData: true });

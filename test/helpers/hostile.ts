@@ -44,6 +44,8 @@ export function isClearRejection(o: Outcome): boolean {
   if (BAD_STATUSES.has(o.status)) return false;
   // grpc-js's own refusal of an oversized message carries no Strata code, but is clear and expected.
   if (o.status === grpc.status.RESOURCE_EXHAUSTED) return true;
+  // An index-format error reaching a client means a layer let bad input through to the encoder.
+  if (o.code.startsWith('INDEX_')) return false;
   return o.code in ERROR_CODES;
 }
 
