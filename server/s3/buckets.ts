@@ -202,7 +202,7 @@ export async function listObjects(call: S3Call, version: 1 | 2): Promise<void> {
   }
   const { items, truncated } = await page(call.deps.pfs, commit?.ref, prefix, delimiter, after, max);
   const commitTime = commit?.time ?? Date.now();
-  const contents = items.flatMap((i) => ('key' in i ? [{ Key: enc(i.key), LastModified: isoTime(modifiedAt(i.file, commitTime)), ETag: etagOf(i.file), Size: i.file.size ?? 0, ...(version === 1 ? { Owner: OWNER } : {}), StorageClass: 'STANDARD' }] : []));
+  const contents = items.flatMap((i) => ('key' in i ? [{ Key: enc(i.key), LastModified: isoTime(modifiedAt(i.file, commitTime)), ETag: etagOf(i.file), Size: i.file.size ?? 0, ...(version === 1 || q.get('fetch-owner') === 'true' ? { Owner: OWNER } : {}), StorageClass: 'STANDARD' }] : []));
   const prefixes = items.flatMap((i) => ('prefix' in i ? [{ Prefix: enc(i.prefix) }] : []));
   const last = items.length > 0 ? ('key' in items[items.length - 1]! ? (items.at(-1) as { key: string }).key : (items.at(-1) as { prefix: string }).prefix) : undefined;
   const common = { Name: b.name, Prefix: enc(prefix), ...(delimiter ? { Delimiter: enc(delimiter) } : {}), MaxKeys: max, ...(encoding ? { EncodingType: encoding } : {}), IsTruncated: truncated };

@@ -11,7 +11,7 @@ import type { Ref } from '../../src/ref.ts';
 import { objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
-import { attrsForCopy, attrsFromRequest } from './metadata.ts';
+import { attrsForCopy, attrsFromRequest, modifiedAt } from './metadata.ts';
 import { requireAction } from './access.ts';
 import { S3Error } from './errors.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
@@ -80,15 +80,29 @@ export async function sourceFile(call: S3Call, source: { key: string; ref: Ref }
   throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: source.key });
 }
 
+/** x-amz-copy-source-if-match / -if-none-match (ETags) / -if-(un)modified-since, against the source. */
+function copySourcePreconditions(call: S3Call, info: FileInfo): void {
+  const etag = etagOf(info);
+  const is = (v: string): boolean => v.split(',').some((t) => t.trim() === '*' || t.trim() === etag || `"${t.trim()}"` === etag);
+  const failed = (condition: string): S3Error => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
+  const ifMatch = header(call, 'x-amz-copy-source-if-match');
+  const ifNoneMatch = header(call, 'x-amz-copy-source-if-none-match');
+  const modified = Math.floor(modifiedAt(info, 0) / 1000) * 1000;
+  const ifModified = Date.parse(header(call, 'x-amz-copy-source-if-modified-since') ?? '');
+  const ifUnmodified = Date.parse(header(call, 'x-amz-copy-source-if-unmodified-since') ?? '');
+  if (ifMatch !== undefined && !is(ifMatch)) throw failed('x-amz-copy-source-if-match');
+  if (ifNoneMatch !== undefined && is(ifNoneMatch)) throw failed('x-amz-copy-source-if-none-match');
+  // Dates are checked only where the object has its own write time (see metadata.ts).
+  if (modified > 0 && ifMatch === undefined && !Number.isNaN(ifUnmodified) && modified > ifUnmodified) throw failed('x-amz-copy-source-if-unmodified-since');
+  if (modified > 0 && ifNoneMatch === undefined && !Number.isNaN(ifModified) && !(modified > ifModified)) throw failed('x-amz-copy-source-if-modified-since');
+}
+
 /** CopyObject by reference: the new key names the same chunks, no bytes move. */
 export async function copyObject(call: S3Call): Promise<void> {
   const b = await writable(call);
   const source = parseCopySource(header(call, 'x-amz-copy-source')!);
   const info = await sourceFile(call, source);
-  const ifMatch = header(call, 'x-amz-copy-source-if-match');
-  if (ifMatch !== undefined && ifMatch !== etagOf(info) && `"${ifMatch}"` !== etagOf(info)) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'x-amz-copy-source-if-match' });
-  }
+  copySourcePreconditions(call, info);
   const sameObject = source.bucket.name === b.name && source.key === call.key && source.ref.target.kind === 'branch';
   if (sameObject && (header(call, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase() === 'COPY') {
     throw new S3Error('InvalidRequest', 'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.');

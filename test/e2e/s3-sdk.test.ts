@@ -155,7 +155,11 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
     const later = await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 'later.bin' }));
     expect([later.ContentEncoding, later.Metadata]).toEqual([undefined, {}]);
     // Copy keeps metadata (COPY), or takes the request's (REPLACE); copying onto itself needs REPLACE.
-    await sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 'copy.csv', CopySource: 'meta/t.csv' }));
+    const source = await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 't.csv' }));
+    await expect(sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 'no.csv', CopySource: 'meta/t.csv', CopySourceIfNoneMatch: source.ETag }))).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await expect(sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 'no.csv', CopySource: 'meta/t.csv', CopySourceIfModifiedSince: new Date(Date.now() + 3_600_000) }))).rejects.toMatchObject({ name: 'PreconditionFailed' });
+    await sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 'copy.csv', CopySource: 'meta/t.csv', CopySourceIfMatch: source.ETag }));
+    expect((await sdk.send(new ListObjectsV2Command({ Bucket: 'meta', FetchOwner: true }))).Contents?.[0]?.Owner).toBeDefined();
     expect(await sdk.send(new HeadObjectCommand({ Bucket: 'meta', Key: 'copy.csv' }))).toMatchObject({ ContentType: headers.ContentType, Metadata: { owner: 'ana', 'run-id': '42' } });
     await expect(sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 't.csv', CopySource: 'meta/t.csv' }))).rejects.toMatchObject({ name: 'InvalidRequest' });
     await sdk.send(new CopyObjectCommand({ Bucket: 'meta', Key: 't.csv', CopySource: 'meta/t.csv', MetadataDirective: 'REPLACE', ContentType: 'text/plain', Metadata: { owner: 'bo' } }));
