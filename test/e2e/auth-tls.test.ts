@@ -113,3 +113,28 @@ describe('mutual TLS (--tls-client-ca)', () => {
     expect((await cli.run(['--tls-ca', certs.caFile, '--tls-cert', certs.clientCertFile, 'repo', 'list'])).code).toBe(2);
   });
 });
+
+describe('the warning off loopback', () => {
+  it('a server on 0.0.0.0 without auth or TLS says so loudly; with TLS it names only auth', async () => {
+    const bare = await startServer({ args: ['--grpc', '0.0.0.0:0'] });
+    try {
+      expect(bare.logs.join('\n')).toMatch(/WARNING: strata server is listening on 0\.0\.0\.0:\d+ \(not loopback\) WITHOUT auth .* and WITHOUT TLS/);
+    } finally {
+      await bare.cleanup();
+    }
+    const tls = await startServer({ tls: true, args: ['--grpc', '0.0.0.0:0', '--tls-cert', certs.certFile, '--tls-key', certs.keyFile] });
+    try {
+      const text = tls.logs.join('\n');
+      expect(text).toMatch(/WARNING: .* WITHOUT auth/);
+      expect(text).not.toMatch(/WITHOUT TLS/);
+    } finally {
+      await tls.cleanup();
+    }
+    const local = await startServer();
+    try {
+      expect(local.logs.join('\n')).not.toMatch(/WARNING: strata server/);
+    } finally {
+      await local.cleanup();
+    }
+  }, 180_000);
+});
