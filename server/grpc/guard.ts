@@ -98,6 +98,9 @@ export function createGuard(deps: GuardDeps) {
     /** The answer, filtered for the caller. */
     async finish(method: string, call: CallAuth, req: unknown, res: unknown): Promise<unknown> {
       const policy = policies[method];
+      // A write that made or changed a commit: the audit record names it.
+      const made = res as { repo?: unknown; id?: unknown } | null;
+      if (policy?.audit && typeof made?.repo === 'string' && typeof made.id === 'string') call.detail.commit = made.id;
       if (policy?.after) await policy.after(req as never, call.identity, auth);
       return policy?.filter ? policy.filter(res as never, call.identity) : res;
     },

@@ -165,6 +165,9 @@ describe('auth over gRPC', () => {
     expect(lines).toContain('user:root SetRole a ok');
     expect(lines).toContain('user:root RevokeToken  ok');
     expect(lines).toContain('user:alice CreateRepo alices ok');
+    // A write names the commit it made.
+    const write = entries.find((e) => e.method === 'ModifyFile' && e.subject === 'user:alice' && e.outcome === 'ok')!;
+    expect(write.detail.commit).toMatch(/^[0-9a-f]{32}$/);
     expect(entries.every((e) => e.timeMs >= since && e.requestId !== '')).toBe(true);
     // Never the tokens themselves.
     expect(JSON.stringify(entries)).not.toMatch(/strata_[A-Za-z0-9_-]{43}/);
