@@ -28,6 +28,8 @@ export interface ProvenanceGraph {
   edges: { from: string; to: string }[];
   /** Nodes were left out (levels or count). */
   truncated: boolean;
+  /** Neighbours left out because the viewer may not read their repo. */
+  hidden: number;
 }
 
 const keyOf = (repo: string, id: string): string => `${repo}@${id}`;
@@ -36,17 +38,21 @@ function nodeOf(c: CommitInfo, level: number): GraphNode {
   return { key: keyOf(c.repo, c.id), repo: c.repo, id: c.id, branch: c.branch, description: c.description, level };
 }
 
-export async function provenanceGraph(pfs: Pfs, ref: Ref): Promise<ProvenanceGraph> {
+/** `mayRead`: neighbours in repos it refuses are left out (and counted), so the graph names nothing the viewer may not read. */
+export async function provenanceGraph(pfs: Pfs, ref: Ref, mayRead: (repo: string) => Promise<boolean> = async () => true): Promise<ProvenanceGraph> {
   const self = await pfs.inspectCommit(ref);
   const nodes = new Map<string, GraphNode>([[keyOf(self.repo, self.id), nodeOf(self, 0)]]);
   const infos = new Map<string, CommitInfo>([[keyOf(self.repo, self.id), self]]);
   const edges = new Map<string, { from: string; to: string }>();
   let truncated = false;
+  const hiddenKeys = new Set<string>();
   const edge = (from: string, to: string): void => void edges.set(`${from} ${to}`, { from, to });
   // Adds the neighbour unless the graph is full; false when it was left out.
   const visit = async (repo: RepoName, id: CommitId, level: number): Promise<string | null> => {
     const key = keyOf(repo, id);
     if (nodes.has(key)) return key;
+    if (hiddenKeys.has(key)) return null;
+    if (!(await mayRead(repo))) return hiddenKeys.add(key), null;
     if (nodes.size >= MAX_NODES || Math.abs(level) > MAX_LEVELS) return (truncated = true), null;
     const info = await pfs.inspectCommit(commitRef(repo, id));
     infos.set(key, info);
@@ -82,5 +88,5 @@ export async function provenanceGraph(pfs: Pfs, ref: Ref): Promise<ProvenanceGra
     }
     frontier = next;
   }
-  return { self: keyOf(self.repo, self.id), nodes: [...nodes.values()], edges: [...edges.values()], truncated };
+  return { self: keyOf(self.repo, self.id), nodes: [...nodes.values()], edges: [...edges.values()], truncated, hidden: hiddenKeys.size };
 }

@@ -9,11 +9,13 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth, parseSubject, type Auth } from '../../src/auth/index.ts';
 import { createHttpApp } from '../../server/http.ts';
-import { createTestPfs, put, repo, type TestPfs } from '../helpers/pfs.ts';
+import { streamOf } from '../helpers/bytes.ts';
+import { branch, createTestPfs, path, put, ref, repo, type TestPfs } from '../helpers/pfs.ts';
 
 let t: TestPfs & { remove(): Promise<void> };
 let auth: Auth;
 let app: FastifyInstance;
+let derived: string;
 const host = 'console.test';
 
 const get = (url: string, cookie?: string) => app.inject({ method: 'GET', url, headers: { host, ...(cookie ? { cookie } : {}) } });
@@ -36,6 +38,11 @@ beforeAll(async () => {
   for (const r of ['alpha', 'beta']) await t.pfs.createRepo(repo(r));
   await put(t.pfs, 'alpha@main:/a.txt', 'alpha file\n');
   await put(t.pfs, 'beta@main:/b.txt', 'beta file\n');
+  // A commit of alpha made from beta's head: its provenance names a repo alice may not read.
+  const beta = await t.pfs.inspectCommit(ref('beta@main'));
+  const c = await t.pfs.startCommit(repo('alpha'), branch('main'), { description: 'derived', provenance: [{ repo: repo('beta'), commit: beta.id }] });
+  await t.pfs.putFile(repo('alpha'), { commit: c.id }, path('/derived.txt'), streamOf(Buffer.from('derived')));
+  derived = (await t.pfs.finishCommit(ref(`alpha@${c.id}`))).id;
 });
 
 afterAll(async () => {
@@ -86,6 +93,13 @@ describe('console login', () => {
     expect(other.statusCode).toBe(403);
     expect(other.body).not.toContain('beta file');
     expect((await get('/repos/alpha', c)).body).toContain('(read-only)');
+    // Provenance names no repo alice may not read, on the commit page and in the graph.
+    const commitPage = await get(`/repos/alpha/commits/${derived}`, c);
+    expect(commitPage.statusCode).toBe(200);
+    expect(commitPage.body).not.toContain('beta');
+    const graph = await get(`/repos/alpha/commits/${derived}/provenance`, c);
+    expect(graph.body).not.toContain('beta');
+    expect(graph.body).toContain('1 related commit is in repos you may not read');
 
     // A reader cannot change alpha; any token may create a repo and then owns it.
     expect((await post('/repos/alpha/branches', { name: 'dev', from: 'main' }, c)).statusCode).toBe(403);

@@ -36,7 +36,14 @@ export function registerCommitRoutes(app: FastifyInstance, ctx: ConsoleContext):
     const id = commitParam(req.params.id);
     const ref = commitRef(repo, id);
     const after = queryString(req.query, 'after');
-    const [commit, subvenance, changes] = await Promise.all([pfs.inspectCommit(ref), pfs.subvenance(ref), changePage(pfs, ref, undefined, after, CHANGES_PAGE)]);
+    const [found, allSubvenance, changes] = await Promise.all([pfs.inspectCommit(ref), pfs.subvenance(ref), changePage(pfs, ref, undefined, after, CHANGES_PAGE)]);
+    // Provenance names only repos the viewer may read.
+    const readable = async <T extends { repo: string }>(list: T[]): Promise<T[]> => {
+      const ok = await Promise.all(list.map((p) => ctx.mayRead(req, p.repo)));
+      return list.filter((_, i) => ok[i]);
+    };
+    const commit = { ...found, provenance: await readable(found.provenance) };
+    const subvenance = await readable(allSubvenance);
     const page = { ...changes, nextHref: changes.next ? urls.commit(repo, id, changes.next) : null };
     return ctx.page(req, reply, {
       title: `Commit ${id.slice(0, 10)} of ${repo}`,
@@ -48,7 +55,7 @@ export function registerCommitRoutes(app: FastifyInstance, ctx: ConsoleContext):
   app.get<{ Params: { repo: string; id: string } }>('/repos/:repo/commits/:id/provenance', async (req, reply) => {
     const repo = repoParam(req.params.repo);
     const id = commitParam(req.params.id);
-    const graph = await provenanceGraph(pfs, commitRef(repo, id));
+    const graph = await provenanceGraph(pfs, commitRef(repo, id), (r) => ctx.mayRead(req, r));
     return ctx.page(req, reply, {
       title: `Provenance of ${repo}@${id.slice(0, 10)}`,
       crumbs: [{ label: 'Repos', href: urls.home() }, { label: repo, href: urls.repo(repo) }, { label: id.slice(0, 10), href: urls.commit(repo, id) }, { label: 'provenance' }],

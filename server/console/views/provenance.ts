@@ -63,6 +63,7 @@ export function provenanceView(g: ProvenanceGraph): SafeHtml {
   return html`<h1>Provenance of <span class="mono">${g.self}</span></h1>
 <p class="muted">Upstream commits (what it was made from) on the left, downstream commits (made from it) on the right: ${up} upstream, ${down} downstream.</p>
 ${g.truncated ? html`<p class="notice">The graph is cut at a few levels and nodes each way; open a node to follow it further.</p>` : ''}
+${g.hidden > 0 ? html`<p class="notice">${g.hidden} related commit${g.hidden === 1 ? ' is' : 's are'} in repos you may not read and not shown.</p>` : ''}
 ${up + down === 0 ? html`<p class="empty">This commit has no provenance: nothing was recorded as its input, and no commit names it as input.</p>` : ''}
 <div class="graph">${provenanceSvg(g)}</div>`;
 }
