@@ -14,7 +14,10 @@ export interface ReaderStats {
 
 // Decoded objects take several times their encoded size on the JS heap
 // (strings, objects, arrays); the cache budget is meant as heap bytes.
-const HEAP_FACTOR = 4;
+// Measured (heap snapshot of a server that had listed 199,809 small
+// files, all cached): ~400 heap bytes an entry, from ~47 encoded. With 4
+// here the cache held about twice its budget.
+const HEAP_FACTOR = 8;
 const OBJECT_OVERHEAD = 256;
 
 export class ReaderCore {
