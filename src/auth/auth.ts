@@ -154,8 +154,8 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock }): Auth {
           expiredAt: new Date(record.expiresAt).toISOString(),
         });
       }
-      const admin = (await meta.get(keys.authAdminKey(record.subject))) !== undefined;
-      return { subject: record.subject, admin, roles: await rolesOf(record.subject), expiresAt: record.expiresAt, tokenId: id };
+      const [admin, roles] = await Promise.all([meta.get(keys.authAdminKey(record.subject)).then((v) => v !== undefined), rolesOf(record.subject)]);
+      return { subject: record.subject, admin, roles, expiresAt: record.expiresAt, tokenId: id };
     },
 
     async createToken(caller, req) {
