@@ -1,7 +1,7 @@
 // A kill -9 during GC leaves its lock and sweep fence in the metadata. On a
 // store only this process opens (LevelDB), they can only be a dead
 // process's: reopening drops them, so writes and the next GC go ahead at
-// once instead of waiting out the lease (minutes).
+// once instead of waiting out the lease (--lease-ms, 30 s by default).
 import { describe, expect, it } from 'vitest';
 import { GC_LOCK_KEY, GC_SWEEPING_KEY } from '../../src/meta/keys.ts';
 import { openPfsAt, put, ref } from '../helpers/pfs.ts';
