@@ -2,6 +2,7 @@
 // config -> stores -> core -> transports.
 import { mkdir, readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import * as grpcJs from '@grpc/grpc-js';
 import { openChunkStore } from '../src/blocks/chunk-store.ts';
 import { createAuth, type Auth } from '../src/auth/index.ts';
@@ -166,6 +167,11 @@ async function listening<T>(what: string, flag: string, at: { host: string; port
  * the bound addresses (or the help, for --help, and returns).
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  // Datum globs are users' patterns compiled to regular expressions (their
+  // `( )` captures feed join_on and group_by). A match that backtracks past
+  // V8's threshold is rerun on V8's linear-time engine, so a pattern of many
+  // stars against a long name cannot stall the server for minutes.
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
   const parsed = parseServerArgs(argv, env);
   if (parsed.kind === 'help') {
     process.stdout.write(parsed.text);

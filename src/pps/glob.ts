@@ -4,7 +4,9 @@
 // captures `join_on` and `group_by` refer to as `$1`, `$2`, ... A glob
 // matches files and directories alike (a directory match makes a datum of
 // its whole subtree). Our own translation rather than picomatch, because the
-// capture numbering must be exactly the user's parentheses.
+// capture numbering must be exactly the user's parentheses. The server
+// starts V8's fallback to its linear-time engine on excessive backtracking
+// (server/main.ts), so a hostile pattern cannot stall it.
 import { StrataError } from '../errors/index.ts';
 
 export interface DatumGlob {
