@@ -4,7 +4,8 @@
 import { writeFile } from '../../src/blocks/file-io.ts';
 import type { PartInfo } from '../../src/pfs/uploads.ts';
 import { objectBody } from './body.ts';
-import { parseBucket, requireWritable, type BucketView } from './bucket-names.ts';
+import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
+import { partsDigest } from './completed-uploads.ts';
 import { requireBucket } from './buckets.ts';
 import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
@@ -78,34 +79,68 @@ function unquote(etag: string): string {
   return etag.trim().replace(/^"|"$/g, '');
 }
 
-export async function completeUpload(call: S3Call): Promise<void> {
-  const b = await writableBucket(call);
-  const id = await uploadOf(call, b);
+/** The parts a CompleteMultipartUpload body lists, in ascending order. */
+async function completionParts(call: S3Call, id: string): Promise<{ n: number; etag: string }[]> {
   // On Complete, x-amz-checksum-* describe the whole object, not this XML body: do not check them against it.
   const headers = Object.fromEntries(Object.entries(call.headers).filter(([k]) => !k.startsWith('x-amz-checksum-')));
   const doc = (await readXmlBody(objectBody(call.raw, headers, call.signer))).CompleteMultipartUpload as { Part?: { PartNumber?: string; ETag?: string }[] } | undefined;
-  const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: String(p.ETag ?? '') }));
+  const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: unquote(String(p.ETag ?? '')) }));
   if (parts.length === 0 || parts.some((p) => !Number.isInteger(p.n))) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: CompleteMultipartUpload needs Part elements with PartNumber and ETag');
   }
   for (let i = 1; i < parts.length; i++) {
     if (parts[i]!.n <= parts[i - 1]!.n) throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.', { UploadId: id });
   }
+  return parts;
+}
+
+function sendCompleted(call: S3Call, b: BucketView, versionId: string, etag: string): void {
+  call.reply.header('x-amz-version-id', versionId);
+  sendXml(call, 200, xmlDocument({
+    CompleteMultipartUploadResult: { Location: `/${b.name}/${call.key}`, Bucket: b.name, Key: call.key, ETag: etag },
+  }));
+}
+
+/**
+ * A retried Complete of an upload this gateway completed: S3 answers the same
+ * 200 again, so a client that lost the first answer does not fail. Only for
+ * the same parts list, and while the key still holds what that upload wrote.
+ */
+async function replayCompleted(call: S3Call, b: BucketView, id: string, notFound: unknown): Promise<void> {
+  const done = call.deps.completed.get(b.repo, id);
+  const path = keyPath(call.key);
+  if (!done || done.branch !== b.branch || done.path !== path) throw notFound;
+  const parts = await completionParts(call, id);
+  if (partsDigest(parts) !== done.partsDigest) throw notFound;
+  const head = await call.deps.pfs.inspectFile(readRef(b), path).catch(() => undefined);
+  if (head?.type !== 'file' || head.hash !== done.hash) throw notFound;
+  sendCompleted(call, b, done.versionId, done.etag);
+}
+
+export async function completeUpload(call: S3Call): Promise<void> {
+  const b = await writableBucket(call);
+  let id: string;
+  try {
+    id = await uploadOf(call, b);
+  } catch (err) {
+    if (!(err instanceof S3Error && err.code === 'NoSuchUpload')) throw err;
+    return replayCompleted(call, b, call.query.get('uploadId') ?? '', err);
+  }
+  const parts = await completionParts(call, id);
   let chunkCount = 0;
   const check = (stored: Map<number, PartInfo>): void => {
     for (const p of parts) {
       chunkCount += stored.get(p.n)?.chunks.length ?? 0;
       const s = stored.get(p.n);
-      if (!s || (p.etag !== '' && unquote(p.etag) !== unquote(etagOf(s)))) {
+      if (!s || (p.etag !== '' && p.etag !== unquote(etagOf(s)))) {
         throw new S3Error('InvalidPart', `One or more of the specified parts could not be found or its ETag did not match: part ${p.n}`, { UploadId: id, PartNumber: String(p.n) });
       }
     }
   };
   const done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), check);
-  call.reply.header('x-amz-version-id', done.commit.id);
-  sendXml(call, 200, xmlDocument({
-    CompleteMultipartUploadResult: { Location: `/${b.name}/${call.key}`, Bucket: b.name, Key: call.key, ETag: `"${done.hash}-${chunkCount}"` },
-  }));
+  const etag = `"${done.hash}-${chunkCount}"`;
+  call.deps.completed.remember(b.repo, id, { branch: b.branch, path: keyPath(call.key), partsDigest: partsDigest(parts), versionId: done.commit.id, hash: done.hash, etag });
+  sendCompleted(call, b, done.commit.id, etag);
 }
 
 export async function abortUpload(call: S3Call): Promise<void> {
