@@ -126,7 +126,8 @@ export function encodeIndex(records: readonly PackIndexRecord[]): Buffer {
   return Buffer.concat([body, sha256(body)]);
 }
 
-export function decodeIndex(data: Uint8Array, name: string): PackIndexRecord[] {
+/** Checks an index object's magic, checksum and version; its body is the bytes before the checksum. */
+function openIndex(data: Uint8Array, name: string): { buf: Buffer; body: Buffer; what: string } {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const what = `index ${name}`;
   if (buf.length < 16 + HASH_BYTES || !buf.subarray(0, 8).equals(INDEX_MAGIC)) throw corrupt(what, 'bad magic');
@@ -134,6 +135,11 @@ export function decodeIndex(data: Uint8Array, name: string): PackIndexRecord[] {
   if (!sha256(body).equals(buf.subarray(buf.length - HASH_BYTES))) throw corrupt(what, 'checksum mismatch');
   const version = buf.readUInt32BE(8);
   if (version !== FORMAT_VERSION) throw corrupt(what, `unknown format version ${version}`);
+  return { buf, body, what };
+}
+
+export function decodeIndex(data: Uint8Array, name: string): PackIndexRecord[] {
+  const { buf, body, what } = openIndex(data, name);
   const records: PackIndexRecord[] = [];
   let at = 16;
   for (let p = buf.readUInt32BE(12); p > 0; p--) {
@@ -164,13 +170,7 @@ export function decodeIndex(data: Uint8Array, name: string): PackIndexRecord[] {
  * valid only during the call.
  */
 export function visitIndex(data: Uint8Array, name: string, onEntry: (pack: string, hash: Buffer, offset: number, length: number) => void): void {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const what = `index ${name}`;
-  if (buf.length < 16 + HASH_BYTES || !buf.subarray(0, 8).equals(INDEX_MAGIC)) throw corrupt(what, 'bad magic');
-  const body = buf.subarray(0, buf.length - HASH_BYTES);
-  if (!sha256(body).equals(buf.subarray(buf.length - HASH_BYTES))) throw corrupt(what, 'checksum mismatch');
-  const version = buf.readUInt32BE(8);
-  if (version !== FORMAT_VERSION) throw corrupt(what, `unknown format version ${version}`);
+  const { buf, body, what } = openIndex(data, name);
   const packs = buf.readUInt32BE(12);
   // First the layout, so a malformed object adds nothing; then the entries.
   let at = 16;

@@ -73,15 +73,20 @@ export interface WriteLimits {
   maxFilesPerCommit: number;
 }
 
-export function createContext(deps: {
+/** What pfs is made of: createPfs takes these and builds its context from them. */
+export interface PfsDeps {
   meta: MetaStore;
   chunks: ChunkStore;
   clock?: Clock;
   log?: PfsLog;
   indexCacheBytes?: number;
+  /** Lease time of GC locks, sweep fences and finish claims (default 30 s; lease.ts). */
   leaseMs?: number;
+  /** Bounds on one writer (see WriteLimits); none by default. */
   limits?: Partial<WriteLimits>;
-}): PfsContext {
+}
+
+export function createContext(deps: PfsDeps): PfsContext {
   const indexIo = { reads: 0, writes: 0 };
   const objects = indexObjectsOver(deps.chunks, indexIo);
   const events = new EventEmitter();

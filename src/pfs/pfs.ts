@@ -12,7 +12,7 @@ import { createBranch, deleteBranch, inspectBranch, listBranches, resetBranch, t
 import { createTag, deleteTag, listTags, requireTag, type TagInfo } from './tags.ts';
 import { dropCommit, squashCommit } from './commit-history.ts';
 import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit } from './commits.ts';
-import { createContext, type Clock, type PfsContext, type PfsLog, type WriteLimits } from './context.ts';
+import { createContext, type PfsContext, type PfsDeps } from './context.ts';
 import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
 import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.ts';
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
@@ -22,17 +22,7 @@ import { bumpStageVersion, clearStaging } from './staging.ts';
 import * as uploads from './uploads.ts';
 import type { BranchInfo, ChunkRef, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
 
-export interface PfsDeps {
-  meta: MetaStore;
-  chunks: ChunkStore;
-  clock?: Clock;
-  log?: PfsLog;
-  indexCacheBytes?: number;
-  /** Lease time of GC locks, sweep fences and finish claims (default 30 s; lease.ts). */
-  leaseMs?: number;
-  /** Bounds on one writer (context.ts); none by default. */
-  limits?: Partial<WriteLimits>;
-}
+export type { PfsDeps } from './context.ts';
 
 export type Pfs = ReturnType<typeof pfsApi>;
 
