@@ -36,6 +36,9 @@ export function errnoOf(err: unknown): number {
 
 /** Whether a failure is worth a log line: not the everyday answers (no such file, read-only, ...). */
 export function isUnexpected(err: unknown): boolean {
+  // The server refusing the token (revoked, expired, role taken away) is EACCES to the reader,
+  // but news to whoever mounted: without a line they could not tell it from a local permission.
+  if (isStrataError(err) && (err.kind === 'Unauthenticated' || err.kind === 'PermissionDenied')) return true;
   const n = -errnoOf(err);
   const quiet: number[] = [constants.errno.ENOENT, constants.errno.EROFS, constants.errno.EEXIST, constants.errno.ENOTEMPTY, constants.errno.ENOTDIR, constants.errno.EISDIR, constants.errno.EACCES, constants.errno.EPERM, constants.errno.EINVAL];
   return !quiet.includes(n);
