@@ -62,7 +62,8 @@ export class ChunkCache {
     if (!Number.isSafeInteger(opts.maxBytes) || opts.maxBytes <= 0) {
       throw new StrataError('INVALID_ARGUMENT', `the chunk cache size must be a positive number of bytes, got ${opts.maxBytes}`, { maxBytes: opts.maxBytes });
     }
-    await mkdir(opts.dir, { recursive: true });
+    // Only its owner may read it: the chunks are repo bytes their token was allowed to read (docs/security.md).
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 });
     const cache = new ChunkCache(opts);
     cache.scanned = cache.scan().catch((err: unknown) => opts.log?.(`chunk cache: scanning ${opts.dir} failed: ${String(err)}`));
     return cache;
