@@ -10,7 +10,6 @@ import { requireBucket } from './buckets.ts';
 import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
 import { attrsFromRequest } from './metadata.ts';
-import { parseRange } from './object-reads.ts';
 import { parseCopySource, sourceFile } from './object-writes.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
 
@@ -53,6 +52,22 @@ export async function uploadPart(call: S3Call): Promise<void> {
   void call.reply.code(200).header('etag', etagOf(part)).send();
 }
 
+/**
+ * x-amz-copy-source-range, stricter than a GET's Range as S3 is: only
+ * `bytes=first-last`, first <= last (InvalidArgument), inside the source
+ * (InvalidRange).
+ */
+function parseCopyRange(value: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(value.trim());
+  const [start, end] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(start <= end)) {
+    throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { ArgumentName: 'x-amz-copy-source-range', ArgumentValue: value });
+  }
+  if (end >= size) throw new S3Error('InvalidRange', `The requested range is not satisfiable: the source object is ${size} bytes`, { RangeRequested: value, ActualObjectSize: String(size) });
+  return { start, end };
+}
+
 /** UploadPartCopy: a whole source object by reference, a range by reading those bytes. */
 export async function uploadPartCopy(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
@@ -61,8 +76,7 @@ export async function uploadPartCopy(call: S3Call): Promise<void> {
   const source = parseCopySource(header(call, 'x-amz-copy-source')!);
   const info = await sourceFile(call, source);
   const { pfs } = call.deps;
-  const rangeHeader = header(call, 'x-amz-copy-source-range');
-  const range = parseRange(rangeHeader, info.size ?? 0);
+  const range = parseCopyRange(header(call, 'x-amz-copy-source-range'), info.size ?? 0);
   let part: PartInfo;
   if (!range) {
     part = await pfs.uploads.putPartChunks(b.repo, id, n, { size: info.size ?? 0, hash: info.hash!, chunks: info.chunks ?? [] });
@@ -74,6 +88,9 @@ export async function uploadPartCopy(call: S3Call): Promise<void> {
   }
   sendXml(call, 200, xmlDocument({ CopyPartResult: { LastModified: isoTime(part.writtenAt), ETag: etagOf(part) } }));
 }
+
+/** S3's floor for every part of a multipart object but the last. */
+const MIN_PART_SIZE = 5 << 20;
 
 function unquote(etag: string): string {
   return etag.trim().replace(/^"|"$/g, '');
@@ -129,11 +146,14 @@ export async function completeUpload(call: S3Call): Promise<void> {
   const parts = await completionParts(call, id);
   let chunkCount = 0;
   const check = (stored: Map<number, PartInfo>): void => {
-    for (const p of parts) {
+    for (const [i, p] of parts.entries()) {
       chunkCount += stored.get(p.n)?.chunks.length ?? 0;
       const s = stored.get(p.n);
       if (!s || (p.etag !== '' && p.etag !== unquote(etagOf(s)))) {
         throw new S3Error('InvalidPart', `One or more of the specified parts could not be found or its ETag did not match: part ${p.n}`, { UploadId: id, PartNumber: String(p.n) });
+      }
+      if (i < parts.length - 1 && s.size < MIN_PART_SIZE) {
+        throw new S3Error('EntityTooSmall', `Your proposed upload is smaller than the minimum allowed size: part ${p.n} is ${s.size} bytes; every part but the last must be at least 5 MiB`, { UploadId: id, PartNumber: String(p.n), ProposedSize: String(s.size), MinSizeAllowed: String(MIN_PART_SIZE) });
       }
     }
   };

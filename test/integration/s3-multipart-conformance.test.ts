@@ -1,8 +1,9 @@
 // Multipart behaviours where S3 is particular: a retried Complete (the client
-// lost the first answer) gets the same 200. Gateway on a real port,
+// lost the first answer) gets the same 200; parts under 5 MiB but the last
+// and malformed copy ranges are refused. Gateway on a real port,
 // @aws-sdk client over HTTP.
 import {
-  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+  CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand, S3Client, UploadPartCommand, UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,5 +61,39 @@ describe('S3 multipart conformance', () => {
     await c.send(new CompleteMultipartUploadCommand({ Bucket: 'mp', Key: 'b.bin', UploadId: b.UploadId, MultipartUpload: { Parts: b.Parts } }));
     await expect(c.send(new CompleteMultipartUploadCommand({ Bucket: 'mp', Key: 'a.bin', UploadId: a.UploadId, MultipartUpload: { Parts: a.Parts } }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
     await c.send(new CompleteMultipartUploadCommand({ Bucket: 'mp', Key: 'b.bin', UploadId: b.UploadId, MultipartUpload: { Parts: b.Parts } }));
+  });
+
+  it('refuses a part under 5 MiB that is not the last with EntityTooSmall, committing nothing', async () => {
+    const c = await start();
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'mp', Key: 'big.bin' }));
+    const put = (n: number, body: Buffer) => c.send(new UploadPartCommand({ Bucket: 'mp', Key: 'big.bin', UploadId, PartNumber: n, Body: body }));
+    const small = await put(1, Buffer.alloc((5 << 20) - 1, 1));
+    const last = await put(2, Buffer.alloc(10, 2));
+    const complete = (parts: { PartNumber: number; ETag?: string }[]) => c.send(new CompleteMultipartUploadCommand({ Bucket: 'mp', Key: 'big.bin', UploadId, MultipartUpload: { Parts: parts } }));
+    await expect(complete([{ PartNumber: 1, ETag: small.ETag }, { PartNumber: 2, ETag: last.ETag }])).rejects.toMatchObject({ name: 'EntityTooSmall', $metadata: { httpStatusCode: 400 } });
+    await expect(c.send(new GetObjectCommand({ Bucket: 'mp', Key: 'big.bin' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect((await c.send(new ListPartsCommand({ Bucket: 'mp', Key: 'big.bin', UploadId }))).Parts?.length).toBe(2); // the upload is still there
+
+    const full = await put(1, Buffer.alloc(5 << 20, 1)); // exactly 5 MiB is enough
+    await complete([{ PartNumber: 1, ETag: full.ETag }, { PartNumber: 2, ETag: last.ETag }]);
+    const got = await c.send(new GetObjectCommand({ Bucket: 'mp', Key: 'big.bin' }));
+    expect(got.ContentLength).toBe((5 << 20) + 10);
+    await got.Body!.transformToByteArray();
+  });
+
+  it('refuses a malformed x-amz-copy-source-range with InvalidArgument and one outside the source with InvalidRange', async () => {
+    const c = await start();
+    await c.send(new PutObjectCommand({ Bucket: 'mp', Key: 'src', Body: 'abcdefghij' }));
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: 'mp', Key: 'dst' }));
+    const copy = (range: string) => c.send(new UploadPartCopyCommand({ Bucket: 'mp', Key: 'dst', UploadId, PartNumber: 1, CopySource: 'mp/src', CopySourceRange: range }));
+    for (const range of ['0-2', 'bytes=0', 'bytes=hello-world', 'bytes=0-bar', 'bytes=hello-', 'bytes=0-2,3-5', 'bytes=-3', 'bytes=3-', 'bytes=5-2']) {
+      await expect(copy(range), range).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+    }
+    await expect(copy('bytes=0-10')).rejects.toMatchObject({ name: 'InvalidRange', $metadata: { httpStatusCode: 416 } });
+    expect((await c.send(new ListPartsCommand({ Bucket: 'mp', Key: 'dst', UploadId }))).Parts ?? []).toEqual([]);
+
+    await copy('bytes=2-4');
+    await c.send(new CompleteMultipartUploadCommand({ Bucket: 'mp', Key: 'dst', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1 }] } }));
+    expect(await (await c.send(new GetObjectCommand({ Bucket: 'mp', Key: 'dst' }))).Body!.transformToString()).toBe('cde');
   });
 });
