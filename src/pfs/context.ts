@@ -27,7 +27,7 @@ export interface PfsContext {
   log: PfsLog;
   /** What one writer may do (see WriteLimits). */
   limits: WriteLimits;
-  /** Emits 'finished' with a CommitInfo whenever a commit finishes. */
+  /** Emits 'finished' with a CommitRecord whenever a commit finishes, 'dropped' when one goes, 'head' (HeadMoved, pfs.ts) when a branch head changes. */
   events: EventEmitter;
   /** Serialises staging writes and finishing per open commit. */
   commitLock: KeyedLock;

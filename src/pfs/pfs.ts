@@ -6,7 +6,7 @@ import type { ChunkStore } from '../blocks/chunk-store.ts';
 import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
-import { decodeCommit } from '../meta/records.ts';
+import { decodeBranch, decodeCommit } from '../meta/records.ts';
 import type { Ref } from '../ref.ts';
 import { createBranch, deleteBranch, inspectBranch, listBranches, resetBranch, type CreateBranchOptions, type ResetResult } from './branches.ts';
 import { createTag, deleteTag, listTags, requireTag, type TagInfo } from './tags.ts';
@@ -55,9 +55,41 @@ async function watchCommits(ctx: PfsContext): Promise<void> {
       ctx.log.warn({ key, err }, 'commit event listener failed');
     }
   });
+  await watchHeads(ctx);
   await ctx.meta.watch('stage/', ({ key }) => {
     const { repo, commit } = keys.parseStageKey(key);
     bumpStageVersion(ctx, repo, commit);
+  });
+}
+
+/** What a 'head' event carries: a branch record now names `head` where it named `previous`. */
+export interface HeadMoved {
+  repo: RepoName;
+  branch: BranchName;
+  head: CommitId;
+  previous: CommitId | null;
+}
+
+/**
+ * 'head' when a branch record's head changes to a commit (a reset, a new
+ * branch made from a commit, a one-off or started commit, a dropped head),
+ * from the store like commit events, so the pipeline controller of any
+ * server sees a reset made through another. Listeners sort out which moves
+ * matter to them; 'finished' is unchanged, so subscribers and waiters see
+ * the same commits as before.
+ */
+async function watchHeads(ctx: PfsContext): Promise<void> {
+  await ctx.meta.watch('branch/', ({ key, value, prev }) => {
+    try {
+      if (value === undefined) return;
+      const head = decodeBranch(value).head;
+      const previous = prev === undefined ? null : decodeBranch(prev).head;
+      if (head === null || head === previous) return;
+      const { repo, branch } = keys.parseBranchKey(key);
+      ctx.events.emit('head', { repo, branch, head, previous } satisfies HeadMoved);
+    } catch (err) {
+      ctx.log.warn({ key, err }, 'branch event listener failed');
+    }
   });
 }
 

@@ -1,5 +1,6 @@
 // The pipeline controller: runs in the server process, listens for commits
-// finishing on input branches and turns each into a job, one job at a time
+// finishing on input branches (and input heads moved by a reset) and turns
+// each into a job, one job at a time
 // per pipeline. At start it resumes jobs a crash left unfinished (their
 // recorded datums are not run again). When a job fails, pipelines reading
 // its output get an `unrunnable` job naming it.
@@ -9,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { isStrataError } from '../errors/index.ts';
 import { parseBranchName, parseRepoName } from '../ids.ts';
 import type { CommitRecord } from '../meta/records.ts';
+import type { HeadMoved } from '../pfs/pfs.ts';
 import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
 import { TERMINAL_JOB_STATES, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
@@ -40,6 +42,7 @@ export class Controller {
   /** Pending cron ticks, by pipeline. */
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
+  private readonly onHead = (h: HeadMoved): void => this.headMoved(h);
 
   /** The newest job of each pipeline, so triggers (and the poll) need not list every job. */
   private readonly lastJobs = new Map<string, JobRecord>();
@@ -75,6 +78,7 @@ export class Controller {
     this.stopped = false;
     await rm(this.deps.workDir, { recursive: true, force: true }); // datums a crash cut short
     this.deps.pfs.context.events.on('finished', this.onFinished);
+    this.deps.pfs.context.events.on('head', this.onHead);
     for (const p of await this.deps.store.pipelines()) {
       for (const job of await this.deps.store.jobs(p.name)) {
         if (!TERMINAL_JOB_STATES.includes(job.state)) {
@@ -138,6 +142,7 @@ export class Controller {
     for (const list of this.timers.values()) for (const t of list) clearTimeout(t);
     this.timers.clear();
     this.deps.pfs.context.events.off('finished', this.onFinished);
+    this.deps.pfs.context.events.off('head', this.onHead);
     for (const r of this.running.values()) r.abort?.abort(new Error('server shutting down'));
     await Promise.allSettled([...this.running.values()].map((r) => r.queue));
     this.running.clear();
@@ -204,6 +209,33 @@ export class Controller {
         }
       }
     })().catch((err: unknown) => this.deps.log.warn({ err }, 'could not dispatch a finished commit to pipelines'));
+  }
+
+  /**
+   * A head moved other than by a commit made on the branch (a reset, a branch
+   * made from a commit, a dropped head): as in Pachyderm, the new head gets a
+   * job unless the pipeline already has one reading it. A commit made on the
+   * branch is left to its 'finished' event.
+   */
+  private headMoved(h: HeadMoved): void {
+    if (this.stopped) return;
+    void (async () => {
+      const c = await this.deps.pfs.inspectCommit(parseRef(`${h.repo}@${h.head}`));
+      if (c.state !== 'finished' || (c.branch === h.branch && c.parent === h.previous)) return;
+      const pin = { repo: h.repo, branch: h.branch, commit: h.head };
+      for (const p of await this.deps.store.pipelines()) {
+        if (p.state !== 'running' || !pfsInputs((await this.specOf(p)).input).some((i) => i.repo === pin.repo && i.branch === pin.branch)) continue;
+        // Checked in the pipeline's queue, after any job already queued for this commit was made.
+        this.enqueue(p.name, async () => {
+          if (!(await this.hasJobReading(p.name, pin))) await this.trigger(p.name, pin);
+        });
+      }
+    })().catch((err: unknown) => this.deps.log.warn({ err, ...h }, 'could not dispatch a moved branch head to pipelines'));
+  }
+
+  private async hasJobReading(pipeline: string, pin: { repo: string; branch: string; commit: string }): Promise<boolean> {
+    const reads = (j: JobRecord | undefined): boolean => j?.inputs.some((i) => i.repo === pin.repo && i.branch === pin.branch && i.commit === pin.commit) ?? false;
+    return reads(await this.lastJob(pipeline)) || (await this.deps.store.jobs(pipeline)).some(reads);
   }
 
   /** The inputs a job would read now; `pin` fixes the commit of the branch that triggered it. */

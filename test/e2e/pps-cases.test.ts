@@ -3,7 +3,8 @@
 // failing datums with retries and logs, downstream `unrunnable`, err_cmd
 // recovery, datum and job timeouts, spec updates with and without
 // reprocessing, output collisions, rerun --verify of a non-deterministic
-// command, stop/start, and bad specs refused naming the field.
+// command, stop/start, a reset input branch, and bad specs refused naming
+// the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPpsClient, isStrataError, type PpsClient, type StrataClient } from '../../client/sdk/index.ts';
 import { jobFor, jobForHead, paths, spec, text } from '../helpers/pps.ts';
@@ -228,6 +229,21 @@ describe('pipelines end to end', () => {
     await pps.deletePipeline('paused');
     await expect(pps.inspectPipeline('paused')).rejects.toThrow(/not found/);
     await expect(client.inspectRepo('paused')).rejects.toThrow(/not found/);
+  });
+
+  it('a reset of the input branch to a commit no job read makes a job for it, skipping the datums already done', async () => {
+    await repoWith('reset-in', { '/a': 'a' });
+    const info = await pps.createPipeline(spec('reset', { pfs: { repo: 'reset-in', glob: '/*' } }, 'cp /pfs/reset-in/* /pfs/out/'));
+    await pps.waitJobDone('reset', info.lastJob!.id);
+    await client.createBranch('reset-in@side', { from: 'reset-in@main' });
+    const b = (await client.put('reset-in@main:/b', Buffer.from('b'))).commit.id;
+    expect(await jobFor(pps, 'reset', b)).toMatchObject({ state: 'success', counts: { processed: 1, skipped: 1 } });
+    // Made on another branch, so no 'finished' event reaches a pipeline on main: only the reset can.
+    const c = (await client.put('reset-in@side:/c', Buffer.from('c'))).commit.id;
+    expect((await pps.listJobs('reset')).some((j) => j.inputs.some((i) => i.commit === c))).toBe(false);
+    await client.resetBranch('reset-in@main', `reset-in@${c}`);
+    expect(await jobFor(pps, 'reset', c)).toMatchObject({ state: 'success', counts: { total: 2, processed: 1, skipped: 1 } });
+    expect(await paths(client, 'reset@main:/')).toEqual(['/a', '/c']);
   });
 
   it('refuses bad specs with INVALID_PIPELINE_SPEC naming the field, and missing input repos', async () => {
