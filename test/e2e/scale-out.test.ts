@@ -2,7 +2,9 @@
 // S3 bucket (s3rver), each server its own process with its own data dir.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, createPpsClient } from '../../client/sdk/index.ts';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { jobFor, spec } from '../helpers/pps.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
@@ -111,5 +113,26 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
     const info = await modify(a, [header('sub@main'), ...put('/s', Buffer.from('s'))]);
     expect((await first).id).toBe(info.id);
     stream.cancel();
+  });
+  it('a reset through either server makes a job on the pipeline leader, wherever it runs', async () => {
+    const sdk = servers.map((s) => ({ pfs: createClient({ address: s.grpcAddress }), pps: createPpsClient({ address: s.grpcAddress }) }));
+    try {
+      const [a, b] = sdk as [(typeof sdk)[0], (typeof sdk)[0]];
+      await a.pfs.createRepo('reset-src');
+      await a.pfs.put('reset-src@main:/a', Buffer.from('a'));
+      await a.pps.createPipeline(spec('reset-copy', { pfs: { repo: 'reset-src', glob: '/*' } }, 'cp /pfs/reset-src/* /pfs/out/'));
+      await a.pfs.createBranch('reset-src@side', { from: 'reset-src@main' });
+      // One reset through each server: one of them is not the leader, so its reset reaches the leader only through etcd.
+      for (const [i, via] of [b, a].entries()) {
+        const c = (await via.pfs.put(`reset-src@side:/s${i}`, Buffer.from('s'))).commit.id;
+        await via.pfs.resetBranch('reset-src@main', `reset-src@${c}`);
+        expect(await jobFor(via.pps, 'reset-copy', c)).toMatchObject({ state: 'success', counts: { processed: 1 } });
+      }
+    } finally {
+      for (const c of sdk) {
+        c.pfs.close();
+        c.pps.close();
+      }
+    }
   });
 });
