@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { checksumFor, type Checksum } from './checksums.ts';
-import { S3Error } from './errors.ts';
+import { notImplemented, S3Error } from './errors.ts';
 import { EMPTY_SHA256, hmac, sha256Hex, type Signer } from './sigv4.ts';
 
 const MAX_LINE = 8 << 10;
@@ -154,7 +154,7 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
     return verified(raw, checks, undefined);
   }
   const known = ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
-  if (!known.includes(contentSha)) throw new S3Error('NotImplemented', `x-amz-content-sha256 "${contentSha}" is not supported`);
+  if (!known.includes(contentSha)) throw notImplemented('x-amz-content-sha256 of another kind', `x-amz-content-sha256 "${contentSha}" is not supported`);
   const trailers: Check[] = [];
   for (const name of (one(headers, 'x-amz-trailer') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
     const sum = checksumFor(name);

@@ -7,7 +7,7 @@ import type { Ref } from '../../src/ref.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
 import { mayRead, requireAction } from './access.ts';
-import { S3Error } from './errors.ts';
+import { notImplemented, S3Error } from './errors.ts';
 import { listKeys, type Listed } from './list.ts';
 import { modifiedAt } from './metadata.ts';
 import { uriEncode } from './sigv4.ts';
@@ -138,7 +138,7 @@ export async function putBucketVersioning(call: S3Call): Promise<void> {
     void call.reply.code(200).send();
     return;
   }
-  if (status === 'Suspended') throw new S3Error('NotImplemented', 'Versioning cannot be suspended on Strata: every commit is kept');
+  if (status === 'Suspended') throw notImplemented('PutBucketVersioning Suspended', 'Versioning cannot be suspended on Strata: every commit is kept');
   throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: VersioningConfiguration needs Status Enabled');
 }
 

@@ -44,17 +44,25 @@ export type S3ErrorCode = keyof typeof S3_ERRORS;
 
 export class S3Error extends Error {
   readonly status: number;
+  /** For NotImplemented: what the client asked for, a name from our code (never from the request), logged once. */
+  readonly operation?: string;
   constructor(
     readonly code: S3ErrorCode,
     message: string,
     /** Extra elements of the error XML (BucketName, Key, UploadId, ...). */
     readonly extra: Record<string, string> = {},
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; operation?: string } = {},
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
     this.name = 'S3Error';
     this.status = S3_ERRORS[code];
+    this.operation = options.operation;
   }
+}
+
+/** A client asking for something the gateway does not do: 501, not a server fault. */
+export function notImplemented(operation: string, message: string): S3Error {
+  return new S3Error('NotImplemented', message, {}, { operation });
 }
 
 const BY_KIND: Record<ErrorKind, S3ErrorCode> = {

@@ -10,7 +10,7 @@ import { bucketLocation, bucketVersioning, putBucketVersioning, createBucket, de
 import { parseBucket } from './bucket-names.ts';
 import { CompletedUploads } from './completed-uploads.ts';
 import type { S3Call } from './context.ts';
-import { S3Error, toS3Error } from './errors.ts';
+import { notImplemented, S3Error, toS3Error } from './errors.ts';
 import { errorXml } from './xml.ts';
 import type { S3KeyLookup } from './keys.ts';
 import { identityOf, requireAccess, tokenKeys } from './access.ts';
@@ -29,7 +29,7 @@ export interface S3GatewayDeps {
   auth?: Auth;
   /** The region the gateway reports (GetBucketLocation); signatures for any region are accepted. */
   region?: string;
-  log?: { warn(obj: object, msg?: string): void };
+  log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
   now?: () => number;
   /** Commits ListObjectVersions walks back (default 1,000). */
   historyLimit?: number;
@@ -46,7 +46,7 @@ function route(call: S3Call): Handler {
   const q = call.query;
   const m = call.method;
   const unsupported = UNSUPPORTED.find((s) => q.has(s));
-  if (unsupported) return async () => { throw new S3Error('NotImplemented', `the ?${unsupported} sub-resource is not implemented by the Strata gateway`); };
+  if (unsupported) return async () => { throw notImplemented(`${m} ?${unsupported}`, `the ?${unsupported} sub-resource is not implemented by the Strata gateway`); };
   if (!call.bucket) {
     if (m === 'GET') return listBuckets;
   } else if (!call.key) {
@@ -116,6 +116,16 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
   const region = deps.region ?? 'us-east-1';
   const completed = new CompletedUploads(deps.completedUploadsKept);
 
+  // A NotImplemented is a client asking for what we do not do, not a fault:
+  // say so once per operation (the names come from our code, so the set is bounded).
+  const notImplementedSeen = new Set<string>();
+  const noteNotImplemented = (e: S3Error, requestId: string): void => {
+    const operation = e.operation ?? 'other';
+    if (notImplementedSeen.has(operation)) return;
+    notImplementedSeen.add(operation);
+    deps.log?.info({ operation, requestId }, `s3 gateway: a client asked for ${operation}, which is not implemented (answered 501 NotImplemented; said once per operation)`);
+  };
+
   // Returns the reply: fastify then waits for what the handler sent (a stream may still be flowing).
   const handle = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const requestId = randomBytes(8).toString('hex').toUpperCase();
@@ -142,7 +152,8 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
     } catch (err) {
       const e = toS3Error(err);
       if (call) await auditWrite(deps, call, e).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));
-      if (e.status >= 500) deps.log?.warn({ err: e.cause ?? e, requestId, method: req.method, url }, 's3 gateway: request failed');
+      if (e.code === 'NotImplemented') noteNotImplemented(e, requestId);
+      else if (e.status >= 500) deps.log?.warn({ err: e.cause ?? e, requestId, method: req.method, url }, 's3 gateway: request failed');
       if (reply.sent || reply.raw.headersSent) {
         req.raw.destroy(); // the response already started: cut the connection so the client sees the failure
         return reply;
