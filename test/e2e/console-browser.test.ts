@@ -86,7 +86,11 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()} (${page.url()})`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message} (${page.url()})`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    // A request the browser itself aborts when the next navigation starts (the
+    // favicon, fetched after load) is not the server failing; a server error
+    // shows as its status, which the response listener reports.
+    page.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on('response', (r) => r.status() >= 400 && problems.push(`response with status of ${r.status()}: ${r.url()}`));
     page.on('dialog', (d) => (dialogs.push(d.message()), void d.dismiss()));
     if (SHOTS) await mkdir(SHOTS, { recursive: true });
   }, 300_000);
