@@ -84,16 +84,14 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const s3Auth = auth; // once auth is activated, S3 access keys are its tokens
   const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
-  if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, config.s3Gateway);
+  if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, { host: config.s3Gateway.host, port: boundPort(s3.server, config.s3Gateway.port) });
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
   const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, auth, limits: config.limits }, config.grpc, tls));
   grpc.markServing();
   ready = true;
 
-  const address = http.server.address();
-  const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
-  const s3Address = s3.server.address();
-  const s3Port = typeof s3Address === 'object' && s3Address ? s3Address.port : config.s3Gateway.port;
+  const httpPort = boundPort(http.server, config.http.port);
+  const s3Port = boundPort(s3.server, config.s3Gateway.port);
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     ready = false;
@@ -111,9 +109,15 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   return { grpcPort: grpc.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
 }
 
+/** The port a listener got (the one asked for, unless that was 0). */
+function boundPort(server: { address(): unknown }, asked: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : asked;
+}
+
 /** No keys: anyone who reaches the port reads and writes every repo. Say so at every start. */
 function warnOpenGateway(log: Logger, at: { host: string; port: number }): void {
-  const exposed = !/^(127\.|::1$|localhost$)/.test(at.host);
+  const exposed = !isLoopback(at.host);
   log.warn(
     { s3: `${at.host}:${at.port}`, exposed },
     `S3 GATEWAY IS OPEN: no access keys are configured, so it accepts unsigned requests and anyone who can reach ${at.host}:${at.port} can read, write and delete every repo${exposed ? ' (and it listens beyond this machine)' : ''}. Set --s3-gateway-keys ID:SECRET (or STRATA_S3_GATEWAY_KEYS).`,

@@ -28,7 +28,7 @@ interface Running {
 
 export const newJobId = (): string => randomBytes(16).toString('hex');
 
-/** How often the leader looks for input commits made through other servers. */
+/** How often the leader looks for input commits no event told it of (see start). */
 const POLL_MS = 2000;
 
 export class Controller {
@@ -89,7 +89,8 @@ export class Controller {
       this.enqueue(p.name, () => this.trigger(p.name)); // commits made while nobody was leading
       await this.scheduleCron(p.name);
     }
-    // Commits made through other servers sharing the store raise no event here: look for them now and then.
+    // Commit and head events come from the metadata store's watch, so from every server sharing it;
+    // this poll is the safety net for what a watch can miss (a reconnect, a change of leader).
     this.poll = setInterval(() => void this.pollInputs(), POLL_MS);
     this.poll.unref();
   }
