@@ -5,7 +5,7 @@ import type { CommitId } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import { formatRef, type Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { getBranch, getTag, requireBranch, requireCommit, type CommitRecord, type Stored } from './records-io.ts';
+import { getBranch, getTag, requireCommit, requireRepo, type CommitRecord, type Stored } from './records-io.ts';
 
 function refString(ref: Ref): string {
   return formatRef({ ...ref, path: null, trailingSlash: false });
@@ -41,16 +41,16 @@ async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> 
   if (!branch) {
     const tag = await getTag(ctx, ref.repo, name);
     if (tag) return requireCommit(ctx, ref.repo, tag.value.commit);
-    return (await byPrefix(ctx, ref, name)) ?? requireBranch(ctx, ref.repo, name).then(() => never());
+    const byId = await byPrefix(ctx, ref, name);
+    if (byId) return byId;
+    await requireRepo(ctx, ref.repo);
+    // A read names a branch or a tag (or a commit id prefix, which the CLI's hint covers).
+    throw new StrataError('BRANCH_NOT_FOUND', `branch or tag "${name}" not found in repo "${ref.repo}"`, { repo: ref.repo, branch: name });
   }
   if (!branch.value.head) {
     throw new StrataError('BRANCH_HAS_NO_COMMITS', `branch "${name}" of repo "${ref.repo}" has no commits yet`, { repo: ref.repo, branch: name });
   }
   return requireCommit(ctx, ref.repo, branch.value.head);
-}
-
-function never(): never {
-  throw new Error('unreachable: requireBranch of a missing branch throws');
 }
 
 /** The commit a ref names, following `^N` to ancestors or `.N` from the root. */

@@ -141,7 +141,7 @@ describe('errors', () => {
   });
 
   it('a commit id of the wrong length is a missing branch, with a hint', async () => {
-    failed(await spawned('commit', 'inspect', 'cm@0123456789abcdef0123456789abcde'), 'NotFound', /branch "0123456789abcdef0123456789abcde" not found in repo "cm" and no commit id starts with "0123456789abcdef0123456789abcde"/);
+    failed(await spawned('commit', 'inspect', 'cm@0123456789abcdef0123456789abcde'), 'NotFound', /branch or tag "0123456789abcdef0123456789abcde" not found in repo "cm" and no commit id starts with "0123456789abcdef0123456789abcde"/);
     failed(await inProcess('commit', 'inspect', 'cm@0123456789abcdef0123456789abcdef'), 'NotFound', /commit 0123456789abcdef0123456789abcdef not found/);
   });
 

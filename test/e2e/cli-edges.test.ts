@@ -148,7 +148,7 @@ describe('commit-id prefixes', () => {
     expect(ok(await cli.main(['diff', `pfx@${newest!.id.slice(0, 7)}`, `pfx@${short}`])).out).toBe('~ /p.txt  (4 B -> 4 B)\n');
     const none = await cli.main(['log', 'pfx@fffffff0']);
     expect(none.code).toBe(4);
-    expect(none.stderr).toBe('strata: branch "fffffff0" not found in repo "pfx" and no commit id starts with "fffffff0"\n');
+    expect(none.stderr).toBe('strata: branch or tag "fffffff0" not found in repo "pfx" and no commit id starts with "fffffff0"\n');
     // A branch of that name wins over the prefix.
     ok(await cli.main(['branch', 'create', `pfx@${short}`, '--from', `pfx@${newest!.id}`]));
     expect(JSON.parse(ok(await cli.main(['commit', 'inspect', `pfx@${short}`, '--json'])).out).id).toBe(newest!.id);
