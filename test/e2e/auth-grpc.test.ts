@@ -91,8 +91,15 @@ describe('auth over gRPC', () => {
   it('a reader of repo A reads A but not B (PERMISSION_DENIED, 7), and sees only A in lists', async () => {
     const a = as(alice);
     expect(await text(a.pfs, 'a@main:/secret.txt')).toBe('a data');
-    for (const call of [a.pfs.inspectRepo('b'), a.pfs.inspectFile('b@main:/secret.txt'), text(a.pfs, 'b@main:/secret.txt'), a.pfs.listBranches('b'), a.auth.getRoles('b')]) {
-      const err = await failure(call);
+    const reads = [
+      () => a.pfs.inspectRepo('b'),
+      () => a.pfs.inspectFile('b@main:/secret.txt'),
+      () => text(a.pfs, 'b@main:/secret.txt'),
+      () => a.pfs.listBranches('b'),
+      () => a.auth.getRoles('b'),
+    ];
+    for (const call of reads) {
+      const err = await failure(call());
       expect(err.code).toBe('NOT_AUTHORIZED');
       expect(err.data).toMatchObject({ subject: 'user:alice', action: 'read', repo: 'b' });
     }
@@ -105,9 +112,16 @@ describe('auth over gRPC', () => {
   it('a reader cannot write: put, delete, branch, delete repo are refused and change nothing', async () => {
     const a = as(alice);
     const before = await root.pfs.inspectBranch('a@main');
-    for (const call of [a.pfs.put('a@main:/new.txt', Buffer.from('x')), a.pfs.deleteFile('a@main:/secret.txt'), a.pfs.createBranch('a@dev'), a.pfs.deleteRepo('a'), a.auth.setRole('a', 'owner', 'alice')]) {
-      expect((await failure(call)).code).toBe('NOT_AUTHORIZED');
-    }
+    // Each call starts only when the loop reaches it: a promise made early
+    // and rejected before its turn would be an unhandled rejection.
+    const calls = [
+      () => a.pfs.put('a@main:/new.txt', Buffer.from('x')),
+      () => a.pfs.deleteFile('a@main:/secret.txt'),
+      () => a.pfs.createBranch('a@dev'),
+      () => a.pfs.deleteRepo('a'),
+      () => a.auth.setRole('a', 'owner', 'alice'),
+    ];
+    for (const call of calls) expect((await failure(call())).code).toBe('NOT_AUTHORIZED');
     expect((await root.pfs.inspectBranch('a@main')).head).toBe(before.head);
     expect((await root.pfs.listBranches('a')).map((b) => b.name)).toEqual(['main']);
   });
