@@ -294,10 +294,14 @@ export class StrataClient {
     return t.toFileInfo(await this.read('InspectFile', { file, includeChunks: opts.includeChunks ?? false }, opts));
   }
 
-  /** The direct children of a directory (`repo@branch:/dir`; without a path, the root). */
-  list(dir: string, opts: CallOptions & { after?: string; limit?: number } = {}): AsyncGenerator<t.FileInfo, void, undefined> {
+  /**
+   * The direct children of a directory (`repo@branch:/dir`; without a path,
+   * the root). `includeChunksMaxBytes`: files of at most this size come with
+   * their chunk lists (at most 16 MiB), to read them with getChunks.
+   */
+  list(dir: string, opts: CallOptions & { after?: string; limit?: number; includeChunksMaxBytes?: number } = {}): AsyncGenerator<t.FileInfo, void, undefined> {
     parseRef(dir);
-    return this.stream('ListFile', { dir, after: opts.after ?? '', limit: opts.limit ?? 0 }, t.toFileInfo, opts);
+    return this.stream('ListFile', { dir, after: opts.after ?? '', limit: opts.limit ?? 0, includeChunksMaxBytes: opts.includeChunksMaxBytes ?? 0 }, t.toFileInfo, opts);
   }
 
   /** Every file under a directory, recursively, in path order. */

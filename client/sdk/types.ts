@@ -79,7 +79,7 @@ export interface FileInfo {
   sizeBytes?: number;
   /** Content hash of a file; empty for a directory. */
   hash: string;
-  /** Only from inspectFile with `includeChunks`. */
+  /** Only from inspectFile with `includeChunks` (or list with `includeChunksMaxBytes`, for files up to that size). */
   chunks?: ChunkRef[];
   commit: string;
 }

@@ -14,3 +14,5 @@ export const SEND_CHUNK_BYTES = 3 << 20;
 export const GET_CHUNKS_MAX_HASHES = 4096;
 /** HTTP/2 flow-control window of each incoming stream: a few whole messages may be in flight while the handler works. */
 export const STREAM_WINDOW_BYTES = 8 << 20;
+/** Largest file whose chunk list ListFile's include_chunks_max_bytes may ask for (a 16 MiB file has at most ~1,000 chunks). */
+export const LIST_CHUNKS_MAX_BYTES = 16 << 20;

@@ -37,7 +37,7 @@ export interface GetChunksRequest { hashes: string[] }
 export interface GetFileRequest { file: string; offset: number; length?: number }
 export interface GetTarRequest { ref: string; glob: string }
 export interface InspectFileRequest { file: string; includeChunks: boolean }
-export interface ListFileRequest { dir: string; after: string; limit: number }
+export interface ListFileRequest { dir: string; after: string; limit: number; includeChunksMaxBytes: number }
 export interface WalkFileRequest { dir: string }
 export interface GlobFileRequest { ref: string; pattern: string }
 export interface DiffFileRequest { newRef: string; oldRef: string }

@@ -4,7 +4,7 @@
 import { StrataError } from '../../src/errors/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import * as encode from './encode.ts';
-import { SEND_DATA_BYTES } from './limits.ts';
+import { LIST_CHUNKS_MAX_BYTES, SEND_DATA_BYTES } from './limits.ts';
 import type * as m from './messages.ts';
 import { afterField, commitRefField, countField, fileRefField, optionalCommitRefField } from './parse.ts';
 import type { Rpc } from './rpc.ts';
@@ -38,7 +38,13 @@ export function readHandlers(rpc: Rpc, pfs: Pfs) {
       const dir = fileRefField('dir', req.dir, { dirDefault: true });
       const limit = countField('limit', req.limit);
       const opts = { after: afterField('after', dir.path, req.after), limit: limit === 0 ? undefined : limit };
-      for await (const f of pfs.listFiles(dir, dir.path, opts)) await send(encode.fileInfo(f));
+      const chunksUpTo = countField('include_chunks_max_bytes', req.includeChunksMaxBytes);
+      if (chunksUpTo > LIST_CHUNKS_MAX_BYTES) {
+        throw new StrataError('INVALID_ARGUMENT', `include_chunks_max_bytes: at most ${LIST_CHUNKS_MAX_BYTES} (16 MiB), got ${chunksUpTo}`, { field: 'include_chunks_max_bytes', input: String(chunksUpTo) });
+      }
+      for await (const f of pfs.listFiles(dir, dir.path, opts)) {
+        await send(encode.fileInfo(f, { includeChunks: f.type === 'file' && (f.size ?? 0) <= chunksUpTo && chunksUpTo > 0 }));
+      }
     }),
     WalkFile: rpc.serverStream('WalkFile', async (req: m.WalkFileRequest, send) => {
       const dir = fileRefField('dir', req.dir, { dirDefault: true });

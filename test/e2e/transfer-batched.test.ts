@@ -187,6 +187,20 @@ describe('GetChunks', { timeout: 300_000 }, () => {
     expect(got.map((b) => createHash('sha256').update(b).digest('hex'))).toEqual(order.map((c) => c.hash));
   });
 
+  it('ListFile gives the chunk lists of files up to include_chunks_max_bytes, and they read back the file', async () => {
+    const size = chunks.reduce((n, c) => n + Number(c.sizeBytes), 0);
+    const listed = async (max: number): Promise<{ path: string; chunks: { hash: string; sizeBytes: number }[] } | undefined> =>
+      (await serverStream<{ path: string; chunks: { hash: string; sizeBytes: number }[] }>(raw, 'ListFile', { dir: 'data@main:/', includeChunksMaxBytes: max })).find((f) => f.path === '/gc.bin');
+    expect((await listed(size))?.chunks).toEqual(chunks);
+    expect((await listed(size - 1))?.chunks).toEqual([]);
+    expect((await listed(0))?.chunks).toEqual([]);
+    const msgs = await serverStream<{ chunks: Buffer[] }>(raw, 'GetChunks', { hashes: (await listed(size))!.chunks.map((c) => c.hash) });
+    expect(digest(Buffer.concat(msgs.flatMap((m) => m.chunks)))).toBe(digest(await readFile(join(tmp.path, 'gc.bin'))));
+    const tooBig = (await serverStream(raw, 'ListFile', { dir: 'data@main:/', includeChunksMaxBytes: (16 << 20) + 1 }).catch((e: unknown) => e)) as CallError;
+    expect(tooBig.status.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(tooBig.status.details).toMatch(/include_chunks_max_bytes/);
+  });
+
   it('answers NOT_FOUND (CHUNK_UNKNOWN) for a chunk it does not hold', async () => {
     const unknown = createHash('sha256').update('never stored').digest('hex');
     const err = (await serverStream(raw, 'GetChunks', { hashes: [chunks[0]!.hash, unknown] }).catch((e: unknown) => e)) as CallError;
