@@ -3,9 +3,13 @@
 // hard-links instead of downloading, and identical files in different
 // inputs or commits are fetched once. Entries appear by rename, complete or
 // not at all; two runs filling the same entry at once both end with it.
+// Only its owner may read it (directories 0700, entries 0400, as the
+// mount's chunk cache): the entries are repo bytes the user's token was
+// allowed to read, which other local users may not be (docs/security.md).
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StrataError } from '../../src/errors/index.ts';
 
 export interface BlobCache {
   readonly dir: string;
@@ -23,6 +27,34 @@ export interface BlobCache {
 
 const HASH = /^[0-9a-f]{16,128}$/;
 
+/** Directories of the cache: its owner only. */
+export const CACHE_DIR_MODE = 0o700;
+/**
+ * Entries: its owner, read only. Not 0600: entries are hard-linked into /pfs,
+ * and a writable link would let a command change the cache for later runs.
+ */
+export const CACHE_FILE_MODE = 0o400;
+
+/**
+ * Makes the cache directory (and its work/ directory) if missing, and
+ * closes an existing one to other users (one made by an older strata with
+ * the default 0755). A directory owned by someone else is refused: its
+ * owner could read what this run fetches.
+ */
+export async function openCacheDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: CACHE_DIR_MODE });
+  const st = await stat(dir);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new StrataError('FAILED_PRECONDITION', `the run cache directory ${dir} belongs to uid ${st.uid}, not to this user (uid ${uid}); set --cache-dir or STRATA_CACHE_DIR to a directory of your own`, { dir });
+  }
+  if ((st.mode & 0o777) !== CACHE_DIR_MODE) await chmod(dir, CACHE_DIR_MODE);
+  await mkdir(join(dir, 'work'), { mode: CACHE_DIR_MODE }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  await chmod(join(dir, 'work'), CACHE_DIR_MODE);
+}
+
 export function createBlobCache(dir: string): BlobCache {
   const blobs = join(dir, 'blobs');
   const inFlight = new Map<string, Promise<boolean>>();
@@ -38,13 +70,13 @@ export function createBlobCache(dir: string): BlobCache {
   const fill = async (hash: string, size: number, download: (tmp: string) => Promise<void>): Promise<boolean> => {
     if (await has(hash, size)) return false;
     const final = pathOf(hash);
-    await mkdir(join(blobs, hash.slice(0, 2)), { recursive: true });
+    await mkdir(join(blobs, hash.slice(0, 2)), { recursive: true, mode: CACHE_DIR_MODE });
     const tmp = `${final}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
       await download(tmp);
       const st = await stat(tmp);
       if (st.size !== size) throw new Error(`downloaded ${st.size} bytes for a file of ${size} bytes (content ${hash})`);
-      await chmod(tmp, 0o444);
+      await chmod(tmp, CACHE_FILE_MODE);
       await rename(tmp, final);
     } catch (err) {
       await rm(tmp, { force: true });

@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import type { CommitInfo, StrataClient } from '../sdk/index.ts';
 import { putTree } from '../sdk/put-directory.ts';
-import { createBlobCache } from './cache.ts';
+import { createBlobCache, openCacheDir } from './cache.ts';
 import { execute } from './execute.ts';
 import { listInput, pinInputs, type ListedInput, type PinnedInput } from './inputs.ts';
 import { planIsolation, type IsolationPlan } from './isolation.ts';
@@ -138,6 +138,7 @@ export async function runCommand(client: StrataClient, o: RunOptions): Promise<R
   const id = newRunId();
   await checkOutput(client, o.output);
   const { pinned, listed } = await resolveInputs(client, o);
+  await openCacheDir(o.cacheDir);
   const plan = planIsolation(o.isolation, o.processEnv);
   const isolation = `${plan.mode} (${plan.reason})`;
   o.note(`isolation: ${isolation}`);

@@ -5,7 +5,7 @@
 // the command fails; the content cache spares the second download; inputs
 // cannot be written. The tests run one after another: in a container the
 // default isolation uses the real /pfs, which one run holds at a time.
-import { readFile, readdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CommitInfo, type StrataClient } from '../../client/sdk/index.ts';
@@ -191,6 +191,41 @@ describe('strata run', () => {
     expect(await text('counts@eager:/all.txt')).toBe('1\n2\n3\nonly\nk,v\n1,2\nk,v\n');
     const blobs = await readdir(join(cacheEnv.STRATA_CACHE_DIR, 'blobs'));
     expect(blobs.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the content cache to its owner: directories 0700, entries 0400, an old 0755 cache closed', async () => {
+    const dir = join(tmp.path, 'private-cache');
+    await mkdir(join(dir, 'blobs'), { recursive: true, mode: 0o755 }); // as an older strata left it
+    await chmod(dir, 0o755);
+    await chmod(join(dir, 'blobs'), 0o755);
+    const r = await run(['--eager', '-i', 'data=images@main:/', '-o', 'counts@private', '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/all.txt'], { STRATA_CACHE_DIR: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('materialized 2 files: 2 downloaded');
+    const mode = async (p: string): Promise<number> => (await stat(p)).mode & 0o777;
+    expect(await mode(dir)).toBe(0o700);
+    expect(await mode(join(dir, 'work'))).toBe(0o700);
+    const subdirs = await readdir(join(dir, 'blobs'));
+    expect(subdirs.length).toBe(2);
+    for (const sub of subdirs) {
+      expect(await mode(join(dir, 'blobs', sub))).toBe(0o700);
+      for (const entry of await readdir(join(dir, 'blobs', sub))) expect(await mode(join(dir, 'blobs', sub, entry))).toBe(0o400);
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('refuses a content cache directory owned by another user, before fetching or running anything', async () => {
+    const dir = join(tmp.path, 'foreign-cache');
+    await mkdir(dir, { mode: 0o755 });
+    await chown(dir, 65534, 65534);
+    const marker = join(tmp.path, 'foreign-ran');
+    const calls0 = await getFileCalls();
+    const r = await run(['--eager', '-i', 'data=images@main:/', '-o', 'counts@foreign', '--', '/bin/sh', '-c', `touch ${marker}`], { STRATA_CACHE_DIR: dir });
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain(`the run cache directory ${dir} belongs to uid 65534`);
+    expect(await getFileCalls()).toBe(calls0);
+    await expect(readFile(marker)).rejects.toThrow();
+    expect(await readdir(dir)).toEqual([]);
+    expect((await stat(dir)).mode & 0o777).toBe(0o755);
+    expect(await countOf('counts@foreign')).toBe(0);
   });
 
   it('--eager fetches many missing files in one tar stream, and links them all the second time', async () => {
