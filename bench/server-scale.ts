@@ -1,4 +1,4 @@
-// `npm run bench -- server-scale [--files N] [--runs R] [--dir DIR] [--quiet]`
+// `npm run bench -- server-scale [--files N] [--runs R] [--dir DIR [--reuse]] [--server-args '...'] [--quiet]`
 //
 // A real server over a large repo (issue 8): `strata diff` of a 10-file
 // commit against the full listing `strata ls -r` of the same commit, both
@@ -11,7 +11,7 @@
 // changing 10 of them) is written in-process through src/pfs into the data
 // directory the server then opens, as `strata put -r` would leave it: a
 // million files through the CLI take longer than this benchmark should.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBranchName, parsePath, parseRepoName } from '../src/ids.ts';
@@ -24,21 +24,28 @@ interface Args {
   files: number;
   runs: number;
   dir?: string;
+  /** With --dir: keep a repo an earlier run loaded there (same --files) instead of writing it again. */
+  reuse: boolean;
+  /** Extra flags for `strata server` (e.g. memory settings), space-separated. */
+  serverArgs: string[];
   quiet: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: 200_000, runs: 3, quiet: false };
+  const args: Args = { files: 200_000, runs: 3, reuse: false, serverArgs: [], quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--files') args.files = Number(argv[++i]);
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--dir') args.dir = argv[++i];
+    else if (a === '--reuse') args.reuse = true;
+    else if (a === '--server-args') args.serverArgs = (argv[++i] ?? '').split(/\s+/).filter(Boolean);
     else if (a === '--quiet') args.quiet = true;
     else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(args.files) || args.files < 100) throw new Error('--files must be an integer of at least 100');
   if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs must be a positive integer');
+  if (args.reuse && !args.dir) throw new Error('--reuse needs --dir');
   return args;
 }
 
@@ -86,8 +93,9 @@ async function rssKiB(pid: number): Promise<number | null> {
 }
 
 /** Idle RSS of a server on an empty data directory, a few seconds after it is ready. */
-async function idleRss(work: string): Promise<{ rssMiB: number | null; hwmMiB: number | null }> {
-  const server = await startBenchServer(join(work, 'empty'));
+async function idleRss(work: string, serverArgs: string[]): Promise<{ rssMiB: number | null; hwmMiB: number | null }> {
+  await rm(join(work, 'empty'), { recursive: true, force: true });
+  const server = await startBenchServer(join(work, 'empty'), { args: serverArgs });
   await new Promise((r) => setTimeout(r, 5000));
   const rss = await rssKiB(server.pid);
   const hwm = await server.hwmKiB();
@@ -102,18 +110,26 @@ export async function run(argv: string[]): Promise<void> {
   const total = dirs * perDir;
   const say = (msg: string): void => void (args.quiet || console.error(msg));
   const work = args.dir ?? (await mkdtemp(join(tmpdir(), 'strata-bench-server-scale-')));
-  await rm(work, { recursive: true, force: true });
+  const data = join(work, 'data');
+  const marker = join(work, 'loaded.json');
+  const loaded = args.reuse ? await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { files: number; seconds: number }, () => undefined) : undefined;
+  const reusing = loaded?.files === total;
+  if (!reusing) await rm(work, { recursive: true, force: true });
   const load: Record<string, number> = { start: loadavg()[0]! };
 
   say('idle server on an empty data directory');
-  const idle = await idleRss(work);
-  say(`writing ${total} files in ${dirs} directories, then a 10-file commit`);
-  const data = join(work, 'data');
-  const loadSeconds = await loadRepo(data, total, perDir);
+  const idle = await idleRss(work, args.serverArgs);
+  let loadSeconds = loaded?.seconds ?? 0;
+  if (reusing) say(`reusing the ${total} files an earlier run wrote in ${data}`);
+  else {
+    say(`writing ${total} files in ${dirs} directories, then a 10-file commit`);
+    loadSeconds = await loadRepo(data, total, perDir);
+    if (args.dir) await writeFile(marker, JSON.stringify({ files: total, seconds: loadSeconds }));
+  }
 
   say('server on the loaded store: ls -r and diff, alternating');
   load.serve = loadavg()[0]!;
-  const server = await startBenchServer(data);
+  const server = await startBenchServer(data, { args: args.serverArgs });
   const rssLoadedIdle = await rssKiB(server.pid);
   const cli = (cmd: string[]) => runMeasured(process.execPath, [join(REPO_ROOT, 'bin/strata.js'), '--address', server.grpcAddress, ...cmd], { cwd: REPO_ROOT });
   const times = { ls: [] as number[], diff: [] as number[], floor: [] as number[] };
@@ -150,6 +166,8 @@ export async function run(argv: string[]): Promise<void> {
     dirs,
     loadAverage: Object.fromEntries(Object.entries(load).map(([k, v]) => [k, round(v)])),
     inProcessLoadSeconds: round(loadSeconds),
+    reused: reusing,
+    serverArgs: args.serverArgs,
     cli: { lsSeconds: round(ls, 3), diffSeconds: round(diff, 3), repoListSeconds: round(floor, 3), samples: times },
     // Above the floor: what the listing and the diff themselves cost, start-up apart.
     ratios: { diffVsList: round(diff / ls, 3), aboveFloor: round(Math.max(0, diff - floor) / Math.max(1e-3, ls - floor), 3) },

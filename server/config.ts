@@ -20,7 +20,8 @@ export interface ServerConfig {
   s3Gateway: S3GatewayConfig;
   s3?: { endPoint: string; port: number; useSSL: boolean; bucket: string; prefix: string; region: string; accessKey: string; secretKey: string };
   packTargetBytes: number;
-  cacheBytes: number;
+  /** What the server keeps in memory; together with the fixed costs these bound its RSS (docs/deploy.md, "Memory"). */
+  memory: MemoryConfig;
   logLevel: LogLevel;
   /** On SIGTERM, in-flight calls get this long to finish before they are cancelled. */
   shutdownGraceMs: number;
@@ -47,6 +48,25 @@ export interface LimitsConfig {
   maxStreamsPerClient: number;
 }
 
+/**
+ * The server's caches and in-memory tables. None grows with the number of
+ * files or bytes stored: past each bound the data is evicted (caches) or
+ * goes on to local disk under the data directory (the chunk index, GC's
+ * mark set).
+ */
+export interface MemoryConfig {
+  /** Decoded index objects (ranges, metarange groups) kept for re-reads, in estimated heap bytes. */
+  indexCacheBytes: number;
+  /** Verified chunk bytes kept for re-reads. */
+  chunkCacheBytes: number;
+  /** Chunk locations the chunk index holds in memory before writing them to its files (~150 bytes each). */
+  chunkIndexMemEntries: number;
+  /** Hashes GC's mark set holds in memory before it goes on to local disk (~150 bytes each). */
+  gcMarkMemEntries: number;
+  /** LevelDB's block cache (metadata), bytes; unused with --meta etcd. */
+  metaCacheBytes: number;
+}
+
 export interface S3GatewayConfig {
   host: string;
   port: number;
@@ -62,7 +82,7 @@ export const DEFAULTS = {
   http: '127.0.0.1:7731',
   s3Gateway: '127.0.0.1:7732',
   packTargetBytes: 8 << 20,
-  cacheBytes: 64 << 20,
+  memory: { indexCacheBytes: 64 << 20, chunkCacheBytes: 64 << 20, chunkIndexMemEntries: 64 << 10, gcMarkMemEntries: 128 << 10, metaCacheBytes: 8 << 20 },
   logLevel: 'info',
   shutdownGraceMs: 10_000,
   s3UploadExpiryDays: 7,
@@ -76,6 +96,15 @@ const LIMIT_FLAGS: readonly [string, string, keyof LimitsConfig, string][] = [
   ['--max-path-bytes', 'STRATA_MAX_PATH_BYTES', 'maxPathBytes', 'longest file path a write may name, in UTF-8 bytes'],
   ['--max-files-per-commit', 'STRATA_MAX_FILES_PER_COMMIT', 'maxFilesPerCommit', 'most files one write call (one commit) may change'],
   ['--max-streams-per-client', 'STRATA_MAX_STREAMS_PER_CLIENT', 'maxStreamsPerClient', 'most concurrent calls on one client connection'],
+];
+
+/** The memory flags: flag, environment variable, config key, unit, help. */
+const MEMORY_FLAGS: readonly [string, string, keyof MemoryConfig, 'bytes' | 'entries', string][] = [
+  ['--index-cache', 'STRATA_INDEX_CACHE', 'indexCacheBytes', 'bytes', 'decoded index objects kept for re-reads'],
+  ['--chunk-cache', 'STRATA_CHUNK_CACHE', 'chunkCacheBytes', 'bytes', 'verified chunk bytes kept for re-reads'],
+  ['--chunk-index-mem-entries', 'STRATA_CHUNK_INDEX_MEM_ENTRIES', 'chunkIndexMemEntries', 'entries', 'chunk locations held in memory before they go to the on-disk index'],
+  ['--gc-mark-mem-entries', 'STRATA_GC_MARK_MEM_ENTRIES', 'gcMarkMemEntries', 'entries', "hashes GC's mark set holds in memory before it spills to disk"],
+  ['--meta-cache', 'STRATA_META_CACHE', 'metaCacheBytes', 'bytes', "LevelDB's block cache"],
 ];
 
 /** Every flag: its commander spelling, the environment variable it overrides, and its help. */
@@ -103,6 +132,11 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--lease-ms <ms>', env: 'STRATA_LEASE_MS', help: `with several servers: how soon a dead server's GC and finish leases are taken over (default ${DEFAULTS.leaseMs})` },
   { flags: '--shutdown-grace-ms <ms>', env: 'STRATA_SHUTDOWN_GRACE_MS', help: `how long in-flight calls get on SIGTERM (default ${DEFAULTS.shutdownGraceMs})` },
   ...LIMIT_FLAGS.map(([flag, env, key, help]) => ({ flags: `${flag} <n>`, env, help: `${help} (default ${DEFAULTS.limits[key]})` })),
+  ...MEMORY_FLAGS.map(([flag, env, key, unit, help]) => ({
+    flags: `${flag} <${unit === 'bytes' ? 'size' : 'n'}>`,
+    env,
+    help: `${help} (default ${unit === 'bytes' ? formatSize(DEFAULTS.memory[key]) : DEFAULTS.memory[key]}${unit === 'bytes' ? '; bytes, or with KiB, MiB, GiB' : ''})`,
+  })),
 ];
 
 /** The `strata server` command line: flags win over environment, which wins over defaults. */
@@ -193,7 +227,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
       uploadExpiryDays: days(get('s3-upload-expiry-days', 'STRATA_S3_UPLOAD_EXPIRY_DAYS') ?? String(DEFAULTS.s3UploadExpiryDays), '--s3-upload-expiry-days'),
     },
     packTargetBytes: DEFAULTS.packTargetBytes,
-    cacheBytes: DEFAULTS.cacheBytes,
+    memory: memoryConfig(get),
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
     ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
@@ -306,6 +340,41 @@ function limitsConfig(get: (flag: string, envName: string) => string | undefined
     out[key] = n;
   }
   return out;
+}
+
+function memoryConfig(get: (flag: string, envName: string) => string | undefined): MemoryConfig {
+  const out: MemoryConfig = { ...DEFAULTS.memory };
+  for (const [flag, env, key, unit] of MEMORY_FLAGS) {
+    const value = get(flag.slice(2), env);
+    if (value !== undefined) out[key] = unit === 'bytes' ? parseSize(value, flag) : wholeNumber(value, flag, 1);
+  }
+  return out;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1 << 10, kib: 1 << 10, m: 1 << 20, mib: 1 << 20, g: 1 << 30, gib: 1 << 30 };
+
+/** `65536`, `64KiB`, `32MiB`, `1GiB` (K, M, G alone too; 1024-based): bytes, a whole number, 0 allowed (no cache). */
+export function parseSize(value: string, flag: string): number {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = SIZE_UNITS[m?.[2]?.toLowerCase() ?? ''];
+  const n = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid ${flag} "${value}": expected a size in bytes, e.g. 67108864, 64MiB or 1GiB`, { value });
+  }
+  return n;
+}
+
+function formatSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1 << 30], ['MiB', 1 << 20], ['KiB', 1 << 10]] as const) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
+
+function wholeNumber(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid ${flag} "${value}": expected a whole number of at least ${min}`, { value });
+  }
+  return n;
 }
 
 function tlsConfig(cert: string | undefined, key: string | undefined, clientCa: string | undefined): ServerConfig['tls'] {

@@ -42,7 +42,7 @@ async function openMeta(config: ServerConfig): Promise<{ meta: MetaStore; electo
     const meta = await createEtcdMetaStore(config.meta);
     return { meta, elector: meta.elector };
   }
-  return { meta: await createLevelMetaStore({ path: `${config.dataDir}/meta` }), elector: createLocalElector() };
+  return { meta: await createLevelMetaStore({ path: `${config.dataDir}/meta`, cacheBytes: config.memory.metaCacheBytes }), elector: createLocalElector() };
 }
 
 export interface RunningServer {
@@ -59,9 +59,17 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const metrics = createMetrics();
   const blocks = metrics.timeBlockStore(await openBlocks(config), config.s3 ? 's3' : 'local');
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
-  const chunks = await openChunkStore({ blocks, packTargetBytes: config.packTargetBytes, cacheBytes: config.cacheBytes, indexDir: `${config.dataDir}/chunk-index` });
-  const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits });
+  const { memory } = config;
+  const chunks = await openChunkStore({
+    blocks,
+    packTargetBytes: config.packTargetBytes,
+    cacheBytes: memory.chunkCacheBytes,
+    indexMemEntries: memory.chunkIndexMemEntries,
+    indexDir: `${config.dataDir}/chunk-index`,
+  });
+  const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits, indexCacheBytes: memory.indexCacheBytes, gcMarkMemEntries: memory.gcMarkMemEntries });
   metrics.watchChunkStore(chunks);
+  metrics.watchMemory(chunks, pfs.context.reader);
   const auth = createAuth({ meta }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
   const tls = await readTls(config);
   await warnIfExposed(config, auth, log);

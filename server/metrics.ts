@@ -31,6 +31,8 @@ export interface RpcMetrics {
   startGc(): (report: GcReport | undefined) => void;
   /** Starts the chunk store gauges (the store opens after the registry exists). */
   watchChunkStore(chunks: ChunkStore): void;
+  /** Starts the gauges of what the memory settings bound (server/config.ts MemoryConfig). */
+  watchMemory(chunks: ChunkStore, indexReader: { cachedBytes(): number }): void;
   /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
   timeBlockStore(store: BlockStore, backend: 's3' | 'local'): BlockStore;
 }
@@ -89,6 +91,11 @@ export function createMetrics(): RpcMetrics {
       new Gauge({ name: 'strata_store_bytes', help: 'Bytes of the chunks in the chunk store (each stored once)', registers, collect() { this.set(chunks.stats().bytes); } });
       new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
       new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
+    },
+    watchMemory(chunks, indexReader) {
+      new Gauge({ name: 'strata_index_cache_bytes', help: 'Estimated heap bytes of decoded index objects cached (bounded by --index-cache)', registers, collect() { this.set(indexReader.cachedBytes()); } });
+      new Gauge({ name: 'strata_chunk_cache_bytes', help: 'Bytes of verified chunks cached (bounded by --chunk-cache)', registers, collect() { this.set(chunks.cacheBytes()); } });
+      new Gauge({ name: 'strata_chunk_index_memory_entries', help: 'Chunk locations held in memory (bounded by --chunk-index-mem-entries; the rest are on disk)', registers, collect() { this.set(chunks.indexMemory().memEntries); } });
     },
     timeBlockStore: (store, backend) => timedBlockStore(store, (operation, outcome, seconds) => storeLatency.observe({ backend, operation, outcome }, seconds)),
   };

@@ -63,9 +63,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: string } = {}): Promise<BenchServer> {
+export async function startBenchServer(dataDir: string, opts: { cpuProfDir?: string; args?: readonly string[] } = {}): Promise<BenchServer> {
   const prof = opts.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`];
-  const args = [...prof, 'bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--log-level', 'warn'];
+  const args = [...prof, 'bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--log-level', 'warn', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const rss = sampleRss(child.pid!);
   const logs: string[] = [];

@@ -32,6 +32,11 @@ export class ChunkCache {
     }
   }
 
+  /** Bytes of chunks held now (at most the bound). */
+  get size(): number {
+    return this.bytes;
+  }
+
   clear(): void {
     this.entries.clear();
     this.bytes = 0;

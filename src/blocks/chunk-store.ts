@@ -397,6 +397,11 @@ export class ChunkStore {
   }
 
   /** What the chunk index holds in memory (bounded by indexMemEntries, not by the chunk count). */
+  /** Bytes held now by the read cache (bounded by `cacheBytes`). */
+  cacheBytes(): number {
+    return this.cache.size;
+  }
+
   indexMemory(): ReturnType<ChunkIndex['memory']> {
     return this.index.memory();
   }

@@ -17,6 +17,8 @@ export interface IndexReaderOptions {
 
 export interface IndexReader {
   readonly stats: ReaderStats;
+  /** Estimated heap bytes of decoded objects in the cache now (at most `cacheBytes`). */
+  cachedBytes(): number;
   get(root: IndexRoot | null, path: string): Promise<FileEntry | undefined>;
   /** Direct children of `dir` in index order (a subdirectory sorts as `name/`); nothing if `dir` has none. */
   list(root: IndexRoot | null, dir: string, options?: ListOptions): AsyncIterable<ListItem>;
@@ -54,6 +56,7 @@ export function createIndexReader(store: IndexObjectStore, options: IndexReaderO
 
   return {
     stats: core.stats,
+    cachedBytes: () => core.cachedBytes,
     get: async (root, path) => (root === null ? undefined : getEntry(core, await core.rangesNear(root, path), path)),
     list: async function* (root, dir, opts = {}) {
       yield* listChildren(core, await seq(root), dir, opts);

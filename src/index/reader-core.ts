@@ -25,6 +25,11 @@ export class ReaderCore {
   private readonly cache: LruCache<unknown>;
   private readonly inflight = new Map<string, Promise<unknown>>();
 
+  /** Estimated heap bytes the cache holds now (bounded by the reader's cacheBytes). */
+  get cachedBytes(): number {
+    return this.cache.weight;
+  }
+
   constructor(private readonly store: IndexObjectStore, cacheBytes: number) {
     this.cache = new LruCache(cacheBytes);
   }

@@ -29,6 +29,8 @@ export interface LevelMetaStoreOptions {
   path: string;
   /** fsync every write before acknowledging it. Default true; only tests should turn it off. */
   sync?: boolean;
+  /** LevelDB's block cache, bytes (LevelDB's default: 8 MiB). */
+  cacheBytes?: number;
 }
 
 type Db = ClassicLevel<string, Uint8Array>;
@@ -40,7 +42,7 @@ export async function createLevelMetaStore(options: LevelMetaStoreOptions): Prom
   const path = resolve(options.path);
   let db: Db;
   try {
-    db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view', ...(options.cacheBytes === undefined ? {} : { cacheSize: options.cacheBytes }) });
     await db.open();
   } catch (err) {
     throw levelError(err, path, 'open');

@@ -35,7 +35,12 @@ export interface PfsContext {
   recordLock: KeyedLock;
   /** Index objects fetched from and stored to the chunk store (cache misses only), for benchmarks and metrics. */
   indexIo: IndexIoStats;
+  /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
+  gcMarkMemEntries: number | undefined;
 }
+
+/** Default bound of the index reader's cache of decoded ranges and groups. */
+export const DEFAULT_INDEX_CACHE_BYTES = 64 << 20;
 
 /** Default lease time (lease.ts): a dead holder's lease is taken over this long after its last renewal. */
 export const DEFAULT_LEASE_MS = 30_000;
@@ -79,7 +84,10 @@ export interface PfsDeps {
   chunks: ChunkStore;
   clock?: Clock;
   log?: PfsLog;
+  /** Decoded index objects the reader keeps for re-reads, in estimated heap bytes (default 64 MiB). */
   indexCacheBytes?: number;
+  /** Hashes GC's mark set holds in memory before it spills to local disk (default gc.ts DEFAULT_MARK_MEM_ENTRIES). */
+  gcMarkMemEntries?: number;
   /** Lease time of GC locks, sweep fences and finish claims (default 30 s; lease.ts). */
   leaseMs?: number;
   /** Bounds on one writer (see WriteLimits); none by default. */
@@ -95,7 +103,7 @@ export function createContext(deps: PfsDeps): PfsContext {
     meta: deps.meta,
     chunks: deps.chunks,
     objects,
-    reader: createIndexReader(objects, { cacheBytes: deps.indexCacheBytes ?? 64 << 20 }),
+    reader: createIndexReader(objects, { cacheBytes: deps.indexCacheBytes ?? DEFAULT_INDEX_CACHE_BYTES }),
     clock: deps.clock ?? { now: () => Date.now() },
     leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
     log: deps.log ?? { info: () => undefined, warn: () => undefined },
@@ -104,5 +112,6 @@ export function createContext(deps: PfsDeps): PfsContext {
     commitLock: new KeyedLock(),
     recordLock: new KeyedLock(),
     indexIo,
+    gcMarkMemEntries: deps.gcMarkMemEntries,
   };
 }

@@ -106,7 +106,7 @@ async function markPipelineOutputs(ctx: PfsContext, marks: Marks): Promise<void>
 
 export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Promise<GcReport> {
   const lease = await acquireGc(ctx);
-  const marks = new Marks(ctx.chunks.newHashSet(opts.markMemEntries ?? DEFAULT_MARK_MEM_ENTRIES));
+  const marks = new Marks(ctx.chunks.newHashSet(opts.markMemEntries ?? ctx.gcMarkMemEntries ?? DEFAULT_MARK_MEM_ENTRIES));
   try {
     await ctx.chunks.refresh({ dropMissing: true }); // packs other servers wrote (young: kept by the grace) or swept
     await markAll(ctx, marks);
