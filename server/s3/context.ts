@@ -6,7 +6,6 @@ import { parsePath, type FilePath } from '../../src/ids.ts';
 import type { Auth, Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import { isStrataError } from '../../src/errors/index.ts';
-import type { CompletedUploads } from './completed-uploads.ts';
 import { S3Error } from './errors.ts';
 import type { Signer } from './sigv4.ts';
 
@@ -19,8 +18,6 @@ export interface S3Deps {
   auth?: Auth;
   /** Commits ListObjectVersions walks back (default versions.ts HISTORY_LIMIT). */
   historyLimit?: number;
-  /** Recently completed multipart uploads, so a retried Complete answers as the first did. */
-  completed: CompletedUploads;
 }
 
 export interface S3Call {

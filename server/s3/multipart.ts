@@ -10,7 +10,8 @@ import { requireBucket } from './buckets.ts';
 import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
 import { attrsFromRequest } from './metadata.ts';
-import { parseCopySource, sourceFile } from './object-writes.ts';
+import { parseCopySource, sourceFile, writeGuard, writePreconditions } from './object-writes.ts';
+import { isStrataError } from '../../src/errors/index.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
 
 async function writableBucket(call: S3Call): Promise<BucketView> {
@@ -119,19 +120,25 @@ function sendCompleted(call: S3Call, b: BucketView, versionId: string, etag: str
 }
 
 /**
- * A retried Complete of an upload this gateway completed: S3 answers the same
+ * A retried Complete of an upload already completed (by this server before a
+ * restart, or by another sharing the metadata store): S3 answers the same
  * 200 again, so a client that lost the first answer does not fail. Only for
  * the same parts list, and while the key still holds what that upload wrote.
  */
 async function replayCompleted(call: S3Call, b: BucketView, id: string, notFound: unknown): Promise<void> {
-  const done = call.deps.completed.get(b.repo, id);
+  const done = await call.deps.pfs.uploads.completed(b.repo, id);
   const path = keyPath(call.key);
   if (!done || done.branch !== b.branch || done.path !== path) throw notFound;
-  const parts = await completionParts(call, id);
-  if (partsDigest(parts) !== done.partsDigest) throw notFound;
+  return replayParts(call, b, id, await completionParts(call, id), notFound);
+}
+
+async function replayParts(call: S3Call, b: BucketView, id: string, parts: { n: number; etag: string }[], notFound: unknown): Promise<void> {
+  const done = await call.deps.pfs.uploads.completed(b.repo, id);
+  const path = keyPath(call.key);
+  if (!done || done.branch !== b.branch || done.path !== path || partsDigest(parts) !== done.receipt.partsDigest) throw notFound;
   const head = await call.deps.pfs.inspectFile(readRef(b), path).catch(() => undefined);
   if (head?.type !== 'file' || head.hash !== done.hash) throw notFound;
-  sendCompleted(call, b, done.versionId, done.etag);
+  sendCompleted(call, b, done.commit, etagOf(head)); // the same object: the same ETag
 }
 
 export async function completeUpload(call: S3Call): Promise<void> {
@@ -144,6 +151,8 @@ export async function completeUpload(call: S3Call): Promise<void> {
     return replayCompleted(call, b, call.query.get('uploadId') ?? '', err);
   }
   const parts = await completionParts(call, id);
+  const path = keyPath(call.key);
+  await writePreconditions(call, b, path);
   let chunkCount = 0;
   const check = (stored: Map<number, PartInfo>): void => {
     for (const [i, p] of parts.entries()) {
@@ -157,10 +166,16 @@ export async function completeUpload(call: S3Call): Promise<void> {
       }
     }
   };
-  const done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), check);
-  const etag = `"${done.hash}-${chunkCount}"`;
-  call.deps.completed.remember(b.repo, id, { branch: b.branch, path: keyPath(call.key), partsDigest: partsDigest(parts), versionId: done.commit.id, hash: done.hash, etag });
-  sendCompleted(call, b, done.commit.id, etag);
+  let done;
+  try {
+    done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), { check, receipt: { partsDigest: partsDigest(parts) }, guard: writeGuard(call, path) });
+  } catch (err) {
+    // Another Complete of this upload landed first: answer as a retry would be answered.
+    if (!isStrataError(err, 'UPLOAD_NOT_FOUND')) throw err;
+    const notFound = new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: id });
+    return replayParts(call, b, id, parts, notFound);
+  }
+  sendCompleted(call, b, done.commit.id, `"${done.hash}-${chunkCount}"`);
 }
 
 export async function abortUpload(call: S3Call): Promise<void> {

@@ -6,6 +6,7 @@ import { writeFile } from '../../src/blocks/file-io.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import type { FilePath } from '../../src/ids.ts';
 import type { FileInfo } from '../../src/pfs/types.ts';
+import type { WriteGuard } from '../../src/pfs/file-writer.ts';
 import { requireBucket } from './buckets.ts';
 import type { Ref } from '../../src/ref.ts';
 import { objectBody } from './body.ts';
@@ -44,7 +45,7 @@ export async function putObject(call: S3Call): Promise<void> {
   const { pfs } = call.deps;
   const attrs = attrsFromRequest(call, call.deps.now());
   await writePreconditions(call, b, path);
-  const w = await pfs.openWriter(b.repo, { branch: b.branch });
+  const w = await pfs.openWriter(b.repo, { branch: b.branch }, { guard: writeGuard(call, path) });
   let file;
   try {
     const written = await writeFile(pfs.context.chunks, body);
@@ -123,16 +124,13 @@ export async function copyObject(call: S3Call): Promise<void> {
 }
 
 /**
- * Conditional writes, checked before the body is read: If-None-Match `*`
- * (create only) or an ETag (not over that version), If-Match `*` (replace
- * only) or an ETag (only over that version). Checked against the branch
- * head when the request arrives, not atomically with the commit.
+ * Conditional writes: If-None-Match `*` (create only) or an ETag (not over
+ * that version), If-Match `*` (replace only) or an ETag (only over that
+ * version), against the ETag the key has (undefined: none).
  */
-async function writePreconditions(call: S3Call, b: BucketView, path: FilePath): Promise<void> {
+function checkWriteConditions(call: S3Call, current: string | undefined): void {
   const ifMatch = header(call, 'if-match');
   const ifNoneMatch = header(call, 'if-none-match');
-  if (ifMatch === undefined && ifNoneMatch === undefined) return;
-  const current = await currentEtag(call, b, path);
   const matches = (list: string): boolean => current !== undefined && list.split(',').some((t) => {
     const v = t.trim();
     return v === '*' || v === current || `"${v}"` === current;
@@ -140,6 +138,29 @@ async function writePreconditions(call: S3Call, b: BucketView, path: FilePath): 
   if (ifMatch !== undefined && current === undefined) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
   if (ifMatch !== undefined && !matches(ifMatch)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
   if (ifNoneMatch !== undefined && matches(ifNoneMatch)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+}
+
+function isConditional(call: S3Call): boolean {
+  return header(call, 'if-match') !== undefined || header(call, 'if-none-match') !== undefined;
+}
+
+/**
+ * A conditional write is checked twice: before the body is read (so a
+ * refused write does not upload its bytes) and again as the commit lands,
+ * atomically with it (the guard runs against the head the commit's
+ * compare-and-set moves), so two racing conditional writes cannot both win.
+ */
+export function writeGuard(call: S3Call, path: FilePath): WriteGuard | undefined {
+  if (!isConditional(call)) return undefined;
+  return async (before) => {
+    const f = await before(path);
+    checkWriteConditions(call, f ? etagOf(f) : undefined);
+  };
+}
+
+export async function writePreconditions(call: S3Call, b: BucketView, path: FilePath): Promise<void> {
+  if (!isConditional(call)) return;
+  checkWriteConditions(call, await currentEtag(call, b, path));
 }
 
 async function currentEtag(call: S3Call, b: BucketView, path: FilePath): Promise<string | undefined> {

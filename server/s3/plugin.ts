@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import { bucketLocation, bucketVersioning, putBucketVersioning, createBucket, deleteBucket, headBucket, listBuckets, listObjects } from './buckets.ts';
 import { parseBucket } from './bucket-names.ts';
-import { CompletedUploads } from './completed-uploads.ts';
 import type { S3Call } from './context.ts';
 import { notImplemented, S3Error, toS3Error } from './errors.ts';
 import { errorXml } from './xml.ts';
@@ -33,8 +32,6 @@ export interface S3GatewayDeps {
   now?: () => number;
   /** Commits ListObjectVersions walks back (default 1,000). */
   historyLimit?: number;
-  /** Completed multipart uploads remembered for a retried Complete (default 1,000; 0 remembers none). */
-  completedUploadsKept?: number;
 }
 
 type Handler = (call: S3Call) => Promise<void>;
@@ -114,7 +111,6 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
   // Leave every body unread on the request: handlers stream it themselves.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
   const region = deps.region ?? 'us-east-1';
-  const completed = new CompletedUploads(deps.completedUploadsKept);
 
   // A NotImplemented is a client asking for what we do not do, not a fault:
   // say so once per operation (the names come from our code, so the set is bounded).
@@ -144,7 +140,7 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
       const key = slash < 0 ? '' : path.slice(slash + 1);
       const signer = await authenticate(deps, req, rawPath, rawQuery, query);
-      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth, historyLimit: deps.historyLimit, completed }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
+      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth, historyLimit: deps.historyLimit }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
       requireAccess(call);
       await route(call)(call);
       await auditWrite(deps, call, undefined).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));

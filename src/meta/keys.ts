@@ -16,6 +16,7 @@
 //   stage/<repo>/<commitId><encoded dir>\u0001     -> a staged change of a whole directory (stageDirKey)
 //   upload/<repo>/<uploadId>                       -> a multipart upload in progress (encoded by src/pfs/uploads.ts)
 //   upload-part/<repo>/<uploadId>/<part, 5 digits> -> one durable part of it: its chunk refs (src/pfs/uploads.ts)
+//   upload-done/<repo>/<uploadId>                  -> a completed upload: the commit it made, for a retried completion
 //   finishing/<repo>/<commitId>                    -> JSON {owner, until}: a server is finishing this open commit;
 //                                                     staging writes into it wait (src/pfs/commits.ts)
 //   gc/lock                                        -> JSON {owner, until}: the one garbage collection running (src/pfs/gc-fence.ts)
@@ -189,7 +190,7 @@ export function stageSubtreePrefix(repo: RepoName, commit: CommitId, dir: FilePa
 
 /** Every prefix under which a repo keeps data, for deleting a repo whole (reverse edges excluded). */
 export function repoDataPrefixes(repo: RepoName): string[] {
-  return [branchPrefix(repo), tagPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `finishing/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`];
+  return [branchPrefix(repo), tagPrefix(repo), `commit/${repo}/`, `child/${repo}/`, `stage/${repo}/`, `finishing/${repo}/`, `upload/${repo}/`, `upload-part/${repo}/`, `upload-done/${repo}/`];
 }
 
 /** Upload ids are 32 lower-case hex digits, made by src/pfs/uploads.ts. */
@@ -210,6 +211,14 @@ export function uploadPartKey(repo: RepoName, upload: string, part: number): str
 export function uploadPartPrefix(repo: RepoName, upload: string): string {
   return `upload-part/${repo}/${upload}/`;
 }
+
+/** The record a completed upload leaves (src/pfs/uploads.ts), pruned after the upload expiry. */
+export function uploadDoneKey(repo: RepoName, upload: string): string {
+  return `upload-done/${repo}/${upload}`;
+}
+
+/** Every completion record in every repo (the expiry sweep). */
+export const UPLOAD_DONE_PREFIX = 'upload-done/';
 
 /** Every upload in progress in every repo (the expiry sweep). */
 export const UPLOAD_PREFIX = 'upload/';

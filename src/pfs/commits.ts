@@ -12,6 +12,7 @@ import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.t
 import { claimFinish, type FinishClaim } from './finish-claim.ts';
 import { branchNameFree } from './tags.ts';
 import { createDurableSet, type DurableSet } from './durable-set.ts';
+import type { BatchCondition, BatchOp } from '../meta/meta-store.ts';
 import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from './types.ts';
 
 const START_ATTEMPTS = 20;
@@ -153,6 +154,18 @@ export interface OneOffCommit {
   metadata?: Record<string, string>;
   /** The GC fence read before the writer put its first chunk (gc-fence.ts). */
   fence: Fence;
+  /**
+   * Checked at every landing attempt against the head root it lands on, and
+   * true for the landing (the head is compare-and-set with it): throws to
+   * refuse, or returns more writes and conditions for the same atomic batch.
+   */
+  guard?: (headRoot: string | null) => Promise<LandingExtra | void>;
+}
+
+/** Writes and conditions that land atomically with a commit. */
+export interface LandingExtra {
+  ops?: BatchOp[];
+  conditions?: BatchCondition[];
 }
 
 const ONE_OFF_ATTEMPTS = 100;
@@ -211,6 +224,7 @@ interface LandingBase {
 async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<CommitRecord | undefined> {
   const { head, headRoot, durable, fence } = at;
   const b = at.branchRecord;
+  const extra = (await c.guard?.(headRoot)) ?? {};
   const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
   const { root } = await applyChanges(objects, headRoot, c.changes(durable.addHex), { fileTree: true });
   await ctx.chunks.flush(durable.hashes());
@@ -227,9 +241,10 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
     ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
     ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
+    ...(extra.ops ?? []),
   ];
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
-  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence)])) ? commit : undefined;
+  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? [])])) ? commit : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

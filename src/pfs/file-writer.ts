@@ -8,11 +8,11 @@ import { StrataError } from '../errors/index.ts';
 import { ROOT_PATH, newCommitId, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { commitOneOff, toCommitInfo } from './commits.ts';
+import { commitOneOff, toCommitInfo, type LandingExtra } from './commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
 import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
 import { resolveCommit } from './resolve.ts';
-import { stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
+import { decodeStaged, stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { waitForFinisher } from './finish-claim.ts';
 import * as keys from '../meta/keys.ts';
@@ -37,7 +37,7 @@ interface Sink {
   baseRoot(): Promise<string | null>;
   put(path: FilePath, file: StagedFile, append: boolean): Promise<void>;
   delete(path: FilePath, dir: boolean): Promise<void>;
-  close(): Promise<CommitRecord>;
+  close(guard?: WriteGuard): Promise<CommitRecord>;
   abort(): Promise<void>;
 }
 
@@ -77,6 +77,34 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
         if (stale !== undefined) await ctx.meta.compareAndSet(keys.finishingKey(repo, id), stale, undefined);
       }
     });
+  /**
+   * The last flush of a guarded writer: the guard sees the commit as other
+   * writers left it (staged, else its base) and the batch holds only if
+   * every staged record it looked at is unchanged.
+   */
+  const guardedFlush = async (guard: WriteGuard): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    const hashes = () => batch.flatMap(({ file }) => file.chunks.map((c) => Buffer.from(c.hash, 'hex')));
+    if (ctx.meta.shared) await ctx.chunks.flush(hashes());
+    const base = await viewRoot(ctx, (await requireCommit(ctx, repo, id)).value);
+    await locked(hashes, async (conditions) => {
+      const seen: BatchCondition[] = [];
+      const before = async (path: FilePath): Promise<StagedFile | undefined> => {
+        const key = keys.stageKey(repo, id, path);
+        const raw = await ctx.meta.get(key);
+        seen.push({ key, expected: raw });
+        if (raw) {
+          const r = decodeStaged(raw, key);
+          return r.op === 'put' ? r : undefined;
+        }
+        return base ? ctx.reader.get(base, path) : undefined;
+      };
+      const extra = (await guard(before)) ?? {};
+      return stagePuts(ctx, repo, id, batch, [...conditions, ...seen, ...(extra.conditions ?? [])], extra.ops ?? []);
+    });
+    pendingByPath.clear();
+  };
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
     const batch = pending;
@@ -106,8 +134,9 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
       await flush(); // orders the delete after this writer's earlier puts
       await locked(() => [], (conditions) => stageDelete(ctx, repo, id, path, dir, conditions));
     },
-    async close() {
-      await flush();
+    async close(guard) {
+      if (!guard) await flush();
+      else await guardedFlush(guard);
       return (await requireCommit(ctx, repo, id)).value;
     },
     async abort() {
@@ -128,13 +157,14 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
       return stage.put(path, file);
     },
     delete: (path, dir) => stage.delete(path, dir),
-    async close() {
+    async close(guard) {
       try {
         return await commitOneOff(ctx, repo, branch, {
           id: stage.id,
           description,
           base: headRoot,
           fence,
+          guard: guard && ((root) => guard((path) => (root ? ctx.reader.get(root, path) : Promise.resolve(undefined)))),
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
           // only right if no other commit changed that file meanwhile.
@@ -169,9 +199,20 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
   return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, opts.description);
 }
 
+/**
+ * Checked as a writer's changes land, atomically with them: `before` reads a
+ * file as the commit holds it without this writer's changes (the branch head
+ * a one-off commit lands on, or an open commit's staged state). It throws to
+ * refuse (nothing lands), or returns writes and conditions that land in the
+ * same atomic batch. Called again on every retry of the landing.
+ */
+export type WriteGuard = (before: (path: FilePath) => Promise<StagedFile | undefined>) => Promise<LandingExtra | void>;
+
 export interface WriterOptions {
   /** The description of a one-off commit (an open commit keeps its own; `commit finish -m` sets that). */
   description?: string;
+  /** See WriteGuard: conditional writes (S3 If-Match / If-None-Match) and multipart completion use it. */
+  guard?: WriteGuard;
 }
 
 export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions = {}): Promise<FileWriter & { commit: CommitId }> {
@@ -277,7 +318,7 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
       }
     },
     close() {
-      closed ??= sink.close().then((c) => toCommitInfo(ctx, c));
+      closed ??= sink.close(opts.guard).then((c) => toCommitInfo(ctx, c));
       return closed;
     },
     async abort() {

@@ -229,8 +229,9 @@ function pfsApi(ctx: PfsContext) {
       putPartChunks: (repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }) =>
         uploads.putPartChunks(ctx, repo, id, part, file),
       listParts: (repo: RepoName, id: string) => uploads.listParts(ctx, repo, id),
-      complete: (repo: RepoName, id: string, parts: readonly number[], check?: (stored: Map<number, uploads.PartInfo>) => void) =>
-        uploads.completeUpload(ctx, repo, id, parts, check),
+      complete: (repo: RepoName, id: string, parts: readonly number[], opts?: uploads.CompleteOptions) => uploads.completeUpload(ctx, repo, id, parts, opts),
+      /** What a completed upload wrote, while its record is kept (as long as an unfinished upload would be). */
+      completed: (repo: RepoName, id: string) => uploads.completedUpload(ctx, repo, id),
       abort: (repo: RepoName, id: string) => uploads.abortUpload(ctx, repo, id),
       /** Aborts uploads (any repo) started more than `maxAgeMs` ago by the core's clock. */
       expire: (maxAgeMs: number) => uploads.expireUploads(ctx, maxAgeMs),

@@ -16,7 +16,7 @@ function encode(record: StageRecord): Uint8Array {
   return Buffer.from(JSON.stringify(record));
 }
 
-function decode(raw: Uint8Array, key: string): StageRecord {
+export function decodeStaged(raw: Uint8Array, key: string): StageRecord {
   try {
     const r = JSON.parse(Buffer.from(raw).toString('utf8')) as StageRecord;
     if (r.v === 1 && (r.op === 'put' || r.op === 'delete' || r.op === 'deleteDir')) return r;
@@ -64,12 +64,16 @@ export function withAttrs<T extends object>(entry: T, attrs: Readonly<Record<str
 /**
  * Stages file puts (a later put of the same path wins), in as few atomic
  * writes as the store's batch limits allow: each file is staged whole.
+ * `extra` ops land with the last part.
  */
-export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>, conditions: BatchCondition[] = []): Promise<boolean> {
-  if (files.length === 0) return true;
-  const ops = files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) }));
+export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, files: ReadonlyArray<{ path: FilePath; file: StagedFile }>, conditions: BatchCondition[] = [], extra: BatchOp[] = []): Promise<boolean> {
+  if (files.length === 0 && extra.length === 0) return true;
+  const ops: BatchOp[] = files.map(({ path, file }) => ({ type: 'put' as const, key: keys.stageKey(repo, id, path), value: encode({ v: 1, op: 'put', ...file }) }));
   try {
-    for (const part of splitBatch(ops, ctx.meta.limits, conditions)) if (!(await ctx.meta.batch(part, conditions))) return false;
+    const parts = splitBatch(ops, ctx.meta.limits, conditions);
+    if (parts.length === 0) parts.push([]);
+    parts[parts.length - 1]!.push(...extra);
+    for (const part of parts) if (!(await ctx.meta.batch(part, conditions))) return false;
     return true;
   } finally {
     bump(ctx, repo, id);
@@ -80,7 +84,7 @@ export async function stagePuts(ctx: PfsContext, repo: RepoName, id: CommitId, f
 export async function stagedFile(ctx: PfsContext, repo: RepoName, id: CommitId, path: FilePath): Promise<StageRecord | undefined> {
   const key = keys.stageKey(repo, id, path);
   const raw = await ctx.meta.get(key);
-  return raw && decode(raw, key);
+  return raw && decodeStaged(raw, key);
 }
 
 /** Resolves false, having staged at most part of it, when a condition fails. */
@@ -105,7 +109,7 @@ export async function stageDelete(ctx: PfsContext, repo: RepoName, id: CommitId,
 export async function* stagedChanges(ctx: PfsContext, repo: RepoName, id: CommitId, onChunk?: (hash: string) => void): AsyncGenerator<IndexChange> {
   for await (const [key, raw] of ctx.meta.scan({ prefix: keys.stagePrefix(repo, id) })) {
     const { path: staged } = keys.parseStageKey(key);
-    const r = decode(raw, key);
+    const r = decodeStaged(raw, key);
     if (r.op === 'deleteDir') {
       yield { op: 'deleteDir', path: staged };
     } else if (r.op === 'delete') {

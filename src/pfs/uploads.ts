@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from '../blocks/file-io.ts';
 import { StrataError } from '../errors/index.ts';
-import type { BranchName, FilePath, RepoName } from '../ids.ts';
+import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
+import { splitBatch, type BatchOp } from '../meta/meta-store.ts';
 import * as keys from '../meta/keys.ts';
 import type { PfsContext } from './context.ts';
-import { openWriter } from './file-writer.ts';
+import { openWriter, type WriteGuard } from './file-writer.ts';
 import { fencedBatch, readFence, type Fence } from './gc-fence.ts';
 import { requireRepo } from './records-io.ts';
 import { deletePrefix, withAttrs } from './staging.ts';
@@ -124,29 +125,64 @@ export async function listParts(ctx: PfsContext, repo: RepoName, id: string): Pr
   return out;
 }
 
+/** What a completed upload wrote, kept so a retried completion can be answered as the first one was. */
+export interface CompletedUpload {
+  repo: RepoName;
+  id: string;
+  branch: BranchName;
+  path: FilePath;
+  /** The commit the file landed in. */
+  commit: CommitId;
+  size: number;
+  hash: string;
+  completedAt: number;
+  /** Whatever the caller asked to keep with it (the S3 gateway: a digest of the parts list and its ETag). */
+  receipt: Readonly<Record<string, string>>;
+}
+
+type CompletionRecord = { v: 1; branch: BranchName; path: FilePath; commit: CommitId; size: number; hash: string; completedAt: number; receipt: Record<string, string> };
+
+export interface CompleteOptions {
+  /** Sees the stored parts first and may refuse (throw): nothing is committed then and the upload stays. */
+  check?: (stored: Map<number, PartInfo>) => void;
+  /** Kept with the completion record (see completedUpload). */
+  receipt?: Readonly<Record<string, string>>;
+  /** Checked as the file lands, atomically with it (file-writer.ts WriteGuard): S3's conditional Complete. */
+  guard?: WriteGuard;
+}
+
 /**
  * Writes the file from the named parts, in the order given (ascending part
- * numbers), as one commit on the upload's branch (or into its open commit),
- * then forgets the upload. `check` sees the stored parts first and may refuse.
+ * numbers), as one commit on the upload's branch (or into its open commit).
+ * In the same atomic write the upload is forgotten and a completion record
+ * kept: two racing completions cannot both commit, and a retry (after a
+ * restart, or through another server) finds the record.
  */
-export async function completeUpload(
-  ctx: PfsContext,
-  repo: RepoName,
-  id: string,
-  parts: readonly number[],
-  check?: (stored: Map<number, PartInfo>) => void,
-): Promise<{ commit: CommitInfo; size: number; hash: string }> {
+export async function completeUpload(ctx: PfsContext, repo: RepoName, id: string, parts: readonly number[], opts: CompleteOptions = {}): Promise<{ commit: CommitInfo; size: number; hash: string }> {
   const upload = await inspectUpload(ctx, repo, id);
   const stored = new Map((await listParts(ctx, repo, id)).map((p) => [p.part, p]));
-  check?.(stored);
+  opts.check?.(stored);
   const chunks: ChunkRef[] = [];
   for (const n of parts) {
     const p = stored.get(n);
     if (!p) throw new StrataError('INVALID_ARGUMENT', `part ${n} of upload ${id} was never uploaded`, { upload: id, part: n });
     chunks.push(...p.chunks);
   }
-  const w = await openWriter(ctx, repo, { branch: upload.branch });
-  let file: { size: number; hash: string };
+  let file: { size: number; hash: string } | undefined;
+  const uploadKey = keys.uploadKey(repo, id);
+  const partKeys = [...stored.keys()].map((n) => keys.uploadPartKey(repo, id, n));
+  const w = await openWriter(ctx, repo, { branch: upload.branch }, {
+    guard: async (before) => {
+      const theirs = (await opts.guard?.(before)) ?? {};
+      const raw = await ctx.meta.get(uploadKey);
+      if (!raw) throw noSuchUpload(repo, id); // completed or aborted meanwhile
+      const record: CompletionRecord = { v: 1, branch: upload.branch, path: upload.path, commit: w.commit, size: file!.size, hash: file!.hash, completedAt: ctx.clock.now(), receipt: { ...opts.receipt } };
+      const ops: BatchOp[] = [{ type: 'del', key: uploadKey }, { type: 'put', key: keys.uploadDoneKey(repo, id), value: Buffer.from(JSON.stringify(record)) }];
+      // The parts go in the same write when the store takes it in one batch, else just after.
+      if (partKeys.length + ops.length + 8 <= ctx.meta.limits.maxOps) ops.push(...partKeys.map((key) => ({ type: 'del' as const, key })));
+      return { ops: [...ops, ...(theirs.ops ?? [])], conditions: [{ key: uploadKey, expected: raw }, ...(theirs.conditions ?? [])] };
+    },
+  });
   try {
     file = await w.putChunks(upload.path, chunks, { attrs: upload.attrs });
   } catch (err) {
@@ -154,13 +190,21 @@ export async function completeUpload(
     throw err;
   }
   const commit = await w.close();
-  await abortUpload(ctx, repo, id);
+  await deletePrefix(ctx, keys.uploadPartPrefix(repo, id));
   return { commit, ...file };
+}
+
+/** The completion record of an upload completed within the retention (see expireUploads), else undefined. */
+export async function completedUpload(ctx: PfsContext, repo: RepoName, id: string): Promise<CompletedUpload | undefined> {
+  const raw = UPLOAD_ID.test(id) ? await ctx.meta.get(keys.uploadDoneKey(repo, id)) : undefined;
+  if (!raw) return undefined;
+  const r = json<CompletionRecord>(raw);
+  return { repo, id, branch: r.branch, path: r.path, commit: r.commit, size: r.size, hash: r.hash, completedAt: r.completedAt, receipt: r.receipt };
 }
 
 /**
  * Aborts every upload, in any repo, started more than `maxAgeMs` ago by the
- * context's clock, and returns them. Abandoned uploads otherwise keep their
+ * context's clock, and returns them; drops completion records as old. Abandoned uploads otherwise keep their
  * parts' chunks alive (GC marks them) forever. Safe to run on several
  * servers at once: an upload another one aborted first is skipped.
  */
@@ -174,6 +218,12 @@ export async function expireUploads(ctx: PfsContext, maxAgeMs: number): Promise<
     const { repo, upload } = keys.parseUploadKey(key);
     old.push({ repo, id: upload, branch: r.branch, path: r.path, startedAt: r.startedAt });
   }
+  // Completion records live as long as an unfinished upload would.
+  const stale: BatchOp[] = [];
+  for await (const [key, raw] of ctx.meta.scan({ prefix: keys.UPLOAD_DONE_PREFIX })) {
+    if (json<CompletionRecord>(raw).completedAt <= cutoff) stale.push({ type: 'del', key });
+  }
+  for (const part of splitBatch(stale, ctx.meta.limits)) await ctx.meta.batch(part);
   const expired: UploadInfo[] = [];
   for (const up of old) {
     try {

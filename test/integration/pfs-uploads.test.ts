@@ -62,4 +62,53 @@ describe('multipart uploads in the core', () => {
     await expect(t.pfs.uploads.complete(repo('up'), up.id, [1])).rejects.toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
     await expect(t.pfs.inspectCommit(main)).rejects.toMatchObject({ kind: 'NotFound' });
   });
+
+  it('lands one commit when two completions of one upload race; the loser is refused and the record answers later', async () => {
+    tmp = await createTempDir('strata-uploads');
+    t = await openPfsAt(tmp.path);
+    await t.pfs.createRepo(repo('up'));
+    const up = await t.pfs.uploads.create(repo('up'), branch('main'), path('/race.bin'));
+    await t.pfs.uploads.putPart(repo('up'), up.id, 1, from(Buffer.from('once')));
+    const results = await Promise.allSettled([1, 2].map(() => t!.pfs.uploads.complete(repo('up'), up.id, [1], { receipt: { note: 'r' } })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'UPLOAD_NOT_FOUND' } });
+    const log = [];
+    for await (const c of t.pfs.log(main)) log.push(c);
+    expect(log).toHaveLength(1);
+    // The completion record survives a restart and names that commit; its parts are gone.
+    t = await t.reopen();
+    expect(await t.pfs.uploads.completed(repo('up'), up.id)).toMatchObject({ branch: 'main', path: '/race.bin', commit: log[0]!.id, size: 4, receipt: { note: 'r' } });
+    expect(await t.pfs.uploads.completed(repo('up'), 'f'.repeat(32))).toBeUndefined();
+    const left = [];
+    for await (const e of t.meta.scan({ prefix: 'upload-part/' })) left.push(e);
+    expect(left).toEqual([]);
+  });
+
+  it('drops completion records with the upload expiry', async () => {
+    tmp = await createTempDir('strata-uploads');
+    let now = 1_000_000;
+    t = await openPfsAt(tmp.path, { clock: { now: () => now } });
+    await t.pfs.createRepo(repo('up'));
+    const up = await t.pfs.uploads.create(repo('up'), branch('main'), path('/x'));
+    await t.pfs.uploads.putPart(repo('up'), up.id, 1, from(Buffer.from('x')));
+    await t.pfs.uploads.complete(repo('up'), up.id, [1]);
+    now += 1000;
+    await t.pfs.uploads.expire(2000);
+    expect(await t.pfs.uploads.completed(repo('up'), up.id)).toBeDefined();
+    now += 1000;
+    await t.pfs.uploads.expire(1000);
+    expect(await t.pfs.uploads.completed(repo('up'), up.id)).toBeUndefined();
+  });
+
+  it('completes into an open commit: the record names it and a second completion is refused', async () => {
+    tmp = await createTempDir('strata-uploads');
+    t = await openPfsAt(tmp.path);
+    await t.pfs.createRepo(repo('up'));
+    const open = await t.pfs.startCommit(repo('up'), branch('main'));
+    const up = await t.pfs.uploads.create(repo('up'), branch('main'), path('/in-open.bin'));
+    await t.pfs.uploads.putPart(repo('up'), up.id, 1, from(Buffer.from('staged')));
+    const results = await Promise.allSettled([1, 2].map(() => t!.pfs.uploads.complete(repo('up'), up.id, [1])));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await t.pfs.uploads.completed(repo('up'), up.id))?.commit).toBe(open.id);
+  });
 });
