@@ -1,7 +1,8 @@
 // A ModifyFile session: many puts, deletes and copies over one client
 // stream, landing in one commit. Puts are deduplicated by default: the file
 // is cut and hashed here, only chunks the server lacks are uploaded
-// (chunk-uploader.ts), and the file is staged by chunk refs (put_chunks).
+// (chunk-uploader.ts), and the file is staged by chunk refs (put_chunks;
+// the files of a few chunks each are gathered into put_chunks_batch messages).
 // `{ dedup: false }` streams the raw bytes in `data` messages instead.
 //
 // Every write to the stream goes through one lock: a raw put's data
@@ -12,7 +13,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
 import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
-import { PIECE_BYTES, counted, openSource, openStatted, readSmallFileSync, type PutSource } from './sources.ts';
+import { PIECE_BYTES, SmallFileReader, counted, openSource, openStatted, readSmallFileSync, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -54,6 +55,13 @@ export interface WriteResult {
 
 /** Chunk refs per put_chunks message (~80 bytes each; messages stay far under 4 MiB). */
 const REFS_PER_MESSAGE = 16_384;
+/**
+ * Files of at most this many chunks are staged in put_chunks_batch messages
+ * of up to BATCH_MESSAGE_BYTES (estimated): a message per file cost both
+ * processes more than the file's own bytes for a tree of small files.
+ */
+const BATCHED_FILE_REFS = 64;
+const BATCH_MESSAGE_BYTES = 256 << 10;
 /** Chunking look-ahead per put; puts may run concurrently, so keep it small. */
 const CHUNK_IN_FLIGHT_BYTES = 8 << 20;
 
@@ -78,17 +86,27 @@ class Lock {
   }
 }
 
+interface PutChunksWire {
+  path: string;
+  chunks: ChunkRef[];
+  append: boolean;
+}
+
 export class Session implements ModifySession {
   readonly stats = emptyStats();
   private readonly lock = new Lock();
+  /** put_chunks not yet sent: they go out as one message before anything else is written. */
+  private batch: PutChunksWire[] = [];
+  private batchBytes = 0;
   private readonly uploader: ChunkUploader;
+  private readonly smallFiles = new SmallFileReader();
 
   constructor(
     transport: Transport,
     private readonly call: ClientStreamCall,
     opts: CallOptions,
   ) {
-    const sink = (chunks: Chunk[]): Promise<void> => this.lock.run(() => this.call.write({ chunks: { chunks } }));
+    const sink = (chunks: Chunk[]): Promise<void> => this.lock.run(() => this.send({ chunks: { chunks } }));
     this.uploader = new ChunkUploader(transport, sink, this.stats, { signal: opts.signal });
   }
 
@@ -142,26 +160,48 @@ export class Session implements ModifySession {
    * grew past the minimum since the walk takes the general path.
    */
   private async putSmallFile(path: string, local: string, opts: PutOptions): Promise<PutResult> {
-    const data = readSmallFileSync(local);
+    // A file that grew past its walked size since the walk is read whole.
+    const data = this.smallFiles.read(local, opts.statSize!) ?? readSmallFileSync(local);
     this.stats.bytes += data.length;
     opts.onBytes?.(data.length);
     const append = opts.append ?? false;
     if (data.length >= MIN_SIZE) return this.putChunked(path, (async function* () { yield data; })(), append);
     const refs: ChunkRef[] = [];
+    const hashes: Buffer[] = [];
     if (data.length > 0) {
-      const hash = hashChunk(data);
-      refs.push({ hash: hash.toString('hex'), sizeBytes: data.length });
+      hashes.push(hashChunk(data));
+      refs.push({ hash: hashes[0]!.toString('hex'), sizeBytes: data.length });
       await this.uploader.add(refs[0]!.hash, data);
     }
     this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
-    return append ? {} : { hash: fileHash(refs.map((r) => Buffer.from(r.hash, 'hex'))).toString('hex') };
+    return append ? {} : { hash: fileHash(hashes).toString('hex') };
+  }
+
+  /** Writes one message (under the lock), after the put_chunks still held back. */
+  private async send(message: object): Promise<void> {
+    if (this.batch.length > 0) await this.sendBatch();
+    await this.call.write(message);
+  }
+
+  private async sendBatch(): Promise<void> {
+    const files = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
+    // One file goes as a plain put_chunks, as it always has.
+    await this.call.write(files.length === 1 ? { putChunks: files[0] } : { putChunksBatch: { files } });
   }
 
   private async sendChunkRefs(path: string, refs: ChunkRef[], append: boolean): Promise<void> {
+    if (refs.length <= BATCHED_FILE_REFS) {
+      this.batch.push({ path, chunks: refs, append });
+      this.batchBytes += 16 + path.length + refs.length * 80;
+      if (this.batchBytes >= BATCH_MESSAGE_BYTES) await this.sendBatch();
+      return;
+    }
     let at = 0;
     do {
       const part = refs.slice(at, at + REFS_PER_MESSAGE);
-      await this.call.write({ putChunks: { path, chunks: part, append: at === 0 ? append : true } });
+      await this.send({ putChunks: { path, chunks: part, append: at === 0 ? append : true } });
       at += REFS_PER_MESSAGE;
     } while (at < refs.length);
   }
@@ -169,7 +209,7 @@ export class Session implements ModifySession {
   private async putRaw(path: string, bytes: AsyncIterable<Uint8Array>, size: number | undefined, append: boolean): Promise<void> {
     await this.uploader.flush(); // earlier deduplicated puts land first
     await this.lock.run(async () => {
-      await this.call.write({ putFile: size === undefined ? { path, append } : { path, append, sizeBytes: size } });
+      await this.send({ putFile: size === undefined ? { path, append } : { path, append, sizeBytes: size } });
       for await (const piece of bytes) {
         for (let at = 0; at < piece.length; at += PIECE_BYTES) {
           const data = piece.subarray(at, Math.min(at + PIECE_BYTES, piece.length));
@@ -183,21 +223,21 @@ export class Session implements ModifySession {
   async delete(path: string, opts: { dir?: boolean } = {}): Promise<void> {
     parsePath(path);
     await this.uploader.flush();
-    await this.lock.run(() => this.call.write({ deleteFile: { path, dir: opts.dir ?? false } }));
+    await this.lock.run(() => this.send({ deleteFile: { path, dir: opts.dir ?? false } }));
   }
 
   async copy(src: string, dstPath: string): Promise<void> {
     if (parseRef(src).path === null) throw new StrataError('INVALID_REF', `invalid copy source "${src}": a path is wanted, as in "repo@branch:/path"`, { input: src });
     parsePath(dstPath);
     await this.uploader.flush();
-    await this.lock.run(() => this.call.write({ copyFile: { src, dstPath } }));
+    await this.lock.run(() => this.send({ copyFile: { src, dstPath } }));
   }
 
   /** Sends what is queued and ends the stream: the commit (for a branch target, a new finished one-off commit). */
   async finish(): Promise<CommitInfo> {
     await this.uploader.flush();
     // Only `done` commits: a stream that merely ends may be a cut one.
-    await this.lock.run(() => this.call.write({ done: {} }));
+    await this.lock.run(() => this.send({ done: {} }));
     return toCommitInfo(await this.call.end());
   }
 

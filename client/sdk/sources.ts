@@ -125,6 +125,57 @@ export function readSmallFileSync(path: string): Buffer {
   }
 }
 
+/** Bytes per slab of SmallFileReader. */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * Reads many small files whose sizes a tree walk gave, each with open, one
+ * read and close, into shared 1 MiB slabs: the bytes of a file are a view
+ * into a slab. readFileSync adds an fstat per file and allocates a buffer
+ * of the file's size, each one an ArrayBuffer V8 counts as external memory
+ * (for 25,000 files of 1-8 KiB, allocation and GC were ~15 % of the CLI's
+ * CPU). A slab is dropped, not reused, when full: the views of earlier
+ * files may still be waiting to be sent, and the garbage collector frees
+ * a slab once none is left.
+ */
+export class SmallFileReader {
+  private slab = Buffer.allocUnsafe(0);
+  private used = 0;
+
+  /**
+   * The file's bytes if it still has at most `size` bytes (one byte more is
+   * asked for, so growth since the walk shows); undefined if it grew.
+   */
+  read(path: string, size: number): Buffer | undefined {
+    if (this.used + size + 1 > this.slab.length) {
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size + 1));
+      this.used = 0;
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch (err) {
+      throw localFileError(err, 'read', path);
+    }
+    let have = 0;
+    try {
+      for (;;) {
+        const n = fs.readSync(fd, this.slab, this.used + have, size + 1 - have, have);
+        if (n === 0) break;
+        have += n;
+        if (have > size) return undefined;
+      }
+    } catch (err) {
+      throw localFileError(err, 'read', path);
+    } finally {
+      closeQuietly(fd);
+    }
+    const bytes = this.slab.subarray(this.used, this.used + have);
+    this.used += have;
+    return bytes;
+  }
+}
+
 /** A regular file whose size a stat just gave (a tree walk): opened without another stat. */
 export function openStatted(path: string, size: number): OpenedSource {
   return { bytes: size <= WHOLE_READ_BYTES ? smallFile(path, size) : fileBytes(path), size };

@@ -23,13 +23,15 @@ export type ModifyFileRequest =
   | { body: 'header'; header: { target: string; description: string } }
   | { body: 'putFile'; putFile: { path: string; append: boolean; sizeBytes?: number } }
   | { body: 'data'; data: Buffer }
-  | { body: 'putChunks'; putChunks: { path: string; chunks: ChunkRefMessage[]; append: boolean } }
+  | { body: 'putChunks'; putChunks: PutChunksMessage }
   | { body: 'deleteFile'; deleteFile: { path: string; dir: boolean } }
   | { body: 'copyFile'; copyFile: { src: string; dstPath: string } }
   | { body: 'done'; done: Record<string, never> }
   | { body: 'chunks'; chunks: UploadChunksRequest }
+  | { body: 'putChunksBatch'; putChunksBatch: { files: PutChunksMessage[] } }
   | { body?: undefined };
 
+export interface PutChunksMessage { path: string; chunks: ChunkRefMessage[]; append: boolean }
 export interface UploadChunksRequest { chunks: { hash: string; data: Buffer }[] }
 export interface MissingChunksRequest { hashes: string[] }
 

@@ -60,6 +60,19 @@ interface Stores {
   counts: StoreCounts;
 }
 
+/** Stages one file from stored chunks; `where` names the message's field in errors. */
+async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: string): Promise<void> {
+  const path = pathField(`${where}.path`, msg.path);
+  const chunks = msg.chunks.map((c, i) => {
+    hashField(`${where}.chunks[${i}].hash`, c.hash);
+    if (countField(`${where}.chunks[${i}].size_bytes`, c.sizeBytes) === 0) {
+      throw new StrataError('INVALID_ARGUMENT', `${where}.chunks[${i}].size_bytes: a chunk is never empty`, { field: 'size_bytes' });
+    }
+    return { hash: c.hash, size: c.sizeBytes };
+  });
+  await writer.putChunks(path, chunks, { append: msg.append });
+}
+
 async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
   switch (msg.body) {
     case 'chunks': {
@@ -72,16 +85,11 @@ async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileReques
       await writer.put(path, dataOf(input, ctx, path, size), { append: msg.putFile.append });
       return;
     }
-    case 'putChunks': {
-      const path = pathField('put_chunks.path', msg.putChunks.path);
-      const chunks = msg.putChunks.chunks.map((c, i) => {
-        hashField(`put_chunks.chunks[${i}].hash`, c.hash);
-        if (countField(`put_chunks.chunks[${i}].size_bytes`, c.sizeBytes) === 0) {
-          throw new StrataError('INVALID_ARGUMENT', `put_chunks.chunks[${i}].size_bytes: a chunk is never empty`, { field: 'size_bytes' });
-        }
-        return { hash: c.hash, size: c.sizeBytes };
-      });
-      await writer.putChunks(path, chunks, { append: msg.putChunks.append });
+    case 'putChunks':
+      return putChunks(writer, msg.putChunks, 'put_chunks');
+    case 'putChunksBatch': {
+      const files = msg.putChunksBatch.files;
+      for (let i = 0; i < files.length; i++) await putChunks(writer, files[i]!, `put_chunks_batch.files[${i}]`);
       return;
     }
     case 'deleteFile': {

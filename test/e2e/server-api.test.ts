@@ -264,6 +264,22 @@ describe('chunk upload', () => {
     await modify(client, [header('images@up'), { putChunks: { path: '/up.bin', chunks: refs } }, { putChunks: { path: '/up.bin', chunks: refs.slice(0, 1), append: true } }]);
     expect(await streamBytes(client, 'GetFile', { file: 'images@up:/up.bin' })).toEqual(Buffer.concat([bytes, pieces[0]!]));
   });
+
+  it('put_chunks_batch stages each of its files in order, as separate put_chunks would', async () => {
+    const pieces = [randomBytes(3_000), randomBytes(5_000), randomBytes(7_000)];
+    const chunks = pieces.map((p) => ({ hash: createHash('sha256').update(p).digest('hex'), data: p }));
+    const ref = (i: number) => ({ hash: chunks[i]!.hash, sizeBytes: pieces[i]!.length });
+    const files = [
+      { path: '/batch/a', chunks: [ref(0)] },
+      { path: '/batch/b', chunks: [ref(1), ref(2)] },
+      { path: '/batch/a', chunks: [ref(2)], append: true },
+      { path: '/batch/c', chunks: [] },
+    ];
+    await modify(client, [header('images@batch'), { chunks: { chunks } }, { putChunksBatch: { files } }]);
+    expect(await streamBytes(client, 'GetFile', { file: 'images@batch:/batch/a' })).toEqual(Buffer.concat([pieces[0]!, pieces[2]!]));
+    expect(await streamBytes(client, 'GetFile', { file: 'images@batch:/batch/b' })).toEqual(Buffer.concat([pieces[1]!, pieces[2]!]));
+    expect(await streamBytes(client, 'GetFile', { file: 'images@batch:/batch/c' })).toEqual(Buffer.alloc(0));
+  });
 });
 
 describe('administration and clean-up', () => {

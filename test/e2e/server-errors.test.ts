@@ -231,6 +231,17 @@ describe('chunk upload failures', () => {
     expect(err).toMatchObject({ code: 'CHUNK_NOT_FOUND', data: { chunk: hash } });
     await unchanged();
   });
+
+  it('a put_chunks_batch with one bad file fails naming it, and commits none of its files', async () => {
+    const data = Buffer.from('batched bytes');
+    const hash = createHash('sha256').update(data).digest('hex');
+    const good = { path: '/batch-good', chunks: [{ hash, sizeBytes: data.length }] };
+    const bad = { path: '/batch-bad', chunks: [{ hash: 'not-a-hash', sizeBytes: 3 }] };
+    const err = await failure(modify(client, [{ header: { target: 'data@main' } }, { chunks: { chunks: [{ hash, data }] } }, { putChunksBatch: { files: [good, bad] } }]));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.message).toContain('put_chunks_batch.files[1].chunks[0].hash');
+    await unchanged();
+  });
 });
 
 function countLog(msg: string): number {
