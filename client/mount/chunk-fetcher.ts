@@ -147,7 +147,7 @@ export class ChunkFetcher {
     let run: { index: number; wait: Deferred }[] = [];
     let runBytes = 0;
     const flush = (): void => {
-      if (run.length > 0) void this.fetchRun(layout, run);
+      if (run.length > 0) void this.fetchRun(ref, layout, run);
       run = [];
       runBytes = 0;
     };
@@ -190,7 +190,7 @@ export class ChunkFetcher {
     const hit = await this.cache.get(c.hash);
     if (hit) return hit;
     const wait = deferred();
-    await this.fetchRun(layout, [{ index, wait }]);
+    await this.fetchRun(ref, layout, [{ index, wait }]);
     return wait.promise;
   }
 
@@ -199,12 +199,12 @@ export class ChunkFetcher {
    * as they arrive, see chunk-reader.ts); each waiter gets its chunk as soon
    * as its bytes are in.
    */
-  private async fetchRun(layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
+  private async fetchRun(ref: string, layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
     let next = 0;
     this.rangeCalls++;
     try {
       const refs = run.map((r) => ({ hash: layout.chunks[r.index]!.hash, sizeBytes: layout.chunks[r.index]!.size }));
-      for await (const data of this.client.getChunks(refs)) {
+      for await (const data of this.client.getChunks(refs, { file: ref })) {
         this.fetchedBytes += data.length;
         // A copy, so the cache never pins the whole message the chunk came in.
         const own = Buffer.from(data);

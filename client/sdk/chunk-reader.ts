@@ -42,15 +42,25 @@ function corrupt(ref: ChunkRef, got: number, detail: string): StrataError {
   return new StrataError('CHUNK_CORRUPT', `chunk ${ref.hash} as received is corrupt: ${detail}`, { chunk: ref.hash, size: ref.sizeBytes, received: got });
 }
 
+/** Options of a read by chunk. */
+export interface ChunkReadOptions extends CallOptions {
+  /**
+   * The file the chunks belong to (`repo@<commit id>:/path`); the server
+   * needs it when auth is on (a hash alone is not proof of access).
+   */
+  file?: string;
+}
+
 /** The verified bytes of `refs`, in order. Leaving the loop early cancels the calls in flight. */
-export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: CallOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+  const file = opts.file ?? '';
   const plan = callsOf(refs);
   const running: Call[] = [];
   const start = (): void => {
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
-      const stream = transport.serverStream('GetChunks', { hashes: next.value.map((r) => r.hash) }, { ...opts, idempotent: true });
+      const stream = transport.serverStream('GetChunks', { hashes: next.value.map((r) => r.hash), file }, { ...opts, idempotent: true });
       const first = stream.next();
       first.catch(() => undefined); // surfaced when this call's turn comes
       running.push({ refs: next.value, stream, first });
@@ -101,7 +111,7 @@ export function chunkSpan(refs: readonly ChunkRef[], offset: number, length: num
 }
 
 /** Bytes [offset, offset + length) of a file with chunk list `refs`, read by chunk. */
-export async function* readFileByChunks(transport: Transport, refs: readonly ChunkRef[], opts: CallOptions & { offset?: number; length?: number } = {}): AsyncGenerator<Buffer, void, undefined> {
+export async function* readFileByChunks(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions & { offset?: number; length?: number } = {}): AsyncGenerator<Buffer, void, undefined> {
   const span = chunkSpan(refs, opts.offset ?? 0, opts.length);
   let skip = span.skip;
   let left = span.take;

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
-import { readChunkRefs } from './chunk-reader.ts';
+import { readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
 import { bytesReadable, chunksReadable, writeAtomically, type GetOptions } from './files-read.ts';
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
@@ -263,12 +263,16 @@ export class StrataClient {
     const req: Record<string, unknown> = { file, offset: opts.offset ?? 0 };
     if (opts.length !== undefined) req.length = opts.length;
     fileRef(file);
-    if (opts.chunks) return chunksReadable(this.transport, opts.chunks, opts);
+    if (opts.chunks) return chunksReadable(this.transport, opts.chunks, { ...opts, file: opts.chunksFile ?? file });
     return bytesReadable(this.transport, 'GetFile', req, opts);
   }
 
-  /** Chunks by hash (`refs` as inspectFile with includeChunks lists them), in order, each verified here. */
-  getChunks(refs: t.ChunkRef[], opts: CallOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+  /**
+   * Chunks by hash (`refs` as inspectFile with includeChunks lists them), in
+   * order, each verified here. With auth on, `opts.file` must name the file
+   * they belong to (`repo@<commit id>:/path`), unless the caller is a cluster admin.
+   */
+  getChunks(refs: t.ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
     return readChunkRefs(this.transport, refs, opts);
   }
 

@@ -26,6 +26,13 @@ export interface GetOptions extends CallOptions {
    * batched, pipelined, each chunk verified here); without it, with GetFile.
    */
   chunks?: ChunkRef[];
+  /**
+   * The file `chunks` belong to, pinned to its commit (`repo@<commit id>:/path`,
+   * from the FileInfo's `commit`); default the file read. With auth on, the
+   * server reads only chunks of the file named, so a branch that moved after
+   * the inspect would fail the read unless this is pinned.
+   */
+  chunksFile?: string;
 }
 
 async function* dataOf(messages: AsyncIterable<{ data?: Uint8Array }>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
@@ -45,7 +52,7 @@ async function* countedBytes(pieces: AsyncIterable<Buffer>, onBytes?: (n: number
 }
 
 /** A file's bytes read by chunk (see chunk-reader.ts) as a byte Readable; destroying it cancels the calls. */
-export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: GetOptions): Readable {
+export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: GetOptions & { file: string }): Readable {
   return Readable.from(countedBytes(readFileByChunks(transport, chunks, opts), opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
 }
 

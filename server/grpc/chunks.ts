@@ -3,19 +3,37 @@
 // `chunks` operation of ModifyFile) stores them after checking every hash,
 // ModifyFile's put_chunks names them in a file, and GetChunks reads them
 // back, verified, in the order asked.
+//
+// Chunks are shared by every repo, and a hash is no secret (it is in file
+// listings, logs, anyone holding the bytes can compute it), so knowing one is
+// not proof of access. When auth is on and the caller is not a cluster admin
+// (docs/security.md, "Chunks"): GetChunks reads only chunks of a file the
+// caller may read (the request names it), MissingChunks calls every chunk
+// missing and UploadChunks every chunk new (the store is no oracle of what
+// other repos hold), and put_chunks names only chunks sent on the same stream.
 import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
 import { readChunks } from '../../src/blocks/chunk-reads.ts';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
+import type { Identity } from '../../src/auth/index.ts';
+import type { Pfs } from '../../src/pfs/pfs.ts';
 import { GET_CHUNKS_MAX_HASHES, SEND_CHUNK_BYTES } from './limits.ts';
 import type * as m from './messages.ts';
-import { hashField } from './parse.ts';
+import { fileRefField, hashField } from './parse.ts';
 import type { CallContext, Rpc } from './rpc.ts';
 
 export interface StoreCounts {
   chunks: number;
   newChunks: number;
   newBytes: number;
+}
+
+/**
+ * Whether the caller sees the store as it is (which chunks it holds): only
+ * cluster admins, and every caller while auth is off (ANONYMOUS is an admin).
+ */
+export function seesStore(identity: Identity): boolean {
+  return identity.admin;
 }
 
 /** Checks one uploaded chunk against its hash and stores it; `where` names it in errors. */
@@ -26,14 +44,67 @@ export async function storeChunk(store: ChunkStore, c: { hash: string; data: Buf
   if (!hashChunk(c.data).equals(hash)) {
     throw new StrataError('CHUNK_HASH_MISMATCH', `${where}: the ${c.data.length} bytes sent do not hash to ${c.hash}`, { chunk: c.hash, size: c.data.length });
   }
-  if (await store.put(hash, c.data)) {
+  // Not an admin: every chunk is reported new, so the answer says nothing of what the store held.
+  if ((await store.put(hash, c.data)) || !seesStore(ctx.identity)) {
     counts.newChunks++;
     counts.newBytes += c.data.length;
   }
   counts.chunks++;
 }
 
-export function chunkHandlers(rpc: Rpc, chunks: ChunkStore) {
+/**
+ * The chunks of a file, by the file's content hash (a file hash fixes its
+ * chunk list, so an entry never goes stale); a few recent files, so a file
+ * read in many GetChunks calls is looked up once per call, not rebuilt.
+ */
+class FileChunkSets {
+  private readonly sets = new Map<string, Set<string>>();
+  constructor(private readonly max: number) {}
+
+  get(fileHash: string, chunks: () => { hash: string }[]): Set<string> {
+    let set = this.sets.get(fileHash);
+    if (set) {
+      this.sets.delete(fileHash);
+    } else {
+      set = new Set(chunks().map((c) => c.hash));
+      if (this.sets.size >= this.max) this.sets.delete(this.sets.keys().next().value!);
+    }
+    this.sets.set(fileHash, set);
+    return set;
+  }
+}
+
+export function chunkHandlers(rpc: Rpc, chunks: ChunkStore, pfs: Pfs) {
+  const fileChunks = new FileChunkSets(64);
+
+  /** NOT_AUTHORIZED unless every hash is a chunk of `req.file` (which the policy let the caller read). */
+  async function checkScope(req: m.GetChunksRequest, ctx: CallContext): Promise<void> {
+    if (req.file === '') {
+      if (seesStore(ctx.identity)) return;
+      throw new StrataError(
+        'NOT_AUTHORIZED',
+        `${ctx.identity.subject} may not read chunks by hash alone: name the file they belong to in GetChunksRequest.file (e.g. "repo@<commit id>:/path"); a hash is not proof of access`,
+        { subject: ctx.identity.subject, action: 'read', repo: null, needs: 'the file the chunks belong to' },
+      );
+    }
+    const file = fileRefField('file', req.file);
+    const info = await pfs.inspectFile(file, file.path);
+    if (info.type !== 'file' || info.hash === undefined) {
+      throw new StrataError('INVALID_ARGUMENT', `file: ${req.file} is a directory, not a file with chunks`, { field: 'file', input: req.file });
+    }
+    const set = fileChunks.get(info.hash, () => info.chunks ?? []);
+    req.hashes.forEach((h, i) => {
+      if (!set.has(h)) {
+        throw new StrataError('NOT_AUTHORIZED', `hashes[${i}]: chunk ${h} is not a chunk of ${req.file}; GetChunks reads only the chunks of the file it names`, {
+          subject: ctx.identity.subject,
+          action: 'read',
+          repo: file.repo,
+          needs: 'a chunk of the named file',
+        });
+      }
+    });
+  }
+
   return {
     UploadChunks: rpc.clientStream('UploadChunks', async (input, ctx) => {
       const counts: StoreCounts = { chunks: 0, newChunks: 0, newBytes: 0 };
@@ -42,14 +113,17 @@ export function chunkHandlers(rpc: Rpc, chunks: ChunkStore) {
       }
       return counts;
     }),
-    MissingChunks: rpc.unary('MissingChunks', async (req: m.MissingChunksRequest) => ({
-      missing: req.hashes.filter((h, i) => !chunks.has(hashField(`hashes[${i}]`, h))),
-    })),
+    MissingChunks: rpc.unary('MissingChunks', async (req: m.MissingChunksRequest, ctx) => {
+      const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
+      if (!seesStore(ctx.identity)) return { missing: req.hashes };
+      return { missing: req.hashes.filter((_h, i) => !chunks.has(hashes[i]!)) };
+    }),
     GetChunks: rpc.serverStream('GetChunks', async (req: m.GetChunksRequest, send, ctx) => {
       if (req.hashes.length > GET_CHUNKS_MAX_HASHES) {
         throw new StrataError('INVALID_ARGUMENT', `hashes: at most ${GET_CHUNKS_MAX_HASHES} per call, got ${req.hashes.length}`, { field: 'hashes', count: req.hashes.length });
       }
       const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
+      await checkScope(req, ctx);
       let batch: Buffer[] = [];
       let bytes = 0;
       const flush = async (): Promise<void> => {

@@ -12,7 +12,7 @@ import type { FilePath } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileWriter } from '../../src/pfs/types.ts';
 import type { Logger } from '../log.ts';
-import { storeChunk, type StoreCounts } from './chunks.ts';
+import { seesStore, storeChunk, type StoreCounts } from './chunks.ts';
 import * as encode from './encode.ts';
 import type * as m from './messages.ts';
 import { countField, deletePathField, fileRefField, hashField, pathField, writeTargetField } from './parse.ts';
@@ -54,17 +54,54 @@ async function* dataOf(input: Input, ctx: CallContext, path: FilePath, expected:
   }
 }
 
+/**
+ * The chunks a caller sent on this stream (by hash), which its put_chunks may
+ * name when it does not see the store (auth on, not an admin): the bytes are
+ * the proof it holds them. Two generations of at most SENT_GENERATION hashes
+ * each, so memory is bounded and at least the last SENT_GENERATION distinct
+ * chunks sent are remembered (more than the SDK's own 200,000, after which it
+ * sends a chunk again).
+ */
+export const SENT_GENERATION = 262_144;
+
+class SentChunks {
+  private current = new Set<string>();
+  private previous = new Set<string>();
+
+  add(hash: string): void {
+    if (this.current.has(hash)) return;
+    if (this.current.size >= SENT_GENERATION) {
+      this.previous = this.current;
+      this.current = new Set();
+    }
+    this.current.add(hash);
+  }
+
+  has(hash: string): boolean {
+    return this.current.has(hash) || this.previous.has(hash);
+  }
+}
+
 interface Stores {
   writer: FileWriter;
   chunks: ChunkStore;
   counts: StoreCounts;
+  /** Undefined when the caller sees the store (then any stored chunk may be named). */
+  sent: SentChunks | undefined;
 }
 
 /** Stages one file from stored chunks; `where` names the message's field in errors. */
-async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: string): Promise<void> {
+async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: string, sent: SentChunks | undefined, ctx: CallContext): Promise<void> {
   const path = pathField(`${where}.path`, msg.path);
   const chunks = msg.chunks.map((c, i) => {
     hashField(`${where}.chunks[${i}].hash`, c.hash);
+    if (sent && !sent.has(c.hash)) {
+      throw new StrataError(
+        'NOT_AUTHORIZED',
+        `${where}.chunks[${i}]: chunk ${c.hash} was not sent on this stream; ${ctx.identity.subject} may name only chunks it sent here (the "chunks" operation): a hash is not proof of holding the bytes`,
+        { subject: ctx.identity.subject, action: 'write', repo: null, needs: 'the chunk sent on this stream' },
+      );
+    }
     if (countField(`${where}.chunks[${i}].size_bytes`, c.sizeBytes) === 0) {
       throw new StrataError('INVALID_ARGUMENT', `${where}.chunks[${i}].size_bytes: a chunk is never empty`, { field: 'size_bytes' });
     }
@@ -73,10 +110,13 @@ async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: str
   await writer.putChunks(path, chunks, { append: msg.append });
 }
 
-async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+async function apply({ writer, chunks, counts, sent }: Stores, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
   switch (msg.body) {
     case 'chunks': {
-      for (const c of msg.chunks.chunks) await storeChunk(chunks, c, `chunks.chunks[${counts.chunks}]`, ctx, counts);
+      for (const c of msg.chunks.chunks) {
+        await storeChunk(chunks, c, `chunks.chunks[${counts.chunks}]`, ctx, counts);
+        sent?.add(c.hash);
+      }
       return;
     }
     case 'putFile': {
@@ -86,10 +126,10 @@ async function apply({ writer, chunks, counts }: Stores, msg: m.ModifyFileReques
       return;
     }
     case 'putChunks':
-      return putChunks(writer, msg.putChunks, 'put_chunks');
+      return putChunks(writer, msg.putChunks, 'put_chunks', sent, ctx);
     case 'putChunksBatch': {
       const files = msg.putChunksBatch.files;
-      for (let i = 0; i < files.length; i++) await putChunks(writer, files[i]!, `put_chunks_batch.files[${i}]`);
+      for (let i = 0; i < files.length; i++) await putChunks(writer, files[i]!, `put_chunks_batch.files[${i}]`, sent, ctx);
       return;
     }
     case 'deleteFile': {
@@ -123,7 +163,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: L
     const { repo, target } = writeTargetField('header.target', first.header.target);
     await ctx.authorize('write', repo);
     const writer = await pfs.openWriter(repo, target, { description: first.header.description || undefined });
-    const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 } };
+    const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 }, sent: seesStore(ctx.identity) ? undefined : new SentChunks() };
     try {
       for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {
         if (msg === undefined) {

@@ -68,11 +68,13 @@ export const PFS_POLICIES: Policies = {
   ListSubvenance: read('commit'),
   // The target (write) and every copy's source (read) are checked by the handler as they arrive.
   ModifyFile: { checks: () => [{ action: 'authenticated' }], audit: true },
-  // Chunks are content-addressed and belong to no repo: storing them needs a token; reading a
-  // chunk needs its hash, which only a reader of some file that holds it learns (docs/security.md).
+  // Chunks belong to no repo and a hash is no secret: storing needs a token; reading needs reader on
+  // the repo of the file the request names, and the handler checks that every chunk is one of that
+  // file's (chunks.ts; admins may leave the file out). MissingChunks answers non-admins as if the
+  // store held nothing (docs/security.md, "Chunks").
   UploadChunks: signedIn,
   MissingChunks: signedIn,
-  GetChunks: signedIn,
+  GetChunks: { checks: (req: Req) => (str(req, 'file') ? onRef('read', 'file')(req) : [{ action: 'authenticated' }]) },
   GetFile: read('file'),
   GetTar: read('ref'),
   InspectFile: read('file'),

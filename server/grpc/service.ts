@@ -75,7 +75,7 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
     ...tagHandlers(rpc, deps.pfs),
     ...commitHandlers(rpc, deps.pfs),
     ModifyFile: modifyFileHandler(rpc, deps.pfs, deps.chunks, deps.log),
-    ...chunkHandlers(rpc, deps.chunks),
+    ...chunkHandlers(rpc, deps.chunks, deps.pfs),
     ...readHandlers(rpc, deps.pfs),
     ...adminHandlers(rpc, deps.pfs, deps.metrics),
   } as grpc.UntypedServiceImplementation;
