@@ -99,6 +99,9 @@ describe('a hash is not proof of access', () => {
     const err = await failure(modify(aliceRaw, [{ header: { target: 'a@main' } }, { putChunks: { path: '/stolen.bin', chunks: secretChunks } }]));
     expect(err).toMatchObject({ code: 'NOT_AUTHORIZED' });
     expect(err.message).toContain('was not sent on this stream');
+    const batch = await failure(modify(aliceRaw, [{ header: { target: 'a@main' } }, { putChunksBatch: { files: [{ path: '/stolen.bin', chunks: secretChunks }] } }]));
+    expect(batch).toMatchObject({ code: 'NOT_AUTHORIZED' });
+    expect(batch.message).toContain('put_chunks_batch.files[0].chunks[0]');
     expect((await unary(aliceRaw, 'InspectBranch', { branch: 'a@main' })).head).toBe(head);
     expect(await serverStream(aliceRaw, 'GlobFile', { ref: 'a@main', pattern: '/stolen.bin' })).toEqual([]);
     // Chunks stored earlier by a separate UploadChunks call are no proof either (the store already held them).
