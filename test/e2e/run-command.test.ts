@@ -93,7 +93,7 @@ describe('strata run', () => {
     const cmd = ['/bin/sh', '-c', 'wc -l /pfs/data/* /pfs/labels/* > /pfs/out/counts.txt; echo "greeting=$RUN_TEST_GREETING"'];
     const r = await run(['--input', 'data=images@main:/', '--input', 'labels=labels@main:/*.csv', '--output', 'counts@main', '--env', 'RUN_TEST_GREETING', '--', ...cmd]);
     expect(r.stderr).not.toMatch(/strata: /);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.out).toContain('greeting=hello'); // the command's stdout, passed on
     const printed = r.out.trim().split('\n').pop()!;
     const c = await client.inspectCommit('counts@main');
@@ -123,7 +123,7 @@ describe('strata run', () => {
 
     // What people see: provenance and the run, one metadata key per line.
     const shown = await cli.run(['commit', 'inspect', 'counts@main']);
-    expect(shown.code).toBe(0);
+    expect(shown.code, shown.stderr).toBe(0);
     expect(shown.out).toContain(`provenance:  images@${heads.images}, labels@${heads.labels}`);
     expect(shown.out).toMatch(/^\s+run\.exit_code=0$/m);
     expect(shown.out).toContain(`run.cmd=${JSON.stringify(cmd)}`);
@@ -132,7 +132,7 @@ describe('strata run', () => {
   it.each(isolations)('runs a Pachyderm-style command with literal /pfs paths unchanged (isolation %s)', async (isolation) => {
     const branch = `counts@literal-${isolation}`;
     const r = await run(['-i', 'data=images@main', '-i', 'labels=labels@main:/deep', '-o', branch, '--isolation', isolation, '--', '/usr/bin/wc', '/pfs/data/a.txt', '/pfs/labels/deep/z.csv']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.out).toMatch(/3\s+3\s+6 \/pfs\/data\/a\.txt/);
     expect(r.out).toMatch(/1\s+1\s+4 \/pfs\/labels\/deep\/z\.csv/);
     const c = await client.inspectCommit(branch);
@@ -140,7 +140,7 @@ describe('strata run', () => {
     expect(c.metadata['run.isolation']).toMatch(isolation === 'auto' ? /./ : /^bwrap/);
 
     const copied = await run(['-i', 'data=images@main', '-o', branch, '--isolation', isolation, '--', '/bin/cp', '-r', '/pfs/data', '/pfs/out/']);
-    expect(copied.code).toBe(0);
+    expect(copied.code, copied.stderr).toBe(0);
     const files: string[] = [];
     for await (const f of client.walk(`${branch}:/`)) files.push(f.path);
     expect(files).toEqual(['/data/a.txt', '/data/b.txt']);
@@ -178,14 +178,14 @@ describe('strata run', () => {
     const args = ['--eager', '-i', 'data=images@main:/', '-i', 'labels=labels@main:/', '-o', 'counts@eager', '--', '/bin/sh', '-c', 'cat /pfs/data/* /pfs/labels/*.csv > /pfs/out/all.txt'];
     const calls0 = await getFileCalls();
     const first = await run(args, cacheEnv);
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     const calls1 = await getFileCalls();
     // Six files, five distinct contents (y.csv and deep/z.csv are equal): five downloads.
     expect(calls1 - calls0).toBe(5);
     expect(first.stderr).toContain('materialized 6 files: 5 downloaded');
 
     const second = await run(args, cacheEnv);
-    expect(second.code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
     expect((await getFileCalls()) - calls1).toBe(0);
     expect(second.stderr).toContain('materialized 6 files: 0 downloaded, 6 linked from the cache');
     expect(await text('counts@eager:/all.txt')).toBe('1\n2\n3\nonly\nk,v\n1,2\nk,v\n');
@@ -199,7 +199,7 @@ describe('strata run', () => {
     await chmod(dir, 0o755);
     await chmod(join(dir, 'blobs'), 0o755);
     const r = await run(['--eager', '-i', 'data=images@main:/', '-o', 'counts@private', '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/all.txt'], { STRATA_CACHE_DIR: dir });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('materialized 2 files: 2 downloaded');
     const mode = async (p: string): Promise<number> => (await stat(p)).mode & 0o777;
     expect(await mode(dir)).toBe(0o700);
@@ -233,13 +233,13 @@ describe('strata run', () => {
     const args = ['--eager', '-i', 'many=many@main:/', '-o', 'counts@bulk', '--', '/bin/sh', '-c', 'cat /pfs/many/*/* | wc -l > /pfs/out/lines.txt'];
     const [tars0, files0] = [await calls('GetTar'), await getFileCalls()];
     const first = await run(args, cacheEnv);
-    expect(first.code).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('materialized 100 files: 100 downloaded');
     const [tars1, files1] = [await calls('GetTar'), await getFileCalls()];
     expect([tars1 - tars0, files1 - files0]).toEqual([1, 0]);
 
     const second = await run(args, cacheEnv);
-    expect(second.code).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain('materialized 100 files: 0 downloaded, 100 linked from the cache');
     expect([(await calls('GetTar')) - tars1, (await getFileCalls()) - files1]).toEqual([0, 0]);
     expect((await text('counts@bulk:/lines.txt')).trim()).toBe('199'); // 34*1 + 33*2 + 33*3
@@ -254,19 +254,19 @@ describe('strata run', () => {
     const r = await run(['-i', 'data=images@main:/', '-i', 'sel=images@main:/*.txt', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', script], cacheEnv);
     expect(r.out).not.toContain('WROTE');
     expect((await client.inspectCommit('counts@readonly')).metadata['run.materialize']).toBe('data=lazy sel=eager');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.out).toMatch(/Read-only file system|Permission denied/);
     expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\n');
     // Nothing leaked into the cache the inputs are linked from.
     const again = await run(['-i', 'data=images@main:/*', '-o', 'counts@readonly', '--isolation', isolation, '--', '/bin/sh', '-c', 'cat /pfs/data/* > /pfs/out/a.txt'], cacheEnv);
-    expect(again.code).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
     expect(await text('counts@readonly:/a.txt')).toBe('1\n2\n3\nonly\n');
   });
 
   it('serves a whole-commit input lazily: the command fetches only what it reads', async () => {
     const [tars0, files0] = [await calls('GetTar'), await getFileCalls()];
     const r = await run(['-i', 'many=many@main:/', '-o', 'counts@lazy', '--', '/bin/sh', '-c', 'ls /pfs/many/d1 | wc -l > /pfs/out/n.txt; cat /pfs/many/d1/f1.txt >> /pfs/out/n.txt']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('served lazily by a read-only FUSE mount: /pfs/many');
     expect(await text('counts@lazy:/n.txt')).toBe('25\nfile 1\nfile 1\n');
     const [tars1, files1] = [await calls('GetTar'), await getFileCalls()];
@@ -306,13 +306,13 @@ describe('strata run', () => {
     // The next run finds the leftovers (a stale FUSE mount, a claimed /pfs or a work dir) and cleans them.
     const next = await run(['-i', 'data=images@main:/', '-i', 'sel=images@main:/*.txt', '-o', 'counts@killed', '--', '/bin/sh', '-c', 'cat /pfs/data/a.txt /pfs/sel/b.txt > /pfs/out/x.txt']);
     expect(next.stderr).not.toMatch(/strata: /);
-    expect(next.code).toBe(0);
+    expect(next.code, next.stderr).toBe(0);
     expect(await text('counts@killed:/x.txt')).toBe('1\n2\n3\nonly\n');
   });
 
   it('stores large logs as files in the output commit and points to them from metadata', async () => {
     const r = await run(['-q', '-i', 'data=images@main:/', '-o', 'counts@logs', '--', '/bin/sh', '-c', 'i=0; while [ $i -lt 2000 ]; do echo "line $i of a long log"; i=$((i+1)); done']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.out).toMatch(/^counts@[0-9a-f]{32}\n$/); // --quiet: only the answer
     const c: CommitInfo = await client.inspectCommit('counts@logs');
     expect(c.metadata['run.stdout_file']).toBe('/.strata/run/stdout.log');

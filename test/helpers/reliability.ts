@@ -49,10 +49,11 @@ async function checkWhole(client: RawClient, ref: string, problems: string[]): P
 
 /**
  * `writers` clients write pairs to one branch for `seconds` while two readers
- * check every head they see is whole; then every acknowledged pair must be at
+ * check every head they see is whole (each writer makes at least
+ * `minPerWriter` writes, past `seconds` if need be); then every acknowledged pair must be at
  * the head and in the branch's history, and fsck must be clean.
  */
-export async function runLoad(server: TestServer, opts: { writers: number; seconds: number; repo?: string }): Promise<LoadReport> {
+export async function runLoad(server: TestServer, opts: { writers: number; seconds: number; repo?: string; minPerWriter?: number }): Promise<LoadReport> {
   const repo = opts.repo ?? 'load';
   const branch = `${repo}@main`;
   const admin = ownClient(server.grpcAddress);
@@ -64,7 +65,9 @@ export async function runLoad(server: TestServer, opts: { writers: number; secon
   const writer = async (w: number): Promise<void> => {
     const client = ownClient(server.grpcAddress);
     try {
-      for (let n = 0; Date.now() < until; n++) {
+      // At least minPerWriter writes each, however slow the machine: a loaded
+      // machine makes fewer writes in the time, never a weaker test.
+      for (let n = 0; n < (opts.minPerWriter ?? 0) || Date.now() < until; n++) {
         try {
           acks.push(await writePair(client, branch, w, n));
         } catch (err) {

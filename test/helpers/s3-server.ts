@@ -86,7 +86,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
 
 function portFrom(child: ChildProcess): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('s3rver did not start within 10 s')), 10_000);
+    const timer = setTimeout(() => reject(new Error('s3rver did not start within 60 s')), 60_000);
     child.once('message', (message: { port: number }) => {
       clearTimeout(timer);
       resolve(message.port);
