@@ -4,7 +4,10 @@
 // one branch, 2 servers >= 0.8x one server; 10 branches, 2 servers >= 1.6x
 // one server "where CPU allows"; ls through etcd <= 2x LevelDB.
 //
-//   npm run bench -- scale [--commits N] [--clients N] [--rounds N]
+//   npm run bench -- scale [--commits N] [--clients N] [--rounds N] [--branches 1|10] [--cpu-prof DIR]
+//
+// --branches runs one workload only; --cpu-prof DIR writes each server's
+// V8 CPU profile (node --cpu-prof) into DIR, for finding where CPU goes.
 //
 // Every process (etcd, s3rver, the servers, this client) shares the
 // machine's cores: on 2 cores two servers cannot have twice the CPU of one,
@@ -21,15 +24,27 @@ interface Options {
   commits: number;
   clients: number;
   rounds: number;
+  /** 0: both workloads (1 and 10 branches). */
+  branches: number;
+  /** Where the servers write their CPU profiles; none when empty. */
+  cpuProf: string;
 }
 
+const USAGE = 'usage: npm run bench -- scale [--commits N] [--clients N] [--rounds N] [--branches 1|10] [--cpu-prof DIR]';
+
 function options(args: string[]): Options {
-  const o: Options = { commits: 300, clients: 10, rounds: 3 };
+  const o: Options = { commits: 300, clients: 10, rounds: 3, branches: 0, cpuProf: '' };
   for (let i = 0; i < args.length; i += 2) {
-    const key = args[i]!.replace(/^--/, '') as keyof Options;
-    const n = Number(args[i + 1]);
-    if (!(key in o) || !Number.isInteger(n) || n <= 0) throw new Error(`usage: npm run bench -- scale [--commits N] [--clients N] [--rounds N] (bad "${args[i]} ${args[i + 1]}")`);
-    o[key] = n;
+    const key = args[i]!.replace(/^--/, '');
+    const value = args[i + 1];
+    if (key === 'cpu-prof' && value) {
+      o.cpuProf = value;
+      continue;
+    }
+    const n = Number(value);
+    const ok = key === 'branches' ? n === 1 || n === 10 : ['commits', 'clients', 'rounds'].includes(key) && Number.isInteger(n) && n > 0;
+    if (!ok) throw new Error(`${USAGE} (bad "${args[i]} ${value}")`);
+    o[key as 'commits' | 'clients' | 'rounds' | 'branches'] = n;
   }
   return o;
 }
@@ -40,12 +55,13 @@ interface Cluster {
   stop(): Promise<void>;
 }
 
-async function cluster(n: number, meta: string, s3: TestS3Server, prefix: string): Promise<Cluster> {
+async function cluster(n: number, meta: string, s3: TestS3Server, prefix: string, cpuProf = ''): Promise<Cluster> {
   const servers: TestServer[] = [];
   for (let i = 0; i < n; i++) {
     const args = ['--meta', meta, '--log-level', 'warn'];
     if (meta !== 'leveldb') args.push('--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-prefix', prefix, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey);
-    servers.push(await startServer({ args }));
+    const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${prefix.replace(/\W/g, '')}-server${i}.cpuprofile`] : [];
+    servers.push(await startServer({ args, nodeArgs }));
   }
   const clients = servers.map((s) => pfsClient(s.grpcAddress));
   return {
@@ -85,7 +101,7 @@ async function storeRequests(c: Cluster): Promise<string> {
  * `commits` one-off commits (one small file each) from `clients` concurrent
  * loops; loop i goes through server i mod servers, to branch i mod branches.
  */
-async function commitLoad(c: Cluster, repo: string, branches: number, o: Options): Promise<{ perSec: number; serverCpu: number }> {
+async function commitLoad(c: Cluster, repo: string, branches: number, o: Options): Promise<{ perSec: number; serverCpu: number; perServer: number[] }> {
   let next = 0;
   const cpu0 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
   const t0 = performance.now();
@@ -101,7 +117,8 @@ async function commitLoad(c: Cluster, repo: string, branches: number, o: Options
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
-  return { perSec: o.commits / seconds, serverCpu: cpu1.reduce((a, b, i) => a + b - cpu0[i]!, 0) };
+  const perServer = cpu1.map((b, i) => b - cpu0[i]!);
+  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer };
 }
 
 async function createBranches(client: RawClient, repo: string, branches: number): Promise<void> {
@@ -136,9 +153,9 @@ export async function run(args: string[]): Promise<void> {
   try {
     for (let round = 0; round < o.rounds; round++) {
       for (const n of [1, 2] as const) {
-        const c = await cluster(n, `${etcd.url}/r${round}n${n}`, s3, `r${round}n${n}/`);
+        const c = await cluster(n, `${etcd.url}/r${round}n${n}`, s3, `r${round}n${n}/`, o.cpuProf);
         try {
-          for (const branches of [1, 10]) {
+          for (const branches of o.branches ? [o.branches] : [1, 10]) {
             const repo = `load${branches}`;
             await createBranches(c.clients[0]!, repo, branches);
             await commitLoad(c, repo, branches, { ...o, commits: Math.min(40, o.commits) }); // warm-up
@@ -147,7 +164,10 @@ export async function run(args: string[]): Promise<void> {
             const row = (rows[`${branches} branch${branches > 1 ? 'es' : ''}`] ??= { one: [], two: [], oneCpu: [], twoCpu: [] });
             row[n === 1 ? 'one' : 'two'].push(r.perSec);
             row[n === 1 ? 'oneCpu' : 'twoCpu'].push(r.serverCpu);
-            console.error(`round ${round + 1}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s, servers' CPU ${r.serverCpu.toFixed(1)} s; object store so far: ${await storeRequests(c)}`);
+            const perCommit = r.perServer.map((s) => ((s * 1000) / o.commits).toFixed(1)).join(' + ');
+            console.error(
+              `round ${round + 1}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s, servers' CPU ${r.serverCpu.toFixed(2)} s = ${perCommit} ms per commit (per server), load ${loadavg()[0]!.toFixed(1)}; object store so far: ${await storeRequests(c)}`,
+            );
           }
         } finally {
           await c.stop();
@@ -155,7 +175,7 @@ export async function run(args: string[]): Promise<void> {
       }
     }
     const ls: { etcd: number[]; leveldb: number[] } = { etcd: [], leveldb: [] };
-    for (let round = 0; round < o.rounds; round++) {
+    for (let round = 0; round < (o.branches ? 0 : o.rounds); round++) {
       for (const kind of ['leveldb', 'etcd'] as const) {
         const c = await cluster(1, kind === 'etcd' ? `${etcd.url}/ls${round}` : 'leveldb', s3, `ls${round}/`);
         try {
@@ -167,16 +187,16 @@ export async function run(args: string[]): Promise<void> {
     }
     const targets = { '1 branch': 0.8, '10 branches': 1.6 };
     console.log(`\nscale-out (${cpus().length} cores, ${o.commits} commits of one 200-byte file, ${o.clients} concurrent clients, median of ${o.rounds} rounds; 1-min load avg ${loads.map((l) => l.toFixed(2)).join(' ')})`);
-    console.log('workload       1 server   2 servers  ratio  target   servers\' CPU s (1 / 2)');
+    console.log('workload       1 server   2 servers  ratio  target   servers\' CPU ms per commit (1 / 2)');
     const figures: Record<string, unknown> = {};
     for (const [name, r] of Object.entries(rows)) {
       const ratio = median(r.two) / median(r.one);
       const target = targets[name as keyof typeof targets];
-      console.log(`${name.padEnd(14)} ${median(r.one).toFixed(1).padStart(8)}/s ${median(r.two).toFixed(1).padStart(9)}/s  ${ratio.toFixed(2)}x  >=${target}x ${ratio >= target ? 'met ' : 'MISS'}  ${median(r.oneCpu).toFixed(1)} / ${median(r.twoCpu).toFixed(1)}`);
-      figures[name] = { one: r.one, two: r.two, ratio, target };
+      console.log(`${name.padEnd(14)} ${median(r.one).toFixed(1).padStart(8)}/s ${median(r.two).toFixed(1).padStart(9)}/s  ${ratio.toFixed(2)}x  >=${target}x ${ratio >= target ? 'met ' : 'MISS'}  ${((median(r.oneCpu) * 1000) / o.commits).toFixed(1)} / ${((median(r.twoCpu) * 1000) / o.commits).toFixed(1)}`);
+      figures[name] = { one: r.one, two: r.two, ratio, target, cpuSeconds: { one: r.oneCpu, two: r.twoCpu } };
     }
     const lsRatio = median(ls.etcd) / median(ls.leveldb);
-    console.log(`ls of 1,000 files: LevelDB ${median(ls.leveldb).toFixed(1)} ms, etcd ${median(ls.etcd).toFixed(1)} ms: ${lsRatio.toFixed(2)}x (target <= 2x: ${lsRatio <= 2 ? 'met' : 'MISS'})`);
+    if (ls.etcd.length > 0) console.log(`ls of 1,000 files: LevelDB ${median(ls.leveldb).toFixed(1)} ms, etcd ${median(ls.etcd).toFixed(1)} ms: ${lsRatio.toFixed(2)}x (target <= 2x: ${lsRatio <= 2 ? 'met' : 'MISS'})`);
     console.log(JSON.stringify({ bench: 'scale', options: o, cores: cpus().length, loadAverages: loads, commits: figures, lsMs: ls, lsRatio }));
   } finally {
     await Promise.all([etcd.stop(), s3.stop()]);

@@ -61,14 +61,26 @@ const TRAILER_ROOM = 64 << 10;
  */
 const SPARE_PACK_BUFFERS = 2;
 
+/**
+ * A new pack's first buffer, unless a spare one is at hand; it doubles as
+ * chunks arrive, up to the full pack. A one-off commit of a small file seals
+ * a pack of a few KiB: a full-size buffer for each cost V8 a mark-compact
+ * every few commits (external memory, the same effect as above), which was
+ * the largest share of a server's CPU per small commit (bench/scale.ts
+ * --cpu-prof).
+ */
+const FIRST_PACK_BYTES = 256 << 10;
+
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
 
 interface OpenPack {
   ref: PackRef;
   buf: Buffer;
-  /** Bytes of chunks the buffer takes; the rest is room for the trailer. */
+  /** Bytes of chunks the buffer takes now; the rest is room for the trailer. */
   capacity: number;
+  /** What `capacity` may grow to before the pack is sealed. */
+  fullCapacity: number;
   used: number;
   entries: PackEntry[];
 }
@@ -194,8 +206,12 @@ export class ChunkStore {
   private append(hash: Buffer, data: Uint8Array, move: boolean): void {
     let pack = this.open;
     if (pack && pack.used + data.length > pack.capacity) {
-      this.seal();
-      pack = undefined;
+      if (pack.used + data.length <= pack.fullCapacity) {
+        this.grow(pack, pack.used + data.length);
+      } else {
+        this.seal();
+        pack = undefined;
+      }
     }
     pack ??= this.open = this.newPack(data.length);
     pack.buf.set(data, pack.used);
@@ -242,13 +258,25 @@ export class ChunkStore {
   private newPack(minBytes: number): OpenPack {
     // Room for one maximum-size chunk past the target, so packs end near it,
     // and for the trailer of a pack of typical chunks, so sealing need not copy.
-    const capacity = Math.max(this.target + (256 << 10), minBytes);
+    const fullCapacity = Math.max(this.target + (256 << 10), minBytes);
     const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
     const spare = this.spareBuffers.pop();
-    const buf = spare !== undefined && spare.length >= capacity + TRAILER_ROOM ? spare : Buffer.allocUnsafe(capacity + TRAILER_ROOM);
-    const pack: OpenPack = { ref, buf, capacity, used: 0, entries: [] };
+    const reuse = spare !== undefined && spare.length >= fullCapacity + TRAILER_ROOM;
+    const capacity = reuse ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes));
+    const buf = reuse ? spare : Buffer.allocUnsafe(capacity + TRAILER_ROOM);
+    const pack: OpenPack = { ref, buf, capacity, fullCapacity, used: 0, entries: [] };
     ref.pending = pack.buf;
     return pack;
+  }
+
+  /** Moves an open pack to a buffer of at least `need` bytes of chunks (doubling, at most its full size). */
+  private grow(pack: OpenPack, need: number): void {
+    const capacity = Math.min(pack.fullCapacity, Math.max(pack.capacity * 2, need));
+    const buf = Buffer.allocUnsafe(capacity + TRAILER_ROOM);
+    pack.buf.copy(buf, 0, 0, pack.used);
+    pack.buf = buf;
+    pack.ref.pending = buf; // reads copy out of pending synchronously, so none sees the old buffer half-way
+    pack.capacity = capacity;
   }
 
   /** Closes the open pack and starts its upload. */

@@ -21,7 +21,7 @@ const BLOCK_BYTES = 4096;
 export type Resolution = 'use' | 'skip' | 'stop';
 
 export interface HashRunsOptions {
-  /** A directory only this map uses; created if missing, removed at close. */
+  /** A directory only this map uses; made when the first run is written, removed at close. */
   dir: string;
   valueBytes: number;
   /** Entries held in memory before they are written out as a run. */
@@ -70,9 +70,14 @@ export class HashRuns {
   private readonly maxRuns: number;
   private readonly resolve: (value: Buffer) => Resolution;
   private seq = 0;
+  /**
+   * The directory is made at the first spill, not here: most sets (a small
+   * commit's durable set) never spill, and a mkdir plus a recursive rmSync
+   * per commit cost about 6 ms of CPU each (bench/scale.ts --cpu-prof).
+   */
+  private dirMade = false;
 
   constructor(private readonly opts: HashRunsOptions) {
-    mkdirSync(opts.dir, { recursive: true });
     this.record = KEY_BYTES + opts.valueBytes;
     this.perBlock = Math.max(1, Math.floor(BLOCK_BYTES / this.record));
     this.maxRuns = opts.maxRuns ?? 8;
@@ -134,7 +139,8 @@ export class HashRuns {
     for (const r of this.runs) this.release(r);
     this.runs = [];
     this.mem.clear();
-    rmSync(this.opts.dir, { recursive: true, force: true });
+    if (this.dirMade) rmSync(this.opts.dir, { recursive: true, force: true });
+    this.dirMade = false;
   }
 
   /** Writes the in-memory table out as a run. */
@@ -229,6 +235,10 @@ export class HashRuns {
   }
 
   private newRun(expected: number): RunWriter {
+    if (!this.dirMade) {
+      mkdirSync(this.opts.dir, { recursive: true });
+      this.dirMade = true;
+    }
     return new RunWriter(join(this.opts.dir, `run-${++this.seq}`), this.record, this.perBlock, expected);
   }
 

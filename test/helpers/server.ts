@@ -35,10 +35,11 @@ export interface TestServer {
 }
 
 /** `root`: another install of Strata to run (its bin/strata.js), e.g. one without optional dependencies. `tls`: the server runs with --tls-cert (the tests pass the flags): its HTTP side is https, which the test checks itself. */
-export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; root?: string; tls?: boolean } = {}): Promise<TestServer> {
+/** `nodeArgs`: flags for node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+export async function startServer(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv; root?: string; tls?: boolean; nodeArgs?: string[] } = {}): Promise<TestServer> {
   let tmp: TempDir | undefined;
   const dataDir = opts.dataDir ?? (tmp = await createTempDir('strata-server')).path;
-  const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
+  const args = [...(opts.nodeArgs ?? []), 'bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: opts.root ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

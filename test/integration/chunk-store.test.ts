@@ -42,6 +42,23 @@ for (const factory of blockStoreFactories()) {
       expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
     });
 
+    it('a pack that grows past its first buffer keeps every chunk readable, before and after upload', async () => {
+      // 4 MiB packs start in a 256 KiB buffer and double as chunks arrive.
+      const store = await open(4 << 20);
+      const chunks = Array.from({ length: 24 }, (_, i) => chunk(`grow-${i}`, 100 << 10));
+      for (const c of chunks) {
+        await store.put(c.hash, c.data);
+        // Each read comes from the open pack's buffer as it stands (copied out, not cached).
+        const [read] = await store.readRun([{ hash: c.hash, loc: store.locate(c.hash)! }], { cache: false });
+        expect(read!.equals(c.data)).toBe(true);
+      }
+      for (const c of chunks) expect((await store.readRun([{ hash: c.hash, loc: store.locate(c.hash)! }], { cache: false }))[0]!.equals(c.data)).toBe(true);
+      await store.flush(chunks.map((c) => c.hash));
+      expect(await keys(blocks, 'packs/')).not.toHaveLength(0);
+      const reopened = await open(4 << 20);
+      for (const c of chunks) expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+    });
+
     it('a chunk read before its pack was uploaded stays right after the pack buffer is reused', async () => {
       const store = await open(64 << 10);
       const first = chunk('reuse-first', 60 << 10);
