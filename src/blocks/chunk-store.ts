@@ -69,7 +69,12 @@ const SPARE_PACK_BUFFERS = 2;
  * the largest share of a server's CPU per small commit (bench/scale.ts
  * --cpu-prof).
  */
-const FIRST_PACK_BYTES = 256 << 10;
+const FIRST_PACK_BYTES = 64 << 10;
+
+/** Trailer room in a buffer of `capacity` chunk bytes: a small pack holds few chunks (seal copies if it is short). */
+function trailerRoom(capacity: number): number {
+  return Math.min(TRAILER_ROOM, Math.max(4096, capacity >> 4));
+}
 
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
@@ -263,7 +268,7 @@ export class ChunkStore {
     const spare = this.spareBuffers.pop();
     const reuse = spare !== undefined && spare.length >= fullCapacity + TRAILER_ROOM;
     const capacity = reuse ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes));
-    const buf = reuse ? spare : Buffer.allocUnsafe(capacity + TRAILER_ROOM);
+    const buf = reuse ? spare : Buffer.allocUnsafe(capacity + trailerRoom(capacity));
     const pack: OpenPack = { ref, buf, capacity, fullCapacity, used: 0, entries: [] };
     ref.pending = pack.buf;
     return pack;
@@ -272,7 +277,7 @@ export class ChunkStore {
   /** Moves an open pack to a buffer of at least `need` bytes of chunks (doubling, at most its full size). */
   private grow(pack: OpenPack, need: number): void {
     const capacity = Math.min(pack.fullCapacity, Math.max(pack.capacity * 2, need));
-    const buf = Buffer.allocUnsafe(capacity + TRAILER_ROOM);
+    const buf = Buffer.allocUnsafe(capacity + trailerRoom(capacity));
     pack.buf.copy(buf, 0, 0, pack.used);
     pack.buf = buf;
     pack.ref.pending = buf; // reads copy out of pending synchronously, so none sees the old buffer half-way

@@ -43,7 +43,7 @@ for (const factory of blockStoreFactories()) {
     });
 
     it('a pack that grows past its first buffer keeps every chunk readable, before and after upload', async () => {
-      // 4 MiB packs start in a 256 KiB buffer and double as chunks arrive.
+      // 4 MiB packs start in a 64 KiB buffer and double as chunks arrive.
       const store = await open(4 << 20);
       const chunks = Array.from({ length: 24 }, (_, i) => chunk(`grow-${i}`, 100 << 10));
       for (const c of chunks) {
