@@ -30,19 +30,39 @@ export async function writeIndexObject(blocks: BlockStore, records: readonly Pac
   return name;
 }
 
-/** A pack's chunk list, read from its trailer (two ranged reads). */
-export async function readPackEntries(blocks: BlockStore, name: string): Promise<PackEntry[]> {
+/** A pack's chunk list, read from its trailer (a stat and two ranged reads; no stat when `size` is known). */
+export async function readPackEntries(blocks: BlockStore, name: string, size?: number): Promise<PackEntry[]> {
   const key = packKey(name);
-  const stat = await blocks.stat(key);
-  if (!stat) throw new Error(`pack ${name} vanished`);
-  if (stat.size < FOOTER_BYTES) {
+  if (size === undefined) {
+    const stat = await blocks.stat(key);
+    if (!stat) throw new Error(`pack ${name} vanished`);
+    size = stat.size;
+  }
+  if (size < FOOTER_BYTES) {
     decodeFooter(new Uint8Array(0), name); // throws PACK_CORRUPT
   }
-  const footer = decodeFooter(await blocks.getRange(key, stat.size - FOOTER_BYTES, FOOTER_BYTES), name);
+  const footer = decodeFooter(await blocks.getRange(key, size - FOOTER_BYTES, FOOTER_BYTES), name);
   const trailerBytes = footer.count * ENTRY_BYTES;
-  const dataBytes = stat.size - FOOTER_BYTES - trailerBytes;
+  const dataBytes = size - FOOTER_BYTES - trailerBytes;
   const trailer = dataBytes < 0 ? new Uint8Array(0) : await blocks.getRange(key, dataBytes, trailerBytes);
   return decodeTrailer(trailer, footer, name, Math.max(0, dataBytes));
+}
+
+/** Packs up to this size are read whole by readPack: one request instead of two, and their chunks come with it. */
+export const WHOLE_PACK_BYTES = 256 << 10;
+
+/**
+ * A pack of known size: its chunk list, and its bytes when it is small
+ * enough to read whole (one GET; the caller verifies each chunk it uses).
+ */
+export async function readPack(blocks: BlockStore, name: string, size: number): Promise<{ entries: PackEntry[]; bytes?: Uint8Array }> {
+  if (size > WHOLE_PACK_BYTES) return { entries: await readPackEntries(blocks, name, size) };
+  const bytes = await blocks.get(packKey(name));
+  if (bytes.length < FOOTER_BYTES) decodeFooter(new Uint8Array(0), name); // throws PACK_CORRUPT
+  const footer = decodeFooter(bytes.subarray(bytes.length - FOOTER_BYTES), name);
+  const dataBytes = bytes.length - FOOTER_BYTES - footer.count * ENTRY_BYTES;
+  const trailer = dataBytes < 0 ? new Uint8Array(0) : bytes.subarray(dataBytes, bytes.length - FOOTER_BYTES);
+  return { entries: decodeTrailer(trailer, footer, name, Math.max(0, dataBytes)), bytes };
 }
 
 async function listKeys(blocks: BlockStore, prefix: string): Promise<string[]> {

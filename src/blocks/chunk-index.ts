@@ -21,6 +21,8 @@ export interface PackRef {
   bytes: number;
   /** When this process started the pack (epoch ms); 0 for packs found at start-up. GC spares young packs. */
   createdAt: number;
+  /** The pack object's size in bytes, where this process knows it (it sealed the pack, or was told). */
+  size?: number;
 }
 
 export interface ChunkLocation {
@@ -98,6 +100,12 @@ export class ChunkIndex {
 
   packRefs(): PackRef[] {
     return [...this.numbers.keys()];
+  }
+
+  /** Whether a pack of this name has chunks in the index. */
+  hasPack(name: string): boolean {
+    for (const ref of this.numbers.keys()) if (ref.name === name) return true;
+    return false;
   }
 
   /** Adds a chunk; an existing location wins, so a chunk stored twice keeps one home. */

@@ -10,11 +10,17 @@ import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { HashRuns } from './hash-runs.ts';
-import { loadChunkIndex, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
+import { loadChunkIndex, readPack, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
 import { syncPacks } from './pack-sync.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { chunkCorrupt, chunkNotFound, failedUpload } from './chunk-errors.ts';
+
+/** A pack another server wrote: its name and object size (see ChunkStore.learnPacks). */
+export interface PackHint {
+  name: string;
+  size: number;
+}
 
 export interface ChunkStoreOptions {
   blocks: BlockStore;
@@ -76,6 +82,9 @@ function trailerRoom(capacity: number): number {
   return Math.min(TRAILER_ROOM, Math.max(4096, capacity >> 4));
 }
 
+/** Names of packs learnPacks remembers having read. */
+const LEARNED_PACKS = 4096;
+
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
 
@@ -117,6 +126,10 @@ export class ChunkStore {
   private refreshQueued: Promise<void> | undefined;
   private refreshRunning: Promise<void> = Promise.resolve();
   private dropNext = false;
+  /** Packs learnPacks has read lately (bounded by LEARNED_PACKS). */
+  private readonly learned = new Set<string>();
+  /** The index update from the store now running (exclusive). */
+  private syncing: Promise<void> = Promise.resolve();
 
   constructor(
     opts: ChunkStoreOptions,
@@ -172,10 +185,72 @@ export class ChunkStore {
       this.refreshQueued = undefined;
       const dropMissing = this.dropNext;
       this.dropNext = false;
-      await syncPacks(this.blocks, this.index, this.now(), dropMissing);
+      await this.exclusive(() => syncPacks(this.blocks, this.index, this.now(), dropMissing));
     });
     this.refreshQueued = next;
     return next;
+  }
+
+  /** Runs index updates from the store (refresh, learnPacks) one at a time, so a pack is never indexed twice. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.syncing.then(fn);
+    this.syncing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Indexes the packs named (by a commit record another server wrote, see
+   * packHints) that this process does not know yet, without listing the
+   * store: a few requests per pack, not a listing that grows with the
+   * bucket. A small pack is read whole and its chunks kept in the read
+   * cache (a server building on another's commit reads its index objects
+   * next). A pack that is gone (swept) is skipped: find() still refreshes.
+   */
+  async learnPacks(hints: readonly PackHint[]): Promise<void> {
+    const known = (h: PackHint): boolean => this.learned.has(h.name) || this.index.hasPack(h.name);
+    if (hints.every(known)) return;
+    await this.exclusive(async () => {
+      for (const hint of hints) {
+        if (known(hint)) continue;
+        let pack: Awaited<ReturnType<typeof readPack>> | undefined;
+        try {
+          pack = await readPack(this.blocks, hint.name, hint.size);
+        } catch (err) {
+          if (!isStrataError(err, 'OBJECT_NOT_FOUND') && !isStrataError(err, 'PACK_CORRUPT')) throw err;
+        }
+        // A pack all of whose chunks were known already adds none to the index: remember it was read.
+        if (this.learned.size >= LEARNED_PACKS) this.learned.clear();
+        this.learned.add(hint.name);
+        if (!pack) continue;
+        const ref: PackRef = { name: hint.name, pending: undefined, chunks: 0, bytes: 0, createdAt: this.now(), size: hint.size };
+        for (const e of pack.entries) {
+          this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length });
+          if (!pack.bytes) continue;
+          const chunk = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset + e.offset, e.length);
+          if (hashChunk(chunk).equals(e.hash)) this.cache.set(e.hash, Buffer.from(chunk));
+        }
+      }
+    });
+  }
+
+  /**
+   * Where the chunks named are stored, as hints for learnPacks: the packs
+   * (with their sizes) holding them, or undefined when they are spread over
+   * more than `maxPacks` packs. Packs whose size this process does not know
+   * (found at start-up) are left out: other servers find those by listing.
+   */
+  packHints(hashes: Iterable<Uint8Array>, maxPacks: number): PackHint[] | undefined {
+    const packs = new Map<string, number>();
+    for (const hash of hashes) {
+      const ref = this.index.get(hash)?.pack;
+      if (!ref || ref.pending || !ref.name || ref.size === undefined) continue;
+      packs.set(ref.name, ref.size);
+      if (packs.size > maxPacks) return undefined;
+    }
+    return [...packs].map(([name, size]) => ({ name, size }));
   }
 
   stats(): { chunks: number; bytes: number; packs: number; uploadsInFlight: number } {
@@ -300,6 +375,7 @@ export class ChunkStore {
     }
     pack.buf = bytes; // the upload holds one copy of the pack, not two
     pack.ref.name = name;
+    pack.ref.size = bytes.length;
     pack.ref.pending = bytes;
     const upload = this.blocks.put(packKey(name), bytes).then(
       () => {

@@ -17,6 +17,11 @@ export class FieldReader {
     throw new StrataError('META_CORRUPT', `corrupt ${this.#what}: field "${field}" ${rule}`, { field }, { cause });
   }
 
+  /** Whether an optional field is present (not undefined). */
+  has(field: string): boolean {
+    return this.#obj[field] !== undefined;
+  }
+
   string(field: string): string {
     const v = this.#obj[field];
     if (typeof v !== 'string') this.fail(field, 'must be a string');

@@ -57,6 +57,14 @@ export interface CommitRecord {
   indexRoot: string | null;
   provenance: { repo: RepoName; commit: CommitId }[];
   metadata: Record<string, string>;
+  /**
+   * The packs (name, object size) holding the index objects this commit
+   * wrote, so another server sharing the store indexes exactly those before
+   * building on or reading the commit, instead of listing the bucket. Only a
+   * hint: absent on older records and on commits whose index spans many
+   * packs (then the server lists the store, as before).
+   */
+  packs?: { name: string; size: number }[];
 }
 
 export interface MetaVersionRecord {
@@ -143,6 +151,7 @@ export function encodeCommit(c: CommitRecord): Uint8Array {
       provenance: c.provenance.map((p) => ({ repo: p.repo, commit: p.commit })),
       // Sorted, so equal records encode to equal bytes.
       metadata: Object.fromEntries(Object.entries(c.metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      ...(c.packs && c.packs.length > 0 ? { packs: c.packs.map((p) => ({ name: p.name, size: p.size })) } : {}),
     },
     readCommit,
   );
@@ -171,7 +180,13 @@ function readCommit(f: FieldReader): CommitRecord {
     indexRoot: f.nullableString('indexRoot'),
     provenance: f.array('provenance', (p) => ({ repo: p.parsed('repo', parseRepoName), commit: p.parsed('commit', parseCommitId) })),
     metadata: f.stringMap('metadata'),
+    ...(f.has('packs') ? { packs: f.array('packs', (p) => ({ name: p.parsed('name', parsePackName), size: p.count('size') })) } : {}),
   };
+}
+
+function parsePackName(s: string): string {
+  if (!/^[0-9a-f]{64}$/.test(s)) throw new StrataError('INVALID_ARGUMENT', `pack name ${quoteInput(s)} is not 64 lowercase hex digits`);
+  return s;
 }
 
 // ---- meta/version ----

@@ -5,7 +5,7 @@ import { StrataError } from '../errors/index.ts';
 import { newCommitId, type BranchName, type CommitId, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import { applyChanges, type IndexChange } from '../index/index.ts';
-import { indexObjectsOver, type PfsContext } from './context.ts';
+import { commitObjects, type PfsContext } from './context.ts';
 import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
@@ -18,14 +18,26 @@ import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from '.
 const START_ATTEMPTS = 20;
 
 export async function toCommitInfo(ctx: PfsContext, c: CommitRecord): Promise<CommitInfo> {
-  const { indexRoot: _root, ...rest } = c;
+  const { indexRoot: _root, packs: _packs, ...rest } = c;
   return { ...rest, children: await listChildren(ctx, c.repo, c.id) };
 }
 
 /** The index root an open commit builds on: its parent's. */
 export async function baseRoot(ctx: PfsContext, c: CommitRecord): Promise<string | null> {
   if (c.state === 'finished') return c.indexRoot;
-  return c.parent ? (await requireCommit(ctx, c.repo, c.parent)).value.indexRoot : null;
+  if (!c.parent) return null;
+  const parent = (await requireCommit(ctx, c.repo, c.parent)).value;
+  await learnCommit(ctx, parent);
+  return parent.indexRoot;
+}
+
+/**
+ * Before reading a commit's index: index the packs its record names (made
+ * through another server sharing the store), so its index objects are found
+ * without listing the store. Costs nothing when they are known.
+ */
+export async function learnCommit(ctx: PfsContext, c: CommitRecord | undefined): Promise<void> {
+  if (c?.packs) await ctx.chunks.learnPacks(c.packs);
 }
 
 /**
@@ -112,10 +124,11 @@ async function landFinished(ctx: PfsContext, stored: Stored<CommitRecord>, claim
   const c = stored.value;
   const { repo, id } = c;
   let fence = initialFence;
-  const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
+  const { objects, packHints } = commitObjects(ctx, durable);
   const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, durable.addHex), { fileTree: true });
   await ctx.chunks.flush(durable.hashes());
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
+  const packs = packHints();
   const done: CommitRecord = {
     ...c,
     state: 'finished',
@@ -124,6 +137,7 @@ async function landFinished(ctx: PfsContext, stored: Stored<CommitRecord>, claim
     size: stat.bytes,
     fileCount: stat.files,
     description: opts.description ?? c.description,
+    ...(packs ? { packs } : {}),
   };
   const key = keys.commitKey(repo, id);
   for (;;) {
@@ -196,6 +210,7 @@ async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName,
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
     }
+    await learnCommit(ctx, head);
     const headRoot = head?.indexRoot ?? null;
     if (base !== headRoot) await c.beforeRebase?.(base, headRoot);
     base = headRoot;
@@ -225,14 +240,16 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   const { head, headRoot, durable, fence } = at;
   const b = at.branchRecord;
   const extra = (await c.guard?.(headRoot)) ?? {};
-  const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, durable);
+  const { objects, packHints } = commitObjects(ctx, durable);
   const { root } = await applyChanges(objects, headRoot, c.changes(durable.addHex), { fileTree: true });
   await ctx.chunks.flush(durable.hashes());
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
   const now = ctx.clock.now();
+  const packs = packHints();
   const commit: CommitRecord = {
     repo, id: c.id, branch, parent: head?.id ?? null, origin: 'auto', description: c.description ?? '', state: 'finished',
     startedAt: now, finishedAt: now, size: stat.bytes, fileCount: stat.files, indexRoot: root, provenance: c.provenance ?? [], metadata: c.metadata ?? {},
+    ...(packs ? { packs } : {}),
   };
   const branchKey = keys.branchKey(repo, branch);
   const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };

@@ -2,7 +2,7 @@
 // in-process commit events and per-commit locks. Built once by createPfs.
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import type { ChunkStore } from '../blocks/chunk-store.ts';
+import type { ChunkStore, PackHint } from '../blocks/chunk-store.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import { KeyedLock } from '../meta/keyed-lock.ts';
 import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
@@ -64,6 +64,30 @@ export function indexObjectsOver(chunks: ChunkStore, io: IndexIoStats, written?:
       return chunks.get(Buffer.from(hash, 'hex'));
     },
   };
+}
+
+/** A commit names the packs of at most this many of the index objects it wrote... */
+const HINT_OBJECTS = 256;
+/** ...in at most this many packs; a larger commit names none (other servers list the store). */
+const HINT_PACKS = 8;
+
+/**
+ * The index object store a commit builds its index with: every object goes
+ * into the commit's durable set, and (up to HINT_OBJECTS) is remembered, so
+ * that once they are flushed, packHints() names the packs holding them for
+ * the commit record (CommitRecord.packs).
+ */
+export function commitObjects(ctx: PfsContext, durable: { push(hash: Buffer): void }): { objects: IndexObjectStore; packHints(): PackHint[] | undefined } {
+  const written: Buffer[] = [];
+  let overflow = false;
+  const objects = indexObjectsOver(ctx.chunks, ctx.indexIo, {
+    push(hash) {
+      durable.push(hash);
+      if (written.length < HINT_OBJECTS) written.push(hash);
+      else overflow = true;
+    },
+  });
+  return { objects, packHints: () => (overflow ? undefined : ctx.chunks.packHints(written, HINT_PACKS)) };
 }
 
 /**

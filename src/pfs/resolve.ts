@@ -53,8 +53,18 @@ async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> 
   return requireCommit(ctx, ref.repo, branch.value.head);
 }
 
-/** The commit a ref names, following `^N` to ancestors or `.N` from the root. */
+/**
+ * The commit a ref names, following `^N` to ancestors or `.N` from the root.
+ * The packs its record names (written through another server) are indexed
+ * first, so reading its files finds its index objects without a listing.
+ */
 export async function resolveCommit(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
+  const commit = await resolveRecord(ctx, ref);
+  if (commit.value.packs) await ctx.chunks.learnPacks(commit.value.packs);
+  return commit;
+}
+
+async function resolveRecord(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
   let commit = await target(ctx, ref);
   const ancestry = ref.ancestry;
   if (!ancestry) return commit;

@@ -22,7 +22,7 @@ export type BranchInfo = BranchRecord;
  * and fileCount of an open commit are its parent's) plus its children; the
  * index root stays internal.
  */
-export interface CommitInfo extends Omit<CommitRecord, 'indexRoot'> {
+export interface CommitInfo extends Omit<CommitRecord, 'indexRoot' | 'packs'> {
   children: CommitId[];
 }
 

@@ -49,6 +49,27 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
     expect((await streamBytes(b, 'GetFile', { file: 'seen@main:/x.bin' })).equals(bytes)).toBe(true);
   });
 
+  /** Object-store LIST requests a server made so far (its /metrics). */
+  const lists = async (s: TestServer): Promise<number> => {
+    const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+    let n = 0;
+    for (const m of text.matchAll(/^strata_object_store_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) if (/operation="list"/.test(m[1]!)) n += Number(m[2]);
+    return n;
+  };
+
+  it('a commit through B on a head made through A finds its index in the packs A named, without listing the bucket', async () => {
+    const [a, b] = clients as [RawClient, RawClient];
+    await unary(a, 'CreateRepo', { name: 'hint' });
+    for (let i = 0; i < 3; i++) {
+      await modify(a, [header('hint@main'), ...put(`/a${i}`, Buffer.from(`from A ${i}`))]);
+      const before = await lists(servers[1]!);
+      await modify(b, [header('hint@main'), ...put(`/b${i}`, Buffer.from(`from B ${i}`))]);
+      expect(await lists(servers[1]!)).toBe(before);
+    }
+    const files = await serverStream<{ path: string }>(a, 'ListFile', { dir: 'hint@main:/' });
+    expect(files.map((f) => f.path).sort()).toEqual(['/a0', '/a1', '/a2', '/b0', '/b1', '/b2']);
+  });
+
   it('concurrent writers through different servers to one branch lose no update', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'race' });
     const writes = Array.from({ length: 24 }, (_, i) => modify(clients[i % 2]!, [header('race@main'), ...put(`/f${i}`, Buffer.from(`file ${i}`))]));
