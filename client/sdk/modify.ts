@@ -116,6 +116,8 @@ export class Session implements ModifySession {
     const call = transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
     await call.write({ header: { target, description: opts.message ?? '' } });
+    // No byte moves before the server accepts the target: a tag or a finished commit is refused first.
+    await call.accepted();
     return session;
   }
 

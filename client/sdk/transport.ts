@@ -138,6 +138,8 @@ export interface ClientStreamCall {
   cancel(): void;
   /** Settles with the response or the failure (also when the server fails early). */
   readonly response: Promise<Wire>;
+  /** Resolves when the server sends its response headers (it accepted the stream's header); rejects if the call fails first. */
+  accepted(): Promise<void>;
 }
 
 export class Transport {
@@ -297,8 +299,10 @@ export class Transport {
       () => new StrataError('BAD_STREAM', `${method}: the server answered before the stream ended`),
       (err: StrataError) => err,
     );
+    const headers = new Promise<void>((resolve) => call.once('metadata', () => resolve()));
     return {
       response,
+      accepted: () => Promise.race([headers, failed.then((err) => Promise.reject(err))]),
       async write(message) {
         if (failure) throw failure;
         if (call.write(message)) return;

@@ -163,6 +163,7 @@ export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: L
     const { repo, target } = writeTargetField('header.target', first.header.target);
     await ctx.authorize('write', repo);
     const writer = await pfs.openWriter(repo, target, { description: first.header.description || undefined });
+    ctx.accept(); // the SDK sends no data before this: a refused target (a tag, a finished commit) moves no bytes
     const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 }, sent: seesStore(ctx.identity) ? undefined : new SentChunks() };
     try {
       for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {

@@ -28,6 +28,12 @@ export interface CallContext {
   readonly identity: Identity;
   /** A check only the handler can make (a stream's target, a copy's source); throws NOT_AUTHORIZED. */
   authorize(action: Action, repo?: RepoName): Promise<void>;
+  /**
+   * Sends the response headers now: a client stream's handler says it
+   * accepted the stream's header, and the client waits for this before it
+   * sends any data, so a refused target costs no upload. Once per call.
+   */
+  accept(): void;
 }
 
 export interface RpcDeps {
@@ -75,7 +81,7 @@ function toServiceError(wire: WireStatus): grpc.ServiceError {
   return Object.assign(new Error(wire.details), { code: wire.code, details: wire.details, metadata });
 }
 
-type Call = EventEmitter & { cancelled?: boolean; getPeer(): string; metadata: grpc.Metadata };
+type Call = EventEmitter & { cancelled?: boolean; getPeer(): string; metadata: grpc.Metadata; sendMetadata(responseMetadata: grpc.Metadata): void };
 
 export function createRpc(deps: RpcDeps, inflight: InFlight) {
   const { log, metrics } = deps;
@@ -90,6 +96,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
     let bytesIn = 0;
     let bytesOut = 0;
     let callAuth: CallAuth | undefined;
+    let accepted = false;
     const ctx: CallContext = {
       method,
       requestId,
@@ -108,6 +115,11 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       },
       authorize: async (action, repo) => {
         if (deps.guard && callAuth) await deps.guard.authorize(callAuth, action, repo);
+      },
+      accept() {
+        if (accepted || call.cancelled) return;
+        accepted = true;
+        call.sendMetadata(new grpc.Metadata());
       },
     };
     /** Authenticates, checks, runs the handler, filters its answer and audits: every call goes through here. */

@@ -17,6 +17,7 @@ import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.t
 import { waitForFinisher } from './finish-claim.ts';
 import * as keys from '../meta/keys.ts';
 import type { BatchCondition } from '../meta/meta-store.ts';
+import { branchNameFree } from './tags.ts';
 import { viewRoot } from './view.ts';
 import type { ChunkRef, CommitInfo, FileWriter } from './types.ts';
 
@@ -194,6 +195,8 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
   }
   await requireRepo(ctx, repo);
   const b = await getBranch(ctx, repo, target.branch);
+  // A first write makes the branch: refuse a tag's name now, before any byte is sent (finish checks again, atomically).
+  if (!b) await branchNameFree(ctx, repo, target.branch);
   const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
   if (head?.state === 'open') return openCommitSink(ctx, head, fence); // Pachyderm: writes to a branch go into its open commit
   return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, opts.description);

@@ -2,9 +2,11 @@
 // server: `strata tag create|list|inspect|delete`, `repo@tag` wherever a
 // commit is read, tags never move and cannot be written to, and
 // `strata branch reset` moves a head by compare-and-set with clear errors.
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWireCounter } from '../../bench/lib/api-wire.ts';
 import { createClient, type StrataClient } from '../../client/sdk/index.ts';
 import { createCli, jsonLines, type Cli, type CliResult } from '../helpers/cli.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
@@ -100,6 +102,29 @@ describe('strata tag', () => {
     await fails(cli.main(['commit', 'start', 'tagged@v1']), 5, /^strata: "v1" is already a tag of repo "tagged"/);
     expect((await sdk.inspectTag('tagged@v1')).commit).toBe(first);
     expect((await sdk.listBranches('tagged')).map((b) => b.name).sort()).toEqual(['from-tag', 'main']);
+  });
+
+  it('a write to repo@tag is refused before any byte moves (put of 24 MiB, put -r): a few KiB on the wire, the store does not grow', async () => {
+    const storeBytes = async (): Promise<number> => Number(/^strata_store_bytes (\d+)$/m.exec(await (await fetch(`${server.httpUrl}/metrics`)).text())![1]);
+    const big = join(tmp.path, 'big.bin');
+    await writeFile(big, randomBytes(24 << 20));
+    const dir = join(tmp.path, 'tree');
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(dir, `f${i}.txt`), randomBytes(100_000));
+    const before = await storeBytes();
+    // Through a relay that counts every byte each way: what a network would carry.
+    const wire = await startWireCounter(server.grpcAddress);
+    const viaRelay = createCli(wire.address, join(tmp.path, 'config.json'));
+    try {
+      const refused = /^strata: "v1" is already a tag of repo "tagged": tags are immutable; write to a branch \(strata branch create REPO@BRANCH --from REPO@TAG\)\n$/;
+      await fails(viaRelay.main(['put', 'tagged@v1:/big.bin', big]), 5, refused);
+      await fails(viaRelay.main(['put', '-r', 'tagged@v1:/tree', dir]), 5, refused);
+      expect(wire.bytes().up).toBeLessThan(16 << 10); // connection set-up and the headers: no file bytes (2 MiB in 20 files, 24 MiB in one)
+    } finally {
+      await wire.close();
+    }
+    expect(await storeBytes()).toBe(before);
+    expect((await sdk.inspectTag('tagged@v1')).commit).toBe(first);
   });
 
   it('refuses bad input with a clear line: open commits, tagged commits, bad names', async () => {
