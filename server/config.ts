@@ -27,6 +27,12 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Where pipeline datums run: child processes here (local) or containers (docker). */
   ppsExecutor: 'local' | 'docker';
+  /**
+   * How often the pipeline leader looks for input commits and head moves no
+   * event told it of (a missed watch event, a change of leader): the safety
+   * net behind the metadata-store watch, not the normal path.
+   */
+  ppsPollMs: number;
   /** How long a dead server's GC lock, sweep fence or finish claim holds others off (renewed while alive). */
   leaseMs: number;
   /** What one client or request may ask of the server (docs/security.md, "Limits"). */
@@ -87,6 +93,7 @@ export const DEFAULTS = {
   shutdownGraceMs: 10_000,
   s3UploadExpiryDays: 7,
   leaseMs: 30_000,
+  ppsPollMs: 2000,
   limits: { maxMessageBytes: (4 << 20) + (64 << 10), maxPathBytes: 4096, maxFilesPerCommit: 1_000_000, maxStreamsPerClient: 100 },
 } as const;
 
@@ -124,6 +131,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3-gateway-region <region>', env: 'STRATA_S3_GATEWAY_REGION', help: 'the region the S3 gateway reports (default us-east-1)' },
   { flags: '--s3-upload-expiry-days <n>', env: 'STRATA_S3_UPLOAD_EXPIRY_DAYS', help: `abort S3 multipart uploads left unfinished this many days (default ${DEFAULTS.s3UploadExpiryDays}; 0 never)` },
   { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
+  { flags: '--pps-poll-ms <ms>', env: 'STRATA_PPS_POLL_MS', help: `how often the pipeline leader re-reads input branches for what no event told it (default ${DEFAULTS.ppsPollMs}, at least 100)` },
   { flags: '--tls-cert <file>', env: 'STRATA_TLS_CERT', help: 'serve gRPC and HTTP over TLS with this PEM certificate (chain); needs --tls-key' },
   { flags: '--tls-key <file>', env: 'STRATA_TLS_KEY', help: 'the PEM private key of --tls-cert' },
   { flags: '--tls-client-ca <file>', env: 'STRATA_TLS_CLIENT_CA', help: 'mutual TLS: clients must present a certificate signed by this PEM CA' },
@@ -231,6 +239,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     logLevel: logLevel(get('log-level', 'STRATA_LOG_LEVEL') ?? DEFAULTS.logLevel),
     shutdownGraceMs: milliseconds(get('shutdown-grace-ms', 'STRATA_SHUTDOWN_GRACE_MS') ?? String(DEFAULTS.shutdownGraceMs), 'shutdown grace'),
     ppsExecutor: ppsExecutor(get('pps-executor', 'STRATA_PPS_EXECUTOR') ?? 'local'),
+    ppsPollMs: ppsPollMs(get('pps-poll-ms', 'STRATA_PPS_POLL_MS') ?? String(DEFAULTS.ppsPollMs)),
     leaseMs: leaseMs(get('lease-ms', 'STRATA_LEASE_MS') ?? String(DEFAULTS.leaseMs)),
     limits: limitsConfig(get),
     openMetrics: ['1', 'true', 'yes'].includes(get('open-metrics', 'STRATA_OPEN_METRICS') ?? ''),
@@ -298,6 +307,13 @@ function days(value: string, what: string): number {
 function leaseMs(value: string): number {
   const n = milliseconds(value, 'lease');
   if (n < 1000) throw new StrataError('INVALID_ARGUMENT', `invalid lease "${value}": expected at least 1000 milliseconds`, { value });
+  return n;
+}
+
+/** Under 100 ms the poll would keep the metadata store busy for nothing; over 2^31-1 ms a timer fires at once. */
+function ppsPollMs(value: string): number {
+  const n = milliseconds(value, 'pipeline poll interval');
+  if (n < 100 || n > 2_147_483_647) throw new StrataError('INVALID_ARGUMENT', `invalid pipeline poll interval "${value}": expected 100 to 2147483647 milliseconds`, { value });
   return n;
 }
 

@@ -75,7 +75,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await warnIfExposed(config, auth, log);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });
   // Among servers sharing the store (etcd), the elected one runs the pipelines; every one serves the API.
-  const pps = await createPps({ pfs, executor, auth, workDir: `${config.dataDir}/pps-work`, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
+  const pps = await createPps({ pfs, executor, auth, workDir: `${config.dataDir}/pps-work`, pollMs: config.ppsPollMs, log, elector, candidate: `${config.grpc.host}:${config.grpc.port}` });
   log.info({ executor: `${executor.name}: ${executor.description}` }, 'pipeline executor');
 
   let ready = false;

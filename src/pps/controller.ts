@@ -28,8 +28,8 @@ interface Running {
 
 export const newJobId = (): string => randomBytes(16).toString('hex');
 
-/** How often the leader looks for input commits no event told it of (see start). */
-const POLL_MS = 2000;
+/** How often the leader looks for input commits no event told it of, by default (see lead). */
+export const DEFAULT_POLL_MS = 2000;
 
 export class Controller {
   readonly events = new EventEmitter();
@@ -47,7 +47,10 @@ export class Controller {
   /** The newest job of each pipeline, so triggers (and the poll) need not list every job. */
   private readonly lastJobs = new Map<string, JobRecord>();
 
-  constructor(private readonly deps: Omit<JobDeps, 'events' | 'cache'>) {
+  constructor(
+    private readonly deps: Omit<JobDeps, 'events' | 'cache'>,
+    private readonly pollMs = DEFAULT_POLL_MS,
+  ) {
     this.events.setMaxListeners(0);
     this.events.on('job', (j: JobRecord) => {
       const last = this.lastJobs.get(j.pipeline);
@@ -91,7 +94,7 @@ export class Controller {
     }
     // Commit and head events come from the metadata store's watch, so from every server sharing it;
     // this poll is the safety net for what a watch can miss (a reconnect, a change of leader).
-    this.poll = setInterval(() => void this.pollInputs(), POLL_MS);
+    this.poll = setInterval(() => void this.pollInputs(), this.pollMs);
     this.poll.unref();
   }
 

@@ -34,6 +34,8 @@ export interface PpsDeps {
   workDir: string;
   clock?: Clock;
   log?: PfsLog;
+  /** How often the leader looks for input changes no event told it of (default 2000 ms; see Controller). */
+  pollMs?: number;
 }
 
 export interface PipelineInfo {
@@ -56,7 +58,7 @@ export async function createPps(deps: PpsDeps) {
   const log = deps.log ?? { info: () => undefined, warn: () => undefined };
   const store = new PpsStore(deps.pfs.context.meta);
   const robots = createPipelineRobots(deps.auth);
-  const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log, robots });
+  const controller = new Controller({ pfs: deps.pfs, store, executor: deps.executor, workDir: deps.workDir, clock, log, robots }, deps.pollMs);
   const closing = new AbortController();
   let leading: Promise<void> = Promise.resolve();
   if (!deps.elector) await controller.lead();

@@ -123,7 +123,7 @@ function withoutNodeWarnings(stderr: string): string {
 
 describe('strata server command line', () => {
   it('an unknown flag, a missing value or a stray argument exits 2 with the usage line', async () => {
-    const cases = [['--bogus'], ['--data'], ['extra'], ['--log-level', 'loud']];
+    const cases = [['--bogus'], ['--data'], ['extra'], ['--log-level', 'loud'], ['--pps-poll-ms', '50'], ['--pps-poll-ms', 'soon']];
     const results = await Promise.all(cases.map((args) => cli.run(['server', ...args, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0'], { timeoutMs: 120_000 })));
     for (const [i, r] of results.entries()) {
       const name = cases[i]!.join(' ');
@@ -131,13 +131,15 @@ describe('strata server command line', () => {
       expect(withoutNodeWarnings(r.stderr), name).toMatch(/^strata server: [^\n]+\nusage: strata server \[options\] \(see strata server --help\)\n$/);
       expect(r.out).toBe('');
     }
+    expect(results[4]!.stderr).toContain('invalid pipeline poll interval "50": expected 100 to 2147483647 milliseconds');
+    expect(results[5]!.stderr).toContain('invalid pipeline poll interval "soon": expected a whole number of milliseconds');
   }, 240_000);
 
   it('--help lists every flag with its environment variable and exits 0', async () => {
     const r = await cli.run(['server', '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: strata server \[options\]/);
-    for (const flag of ['--data <dir>', '--grpc <host:port>', '--http <host:port>', '--s3-endpoint <url>', '--log-level <level>', 'STRATA_SHUTDOWN_GRACE_MS']) expect(r.out).toContain(flag);
+    for (const flag of ['--data <dir>', '--grpc <host:port>', '--http <host:port>', '--s3-endpoint <url>', '--log-level <level>', 'STRATA_SHUTDOWN_GRACE_MS', '--pps-poll-ms <ms>', 'STRATA_PPS_POLL_MS']) expect(r.out).toContain(flag);
   });
 
   it('an address in use is one line naming the address and the flag, exit 6', async () => {

@@ -20,7 +20,9 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
 
   const start = async (): Promise<number> => {
     const server = await startServer({
-      args: ['--meta', `${etcd.url}/scale-test`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey, '--s3', '127.0.0.1:0'],
+      args: ['--meta', `${etcd.url}/scale-test`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey, '--s3', '127.0.0.1:0',
+        // The pipeline leader's safety-net poll far out: a reset's job must come from the etcd watch, or not at all.
+        '--pps-poll-ms', '600000'],
     });
     servers.push(server);
     clients.push(pfsClient(server.grpcAddress));
