@@ -44,7 +44,10 @@ export class Controller {
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
   private readonly onHead = (h: HeadMoved): void => this.headMoved(h);
 
-  /** The newest job of each pipeline, so triggers (and the poll) need not list every job. */
+  /**
+   * The newest job of each pipeline, or the earlier one whose inputs a reset
+   * went back to, so triggers (and the poll) need not list every job.
+   */
   private readonly lastJobs = new Map<string, JobRecord>();
 
   constructor(
@@ -217,9 +220,9 @@ export class Controller {
 
   /**
    * A head moved other than by a commit made on the branch (a reset, a branch
-   * made from a commit, a dropped head): as in Pachyderm, the new head gets a
-   * job unless the pipeline already has one reading it. A commit made on the
-   * branch is left to its 'finished' event.
+   * made from a commit, a dropped head): the new head gets a job as in
+   * Pachyderm, unless the pipeline already ran one on exactly these inputs
+   * (trigger). A commit made on the branch is left to its 'finished' event.
    */
   private headMoved(h: HeadMoved): void {
     if (this.stopped) return;
@@ -229,17 +232,39 @@ export class Controller {
       const pin = { repo: h.repo, branch: h.branch, commit: h.head };
       for (const p of await this.deps.store.pipelines()) {
         if (p.state !== 'running' || !pfsInputs((await this.specOf(p)).input).some((i) => i.repo === pin.repo && i.branch === pin.branch)) continue;
-        // Checked in the pipeline's queue, after any job already queued for this commit was made.
-        this.enqueue(p.name, async () => {
-          if (!(await this.hasJobReading(p.name, pin))) await this.trigger(p.name, pin);
-        });
+        this.enqueue(p.name, () => this.trigger(p.name, pin));
       }
     })().catch((err: unknown) => this.deps.log.warn({ err, ...h }, 'could not dispatch a moved branch head to pipelines'));
   }
 
-  private async hasJobReading(pipeline: string, pin: { repo: string; branch: string; commit: string }): Promise<boolean> {
-    const reads = (j: JobRecord | undefined): boolean => j?.inputs.some((i) => i.repo === pin.repo && i.branch === pin.branch && i.commit === pin.commit) ?? false;
-    return reads(await this.lastJob(pipeline)) || (await this.deps.store.jobs(pipeline)).some(reads);
+  /**
+   * An earlier job of the pipeline on exactly these inputs and this spec
+   * version (unrunnable ones aside): the newest such, or undefined.
+   */
+  private async jobOn(p: PipelineRecord, inputs: JobInput[]): Promise<JobRecord | undefined> {
+    const key = JSON.stringify(inputs);
+    const same = (j: JobRecord | undefined): boolean => j !== undefined && j.specVersion === p.version && j.state !== 'unrunnable' && JSON.stringify(j.inputs) === key;
+    const last = await this.lastJob(p.name);
+    if (same(last)) return last;
+    return (await this.deps.store.jobs(p.name)).find(same);
+  }
+
+  /**
+   * The inputs went back to a set an earlier job succeeded on (a reset): its
+   * output commit, whose provenance is exactly these inputs, becomes the
+   * output branch's head again, so the output follows the inputs as a new
+   * job (every datum skipped) would have made it, without a job. A branch
+   * that moved meanwhile is left alone (compare-and-set).
+   */
+  private async restoreOutput(p: PipelineRecord, spec: PipelineSpec, earlier: JobRecord): Promise<void> {
+    if (earlier.state !== 'success' || !earlier.outputCommit) return;
+    const repo = parseRepoName(p.name);
+    const branch = parseBranchName(spec.outputBranch);
+    const head = (await this.deps.pfs.inspectBranch(repo, branch)).head;
+    if (head === earlier.outputCommit) return;
+    await this.deps.pfs.resetBranch(repo, branch, parseRef(`${p.name}@${earlier.outputCommit}`), { expectedHead: head ?? undefined });
+    await this.deps.store.putPipeline({ ...((await this.deps.store.pipeline(p.name)) ?? p), headJob: earlier.id });
+    this.deps.log.info({ pipeline: p.name, job: earlier.id, output: earlier.outputCommit }, 'inputs back at an earlier job\'s: its output is the head again, no new job');
   }
 
   /** The inputs a job would read now; `pin` fixes the commit of the branch that triggered it. */
@@ -273,7 +298,7 @@ export class Controller {
     return '';
   }
 
-  /** Makes and runs a job for the inputs as they are now, unless the last job already read exactly them. */
+  /** Makes and runs a job for the inputs as they are now, unless a job already read exactly them (see jobOn). */
   async trigger(pipeline: string, pin?: { repo: string; branch: string; commit: string }, force = false, onCreated?: (job: JobRecord | undefined) => void): Promise<void> {
     const p = await this.deps.store.pipeline(pipeline);
     const none = (): void => onCreated?.(undefined);
@@ -281,9 +306,19 @@ export class Controller {
     const spec = await this.specOf(p);
     const inputs = await this.currentInputs(spec, pin);
     if (inputs.every((i) => !i.commit)) return none();
-    const last = await this.lastJob(pipeline);
-    const same = last && last.specVersion === p.version && JSON.stringify(last.inputs) === JSON.stringify(inputs) && last.state !== 'unrunnable';
-    if (same && !force) return none();
+    if (!force) {
+      // No second job on an input set one already ran on (a poll, a reset back to it): `force` (update, start) asks for one.
+      const earlier = await this.jobOn(p, inputs);
+      if (earlier) {
+        // A pin from an event handled late may no longer be the head: the output follows only the inputs as they are now.
+        const current = !pin || JSON.stringify(await this.currentInputs(spec)) === JSON.stringify(inputs);
+        if (current && earlier.id !== (await this.lastJob(pipeline))?.id) {
+          await this.restoreOutput(p, spec, earlier);
+          this.lastJobs.set(pipeline, earlier); // so the next poll finds it without reading every job
+        }
+        return none();
+      }
+    }
     const job: JobRecord = {
       id: newJobId(), pipeline, specVersion: p.version, state: 'created', inputs, outputCommit: null,
       counts: { total: 0, processed: 0, skipped: 0, failed: 0, recovered: 0 }, reason: '', createdAt: this.deps.clock.now(), startedAt: null, finishedAt: null,

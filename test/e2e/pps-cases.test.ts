@@ -248,6 +248,33 @@ describe('pipelines end to end', () => {
     expect(await paths(client, 'reset@main:/')).toEqual(['/a', '/c']);
   });
 
+  it('a reset back to input commits a job already ran on makes no second job; the output branch goes back to that job\'s output', async () => {
+    const c1 = await repoWith('back-in', { '/a': 'a' });
+    const info = await pps.createPipeline(spec('back', { pfs: { repo: 'back-in', glob: '/*' } }, 'cp /pfs/back-in/* /pfs/out/'));
+    const j1 = await pps.waitJobDone('back', info.lastJob!.id);
+    expect(j1).toMatchObject({ state: 'success', inputs: [{ commit: c1 }] });
+    const c2 = (await client.put('back-in@main:/b', Buffer.from('b'))).commit.id;
+    const j2 = await jobFor(pps, 'back', c2);
+    expect(await paths(client, 'back@main:/')).toEqual(['/a', '/b']);
+    await client.resetBranch('back-in@main', `back-in@${c1}`);
+    // The reset's event puts J1's output back as the head; no job runs for it.
+    while ((await client.inspectCommit('back@main')).id !== j1.outputCommit) await new Promise((r) => setTimeout(r, 25));
+    expect(await paths(client, 'back@main:/')).toEqual(['/a']);
+    // A start looks at the inputs as they are (as the poll and a restart do): they are J1's, so still no job.
+    await pps.stopPipeline('back');
+    await pps.startPipeline('back');
+    // A commit after the start: its job is queued behind whatever the start did, so when it ends the start's decision is in the list.
+    const c3 = (await client.put('back-in@main:/c', Buffer.from('c'))).commit.id;
+    const j3 = await jobFor(pps, 'back', c3);
+    expect(j3).toMatchObject({ state: 'success', counts: { total: 2, processed: 1, skipped: 1 } });
+    const jobs = await pps.listJobs('back');
+    expect(jobs.map((j) => j.id).sort()).toEqual([j1.id, j2.id, j3.id].sort());
+    expect(jobs.filter((j) => j.inputs.some((i) => i.commit === c1))).toHaveLength(1);
+    // The new output commit follows J1's: /b (J2's) is not in it.
+    expect(await paths(client, 'back@main:/')).toEqual(['/a', '/c']);
+    expect((await client.inspectCommit('back@main')).parent).toBe(j1.outputCommit);
+  });
+
   it('refuses bad specs with INVALID_PIPELINE_SPEC naming the field, and missing input repos', async () => {
     const unknown = await refused(pps.createPipeline(JSON.stringify({ pipeline: { name: 'bad' }, transform: { cmd: ['true'], imagee: 'x' }, input: { pfs: { repo: 'left', glob: '/' } } })));
     expect(unknown).toMatchObject({ code: 'INVALID_PIPELINE_SPEC', data: { field: 'transform.imagee' } });
