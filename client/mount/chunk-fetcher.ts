@@ -1,11 +1,12 @@
 // Gets chunks of files into the chunk cache: a file's missing chunks are
 // fetched by hash with GetChunks calls (consecutive chunks in one call, up
-// to a bound), checked against their hashes as they arrive, cached, and
+// to a bound; the chunks of many small files in one call when they are
+// fetched ahead), checked against their hashes as they arrive, cached, and
 // handed to whoever waits for them. A chunk already being fetched (for this
 // file or another holding the same chunk) is never fetched twice.
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
-import type { StrataClient } from '../sdk/index.ts';
+import type { ChunkRef, StrataClient } from '../sdk/index.ts';
 import type { ChunkCache } from './chunk-cache.ts';
 
 export interface ChunkSpan {
@@ -32,7 +33,7 @@ export function chunkIndexAt(layout: FileLayout, offset: number): number {
   return lo;
 }
 
-function layoutOf(chunks: { hash: string; sizeBytes: number }[]): FileLayout {
+function layoutOf(chunks: readonly ChunkRef[]): FileLayout {
   let offset = 0;
   const spans = chunks.map((c) => {
     const span = { hash: c.hash, offset, size: c.sizeBytes };
@@ -56,8 +57,36 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-/** Small files fetched ahead of their opens at once. */
+/** Small files fetched ahead of their opens at once (those not listed with their chunks: one GetFile each). */
 const MAX_PREFETCHING = 16;
+/** GetChunks calls fetching listed small files ahead at once (each up to maxRangeBytes). */
+const MAX_PREFETCH_CALLS = 2;
+
+/** A chunk to fetch, and the file (`repo@commit:/path`) it is fetched for: with auth on, the server reads only chunks of files named in the call. */
+type Wanted = { hash: string; size: number; file: string; wait: Deferred };
+
+/** Collects chunks to fetch into runs of at most `max` bytes, each handed to `send` as one call. */
+class RunBuilder {
+  private run: Wanted[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly send: (run: Wanted[]) => void,
+  ) {}
+
+  add(w: Wanted): void {
+    if (this.bytes + w.size > this.max) this.flush();
+    this.run.push(w);
+    this.bytes += w.size;
+  }
+
+  flush(): void {
+    if (this.run.length > 0) this.send(this.run);
+    this.run = [];
+    this.bytes = 0;
+  }
+}
 
 export interface FetcherOptions {
   /** Bytes per GetChunks call (default 8 MiB). */
@@ -70,6 +99,7 @@ export class ChunkFetcher {
   private readonly layouts = new LruCache<FileLayout>(500_000);
   private readonly layoutsPending = new Map<string, Promise<FileLayout>>();
   private prefetching = 0;
+  private prefetchCalls = 0;
   private readonly maxRange: number;
   /** Bytes fetched from the server (for stats and tests). */
   fetchedBytes = 0;
@@ -85,11 +115,12 @@ export class ChunkFetcher {
 
   /**
    * The layout of the file `ref` (repo@commit:/path) with this size and file
-   * hash. A file of at most one chunk's size is fetched whole and, when it is
-   * one chunk (the file hash proves it), needs no InspectFile at all.
+   * hash. With its chunk list (from a listing) it needs no call. Else a file
+   * of at most one chunk's size is fetched whole and, when it is one chunk
+   * (the file hash proves it), needs no InspectFile at all.
    */
-  layout(ref: string, size: number, hash: string): Promise<FileLayout> {
-    const known = this.layouts.get(hash);
+  layout(ref: string, size: number, hash: string, chunks?: readonly ChunkRef[]): Promise<FileLayout> {
+    const known = this.layouts.get(hash) ?? (chunks && this.listedLayout(size, hash, chunks));
     if (known) return Promise.resolve(known);
     let pending = this.layoutsPending.get(hash);
     if (!pending) {
@@ -97,6 +128,16 @@ export class ChunkFetcher {
       this.layoutsPending.set(hash, pending);
     }
     return pending;
+  }
+
+  /** The layout of a file listed with its chunk list (undefined if the list does not add up to its size). */
+  listedLayout(size: number, hash: string, chunks: readonly ChunkRef[]): FileLayout | undefined {
+    const known = this.layouts.get(hash);
+    if (known) return known;
+    const listed = layoutOf(chunks);
+    if (listed.size !== size) return undefined;
+    this.layouts.set(hash, listed, listed.chunks.length + 1);
+    return listed;
   }
 
   private async fetchLayout(ref: string, size: number, hash: string): Promise<FileLayout> {
@@ -128,6 +169,37 @@ export class ChunkFetcher {
     }
   }
 
+  /**
+   * Fetches whole files ahead of their opens, the chunks of many in one
+   * GetChunks call (files read one after another: cat of each, cp -r, tar).
+   * Chunks cached or being fetched are skipped. Takes files in order until
+   * maxRangeBytes are asked for, and returns how many it took: none while
+   * MAX_PREFETCH_CALLS are running, so the caller asks again later and
+   * memory stays bounded however fast files are opened.
+   */
+  prefetch(files: readonly { ref: string; layout: FileLayout }[]): number {
+    if (this.prefetchCalls >= MAX_PREFETCH_CALLS) return 0;
+    const run: Wanted[] = [];
+    let bytes = 0;
+    let taken = 0;
+    for (const { ref, layout } of files) {
+      if (taken > 0 && bytes + layout.size > this.maxRange) break;
+      taken++;
+      for (const c of layout.chunks) {
+        if (this.inflight.has(c.hash) || this.cache.has(c.hash)) continue;
+        const wait = deferred();
+        this.track(c.hash, wait.promise);
+        run.push({ hash: c.hash, size: c.size, file: ref, wait });
+        bytes += c.size;
+      }
+    }
+    if (run.length > 0) {
+      this.prefetchCalls++;
+      void this.fetchRun(run).finally(() => this.prefetchCalls--);
+    }
+    return taken;
+  }
+
   private async wholeSmallFile(ref: string, size: number, hash: string): Promise<FileLayout | undefined> {
     const parts: Buffer[] = [];
     for await (const piece of this.client.get(ref)) parts.push(piece as Buffer);
@@ -144,35 +216,27 @@ export class ChunkFetcher {
   /** Promises of chunks `from`..`to` (inclusive) of the file, fetching the missing ones. */
   load(ref: string, layout: FileLayout, from: number, to: number): Promise<Buffer>[] {
     const out: Promise<Buffer>[] = [];
-    let run: { index: number; wait: Deferred }[] = [];
-    let runBytes = 0;
-    const flush = (): void => {
-      if (run.length > 0) void this.fetchRun(ref, layout, run);
-      run = [];
-      runBytes = 0;
-    };
+    const batch = new RunBuilder(this.maxRange, (run) => void this.fetchRun(run));
     for (let i = from; i <= to; i++) {
       const c = layout.chunks[i]!;
       const mem = this.cache.peek(c.hash);
       const pending = mem ? undefined : this.inflight.get(c.hash);
       if (mem || pending) {
-        flush();
+        batch.flush();
         out.push(mem ? Promise.resolve(mem) : pending!);
         continue;
       }
       if (this.cache.has(c.hash)) {
-        flush();
-        out.push(this.track(c.hash, this.fromDisk(ref, layout, i)));
+        batch.flush();
+        out.push(this.track(c.hash, this.fromDisk(ref, c)));
         continue;
       }
-      if (runBytes + c.size > this.maxRange) flush();
       const wait = deferred();
       this.track(c.hash, wait.promise);
-      run.push({ index: i, wait });
-      runBytes += c.size;
+      batch.add({ hash: c.hash, size: c.size, file: ref, wait });
       out.push(wait.promise);
     }
-    flush();
+    batch.flush();
     return out;
   }
 
@@ -185,12 +249,11 @@ export class ChunkFetcher {
     return p;
   }
 
-  private async fromDisk(ref: string, layout: FileLayout, index: number): Promise<Buffer> {
-    const c = layout.chunks[index]!;
+  private async fromDisk(ref: string, c: ChunkSpan): Promise<Buffer> {
     const hit = await this.cache.get(c.hash);
     if (hit) return hit;
     const wait = deferred();
-    await this.fetchRun(ref, layout, [{ index, wait }]);
+    await this.fetchRun([{ hash: c.hash, size: c.size, file: ref, wait }]);
     return wait.promise;
   }
 
@@ -199,12 +262,13 @@ export class ChunkFetcher {
    * as they arrive, see chunk-reader.ts); each waiter gets its chunk as soon
    * as its bytes are in.
    */
-  private async fetchRun(ref: string, layout: FileLayout, run: { index: number; wait: Deferred }[]): Promise<void> {
+  private async fetchRun(run: Wanted[]): Promise<void> {
     let next = 0;
     this.rangeCalls++;
     try {
-      const refs = run.map((r) => ({ hash: layout.chunks[r.index]!.hash, sizeBytes: layout.chunks[r.index]!.size }));
-      for await (const data of this.client.getChunks(refs, { file: ref })) {
+      const refs = run.map((r) => ({ hash: r.hash, sizeBytes: r.size }));
+      const files = [...new Set(run.map((r) => r.file))];
+      for await (const data of this.client.getChunks(refs, { file: files[0], files: files.slice(1) })) {
         this.fetchedBytes += data.length;
         // A copy, so the cache never pins the whole message the chunk came in.
         const own = Buffer.from(data);

@@ -5,19 +5,28 @@
 // once listed, a stat of any child (ls -l, find) is answered from memory.
 import { isStrataError } from '../../src/errors/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
-import type { StrataClient } from '../sdk/index.ts';
+import type { ChunkRef, StrataClient } from '../sdk/index.ts';
 
 export interface TreeEntry {
   type: 'file' | 'dir';
   size: number;
   /** File hash; empty for a directory. */
   hash: string;
+  /** The file's chunks, when it came from a listing and is at most LISTED_CHUNKS_MAX_BYTES. */
+  chunks?: ChunkRef[];
 }
+
+/**
+ * Files up to this size come with their chunk lists in a directory listing,
+ * so reading them needs no call per file beyond the batched GetChunks
+ * (ChunkFetcher.prefetch). A 1 MiB file has at most 64 chunks.
+ */
+export const LISTED_CHUNKS_MAX_BYTES = 1 << 20;
 
 export interface TreeOptions {
   /** Entries per ListFile call (default 10,000). */
   pageSize?: number;
-  /** Directory entries kept in memory across listings (default 2,000,000). */
+  /** Directory entries (and chunk refs of listed small files) kept in memory across listings (default 2,000,000). */
   maxListedEntries?: number;
 }
 
@@ -101,16 +110,22 @@ export class CommitTree {
     const children = new Map<string, TreeEntry>();
     if (this.commit === null) return path === '/' ? children : undefined;
     let after = '';
+    let chunkRefs = 0;
     for (;;) {
       let n = 0;
       let lastName = '';
       let lastPath = '';
       try {
-        for await (const f of this.client.list(this.ref(path), { after, limit: this.pageSize })) {
+        for await (const f of this.client.list(this.ref(path), { after, limit: this.pageSize, includeChunksMaxBytes: LISTED_CHUNKS_MAX_BYTES })) {
           if (f.path === path && f.type === 'file') return undefined; // ListFile of a file answers the file
           lastName = baseName(f.path);
           lastPath = f.path;
-          children.set(lastName, f.type === 'dir' ? DIR : { type: 'file', size: f.sizeBytes ?? 0, hash: f.hash });
+          if (f.type === 'dir') children.set(lastName, DIR);
+          else {
+            const entry: TreeEntry = { type: 'file', size: f.sizeBytes ?? 0, hash: f.hash };
+            if (f.chunks) (entry.chunks = f.chunks), (chunkRefs += f.chunks.length);
+            children.set(lastName, entry);
+          }
           n++;
         }
       } catch (err) {
@@ -120,7 +135,7 @@ export class CommitTree {
       if (n < this.pageSize) break;
       after = lastPath;
     }
-    this.listings.set(path, children, children.size + 1);
+    this.listings.set(path, children, children.size + 1 + chunkRefs);
     return children;
   }
 }

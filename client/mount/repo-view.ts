@@ -4,7 +4,7 @@
 // every change with EROFS; WritableView (writable-view.ts) makes changes.
 import { constants } from 'node:fs';
 import type { CommitInfo, StrataClient } from '../sdk/index.ts';
-import type { ChunkFetcher } from './chunk-fetcher.ts';
+import type { ChunkFetcher, FileLayout } from './chunk-fetcher.ts';
 import { MAX_SIZE } from '../../src/chunking/index.ts';
 import { baseName, CommitTree, joinPath, parentOf, type TreeEntry } from './commit-tree.ts';
 import { fsError } from './errno.ts';
@@ -31,10 +31,19 @@ export interface RepoViewOptions {
 
 /** How many small files ahead of the one opened are fetched (see openedSmallFile). */
 const SMALL_FILES_AHEAD = 32;
+/** Listed small files fetched ahead of the one opened, in batches of half of it (one GetChunks call each). */
+const LISTED_FILES_AHEAD = 128;
 
 export class RepoView {
   readonly repo: string;
-  private walk: { dir: string; listing?: Map<string, TreeEntry>; names: string[]; index: Map<string, number>; last: number } = { dir: '', names: [], index: new Map(), last: -2 };
+  /** The directory whose small files are being opened in order, and how far ahead of them they are fetched. */
+  private walk: { dir: string; listing?: Map<string, TreeEntry>; names: string[]; index: Map<string, number>; last: number; aheadTo: number } = {
+    dir: '',
+    names: [],
+    index: new Map(),
+    last: -2,
+    aheadTo: -1,
+  };
   protected tree: CommitTree;
   protected commitTimeMs: number;
   protected readonly overlay = new Overlay();
@@ -112,9 +121,9 @@ export class RepoView {
     return { basePath: basePath!, entry };
   }
 
-  protected async reader(basePath: string, size: number, hash: string): Promise<FileReader> {
+  protected async reader(basePath: string, size: number, hash: string, chunks?: TreeEntry['chunks']): Promise<FileReader> {
     const ref = this.tree.ref(basePath);
-    const layout = await this.opts.fetcher.layout(ref, size, hash);
+    const layout = await this.opts.fetcher.layout(ref, size, hash, chunks);
     return new FileReader(this.opts.fetcher, ref, layout, { readaheadBytes: this.opts.readaheadBytes });
   }
 
@@ -128,8 +137,8 @@ export class RepoView {
     if (staged?.kind === 'ref') return new CommitFile(await this.reader(staged.basePath, staged.size, staged.hash));
     const { basePath, entry } = await this.baseEntry(path);
     if (entry.type === 'dir') throw fsError('EISDIR');
-    if (entry.size <= MAX_SIZE) this.openedSmallFile(basePath);
-    return new CommitFile(await this.reader(basePath, entry.size, entry.hash));
+    if (entry.size <= MAX_SIZE || entry.chunks) this.openedSmallFile(basePath);
+    return new CommitFile(await this.reader(basePath, entry.size, entry.hash, entry.chunks));
   }
 
   /**
@@ -143,19 +152,42 @@ export class RepoView {
     if (!listing) return;
     if (this.walk.dir !== dir || this.walk.listing !== listing) {
       const names = [...listing.keys()];
-      this.walk = { dir, listing, names, index: new Map(names.map((n, i) => [n, i])), last: -2 };
+      this.walk = { dir, listing, names, index: new Map(names.map((n, i) => [n, i])), last: -2, aheadTo: -1 };
     }
     const i = this.walk.index.get(baseName(basePath));
     if (i === undefined) return;
     const sequential = i === this.walk.last + 1;
     this.walk.last = i;
     if (!sequential) return;
+    if (listing.get(baseName(basePath))!.chunks) return this.fetchListedAhead(dir, listing, i);
     const ahead: { ref: string; size: number; hash: string }[] = [];
     for (const name of this.walk.names.slice(i + 1, i + 1 + SMALL_FILES_AHEAD)) {
       const e = listing.get(name)!;
       if (e.type === 'file') ahead.push({ ref: this.tree.ref(joinPath(dir, name)), size: e.size, hash: e.hash });
     }
     this.opts.fetcher.prefetchSmall(ahead);
+  }
+
+  /**
+   * Files listed with their chunks: from the one opened (its own read then
+   * finds its chunks on the way) up to LISTED_FILES_AHEAD ahead, topped up
+   * once half of that is used, so each batch is one GetChunks call of many files.
+   */
+  private fetchListedAhead(dir: string, listing: Map<string, TreeEntry>, i: number): void {
+    if (this.walk.aheadTo - i >= LISTED_FILES_AHEAD / 2) return;
+    const from = Math.max(i, this.walk.aheadTo + 1);
+    const to = Math.min(this.walk.names.length - 1, i + LISTED_FILES_AHEAD);
+    const files: { ref: string; layout: FileLayout }[] = [];
+    const at: number[] = []; // index in names of each file
+    for (let j = from; j <= to; j++) {
+      const e = listing.get(this.walk.names[j]!)!;
+      const layout = e.type === 'file' && e.chunks ? this.opts.fetcher.listedLayout(e.size, e.hash, e.chunks) : undefined;
+      if (layout) files.push({ ref: this.tree.ref(joinPath(dir, this.walk.names[j]!)), layout }), at.push(j);
+    }
+    // The walk moves on over the files taken (none while fetches are running: the next open asks again).
+    const taken = this.opts.fetcher.prefetch(files);
+    if (taken === files.length) this.walk.aheadTo = to;
+    else if (taken > 0) this.walk.aheadTo = at[taken - 1]!;
   }
 
   // Every change: EROFS here, made by WritableView.

@@ -49,18 +49,21 @@ export interface ChunkReadOptions extends CallOptions {
    * needs it when auth is on (a hash alone is not proof of access).
    */
   file?: string;
+  /** More files the chunks belong to, besides `file` (the chunks of several files read in one call). */
+  files?: string[];
 }
 
 /** The verified bytes of `refs`, in order. Leaving the loop early cancels the calls in flight. */
 export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const file = opts.file ?? '';
+  const files = opts.files ?? [];
   const plan = callsOf(refs);
   const running: Call[] = [];
   const start = (): void => {
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
-      const stream = transport.serverStream('GetChunks', { hashes: next.value.map((r) => r.hash), file }, { ...opts, idempotent: true });
+      const stream = transport.serverStream('GetChunks', { hashes: next.value.map((r) => r.hash), file, files }, { ...opts, idempotent: true });
       const first = stream.next();
       first.catch(() => undefined); // surfaced when this call's turn comes
       running.push({ refs: next.value, stream, first });

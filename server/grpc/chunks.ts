@@ -17,7 +17,7 @@ import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type { Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
-import { GET_CHUNKS_MAX_HASHES, SEND_CHUNK_BYTES } from './limits.ts';
+import { GET_CHUNKS_MAX_FILES, GET_CHUNKS_MAX_HASHES, SEND_CHUNK_BYTES } from './limits.ts';
 import type * as m from './messages.ts';
 import { fileRefField, hashField } from './parse.ts';
 import type { CallContext, Rpc } from './rpc.ts';
@@ -77,28 +77,43 @@ class FileChunkSets {
 export function chunkHandlers(rpc: Rpc, chunks: ChunkStore, pfs: Pfs) {
   const fileChunks = new FileChunkSets(64);
 
-  /** NOT_AUTHORIZED unless every hash is a chunk of `req.file` (which the policy let the caller read). */
+  /**
+   * NOT_AUTHORIZED unless every hash is a chunk of `req.file` or of one of
+   * `req.files` (which the policy let the caller read). A caller who sees the
+   * store (an admin, or anyone while auth is off) may read any chunk by hash,
+   * so nothing is looked up for them.
+   */
   async function checkScope(req: m.GetChunksRequest, ctx: CallContext): Promise<void> {
-    if (req.file === '') {
-      if (seesStore(ctx.identity)) return;
+    if (seesStore(ctx.identity)) return;
+    const named = [...(req.file === '' ? [] : [{ field: 'file', ref: req.file }]), ...req.files.map((ref, i) => ({ field: `files[${i}]`, ref }))];
+    if (named.length === 0) {
       throw new StrataError(
         'NOT_AUTHORIZED',
         `${ctx.identity.subject} may not read chunks by hash alone: name the file they belong to in GetChunksRequest.file (e.g. "repo@<commit id>:/path"); a hash is not proof of access`,
         { subject: ctx.identity.subject, action: 'read', repo: null, needs: 'the file the chunks belong to' },
       );
     }
-    const file = fileRefField('file', req.file);
-    const info = await pfs.inspectFile(file, file.path);
-    if (info.type !== 'file' || info.hash === undefined) {
-      throw new StrataError('INVALID_ARGUMENT', `file: ${req.file} is a directory, not a file with chunks`, { field: 'file', input: req.file });
+    if (req.files.length > GET_CHUNKS_MAX_FILES) {
+      throw new StrataError('INVALID_ARGUMENT', `files: at most ${GET_CHUNKS_MAX_FILES} per call, got ${req.files.length}`, { field: 'files', count: req.files.length });
     }
-    const set = fileChunks.get(info.hash, () => info.chunks ?? []);
+    const sets: Set<string>[] = [];
+    let repo: string | undefined;
+    for (const { field, ref } of named) {
+      const file = fileRefField(field, ref);
+      repo ??= file.repo;
+      const info = await pfs.inspectFile(file, file.path);
+      if (info.type !== 'file' || info.hash === undefined) {
+        throw new StrataError('INVALID_ARGUMENT', `${field}: ${ref} is a directory, not a file with chunks`, { field, input: ref });
+      }
+      sets.push(fileChunks.get(info.hash, () => info.chunks ?? []));
+    }
+    const what = named.length === 1 ? named[0]!.ref : `any of the ${named.length} files named`;
     req.hashes.forEach((h, i) => {
-      if (!set.has(h)) {
-        throw new StrataError('NOT_AUTHORIZED', `hashes[${i}]: chunk ${h} is not a chunk of ${req.file}; GetChunks reads only the chunks of the file it names`, {
+      if (!sets.some((set) => set.has(h))) {
+        throw new StrataError('NOT_AUTHORIZED', `hashes[${i}]: chunk ${h} is not a chunk of ${what}; GetChunks reads only the chunks of the files it names`, {
           subject: ctx.identity.subject,
           action: 'read',
-          repo: file.repo,
+          repo: repo ?? null,
           needs: 'a chunk of the named file',
         });
       }

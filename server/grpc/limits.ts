@@ -12,6 +12,8 @@ export const CLIENT_STREAM_BUFFER_MESSAGES = 2;
 export const SEND_CHUNK_BYTES = 3 << 20;
 /** Hashes one GetChunks call may ask for. */
 export const GET_CHUNKS_MAX_HASHES = 4096;
+/** Files one GetChunks call may name (GetChunksRequest.files). */
+export const GET_CHUNKS_MAX_FILES = 1024;
 /** HTTP/2 flow-control window of each incoming stream: a few whole messages may be in flight while the handler works. */
 export const STREAM_WINDOW_BYTES = 8 << 20;
 /** Largest file whose chunk list ListFile's include_chunks_max_bytes may ask for (a 16 MiB file has at most ~1,000 chunks). */

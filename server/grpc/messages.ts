@@ -35,7 +35,7 @@ export interface PutChunksMessage { path: string; chunks: ChunkRefMessage[]; app
 export interface UploadChunksRequest { chunks: { hash: string; data: Buffer }[] }
 export interface MissingChunksRequest { hashes: string[] }
 
-export interface GetChunksRequest { hashes: string[]; file: string }
+export interface GetChunksRequest { hashes: string[]; file: string; files: string[] }
 export interface GetFileRequest { file: string; offset: number; length?: number }
 export interface GetTarRequest { ref: string; glob: string }
 export interface InspectFileRequest { file: string; includeChunks: boolean }

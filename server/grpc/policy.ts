@@ -74,7 +74,12 @@ export const PFS_POLICIES: Policies = {
   // store held nothing (docs/security.md, "Chunks").
   UploadChunks: signedIn,
   MissingChunks: signedIn,
-  GetChunks: { checks: (req: Req) => (str(req, 'file') ? onRef('read', 'file')(req) : [{ action: 'authenticated' }]) },
+  GetChunks: {
+    checks: (req: Req) => {
+      const named = [...(str(req, 'file') ? onRef('read', 'file')(req) : []), ...readsOf(req, 'files')];
+      return named.length > 0 ? named : [{ action: 'authenticated' }];
+    },
+  },
   GetFile: read('file'),
   GetTar: read('ref'),
   InspectFile: read('file'),

@@ -133,6 +133,23 @@ describe('what a reader and writer of a may still do', () => {
     expect(Buffer.concat(msgs.flatMap((m) => m.chunks)).toString()).toBe('a public file of repo a');
   });
 
+  it('GetChunks of the chunks of several files of a in one call (file + files); refused if one file is of b or a hash is in none of them', async () => {
+    await alicePfs.put('a@main:/two.txt', Buffer.from('a second file of repo a'));
+    const one = await alicePfs.inspectFile('a@main:/public.txt', { includeChunks: true });
+    const two = await alicePfs.inspectFile('a@main:/two.txt', { includeChunks: true });
+    const refs = [`a@${two.commit}:/public.txt`, `a@${two.commit}:/two.txt`];
+    const hashes = [...one.chunks!, ...two.chunks!].map((c) => c.hash);
+    const msgs = await serverStream<{ chunks: Buffer[] }>(aliceRaw, 'GetChunks', { hashes, file: refs[0], files: [refs[1]] });
+    expect(msgs.flatMap((m) => m.chunks).map(String)).toEqual(['a public file of repo a', 'a second file of repo a']);
+    const onlyFiles = await serverStream<{ chunks: Buffer[] }>(aliceRaw, 'GetChunks', { hashes, files: refs });
+    expect(onlyFiles.flatMap((m) => m.chunks).length).toBe(2);
+    const withB = await failure(serverStream(aliceRaw, 'GetChunks', { hashes: [...hashes, secretChunks[0]!.hash], file: refs[0], files: [refs[1], 'b@main:/secret.bin'] }));
+    expect(withB).toMatchObject({ code: 'NOT_AUTHORIZED', data: expect.objectContaining({ repo: 'b' }) });
+    const stray = await failure(serverStream(aliceRaw, 'GetChunks', { hashes: [...hashes, secretChunks[0]!.hash], files: refs }));
+    expect(stray).toMatchObject({ code: 'NOT_AUTHORIZED' });
+    expect(stray.message).toContain('is not a chunk of any of the 2 files named');
+  });
+
   it('a chunk a and b share is readable through a file of a (whoever holds a file of a holds those bytes)', async () => {
     await alicePfs.put('a@main:/copy-of-secret.bin', secret); // alice has the bytes: she sends them all
     const info = await alicePfs.inspectFile('a@main:/copy-of-secret.bin', { includeChunks: true });

@@ -152,6 +152,38 @@ for off in [${offsets.join(', ')}]:
     }
   });
 
+  it('reads a directory of small files with a few GetChunks calls (many files each), not a call per file', async () => {
+    const calls = async (method: string): Promise<number> => {
+      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      return [...text.matchAll(new RegExp(`^grpc_server_started_total\\{[^}]*grpc_method="${method}"[^}]*\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const files = Array.from({ length: 300 }, (_, i) => `f${String(i).padStart(3, '0')}.txt`);
+    const bodies = new Map(files.map((f, i) => [f, `${f} ${randomBytes(8 + (i % 50)).toString('hex')}\n`]));
+    const src2 = join(tmp.path, 'small-src');
+    await mkdir(src2, { recursive: true });
+    for (const [f, body] of bodies) await writeFile(join(src2, f), body);
+    await client.createRepo('smalls');
+    await client.putDirectory('smalls@main:/d', src2);
+    const dir = join(tmp.path, 'mnt-smalls');
+    const m7 = await startMount(cli, ['smalls@main', dir, '--cache-dir', join(tmp.path, 'cache-smalls')], { env });
+    try {
+      await sh(`ls "${dir}/d" > /dev/null`); // the directory looked up and listed
+      const before = { chunks: await calls('GetChunks'), file: await calls('GetFile'), inspect: await calls('InspectFile') };
+      // One cat per file, in directory order, as `find | xargs cat` or `cp -r` read them.
+      const out = await sh(`cd "${dir}/d" && for f in $(ls); do cat "$f"; done`);
+      expect(out).toBe(files.map((f) => bodies.get(f)).join(''));
+      expect(await calls('GetFile')).toBe(before.file);
+      expect(await calls('InspectFile')).toBe(before.inspect);
+      const chunkCalls = (await calls('GetChunks')) - before.chunks;
+      expect(chunkCalls).toBeGreaterThan(0);
+      expect(chunkCalls).toBeLessThanOrEqual(30); // 300 files: a call per file would be 300
+    } finally {
+      m7.child.kill('SIGTERM');
+      await m7.exited;
+      await forceUnmount(m7, dir);
+    }
+  });
+
   it('has sizes, read-only modes, the commit time and the mounting user', async () => {
     const f = await stat(join(mnt, 'big.bin'));
     expect(f.size).toBe(big.length);
