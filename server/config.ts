@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { StrataError } from '../src/errors/index.ts';
 import { parseEtcdUrl } from '../src/meta/etcd-url.ts';
+import { parseDuration } from '../src/pps/duration.ts';
 import type { EtcdMetaStoreOptions } from '../src/meta/etcd-meta-store.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 
@@ -41,6 +42,8 @@ export interface ServerConfig {
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   /** /metrics answers without a token even when auth is on. */
   openMetrics: boolean;
+  /** Audit records older than this are deleted (docs/security.md, "Audit log"); 0 keeps them forever. */
+  auditRetentionMs: number;
 }
 
 export interface LimitsConfig {
@@ -94,6 +97,7 @@ export const DEFAULTS = {
   s3UploadExpiryDays: 7,
   leaseMs: 30_000,
   ppsPollMs: 2000,
+  auditRetention: '90d',
   limits: { maxMessageBytes: (4 << 20) + (64 << 10), maxPathBytes: 4096, maxFilesPerCommit: 1_000_000, maxStreamsPerClient: 100 },
 } as const;
 
@@ -135,6 +139,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--tls-cert <file>', env: 'STRATA_TLS_CERT', help: 'serve gRPC and HTTP over TLS with this PEM certificate (chain); needs --tls-key' },
   { flags: '--tls-key <file>', env: 'STRATA_TLS_KEY', help: 'the PEM private key of --tls-cert' },
   { flags: '--tls-client-ca <file>', env: 'STRATA_TLS_CLIENT_CA', help: 'mutual TLS: clients must present a certificate signed by this PEM CA' },
+  { flags: '--audit-retention <duration>', env: 'STRATA_AUDIT_RETENTION', help: `delete audit records older than this: 90d, 12h, 30m, 10s (default ${DEFAULTS.auditRetention}; 0 keeps them forever)` },
   { flags: '--open-metrics', env: 'STRATA_OPEN_METRICS', help: 'serve /metrics without a token when auth is on (for a Prometheus without one)' },
   { flags: '--log-level <level>', env: 'STRATA_LOG_LEVEL', help: `${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel})` },
   { flags: '--lease-ms <ms>', env: 'STRATA_LEASE_MS', help: `with several servers: how soon a dead server's GC and finish leases are taken over (default ${DEFAULTS.leaseMs})` },
@@ -243,6 +248,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     leaseMs: leaseMs(get('lease-ms', 'STRATA_LEASE_MS') ?? String(DEFAULTS.leaseMs)),
     limits: limitsConfig(get),
     openMetrics: ['1', 'true', 'yes'].includes(get('open-metrics', 'STRATA_OPEN_METRICS') ?? ''),
+    auditRetentionMs: retention(get('audit-retention', 'STRATA_AUDIT_RETENTION') ?? DEFAULTS.auditRetention),
   };
   const tls = tlsConfig(get('tls-cert', 'STRATA_TLS_CERT'), get('tls-key', 'STRATA_TLS_KEY'), get('tls-client-ca', 'STRATA_TLS_CLIENT_CA'));
   if (tls) config.tls = tls;
@@ -293,6 +299,16 @@ function milliseconds(value: string, what: string): number {
     throw new StrataError('INVALID_ARGUMENT', `invalid ${what} "${value}": expected a whole number of milliseconds`, { value });
   }
   return n;
+}
+
+/** `90d`, `12h`, `1m30s`, `0` (forever) as milliseconds. */
+function retention(value: string): number {
+  const d = /^(\d+(?:\.\d+)?)d$/.exec(value);
+  const ms = d ? Math.round(Number(d[1]) * 86_400_000) : parseDuration(value);
+  if (ms === undefined || !Number.isSafeInteger(ms)) {
+    throw new StrataError('INVALID_ARGUMENT', `invalid --audit-retention "${value}": expected a duration such as 90d, 12h, 30m or 10s (0 keeps records forever)`, { value });
+  }
+  return ms;
 }
 
 function days(value: string, what: string): number {

@@ -70,7 +70,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits, indexCacheBytes: memory.indexCacheBytes, gcMarkMemEntries: memory.gcMarkMemEntries });
   metrics.watchChunkStore(chunks);
   metrics.watchMemory(chunks, pfs.context.reader);
-  const auth = createAuth({ meta }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
+  const auth = createAuth({ meta, auditRetentionMs: config.auditRetentionMs }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
   const tls = await readTls(config);
   await warnIfExposed(config, auth, log);
   const executor = config.ppsExecutor === 'docker' ? createDockerExecutor({ env: process.env }) : createLocalExecutor({ env: process.env });

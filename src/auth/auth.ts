@@ -62,10 +62,10 @@ export interface Auth {
   repoDeleted(repo: RepoName): Promise<void>;
 }
 
-export function createAuth(deps: { meta: MetaStore; clock?: Clock }): Auth {
+export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit records older than this are deleted; 0 or absent: kept forever. */ auditRetentionMs?: number }): Auth {
   const { meta } = deps;
   const clock = deps.clock ?? { now: () => Date.now() };
-  const audit = createAuditLog({ meta, clock });
+  const audit = createAuditLog({ meta, clock, retentionMs: deps.auditRetentionMs });
 
   const isActive = async (): Promise<boolean> => {
     const raw = await meta.get(keys.AUTH_CONFIG_KEY);

@@ -56,11 +56,11 @@ for (const [name, open] of adapters) {
   }
   const openStore: Opener = open;
   describe(`auth store: ${name}`, () => {
-    async function withAuth(fn: (auth: Auth, clock: { t: number }) => Promise<void>): Promise<void> {
+    async function withAuth(fn: (auth: Auth, clock: { t: number }, meta: MetaStore) => Promise<void>, opts: { auditRetentionMs?: number } = {}): Promise<void> {
       const { meta, cleanup } = await openStore();
       const clock = { t: 1_000_000 };
       try {
-        await fn(createAuth({ meta, clock: { now: () => clock.t } }), clock);
+        await fn(createAuth({ meta, clock: { now: () => clock.t }, ...opts }), clock, meta);
       } finally {
         await cleanup();
       }
@@ -129,6 +129,41 @@ for (const [name, open] of adapters) {
         expect((await auth.audit.query({ since: 20, until: 30 })).map((r) => r.time)).toEqual([20]);
         expect((await auth.audit.query({ limit: 2 })).map((r) => r.time)).toEqual([20, 30]);
       }));
+
+    it('audit retention: a write prunes the records older than the retention (from the store, not only the answers); 0 keeps them', async () => {
+      const base = { subject: 'user:alice', repo: A, method: 'ModifyFile', outcome: 'ok' as const, code: null, detail: {}, requestId: 'r' };
+      const stored = async (meta: MetaStore): Promise<number> => {
+        let n = 0;
+        for await (const _ of meta.scan({ prefix: 'audit/' })) n++;
+        return n;
+      };
+      await withAuth(
+        async (auth, clock, meta) => {
+          await auth.audit.record(base); // t0: prunes (nothing yet), then stores
+          clock.t += 500;
+          await auth.audit.record(base); // t0 + 500: a prune is due (one every tenth of the retention), nothing is old enough
+          clock.t += 700;
+          await auth.audit.record(base); // t0 + 1200: the first is 1200 ms old, past the 1000 ms retention
+          expect((await auth.audit.query({})).map((r) => r.time - 1_000_000)).toEqual([500, 1200]);
+          expect(await stored(meta)).toBe(2);
+          // Many old records (more than one delete batch), then an explicit prune.
+          for (let i = 0; i < 1100; i++) await auth.audit.record({ ...base, time: 5 + i });
+          clock.t += 1000; // t0 + 2200: the one at 500 is 1700 ms old, the one at 1200 is 1000 (kept: older than, not as old as)
+          expect(await auth.audit.prune()).toBe(1101);
+          expect((await auth.audit.query({})).map((r) => r.time - 1_000_000)).toEqual([1200]);
+          expect(await stored(meta)).toBe(1);
+        },
+        { auditRetentionMs: 1000 },
+      );
+      await withAuth(async (auth, clock, meta) => {
+        await auth.audit.record({ ...base, time: 1 });
+        clock.t += 10 * 365 * 86_400_000;
+        await auth.audit.record(base);
+        expect(await auth.audit.prune()).toBe(0);
+        expect(await stored(meta)).toBe(2);
+      });
+      expect(() => createAuth({ meta: createMemoryMetaStore(), auditRetentionMs: -1 })).toThrow(/invalid audit retention/);
+    }, 60_000);
 
     it('deactivate forgets tokens and roles; calls are anonymous again', () =>
       withAuth(async (auth) => {
