@@ -113,7 +113,7 @@ interface Check {
   error: S3Error['code'];
 }
 
-async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], decodedLength: number | undefined): AsyncGenerator<Uint8Array> {
+async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], decodedLength: number | undefined, out: Record<string, string> | undefined): AsyncGenerator<Uint8Array> {
   let n = 0;
   for await (const piece of source) {
     n += piece.length;
@@ -129,6 +129,7 @@ async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], dec
     if (got !== c.expected) {
       throw new S3Error(c.error, `the ${c.name} you specified (${c.expected}) did not match what we received (${got})`);
     }
+    if (out && c.name.startsWith('x-amz-checksum-')) out[c.name] = got;
   }
 }
 
@@ -137,11 +138,16 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The object bytes of a PUT or UploadPart body, verified as described at the top of this file. */
-export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined): AsyncIterable<Uint8Array> {
+/**
+ * The object bytes of a PUT or UploadPart body, verified as described at the
+ * top of this file. Once the body has been read whole, `checksums` holds
+ * each x-amz-checksum-* it verified (header name -> base64 value).
+ */
+export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>): AsyncIterable<Uint8Array> {
   const contentSha = one(headers, 'x-amz-content-sha256') ?? signer?.payloadHash ?? 'UNSIGNED-PAYLOAD';
   const checks: Check[] = [];
   const md5 = one(headers, 'content-md5');
+  if (md5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified is not valid: it must be the base64 of a 16-byte MD5 digest');
   if (md5 !== undefined) checks.push({ name: 'Content-MD5', sum: createHash('md5'), expected: md5, encoding: 'base64', error: 'BadDigest' });
   for (const [name, value] of Object.entries(headers)) {
     const sum = checksumFor(name);
@@ -151,7 +157,7 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
     if (signer && /^[0-9a-f]{64}$/.test(contentSha)) {
       checks.push({ name: 'x-amz-content-sha256', sum: createHash('sha256'), expected: contentSha, encoding: 'hex', error: 'XAmzContentSHA256Mismatch' });
     }
-    return verified(raw, checks, undefined);
+    return verified(raw, checks, undefined, checksums);
   }
   const known = ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
   if (!known.includes(contentSha)) throw notImplemented('x-amz-content-sha256 of another kind', `x-amz-content-sha256 "${contentSha}" is not supported`);
@@ -171,5 +177,5 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
       if (t) t.expected = value;
     },
   });
-  return verified(decoded, [...checks, ...trailers], decodedLength);
+  return verified(decoded, [...checks, ...trailers], decodedLength, checksums);
 }

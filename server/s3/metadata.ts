@@ -7,6 +7,7 @@
 import type { FileInfo } from '../../src/pfs/types.ts';
 import { header, httpTime, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
+import { checksumsOf, copyableAttrs } from './object-parts.ts';
 
 /** Headers stored as sent and returned on GET/HEAD. */
 export const STORED_HEADERS = ['content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'] as const;
@@ -69,8 +70,9 @@ export function attrsForCopy(call: S3Call, source: FileInfo, now: number): Recor
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', `Unknown metadata directive "${directive}": expected COPY or REPLACE`, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   }
-  if (directive === 'REPLACE') return attrsFromRequest(call, now);
-  return { ...source.attrs, [MODIFIED_ATTR]: String(now) };
+  // The bytes are the same: a whole-object checksum still holds; the part layout does not (a copy is one part).
+  if (directive === 'REPLACE') return { ...attrsFromRequest(call, now), ...checksumsOf(source.attrs) };
+  return { ...copyableAttrs(source.attrs), [MODIFIED_ATTR]: String(now) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { requireBucket } from './buckets.ts';
 import { etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { S3Error } from './errors.ts';
 import { attrsFromRequest } from './metadata.ts';
+import { checksumElements, completedAttrs, uploadChecksum, uploadChecksumAttrs } from './object-parts.ts';
 import { parseCopySource, sourceFile, writeGuard, writePreconditions } from './object-writes.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
@@ -41,7 +42,9 @@ function partNumberOf(call: S3Call): number {
 export async function createUpload(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
   // S3 dates a multipart object from the start of its upload.
-  const up = await call.deps.pfs.uploads.create(b.repo, b.branch, keyPath(call.key), attrsFromRequest(call, call.deps.now()));
+  const up = await call.deps.pfs.uploads.create(b.repo, b.branch, keyPath(call.key), { ...attrsFromRequest(call, call.deps.now()), ...uploadChecksumAttrs(call) });
+  const want = uploadChecksum(up);
+  if (want) call.reply.headers({ 'x-amz-checksum-algorithm': want.algorithm.toUpperCase(), 'x-amz-checksum-type': want.type });
   sendXml(call, 200, xmlDocument({ InitiateMultipartUploadResult: { Bucket: b.name, Key: call.key, UploadId: up.id } }));
 }
 
@@ -49,8 +52,9 @@ export async function uploadPart(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
   const id = await uploadOf(call, b);
   const n = partNumberOf(call);
-  const part = await call.deps.pfs.uploads.putPart(b.repo, id, n, objectBody(call.raw, call.headers, call.signer));
-  void call.reply.code(200).header('etag', etagOf(part)).send();
+  const verified: Record<string, string> = {};
+  const part = await call.deps.pfs.uploads.putPart(b.repo, id, n, objectBody(call.raw, call.headers, call.signer, verified), { checksums: () => verified });
+  void call.reply.code(200).headers({ etag: etagOf(part), ...verified }).send();
 }
 
 /**
@@ -112,10 +116,10 @@ async function completionParts(call: S3Call, id: string): Promise<{ n: number; e
   return parts;
 }
 
-function sendCompleted(call: S3Call, b: BucketView, versionId: string, etag: string): void {
+function sendCompleted(call: S3Call, b: BucketView, versionId: string, etag: string, attrs: Readonly<Record<string, string>> | undefined): void {
   call.reply.header('x-amz-version-id', versionId);
   sendXml(call, 200, xmlDocument({
-    CompleteMultipartUploadResult: { Location: `/${b.name}/${call.key}`, Bucket: b.name, Key: call.key, ETag: etag },
+    CompleteMultipartUploadResult: { Location: `/${b.name}/${call.key}`, Bucket: b.name, Key: call.key, ETag: etag, ...checksumElements(attrs) },
   }));
 }
 
@@ -138,7 +142,7 @@ async function replayParts(call: S3Call, b: BucketView, id: string, parts: { n: 
   if (!done || done.branch !== b.branch || done.path !== path || partsDigest(parts) !== done.receipt.partsDigest) throw notFound;
   const head = await call.deps.pfs.inspectFile(readRef(b), path).catch(() => undefined);
   if (head?.type !== 'file' || head.hash !== done.hash) throw notFound;
-  sendCompleted(call, b, done.commit, etagOf(head)); // the same object: the same ETag
+  sendCompleted(call, b, done.commit, etagOf(head), head.attrs); // the same object: the same ETag
 }
 
 export async function completeUpload(call: S3Call): Promise<void> {
@@ -167,15 +171,21 @@ export async function completeUpload(call: S3Call): Promise<void> {
     }
   };
   let done;
+  let attrs: Record<string, string> | undefined;
   try {
-    done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), { check, receipt: { partsDigest: partsDigest(parts) }, guard: writeGuard(call, path) });
+    done = await call.deps.pfs.uploads.complete(b.repo, id, parts.map((p) => p.n), {
+      check,
+      receipt: { partsDigest: partsDigest(parts) },
+      guard: writeGuard(call, path),
+      attrs: (upload, used) => (attrs = completedAttrs(upload, used)),
+    });
   } catch (err) {
     // Another Complete of this upload landed first: answer as a retry would be answered.
     if (!isStrataError(err, 'UPLOAD_NOT_FOUND')) throw err;
     const notFound = new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: id });
     return replayParts(call, b, id, parts, notFound);
   }
-  sendCompleted(call, b, done.commit.id, `"${done.hash}-${chunkCount}"`);
+  sendCompleted(call, b, done.commit.id, `"${done.hash}-${chunkCount}"`, attrs);
 }
 
 export async function abortUpload(call: S3Call): Promise<void> {
@@ -197,7 +207,7 @@ export async function listParts(call: S3Call): Promise<void> {
     ListPartsResult: {
       Bucket: b.name, Key: call.key, UploadId: id, PartNumberMarker: marker, ...(truncated ? { NextPartNumberMarker: shown.at(-1)!.part } : {}),
       MaxParts: max, IsTruncated: truncated, StorageClass: 'STANDARD',
-      Part: shown.map((p) => ({ PartNumber: p.part, LastModified: isoTime(p.writtenAt), ETag: etagOf(p), Size: p.size })),
+      Part: shown.map((p) => ({ PartNumber: p.part, LastModified: isoTime(p.writtenAt), ETag: etagOf(p), Size: p.size, ...checksumElements(p.checksums) })),
     },
   }));
 }

@@ -13,6 +13,7 @@ import { objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { attrsForCopy, attrsFromRequest, modifiedAt } from './metadata.ts';
+import { checksumAttrs } from './object-parts.ts';
 import { requireAction } from './access.ts';
 import { S3Error } from './errors.ts';
 import { readXmlBody, xmlDocument } from './xml.ts';
@@ -34,7 +35,8 @@ async function bodySize(body: AsyncIterable<Uint8Array>): Promise<number> {
 
 export async function putObject(call: S3Call): Promise<void> {
   const b = await writable(call);
-  const body = objectBody(call.raw, call.headers, call.signer);
+  const verified: Record<string, string> = {};
+  const body = objectBody(call.raw, call.headers, call.signer, verified);
   if (call.key.endsWith('/')) {
     // Directories are implicit in Strata: an empty `dir/` marker is accepted and stores nothing.
     if ((await bodySize(body)) !== 0) throw new S3Error('InvalidArgument', `key "${call.key}" ends in "/", which names a directory: it can only be an empty marker object`, { Key: call.key });
@@ -49,14 +51,14 @@ export async function putObject(call: S3Call): Promise<void> {
   let file;
   try {
     const written = await writeFile(pfs.context.chunks, body);
-    file = await w.putChunks(path, written.chunks, { attrs });
+    file = await w.putChunks(path, written.chunks, { attrs: { ...attrs, ...checksumAttrs(verified) } });
     file = { ...file, chunks: written.chunks };
   } catch (err) {
     await w.abort(err);
     throw err;
   }
   const commit = await w.close();
-  void call.reply.code(200).headers({ etag: etagOf(file), 'x-amz-version-id': commit.id }).send();
+  void call.reply.code(200).headers({ etag: etagOf(file), 'x-amz-version-id': commit.id, ...verified }).send();
 }
 
 /** `x-amz-copy-source`: `bucket/key` or `/bucket/key`, URL-encoded, optionally `?versionId=`. */

@@ -15,7 +15,7 @@ import type { S3KeyLookup } from './keys.ts';
 import { identityOf, requireAccess, tokenKeys } from './access.ts';
 import type { Auth } from '../../src/auth/index.ts';
 import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart.ts';
-import { getObject } from './object-reads.ts';
+import { getObject, getObjectAttributes } from './object-reads.ts';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-writes.ts';
 import { authKind, decodeComponent, verifyHeaderAuth, verifyPresigned, type Signer } from './sigv4.ts';
 import { listVersions } from './versions.ts';
@@ -37,7 +37,7 @@ export interface S3GatewayDeps {
 type Handler = (call: S3Call) => Promise<void>;
 
 /** Sub-resources we do not serve: asking for one is NotImplemented, not a silent listing. */
-const UNSUPPORTED = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'replication', 'encryption', 'logging', 'notification', 'object-lock', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering', 'ownershipControls', 'publicAccessBlock', 'attributes'];
+const UNSUPPORTED = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'replication', 'encryption', 'logging', 'notification', 'object-lock', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'intelligent-tiering', 'ownershipControls', 'publicAccessBlock'];
 
 function route(call: S3Call): Handler {
   const q = call.query;
@@ -59,6 +59,7 @@ function route(call: S3Call): Handler {
     if (m === 'POST' && q.has('delete')) return deleteObjects;
   } else {
     if (m === 'GET' && q.has('uploadId')) return listParts;
+    if (m === 'GET' && q.has('attributes')) return getObjectAttributes;
     if (m === 'GET' || m === 'HEAD') return (c) => getObject(c, m === 'HEAD');
     if (m === 'PUT' && q.has('uploadId')) return call.headers['x-amz-copy-source'] ? uploadPartCopy : uploadPart;
     if (m === 'PUT') return call.headers['x-amz-copy-source'] ? copyObject : putObject;

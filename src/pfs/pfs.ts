@@ -225,8 +225,9 @@ function pfsApi(ctx: PfsContext) {
       create: (repo: RepoName, branch: BranchName, path: FilePath, attrs?: Readonly<Record<string, string>>) => uploads.createUpload(ctx, repo, branch, path, attrs),
       inspect: (repo: RepoName, id: string) => uploads.inspectUpload(ctx, repo, id),
       list: (repo: RepoName) => uploads.listUploads(ctx, repo),
-      putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>) => uploads.putPart(ctx, repo, id, part, source),
-      putPartChunks: (repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }) =>
+      putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts?: { checksums?: () => Readonly<Record<string, string>> }) =>
+        uploads.putPart(ctx, repo, id, part, source, opts),
+      putPartChunks: (repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }) =>
         uploads.putPartChunks(ctx, repo, id, part, file),
       listParts: (repo: RepoName, id: string) => uploads.listParts(ctx, repo, id),
       complete: (repo: RepoName, id: string, parts: readonly number[], opts?: uploads.CompleteOptions) => uploads.completeUpload(ctx, repo, id, parts, opts),

@@ -35,10 +35,12 @@ export interface PartInfo {
   hash: string;
   chunks: ChunkRef[];
   writtenAt: number;
+  /** Checksums the client sent with the part and the gateway verified (S3's x-amz-checksum-*), kept for its completion. */
+  checksums?: Readonly<Record<string, string>>;
 }
 
 type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number; attrs?: Record<string, string> };
-type PartRecord = { v: 1; size: number; hash: string; chunks: ChunkRef[]; writtenAt: number };
+type PartRecord = { v: 1; size: number; hash: string; chunks: ChunkRef[]; writtenAt: number; checksums?: Record<string, string> };
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
@@ -79,18 +81,18 @@ export async function listUploads(ctx: PfsContext, repo: RepoName): Promise<Uplo
  * Stores one part; its chunks are flushed before the part is recorded, so an
  * acknowledged part is durable. Re-sending a part number replaces it.
  */
-export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>): Promise<PartInfo> {
+export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts: { checksums?: () => Readonly<Record<string, string>> } = {}): Promise<PartInfo> {
   if (!Number.isInteger(part) || part < 1 || part > MAX_PART_NUMBER) {
     throw new StrataError('INVALID_ARGUMENT', `part number ${part} is out of range: expected 1 to ${MAX_PART_NUMBER}`, { part });
   }
   await inspectUpload(ctx, repo, id);
   const fence = await readFence(ctx); // before this part puts (or deduplicates against) any chunk
   const file = await writeFile(ctx.chunks, source);
-  return recordPart(ctx, repo, id, part, file, fence);
+  return recordPart(ctx, repo, id, part, { ...file, checksums: opts.checksums?.() }, fence);
 }
 
 /** Stores a part made of chunks the store already holds (a part copied from another file). */
-export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }): Promise<PartInfo> {
+export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }): Promise<PartInfo> {
   await inspectUpload(ctx, repo, id);
   return recordPart(ctx, repo, id, part, file, await readFence(ctx));
 }
@@ -101,17 +103,23 @@ export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string,
  * the part deduplicated against, so the record lands only if no sweep ran
  * or every chunk survived it (gc-fence.ts).
  */
-async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[] }, fence: Fence): Promise<PartInfo> {
+async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }, fence: Fence): Promise<PartInfo> {
   const hashes = () => file.chunks.map((c) => Buffer.from(c.hash, 'hex'));
   await ctx.chunks.flush(hashes());
   const record: PartRecord = { v: 1, size: file.size, hash: file.hash, chunks: file.chunks, writtenAt: ctx.clock.now() };
+  if (file.checksums && Object.keys(file.checksums).length > 0) record.checksums = { ...file.checksums };
   // The upload may have been completed or aborted while this part streamed in.
   const upload = await ctx.meta.get(keys.uploadKey(repo, id));
   if (!upload) throw noSuchUpload(repo, id);
   const put = { type: 'put' as const, key: keys.uploadPartKey(repo, id, part), value: Buffer.from(JSON.stringify(record)) };
   const what = `part ${part} of upload ${id} in repo "${repo}"`;
   if (!(await fencedBatch(ctx, fence, [put], hashes, what, [{ key: keys.uploadKey(repo, id), expected: upload }]))) throw noSuchUpload(repo, id);
-  return { part, size: record.size, hash: record.hash, chunks: record.chunks, writtenAt: record.writtenAt };
+  return partInfo(part, record);
+}
+
+function partInfo(part: number, r: PartRecord): PartInfo {
+  const info: PartInfo = { part, size: r.size, hash: r.hash, chunks: r.chunks, writtenAt: r.writtenAt };
+  return r.checksums ? { ...info, checksums: r.checksums } : info;
 }
 
 /** The parts stored so far, in part order. */
@@ -120,7 +128,7 @@ export async function listParts(ctx: PfsContext, repo: RepoName, id: string): Pr
   const out: PartInfo[] = [];
   for await (const [key, raw] of ctx.meta.scan({ prefix: keys.uploadPartPrefix(repo, id) })) {
     const r = json<PartRecord>(raw);
-    out.push({ part: keys.parseUploadPartKey(key).part, size: r.size, hash: r.hash, chunks: r.chunks, writtenAt: r.writtenAt });
+    out.push(partInfo(keys.parseUploadPartKey(key).part, r));
   }
   return out;
 }
@@ -149,6 +157,8 @@ export interface CompleteOptions {
   receipt?: Readonly<Record<string, string>>;
   /** Checked as the file lands, atomically with it (file-writer.ts WriteGuard): S3's conditional Complete. */
   guard?: WriteGuard;
+  /** The file's attributes from the upload's and its parts (default: the upload's). */
+  attrs?: (upload: UploadInfo, parts: readonly PartInfo[]) => Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -163,11 +173,14 @@ export async function completeUpload(ctx: PfsContext, repo: RepoName, id: string
   const stored = new Map((await listParts(ctx, repo, id)).map((p) => [p.part, p]));
   opts.check?.(stored);
   const chunks: ChunkRef[] = [];
+  const used: PartInfo[] = [];
   for (const n of parts) {
     const p = stored.get(n);
     if (!p) throw new StrataError('INVALID_ARGUMENT', `part ${n} of upload ${id} was never uploaded`, { upload: id, part: n });
     chunks.push(...p.chunks);
+    used.push(p);
   }
+  const attrs = opts.attrs ? opts.attrs(upload, used) : upload.attrs;
   let file: { size: number; hash: string } | undefined;
   const uploadKey = keys.uploadKey(repo, id);
   const partKeys = [...stored.keys()].map((n) => keys.uploadPartKey(repo, id, n));
@@ -184,7 +197,7 @@ export async function completeUpload(ctx: PfsContext, repo: RepoName, id: string
     },
   });
   try {
-    file = await w.putChunks(upload.path, chunks, { attrs: upload.attrs });
+    file = await w.putChunks(upload.path, chunks, { attrs });
   } catch (err) {
     await w.abort(err);
     throw err;

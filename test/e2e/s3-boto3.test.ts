@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { history, runOk, skipReason, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
 const SCRIPT = fileURLToPath(new URL('./s3-clients/boto3_steps.py', import.meta.url));
-const STEPS = ['create_bucket', 'put_get', 'range_and_conditionals', 'list_paging', 'presigned', 'delete_objects', 'copy', 'multipart', 'versions', 'metadata_conditional'];
+const STEPS = ['create_bucket', 'put_get', 'range_and_conditionals', 'list_paging', 'presigned', 'delete_objects', 'copy', 'multipart', 'versions', 'metadata_conditional', 'parts_checksums'];
 
 /** Pythons with boto3, one per boto3 version. */
 function pythons(): { python: string; version: string }[] {
@@ -43,7 +43,7 @@ describe.skipIf(skip)('S3 gateway with boto3', () => {
     const commits = await history(server.pfs, `${bucket}@main`);
     const changes = commits.map((c) => c.changes);
     // Oldest first: the put, seven list keys, the presigned put, one commit for delete_objects, the copy, the multipart file,
-    // the metadata put and its conditional overwrite (the refused conditional puts commit nothing).
+    // the metadata put and its conditional overwrite (the refused conditional puts commit nothing), the checksummed multipart file and put.
     const expected = [
       ['+/data/blob.bin'],
       ...Array.from({ length: 7 }, (_, i) => [`+/list/k${i}`]),
@@ -53,6 +53,8 @@ describe.skipIf(skip)('S3 gateway with boto3', () => {
       ['+/multi/file.bin'],
       ['+/meta/m.txt'],
       ['~/meta/m.txt'],
+      ['+/parts/mp.bin'],
+      ['+/parts/crc32.bin'],
     ];
     expect(changes.reverse()).toEqual(expected);
     // The version id boto3 saw for the put is the commit that wrote it.
