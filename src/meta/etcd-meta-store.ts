@@ -12,7 +12,7 @@
 //
 // Client: the npm `etcd3` package (multi-endpoint failover, watch resume
 // after reconnects, leases and elections). etcd errors are wrapped here.
-import { Etcd3, type IKeyValue, type IRequestOp, type ICompare } from 'etcd3';
+import { Etcd3, EtcdLeaseInvalidError, type IKeyValue, type IRequestOp, type ICompare, type Lease } from 'etcd3';
 import { StrataError, isStrataError } from '../errors/index.ts';
 import {
   checkBatch,
@@ -26,6 +26,7 @@ import {
   type BatchOp,
   type MetaStore,
   type ScanOptions,
+  type StoreLease,
   type WatchEvent,
 } from './meta-store.ts';
 import { createEtcdElector, type LeaderElector } from './leader-election.ts';
@@ -81,6 +82,7 @@ class EtcdStore implements EtcdMetaStore {
   readonly #client: Etcd3;
   readonly #prefix: Buffer;
   readonly #watchers = new Set<() => Promise<void>>();
+  readonly #leases = new Set<EtcdStoreLease>();
   #closed = false;
 
   constructor(client: Etcd3, options: EtcdMetaStoreOptions) {
@@ -117,14 +119,16 @@ class EtcdStore implements EtcdMetaStore {
 
   async batch(ops: readonly BatchOp[], conditions: readonly BatchCondition[] = []): Promise<boolean> {
     this.#checkOpen();
-    checkBatch(ops, conditions);
+    checkBatch(ops, conditions, true);
     checkBatchLimits(this, ops, conditions);
     if (ops.length === 0 && conditions.length === 0) return true;
     // etcd refuses a key twice in one transaction: the last op on a key wins anyway.
     const last = new Map<string, BatchOp>();
     for (const op of ops) last.set(op.key, op);
     const success: IRequestOp[] = [...last.values()].map((op) =>
-      op.type === 'put' ? { request_put: { key: this.#key(op.key), value: Buffer.from(op.value) } } : { request_delete_range: { key: this.#key(op.key) } },
+      op.type === 'put'
+        ? { request_put: { key: this.#key(op.key), value: Buffer.from(op.value), ...(op.lease ? { lease: op.lease.id } : {}) } }
+        : { request_delete_range: { key: this.#key(op.key) } },
     );
     const compare: ICompare[] = conditions.map((c) =>
       c.expected === undefined
@@ -158,9 +162,22 @@ class EtcdStore implements EtcdMetaStore {
     return stop;
   }
 
+  async grantLease(ttlMs: number): Promise<StoreLease> {
+    this.#checkOpen();
+    const ttl = Math.max(1, Math.ceil(ttlMs / 1000)); // etcd counts whole seconds
+    const lease = this.#client.lease(ttl, { autoKeepAlive: false });
+    lease.on('lost', () => undefined); // reported through alive() and `lost`
+    const sent = performance.now();
+    const id = await this.#call('lease grant', () => lease.grant());
+    const held = new EtcdStoreLease(lease, id, sent + ttl * 1000, ttl * 1000, this.#leases);
+    this.#leases.add(held);
+    return held;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#leases].map((l) => l.revoke()));
     await Promise.all([...this.#watchers].map((stop) => stop()));
     this.#client.close();
   }
@@ -234,6 +251,67 @@ class EtcdStore implements EtcdMetaStore {
 
   #checkOpen(): void {
     if (this.#closed) throw new StrataError('META_CLOSED', `metadata store (${this.description}) is closed`);
+  }
+}
+
+/**
+ * An etcd lease kept alive every third of its TTL. Whether it holds is
+ * judged without comparing clocks with anyone: a keep-alive sent at local
+ * monotonic time t that etcd answers with TTL s means etcd keeps the lease
+ * at least until t + s (etcd counts from when it got the request, later
+ * than t). A process paused past that (SIGSTOP, a long GC pause) finds it
+ * gone when it resumes, before any write it makes under it.
+ */
+class EtcdStoreLease implements StoreLease {
+  readonly id: string;
+  readonly #lease: Lease;
+  readonly #lost = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #registry: Set<EtcdStoreLease>;
+  #deadline: number;
+
+  constructor(lease: Lease, id: string, deadline: number, ttlMs: number, registry: Set<EtcdStoreLease>) {
+    this.id = id;
+    this.#lease = lease;
+    this.#deadline = deadline;
+    this.#registry = registry;
+    this.#timer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(ttlMs / 3)));
+    this.#timer.unref();
+  }
+
+  get lost(): AbortSignal {
+    return this.#lost.signal;
+  }
+
+  alive(): boolean {
+    if (!this.#lost.signal.aborted && performance.now() >= this.#deadline) this.#lose('its TTL ran out before a keep-alive was answered');
+    return !this.#lost.signal.aborted;
+  }
+
+  async #renew(): Promise<void> {
+    if (!this.alive()) return;
+    const sent = performance.now();
+    try {
+      const res = await this.#lease.keepaliveOnce();
+      const ttl = Number(res.TTL);
+      if (ttl > 0) this.#deadline = Math.max(this.#deadline, sent + ttl * 1000);
+      else this.#lose('etcd says it expired');
+    } catch (err) {
+      // Not answered: alive() turns false once the deadline passes; an expired lease is gone for good.
+      if (err instanceof EtcdLeaseInvalidError) this.#lose('etcd says it expired');
+    }
+  }
+
+  #lose(why: string): void {
+    clearInterval(this.#timer);
+    this.#registry.delete(this);
+    if (!this.#lost.signal.aborted) this.#lost.abort(new StrataError('CONCURRENT_UPDATE', `etcd lease ${this.id} is gone (${why})`, { lease: this.id }));
+  }
+
+  async revoke(): Promise<void> {
+    this.#lose('revoked');
+    // Also when it ran out here: etcd may still hold it (our deadline is the cautious one).
+    await this.#lease.revoke().catch(() => undefined);
   }
 }
 

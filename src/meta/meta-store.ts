@@ -22,7 +22,26 @@ export interface ScanOptions {
   reverse?: boolean;
 }
 
-export type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+/** `lease`: the key is bound to a store-kept lease (MetaStore.grantLease) and vanishes when it expires. */
+export type BatchOp = { type: 'put'; key: string; value: Uint8Array; lease?: StoreLease } | { type: 'del'; key: string };
+
+/**
+ * A lease kept by the store itself (etcd's): the store counts its TTL and
+ * deletes the keys bound to it when no keep-alive arrived in time, whatever
+ * the servers' clocks say. Its holder keeps it alive every third of the TTL
+ * and judges it only by what the store answered and its own monotonic
+ * clock (a keep-alive sent at t and answered with TTL s holds until t + s).
+ */
+export interface StoreLease {
+  /** The store's id of the lease (decimal). */
+  readonly id: string;
+  /** False once the lease may have expired (or was revoked); it never comes back. */
+  alive(): boolean;
+  /** Aborted when the lease is known gone or ran out by the local monotonic clock. */
+  readonly lost: AbortSignal;
+  /** Stops the keep-alives and ends the lease (its keys go). Idempotent. */
+  revoke(): Promise<void>;
+}
 
 /** Holds when the key's current value equals `expected` byte for byte; undefined = the key must not exist. */
 export interface BatchCondition {
@@ -86,6 +105,12 @@ export interface MetaStore {
    * missed. The returned function stops it. Listeners must not throw.
    */
   watch(prefix: string, listener: (event: WatchEvent) => void): Promise<() => Promise<void>>;
+  /**
+   * Only on stores several processes share (etcd): a lease of about `ttlMs`
+   * (rounded up to the store's granularity) the store keeps, for batch puts
+   * to bind keys to (see StoreLease). Stores without it refuse such puts.
+   */
+  grantLease?(ttlMs: number): Promise<StoreLease>;
   /** Idempotent. Any later call fails with META_CLOSED. */
   close(): Promise<void>;
 }
@@ -109,10 +134,15 @@ export function checkValue(value: unknown, key: string): Uint8Array {
   return value;
 }
 
-export function checkBatch(ops: readonly BatchOp[], conditions: readonly BatchCondition[]): void {
+/** `leases`: the store keeps leases (grantLease); others refuse a put bound to one. */
+export function checkBatch(ops: readonly BatchOp[], conditions: readonly BatchCondition[], leases = false): void {
   for (const op of ops) {
     checkKey(op.key);
-    if (op.type === 'put') checkValue(op.value, op.key);
+    if (op.type === 'put') {
+      checkValue(op.value, op.key);
+      if (op.lease !== undefined && !leases) throw new StrataError('INVALID_ARGUMENT', `metadata key ${quoteInput(op.key)}: this store keeps no leases`);
+      if (op.lease !== undefined && !op.lease.alive()) throw new StrataError('CONCURRENT_UPDATE', `the lease for metadata key ${quoteInput(op.key)} ran out before the write; nothing was written`);
+    }
     else if (op.type !== 'del') throw new StrataError('INVALID_ARGUMENT', `invalid batch op type ${quoteInput(String((op as { type: unknown }).type))}`);
   }
   for (const c of conditions) {

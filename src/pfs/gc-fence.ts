@@ -143,20 +143,25 @@ export async function acquireGc(ctx: PfsContext): Promise<GcLease> {
       for (;;) {
         const gen = await ctx.meta.get(GC_GENERATION_KEY);
         const next = Buffer.from(String(Number(gen ? Buffer.from(gen).toString() : '0') + 1));
-        const record = newLeaseRecord(ctx);
+        const record = await newLeaseRecord(ctx);
         // A dead GC's fence may still be up: this GC holds the lock, so it is taken over.
         const stale = await ctx.meta.get(GC_SWEEPING_KEY);
-        const ok = await lock.pinned((held) =>
-          ctx.meta.batch(
-            [
-              { type: 'put', key: GC_SWEEPING_KEY, value: record.value },
-              { type: 'put', key: GC_GENERATION_KEY, value: next },
-            ],
-            [{ key: GC_GENERATION_KEY, expected: gen }, { key: GC_SWEEPING_KEY, expected: stale }, held],
-          ),
-        );
+        let ok = false;
+        try {
+          ok = await lock.pinned((held) =>
+            ctx.meta.batch(
+              [
+                { type: 'put', key: GC_SWEEPING_KEY, value: record.value, ...(record.lease ? { lease: record.lease } : {}) },
+                { type: 'put', key: GC_GENERATION_KEY, value: next },
+              ],
+              [{ key: GC_GENERATION_KEY, expected: gen }, { key: GC_SWEEPING_KEY, expected: stale }, held],
+            ),
+          );
+        } finally {
+          if (!ok) await record.lease?.revoke();
+        }
         if (ok) {
-          fence = holdLease(ctx, GC_SWEEPING_KEY, record.owner, record.value);
+          fence = holdLease(ctx, GC_SWEEPING_KEY, record);
           return;
         }
       }

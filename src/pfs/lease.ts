@@ -1,35 +1,51 @@
 // Leases on MetaStore keys that servers sharing a store contend for: the GC
-// lock, the sweep fence and finish claims. A lease is a record
-// {owner, until}. Its holder rewrites `until` every third of the lease time
-// while it holds it, so a GC or finish that runs for an hour keeps it; a
-// holder that dies stops renewing, and any server takes the key over once
-// `until` has passed by its own clock. Server clocks must agree to well
-// within a third of the lease time (NTP does).
+// lock, the sweep fence and finish claims. A lease is a record {owner, ...}
+// at the key; every write made under it is a batch conditioned on that
+// record being there unchanged (pinned), so a holder that lost its lease
+// cannot write, whatever it believes.
 //
-// The holder also stops trusting its lease once `until` passes by its own
-// clock (a renewal could not land: etcd unreachable, the process stalled),
-// so it never acts on a lease another server may already have taken over.
+// On a store that keeps leases itself (etcd: MetaStore.grantLease) the
+// record is {owner, lease} bound to an etcd lease: etcd counts the time and
+// deletes the record when its holder stops sending keep-alives, and the
+// holder judges its lease by etcd's answers and its own monotonic clock
+// only (StoreLease). No server compares its clock with another's: a server
+// paused past its lease (SIGSTOP) finds the record gone or another's, and
+// every fenced batch it tries is refused.
+//
+// On a store only one process opens (LevelDB, memory) the record is
+// {owner, until}: the holder rewrites `until` every third of the lease time,
+// and a record whose `until` has passed belongs to a dead process (one
+// clock, the process's own). At open such records are dropped at once
+// (pfs.ts dropDeadLeases).
 import { randomUUID } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
-import type { BatchCondition } from '../meta/meta-store.ts';
+import type { BatchCondition, StoreLease } from '../meta/meta-store.ts';
 import type { PfsContext } from './context.ts';
 import { KeyedLock } from '../meta/keyed-lock.ts';
 
 export { DEFAULT_LEASE_MS } from './context.ts';
 
+/** `until` for a clock lease (one process), `lease` (the store's lease id) for a store-kept one. */
 interface LeaseRecord {
   owner: string;
-  until: number;
+  until?: number;
+  lease?: string;
 }
 
 export function encodeLease(r: LeaseRecord): Uint8Array {
   return Buffer.from(JSON.stringify(r));
 }
 
-/** A lease record whose time ran out (or that is unreadable): its holder is dead or gave up. */
+/**
+ * A lease record whose holder is dead or gave up: a clock lease whose time
+ * ran out, or an unreadable record. A store-kept lease's record is never
+ * expired here: the store deletes it when the lease ends.
+ */
 export function leaseExpired(raw: Uint8Array, now: number): boolean {
   try {
-    return (JSON.parse(Buffer.from(raw).toString('utf8')) as LeaseRecord).until < now;
+    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as LeaseRecord;
+    if (typeof r.lease === 'string') return false;
+    return typeof r.until !== 'number' || r.until < now;
   } catch {
     return true;
   }
@@ -62,16 +78,69 @@ function leaseLost(key: string, why: string): StrataError {
  * record) and keeps renewing it. Undefined when another server got it first.
  */
 export async function takeLease(ctx: PfsContext, key: string, expected: Uint8Array | undefined): Promise<Lease | undefined> {
-  const owner = randomUUID();
-  const first = encodeLease({ owner, until: ctx.clock.now() + ctx.leaseMs });
-  if (!(await ctx.meta.compareAndSet(key, expected, first))) return undefined;
-  return holdLease(ctx, key, owner, first);
+  const record = await newLeaseRecord(ctx);
+  let ok = false;
+  try {
+    ok = await ctx.meta.batch([{ type: 'put', key, value: record.value, ...(record.lease ? { lease: record.lease } : {}) }], [{ key, expected }]);
+  } finally {
+    if (!ok) await record.lease?.revoke();
+  }
+  return ok ? holdLease(ctx, key, record) : undefined;
 }
 
-/** Keeps renewing a lease record this process has just written (e.g. inside a batch). */
-export function holdLease(ctx: PfsContext, key: string, owner: string, written: Uint8Array): Lease {
+/** A lease record this process wrote (newLeaseRecord), with the store's lease it is bound to if any. */
+export interface WrittenLease {
+  owner: string;
+  value: Uint8Array;
+  lease?: StoreLease;
+}
+
+/** Holds a lease record this process has just written (e.g. inside a batch): keeps it alive and pins writes to it. */
+export function holdLease(ctx: PfsContext, key: string, written: WrittenLease): Lease {
+  return written.lease ? holdStoreLease(ctx, key, written, written.lease) : holdClockLease(ctx, key, written.owner, written.value);
+}
+
+/** A record bound to a store-kept lease: the store keeps the time; nothing to rewrite. */
+function holdStoreLease(ctx: PfsContext, key: string, written: WrittenLease, lease: StoreLease): Lease {
+  const lost = new AbortController();
+  const lock = new KeyedLock();
+  const onLost = (): void => {
+    if (!lost.signal.aborted) lost.abort(leaseLost(key, 'its etcd lease ended before it was renewed'));
+  };
+  lease.lost.addEventListener('abort', onLost, { once: true });
+  const check = (): void => {
+    if (!lease.alive()) onLost();
+    if (lost.signal.aborted) throw lost.signal.reason as Error;
+  };
+  const end = (why: string): void => {
+    lease.lost.removeEventListener('abort', onLost);
+    if (!lost.signal.aborted) lost.abort(leaseLost(key, why));
+  };
+  return {
+    key,
+    lost: lost.signal,
+    pinned: (fn) =>
+      lock.run([key], async () => {
+        check();
+        return fn({ key, expected: written.value });
+      }),
+    check,
+    forget: () => {
+      end('released');
+      void lease.revoke();
+    },
+    release: () =>
+      lock.run([key], async () => {
+        if (lost.signal.aborted) return void (await lease.revoke());
+        end('released');
+        await lease.revoke(); // etcd deletes the record with it
+      }),
+  };
+}
+
+function holdClockLease(ctx: PfsContext, key: string, owner: string, written: Uint8Array): Lease {
   let current = written;
-  let until = (JSON.parse(Buffer.from(written).toString('utf8')) as LeaseRecord).until;
+  let until = (JSON.parse(Buffer.from(written).toString('utf8')) as LeaseRecord).until ?? 0;
   const lost = new AbortController();
   const lock = new KeyedLock();
   let stopped = false;
@@ -86,7 +155,7 @@ export function holdLease(ctx: PfsContext, key: string, owner: string, written: 
       try {
         if (await ctx.meta.compareAndSet(key, current, next)) {
           current = next;
-          until = (JSON.parse(Buffer.from(next).toString('utf8')) as LeaseRecord).until;
+          until = (JSON.parse(Buffer.from(next).toString('utf8')) as LeaseRecord).until ?? 0;
         } else {
           stop();
           lost.abort(leaseLost(key, 'another holder replaced it'));
@@ -123,8 +192,17 @@ export function holdLease(ctx: PfsContext, key: string, owner: string, written: 
   };
 }
 
-/** A fresh owner id for a lease record written by a batch (then held with holdLease). */
-export function newLeaseRecord(ctx: PfsContext): { owner: string; value: Uint8Array } {
+/**
+ * A fresh lease record for a batch to write (then held with holdLease): bound
+ * to a new store-kept lease where the store keeps leases (put it with
+ * `lease`), else timed by this process's clock. Revoke its lease if the
+ * batch does not land.
+ */
+export async function newLeaseRecord(ctx: PfsContext): Promise<WrittenLease> {
   const owner = randomUUID();
+  if (ctx.meta.grantLease) {
+    const lease = await ctx.meta.grantLease(ctx.leaseMs);
+    return { owner, value: encodeLease({ owner, lease: lease.id }), lease };
+  }
   return { owner, value: encodeLease({ owner, until: ctx.clock.now() + ctx.leaseMs }) };
 }
