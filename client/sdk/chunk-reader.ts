@@ -55,6 +55,15 @@ export interface ChunkReadOptions extends CallOptions {
 
 /** The verified bytes of `refs`, in order. Leaving the loop early cancels the calls in flight. */
 export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+  for await (const group of readChunkGroups(transport, refs, opts)) yield* group;
+}
+
+/**
+ * The verified bytes of `refs`, in order, as the messages brought them (a
+ * few MiB of whole chunks each), so a writer can hand each group to one
+ * writev. Leaving the loop early cancels the calls in flight.
+ */
+export async function* readChunkGroups(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer[], void, undefined> {
   const file = opts.file ?? '';
   const files = opts.files ?? [];
   const plan = callsOf(refs);
@@ -75,14 +84,15 @@ export async function* readChunkRefs(transport: Transport, refs: readonly ChunkR
       const call = running[0]!;
       let at = 0;
       for (let r = await call.first; !r.done; r = await call.stream.next()) {
-        for (const data of r.value.chunks as Buffer[]) {
+        const group = r.value.chunks as Buffer[];
+        for (const data of group) {
           const ref = call.refs[at];
           if (!ref) throw new StrataError('CHUNK_CORRUPT', `GetChunks sent more chunks than the ${call.refs.length} asked for`, { asked: call.refs.length });
           if (data.length !== ref.sizeBytes) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.sizeBytes}`);
           if (hashChunk(data).toString('hex') !== ref.hash) throw corrupt(ref, data.length, 'its bytes do not match its hash');
           at++;
-          yield data;
         }
+        if (group.length > 0) yield group;
       }
       if (at < call.refs.length) throw new StrataError('CHUNK_CORRUPT', `GetChunks ended after ${at} of the ${call.refs.length} chunks asked for`, { asked: call.refs.length, received: at });
       running.shift();
@@ -115,14 +125,24 @@ export function chunkSpan(refs: readonly ChunkRef[], offset: number, length: num
 
 /** Bytes [offset, offset + length) of a file with chunk list `refs`, read by chunk. */
 export async function* readFileByChunks(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions & { offset?: number; length?: number } = {}): AsyncGenerator<Buffer, void, undefined> {
+  for await (const group of readFileGroups(transport, refs, opts)) yield* group;
+}
+
+/** As readFileByChunks, in groups of pieces (see readChunkGroups). */
+export async function* readFileGroups(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions & { offset?: number; length?: number } = {}): AsyncGenerator<Buffer[], void, undefined> {
   const span = chunkSpan(refs, opts.offset ?? 0, opts.length);
   let skip = span.skip;
   let left = span.take;
-  for await (const data of readChunkRefs(transport, span.refs, opts)) {
+  for await (const group of readChunkGroups(transport, span.refs, opts)) {
+    const pieces: Buffer[] = [];
+    for (const data of group) {
+      if (left <= 0) break;
+      const piece = skip === 0 && data.length <= left ? data : data.subarray(skip, Math.min(data.length, skip + left));
+      skip = 0;
+      left -= piece.length;
+      if (piece.length > 0) pieces.push(piece);
+    }
+    if (pieces.length > 0) yield pieces;
     if (left <= 0) return;
-    const piece = data.subarray(skip, Math.min(data.length, skip + left));
-    skip = 0;
-    left -= piece.length;
-    if (piece.length > 0) yield piece;
   }
 }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
 import { readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
-import { bytesReadable, chunksReadable, writeAtomically, type GetOptions } from './files-read.ts';
+import { bytesReadable, chunkGroups, chunksReadable, writeAtomically, writeGroupsAtomically, type GetOptions } from './files-read.ts';
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
@@ -283,7 +283,10 @@ export class StrataClient {
       bytes += n;
       opts.onBytes?.(n);
     };
-    await writeAtomically(this.get(file, { ...opts, onBytes }), localPath);
+    if (opts.chunks) {
+      fileRef(file);
+      await writeGroupsAtomically(chunkGroups(this.transport, opts.chunks, { ...opts, file: opts.chunksFile ?? file }), localPath, onBytes);
+    } else await writeAtomically(this.get(file, { ...opts, onBytes }), localPath);
     return { bytes };
   }
 

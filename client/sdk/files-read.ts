@@ -2,13 +2,13 @@
 // is pulled only as fast as the consumer reads), a file written to disk
 // atomically (temp file, then rename), and tar archives of directories.
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { isStrataError } from '../../src/errors/index.ts';
-import { readFileByChunks } from './chunk-reader.ts';
+import { readFileByChunks, readFileGroups } from './chunk-reader.ts';
 import { localFileError } from './sources.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { ChunkRef } from './types.ts';
@@ -56,6 +56,11 @@ export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: G
   return Readable.from(countedBytes(readFileByChunks(transport, chunks, opts), opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
 }
 
+/** A file's bytes read by chunk, in groups of pieces (for writeGroupsAtomically). */
+export function chunkGroups(transport: Transport, chunks: ChunkRef[], opts: GetOptions & { file: string }): AsyncGenerator<Buffer[], void, undefined> {
+  return readFileGroups(transport, chunks, opts);
+}
+
 /** The bytes of a server stream of `{ data }` messages as a byte Readable; destroying it cancels the call. */
 export function bytesReadable(transport: Transport, method: string, request: object, opts: CallOptions & { onBytes?: (n: number) => void }): Readable {
   const messages = transport.serverStream(method, request, { ...opts, idempotent: true });
@@ -64,12 +69,41 @@ export function bytesReadable(transport: Transport, method: string, request: obj
 
 /** Writes a Readable to `path` through a temp file in the same directory, renamed into place when complete. */
 export async function writeAtomically(source: Readable, path: string): Promise<void> {
+  await throughTempFile(path, (tmp) => pipeline(source, createWriteStream(tmp, { flags: 'wx' })), () => source.destroy());
+}
+
+/**
+ * As writeAtomically, from groups of pieces (readFileGroups: a GetChunks
+ * message's chunks), each written with one writev: a few hundred system calls
+ * per GiB instead of one per chunk, and no stream machinery per chunk.
+ */
+export async function writeGroupsAtomically(groups: AsyncGenerator<Buffer[], void, undefined>, path: string, onBytes?: (n: number) => void): Promise<void> {
+  await throughTempFile(
+    path,
+    async (tmp) => {
+      const fh = await open(tmp, 'wx');
+      try {
+        for await (const group of groups) {
+          const total = group.reduce((n, b) => n + b.length, 0);
+          const { bytesWritten } = await fh.writev(group);
+          // A short write (rare: a signal, a full disk) goes on where it stopped.
+          for (let done = bytesWritten; done < total; ) done += (await fh.write(Buffer.concat(group).subarray(done))).bytesWritten;
+          onBytes?.(total);
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+    () => void groups.return(undefined).catch(() => undefined),
+  );
+}
+
+async function throughTempFile(path: string, write: (tmp: string) => Promise<void>, cancel: () => void): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.strata-${randomBytes(4).toString('hex')}`);
-  const out = createWriteStream(tmp, { flags: 'wx' });
   try {
-    await pipeline(source, out);
+    await write(tmp);
   } catch (err) {
-    source.destroy();
+    cancel();
     await rm(tmp, { force: true });
     // Errors of the download (StrataErrors) pass through; local ones are named.
     throw isStrataError(err) ? err : localFileError(err, 'write', path);

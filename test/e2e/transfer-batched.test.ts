@@ -187,6 +187,18 @@ describe('GetChunks', { timeout: 300_000 }, () => {
     expect(got.map((b) => createHash('sha256').update(b).digest('hex'))).toEqual(order.map((c) => c.hash));
   });
 
+  it('get -o FILE (written a message of chunks per writev) gives the file, and any --offset/--length slice of it', async () => {
+    const bytes = await readFile(join(tmp.path, 'gc.bin'));
+    const out = join(tmp.path, 'gc-back.bin');
+    ok(await cli.run(['get', 'data@main:/gc.bin', '-o', out]));
+    expect(digest(await readFile(out))).toBe(digest(bytes));
+    const first = Number(chunks[0]!.sizeBytes);
+    for (const [offset, length] of [[0, 1], [first - 3, 10], [first, Number(chunks[1]!.sizeBytes)], [5, bytes.length], [bytes.length - 7, 100], [bytes.length + 5, 10]] as const) {
+      ok(await cli.run(['get', 'data@main:/gc.bin', '--offset', String(offset), '--length', String(length), '-o', out]));
+      expect(digest(await readFile(out)), `offset ${offset} length ${length}`).toBe(digest(bytes.subarray(offset, offset + length)));
+    }
+  });
+
   it('ListFile gives the chunk lists of files up to include_chunks_max_bytes, and they read back the file', async () => {
     const size = chunks.reduce((n, c) => n + Number(c.sizeBytes), 0);
     const listed = async (max: number): Promise<{ path: string; chunks: { hash: string; sizeBytes: number }[] } | undefined> =>
