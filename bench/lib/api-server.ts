@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './api-cli.ts';
 
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 600_000; // a server opening a 1,000,000-chunk store on a loaded machine takes minutes
 const STOP_TIMEOUT_MS = 60_000;
 
 export interface RssSampler {

@@ -10,7 +10,10 @@ import type { FileEntry, IndexChange, IndexObjectStore, RangeRecord } from './ty
 
 export interface MergeContext {
   store: IndexObjectStore;
+  /** The base's ranges the merge can see: all of them, or (two-level base) a window that `more` extends. */
   old: readonly RangeRecord[];
+  /** Appends the base's next group of ranges to `old`; false when there is none. */
+  more?: () => Promise<boolean>;
   changes: ChangeQueue;
   sink: RangeSink;
   stats: WriteStats;
@@ -80,6 +83,11 @@ class OldCursor {
     return this.next < this.ctx.old.length;
   }
 
+  /** At the end of the ranges loaded so far, loads the base's next group (if any). */
+  async fill(): Promise<void> {
+    while (this.atBoundary && this.next >= this.ctx.old.length && this.ctx.more && (await this.ctx.more()));
+  }
+
   /** The next old path; at a boundary it comes from the metarange, without a read. */
   headKey(): string | undefined {
     return this.atBoundary ? this.ctx.old[this.next]?.firstPath : this.buf[this.pos]!.path;
@@ -96,8 +104,8 @@ class OldCursor {
   }
 
   /** Drops, unread, the next ranges that lie wholly inside a deleted directory. */
-  skipCovered(deleted: readonly string[]): void {
-    while (deleted.length > 0 && this.atBoundary && this.hasNext) {
+  async skipCovered(deleted: readonly string[]): Promise<void> {
+    for (await this.fill(); deleted.length > 0 && this.atBoundary && this.hasNext; await this.fill()) {
       const rec = this.ctx.old[this.next]!;
       if (!deleted.some((p) => rec.firstPath.startsWith(p) && rec.lastPath.startsWith(p))) return;
       this.next++;
@@ -114,7 +122,7 @@ export async function recut(ctx: MergeContext, start: number): Promise<number> {
   // Key prefixes (dir + '/') of deleteDir changes whose old entries may still come.
   const deleted: string[] = [];
   for (let steps = 0; ; steps++) {
-    cursor.skipCovered(deleted);
+    await cursor.skipCovered(deleted); // also loads the next group at the end of the window
     // After at least one step, so the change that brought us here is used.
     if (steps > 0 && ctx.sink.atBoundary && cursor.atBoundary && cursor.hasNext && (await canResume(ctx, cursor, deleted))) {
       return cursor.next;
@@ -139,6 +147,7 @@ async function canResume(ctx: MergeContext, cursor: OldCursor, deleted: string[]
 
 /** Merges one path; false when both inputs are used up. */
 async function step(ctx: MergeContext, cursor: OldCursor, deleted: string[]): Promise<boolean> {
+  await cursor.fill();
   const oldKey = cursor.headKey();
   const ch = await ctx.changes.peek();
   if (ch === undefined && oldKey === undefined) return false;

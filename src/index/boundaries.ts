@@ -75,21 +75,30 @@ export const DEFAULT_CUT_PARAMS: Readonly<CutParams> = Object.freeze({
 /** Cuts a range list into metarange groups (one group when the params ask for one level). */
 export function groupRanges(records: readonly RangeRecord[], params: Readonly<CutParams>): RangeRecord[][] {
   if (params.metaMaskBits === undefined) return [records.slice()];
-  const mask = lowBits(params.metaMaskBits);
-  const min = params.metaMinRecords ?? 1;
-  const max = params.metaMaxRecords ?? Number.MAX_SAFE_INTEGER;
   const groups: RangeRecord[][] = [];
   let group: RangeRecord[] = [];
   for (const r of records) {
     group.push(r);
-    // The high bits: a range's last path was chosen for its low bits being zero.
-    if (group.length >= max || (group.length >= min && ((pathHash(r.lastPath) >>> 16) & mask) === 0)) {
+    if (endsGroup(r, group.length, params)) {
       groups.push(group);
       group = [];
     }
   }
   if (group.length > 0) groups.push(group);
   return groups;
+}
+
+/**
+ * Whether range `r`, the `length`-th of its group, ends the group. The rule
+ * sees only the group so far, so a group that ended by it comes out the same
+ * wherever it starts on a group boundary: a writer can reuse it unread.
+ */
+export function endsGroup(r: RangeRecord, length: number, params: Readonly<CutParams>): boolean {
+  if (params.metaMaskBits === undefined) return false;
+  const min = params.metaMinRecords ?? 1;
+  const max = params.metaMaxRecords ?? Number.MAX_SAFE_INTEGER;
+  // The high bits: a range's last path was chosen for its low bits being zero.
+  return length >= max || (length >= min && ((pathHash(r.lastPath) >>> 16) & lowBits(params.metaMaskBits)) === 0);
 }
 
 /**

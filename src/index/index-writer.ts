@@ -57,7 +57,9 @@ export async function applyChanges(
 ): Promise<ApplyResult> {
   const stats: WriteStats = { rangesRead: 0, rangesWritten: 0 };
   if (base === null) return { root: await buildFromChanges(store, changes, options, stats), stats };
-  const old = await readRanges(store, base);
+  const top = decodeRoot(await store.get(base), base);
+  if (top.tree && cutParams(options).metaMaskBits !== undefined) return { root: await applyToGroups(store, base, top.records, changes, options, stats), stats };
+  const old = top.tree ? await readGroups(store, top.records) : top.records;
   const sink = new RangeSink(store, cutParams(options), stats, new Set(old.map((r) => r.hash)), options.fileTree);
   const ctx: MergeContext = { store, old, changes: new ChangeQueue(toAsync(changes)), sink, stats };
   let i = 0;
@@ -122,12 +124,63 @@ function sameRanges(a: readonly RangeRecord[], b: readonly RangeRecord[]): boole
   return a.length === b.length && a.every((r, i) => r.hash === b[i]!.hash);
 }
 
-/** The base index's ranges, from a one-level root or through a metatree's groups. */
-async function readRanges(store: IndexObjectStore, root: IndexRoot): Promise<RangeRecord[]> {
-  const top = decodeRoot(await store.get(root), root);
-  if (!top.tree) return top.records;
-  const groups = await Promise.all(top.records.map(async (g) => decodeMetarange(await store.get(g.hash), g.hash)));
-  return groups.flat();
+/** Every range of a metatree's groups. */
+async function readGroups(store: IndexObjectStore, groups: readonly RangeRecord[]): Promise<RangeRecord[]> {
+  return (await Promise.all(groups.map(async (g) => decodeMetarange(await store.get(g.hash), g.hash)))).flat();
+}
+
+/**
+ * applyChanges over a two-level base, reading only the groups the changes
+ * fall in (and those a re-cut runs on into): the merge sees a window of
+ * loaded groups, and the groups between windows go to the sink whole and
+ * unread. A 10-file commit reads the root, ~10 groups and ~10 ranges,
+ * however large the base.
+ */
+async function applyToGroups(
+  store: IndexObjectStore,
+  base: IndexRoot,
+  groups: readonly RangeRecord[],
+  changes: AsyncIterable<IndexChange> | Iterable<IndexChange>,
+  options: IndexWriteOptions,
+  stats: WriteStats,
+): Promise<IndexRoot | null> {
+  const existing = new Set<string>();
+  const sink = new RangeSink(store, cutParams(options), stats, existing, options.fileTree);
+  const old: RangeRecord[] = [];
+  let g = 0; // the next group neither loaded nor reused
+  const more = async (): Promise<boolean> => {
+    if (g >= groups.length) return false;
+    const rec = groups[g++]!;
+    for (const r of decodeMetarange(await store.get(rec.hash), rec.hash)) {
+      old.push(r);
+      existing.add(r.hash);
+    }
+    return true;
+  };
+  const ctx: MergeContext = { store, old, more, changes: new ChangeQueue(toAsync(changes)), sink, stats };
+  let i = 0; // the next range of the window not yet in the sink
+  let changed = false;
+  for (let ch = await ctx.changes.peek(); ch !== undefined; ch = await ctx.changes.peek()) {
+    changed = true;
+    const path = changePath(ch);
+    if (g < groups.length && (old.length === 0 || comparePaths(old[old.length - 1]!.lastPath, path) < 0)) {
+      // Past the window: close it, pass the groups before the change's own whole, and open a window there.
+      while (i < old.length) sink.reuse(old[i++]!);
+      const target = targetRange(groups, path, g);
+      while (g < target) sink.reuseGroup(groups[g++]!);
+      old.length = 0;
+      i = 0;
+      await more();
+    }
+    const j = targetRange(old, path, i);
+    while (i < j) sink.reuse(old[i++]!);
+    i = await recut(ctx, j);
+  }
+  if (!changed) return base;
+  while (i < old.length) sink.reuse(old[i++]!);
+  while (g < groups.length) sink.reuseGroup(groups[g++]!);
+  await sink.flushPending();
+  return sink.finish();
 }
 
 async function* toAsync<T>(items: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {

@@ -1,10 +1,11 @@
 // Where the writer puts entries: cuts them into ranges, stores each range as
 // soon as it ends (so memory holds one range), and collects the metarange.
-// Old ranges that applyChanges reuses go in by reference, unread.
+// Old ranges that applyChanges reuses go in by reference, unread, and so do
+// whole metarange groups of a two-level base.
 import { createHash } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
-import { RangeCutter, groupRanges, type CutParams } from './boundaries.ts';
-import { encodeMetarange, encodeMetatree, encodeRange } from './encoding.ts';
+import { RangeCutter, endsGroup, type CutParams } from './boundaries.ts';
+import { decodeMetarange, encodeMetarange, encodeMetatree, encodeRange } from './encoding.ts';
 import { comparePaths } from './paths.ts';
 import type { FileEntry, IndexObjectStore, IndexRoot, RangeRecord } from './types.ts';
 
@@ -19,6 +20,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export class RangeSink {
   readonly records: RangeRecord[] = [];
+  /** Old groups reused whole: each goes before records[at]. */
+  private readonly groups: { at: number; group: RangeRecord }[] = [];
   private pending: FileEntry[] = [];
   private pendingBytes = 0;
   private lastPath: string | undefined;
@@ -60,6 +63,18 @@ export class RangeSink {
     this.records.push(record);
   }
 
+  /**
+   * Appends a whole metarange group of the base unchanged, unread; only
+   * valid between ranges, and for a group its base cut by the group rule
+   * (not the base's last group, unless nothing follows it here either).
+   */
+  reuseGroup(group: RangeRecord): void {
+    if (!this.atBoundary) throw new StrataError('INTERNAL', 'index writer reused a group in the middle of a range');
+    this.checkOrder(group.firstPath);
+    this.lastPath = group.lastPath;
+    this.groups.push({ at: this.records.length, group });
+  }
+
   /** Stores the last, partial range: the end of the input ends it. */
   async flushPending(): Promise<void> {
     if (!this.atBoundary) await this.flush();
@@ -72,11 +87,18 @@ export class RangeSink {
    */
   async finish(): Promise<IndexRoot | null> {
     await this.flushPending();
-    if (this.records.length === 0) return null;
-    const groups = groupRanges(this.records, this.params);
-    if (groups.length === 1) return this.put(encodeMetarange(this.records));
+    if (this.records.length === 0 && this.groups.length === 0) return null;
+    const groups = await this.cutGroups();
+    if (groups.length === 1) {
+      const only = groups[0]!;
+      return this.put(encodeMetarange(Array.isArray(only) ? only : await this.readGroup(only)));
+    }
     const top: RangeRecord[] = [];
     for (const g of groups) {
+      if (!Array.isArray(g)) {
+        top.push(g); // a reused group: its record is what re-encoding its ranges would give
+        continue;
+      }
       top.push({
         firstPath: g[0]!.firstPath,
         lastPath: g[g.length - 1]!.lastPath,
@@ -86,6 +108,40 @@ export class RangeSink {
       });
     }
     return this.put(encodeMetatree(top));
+  }
+
+  /**
+   * Cuts the ranges into groups by the group rule (boundaries.ts). A reused
+   * old group that starts on a group boundary comes out as itself, so it
+   * stays unread; one that does not (the changes before it shifted the
+   * cuts) is read and its ranges re-grouped, until the cuts line up again.
+   */
+  private async cutGroups(): Promise<(RangeRecord[] | RangeRecord)[]> {
+    if (this.params.metaMaskBits === undefined && this.groups.length === 0) return [this.records];
+    const out: (RangeRecord[] | RangeRecord)[] = [];
+    let group: RangeRecord[] = [];
+    const push = (r: RangeRecord): void => {
+      group.push(r);
+      if (endsGroup(r, group.length, this.params)) {
+        out.push(group);
+        group = [];
+      }
+    };
+    let k = 0;
+    for (let i = 0; i <= this.records.length; i++) {
+      for (; k < this.groups.length && this.groups[k]!.at === i; k++) {
+        const { group: g } = this.groups[k]!;
+        if (group.length === 0 && this.params.metaMaskBits !== undefined) out.push(g);
+        else for (const r of await this.readGroup(g)) push(r);
+      }
+      if (i < this.records.length) push(this.records[i]!);
+    }
+    if (group.length > 0) out.push(group);
+    return out;
+  }
+
+  private async readGroup(g: RangeRecord): Promise<RangeRecord[]> {
+    return decodeMetarange(await this.store.get(g.hash), g.hash);
   }
 
   private async flush(): Promise<void> {

@@ -18,6 +18,11 @@ import { collect, createMemoryStore, fileEntry, sortChanges, sortEntries, sortPa
 // Tiny ranges (about 4 entries, forced cuts at a few chunk-heavy entries) so
 // small maps span many ranges and every merge path runs.
 const SMALL: Partial<CutParams> = { maskBits: 2, minEntries: 2, softBytes: 500, softMaskBits: 1, maxBytes: 900 };
+// And tiny metarange groups (1 to 3 ranges, mostly cut by the count, so one
+// range more or less shifts the cuts after it), so a base has many groups
+// and applyChanges passes most of them whole and unread, re-cutting groups
+// where the changes shift the cuts, until they line up again.
+const SMALL_GROUPS: Partial<CutParams> = { ...SMALL, metaMaskBits: 3, metaMinRecords: 1, metaMaxRecords: 3 };
 
 // Few names, so paths collide, share prefixes and nest. ' ', '!', '-' and '.'
 // are below '/' in code point order but sort after a directory's subtree in
@@ -46,21 +51,24 @@ function applyModel(base: Map<string, FileEntry>, changes: IndexChange[]): Map<s
   return out;
 }
 
-describe('applyChanges against a model', () => {
+describe.each([
+  ['ranges of ~4 entries', SMALL],
+  ['groups of 1-3 such ranges', SMALL_GROUPS],
+])('applyChanges against a model (%s)', (_, cut) => {
   it('gives the model files and the same root as a fresh build', async () => {
     await fc.assert(
       fc.asyncProperty(baseEntries, fc.array(fc.array(change, { maxLength: 25 }), { minLength: 1, maxLength: 3 }), async (base, rounds) => {
         const store = createMemoryStore();
         const reader = createIndexReader(store);
         let model = new Map(sortEntries(base).map((e) => [e.path, e]));
-        let root = await buildIndex(store, sortEntries(base), { cut: SMALL });
+        let root = await buildIndex(store, sortEntries(base), { cut });
         for (const round of rounds) {
           const changes = sortChanges(round);
           const next = applyModel(model, changes);
-          const { root: applied } = await applyChanges(store, root, changes, { cut: SMALL });
+          const { root: applied } = await applyChanges(store, root, changes, { cut });
           const expected = sortEntries([...next.values()]);
           expect(await collect(reader.walk(applied, '/'))).toEqual(expected);
-          expect(applied).toBe(await buildIndex(store, expected, { cut: SMALL }));
+          expect(applied).toBe(await buildIndex(store, expected, { cut }));
           expect(await reader.stat(applied)).toEqual({ files: next.size, bytes: expected.reduce((n, e) => n + e.size, 0) });
           await checkDiff(reader, applied, root, next, model);
           model = next;
