@@ -9,8 +9,9 @@
 //   3. three chained pipelines (cp each datum on), one new file at the top:
 //      commit -> third job success, <= 10 s;
 //   4. per-datum overhead of a processed `true` datum, parallelism 1, <= 20 ms;
-//      and, as the in-run reference, the same with a sandbox set up per datum
-//      (the executor without openSlot: how every datum ran before slots).
+//      and, as in-run references, the same with the kept sandbox running a
+//      setpriv exec per command (before it had its own PID namespace), and with
+//      a sandbox set up per datum (the executor without openSlot: before slots).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,21 +126,28 @@ export async function run(argv: string[]): Promise<void> {
     await jobFor(pps, 'trivp', tc);
     results.trueMsPerDatum = ms(t0) / args.trivial;
     say(`  per-datum overhead of true (parallelism 1): ${results.trueMsPerDatum.toFixed(1)} ms`);
-    // Its own store, so the two controllers never see each other's pipelines.
-    const t2 = await openPfsAt(join(dir, 'reference'));
-    const perDatum = await createPps({ pfs: t2.pfs, executor: { ...executor, openSlot: undefined }, workDir: join(dir, 'work-per-datum') });
-    try {
-      await t2.pfs.createRepo(parseRepoName('triv2'));
-      const tc2 = await putFiles(t2, 'triv2', Array.from({ length: args.trivial }, (_, i) => `t${i}`));
-      t0 = now();
-      await perDatum.createPipeline(specOf('trivq', 'triv2', 'true', 1));
-      await jobFor(perDatum, 'trivq', tc2);
-      results.trueMsPerDatumSandboxEach = ms(t0) / args.trivial;
-      say(`  the same with a sandbox per datum (reference): ${results.trueMsPerDatumSandboxEach.toFixed(1)} ms`);
-    } finally {
-      await perDatum.stop();
-      await t2.close();
-    }
+    // References in the same run, each on its own store so the controllers never see each other's pipelines:
+    // the kept sandbox with a setpriv exec per command (how it ran before it had its own PID namespace),
+    // and a sandbox set up per datum (the executor without openSlot: how every datum ran before slots).
+    const reference = async (name: string, ex: typeof executor): Promise<number> => {
+      const t2 = await openPfsAt(join(dir, `reference-${name}`));
+      const other = await createPps({ pfs: t2.pfs, executor: ex, workDir: join(dir, `work-${name}`) });
+      try {
+        await t2.pfs.createRepo(parseRepoName('triv2'));
+        const tc2 = await putFiles(t2, 'triv2', Array.from({ length: args.trivial }, (_, i) => `t${i}`));
+        const r0 = now();
+        await other.createPipeline(specOf('trivq', 'triv2', 'true', 1));
+        await jobFor(other, 'trivq', tc2);
+        return ms(r0) / args.trivial;
+      } finally {
+        await other.stop();
+        await t2.close();
+      }
+    };
+    results.trueMsPerDatumSetpriv = await reference('setpriv', createLocalExecutor({ env: process.env, ownPids: false }));
+    say(`  the same, kept sandbox with setpriv per command (reference): ${results.trueMsPerDatumSetpriv.toFixed(1)} ms`);
+    results.trueMsPerDatumSandboxEach = await reference('per-datum', { ...executor, openSlot: undefined });
+    say(`  the same with a sandbox per datum (reference): ${results.trueMsPerDatumSandboxEach.toFixed(1)} ms`);
   } finally {
     await pps.stop();
     await t.close();
@@ -151,8 +159,10 @@ export async function run(argv: string[]): Promise<void> {
     ['3 chained pipelines, one new file (ms)', results.chain3Ms!, 10_000],
     ['per-datum overhead of true (ms)', results.trueMsPerDatum!, 20],
   ] as const;
-  console.log(JSON.stringify({ bench: 'pps', machine: await machineInfo(), loadavg: loadavg(), datums: n, parallelism: args.parallelism, executor: executor.description, results }, null, 2));
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ bench: 'pps', machine: await machineInfo(), loadavg: loadavg(), cpuSeconds: { user: cpu.user / 1e6, system: cpu.system / 1e6 }, datums: n, parallelism: args.parallelism, executor: executor.description, results }, null, 2));
   for (const [what, got, target] of targets) console.log(`${got <= target ? 'PASS' : 'MISS'}  ${what}: ${got.toFixed(1)} (target <= ${target})`);
+  console.log(`      per-datum overhead, kept sandbox / the same with setpriv per command: ${(results.trueMsPerDatum! / results.trueMsPerDatumSetpriv!).toFixed(2)} x`);
   console.log(`      per-datum overhead, kept sandbox / sandbox per datum: ${(results.trueMsPerDatum! / results.trueMsPerDatumSandboxEach!).toFixed(2)} x`);
 }
 

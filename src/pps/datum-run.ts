@@ -59,6 +59,15 @@ export interface DatumOutcome {
 
 const refOf = (i: DatumInput) => parseRef(`${i.repo}@${i.commit}`);
 
+/** Files up to this size are read whole and written in one call: a write stream costs more than a small file's bytes. */
+const SMALL_FILE = 1 << 20;
+
+async function readSmall(pfs: Pfs, ref: Ref, path: FilePath): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of await pfs.getFile(ref, path)) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
 /**
  * Writes the datum's files under `<pfsDir>/<name>/<path>`; a lazy input's
  * files (where `pipes`) become named pipes fed on demand until the returned
@@ -71,17 +80,18 @@ export async function materialize(pfs: Pfs, d: Datum, pfsDir: string, pipes = tr
     if (!input.commit) continue;
     const ref = refOf(input);
     const asPipe = input.lazy && pipes && !input.emptyFiles;
-    const put = async (path: string): Promise<void> => {
+    const put = async (path: string, size?: number): Promise<void> => {
       const dest = join(pfsDir, input.name, path);
       await mkdir(dirname(dest), { recursive: true });
       if (input.emptyFiles) await writeFile(dest, '');
       else if (asPipe) lazy.push({ fifo: dest, ref, path: path as FilePath });
+      else if (size !== undefined && size <= SMALL_FILE) await writeFile(dest, await readSmall(pfs, ref, path as FilePath));
       else await pipeline(await pfs.getFile(ref, path as FilePath), createWriteStream(dest));
     };
     let any = false;
     for await (const f of pfs.walkFiles(ref, input.path as FilePath)) {
       any = true;
-      await put(f.path);
+      await put(f.path, f.size);
     }
     if (!any && input.path !== '/') await put(input.path);
   }

@@ -3,17 +3,18 @@
 // and its own out/; output, exit codes, timeouts, stops and background
 // processes behave as with a sandbox per datum; transform.user switches
 // the user. Real bwrap, real processes; skipped where bwrap cannot run.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bwrapWorks } from '../../src/pps/exec/isolation.ts';
+import { bwrapPidNamespaceWorks, bwrapWorks } from '../../src/pps/exec/isolation.ts';
 import type { DatumSlot, DatumTask } from '../../src/pps/exec/executor.ts';
 import { createLocalExecutor } from '../../src/pps/exec/local-executor.ts';
 import { emptySlot } from '../../src/pps/exec/slots.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const canRun = bwrapWorks();
+const pidNs = canRun && bwrapPidNamespaceWorks();
 const isRoot = process.getuid?.() === 0;
 let tmp: TempDir;
 let slot: DatumSlot | undefined;
@@ -25,8 +26,8 @@ afterEach(async () => {
   await tmp.remove();
 });
 
-async function open(user = ''): Promise<DatumSlot> {
-  const ex = createLocalExecutor({ env: process.env, isolation: 'bwrap' });
+async function open(user = '', ownPids?: boolean): Promise<DatumSlot> {
+  const ex = createLocalExecutor({ env: process.env, isolation: 'bwrap', ownPids });
   slot = await ex.openSlot!({ dir: join(tmp.path, 'slot'), user });
   return slot;
 }
@@ -85,19 +86,43 @@ describe.skipIf(!canRun)('kept bubblewrap sandbox', () => {
     expect((await run(s, 'echo still')).out).toBe('still\n');
   });
 
-  it('kills a running command when the sandbox dies (as when the server is killed)', async () => {
-    const s = await open();
-    let pid = 0;
-    const running = run(s, 'echo $$; exec sleep 60', { onOutput: (_st, b) => void (pid ||= Number(b.toString().trim())) });
-    while (!pid) await new Promise((r) => setTimeout(r, 20));
+  // Own PID namespace (the default where bwrap can: the kernel empties it when the runner ends), or setpriv --pdeathsig per command.
+  const killedWithSandbox = async (ownPids: boolean): Promise<void> => {
+    const s = await open('', ownPids);
+    // Found by its arguments: inside a PID namespace $$ is not the host's pid.
+    const marker = `${60 + Math.floor(Math.random() * 1000) / 1000}`;
+    const running = run(s, `exec sleep ${marker}`);
+    const hostPid = (): number | undefined => {
+      for (const p of readdirSync('/proc')) {
+        if (!/^\d+$/.test(p)) continue;
+        try {
+          if (readFileSync(`/proc/${p}/cmdline`, 'utf8') === `sleep\0${marker}\0`) return Number(p);
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return undefined;
+    };
+    let pid: number | undefined;
+    while (!(pid = hostPid())) await new Promise((r) => setTimeout(r, 20));
     const parent = (p: number): number => Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
-    const runner = parent(pid);
-    process.kill(parent(runner), 'SIGKILL'); // bwrap
+    let bwrap = parent(pid);
+    while (parent(bwrap) !== process.pid) bwrap = parent(bwrap); // the outermost bwrap, the server's child
+    process.kill(bwrap, 'SIGKILL');
     const exit = await running;
     expect(exit.code).toBeNull();
-    for (let i = 0; i < 100 && existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+    const alive = (): boolean => existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
     expect(s.alive).toBe(false);
+  };
+  it.skipIf(!pidNs)('kills a running command when the sandbox dies (as when the server is killed): its own PID namespace', () => killedWithSandbox(true));
+  it('kills a running command when the sandbox dies (as when the server is killed): setpriv --pdeathsig', () => killedWithSandbox(false));
+
+  it.skipIf(!pidNs)('with its own PID namespace, a command sees its own processes in /proc, not the host\'s', async () => {
+    const s = await open('', true);
+    const r = await run(s, `head -1 /proc/$$/status; test -e /proc/${process.pid} && echo host-visible; true`);
+    expect(r).toMatchObject({ code: 0, out: 'Name:\tsh\n' });
   });
 
   it.skipIf(!isRoot)('runs commands as transform.user, which can write /pfs/out', async () => {

@@ -62,6 +62,13 @@ export function bwrapWorks(): boolean {
   return works('bwrap', ['--bind', '/', '/', '--dev-bind', '/dev', '/dev', '--', 'true']);
 }
 
+let pidNamespaces: boolean | undefined;
+/** bwrap can give a sandbox its own PID namespace and /proc (not where user namespaces may not mount proc). */
+export function bwrapPidNamespaceWorks(): boolean {
+  pidNamespaces ??= works('bwrap', ['--bind', '/', '/', '--dev-bind', '/dev', '/dev', '--unshare-pid', '--proc', '/proc', '--', 'true']);
+  return pidNamespaces;
+}
+
 /** A private mount namespace in which a bind mount succeeds (root with CAP_SYS_ADMIN). */
 export function unshareWorks(): boolean {
   return isRoot() && works('unshare', ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', 'mount --bind /proc /proc']);
@@ -109,11 +116,16 @@ export function bwrapArgs(pfsDir: string, inputs: string[], cwd: string, command
   return args;
 }
 
-/** bwrap arguments that show the host's top-level entries (all but /pfs) in the new root. */
-export function bwrapHostArgs(): string[] {
+/**
+ * bwrap arguments that show the host's top-level entries (all but /pfs) in the new root.
+ * `ownPids`: a PID namespace of the sandbox's own with its own /proc: when the
+ * sandbox's first process ends, the kernel kills every process left in it.
+ */
+export function bwrapHostArgs(o: { ownPids?: boolean } = {}): string[] {
   const args = ['--die-with-parent'];
+  if (o.ownPids) args.push('--unshare-pid', '--proc', '/proc');
   for (const name of readdirSync('/').sort()) {
-    if (name === 'pfs') continue;
+    if (name === 'pfs' || (o.ownPids && name === 'proc')) continue;
     const path = `/${name}`;
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st) continue;

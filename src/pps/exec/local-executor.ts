@@ -6,7 +6,7 @@
 // works, commands get a real /pfs directory and run one at a time.
 // transform.user is applied when the server runs as root (setuid needs it).
 import { chown, cp, mkdir, rm } from 'node:fs/promises';
-import { bwrapWorks, launcher, pdeathsigPrefix, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
+import { bwrapPidNamespaceWorks, bwrapWorks, launcher, pdeathsigPrefix, planIsolation, unshareWorks, type IsolationPlan } from './isolation.ts';
 import type { DatumExit, DatumTask, Executor } from './executor.ts';
 import { openSandboxSlot } from './sandbox-slot.ts';
 import { spawnTask } from './spawn-task.ts';
@@ -17,6 +17,8 @@ export interface LocalExecutorOptions {
   env: NodeJS.ProcessEnv;
   /** Force a mode (tests); default: the best that works here, preferring bwrap and unshare over dir. */
   isolation?: IsolationPlan['mode'];
+  /** A job's kept sandboxes get a PID namespace of their own (default: where bwrap can make one; false: setpriv per command). */
+  ownPids?: boolean;
 }
 
 /** `setpriv` switching to `u` before the command (root only; the sandboxes keep the two capabilities it needs). */
@@ -77,7 +79,9 @@ export function createLocalExecutor(opts: LocalExecutorOptions): Executor {
     openSlot:
       realPlan.mode === 'bwrap'
         ? async ({ dir, user }) => {
-            const slot = await openSandboxSlot({ dir, env: opts.env, user: userOf(user), wrap: pdeathsigPrefix() });
+            // Its own PID namespace where bwrap can make one: then no setpriv exec per datum.
+            const ownPids = opts.ownPids ?? bwrapPidNamespaceWorks();
+            const slot = await openSandboxSlot({ dir, env: opts.env, user: userOf(user), ownPids, wrap: ownPids ? [] : pdeathsigPrefix() });
             return {
               pfsDir: slot.pfsDir,
               get alive() {

@@ -52,14 +52,16 @@ interface Pending {
 
 /**
  * Opens a slot at `dir`: makes dir/out (owned by `user` when given) and starts the sandbox.
- * `wrap` goes before every command (setpriv --pdeathsig KILL --: a command dies with the
- * runner, which dies with bwrap, which dies with the server, even on kill -9).
+ * Commands must die with the runner, which dies with bwrap, which dies with the server, even
+ * on kill -9. With `ownPids` the sandbox has a PID namespace of its own, which the kernel
+ * empties when the runner ends; without, `wrap` goes before every command (setpriv
+ * --pdeathsig KILL --), one more exec per datum.
  */
-export async function openSandboxSlot(o: { dir: string; env: NodeJS.ProcessEnv; user?: UnixUser; wrap?: string[] }): Promise<DatumSlot> {
+export async function openSandboxSlot(o: { dir: string; env: NodeJS.ProcessEnv; user?: UnixUser; wrap?: string[]; ownPids?: boolean }): Promise<DatumSlot> {
   const out = join(o.dir, 'out');
   await mkdir(out, { recursive: true });
   if (o.user) await chown(out, o.user.uid, o.user.gid);
-  const args = [...bwrapHostArgs(), '--ro-bind', o.dir, '/pfs', '--bind', out, '/pfs/out'];
+  const args = [...bwrapHostArgs({ ownPids: o.ownPids }), '--ro-bind', o.dir, '/pfs', '--bind', out, '/pfs/out'];
   // Switching to the user needs these two inside; bwrap drops every capability otherwise.
   if (o.user) args.push('--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID');
   args.push('--chdir', '/', '--', process.execPath, '-e', RUNNER);
