@@ -6,13 +6,14 @@
 # (test/e2e/cli-version.test.ts), openssl (test certificates of test/e2e/auth-tls.test.ts), etcd (etcd-server: the etcd MetaStore and
 # several-server tests start their own), the S3 clients the gateway's tests
 # drive (test/e2e/s3-*.test.ts: aws cli v2, boto3, s3cmd, rclone, s3fs-fuse),
-# Chromium for the console's browser tests (playwright-core drives it; no
+# nginx-light (test/e2e/scale-nginx.test.ts runs deploy/compose/nginx.conf
+# in front of two servers), Chromium for the console's browser tests (playwright-core drives it; no
 # browser is downloaded), and the reference tools the benchmarks compare
 # against. Safe to run repeatedly; does nothing when all are present.
 # Usage: scripts/install-system-deps.sh [test|ci|bench]   (ci = test + docker-compose to validate docker-compose.yml)
 set -euo pipefail
 want=(libfuse2 fuse3 git)
-case "${1:-test}" in test|ci) want+=(bubblewrap python3-grpcio python3-grpc-tools awscli python3-boto3 s3cmd rclone s3fs chromium etcd-server zsh fish openssl) ;; esac
+case "${1:-test}" in test|ci) want+=(bubblewrap python3-grpcio python3-grpc-tools awscli python3-boto3 s3cmd rclone s3fs chromium etcd-server nginx-light zsh fish openssl) ;; esac
 if [ "${1:-test}" = ci ]; then want+=(docker-compose); fi
 if [ "${1:-test}" = bench ]; then want+=(restic borgbackup git-lfs awscli fio); fi
 missing=()
