@@ -136,7 +136,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--s3-upload-expiry-days <n>', env: 'STRATA_S3_UPLOAD_EXPIRY_DAYS', help: `abort S3 multipart uploads left unfinished this many days (default ${DEFAULTS.s3UploadExpiryDays}; 0 never)` },
   { flags: '--pps-executor <kind>', env: 'STRATA_PPS_EXECUTOR', help: 'where pipeline datums run: local or docker (default local)' },
   { flags: '--pps-poll-ms <ms>', env: 'STRATA_PPS_POLL_MS', help: `how often the pipeline leader re-reads input branches for what no event told it (default ${DEFAULTS.ppsPollMs}, at least 100)` },
-  { flags: '--tls-cert <file>', env: 'STRATA_TLS_CERT', help: 'serve gRPC and HTTP over TLS with this PEM certificate (chain); needs --tls-key' },
+  { flags: '--tls-cert <file>', env: 'STRATA_TLS_CERT', help: 'serve gRPC, HTTP and the S3 gateway over TLS with this PEM certificate (chain); needs --tls-key' },
   { flags: '--tls-key <file>', env: 'STRATA_TLS_KEY', help: 'the PEM private key of --tls-cert' },
   { flags: '--tls-client-ca <file>', env: 'STRATA_TLS_CLIENT_CA', help: 'mutual TLS: clients must present a certificate signed by this PEM CA' },
   { flags: '--audit-retention <duration>', env: 'STRATA_AUDIT_RETENTION', help: `delete audit records older than this: 90d, 12h, 30m, 10s (default ${DEFAULTS.auditRetention}; 0 keeps them forever)` },

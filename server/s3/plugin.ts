@@ -30,6 +30,8 @@ export interface S3GatewayDeps {
   region?: string;
   log?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
   now?: () => number;
+  /** Serve HTTPS with this certificate and key (the server's --tls-*); with `ca`, clients must present a certificate it signed. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
   /** Commits ListObjectVersions walks back (default 1,000). */
   historyLimit?: number;
 }
@@ -107,7 +109,8 @@ async function auditWrite(deps: S3GatewayDeps, call: S3Call, err: S3Error | unde
 }
 
 export function createS3App(deps: S3GatewayDeps): FastifyInstance {
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, routerOptions: { maxParamLength: 4096 }, bodyLimit: 1 << 20, requestTimeout: 0 });
+  const https = deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {};
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, routerOptions: { maxParamLength: 4096 }, bodyLimit: 1 << 20, requestTimeout: 0, ...https }) as unknown as FastifyInstance;
   app.removeAllContentTypeParsers();
   // Leave every body unread on the request: handlers stream it themselves.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));

@@ -16,9 +16,10 @@ export interface S3TestServer extends TestServer {
   pfs: RawClient;
 }
 
-export async function startS3Server(): Promise<S3TestServer> {
-  const server = await startServer({ args: ['--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn'] });
-  const s3Address = server.s3Url.replace('http://', '');
+/** `tlsCa`: the server runs with the --tls-* flags given in `args`; its gateway (s3Url) is https and `pfs` trusts this CA. */
+export async function startS3Server(opts: { args?: string[]; tlsCa?: Buffer } = {}): Promise<S3TestServer> {
+  const server = await startServer({ args: ['--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn', ...(opts.args ?? [])], tls: opts.tlsCa !== undefined });
+  const s3Address = server.s3Url.replace(/^https?:\/\//, '');
   const clientEnv: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_ACCESS_KEY_ID: ACCESS_KEY,
@@ -36,7 +37,7 @@ export async function startS3Server(): Promise<S3TestServer> {
   delete clientEnv.HTTPS_PROXY;
   delete clientEnv.http_proxy;
   delete clientEnv.https_proxy;
-  return { ...server, s3Address, clientEnv, pfs: pfsClient(server.grpcAddress) };
+  return { ...server, s3Address, clientEnv, pfs: pfsClient(server.grpcAddress, {}, opts.tlsCa) };
 }
 
 /** The path of `tool` when it runs (`--version` style probe), else undefined. */

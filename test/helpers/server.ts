@@ -71,7 +71,7 @@ export async function startServer(opts: { dataDir?: string; args?: string[]; env
   return {
     grpcAddress,
     httpUrl,
-    s3Url: `http://${s3}`,
+    s3Url: `${opts.tls ? 'https' : 'http'}://${s3}`,
     dataDir,
     pid,
     child,
@@ -109,10 +109,11 @@ const LOADER = { keepCase: false, longs: Number, enums: String, defaults: true, 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RawClient = grpc.Client & Record<string, any>;
 
-export function pfsClient(address: string, options: grpc.ClientOptions = {}): RawClient {
+/** `ca`: speak TLS, trusting this PEM CA. */
+export function pfsClient(address: string, options: grpc.ClientOptions = {}, ca?: Buffer): RawClient {
   const def = protoLoader.loadSync('strata/pfs/v1/pfs.proto', LOADER);
   const Service = grpc.loadPackageDefinition(def).strata as unknown as { pfs: { v1: { PfsService: grpc.ServiceClientConstructor } } };
-  return new Service.pfs.v1.PfsService(address, grpc.credentials.createInsecure(), options) as RawClient;
+  return new Service.pfs.v1.PfsService(address, ca ? grpc.credentials.createSsl(ca) : grpc.credentials.createInsecure(), options) as RawClient;
 }
 
 /** The decoded error of a failed call, with the raw status beside it. */
