@@ -1,7 +1,8 @@
 // The deployment files, checked offline. Every Kubernetes manifest in
-// deploy/kubernetes is validated against the Kubernetes API schemas bundled
-// in kubernetes-models (types, required fields, enums; unknown field names
-// are not caught: `kubectl apply --validate=strict` on a cluster does that),
+// deploy/kubernetes is validated strictly against the Kubernetes API schemas
+// that kubernetes-models compiles from the Kubernetes OpenAPI spec (types,
+// required fields, enums, and, as kubeconform --strict or `kubectl apply
+// --validate=strict` do, no field the schema does not name: see strictCheck),
 // then cross-checked: Services select pods that exist and name their ports,
 // the Strata pods are probed on /readyz, their environment is a config the
 // server accepts. docker-compose.yml's "scale" profile is validated with
@@ -9,10 +10,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
+import { validate as deploymentSchema } from 'kubernetes-models/_schemas/IoK8sApiAppsV1Deployment';
+import { validate as statefulSetSchema } from 'kubernetes-models/_schemas/IoK8sApiAppsV1StatefulSet';
+import { validate as jobSchema } from 'kubernetes-models/_schemas/IoK8sApiBatchV1Job';
+import { validate as pdbSchema } from 'kubernetes-models/_schemas/IoK8sApiPolicyV1PodDisruptionBudget';
+import { validate as configMapSchema } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ConfigMap';
+import { validate as secretSchema } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Secret';
+import { validate as serviceSchema } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { parseServerArgs } from '../../server/config.ts';
@@ -22,20 +26,65 @@ const DIR = `${ROOT}deploy/kubernetes/`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Manifest = Record<string, any>;
-const MODELS: Record<string, new (data: Manifest) => { validate(): void }> = {
-  'apps/v1/Deployment': Deployment,
-  'apps/v1/StatefulSet': StatefulSet,
-  'batch/v1/Job': Job,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'v1/ConfigMap': ConfigMap,
-  'v1/Secret': Secret,
-  'v1/Service': Service,
+type SchemaCheck = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string; params: unknown }[] | null };
+const SCHEMAS: Record<string, SchemaCheck> = {
+  'apps/v1/Deployment': deploymentSchema as SchemaCheck,
+  'apps/v1/StatefulSet': statefulSetSchema as SchemaCheck,
+  'batch/v1/Job': jobSchema as SchemaCheck,
+  'policy/v1/PodDisruptionBudget': pdbSchema as SchemaCheck,
+  'v1/ConfigMap': configMapSchema as SchemaCheck,
+  'v1/Secret': secretSchema as SchemaCheck,
+  'v1/Service': serviceSchema as SchemaCheck,
 };
 
+/**
+ * Strictness without a second copy of the schemas: kubernetes-models'
+ * compiled validators read exactly the properties their schema names (and
+ * every key of a map, whose values they check). So the manifest is handed
+ * to the validator through proxies that record every property read; a key
+ * no validator read is a field the Kubernetes schema does not have, e.g. a
+ * misspelt one, which the API server would drop or (with strict field
+ * validation) refuse. Why this and not vendored strict JSON schemas
+ * (kubeconform's): kubernetes-models is a maintained npm package generated
+ * from the Kubernetes OpenAPI spec, already our schema source, and no npm
+ * package ships the strict schemas; kubeconform itself is a Go binary that
+ * downloads them.
+ */
+function unknownFields(check: SchemaCheck, doc: Manifest): { valid: boolean; unknown: string[] } {
+  const read = new WeakMap<object, Set<string>>();
+  const proxies = new WeakMap<object, object>();
+  const wrap = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    let p = proxies.get(v);
+    if (!p) {
+      const seen = new Set<string>();
+      read.set(v, seen);
+      p = new Proxy(v, { get: (t, k, r) => (typeof k === 'string' && seen.add(k), wrap(Reflect.get(t, k, r))) });
+      proxies.set(v, p);
+    }
+    return p;
+  };
+  const valid = check(wrap(doc));
+  const unknown: string[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((e, i) => walk(e, `${path}[${i}]`));
+    const seen = read.get(v);
+    for (const [k, child] of Object.entries(v)) {
+      if (!seen?.has(k)) unknown.push(`${path}.${k}`.replace(/^\./, ''));
+      else walk(child, `${path}.${k}`);
+    }
+  };
+  walk(doc, '');
+  return { valid, unknown };
+}
+
 function validate(doc: Manifest): void {
-  const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
-  if (!Model) throw new Error(`no schema for ${doc.apiVersion} ${doc.kind}: add it to MODELS`);
-  new Model(doc).validate();
+  const check = SCHEMAS[`${doc.apiVersion}/${doc.kind}`];
+  if (!check) throw new Error(`no schema for ${doc.apiVersion} ${doc.kind}: add it to SCHEMAS`);
+  const { valid, unknown } = unknownFields(check, doc);
+  if (!valid) throw new Error(`${doc.kind} ${doc.metadata?.name}: ${(check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`).join('; ')}`);
+  if (unknown.length > 0) throw new Error(`${doc.kind} ${doc.metadata?.name}: unknown field(s) ${unknown.join(', ')}`);
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
@@ -59,6 +108,26 @@ describe('deploy/kubernetes', () => {
     d.spec.template.spec.containers = 'strata';
     expect(() => validate(d)).toThrow(/containers/);
     expect(() => validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } })).toThrow(/no schema/);
+  });
+
+  it('the schema check is strict: a misspelt field fails it, wherever it is', () => {
+    const strata = (): Manifest => structuredClone(strip(find('Deployment', 'strata')!));
+    const container = strata();
+    container.spec.template.spec.containers[0].imagePulPolicy = 'IfNotPresent';
+    expect(() => validate(container)).toThrow('unknown field(s) spec.template.spec.containers[0].imagePulPolicy');
+    const probe = strata();
+    probe.spec.template.spec.containers[0].readinessProbe.httpGet.pth = '/readyz';
+    expect(() => validate(probe)).toThrow(/unknown field\(s\) spec\.template\.spec\.containers\[0\]\.readinessProbe\.httpGet\.pth/);
+    const top = strata();
+    top.spec.replica = 3;
+    expect(() => validate(top)).toThrow(/unknown field\(s\) spec\.replica$/);
+    const svc = structuredClone(strip(find('Service', 'strata')!));
+    svc.metadata.lables = { app: 'strata' };
+    expect(() => validate(svc)).toThrow(/metadata\.lables/);
+    // Maps keep any key: labels, annotations, ConfigMap data.
+    const labelled = strata();
+    labelled.metadata.labels = { ...labelled.metadata.labels, 'example.com/any-key': 'x' };
+    expect(() => validate(labelled)).not.toThrow();
   });
 
   it('kustomization.yaml lists every manifest', () => {
