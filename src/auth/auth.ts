@@ -2,8 +2,19 @@
 // tokens, tokens, role bindings and admins, all kept in the MetaStore (so it
 // works the same on LevelDB and etcd, and across servers sharing a store).
 // Transports call authenticate() once per request and then the pure
-// authorize() of check.ts; nothing is cached, so a revoked or expired token
-// is refused by the very next request.
+// authorize() of check.ts.
+//
+// Cache: what authenticate() reads (whether auth is on, a token's record, its
+// subject's admin flag and roles) is kept in memory, labelled with the auth
+// version: random bytes at AUTH_VERSION_KEY that every auth change rewrites
+// after it is made. A call first learns the current version, then uses the
+// cache only if it was filled under that same version; otherwise it reads
+// the store. On a store of this process only (LevelDB, memory) the version
+// is a counter a watch on auth/ bumps as each change is applied, so a call
+// costs no store read at all; on a shared store (etcd) it is one small read
+// per call (instead of four), so a revocation or role change made on any
+// server is seen by the very next call on every server. Expiry is checked
+// against the clock on every call.
 import { StrataError } from '../errors/index.ts';
 import type { RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
@@ -11,6 +22,7 @@ import type { MetaStore } from '../meta/meta-store.ts';
 import { createAuditLog, type AuditLog } from './audit.ts';
 import { authorize, authorizeTokenOf, tokenExpiry } from './check.ts';
 import { decodeAuthConfig, decodeRole, decodeToken, encodeAuthConfig, encodeRole, encodeToken, type TokenRecord } from './records.ts';
+import { randomBytes } from 'node:crypto';
 import { hashToken, isTokenIdPrefix, newToken } from './tokens.ts';
 import { ANONYMOUS, ROOT_SUBJECT, type Identity, type Role, type Subject } from './types.ts';
 
@@ -62,15 +74,89 @@ export interface Auth {
   repoDeleted(repo: RepoName): Promise<void>;
 }
 
-export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit records older than this are deleted; 0 or absent: kept forever. */ auditRetentionMs?: number }): Auth {
+/** Tokens whose identity the cache keeps at most (the oldest is dropped first). */
+export const AUTH_CACHE_TOKENS = 10_000;
+
+interface CachedToken {
+  record: TokenRecord;
+  admin: boolean;
+  roles: ReadonlyMap<RepoName, Role>;
+}
+
+export function createAuth(deps: {
+  meta: MetaStore;
+  clock?: Clock;
+  /** Audit records older than this are deleted; 0 or absent: kept forever. */
+  auditRetentionMs?: number;
+  /** false: read the store on every call (for measuring; the default is true). */
+  cache?: boolean;
+}): Auth {
   const { meta } = deps;
   const clock = deps.clock ?? { now: () => Date.now() };
   const audit = createAuditLog({ meta, clock, retentionMs: deps.auditRetentionMs });
+  const caching = deps.cache ?? true;
 
-  const isActive = async (): Promise<boolean> => {
+  // ---- the cache (see the top of this file) ----
+  /** Bumped by the watch on a store of this process only; undefined until the watch is in place. */
+  let localVersion: number | undefined;
+  let watching: Promise<void> | undefined;
+  let label: string | undefined;
+  let activeCached: boolean | undefined;
+  const tokens = new Map<string, CachedToken>();
+
+  const startWatch = (): Promise<void> =>
+    (watching ??= meta.shared
+      ? Promise.resolve()
+      : meta.watch(keys.AUTH_PREFIX, () => void (localVersion = (localVersion ?? 0) + 1)).then(
+          () => void (localVersion ??= 0),
+          () => undefined, // no watch: the version key is read instead
+        ));
+
+  /** The current auth version; the cache is emptied when it differs from the one it was filled under. */
+  const version = async (): Promise<string | undefined> => {
+    if (!caching) return undefined;
+    await startWatch();
+    let v: string;
+    if (localVersion !== undefined) v = `local:${localVersion}`;
+    else v = `store:${Buffer.from((await meta.get(keys.AUTH_VERSION_KEY)) ?? []).toString('hex')}`;
+    if (v !== label) {
+      tokens.clear();
+      activeCached = undefined;
+      label = v;
+    }
+    return v;
+  };
+
+  /** After an auth change is made: other servers' caches see a new version at their next call. */
+  const bump = (): Promise<void> => meta.put(keys.AUTH_VERSION_KEY, randomBytes(16));
+  const bumpOp = (): { type: 'put'; key: string; value: Uint8Array } => ({ type: 'put', key: keys.AUTH_VERSION_KEY, value: randomBytes(16) });
+
+  const isActive = async (): Promise<boolean> => activeAt(await version());
+
+  /** Whether auth is on, under version `v` (as version() gave it). */
+  const activeAt = async (v: string | undefined): Promise<boolean> => {
+    if (v !== undefined && v === label && activeCached !== undefined) return activeCached;
     const raw = await meta.get(keys.AUTH_CONFIG_KEY);
     if (raw !== undefined) decodeAuthConfig(raw, keys.AUTH_CONFIG_KEY);
+    if (v !== undefined && v === label) activeCached = raw !== undefined;
     return raw !== undefined;
+  };
+
+  /** A token's record, admin flag and roles: from the cache when current, else from the store (undefined: unknown or revoked). */
+  const loadToken = async (id: string, v: string | undefined): Promise<CachedToken | undefined> => {
+    const hit = v !== undefined && v === label ? tokens.get(id) : undefined;
+    if (hit) return hit;
+    const raw = await meta.get(keys.authTokenKey(id));
+    if (raw === undefined) return undefined;
+    const record = decodeToken(raw, keys.authTokenKey(id));
+    const [admin, roles] = await Promise.all([meta.get(keys.authAdminKey(record.subject)).then((x) => x !== undefined), rolesOf(record.subject)]);
+    const loaded = { record, admin, roles };
+    // Only under the version read before the reads above: what they saw is at least that new.
+    if (v !== undefined && v === label) {
+      if (tokens.size >= AUTH_CACHE_TOKENS) tokens.delete(tokens.keys().next().value!);
+      tokens.set(id, loaded);
+    }
+    return loaded;
   };
 
   const requireActive = async (): Promise<void> => {
@@ -95,7 +181,7 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit rec
     const ops = role === null
       ? [{ type: 'del' as const, key: keys.authRoleKey(repo, subject) }, { type: 'del' as const, key: keys.authGrantKey(subject, repo) }]
       : [{ type: 'put' as const, key: keys.authRoleKey(repo, subject), value: encodeRole({ role }) }, { type: 'put' as const, key: keys.authGrantKey(subject, repo), value: encodeRole({ role }) }];
-    await meta.batch(ops);
+    await meta.batch([...ops, bumpOp()]);
   };
 
   const allTokens = async (): Promise<TokenInfo[]> => {
@@ -126,6 +212,7 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit rec
           { type: 'put', key: keys.AUTH_CONFIG_KEY, value: encodeAuthConfig({ activatedAt: now }) },
           { type: 'put', key: keys.authTokenKey(hashToken(token)), value: record },
           { type: 'put', key: keys.authAdminKey(ROOT_SUBJECT), value: encodeRole({ role: 'owner' }) },
+          bumpOp(),
         ],
         [{ key: keys.AUTH_CONFIG_KEY, expected: undefined }],
       );
@@ -138,23 +225,25 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit rec
       authorize(caller, 'admin');
       // The config goes first: from then on every call is anonymous again.
       await meta.del(keys.AUTH_CONFIG_KEY);
-      for await (const [key] of meta.scan({ prefix: keys.AUTH_PREFIX })) await meta.del(key);
+      await bump();
+      for await (const [key] of meta.scan({ prefix: keys.AUTH_PREFIX })) if (key !== keys.AUTH_VERSION_KEY) await meta.del(key);
+      await bump();
     },
 
     async authenticate(token) {
-      if (!(await isActive())) return ANONYMOUS;
+      const v = await version();
+      if (!(await activeAt(v))) return ANONYMOUS;
       if (!token) throw new StrataError('UNAUTHENTICATED', 'no token: auth is on; log in with "strata auth login" or set STRATA_TOKEN');
       const id = hashToken(token);
-      const raw = await meta.get(keys.authTokenKey(id));
-      if (raw === undefined) throw new StrataError('UNAUTHENTICATED', 'the token is not valid (unknown or revoked); log in again with a current token');
-      const record = decodeToken(raw, keys.authTokenKey(id));
+      const found = await loadToken(id, v);
+      if (found === undefined) throw new StrataError('UNAUTHENTICATED', 'the token is not valid (unknown or revoked); log in again with a current token');
+      const { record, admin, roles } = found;
       if (record.expiresAt !== null && record.expiresAt <= clock.now()) {
         throw new StrataError('TOKEN_EXPIRED', `the token of ${record.subject} expired at ${new Date(record.expiresAt).toISOString()}; get a new one`, {
           subject: record.subject,
           expiredAt: new Date(record.expiresAt).toISOString(),
         });
       }
-      const [admin, roles] = await Promise.all([meta.get(keys.authAdminKey(record.subject)).then((v) => v !== undefined), rolesOf(record.subject)]);
       return { subject: record.subject, admin, roles, expiresAt: record.expiresAt, tokenId: id };
     },
 
@@ -183,7 +272,7 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit rec
       await requireActive();
       const found = await findToken(tokenOrId);
       authorizeTokenOf(caller, found.subject);
-      await meta.del(keys.authTokenKey(found.id));
+      await meta.batch([{ type: 'del', key: keys.authTokenKey(found.id) }, bumpOp()]);
       return found;
     },
 
@@ -203,8 +292,8 @@ export function createAuth(deps: { meta: MetaStore; clock?: Clock; /** Audit rec
       await requireActive();
       authorize(caller, 'admin');
       if (!admin && subject === ROOT_SUBJECT) throw new StrataError('INVALID_ARGUMENT', `${ROOT_SUBJECT} is always a cluster admin`, { field: 'subject' });
-      if (admin) await meta.put(keys.authAdminKey(subject), encodeRole({ role: 'owner' }));
-      else await meta.del(keys.authAdminKey(subject));
+      const op = admin ? { type: 'put' as const, key: keys.authAdminKey(subject), value: encodeRole({ role: 'owner' }) } : { type: 'del' as const, key: keys.authAdminKey(subject) };
+      await meta.batch([op, bumpOp()]);
     },
 
     async listAdmins(caller) {

@@ -30,6 +30,7 @@
 //   pps-done/<pipeline>/<datumHash>                 -> DoneRecord: a datum hash processed successfully, with its outputs
 //   pps-log/<pipeline>/<jobId>/<datumId>            -> LogRecord: the datum's log (every try)
 //   auth/config                                     -> AuthConfigRecord: present once auth is active (src/auth/records.ts)
+//   auth/version                                    -> random bytes, rewritten after every auth change (the auth cache's check)
 //   auth/token/<sha-256 hex of the token>           -> TokenRecord: who the token is, its expiry
 //   auth/admin/<subject>                            -> RoleRecord: a cluster admin
 //   auth/role/<repo>/<subject>                      -> RoleRecord: the subject's role on the repo
@@ -396,6 +397,8 @@ export function finishingKey(repo: RepoName, commit: CommitId): string {
 /** Every auth record (config, tokens, admins, roles); not the audit log. */
 export const AUTH_PREFIX = 'auth/';
 export const AUTH_CONFIG_KEY = 'auth/config';
+/** Random bytes rewritten after every auth change: servers compare it to know their auth cache is current. */
+export const AUTH_VERSION_KEY = 'auth/version';
 export const AUTH_TOKEN_PREFIX = 'auth/token/';
 export const AUTH_ADMIN_PREFIX = 'auth/admin/';
 export const AUDIT_PREFIX = 'audit/';

@@ -165,6 +165,53 @@ for (const [name, open] of adapters) {
       expect(() => createAuth({ meta: createMemoryMetaStore(), auditRetentionMs: -1 })).toThrow(/invalid audit retention/);
     }, 60_000);
 
+    it('cache: after the first call a token costs no store read here (one small read on a shared store); revocation, roles, admin and deactivation still take effect at the next call, also on another server', () =>
+      withAuth(async (_auth, clock, meta) => {
+        // Two servers on one store, each with its own cache; reads counted.
+        let reads = 0;
+        const counted = new Proxy(meta, {
+          get(target, prop, receiver) {
+            const v = Reflect.get(target, prop, receiver) as unknown;
+            if ((prop === 'get' || prop === 'scan') && typeof v === 'function') return (...args: unknown[]) => (reads++, (v as (...a: unknown[]) => unknown).apply(target, args));
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+        const one = createAuth({ meta: counted, clock: { now: () => clock.t } });
+        const two = createAuth({ meta, clock: { now: () => clock.t } });
+        const { token: rootToken } = await one.activate();
+        const root = await one.authenticate(rootToken);
+        const alice = await one.createToken(root, { subject: parseSubject('alice'), ttlMs: 60_000 });
+        await two.setRole(root, A, parseSubject('alice'), 'reader');
+        expect((await one.authenticate(alice.token)).roles.get(A)).toBe('reader');
+        reads = 0;
+        for (let i = 0; i < 10; i++) expect((await one.authenticate(alice.token)).roles.get(A)).toBe('reader');
+        expect(reads).toBe(meta.shared ? 10 : 0);
+        // A role change on the other server: seen by the next call here.
+        await two.setRole(root, A, parseSubject('alice'), 'writer');
+        expect((await one.authenticate(alice.token)).roles.get(A)).toBe('writer');
+        await two.setRole(root, A, parseSubject('alice'), null);
+        expect((await one.authenticate(alice.token)).roles.has(A)).toBe(false);
+        await two.setAdmin(root, parseSubject('alice'), true);
+        expect((await one.authenticate(alice.token)).admin).toBe(true);
+        await two.setAdmin(root, parseSubject('alice'), false);
+        expect((await one.authenticate(alice.token)).admin).toBe(false);
+        // Expiry: by the clock, cached or not.
+        clock.t += 60_000;
+        await rejectsWith(one.authenticate(alice.token), 'TOKEN_EXPIRED');
+        clock.t -= 60_000;
+        // Revocation on the other server: refused by the next call here.
+        expect((await one.authenticate(alice.token)).subject).toBe('user:alice');
+        await two.revokeToken(root, alice.token);
+        await rejectsWith(one.authenticate(alice.token), 'UNAUTHENTICATED');
+        // Deactivation on the other server: the next call here is anonymous, the old root token forgotten.
+        expect((await one.authenticate(rootToken)).subject).toBe('user:root');
+        await two.deactivate(await two.authenticate(rootToken));
+        expect((await one.authenticate(rootToken)).subject).toBe('user:anonymous');
+        const again = await two.activate();
+        await rejectsWith(one.authenticate(rootToken), 'UNAUTHENTICATED');
+        expect((await one.authenticate(again.token)).admin).toBe(true);
+      }));
+
     it('deactivate forgets tokens and roles; calls are anonymous again', () =>
       withAuth(async (auth) => {
         const { token } = await auth.activate();
