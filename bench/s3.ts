@@ -2,7 +2,11 @@
 // gateway against Strata's own CLI, measured in the same run on the same
 // server (the built dist/, started as a user starts it, with one access key).
 //   GET:  aws cli v2 `s3 cp s3://b/big.bin FILE` vs `strata get` of the same file
-//         (targets: >= 300 MB/s and >= 0.8 x strata get)
+//         (targets: >= 300 MB/s and >= 0.8 x strata get); and a lean client
+//         whose own cost is small, to show the gateway's side: one Node http
+//         GET (SigV4, bytes counted and dropped). Each GET also
+//         reports the server's CPU seconds (/proc), i.e. MB per server CPU-second,
+//         which a loaded machine distorts less than wall time.
 //   PUT:  aws cli `s3 cp FILE s3://b/...` (multipart, its defaults) vs `strata put`
 //         (target: >= 0.8 x strata put)
 //   LIST: every key of a commit of N keys with ListObjectsV2, 1,000 a page,
@@ -14,7 +18,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +61,7 @@ async function sha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-async function startServer(dataDir: string): Promise<{ grpc: string; s3: string; stop(): Promise<void> }> {
+async function startServer(dataDir: string): Promise<{ grpc: string; s3: string; pid: number; stop(): Promise<void> }> {
   const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--s3-gateway-keys', `${KEY}:${SECRET}`, '--log-level', 'warn'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = await new Promise<{ grpc: string; s3: string }>((resolve, reject) => {
@@ -70,7 +75,7 @@ async function startServer(dataDir: string): Promise<{ grpc: string; s3: string;
       }
     });
   });
-  return { ...ready, stop: async () => void (child.kill('SIGTERM'), await once(child, 'exit')) };
+  return { ...ready, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await once(child, 'exit')) };
 }
 
 /** SigV4 headers for a GET with an unsigned payload (the query must already be in canonical order and encoding). */
@@ -83,6 +88,27 @@ function signedGet(host: string, path: string, query: string): Record<string, st
   const key = signingKey(SECRET, amzDate.slice(0, 8), 'us-east-1', 's3');
   const signature = hmac(key, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`).toString('hex');
   return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${KEY}/${scope},SignedHeaders=${signed},Signature=${signature}` };
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** One GET by a lean client: a Node http request whose body is counted and dropped. */
+function nodeGet(url: string, host: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { headers: signedGet(host, path, ''), agent: false }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`GET ${path}: ${res.statusCode}`));
+      let n = 0;
+      res.on('data', (b: Buffer) => (n += b.length));
+      res.on('end', () => resolve(n));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 async function best(rounds: number, fn: () => Promise<number>): Promise<number> {
@@ -121,9 +147,26 @@ export async function run(args: string[]): Promise<void> {
     const strataGet = await best(rounds, async () => (await cli.run(['get', 'b@main:/strata-0.bin', '-o', out])).seconds);
     if ((await sha256(out)) !== want) throw new Error('strata get returned other bytes');
     await rm(out);
-    const awsGet = await best(rounds, async () => (await aws(['s3', 'cp', '--only-show-errors', 's3://b/strata-0.bin', out])).seconds);
+    // Server CPU per GET: the least over the rounds, like the wall time.
+    const serverCpu: Record<string, number> = {};
+    const measured = (name: string, fn: () => Promise<number>) => async (): Promise<number> => {
+      const before = cpuSeconds(server.pid);
+      const seconds = await fn();
+      serverCpu[name] = Math.min(serverCpu[name] ?? Infinity, cpuSeconds(server.pid) - before);
+      return seconds;
+    };
+    await best(1, measured('strataGet', async () => (await cli.run(['get', 'b@main:/strata-0.bin', '-o', out])).seconds));
+    await rm(out);
+    const awsGet = await best(rounds, measured('awsGet', async () => (await aws(['s3', 'cp', '--only-show-errors', 's3://b/strata-0.bin', out])).seconds));
     if ((await sha256(out)) !== want) throw new Error('aws s3 cp returned other bytes');
     await rm(out);
+    log('GET: a lean client (node http)');
+    const nodeGetSeconds = await best(rounds, measured('nodeGet', async () => {
+      const t0 = performance.now();
+      const n = await nodeGet(`${s3Url}/b/strata-0.bin`, server.s3, '/b/strata-0.bin');
+      if (n !== bytes) throw new Error(`node GET read ${n} bytes, expected ${bytes}`);
+      return (performance.now() - t0) / 1000;
+    }));
 
     log(`LIST: ${keys} keys in one commit (strata put -r), then ListObjectsV2 over them`);
     const tree = join(work, 'keys');
@@ -173,6 +216,8 @@ export async function run(args: string[]): Promise<void> {
     const mbps = (s: number): number => bytes / 1e6 / s;
     const rows = [
       ['GET aws cli', `${mbps(awsGet).toFixed(0)} MB/s`, `${(strataGet / awsGet).toFixed(2)} x strata get (${mbps(strataGet).toFixed(0)} MB/s)`, '>= 300 MB/s and >= 0.8 x'],
+      ['GET node http', `${mbps(nodeGetSeconds).toFixed(0)} MB/s`, `${(strataGet / nodeGetSeconds).toFixed(2)} x strata get`, 'the gateway with a lean client'],
+      ...Object.entries(serverCpu).map(([name, cpu]) => [`server CPU, ${name}`, `${cpu.toFixed(2)} s`, `${(bytes / 1e6 / cpu).toFixed(0)} MB per server CPU-second`, '']),
       ['PUT aws cli', `${mbps(awsPut).toFixed(0)} MB/s`, `${(strataPut / awsPut).toFixed(2)} x strata put (${mbps(strataPut).toFixed(0)} MB/s)`, '>= 0.8 x'],
       ['ListObjectsV2 aws cli', `${Math.round(keys / awsList)} keys/s`, '', '>= 20,000 keys/s'],
       ['ListObjectsV2 @aws-sdk', `${Math.round(keys / sdkList)} keys/s`, '', '>= 20,000 keys/s'],
@@ -180,7 +225,7 @@ export async function run(args: string[]): Promise<void> {
     ];
     console.log(`S3 gateway, ${sizeMiB} MiB object, ${keys} keys, best of ${rounds}; load average ${loadavg()[0]!.toFixed(2)}`);
     for (const r of rows) console.log(`  ${r[0]!.padEnd(24)} ${r[1]!.padEnd(16)} ${r[2]!.padEnd(40)} target ${r[3]}`);
-    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, awsList, sdkList, rawList }, machine: await machineInfo() }));
+    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList }, serverCpu, machine: await machineInfo() }));
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });
