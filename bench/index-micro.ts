@@ -3,6 +3,7 @@
 // build, a 10-file change, diff, listing one directory, one lookup.
 // Run: npx tsx bench/index-micro.ts
 import { createHash } from 'node:crypto';
+import type { Hash } from '../src/ids.ts';
 import {
   applyChanges,
   buildIndex,
@@ -39,8 +40,8 @@ function countingStore() {
 const pad = (n: number) => String(n).padStart(4, '0');
 
 // Cheap, distinct, valid hashes: hashing a million strings would time the generator, not the index.
-function fakeHash(n: number, version: number): string {
-  return (n * 16 + version).toString(16).padStart(64, '0');
+function fakeHash(n: number, version: number): Hash {
+  return (n * 16 + version).toString(16).padStart(64, '0') as Hash;
 }
 
 function entry(d: number, f: number, version = 0): FileEntry {

@@ -14,6 +14,19 @@ export type CommitId = Brand<string, 'CommitId'>;
 /** A normalised absolute path: `/`, or `/a/b` with no empty, `.` or `..` components. */
 export type FilePath = Brand<string, 'FilePath'>;
 
+/** A SHA-256 digest as 64 lowercase hex digits: the name of a chunk, a file's content or an index object. */
+export type Hash = Brand<string, 'Hash'>;
+
+/**
+ * One chunk of a file: its hash and length in bytes. The one shape from the
+ * chunk store through the index to the SDK (the wire's ChunkRef message
+ * calls the length size_bytes).
+ */
+export interface ChunkRef {
+  hash: Hash;
+  size: number;
+}
+
 export const MAX_NAME_LENGTH = 63;
 export const DEFAULT_BRANCH = 'main' as BranchName;
 export const ROOT_PATH = '/' as FilePath;
@@ -153,4 +166,13 @@ export function compareCodePoints(a: string, b: string): number {
 function codeUnitRank(u: number): number {
   if (u < 0xd800) return u;
   return u >= 0xe000 ? u - 0x800 : u + 0x2000;
+}
+
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** 64 lowercase hex digits (SHA-256); anything else is INVALID_ARGUMENT naming `what`. */
+export function parseHash(s: unknown, what = 'hash'): Hash {
+  if (typeof s !== 'string') fail('INVALID_ARGUMENT', what, s, 'must be a string');
+  if (!HASH_PATTERN.test(s)) fail('INVALID_ARGUMENT', what, s, 'must be 64 lowercase hexadecimal digits (SHA-256)');
+  return s as Hash;
 }

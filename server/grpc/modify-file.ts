@@ -8,7 +8,7 @@
 // dropped and nothing is committed.
 import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
 import { StrataError } from '../../src/errors/index.ts';
-import type { FilePath } from '../../src/ids.ts';
+import type { FilePath, Hash } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileWriter } from '../../src/pfs/types.ts';
 import type { Logger } from '../log.ts';
@@ -105,7 +105,7 @@ async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: str
     if (countField(`${where}.chunks[${i}].size_bytes`, c.sizeBytes) === 0) {
       throw new StrataError('INVALID_ARGUMENT', `${where}.chunks[${i}].size_bytes: a chunk is never empty`, { field: 'size_bytes' });
     }
-    return { hash: c.hash, size: c.sizeBytes };
+    return { hash: c.hash as Hash, size: c.sizeBytes }; // hashField checked it
   });
   await writer.putChunks(path, chunks, { append: msg.append });
 }

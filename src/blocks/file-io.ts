@@ -9,11 +9,9 @@ import type { ChunkLocation } from './chunk-index.ts';
 import { chunkNotFound } from './chunk-errors.ts';
 import type { ChunkStore } from './chunk-store.ts';
 
-export interface ChunkRef {
-  /** SHA-256 of the chunk, hex. */
-  hash: string;
-  size: number;
-}
+import type { ChunkRef } from '../ids.ts';
+
+export type { ChunkRef } from '../ids.ts';
 
 export interface WrittenFile {
   size: number;

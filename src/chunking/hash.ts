@@ -21,6 +21,7 @@
 // empty file has zero chunks, and its hash is SHA-256 of the prefix alone.
 import { createHash, type Hash } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
+import type { Hash as HashHex } from '../ids.ts';
 
 export const HASH_BYTES = 32;
 export const FILE_HASH_PREFIX = 'strata-file-v1\0';
@@ -31,8 +32,8 @@ export function hashChunk(bytes: Uint8Array): Buffer {
 }
 
 /** Lower-case hex of a hash (or any bytes), as used in object names and the CLI. */
-export function hashHex(hash: Uint8Array): string {
-  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
+export function hashHex(hash: Uint8Array): HashHex {
+  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex') as HashHex;
 }
 
 export interface FileHasher {

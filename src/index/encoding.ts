@@ -32,6 +32,7 @@
 import { StrataError } from '../errors/index.ts';
 import { ByteReader, ByteWriter, FormatError } from './byte-io.ts';
 import type { ChunkRef, FileEntry, RangeRecord } from './types.ts';
+import type { Hash } from '../ids.ts';
 
 export const RANGE_MAGIC = 'SIXR';
 export const METARANGE_MAGIC = 'SIXM';
@@ -244,11 +245,11 @@ function readEntry(r: ByteReader, path: string): FileEntry {
   const tag = r.varint();
   if (tag === 0) {
     if (hashLen !== HASH_BYTES) throw new FormatError(`single-chunk shorthand with a ${hashLen}-byte hash`);
-    return { path, size, hash, chunks: [{ hash, size }] };
+    return { path, size, hash, chunks: [{ hash: hash as Hash, size }] }; // 32 bytes read as lowercase hex: a Hash
   }
   r.need(tag - 1); // each chunk takes more than a byte: refuse absurd counts before allocating
   const chunks: ChunkRef[] = new Array(tag - 1);
-  for (let i = 0; i < tag - 1; i++) chunks[i] = { hash: r.hex(HASH_BYTES), size: r.varint() };
+  for (let i = 0; i < tag - 1; i++) chunks[i] = { hash: r.hex(HASH_BYTES) as Hash, size: r.varint() };
   const only = chunks.length === 1 ? chunks[0]! : undefined;
   if (only !== undefined && only.hash === hash && only.size === size) throw new FormatError(`non-canonical chunk list for ${path}`);
   return { path, size, hash, chunks };

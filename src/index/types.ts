@@ -1,11 +1,9 @@
 // The in-memory types of a commit's file index. Stored encodings live apart,
 // in encoding.ts; these are what the rest of Strata passes around.
 
-export interface ChunkRef {
-  /** SHA-256 of the chunk's bytes, lowercase hex. */
-  hash: string;
-  size: number;
-}
+import type { ChunkRef } from '../ids.ts';
+
+export type { ChunkRef } from '../ids.ts';
 
 export interface FileEntry {
   /** Normalised absolute path: starts with `/`, no trailing slash, no `.`/`..`, no control characters. */

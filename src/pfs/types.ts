@@ -26,10 +26,9 @@ export interface CommitInfo extends Omit<CommitRecord, 'indexRoot' | 'packs'> {
   children: CommitId[];
 }
 
-export interface ChunkRef {
-  hash: string;
-  size: number;
-}
+import type { ChunkRef } from '../ids.ts';
+
+export type { ChunkRef } from '../ids.ts';
 
 export interface FileInfo {
   path: FilePath;

@@ -3,6 +3,7 @@
 // converted here and only here. Keys are in src/meta/keys.ts.
 import { StrataError } from '../errors/index.ts';
 import { decodeJson, encodeJson, type FieldReader, type Json } from '../meta/record-fields.ts';
+import { parseHash, type ChunkRef } from '../ids.ts';
 
 export const PPS_RECORD_VERSION = 1;
 
@@ -74,7 +75,7 @@ export interface OutputFile {
   path: string;
   size: number;
   hash: string;
-  chunks: { hash: string; size: number }[];
+  chunks: ChunkRef[];
 }
 
 export interface DatumInputRecord {
@@ -164,7 +165,7 @@ export const encodeJob = (j: JobRecord): Uint8Array => checked({ ...j, counts: [
 export const decodeJob = decoder('job record', readJob);
 
 const readOutputs = (f: FieldReader): OutputFile[] =>
-  f.array('outputs', (o) => ({ path: o.string('path'), size: o.count('size'), hash: o.string('hash'), chunks: o.array('chunks', (c) => ({ hash: c.string('hash'), size: c.count('size') })) }));
+  f.array('outputs', (o) => ({ path: o.string('path'), size: o.count('size'), hash: o.string('hash'), chunks: o.array('chunks', (c) => ({ hash: parseHash(c.string('hash'), 'chunk hash'), size: c.count('size') })) }));
 
 function readDatum(f: FieldReader): DatumRecord {
   return {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isStrataError } from '../../src/errors/index.ts';
+import type { Hash } from '../../src/ids.ts';
 import { V1_CUT_PARAMS } from '../../src/index/boundaries.ts';
 import { decodeRoot } from '../../src/index/encoding.ts';
 import {
@@ -255,7 +256,7 @@ describe('unstorable entries', () => {
     ['lone surrogate', { ...fileEntry('/a'), path: '/a\uD800' }],
     ['uppercase hash', { ...fileEntry('/a'), hash: 'AB' }],
     ['odd hex', { ...fileEntry('/a'), hash: 'abc' }],
-    ['short chunk hash', { ...fileEntry('/a', 0, 2), chunks: [{ hash: 'ab', size: 1 }] }],
+    ['short chunk hash', { ...fileEntry('/a', 0, 2), chunks: [{ hash: 'ab' as Hash, size: 1 }] }],
     ['negative size', { ...fileEntry('/a'), size: -1 }],
     ['fractional size', { ...fileEntry('/a'), size: 1.5 }],
   ];

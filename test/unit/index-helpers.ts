@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { StrataError } from '../../src/errors/index.ts';
-import { comparePaths, type FilePath } from '../../src/ids.ts';
+import { comparePaths, type FilePath, type Hash } from '../../src/ids.ts';
 import type { FileEntry, IndexChange, IndexObjectStore } from '../../src/index/index.ts';
 
 export interface CountingStore extends IndexObjectStore {
@@ -15,8 +15,8 @@ export interface CountingStore extends IndexObjectStore {
   reset(): void;
 }
 
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+export function sha256Hex(data: Uint8Array | string): Hash {
+  return createHash('sha256').update(data).digest('hex') as Hash;
 }
 
 export function createMemoryStore(): CountingStore {
