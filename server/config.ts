@@ -91,7 +91,7 @@ export const DEFAULTS = {
   http: '127.0.0.1:7731',
   s3Gateway: '127.0.0.1:7732',
   packTargetBytes: 8 << 20,
-  memory: { indexCacheBytes: 64 << 20, chunkCacheBytes: 64 << 20, chunkIndexMemEntries: 64 << 10, gcMarkMemEntries: 128 << 10, metaCacheBytes: 8 << 20 },
+  memory: { indexCacheBytes: 16 << 20, chunkCacheBytes: 16 << 20, chunkIndexMemEntries: 64 << 10, gcMarkMemEntries: 128 << 10, metaCacheBytes: 8 << 20 },
   logLevel: 'info',
   shutdownGraceMs: 10_000,
   s3UploadExpiryDays: 7,
