@@ -80,6 +80,13 @@ describe('limits from the config', () => {
   });
 });
 
+/** SubscribeCommit calls the server is handling now, from its /metrics. */
+async function subscribesInFlight(): Promise<number> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('strata_grpc_in_flight_calls{') && l.includes('grpc_method="SubscribeCommit"'));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
 describe('clients that hog the server do not starve others', () => {
   it('a client with 1,000 open streams', async () => {
     const hog = ownConnection();
@@ -92,7 +99,12 @@ describe('clients that hog the server do not starve others', () => {
       calls.push(call);
     }
     try {
+      // The hog's streams reach the server (20 of them: the limit)...
+      for (let seen = 0; seen < 20; seen = await subscribesInFlight()) await new Promise((r) => setTimeout(r, 50));
       for (let round = 0; round < 3; round++) await otherClientWorks(`streams-${round}`);
+      // ...and no more than the limit ever run at once: the rest wait on the hog's side. Without
+      // --max-streams-per-client all 1,000 run on the server (this fails: 1000 > 20).
+      expect(await subscribesInFlight()).toBeLessThanOrEqual(20);
     } finally {
       for (const c of calls) c.cancel();
       await Promise.all(ended);
