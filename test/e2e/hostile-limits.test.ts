@@ -20,7 +20,7 @@ beforeAll(async () => {
   server = await startServer({ args: ['--max-path-bytes', '100', '--max-files-per-commit', '5', '--max-streams-per-client', '20', '--max-message-bytes', String(1 << 20)] });
   client = ownConnection();
   await unary(client, 'CreateRepo', { name: 'lim' });
-  await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/big' } }, { data: Buffer.alloc(900 << 10, 7) }, { data: Buffer.alloc(900 << 10, 8) }]);
+  await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/big' } }, ...Array.from({ length: 32 }, (_, i) => ({ data: Buffer.alloc(900 << 10, i) }))]);
 });
 
 afterAll(async () => {
@@ -87,6 +87,13 @@ async function subscribesInFlight(): Promise<number> {
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }
 
+/** File bytes the server has sent for GetFile calls so far, from its /metrics. */
+async function getFileBytesSent(): Promise<number> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('strata_grpc_sent_bytes_total{') && l.includes('grpc_method="GetFile"'));
+  return line === undefined ? 0 : Number(line.split(' ').pop());
+}
+
 describe('clients that hog the server do not starve others', () => {
   it('a client with 1,000 open streams', async () => {
     const hog = ownConnection();
@@ -134,13 +141,19 @@ describe('clients that hog the server do not starve others', () => {
     upload.write({ header: { target: 'lim@main' } });
     upload.write({ putFile: { path: '/slow' } });
     const dribble = setInterval(() => upload.write({ data: Buffer.from('s') }), 50);
-    // A reader of a 1.8 MB file that never reads.
+    // A reader of a 28.8 MB file that never reads.
     const stuckReader = ownConnection();
+    const sentBefore = await getFileBytesSent();
     const read = stuckReader.GetFile({ file: 'lim@main:/big' }) as grpc.ClientReadableStream<unknown>;
     read.on('error', () => undefined);
     read.pause();
     try {
       for (let round = 0; round < 3; round++) await otherClientWorks(`loris-${round}`);
+      // The reader that never reads holds the server's read (backpressure): the server sent at
+      // most the flow-control windows' worth, far from all of the 28.8 MB file (the other
+      // client's reads are a few bytes each). Without the wait for 'drain' in
+      // server/grpc/streams.ts writeMessage, the whole file is pushed out (this fails).
+      expect((await getFileBytesSent()) - sentBefore).toBeLessThan(32 * (900 << 10));
     } finally {
       clearInterval(drip);
       clearInterval(dribble);
