@@ -60,7 +60,10 @@ export function registerCompareRoutes(app: FastifyInstance, ctx: ConsoleContext)
     const base = queryString(req.query, 'base') ?? '';
     const head = queryString(req.query, 'head') ?? '';
     const path = pathParam((queryString(req.query, 'path') ?? '').replace(/^\//, ''));
-    const [a, b] = await Promise.all([sideOf(pfs, refParam(repo, base), path), sideOf(pfs, refParam(repo, head), path)]);
+    // Both refs parsed before either read starts: a bad head must not leave the base's read to reject unhandled (that crashed the server).
+    const baseRef = refParam(repo, base);
+    const headRef = refParam(repo, head);
+    const [a, b] = await Promise.all([sideOf(pfs, baseRef, path), sideOf(pfs, headRef, path)]);
     const body = fileDiffView(repo, path, { ref: base, size: a?.size ?? null }, { ref: head, size: b?.size ?? null }, lineDiff(path, a, b));
     return ctx.page(req, reply, { title: `Diff of ${path}`, crumbs: crumbs(repo), body });
   });
