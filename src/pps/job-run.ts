@@ -87,14 +87,25 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
   job = await save(deps, { ...job, state: 'starting', startedAt: job.startedAt ?? now() });
   let output: { commit: string; finished: boolean } | undefined;
   let robot: { token: string; release(): Promise<void> } | undefined;
+  // The token dies before the job is seen to end: whoever waits on the job
+  // (a user, a test, a downstream pipeline) never finds its robot still valid.
+  const releaseRobot = async (): Promise<void> => {
+    const r = robot;
+    robot = undefined;
+    await r?.release();
+  };
   try {
     // Before anything is written: the pipeline's robot must still read the inputs and write the output.
     robot = await deps.robots?.jobToken(spec, job.id);
     output = await openOutput(deps, p, spec, job);
     job = await save(deps, { ...job, outputCommit: output.commit, state: output.finished ? 'finishing' : 'running' });
-    if (output.finished) return await save(deps, { ...job, state: 'success', finishedAt: now() });
+    if (output.finished) {
+      await releaseRobot();
+      return await save(deps, { ...job, state: 'success', finishedAt: now() });
+    }
     const env: Record<string, string> = robot ? { STRATA_TOKEN: robot.token } : {};
     const records = await processAll(deps, p, spec, job, output.commit, signal, env, (counts) => (job = { ...job, counts }));
+    await releaseRobot(); // every command of the job has exited
     const failed = records.filter((r) => r.state === 'failed');
     if (signal.aborted) throw signal.reason ?? new StrataError('CANCELLED', 'job stopped');
     if (failed.length > 0) {
@@ -117,9 +128,10 @@ export async function runJob(deps: JobDeps, p: PipelineRecord, spec: PipelineSpe
     if (!killed && !isStrataError(err)) deps.log.warn({ err, pipeline: p.name, job: job.id }, 'job failed with an internal error');
     // A job timeout is the job failing; a stop (or shutdown) is a kill.
     const timedOut = killed && (signal.reason as { jobTimeout?: boolean } | undefined)?.jobTimeout === true;
+    await releaseRobot();
     return fail(deps, p, job, output?.commit, killed && !timedOut ? 'killed' : 'failure', reason);
   } finally {
-    await robot?.release();
+    await releaseRobot();
   }
 }
 
