@@ -12,7 +12,8 @@
 // Every process (etcd, s3rver, the servers, this client) shares the
 // machine's cores: on 2 cores two servers cannot have twice the CPU of one,
 // so the 10-branch ratio is bounded by the machine, not by coordination.
-// The servers' CPU time is printed to tell the two apart.
+// The servers' CPU time, and that of etcd, s3rver and the clients, is
+// printed per commit to tell the two apart, with the 1-min load average.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -28,17 +29,23 @@ interface Options {
   branches: number;
   /** Where the servers write their CPU profiles; none when empty. */
   cpuProf: string;
+  /** Another install of Strata (its root directory) measured in the same rounds, e.g. the code before a change. */
+  baseline: string;
 }
 
-const USAGE = 'usage: npm run bench -- scale [--commits N] [--clients N] [--rounds N] [--branches 1|10] [--cpu-prof DIR]';
+const USAGE = 'usage: npm run bench -- scale [--commits N] [--clients N] [--rounds N] [--branches 1|10] [--cpu-prof DIR] [--baseline DIR]';
 
 function options(args: string[]): Options {
-  const o: Options = { commits: 300, clients: 10, rounds: 3, branches: 0, cpuProf: '' };
+  const o: Options = { commits: 300, clients: 10, rounds: 3, branches: 0, cpuProf: '', baseline: '' };
   for (let i = 0; i < args.length; i += 2) {
     const key = args[i]!.replace(/^--/, '');
     const value = args[i + 1];
     if (key === 'cpu-prof' && value) {
       o.cpuProf = value;
+      continue;
+    }
+    if (key === 'baseline' && value) {
+      o.baseline = value;
       continue;
     }
     const n = Number(value);
@@ -55,13 +62,13 @@ interface Cluster {
   stop(): Promise<void>;
 }
 
-async function cluster(n: number, meta: string, s3: TestS3Server, prefix: string, cpuProf = ''): Promise<Cluster> {
+async function cluster(n: number, meta: string, s3: TestS3Server, prefix: string, cpuProf = '', root?: string): Promise<Cluster> {
   const servers: TestServer[] = [];
   for (let i = 0; i < n; i++) {
     const args = ['--meta', meta, '--log-level', 'warn'];
     if (meta !== 'leveldb') args.push('--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-prefix', prefix, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey);
     const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`, `--cpu-prof-name=${prefix.replace(/\W/g, '')}-server${i}.cpuprofile`] : [];
-    servers.push(await startServer({ args, nodeArgs }));
+    servers.push(await startServer({ args, nodeArgs, ...(root ? { root } : {}) }));
   }
   const clients = servers.map((s) => pfsClient(s.grpcAddress));
   return {
@@ -82,27 +89,58 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 const header = (target: string) => ({ header: { target } });
 
-/** Object-store requests the servers made so far, "op: count / seconds", from their /metrics. */
-async function storeRequests(c: Cluster): Promise<string> {
-  const totals = new Map<string, { count: number; sum: number }>();
+/** Counters of the servers (summed), from their /metrics: object-store requests by operation, one-off commits by outcome. */
+async function counters(c: Cluster): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  const add = (name: string, n: number): void => void totals.set(name, (totals.get(name) ?? 0) + n);
   for (const s of c.servers) {
     const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
-    for (const m of text.matchAll(/^strata_object_store_request_duration_seconds_(sum|count)\{([^}]*)\} ([\d.e+-]+)$/gm)) {
-      const op = /op(?:eration)?="([^"]+)"/.exec(m[2]!)?.[1] ?? m[2]!;
-      const t = totals.get(op) ?? { count: 0, sum: 0 };
-      t[m[1] === 'sum' ? 'sum' : 'count'] += Number(m[3]);
-      totals.set(op, t);
+    for (const m of text.matchAll(/^strata_object_store_request_duration_seconds_count\{([^}]*)\} ([\d.e+-]+)$/gm)) {
+      add(/operation="([^"]+)"/.exec(m[1]!)?.[1] ?? m[1]!, Number(m[2]));
     }
+    for (const m of text.matchAll(/^strata_one_off_commits_total\{outcome="(\w+)"\} (\d+)$/gm)) add(m[1]!, Number(m[2]));
   }
-  return [...totals].map(([op, t]) => `${op} ${t.count}/${t.sum.toFixed(1)}s`).join(', ');
+  return totals;
+}
+
+function delta(after: Map<string, number>, before: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of after) if (v - (before.get(k) ?? 0) !== 0) out[k] = v - (before.get(k) ?? 0);
+  return out;
+}
+
+/** The processes besides the servers whose CPU a commit costs: etcd, s3rver, and this process (the clients). */
+interface Others {
+  pids: number[];
+}
+
+async function othersCpu(o: Others): Promise<number> {
+  let sum = 0;
+  for (const pid of o.pids) sum += await cpuSeconds(pid);
+  const self = process.cpuUsage();
+  return sum + (self.user + self.system) / 1e6;
+}
+
+interface LoadResult {
+  perSec: number;
+  serverCpu: number;
+  perServer: number[];
+  /** CPU seconds of etcd, s3rver and the bench's clients meanwhile. */
+  otherCpu: number;
+  /** Object-store requests and one-off commit outcomes during the load. */
+  counts: Record<string, number>;
+  load: [number, number];
 }
 
 /**
  * `commits` one-off commits (one small file each) from `clients` concurrent
  * loops; loop i goes through server i mod servers, to branch i mod branches.
  */
-async function commitLoad(c: Cluster, repo: string, branches: number, o: Options): Promise<{ perSec: number; serverCpu: number; perServer: number[] }> {
+async function commitLoad(c: Cluster, others: Others, repo: string, branches: number, o: Options): Promise<LoadResult> {
   let next = 0;
+  const before = await counters(c);
+  const load0 = loadavg()[0]!;
+  const other0 = await othersCpu(others);
   const cpu0 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
   const t0 = performance.now();
   await Promise.all(
@@ -117,8 +155,10 @@ async function commitLoad(c: Cluster, repo: string, branches: number, o: Options
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
+  const otherCpu = (await othersCpu(others)) - other0;
   const perServer = cpu1.map((b, i) => b - cpu0[i]!);
-  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer };
+  const counts = delta(await counters(c), before);
+  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, counts, load: [load0, loadavg()[0]!] };
 }
 
 async function createBranches(client: RawClient, repo: string, branches: number): Promise<void> {
@@ -148,25 +188,29 @@ async function lsThousand(c: Cluster): Promise<number> {
 export async function run(args: string[]): Promise<void> {
   const o = options(args);
   const [etcd, s3]: [TestEtcd, TestS3Server] = await Promise.all([startEtcd(), startS3Server()]);
-  const rows: Record<string, { one: number[]; two: number[]; oneCpu: number[]; twoCpu: number[] }> = {};
+  const others: Others = { pids: [...etcd.members.map((m) => m.child.pid!), s3.pid] };
+  const rows: Record<string, { one: number[]; two: number[]; oneCpu: number[]; twoCpu: number[]; oneAll: number[]; twoAll: number[] }> = {};
   const loads: number[] = [];
   try {
+    const variants = [{ label: '', root: undefined }, ...(o.baseline ? [{ label: ' (baseline)', root: o.baseline }] : [])];
     for (let round = 0; round < o.rounds; round++) {
-      for (const n of [1, 2] as const) {
-        const c = await cluster(n, `${etcd.url}/r${round}n${n}`, s3, `r${round}n${n}/`, o.cpuProf);
+      for (const [v, variant] of variants.entries()) for (const n of [1, 2] as const) {
+        const c = await cluster(n, `${etcd.url}/r${round}v${v}n${n}`, s3, `r${round}v${v}n${n}/`, o.cpuProf, variant.root);
         try {
           for (const branches of o.branches ? [o.branches] : [1, 10]) {
             const repo = `load${branches}`;
             await createBranches(c.clients[0]!, repo, branches);
-            await commitLoad(c, repo, branches, { ...o, commits: Math.min(40, o.commits) }); // warm-up
-            loads.push(loadavg()[0]!);
-            const r = await commitLoad(c, `${repo}`, branches, o);
-            const row = (rows[`${branches} branch${branches > 1 ? 'es' : ''}`] ??= { one: [], two: [], oneCpu: [], twoCpu: [] });
+            await commitLoad(c, others, repo, branches, { ...o, commits: Math.min(40, o.commits) }); // warm-up
+            const r = await commitLoad(c, others, `${repo}`, branches, o);
+            loads.push(...r.load);
+            const row = (rows[`${branches} branch${branches > 1 ? 'es' : ''}${variant.label}`] ??= { one: [], two: [], oneCpu: [], twoCpu: [], oneAll: [], twoAll: [] });
             row[n === 1 ? 'one' : 'two'].push(r.perSec);
             row[n === 1 ? 'oneCpu' : 'twoCpu'].push(r.serverCpu);
-            const perCommit = r.perServer.map((s) => ((s * 1000) / o.commits).toFixed(1)).join(' + ');
+            row[n === 1 ? 'oneAll' : 'twoAll'].push(r.serverCpu + r.otherCpu);
+            const ms = (cpu: number): string => ((cpu * 1000) / o.commits).toFixed(1);
             console.error(
-              `round ${round + 1}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s, servers' CPU ${r.serverCpu.toFixed(2)} s = ${perCommit} ms per commit (per server), load ${loadavg()[0]!.toFixed(1)}; object store so far: ${await storeRequests(c)}`,
+              `round ${round + 1}${variant.label}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s; CPU ms per commit: servers ${r.perServer.map(ms).join(' + ')}, etcd+s3rver+clients ${ms(r.otherCpu)}; ` +
+                `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify(r.counts)}`,
             );
           }
         } finally {
@@ -187,13 +231,18 @@ export async function run(args: string[]): Promise<void> {
     }
     const targets = { '1 branch': 0.8, '10 branches': 1.6 };
     console.log(`\nscale-out (${cpus().length} cores, ${o.commits} commits of one 200-byte file, ${o.clients} concurrent clients, median of ${o.rounds} rounds; 1-min load avg ${loads.map((l) => l.toFixed(2)).join(' ')})`);
-    console.log('workload       1 server   2 servers  ratio  target   servers\' CPU ms per commit (1 / 2)');
+    console.log('workload       1 server   2 servers  ratio  target     CPU ms per commit, servers (1 / 2)  all processes (1 / 2)  CPU ratio 2/1 (all)');
     const figures: Record<string, unknown> = {};
     for (const [name, r] of Object.entries(rows)) {
       const ratio = median(r.two) / median(r.one);
-      const target = targets[name as keyof typeof targets];
-      console.log(`${name.padEnd(14)} ${median(r.one).toFixed(1).padStart(8)}/s ${median(r.two).toFixed(1).padStart(9)}/s  ${ratio.toFixed(2)}x  >=${target}x ${ratio >= target ? 'met ' : 'MISS'}  ${((median(r.oneCpu) * 1000) / o.commits).toFixed(1)} / ${((median(r.twoCpu) * 1000) / o.commits).toFixed(1)}`);
-      figures[name] = { one: r.one, two: r.two, ratio, target, cpuSeconds: { one: r.oneCpu, two: r.twoCpu } };
+      const target = targets[name.replace(' (baseline)', '') as keyof typeof targets];
+      const ms = (cpu: number[]): string => ((median(cpu) * 1000) / o.commits).toFixed(1);
+      const cpuRatio = median(r.twoAll) / median(r.oneAll);
+      console.log(
+        `${name.padEnd(14)} ${median(r.one).toFixed(1).padStart(8)}/s ${median(r.two).toFixed(1).padStart(9)}/s  ${ratio.toFixed(2)}x  >=${target}x ${ratio >= target ? 'met ' : 'MISS'}  ${ms(r.oneCpu)} / ${ms(r.twoCpu)}`.padEnd(84) +
+          `${ms(r.oneAll)} / ${ms(r.twoAll)}`.padEnd(23) + `${cpuRatio.toFixed(2)}x`,
+      );
+      figures[name] = { one: r.one, two: r.two, ratio, target, cpuSeconds: { one: r.oneCpu, two: r.twoCpu, oneAll: r.oneAll, twoAll: r.twoAll }, cpuPerCommitRatioAll: cpuRatio };
     }
     const lsRatio = median(ls.etcd) / median(ls.leveldb);
     if (ls.etcd.length > 0) console.log(`ls of 1,000 files: LevelDB ${median(ls.leveldb).toFixed(1)} ms, etcd ${median(ls.etcd).toFixed(1)} ms: ${lsRatio.toFixed(2)}x (target <= 2x: ${lsRatio <= 2 ? 'met' : 'MISS'})`);

@@ -14,6 +14,8 @@ export type MetaConfig = { kind: 'leveldb' } | ({ kind: 'etcd' } & EtcdMetaStore
 
 export interface ServerConfig {
   dataDir: string;
+  /** Where chunks live without S3: under the data directory, or a directory several servers share (--blocks-dir). */
+  blocksDir: string;
   meta: MetaConfig;
   grpc: { host: string; port: number };
   http: { host: string; port: number };
@@ -124,6 +126,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--meta <leveldb|etcd://...>', env: 'STRATA_META', help: 'where metadata lives: leveldb (under --data, default) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (several servers)' },
   { flags: '--grpc <host:port>', env: 'STRATA_GRPC', help: `gRPC listener (default ${DEFAULTS.grpc})` },
   { flags: '--http <host:port>', env: 'STRATA_HTTP', help: `HTTP listener: /healthz, /readyz, /metrics (default ${DEFAULTS.http})` },
+  { flags: '--blocks-dir <dir>', env: 'STRATA_BLOCKS_DIR', help: 'store chunks in this directory instead of <data>/blocks (several servers on one --meta etcd:// share it, on a shared file system)' },
   { flags: '--s3-endpoint <url>', env: 'STRATA_S3_ENDPOINT', help: 'store chunks in this S3-compatible service instead of under --data' },
   { flags: '--s3-bucket <name>', env: 'STRATA_S3_BUCKET', help: 'the bucket (needed with --s3-endpoint)' },
   { flags: '--s3-prefix <prefix>', env: 'STRATA_S3_PREFIX', help: 'key prefix inside the bucket' },
@@ -228,8 +231,11 @@ function camel(flag: string): string {
 }
 
 function buildConfig(get: (flag: string, envName: string) => string | undefined): Readonly<ServerConfig> {
+  const dataDir = resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir);
+  const blocksDir = get('blocks-dir', 'STRATA_BLOCKS_DIR');
   const config: ServerConfig = {
-    dataDir: resolve(get('data', 'STRATA_DATA') ?? DEFAULTS.dataDir),
+    dataDir,
+    blocksDir: blocksDir ? resolve(blocksDir) : `${dataDir}/blocks`,
     meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
@@ -253,6 +259,9 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
   const tls = tlsConfig(get('tls-cert', 'STRATA_TLS_CERT'), get('tls-key', 'STRATA_TLS_KEY'), get('tls-client-ca', 'STRATA_TLS_CLIENT_CA'));
   if (tls) config.tls = tls;
   const endpoint = get('s3-endpoint', 'STRATA_S3_ENDPOINT');
+  if (endpoint && blocksDir) {
+    throw new StrataError('INVALID_ARGUMENT', `--blocks-dir and --s3-endpoint both name where chunks live; give one (--blocks-dir "${blocksDir}", --s3-endpoint "${endpoint}")`, { blocksDir, endpoint });
+  }
   if (endpoint) {
     const url = s3Url(endpoint);
     const bucket = get('s3-bucket', 'STRATA_S3_BUCKET');

@@ -27,7 +27,7 @@ import { DAY_MS, startUploadSweeper } from './s3/upload-expiry.ts';
 import { createStoreHealth } from './store-health.ts';
 
 async function openBlocks(config: ServerConfig) {
-  if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: `${config.dataDir}/blocks` }));
+  if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: config.blocksDir }));
   // Loaded only when configured: the S3 and etcd clients (minio, lodash, etcd3) cost ~10 MiB of an idle server's memory.
   const { createS3BlockStore } = await import('../src/blocks/s3-block-store.ts');
   const s3 = createS3BlockStore({ ...config.s3, pathStyle: true });
@@ -70,6 +70,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits, indexCacheBytes: memory.indexCacheBytes, gcMarkMemEntries: memory.gcMarkMemEntries });
   metrics.watchChunkStore(chunks);
   metrics.watchMemory(chunks, pfs.context.reader);
+  metrics.watchCommits(pfs.context.oneOff);
   const auth = createAuth({ meta, auditRetentionMs: config.auditRetentionMs }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
   const tls = await readTls(config);
   await warnIfExposed(config, auth, log);

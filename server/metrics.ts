@@ -33,6 +33,8 @@ export interface RpcMetrics {
   watchChunkStore(chunks: ChunkStore): void;
   /** Starts the gauges of what the memory settings bound (server/config.ts MemoryConfig). */
   watchMemory(chunks: ChunkStore, indexReader: { cachedBytes(): number }): void;
+  /** Starts strata_one_off_commits_total from pfs's counts (PfsContext.oneOff). */
+  watchCommits(oneOff: { landed: number; rebuilt: number }): void;
   /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
   timeBlockStore(store: BlockStore, backend: 's3' | 'local'): BlockStore;
 }
@@ -91,6 +93,19 @@ export function createMetrics(): RpcMetrics {
       new Gauge({ name: 'strata_store_bytes', help: 'Bytes of the chunks in the chunk store (each stored once)', registers, collect() { this.set(chunks.stats().bytes); } });
       new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
       new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
+    },
+    watchCommits(oneOff) {
+      new Counter({
+        name: 'strata_one_off_commits_total',
+        help: 'One-off commit landing attempts: landed, or rebuilt (another writer moved the head first; several servers on one branch)',
+        labelNames: ['outcome'],
+        registers,
+        collect() {
+          this.reset();
+          this.inc({ outcome: 'landed' }, oneOff.landed);
+          this.inc({ outcome: 'rebuilt' }, oneOff.rebuilt);
+        },
+      });
     },
     watchMemory(chunks, indexReader) {
       new Gauge({ name: 'strata_index_cache_bytes', help: 'Estimated heap bytes of decoded index objects cached (bounded by --index-cache)', registers, collect() { this.set(indexReader.cachedBytes()); } });

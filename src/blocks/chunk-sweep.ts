@@ -14,8 +14,8 @@ export interface SweepOptions {
   graceMs: number;
   /** Repack a pack once this fraction of its bytes is dead (default 0.25). */
   repackThreshold?: number;
-  /** Throws when the sweep may no longer delete (its GC lost its lease); called before each step that deletes. */
-  mayDelete?: () => void;
+  /** Rejects when the sweep may no longer delete (its GC lost its lease); awaited before each batch of deletes. */
+  mayDelete?: () => void | Promise<void>;
 }
 
 export interface SweepReport {
@@ -72,15 +72,23 @@ export async function sweepChunks(store: ChunkStore, isLive: (hash: Buffer) => b
     if (doomed.has(loc.pack) && keep(hash)) await store.relocate(hash, await store.get(hash));
   }
   const names = [...doomed].map((ref) => ref.name);
-  opts.mayDelete?.();
+  await opts.mayDelete?.();
   for (const ref of doomed) store.forgetPack(ref);
   await store.flush();
-  await rewriteIndex(store);
-  for (const name of names) {
-    opts.mayDelete?.(); // a pack left undeleted is found again at load and swept next time
-    await store.blocks.delete(packKey(name));
-  }
+  // A pack or index object left undeleted (the lease was lost) is found again at load and swept next time.
+  await rewriteIndex(store, opts.mayDelete);
+  await deleteInBatches(store, names.map(packKey), opts.mayDelete);
   return report;
+}
+
+/** Deletes run this many at a time, each batch only once mayDelete allowed it. */
+const DELETE_BATCH = 16;
+
+async function deleteInBatches(store: ChunkStore, keys: string[], mayDelete: SweepOptions['mayDelete']): Promise<void> {
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+    await mayDelete?.();
+    await Promise.all(keys.slice(i, i + DELETE_BATCH).map((key) => store.blocks.delete(key)));
+  }
 }
 
 /**
@@ -88,7 +96,7 @@ export async function sweepChunks(store: ChunkStore, isLive: (hash: Buffer) => b
  * store now uses. Entries come in hash order, so they are grouped by pack
  * per object, and an object is written every INDEX_OBJECT_MAX_ENTRIES.
  */
-async function rewriteIndex(store: ChunkStore): Promise<void> {
+async function rewriteIndex(store: ChunkStore, mayDelete: SweepOptions['mayDelete']): Promise<void> {
   const old: string[] = [];
   for await (const key of store.blocks.list('index/')) old.push(key);
   const writer = new IndexObjectWriter(store.blocks);
@@ -111,5 +119,5 @@ async function rewriteIndex(store: ChunkStore): Promise<void> {
   await drain();
   store.markIndexed();
   const fresh = new Set(writer.written);
-  for (const key of old) if (!fresh.has(key)) await store.blocks.delete(key);
+  await deleteInBatches(store, old.filter((key) => !fresh.has(key)), mayDelete);
 }

@@ -10,6 +10,7 @@
 // ("a" and "a/b"); such a put fails with InvalidArgument. Delete leaves empty
 // directories behind (removing them would race with concurrent puts).
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
@@ -24,9 +25,13 @@ export interface LocalBlockStoreOptions {
 }
 
 const TEMP_DIR = '.tmp';
-// Temp names are `<pid>-<process token>-<random>.tmp`; the token tells this
-// process's files from those of an earlier process that had the same pid.
+// Temp names are `<host>.<pid>-<process token>-<random>.tmp`; the token tells
+// this process's files from those of an earlier process that had the same
+// pid. The host (hex of the host name) keeps a server from sweeping the temp
+// files of another machine sharing the directory (--blocks-dir on a shared
+// file system): its pids mean nothing here.
 const PROCESS_TOKEN = randomBytes(6).toString('hex');
+const HOST = Buffer.from(hostname()).toString('hex').slice(0, 64);
 
 /** Opens (creating if needed) a local block store and sweeps stale temp files. */
 export async function createLocalBlockStore(options: LocalBlockStoreOptions): Promise<BlockStore> {
@@ -70,7 +75,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
 
     async put(key, data) {
       const target = pathOf(key);
-      const temp = join(tempDir, `${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
+      const temp = join(tempDir, `${HOST}.${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
       await limit(async () => {
         try {
           await writeDurably(temp, data);
@@ -226,10 +231,12 @@ async function sweepTempFiles(tempDir: string): Promise<void> {
 }
 
 function writerIsAlive(tempName: string): boolean {
-  const match = /^(\d+)-([0-9a-f]+)-/.exec(tempName);
+  const match = /^(?:([0-9a-f]*)\.)?(\d+)-([0-9a-f]+)-/.exec(tempName);
   if (!match) return false;
-  const pid = Number(match[1]);
-  if (pid === process.pid) return match[2] === PROCESS_TOKEN;
+  const [, host, pidText, token] = match;
+  if (host !== undefined && host !== HOST) return true; // another machine's: not ours to judge
+  const pid = Number(pidText);
+  if (pid === process.pid) return token === PROCESS_TOKEN;
   try {
     process.kill(pid, 0);
     return true;

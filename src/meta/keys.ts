@@ -19,6 +19,8 @@
 //   upload-done/<repo>/<uploadId>                  -> a completed upload: the commit it made, for a retried completion
 //   finishing/<repo>/<commitId>                    -> JSON {owner, until}: a server is finishing this open commit;
 //                                                     staging writes into it wait (src/pfs/commits.ts)
+//   turn/<repo>/<branch>                           -> opaque: the server whose one-off commit on the branch is being built
+//                                                     (bound to that server's etcd lease; src/pfs/branch-turn.ts)
 //   gc/lock                                        -> JSON {owner, until}: the one garbage collection running (src/pfs/gc-fence.ts)
 //   gc/sweeping                                    -> JSON {owner, until}: a sweep is deleting; writes that refer to chunks wait
 //   gc/generation                                  -> decimal: bumped by every sweep; writers condition on the value they read
@@ -386,6 +388,13 @@ function corruptKey(key: string, detail: string, cause?: unknown): StrataError {
 export const GC_LOCK_KEY = 'gc/lock';
 export const GC_SWEEPING_KEY = 'gc/sweeping';
 export const GC_GENERATION_KEY = 'gc/generation';
+
+export const TURN_PREFIX = 'turn/';
+
+/** Held by the server building a one-off commit on the branch, on stores several servers share (src/pfs/branch-turn.ts). */
+export function turnKey(repo: RepoName, branch: BranchName): string {
+  return `${TURN_PREFIX}${repo}/${branch}`;
+}
 
 /** Present while a server finishes the open commit (see src/pfs/commits.ts). */
 export function finishingKey(repo: RepoName, commit: CommitId): string {

@@ -13,6 +13,7 @@ import { claimFinish, type FinishClaim } from './finish-claim.ts';
 import { branchNameFree } from './tags.ts';
 import { createDurableSet, type DurableSet } from './durable-set.ts';
 import type { BatchCondition, BatchOp } from '../meta/meta-store.ts';
+import type { Turn } from './branch-turn.ts';
 import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from './types.ts';
 
 const START_ATTEMPTS = 20;
@@ -200,6 +201,21 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
 }
 
 async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
+  // Across servers too (branch-turn.ts): the landing batch ends the turn.
+  let turn = await ctx.turns.take(repo, branch);
+  let landed = false;
+  try {
+    const done = await landInTurn(ctx, repo, branch, c, () => turn, async () => {
+      if (turn && !(await turn.held())) turn = await ctx.turns.take(repo, branch);
+    });
+    landed = true;
+    return done;
+  } finally {
+    if (turn && !landed) await turn.release().catch(() => undefined);
+  }
+}
+
+async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, turn: () => Turn | undefined, retake: () => Promise<void>): Promise<CommitRecord> {
   let base = c.base;
   let fence = c.fence;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
@@ -216,9 +232,14 @@ async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName,
     base = headRoot;
     const durable = createDurableSet(ctx.chunks);
     try {
-      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable });
-      if (landed) return landed;
+      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: turn() });
+      if (landed) {
+        ctx.oneOff.landed++;
+        return landed;
+      }
+      ctx.oneOff.rebuilt++;
       fence = await revalidate(ctx, fence, durable.hashes(), `commit to ${repo}@${branch}`);
+      await retake();
     } finally {
       durable.close();
     }
@@ -233,11 +254,13 @@ interface LandingBase {
   branchRecord: Stored<BranchRecord> | undefined;
   fence: Fence;
   durable: DurableSet;
+  /** This server's turn on the branch, ended by the landing batch. */
+  turn: Turn | undefined;
 }
 
 /** One attempt: builds the index over the head, makes it durable, and moves the head; undefined if the head moved. */
 async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<CommitRecord | undefined> {
-  const { head, headRoot, durable, fence } = at;
+  const { head, headRoot, durable, fence, turn } = at;
   const b = at.branchRecord;
   const extra = (await c.guard?.(headRoot)) ?? {};
   const { objects, packHints } = commitObjects(ctx, durable);
@@ -259,9 +282,11 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
     ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ...(extra.ops ?? []),
+    ...(turn ? [turn.endOp] : []),
   ];
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
-  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? [])])) ? commit : undefined;
+  const mine = turn ? [turn.condition] : [];
+  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? commit : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

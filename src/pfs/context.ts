@@ -6,6 +6,7 @@ import type { ChunkStore, PackHint } from '../blocks/chunk-store.ts';
 import type { MetaStore } from '../meta/meta-store.ts';
 import { KeyedLock } from '../meta/keyed-lock.ts';
 import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
+import { createBranchTurns, type BranchTurns } from './branch-turn.ts';
 
 export interface Clock {
   now(): number;
@@ -33,8 +34,12 @@ export interface PfsContext {
   commitLock: KeyedLock;
   /** Serialises read-modify-write of records per key (repo, branch, commit). */
   recordLock: KeyedLock;
+  /** Turns on a branch across servers sharing the store (branch-turn.ts). */
+  turns: BranchTurns;
   /** Index objects fetched from and stored to the chunk store (cache misses only), for benchmarks and metrics. */
   indexIo: IndexIoStats;
+  /** One-off commits landed, and landing attempts lost to another writer's (built again on the new head), for metrics. */
+  oneOff: { landed: number; rebuilt: number };
   /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
   gcMarkMemEntries: number | undefined;
 }
@@ -135,7 +140,9 @@ export function createContext(deps: PfsDeps): PfsContext {
     events,
     commitLock: new KeyedLock(),
     recordLock: new KeyedLock(),
+    turns: createBranchTurns(deps.meta, deps.leaseMs ?? DEFAULT_LEASE_MS),
     indexIo,
+    oneOff: { landed: 0, rebuilt: 0 },
     gcMarkMemEntries: deps.gcMarkMemEntries,
   };
 }

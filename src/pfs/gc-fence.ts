@@ -123,8 +123,15 @@ export function oldestFence(fences: Iterable<Fence>): Fence | undefined {
 export interface GcLease {
   /** Puts the fence up (gc/sweeping, next generation); from now on fenced writes wait. */
   raiseFence(): Promise<void>;
-  /** Throws CONCURRENT_UPDATE unless this GC still holds its lock and fence (call before deleting). */
+  /** Throws CONCURRENT_UPDATE unless this GC still holds its lock and fence by this process's clock and lease. */
   check(): void;
+  /**
+   * Asks the store itself: throws CONCURRENT_UPDATE unless this GC's lock and
+   * fence records are there unchanged (call before each batch of deletes).
+   * check() alone trusts this process's view of its lease, which cannot see
+   * a lease the store ended early (revoked, or taken over by an operator).
+   */
+  confirm(): Promise<void>;
   /** Lowers the fence and gives the lock back. */
   release(): Promise<void>;
 }
@@ -169,6 +176,13 @@ export async function acquireGc(ctx: PfsContext): Promise<GcLease> {
     check() {
       lock.check();
       fence?.check();
+    },
+    async confirm() {
+      const up = fence;
+      const held = await lock.pinned((l) => (up ? up.pinned((f) => ctx.meta.batch([], [l, f])) : ctx.meta.batch([], [l])));
+      if (!held) {
+        throw new StrataError('CONCURRENT_UPDATE', 'this garbage collection no longer holds its lease in the metadata store (it ended or was taken over); it deletes nothing more', {});
+      }
     },
     async release() {
       await fence?.release();

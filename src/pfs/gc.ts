@@ -112,7 +112,7 @@ export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Pro
     await markAll(ctx, marks);
     await lease.raiseFence();
     const commits = await markAll(ctx, marks); // what landed before the fence went up
-    const swept = await sweepChunks(ctx.chunks, (h) => marks.hasHash(h), { graceMs: opts.graceMs ?? DEFAULT_GC_GRACE_MS, mayDelete: () => lease.check() });
+    const swept = await sweepChunks(ctx.chunks, (h) => marks.hasHash(h), { graceMs: opts.graceMs ?? DEFAULT_GC_GRACE_MS, mayDelete: () => lease.confirm() });
     return { ...swept, commits, indexObjects: marks.indexObjects };
   } finally {
     marks.close();

@@ -1,26 +1,33 @@
 // Several real servers on one store: metadata in a real etcd, chunks in one
-// S3 bucket (s3rver), each server its own process with its own data dir.
+// S3 bucket (s3rver) or one local directory, each server its own process
+// with its own data dir.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPpsClient } from '../../client/sdk/index.ts';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
 import { jobFor, spec } from '../helpers/pps.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
 const header = (target: string) => ({ header: { target } });
 const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: bytes.length } }, { data: bytes }];
 
-describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${missing ? ` (${missing})` : ''}`, () => {
+// The shared store: one S3 bucket (s3rver), or one local directory (--blocks-dir, as on a shared file system).
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`several servers on etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
+  let shared: TempDir | undefined;
   const servers: TestServer[] = [];
   const clients: RawClient[] = [];
 
   const start = async (): Promise<number> => {
+    const chunks = s3
+      ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+      : ['--blocks-dir', shared!.path];
     const server = await startServer({
-      args: ['--meta', `${etcd.url}/scale-test`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey, '--s3', '127.0.0.1:0',
+      args: ['--meta', `${etcd.url}/scale-test`, ...chunks, '--s3', '127.0.0.1:0',
         // The pipeline leader's safety-net poll far out: a reset's job must come from the etcd watch, or not at all.
         '--pps-poll-ms', '600000'],
     });
@@ -30,7 +37,9 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
   };
 
   beforeAll(async () => {
-    [etcd, s3] = await Promise.all([startEtcd(), startS3Server()]);
+    etcd = await startEtcd();
+    if (store === 's3rver') s3 = await startS3Server();
+    else shared = await createTempDir('strata-shared-blocks');
     await start();
     await start();
   }, 120_000);
@@ -38,7 +47,7 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
   afterAll(async () => {
     for (const c of clients) closeClient(c);
     await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
   });
 
   it('a commit through A is read through B at once', async () => {
@@ -72,10 +81,24 @@ describe.skipIf(missing !== undefined)(`several servers on etcd and one bucket${
     expect(files.map((f) => f.path).sort()).toEqual(['/a0', '/a1', '/a2', '/b0', '/b1', '/b2']);
   });
 
-  it('concurrent writers through different servers to one branch lose no update', async () => {
+  /** strata_one_off_commits_total of both servers, by outcome. */
+  const oneOffs = async (): Promise<{ landed: number; rebuilt: number }> => {
+    const n = { landed: 0, rebuilt: 0 };
+    for (const s of servers) {
+      const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+      for (const m of text.matchAll(/^strata_one_off_commits_total\{outcome="(landed|rebuilt)"\} (\d+)$/gm)) n[m[1] as 'landed' | 'rebuilt'] += Number(m[2]);
+    }
+    return n;
+  };
+
+  it('concurrent writers through different servers to one branch lose no update, and take turns: no commit is built twice', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'race' });
+    const before = await oneOffs();
     const writes = Array.from({ length: 24 }, (_, i) => modify(clients[i % 2]!, [header('race@main'), ...put(`/f${i}`, Buffer.from(`file ${i}`))]));
     await Promise.all(writes);
+    const after = await oneOffs();
+    // Without turns across servers, racing writers lose the compare-and-set and build their commit again.
+    expect({ landed: after.landed - before.landed, rebuilt: after.rebuilt - before.rebuilt }).toEqual({ landed: 24, rebuilt: 0 });
     for (const c of clients) {
       const files = await serverStream<{ file: { path: string } }>(c, 'ListFile', { dir: 'race@main:/' });
       expect(files).toHaveLength(24);

@@ -20,6 +20,8 @@ export interface TestS3Server {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly region: string;
+  /** The s3rver process (for CPU accounting in benchmarks). */
+  readonly pid: number;
   stop(): Promise<void>;
   /** kill -9 of the S3 server; its objects stay on disk for `restart`. */
   kill(): Promise<void>;
@@ -63,6 +65,9 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
     accessKey: ACCESS_KEY,
     secretKey: SECRET_KEY,
     region: 'us-east-1',
+    get pid() {
+      return child.pid!;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -55,9 +56,14 @@ it('shows only complete objects after kill -9 mid-write, and sweeps temp files o
   await writeFile(join(tempDir, 'not-ours.tmp'), 'junk');
   const liveName = `${process.ppid}-0123456789ab-beef.tmp`;
   await writeFile(join(tempDir, liveName), 'in flight');
+  // Names with the writer's host (a directory shared by machines): this host's dead writer is swept,
+  // another machine's writer is not judged by this machine's pids.
+  await writeFile(join(tempDir, `${Buffer.from(hostname()).toString('hex')}.${deadPid}-0123456789ab-dead.tmp`), 'partial');
+  const otherHost = `${Buffer.from('another-machine').toString('hex')}.${deadPid}-0123456789ab-cafe.tmp`;
+  await writeFile(join(tempDir, otherHost), 'in flight elsewhere');
 
   const store = await createLocalBlockStore({ root });
-  expect(await readdir(tempDir)).toEqual([liveName]);
+  expect((await readdir(tempDir)).sort()).toEqual([liveName, otherHost].sort());
 
   let objects = 0;
   for await (const key of store.list('')) {

@@ -5,20 +5,22 @@
 // to, A's GC sweeps them, then B tries to land its record. It must be
 // refused, never land a reference to a swept chunk.
 import { randomUUID } from 'node:crypto';
+import { Etcd3 } from 'etcd3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from '../../src/blocks/file-io.ts';
 import { openChunkStore } from '../../src/blocks/chunk-store.ts';
 import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
+import type { BlockStore } from '../../src/blocks/block-store.ts';
 import { createEtcdMetaStore } from '../../src/meta/etcd-meta-store.ts';
-import { GC_LOCK_KEY } from '../../src/meta/keys.ts';
+import { GC_LOCK_KEY, GC_SWEEPING_KEY } from '../../src/meta/keys.ts';
 import { leaseExpired, takeLease } from '../../src/pfs/lease.ts';
 import { createPfs, type Pfs } from '../../src/pfs/pfs.ts';
 import { DatumFences } from '../../src/pps/fenced-datums.ts';
 import type { DatumRecord } from '../../src/pps/records.ts';
 import { PpsStore } from '../../src/pps/store.ts';
-import { seededBytes, streamOf } from '../helpers/bytes.ts';
+import { collect, seededBytes, streamOf } from '../helpers/bytes.ts';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { branch, openPfsAt, path, put, repo, type TestPfs } from '../helpers/pfs.ts';
+import { branch, openPfsAt, path, put, ref, repo, type TestPfs } from '../helpers/pfs.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const LEASE_MS = 300;
@@ -124,6 +126,54 @@ describe.skipIf(missing !== undefined)(`the GC fence across two servers on etcd$
     await expect(part).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
     expect(await pfs.uploads.listParts(repo('r'), up.id)).toEqual([]);
     expect((await a.fsck({})).problems).toEqual([]);
+  });
+
+  it('a sweep whose etcd lease ended before its deletes (revoked in etcd) deletes nothing; the next GC does', async () => {
+    const prefix = `fence-${randomUUID()}/`;
+    const meta = await createEtcdMetaStore({ endpoints: etcd.endpoints, prefix });
+    const local = await createLocalBlockStore({ root: `${tmp.path}/${prefix}blocks` });
+    const deleted: string[] = [];
+    let beforeIndexPut: (() => Promise<void>) | undefined;
+    // The local store, seeing every delete, and letting the test act when the sweep writes its new index (after
+    // it has chosen what to delete, before it deletes anything).
+    const blocks: BlockStore = {
+      ...local,
+      async put(key, data) {
+        const hook = key.startsWith('index/') ? beforeIndexPut : undefined;
+        beforeIndexPut = undefined;
+        await hook?.();
+        return local.put(key, data);
+      },
+      async delete(key) {
+        deleted.push(key);
+        return local.delete(key);
+      },
+    };
+    const chunks = await openChunkStore({ blocks, packTargetBytes: 1 << 20, indexDir: `${tmp.path}/${prefix}index` });
+    const admin = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
+    closers.push(() => chunks.close(), () => meta.close(), () => local.close(), async () => admin.close());
+    // A long lease: this process renews it every 10 s, so only etcd can tell it was revoked in between.
+    const pfs = await createPfs({ meta, chunks, leaseMs: 30_000 });
+    await garbage(pfs);
+    const live = seededBytes('live', 300_000);
+    await put(pfs, 'r@main:/live', live);
+
+    beforeIndexPut = async () => {
+      const record = JSON.parse(Buffer.from((await meta.get(GC_SWEEPING_KEY))!).toString()) as { lease: string };
+      await admin.leaseClient.leaseRevoke({ ID: record.lease }); // as `etcdctl lease revoke` would: etcd drops the fence
+      expect(await meta.get(GC_SWEEPING_KEY)).toBeUndefined();
+    };
+    await expect(pfs.gc({ graceMs: 0 })).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE', message: expect.stringContaining('no longer holds its lease') });
+    expect(beforeIndexPut).toBeUndefined(); // the revocation happened, mid-sweep
+    expect(deleted).toEqual([]);
+    const at = ref('r@main:/live');
+    expect((await collect(await pfs.getFile(at, at.path!))).equals(live)).toBe(true);
+
+    // The same sweep with its lease: it deletes the garbage packs the first one was refused.
+    const report = await pfs.gc({ graceMs: 0 });
+    expect(report.packsDeleted).toBeGreaterThan(0);
+    expect(deleted.filter((k) => k.startsWith('packs/')).length).toBe(report.packsDeleted);
+    expect((await pfs.fsck({ verifyData: true })).problems).toEqual([]);
   });
 
   it('datum outputs that deduplicated against chunks a sweep deleted are not recorded', async () => {
