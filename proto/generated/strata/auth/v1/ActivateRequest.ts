@@ -1,0 +1,8 @@
+// Original file: proto/strata/auth/v1/auth.proto
+
+
+export interface ActivateRequest {
+}
+
+export interface ActivateRequest__Output {
+}

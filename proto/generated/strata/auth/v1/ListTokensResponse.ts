@@ -1,0 +1,11 @@
+// Original file: proto/strata/auth/v1/auth.proto
+
+import type { TokenInfo as _strata_auth_v1_TokenInfo, TokenInfo__Output as _strata_auth_v1_TokenInfo__Output } from '../../../strata/auth/v1/TokenInfo.ts';
+
+export interface ListTokensResponse {
+  'tokens'?: (_strata_auth_v1_TokenInfo)[];
+}
+
+export interface ListTokensResponse__Output {
+  'tokens': (_strata_auth_v1_TokenInfo__Output)[];
+}
