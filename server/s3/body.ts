@@ -109,6 +109,8 @@ interface Check {
   name: string;
   sum: Checksum | Hash;
   expected?: string;
+  /** Computed for the caller (out), not compared: the client sent no value. */
+  computeOnly?: boolean;
   encoding: 'base64' | 'hex';
   error: S3Error['code'];
 }
@@ -125,6 +127,10 @@ async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], dec
   }
   for (const c of checks) {
     const got = 'digestBase64' in c.sum ? c.sum.digestBase64() : c.sum.digest(c.encoding);
+    if (c.computeOnly) {
+      if (out) out[c.name] = got;
+      continue;
+    }
     if (c.expected === undefined) throw new S3Error('InvalidRequest', `the ${c.name} trailer the request announced never came`);
     if (got !== c.expected) {
       throw new S3Error(c.error, `the ${c.name} you specified (${c.expected}) did not match what we received (${got})`);
@@ -141,9 +147,28 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
 /**
  * The object bytes of a PUT or UploadPart body, verified as described at the
  * top of this file. Once the body has been read whole, `checksums` holds
- * each x-amz-checksum-* it verified (header name -> base64 value).
+ * each x-amz-checksum-* it verified (header name -> base64 value), and those
+ * named in `compute` that the client did not send, computed here (S3 does
+ * so for the parts of a FULL_OBJECT multipart upload).
  */
-export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>): AsyncIterable<Uint8Array> {
+export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>, compute: readonly string[] = []): AsyncIterable<Uint8Array> {
+  const checks = bodyChecks(headers, signer);
+  const added = (all: Check[]): Check[] => [
+    ...all,
+    ...compute.filter((name) => !all.some((c) => c.name === name)).map((name) => ({ name, sum: checksumFor(name)!, encoding: 'base64' as const, error: 'BadDigest' as const, computeOnly: true })),
+  ];
+  if (!checks.streaming) return verified(raw, added(checks.list), undefined, checksums);
+  return verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums);
+}
+
+/** Whether the request carries `name` (an x-amz-checksum-* header, or a trailer it announces). */
+export function sendsChecksum(headers: IncomingHttpHeaders, name: string): boolean {
+  return one(headers, name) !== undefined || (one(headers, 'x-amz-trailer') ?? '').split(',').some((t) => t.trim().toLowerCase() === name);
+}
+
+function bodyChecks(headers: IncomingHttpHeaders, signer: Signer | undefined):
+  | { streaming: false; list: Check[] }
+  | { streaming: true; list: Check[]; decodedLength: number | undefined; decode: (raw: AsyncIterable<Uint8Array>) => AsyncIterable<Buffer> } {
   const contentSha = one(headers, 'x-amz-content-sha256') ?? signer?.payloadHash ?? 'UNSIGNED-PAYLOAD';
   const checks: Check[] = [];
   const md5 = one(headers, 'content-md5');
@@ -157,7 +182,7 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
     if (signer && /^[0-9a-f]{64}$/.test(contentSha)) {
       checks.push({ name: 'x-amz-content-sha256', sum: createHash('sha256'), expected: contentSha, encoding: 'hex', error: 'XAmzContentSHA256Mismatch' });
     }
-    return verified(raw, checks, undefined, checksums);
+    return { streaming: false, list: checks };
   }
   const known = ['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'];
   if (!known.includes(contentSha)) throw notImplemented('x-amz-content-sha256 of another kind', `x-amz-content-sha256 "${contentSha}" is not supported`);
@@ -170,12 +195,12 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
   const decodedHeader = one(headers, 'x-amz-decoded-content-length');
   const decodedLength = decodedHeader === undefined ? undefined : Number(decodedHeader);
   const chunkSigner = signer && contentSha.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD') ? signer : undefined;
-  const decoded = decodeChunked(raw, {
+  const decode = (raw: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> => decodeChunked(raw, {
     signer: chunkSigner,
     onTrailer: (name, value) => {
       const t = trailers.find((c) => c.name === name);
       if (t) t.expected = value;
     },
   });
-  return verified(decoded, [...checks, ...trailers], decodedLength, checksums);
+  return { streaming: true, list: [...checks, ...trailers], decodedLength, decode };
 }

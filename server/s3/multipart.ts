@@ -2,8 +2,9 @@
 // create, upload part (or copy a part from an object), complete (one commit),
 // abort, list parts, list uploads.
 import { writeFile } from '../../src/blocks/file-io.ts';
-import type { PartInfo } from '../../src/pfs/uploads.ts';
-import { objectBody } from './body.ts';
+import type { PartInfo, UploadInfo } from '../../src/pfs/uploads.ts';
+import { checksumFor, fullObjectCrc, isChecksumAlgorithm, isCrc } from './checksums.ts';
+import { objectBody, sendsChecksum } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { partsDigest } from './completed-uploads.ts';
 import { requireBucket } from './buckets.ts';
@@ -24,12 +25,22 @@ async function writableBucket(call: S3Call): Promise<BucketView> {
 
 /** The upload named by ?uploadId, which must belong to this bucket's branch and key. */
 async function uploadOf(call: S3Call, b: BucketView): Promise<string> {
+  return (await uploadInfoOf(call, b)).id;
+}
+
+async function uploadInfoOf(call: S3Call, b: BucketView): Promise<UploadInfo> {
   const id = call.query.get('uploadId') ?? '';
   const up = await call.deps.pfs.uploads.inspect(b.repo, id).catch(() => undefined);
   if (!up || up.branch !== b.branch || up.path !== keyPath(call.key)) {
     throw new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: id });
   }
-  return id;
+  return up;
+}
+
+/** The checksum header every part of an upload created with x-amz-checksum-algorithm has (computed here when the client sent none). */
+function partChecksumName(upload: UploadInfo): string[] {
+  const want = uploadChecksum(upload);
+  return want ? [`x-amz-checksum-${want.algorithm}`] : [];
 }
 
 function partNumberOf(call: S3Call): number {
@@ -50,11 +61,14 @@ export async function createUpload(call: S3Call): Promise<void> {
 
 export async function uploadPart(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
-  const id = await uploadOf(call, b);
+  const upload = await uploadInfoOf(call, b);
   const n = partNumberOf(call);
   const verified: Record<string, string> = {};
-  const part = await call.deps.pfs.uploads.putPart(b.repo, id, n, objectBody(call.raw, call.headers, call.signer, verified), { checksums: () => verified });
-  void call.reply.code(200).headers({ etag: etagOf(part), ...verified }).send();
+  const body = objectBody(call.raw, call.headers, call.signer, verified, partChecksumName(upload));
+  const part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified });
+  // Echoed: the checksums the client sent (one computed here is kept with the part, not echoed, as on S3).
+  const echoed = Object.fromEntries(Object.entries(verified).filter(([name]) => sendsChecksum(call.headers, name)));
+  void call.reply.code(200).headers({ etag: etagOf(part), ...echoed }).send();
 }
 
 /**
@@ -76,22 +90,33 @@ function parseCopyRange(value: string | undefined, size: number): { start: numbe
 /** UploadPartCopy: a whole source object by reference, a range by reading those bytes. */
 export async function uploadPartCopy(call: S3Call): Promise<void> {
   const b = await writableBucket(call);
-  const id = await uploadOf(call, b);
+  const upload = await uploadInfoOf(call, b);
+  const id = upload.id;
   const n = partNumberOf(call);
   const source = parseCopySource(header(call, 'x-amz-copy-source')!);
   const info = await sourceFile(call, source);
   const { pfs } = call.deps;
   const range = parseCopyRange(header(call, 'x-amz-copy-source-range'), info.size ?? 0);
+  const pinned = { ...source.ref, target: { kind: 'commit' as const, id: info.commit } };
+  // An upload with a checksum algorithm needs every part's checksum: computed over the copied bytes.
+  const wanted = partChecksumName(upload);
+  const sums = wanted.map((name) => ({ name, sum: checksumFor(name)! }));
   let part: PartInfo;
   if (!range) {
-    part = await pfs.uploads.putPartChunks(b.repo, id, n, { size: info.size ?? 0, hash: info.hash!, chunks: info.chunks ?? [] });
+    if (sums.length > 0) for await (const piece of await pfs.getFile(pinned, info.path)) for (const s of sums) s.sum.update(piece as Buffer);
+    const checksums = Object.fromEntries(sums.map((s) => [s.name, s.sum.digestBase64()]));
+    part = await pfs.uploads.putPartChunks(b.repo, id, n, { size: info.size ?? 0, hash: info.hash!, chunks: info.chunks ?? [], checksums });
   } else {
-    const pinned = { ...source.ref, target: { kind: 'commit' as const, id: info.commit } };
     const bytes = await pfs.getFile(pinned, info.path, { offset: range.start, length: range.end - range.start + 1 });
-    const written = await writeFile(pfs.context.chunks, bytes);
-    part = await pfs.uploads.putPartChunks(b.repo, id, n, written);
+    const written = await writeFile(pfs.context.chunks, (async function* () {
+      for await (const piece of bytes) {
+        for (const s of sums) s.sum.update(piece as Buffer);
+        yield piece as Buffer;
+      }
+    })());
+    part = await pfs.uploads.putPartChunks(b.repo, id, n, { ...written, checksums: Object.fromEntries(sums.map((s) => [s.name, s.sum.digestBase64()])) });
   }
-  sendXml(call, 200, xmlDocument({ CopyPartResult: { LastModified: isoTime(part.writtenAt), ETag: etagOf(part) } }));
+  sendXml(call, 200, xmlDocument({ CopyPartResult: { LastModified: isoTime(part.writtenAt), ETag: etagOf(part), ...checksumElements(part.checksums) } }));
 }
 
 /** S3's floor for every part of a multipart object but the last. */
@@ -101,12 +126,28 @@ function unquote(etag: string): string {
   return etag.trim().replace(/^"|"$/g, '');
 }
 
+interface CompletionPart {
+  n: number;
+  etag: string;
+  /** The part's checksums as the body gives them (ChecksumSHA256 -> x-amz-checksum-sha256). */
+  checksums: Record<string, string>;
+}
+
+function partChecksums(p: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p)) {
+    const m = /^Checksum([A-Z0-9]+)$/.exec(k);
+    if (m && isChecksumAlgorithm(m[1]!.toLowerCase())) out[`x-amz-checksum-${m[1]!.toLowerCase()}`] = String(v).trim();
+  }
+  return out;
+}
+
 /** The parts a CompleteMultipartUpload body lists, in ascending order. */
-async function completionParts(call: S3Call, id: string): Promise<{ n: number; etag: string }[]> {
+async function completionParts(call: S3Call, id: string): Promise<CompletionPart[]> {
   // On Complete, x-amz-checksum-* describe the whole object, not this XML body: do not check them against it.
   const headers = Object.fromEntries(Object.entries(call.headers).filter(([k]) => !k.startsWith('x-amz-checksum-')));
-  const doc = (await readXmlBody(objectBody(call.raw, headers, call.signer))).CompleteMultipartUpload as { Part?: { PartNumber?: string; ETag?: string }[] } | undefined;
-  const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: unquote(String(p.ETag ?? '')) }));
+  const doc = (await readXmlBody(objectBody(call.raw, headers, call.signer))).CompleteMultipartUpload as { Part?: ({ PartNumber?: string; ETag?: string } & Record<string, unknown>)[] } | undefined;
+  const parts = (doc?.Part ?? []).map((p) => ({ n: Number(p.PartNumber), etag: unquote(String(p.ETag ?? '')), checksums: partChecksums(p) }));
   if (parts.length === 0 || parts.some((p) => !Number.isInteger(p.n))) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: CompleteMultipartUpload needs Part elements with PartNumber and ETag');
   }
@@ -136,7 +177,7 @@ async function replayCompleted(call: S3Call, b: BucketView, id: string, notFound
   return replayParts(call, b, id, await completionParts(call, id), notFound);
 }
 
-async function replayParts(call: S3Call, b: BucketView, id: string, parts: { n: number; etag: string }[], notFound: unknown): Promise<void> {
+async function replayParts(call: S3Call, b: BucketView, id: string, parts: CompletionPart[], notFound: unknown): Promise<void> {
   const done = await call.deps.pfs.uploads.completed(b.repo, id);
   const path = keyPath(call.key);
   if (!done || done.branch !== b.branch || done.path !== path || partsDigest(parts) !== done.receipt.partsDigest) throw notFound;
@@ -168,6 +209,11 @@ export async function completeUpload(call: S3Call): Promise<void> {
       if (i < parts.length - 1 && s.size < MIN_PART_SIZE) {
         throw new S3Error('EntityTooSmall', `Your proposed upload is smaller than the minimum allowed size: part ${p.n} is ${s.size} bytes; every part but the last must be at least 5 MiB`, { UploadId: id, PartNumber: String(p.n), ProposedSize: String(s.size), MinSizeAllowed: String(MIN_PART_SIZE) });
       }
+      for (const [name, value] of Object.entries(p.checksums)) {
+        if (s.checksums?.[name] !== value) {
+          throw new S3Error('InvalidPart', `One or more of the specified parts could not be found or its checksum did not match: the ${name.slice('x-amz-checksum-'.length).toUpperCase()} given for part ${p.n} is not the part's`, { UploadId: id, PartNumber: String(p.n) });
+        }
+      }
     }
   };
   let done;
@@ -177,7 +223,7 @@ export async function completeUpload(call: S3Call): Promise<void> {
       check,
       receipt: { partsDigest: partsDigest(parts) },
       guard: writeGuard(call, path),
-      attrs: (upload, used) => (attrs = completedAttrs(upload, used)),
+      attrs: (upload, used) => (attrs = wholeObjectChecked(call, upload, parts, used, completedAttrs(upload, used))),
     });
   } catch (err) {
     // Another Complete of this upload landed first: answer as a retry would be answered.
@@ -186,6 +232,65 @@ export async function completeUpload(call: S3Call): Promise<void> {
     return replayParts(call, b, id, parts, notFound);
   }
   sendCompleted(call, b, done.commit.id, `"${done.hash}-${chunkCount}"`, attrs);
+}
+
+/** `abc=-3` -> [`abc=`, `3`]: a COMPOSITE value and its part count, which a client may leave off. */
+function splitComposite(value: string): [string, string | undefined] {
+  const m = /^(.*)-(\d+)$/.exec(value);
+  return m ? [m[1]!, m[2]] : [value, undefined];
+}
+
+/**
+ * What Complete says about the whole object, checked against what its parts
+ * make before anything is committed: x-amz-checksum-type (InvalidRequest
+ * unless it is the upload's), x-amz-mp-object-size (InvalidRequest unless it
+ * is the size), x-amz-checksum-<algorithm> (BadDigest unless it is the
+ * object's checksum; for COMPOSITE with or without its `-<parts>`; a CRC the
+ * upload was not created with is combined from the parts' CRCs when they all
+ * have one, and kept as FULL_OBJECT), and, for an upload created with a
+ * checksum algorithm, the parts list: numbered 1, 2, 3, ... (InvalidPartOrder)
+ * and, for COMPOSITE, naming each part's checksum (InvalidRequest), as on S3.
+ */
+function wholeObjectChecked(call: S3Call, upload: UploadInfo, listed: readonly CompletionPart[], used: readonly PartInfo[], attrs: Record<string, string>): Record<string, string> {
+  const want = uploadChecksum(upload);
+  const type = header(call, 'x-amz-checksum-type')?.toUpperCase();
+  if (type !== undefined && type !== want?.type) {
+    throw new S3Error('InvalidRequest', `x-amz-checksum-type ${type} does not match the upload's: it was created ${want ? `with ${want.type}` : 'without a checksum algorithm'}`);
+  }
+  const size = used.reduce((n, p) => n + p.size, 0);
+  const sizeHeader = header(call, 'x-amz-mp-object-size');
+  if (sizeHeader !== undefined && !(/^\d+$/.test(sizeHeader.trim()) && Number(sizeHeader) === size)) {
+    throw new S3Error('InvalidRequest', `x-amz-mp-object-size ${sizeHeader} does not match the object's size, ${size} bytes`);
+  }
+  const out = { ...attrs };
+  for (const [name, value] of Object.entries(call.headers)) {
+    const algorithm = /^x-amz-checksum-([a-z0-9]+)$/.exec(name)?.[1];
+    if (!algorithm || !isChecksumAlgorithm(algorithm) || typeof value !== 'string') continue;
+    let derived = attrs[name];
+    if (derived === undefined && isCrc(algorithm) && used.every((p) => p.checksums?.[name] !== undefined)) {
+      derived = fullObjectCrc(algorithm, used.map((p) => ({ checksum: p.checksums![name]!, size: p.size })));
+      if (!Object.keys(out).some((k) => k.startsWith('x-amz-checksum-'))) Object.assign(out, { [name]: derived, 'x-amz-checksum-type': 'FULL_OBJECT' });
+    }
+    if (derived === undefined) {
+      throw new S3Error('InvalidRequest', `${name} cannot be checked: the upload was not created with x-amz-checksum-algorithm ${algorithm.toUpperCase()}, or not every part has that checksum`);
+    }
+    const [given, givenParts] = splitComposite(value.trim());
+    const [ours, ourParts] = splitComposite(derived);
+    if (given !== ours || (givenParts !== undefined && givenParts !== (ourParts ?? '1'))) {
+      throw new S3Error('BadDigest', `the ${name} you specified (${value.trim()}) did not match the object's (${derived})`);
+    }
+  }
+  if (want) {
+    listed.forEach((p, i) => {
+      if (p.n !== i + 1) throw new S3Error('InvalidPartOrder', `The upload was created with a ${want.algorithm.toUpperCase()} checksum: its parts must be numbered 1, 2, 3, ... without gaps, and part ${p.n} is listed where part ${i + 1} should be`, { UploadId: upload.id });
+    });
+    const name = `x-amz-checksum-${want.algorithm}`;
+    const missing = want.type === 'COMPOSITE' ? listed.find((p) => p.checksums[name] === undefined) : undefined;
+    if (missing) {
+      throw new S3Error('InvalidRequest', `The upload was created using a ${want.algorithm} checksum. The complete request must include the checksum for each part. It was missing for part ${missing.n} in the request.`);
+    }
+  }
+  return out;
 }
 
 export async function abortUpload(call: S3Call): Promise<void> {
