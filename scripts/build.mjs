@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Builds what users run: the CLI and the server, bundled by esbuild into
-// dist/ (ES modules, code shared between them split into chunks, npm
-// packages left external). One file per entry loads far faster than a tree
-// of TypeScript compiled on the fly, which is what keeps `strata --version`
-// and every CLI call cheap. Type checking stays with `tsc` in `npm run lint`.
+// dist/ (ES modules, split into chunks loaded on use; the server's npm
+// packages left external, the CLI's bundled in). One file per entry loads
+// far faster than a tree of TypeScript compiled on the fly, which is what
+// keeps `strata --version` and every CLI call cheap. Type checking stays with `tsc` in `npm run lint`.
 // Runs on `npm ci` (prepare), before the tests (vitest global setup) and by hand:
 //   node scripts/build.mjs
 import { rename, rm } from 'node:fs/promises';
@@ -35,20 +35,34 @@ export async function build({ quiet = false } = {}) {
   const outdir = `${root}dist.building-${process.pid}`;
   await rm(outdir, { recursive: true, force: true });
   const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
+  const common = {
     absWorkingDir: root,
-    entryPoints: { cli: 'client/cli/main.ts', server: 'server/main.ts' },
     bundle: true,
     splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
     outdir,
     sourcemap: 'linked',
-    metafile: !quiet,
+    metafile: true,
     logLevel: quiet ? 'error' : 'warning',
+  };
+  // The server loads its npm packages from node_modules, as any program does.
+  const server = await esbuild.build({ ...common, entryPoints: { server: 'server/main.ts' }, packages: 'external' });
+  // The CLI carries its packages (grpc-js, protobufjs, commander...) in its
+  // own files: resolving and reading ~150 small module files cost each
+  // command more CPU than running their code (docs/benchmarks.md, startup).
+  // fuse-native stays outside: a native addon, and optional. So does
+  // @grpc/proto-loader, which grpc-js requires only for server-side channelz
+  // (the SDK builds its clients without it, client/sdk/services.ts). Bundled
+  // CommonJS still calls require() for Node's own modules, so each file gets one.
+  const cli = await esbuild.build({
+    ...common,
+    entryPoints: { cli: 'client/cli/main.ts' },
+    external: ['fuse-native', '@grpc/proto-loader'],
+    banner: { js: "import { createRequire as __strataCreateRequire } from 'node:module'; const require = __strataCreateRequire(import.meta.url);" },
   });
+  const outputs = { ...server.metafile.outputs, ...cli.metafile.outputs };
   const oldDir = `${root}dist.old-${process.pid}`;
   await rename(finalDir, oldDir).catch((err) => {
     if (err.code !== 'ENOENT') throw err;
@@ -56,8 +70,8 @@ export async function build({ quiet = false } = {}) {
   await rename(outdir, finalDir);
   await rm(oldDir, { recursive: true, force: true });
   if (!quiet) {
-    const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-    console.error(`strata: built dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB)`);
+    const bytes = Object.values(outputs).reduce((n, o) => n + o.bytes, 0);
+    console.error(`strata: built dist/ (${Object.keys(outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB)`);
   }
 }
 

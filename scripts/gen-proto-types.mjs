@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The TypeScript types of the wire contract, generated from proto/ by the
+// The wire contract for TypeScript, generated from proto/: its types, by the
 // generator that ships with @grpc/proto-loader (proto-loader-gen-types), with
 // the same mapping the server and the SDK load the .proto files with
 // (LOADER_OPTIONS: camelCase fields, int64 as number, enums as names,
 // defaults filled, oneof names set). Server handlers and the SDK both use
 // these types, so there is one model of every message and no hand-kept copy.
+// And each file parsed, as protobufjs JSON, which the SDK loads at run time.
 //
 // The output, proto/generated/, is committed: type checks, editors and
 // reviewers see it without a build step, and a change to a .proto file shows
@@ -14,7 +15,7 @@
 //   node scripts/gen-proto-types.mjs           regenerate proto/generated/
 //   node scripts/gen-proto-types.mjs --check   fail (exit 1) if it is stale
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -28,11 +29,30 @@ export const PROTO_FILES = ['strata/pfs/v1/pfs.proto', 'strata/pps/v1/pps.proto'
 /** The generator's flags for LOADER_OPTIONS (server/grpc/proto.ts, client/sdk/transport.ts). */
 const FLAGS = ['--longs=Number', '--enums=String', '--defaults', '--oneofs', '--includeComments', '--grpcLib=@grpc/grpc-js', '--importFileExtension=.ts'];
 
+const require = createRequire(import.meta.url);
+
+/**
+ * Each .proto file parsed as proto-loader parses it (its own loader, the
+ * same include path and keepCase: false, so fields are camelCase), saved as
+ * protobufjs JSON: <name>.json. The SDK builds its clients from these at run
+ * time (client/sdk/services.ts), which skips parsing .proto text and loading
+ * the parser, a large part of what a CLI command cost before its first call.
+ */
+async function writeDescriptors(outDir) {
+  const { loadProtosWithOptionsSync } = require('@grpc/proto-loader/build/src/util.js');
+  for (const file of PROTO_FILES) {
+    const parsed = loadProtosWithOptionsSync(file, { keepCase: false, includeDirs: [join(root, 'proto')] });
+    const name = file.split('/').pop().replace(/\.proto$/, '.json');
+    await writeFile(join(outDir, name), `${JSON.stringify(parsed.toJSON(), null, 1)}\n`);
+  }
+}
+
 async function generate(outDir) {
-  const bin = createRequire(import.meta.url).resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
+  const bin = require.resolve('@grpc/proto-loader/build/bin/proto-loader-gen-types.js');
   // Relative include dir (with cwd = the package): the files name their source as proto/..., the same in every checkout.
   const run = spawnSync(process.execPath, [bin, ...FLAGS, '-I', 'proto', '-O', outDir, ...PROTO_FILES], { cwd: root, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`proto-loader-gen-types failed (exit ${run.status}):\n${run.stderr || run.stdout}`);
+  await writeDescriptors(outDir);
 }
 
 async function filesUnder(dir) {

@@ -3,22 +3,10 @@
 //
 //   const auth = createAuthClient({ address, token });
 //   const me = await auth.whoAmI();
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { protoDir } from '../../src/package-dir.ts';
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
+import { serviceClient } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
-
-let ctor: grpc.ServiceClientConstructor | undefined;
-
-function authServiceConstructor(): grpc.ServiceClientConstructor {
-  if (!ctor) {
-    const def = protoLoader.loadSync('strata/auth/v1/auth.proto', { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] });
-    ctor = (grpc.loadPackageDefinition(def) as unknown as { strata: { auth: { v1: { AuthService: grpc.ServiceClientConstructor } } } }).strata.auth.v1.AuthService;
-  }
-  return ctor;
-}
 
 export interface RoleBindingInfo {
   subject: string;
@@ -73,7 +61,7 @@ export class AuthClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({ ...transportOptions(opts), service: authServiceConstructor() });
+    this.transport = new Transport({ ...transportOptions(opts), service: serviceClient('auth') });
   }
 
   close(): void {

@@ -5,22 +5,10 @@
 //   const pps = createPpsClient({ address });
 //   await pps.createPipeline(JSON.stringify(spec));
 //   for await (const job of pps.waitJob('edges', jobId)) console.log(job.state);
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
+import { serviceClient } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
-import { protoDir } from '../../src/package-dir.ts';
-
-let ctor: grpc.ServiceClientConstructor | undefined;
-
-function ppsServiceConstructor(): grpc.ServiceClientConstructor {
-  if (!ctor) {
-    const def = protoLoader.loadSync('strata/pps/v1/pps.proto', { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] });
-    ctor = (grpc.loadPackageDefinition(def) as unknown as { strata: { pps: { v1: { PpsService: grpc.ServiceClientConstructor } } } }).strata.pps.v1.PpsService;
-  }
-  return ctor;
-}
 
 export type JobState = 'created' | 'starting' | 'running' | 'finishing' | 'success' | 'failure' | 'killed' | 'unrunnable';
 export const TERMINAL_STATES: readonly JobState[] = ['success', 'failure', 'killed', 'unrunnable'];
@@ -127,7 +115,7 @@ export class PpsClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({ ...transportOptions(opts), service: ppsServiceConstructor() });
+    this.transport = new Transport({ ...transportOptions(opts), service: serviceClient('pps') });
   }
 
   close(): void {

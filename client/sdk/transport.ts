@@ -1,34 +1,16 @@
-// The gRPC plumbing under the SDK: the service loaded from proto/ at run
-// time, and three call shapes (unary, server stream, client stream) that
+// The gRPC plumbing under the SDK: the service's client class
+// (services.ts), and three call shapes (unary, server stream, client stream) that
 // add what every method needs: deadlines, cancellation by AbortSignal,
 // retries with backoff for idempotent calls, and every failure turned back
 // into the StrataError the server threw (src/errors/wire.ts).
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
-import { protoDir } from '../../src/package-dir.ts';
+import { serviceClient } from './services.ts';
 import type { Wire } from './types.ts';
-
-const PROTO_FILE = 'strata/pfs/v1/pfs.proto';
-
-/** Same mapping as the server's: camelCase fields, int64 as number, enums as names. */
-const LOADER_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir()] };
 
 /** See the channel options below. */
 const RECEIVE_WINDOW_BYTES = 8 << 20;
-
-let serviceCtor: grpc.ServiceClientConstructor | undefined;
-
-function pfsServiceConstructor(): grpc.ServiceClientConstructor {
-  if (!serviceCtor) {
-    const pkg = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_FILE, LOADER_OPTIONS)) as unknown as {
-      strata: { pfs: { v1: { PfsService: grpc.ServiceClientConstructor } } };
-    };
-    serviceCtor = pkg.strata.pfs.v1.PfsService;
-  }
-  return serviceCtor;
-}
 
 /** Per-call options every SDK method accepts. */
 export interface CallOptions {
@@ -146,7 +128,7 @@ export class Transport {
   private readonly client: RawClient;
 
   constructor(readonly options: TransportOptions) {
-    const Ctor = options.service ?? pfsServiceConstructor();
+    const Ctor = options.service ?? serviceClient('pfs');
     this.client = new Ctor(options.address, channelCredentials(options.tls), {
       'grpc.max_receive_message_length': 64 << 20,
       'grpc.max_send_message_length': 8 << 20,
