@@ -17,7 +17,7 @@ import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } fr
 import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.ts';
 import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
 import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
-import { resolveCommit } from './resolve.ts';
+import { resolveCommit, resolveRecord } from './resolve.ts';
 import { bumpStageVersion, clearStaging } from './staging.ts';
 import * as uploads from './uploads.ts';
 import type { BranchInfo, ChunkRef, CommitInfo, DiffEntry, FileInfo, FileWriter, LogOptions, ReadOptions, RepoInfo, StartCommitOptions } from './types.ts';
@@ -135,6 +135,7 @@ async function dropDeadLeases(ctx: PfsContext): Promise<void> {
 
 function pfsApi(ctx: PfsContext) {
   const commitOf = async (ref: Ref) => (await resolveCommit(ctx, ref)).value;
+  const recordOf = async (ref: Ref) => (await resolveRecord(ctx, ref)).value;
   return {
     context: ctx,
     createRepo: (name: RepoName, opts?: { description?: string }): Promise<RepoInfo> => createRepo(ctx, name, opts),
@@ -159,9 +160,9 @@ function pfsApi(ctx: PfsContext) {
       const c = await commitOf(ref);
       return toCommitInfo(ctx, await finishCommit(ctx, c.repo, c.id, opts));
     },
-    inspectCommit: async (ref: Ref): Promise<CommitInfo> => toCommitInfo(ctx, await commitOf(ref)),
+    inspectCommit: async (ref: Ref): Promise<CommitInfo> => toCommitInfo(ctx, await recordOf(ref)),
     waitCommit: async (ref: Ref, signal?: AbortSignal): Promise<CommitInfo> => {
-      const c = await commitOf(ref);
+      const c = await recordOf(ref);
       return toCommitInfo(ctx, await waitForCommit(ctx, c.repo, c.id, signal));
     },
     log: async function* (ref: Ref, opts?: LogOptions): AsyncGenerator<CommitInfo> {

@@ -64,7 +64,12 @@ export async function resolveCommit(ctx: PfsContext, ref: Ref): Promise<Stored<C
   return commit;
 }
 
-async function resolveRecord(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
+/**
+ * The commit record a ref names, for callers that read no files of it
+ * (inspect, wait): no packs are learned, so looking at a commit another
+ * server made costs no object-store request.
+ */
+export async function resolveRecord(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
   let commit = await target(ctx, ref);
   const ancestry = ref.ancestry;
   if (!ancestry) return commit;

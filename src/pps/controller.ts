@@ -227,13 +227,16 @@ export class Controller {
   private headMoved(h: HeadMoved): void {
     if (this.stopped) return;
     void (async () => {
+      // Which pipelines read this branch first: most head moves (every commit, through any server) concern none.
+      const readers: string[] = [];
+      for (const p of await this.deps.store.pipelines()) {
+        if (p.state === 'running' && pfsInputs((await this.specOf(p)).input).some((i) => i.repo === h.repo && i.branch === h.branch)) readers.push(p.name);
+      }
+      if (readers.length === 0) return;
       const c = await this.deps.pfs.inspectCommit(parseRef(`${h.repo}@${h.head}`));
       if (c.state !== 'finished' || (c.branch === h.branch && c.parent === h.previous)) return;
       const pin = { repo: h.repo, branch: h.branch, commit: h.head };
-      for (const p of await this.deps.store.pipelines()) {
-        if (p.state !== 'running' || !pfsInputs((await this.specOf(p)).input).some((i) => i.repo === pin.repo && i.branch === pin.branch)) continue;
-        this.enqueue(p.name, () => this.trigger(p.name, pin));
-      }
+      for (const name of readers) this.enqueue(name, () => this.trigger(name, pin));
     })().catch((err: unknown) => this.deps.log.warn({ err, ...h }, 'could not dispatch a moved branch head to pipelines'));
   }
 
