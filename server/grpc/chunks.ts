@@ -18,9 +18,9 @@ import { StrataError } from '../../src/errors/index.ts';
 import type { Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import { GET_CHUNKS_MAX_FILES, GET_CHUNKS_MAX_HASHES, SEND_CHUNK_BYTES } from './limits.ts';
-import type * as m from './messages.ts';
 import { fileRefField, hashField } from './parse.ts';
-import type { CallContext, Rpc } from './rpc.ts';
+import type { GetChunksRequest__Output } from '../../proto/generated/strata/pfs/v1/GetChunksRequest.ts';
+import type { CallContext, PfsRpc } from './rpc.ts';
 
 export interface StoreCounts {
   chunks: number;
@@ -74,7 +74,7 @@ class FileChunkSets {
   }
 }
 
-export function chunkHandlers(rpc: Rpc, chunks: ChunkStore, pfs: Pfs) {
+export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
   const fileChunks = new FileChunkSets(64);
 
   /**
@@ -83,7 +83,7 @@ export function chunkHandlers(rpc: Rpc, chunks: ChunkStore, pfs: Pfs) {
    * store (an admin, or anyone while auth is off) may read any chunk by hash,
    * so nothing is looked up for them.
    */
-  async function checkScope(req: m.GetChunksRequest, ctx: CallContext): Promise<void> {
+  async function checkScope(req: GetChunksRequest__Output, ctx: CallContext): Promise<void> {
     if (seesStore(ctx.identity)) return;
     const named = [...(req.file === '' ? [] : [{ field: 'file', ref: req.file }]), ...req.files.map((ref, i) => ({ field: `files[${i}]`, ref }))];
     if (named.length === 0) {
@@ -124,16 +124,16 @@ export function chunkHandlers(rpc: Rpc, chunks: ChunkStore, pfs: Pfs) {
     UploadChunks: rpc.clientStream('UploadChunks', async (input, ctx) => {
       const counts: StoreCounts = { chunks: 0, newChunks: 0, newBytes: 0 };
       for (let msg = await input.next(); msg !== undefined; msg = await input.next()) {
-        for (const c of (msg as m.UploadChunksRequest).chunks) await storeChunk(chunks, c, `chunks[${counts.chunks}]`, ctx, counts);
+        for (const c of msg.chunks) await storeChunk(chunks, c, `chunks[${counts.chunks}]`, ctx, counts);
       }
       return counts;
     }),
-    MissingChunks: rpc.unary('MissingChunks', async (req: m.MissingChunksRequest, ctx) => {
+    MissingChunks: rpc.unary('MissingChunks', async (req, ctx) => {
       const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
       if (!seesStore(ctx.identity)) return { missing: req.hashes };
       return { missing: req.hashes.filter((_h, i) => !chunks.has(hashes[i]!)) };
     }),
-    GetChunks: rpc.serverStream('GetChunks', async (req: m.GetChunksRequest, send, ctx) => {
+    GetChunks: rpc.serverStream('GetChunks', async (req, send, ctx) => {
       if (req.hashes.length > GET_CHUNKS_MAX_HASHES) {
         throw new StrataError('INVALID_ARGUMENT', `hashes: at most ${GET_CHUNKS_MAX_HASHES} per call, got ${req.hashes.length}`, { field: 'hashes', count: req.hashes.length });
       }

@@ -4,9 +4,8 @@
 import { StrataError } from '../../src/errors/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import * as encode from './encode.ts';
-import type * as m from './messages.ts';
 import { branchRefField, commitRefField, countField, optionalCommitRefField } from './parse.ts';
-import type { CallContext, Rpc } from './rpc.ts';
+import type { CallContext, PfsRpc } from './rpc.ts';
 
 function shuttingDown(what: string): StrataError {
   return new StrataError('SHUTTING_DOWN', `${what} ended: the server is shutting down`);
@@ -17,9 +16,9 @@ function callOrShutdown(ctx: CallContext): AbortSignal {
   return AbortSignal.any([ctx.signal, ctx.shutdown]);
 }
 
-export function commitHandlers(rpc: Rpc, pfs: Pfs) {
+export function commitHandlers(rpc: PfsRpc, pfs: Pfs) {
   return {
-    StartCommit: rpc.unary('StartCommit', async (req: m.StartCommitRequest) => {
+    StartCommit: rpc.unary('StartCommit', async (req) => {
       const { repo, branch } = branchRefField('branch', req.branch);
       // Provenance refs name commits by any form; the commit records their ids.
       const provenance = [];
@@ -30,11 +29,11 @@ export function commitHandlers(rpc: Rpc, pfs: Pfs) {
       const info = await pfs.startCommit(repo, branch, { description: req.description, provenance, metadata: req.metadata });
       return encode.commitInfo(info);
     }),
-    FinishCommit: rpc.unary('FinishCommit', async (req: m.FinishCommitRequest) =>
+    FinishCommit: rpc.unary('FinishCommit', async (req) =>
       encode.commitInfo(await pfs.finishCommit(commitRefField('commit', req.commit), req.description === undefined ? {} : { description: req.description })),
     ),
-    InspectCommit: rpc.unary('InspectCommit', async (req: m.CommitRequest) => encode.commitInfo(await pfs.inspectCommit(commitRefField('commit', req.commit)))),
-    ListCommit: rpc.serverStream('ListCommit', async (req: m.ListCommitRequest, send) => {
+    InspectCommit: rpc.unary('InspectCommit', async (req) => encode.commitInfo(await pfs.inspectCommit(commitRefField('commit', req.commit)))),
+    ListCommit: rpc.serverStream('ListCommit', async (req, send) => {
       const from = commitRefField('ref', req.ref);
       const toRef = optionalCommitRefField('to', req.to);
       const limit = countField('limit', req.limit);
@@ -44,7 +43,7 @@ export function commitHandlers(rpc: Rpc, pfs: Pfs) {
       const to = toRef ? (await pfs.inspectCommit(toRef)).id : undefined;
       for await (const c of pfs.log(from, { to, limit: limit === 0 ? undefined : limit })) await send(encode.commitInfo(c));
     }),
-    WaitCommit: rpc.unary('WaitCommit', async (req: m.CommitRequest, ctx) => {
+    WaitCommit: rpc.unary('WaitCommit', async (req, ctx) => {
       const ref = commitRefField('commit', req.commit);
       try {
         return encode.commitInfo(await pfs.waitCommit(ref, callOrShutdown(ctx)));
@@ -53,20 +52,20 @@ export function commitHandlers(rpc: Rpc, pfs: Pfs) {
         throw err;
       }
     }),
-    SubscribeCommit: rpc.serverStream('SubscribeCommit', async (req: m.BranchRequest, send, ctx) => {
+    SubscribeCommit: rpc.serverStream('SubscribeCommit', async (req, send, ctx) => {
       const { repo, branch } = branchRefField('branch', req.branch);
       for await (const c of pfs.subscribe(repo, branch, callOrShutdown(ctx))) await send(encode.commitInfo(c));
       if (ctx.shutdown.aborted && !ctx.signal.aborted) throw shuttingDown('subscription');
     }),
-    SquashCommit: rpc.unary('SquashCommit', async (req: m.CommitRequest) => {
+    SquashCommit: rpc.unary('SquashCommit', async (req) => {
       await pfs.squashCommit(commitRefField('commit', req.commit));
       return {};
     }),
-    DropCommit: rpc.unary('DropCommit', async (req: m.CommitRequest) => {
+    DropCommit: rpc.unary('DropCommit', async (req) => {
       await pfs.dropCommit(commitRefField('commit', req.commit));
       return {};
     }),
-    ListSubvenance: rpc.unary('ListSubvenance', async (req: m.CommitRequest) => ({
+    ListSubvenance: rpc.unary('ListSubvenance', async (req) => ({
       commits: (await pfs.subvenance(commitRefField('commit', req.commit))).map((c) => ({ repo: c.repo, id: c.commit })),
     })),
   };

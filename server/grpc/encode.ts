@@ -1,13 +1,32 @@
-// Core values -> wire messages (field names as in pfs.proto, camelCase).
+// Core values -> wire messages, typed by the messages generated from
+// pfs.proto (proto/generated/), so a field or enum value the .proto does not
+// have fails to compile. The core's ChunkRef ({ hash, size }, src/ids.ts)
+// becomes the wire's { hash, sizeBytes } here and nowhere else.
+import type { BranchInfo as WireBranchInfo } from '../../proto/generated/strata/pfs/v1/BranchInfo.ts';
+import type { CommitInfo as WireCommitInfo } from '../../proto/generated/strata/pfs/v1/CommitInfo.ts';
+import type { CommitOrigin__Output } from '../../proto/generated/strata/pfs/v1/CommitOrigin.ts';
+import type { CommitState__Output } from '../../proto/generated/strata/pfs/v1/CommitState.ts';
+import type { DiffEntry as WireDiffEntry } from '../../proto/generated/strata/pfs/v1/DiffEntry.ts';
+import type { DiffType__Output } from '../../proto/generated/strata/pfs/v1/DiffType.ts';
+import type { FileInfo as WireFileInfo } from '../../proto/generated/strata/pfs/v1/FileInfo.ts';
+import type { FsckResponse } from '../../proto/generated/strata/pfs/v1/FsckResponse.ts';
+import type { GarbageCollectResponse } from '../../proto/generated/strata/pfs/v1/GarbageCollectResponse.ts';
+import type { RepoInfo as WireRepoInfo } from '../../proto/generated/strata/pfs/v1/RepoInfo.ts';
+import type { TagInfo as WireTagInfo } from '../../proto/generated/strata/pfs/v1/TagInfo.ts';
 import type { FsckReport, GcReport } from '../../src/pfs/gc.ts';
 import type { TagInfo } from '../../src/pfs/tags.ts';
 import type { BranchInfo, CommitInfo, DiffEntry, FileInfo, RepoInfo } from '../../src/pfs/types.ts';
 
-export function repoInfo(r: RepoInfo) {
+// The core's words -> the wire's enum names; a Record, so a word without a name fails to compile.
+const ORIGIN: Record<CommitInfo['origin'], CommitOrigin__Output> = { user: 'COMMIT_ORIGIN_USER', auto: 'COMMIT_ORIGIN_AUTO', squash: 'COMMIT_ORIGIN_SQUASH' };
+const STATE: Record<CommitInfo['state'], CommitState__Output> = { open: 'COMMIT_STATE_OPEN', finished: 'COMMIT_STATE_FINISHED' };
+const DIFF: Record<DiffEntry['type'], DiffType__Output> = { added: 'DIFF_TYPE_ADDED', deleted: 'DIFF_TYPE_DELETED', modified: 'DIFF_TYPE_MODIFIED' };
+
+export function repoInfo(r: RepoInfo): WireRepoInfo {
   return { name: r.name, description: r.description, createdAtMs: r.createdAt, branches: r.branches, sizeBytes: r.size };
 }
 
-export function branchInfo(b: BranchInfo) {
+export function branchInfo(b: BranchInfo): WireBranchInfo {
   return {
     repo: b.repo,
     name: b.name,
@@ -17,20 +36,20 @@ export function branchInfo(b: BranchInfo) {
   };
 }
 
-export function tagInfo(t: TagInfo) {
+export function tagInfo(t: TagInfo): WireTagInfo {
   return { repo: t.repo, name: t.name, commit: t.commit, createdAtMs: t.createdAt };
 }
 
-export function commitInfo(c: CommitInfo) {
+export function commitInfo(c: CommitInfo): WireCommitInfo {
   return {
     repo: c.repo,
     id: c.id,
     branch: c.branch ?? undefined,
     parent: c.parent ?? undefined,
     children: c.children,
-    origin: `COMMIT_ORIGIN_${c.origin.toUpperCase()}`,
+    origin: ORIGIN[c.origin],
     description: c.description,
-    state: `COMMIT_STATE_${c.state.toUpperCase()}`,
+    state: STATE[c.state],
     startedAtMs: c.startedAt,
     finishedAtMs: c.finishedAt ?? undefined,
     sizeBytes: c.size,
@@ -40,7 +59,7 @@ export function commitInfo(c: CommitInfo) {
   };
 }
 
-export function fileInfo(f: FileInfo, opts: { includeChunks?: boolean } = {}) {
+export function fileInfo(f: FileInfo, opts: { includeChunks?: boolean } = {}): WireFileInfo {
   return {
     path: f.path,
     type: f.type === 'dir' ? 'FILE_TYPE_DIR' : 'FILE_TYPE_FILE',
@@ -51,9 +70,9 @@ export function fileInfo(f: FileInfo, opts: { includeChunks?: boolean } = {}) {
   };
 }
 
-export function diffEntry(d: DiffEntry) {
+export function diffEntry(d: DiffEntry): WireDiffEntry {
   return {
-    type: `DIFF_TYPE_${d.type.toUpperCase()}`,
+    type: DIFF[d.type],
     path: d.path,
     newSizeBytes: d.newSize,
     oldSizeBytes: d.oldSize,
@@ -62,7 +81,7 @@ export function diffEntry(d: DiffEntry) {
   };
 }
 
-export function fsckReport(r: FsckReport) {
+export function fsckReport(r: FsckReport): FsckResponse {
   return {
     commits: r.commits,
     files: r.files,
@@ -75,7 +94,7 @@ export function fsckReport(r: FsckReport) {
   };
 }
 
-export function gcReport(r: GcReport) {
+export function gcReport(r: GcReport): GarbageCollectResponse {
   return {
     commits: r.commits,
     indexObjects: r.indexObjects,

@@ -14,12 +14,16 @@ import type { FileWriter } from '../../src/pfs/types.ts';
 import type { Logger } from '../log.ts';
 import { seesStore, storeChunk, type StoreCounts } from './chunks.ts';
 import * as encode from './encode.ts';
-import type * as m from './messages.ts';
 import { countField, deletePathField, fileRefField, hashField, pathField, writeTargetField } from './parse.ts';
-import type { CallContext, Rpc } from './rpc.ts';
+import type { ModifyFileRequest__Output } from '../../proto/generated/strata/pfs/v1/ModifyFileRequest.ts';
+import type { PutChunks__Output } from '../../proto/generated/strata/pfs/v1/PutChunks.ts';
+import type { CallContext, PfsRpc } from './rpc.ts';
 import type { MessageReader } from './streams.ts';
+import type { Oneof } from './wire.ts';
 
-type Input = MessageReader<m.ModifyFileRequest>;
+/** A ModifyFile message: the operation its `body` names is set (proto-loader's oneofs option). */
+type ModifyFileRequest = Oneof<ModifyFileRequest__Output, 'body'>;
+type Input = MessageReader<ModifyFileRequest>;
 
 function badStream(message: string, at: number): StrataError {
   return new StrataError('BAD_STREAM', `ModifyFile: ${message} (message ${at})`, { message: at });
@@ -91,7 +95,7 @@ interface Stores {
 }
 
 /** Stages one file from stored chunks; `where` names the message's field in errors. */
-async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: string, sent: SentChunks | undefined, ctx: CallContext): Promise<void> {
+async function putChunks(writer: FileWriter, msg: PutChunks__Output, where: string, sent: SentChunks | undefined, ctx: CallContext): Promise<void> {
   const path = pathField(`${where}.path`, msg.path);
   const chunks = msg.chunks.map((c, i) => {
     hashField(`${where}.chunks[${i}].hash`, c.hash);
@@ -110,7 +114,7 @@ async function putChunks(writer: FileWriter, msg: m.PutChunksMessage, where: str
   await writer.putChunks(path, chunks, { append: msg.append });
 }
 
-async function apply({ writer, chunks, counts, sent }: Stores, msg: m.ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+async function apply({ writer, chunks, counts, sent }: Stores, msg: ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
   switch (msg.body) {
     case 'chunks': {
       for (const c of msg.chunks.chunks) {
@@ -154,8 +158,9 @@ async function apply({ writer, chunks, counts, sent }: Stores, msg: m.ModifyFile
   }
 }
 
-export function modifyFileHandler(rpc: Rpc, pfs: Pfs, chunks: ChunkStore, log: Logger) {
-  return rpc.clientStream('ModifyFile', async (input: Input, ctx) => {
+export function modifyFileHandler(rpc: PfsRpc, pfs: Pfs, chunks: ChunkStore, log: Logger) {
+  return rpc.clientStream('ModifyFile', async (messages, ctx) => {
+    const input = messages as Input;
     const first = await input.next();
     if (first?.body !== 'header') {
       throw badStream('the first message must be a header naming the target ("repo@branch" or "repo@<open commit id>")', input.count);

@@ -5,15 +5,14 @@ import { StrataError } from '../../src/errors/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import * as encode from './encode.ts';
 import { LIST_CHUNKS_MAX_BYTES, SEND_DATA_BYTES } from './limits.ts';
-import type * as m from './messages.ts';
 import { afterField, commitRefField, countField, fileRefField, optionalCommitRefField } from './parse.ts';
-import type { Rpc } from './rpc.ts';
+import type { PfsRpc } from './rpc.ts';
 import { slices } from './streams.ts';
 import { getTarHandler } from './tar.ts';
 
-export function readHandlers(rpc: Rpc, pfs: Pfs) {
+export function readHandlers(rpc: PfsRpc, pfs: Pfs) {
   return {
-    GetFile: rpc.serverStream('GetFile', async (req: m.GetFileRequest, send, ctx) => {
+    GetFile: rpc.serverStream('GetFile', async (req, send, ctx) => {
       const file = fileRefField('file', req.file);
       const offset = countField('offset', req.offset);
       const length = req.length === undefined ? undefined : countField('length', req.length);
@@ -30,11 +29,11 @@ export function readHandlers(rpc: Rpc, pfs: Pfs) {
       }
     }),
     GetTar: getTarHandler(rpc, pfs),
-    InspectFile: rpc.unary('InspectFile', async (req: m.InspectFileRequest) => {
+    InspectFile: rpc.unary('InspectFile', async (req) => {
       const file = fileRefField('file', req.file);
       return encode.fileInfo(await pfs.inspectFile(file, file.path), { includeChunks: req.includeChunks });
     }),
-    ListFile: rpc.serverStream('ListFile', async (req: m.ListFileRequest, send) => {
+    ListFile: rpc.serverStream('ListFile', async (req, send) => {
       const dir = fileRefField('dir', req.dir, { dirDefault: true });
       const limit = countField('limit', req.limit);
       const opts = { after: afterField('after', dir.path, req.after), limit: limit === 0 ? undefined : limit };
@@ -46,16 +45,16 @@ export function readHandlers(rpc: Rpc, pfs: Pfs) {
         await send(encode.fileInfo(f, { includeChunks: f.type === 'file' && (f.size ?? 0) <= chunksUpTo && chunksUpTo > 0 }));
       }
     }),
-    WalkFile: rpc.serverStream('WalkFile', async (req: m.WalkFileRequest, send) => {
+    WalkFile: rpc.serverStream('WalkFile', async (req, send) => {
       const dir = fileRefField('dir', req.dir, { dirDefault: true });
       for await (const f of pfs.walkFiles(dir, dir.path)) await send(encode.fileInfo(f));
     }),
-    GlobFile: rpc.serverStream('GlobFile', async (req: m.GlobFileRequest, send) => {
+    GlobFile: rpc.serverStream('GlobFile', async (req, send) => {
       const ref = commitRefField('ref', req.ref);
       if (req.pattern === '') throw new StrataError('INVALID_GLOB', 'pattern: must not be empty (e.g. "/**/*.csv")', { field: 'pattern' });
       for await (const f of pfs.globFiles(ref, req.pattern)) await send(encode.fileInfo(f));
     }),
-    DiffFile: rpc.serverStream('DiffFile', async (req: m.DiffFileRequest, send) => {
+    DiffFile: rpc.serverStream('DiffFile', async (req, send) => {
       const newer = commitRefField('new_ref', req.newRef);
       const older = optionalCommitRefField('old_ref', req.oldRef);
       for await (const d of pfs.diff(newer, older)) await send(encode.diffEntry(d));

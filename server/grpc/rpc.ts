@@ -14,6 +14,8 @@ import { wellFormed } from './malformed.ts';
 import type { CallAuth, Guard } from './guard.ts';
 import type { RepoName } from '../../src/ids.ts';
 import { MessageReader, writeMessage } from './streams.ts';
+import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
+import type { RequestOf, ResponseOf, UntypedService } from './wire.ts';
 
 export interface CallContext {
   readonly method: string;
@@ -83,7 +85,12 @@ function toServiceError(wire: WireStatus): grpc.ServiceError {
 
 type Call = EventEmitter & { cancelled?: boolean; getPeer(): string; metadata: grpc.Metadata; sendMetadata(responseMetadata: grpc.Metadata): void };
 
-export function createRpc(deps: RpcDeps, inflight: InFlight) {
+/**
+ * The handler wrappers of one service. `D` is its generated definition
+ * (e.g. PfsServiceDefinition): a handler is then typed by its method name,
+ * taking the request the .proto defines and answering what it allows.
+ */
+export function createRpc<D = UntypedService>(deps: RpcDeps, inflight: InFlight) {
   const { log, metrics } = deps;
 
   function begin(method: string, type: GrpcType, call: Call) {
@@ -163,7 +170,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
   }
 
   return {
-    unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+    unary<M extends keyof D & string>(method: M, fn: (req: RequestOf<D, M>, ctx: CallContext) => Promise<ResponseOf<D, M>>): grpc.handleUnaryCall<RequestOf<D, M>, ResponseOf<D, M>> {
       return (call, callback) => {
         const { ctx, ok, fail, guarded } = begin(method, 'unary', call);
         const work = (async () => wellFormed(call.request))().then((req) => guarded(req, () => fn(req, ctx))).then(
@@ -174,13 +181,13 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       };
     },
 
-    serverStream<Req, Res>(
-      method: string,
-      fn: (req: Req, send: (message: Res) => Promise<void>, ctx: CallContext) => Promise<void>,
-    ): grpc.handleServerStreamingCall<Req, Res> {
+    serverStream<M extends keyof D & string>(
+      method: M,
+      fn: (req: RequestOf<D, M>, send: (message: ResponseOf<D, M>) => Promise<void>, ctx: CallContext) => Promise<void>,
+    ): grpc.handleServerStreamingCall<RequestOf<D, M>, ResponseOf<D, M>> {
       return (call) => {
         const { ctx, ok, fail, guarded } = begin(method, 'server_stream', call);
-        const send = (message: Res): Promise<void> => writeMessage(call, message);
+        const send = (message: ResponseOf<D, M>): Promise<void> => writeMessage(call, message);
         const work = (async () => wellFormed(call.request))().then((req) => guarded(req, () => fn(req, send, ctx))).then(
           () => (ok(), call.end()),
           (err: unknown) => {
@@ -193,10 +200,13 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
       };
     },
 
-    clientStream<Req, Res>(method: string, fn: (input: MessageReader<Req>, ctx: CallContext) => Promise<Res>): grpc.handleClientStreamingCall<Req, Res> {
+    clientStream<M extends keyof D & string>(
+      method: M,
+      fn: (input: MessageReader<RequestOf<D, M>>, ctx: CallContext) => Promise<ResponseOf<D, M>>,
+    ): grpc.handleClientStreamingCall<RequestOf<D, M>, ResponseOf<D, M>> {
       return (call, callback) => {
         const { ctx, ok, fail, guarded } = begin(method, 'client_stream', call);
-        const work = guarded(undefined, () => fn(new MessageReader<Req>(call), ctx)).then(
+        const work = guarded(undefined, () => fn(new MessageReader<RequestOf<D, M>>(call), ctx)).then(
           (res) => (ok(), callback(null, res)),
           (err: unknown) => callback(fail(err)),
         );
@@ -206,4 +216,7 @@ export function createRpc(deps: RpcDeps, inflight: InFlight) {
   };
 }
 
-export type Rpc = ReturnType<typeof createRpc>;
+export type Rpc<D = UntypedService> = ReturnType<typeof createRpc<D>>;
+
+/** The wrappers of PfsService's handlers, typed from proto/generated/. */
+export type PfsRpc = Rpc<PfsServiceDefinition>;

@@ -23,6 +23,8 @@ import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
 import { InFlight, createRpc } from './rpc.ts';
+import type { UntypedService } from './wire.ts';
+import type { PfsServiceDefinition, PfsServiceHandlers } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 
 export interface GrpcDeps {
   pfs: Pfs;
@@ -49,11 +51,11 @@ function credentials(tls: GrpcTls | undefined): grpc.ServerCredentials {
   return grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.clientCa !== undefined);
 }
 
-function rpcFor(deps: GrpcDeps, service: string, shutdown: AbortSignal, inflight: InFlight, policies: Policies) {
+function rpcFor<D = UntypedService>(deps: GrpcDeps, service: string, shutdown: AbortSignal, inflight: InFlight, policies: Policies) {
   const guard = deps.auth
     ? createGuard({ auth: deps.auth, policies, log: deps.log, repoExists: (repo) => deps.pfs.inspectRepo(repo).then(() => true, (err: { code?: string }) => (err.code === 'REPO_NOT_FOUND' ? false : Promise.reject(err))) })
     : undefined;
-  return createRpc({ service, log: deps.log, metrics: deps.metrics, shutdown, guard }, inflight);
+  return createRpc<D>({ service, log: deps.log, metrics: deps.metrics, shutdown, guard }, inflight);
 }
 
 export interface GrpcServer {
@@ -67,8 +69,8 @@ export interface GrpcServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
-export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): grpc.UntypedServiceImplementation {
-  const rpc = rpcFor(deps, PFS_SERVICE_NAME, shutdown, inflight, PFS_POLICIES);
+export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): PfsServiceHandlers {
+  const rpc = rpcFor<PfsServiceDefinition>(deps, PFS_SERVICE_NAME, shutdown, inflight, PFS_POLICIES);
   return {
     ...repoHandlers(rpc, deps.pfs),
     ...branchHandlers(rpc, deps.pfs),
@@ -78,7 +80,7 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
     ...chunkHandlers(rpc, deps.chunks, deps.pfs),
     ...readHandlers(rpc, deps.pfs),
     ...adminHandlers(rpc, deps.pfs, deps.metrics),
-  } as grpc.UntypedServiceImplementation;
+  } satisfies PfsServiceHandlers; // every RPC of pfs.proto has a handler, with its generated types
 }
 
 /**

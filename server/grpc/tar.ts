@@ -8,9 +8,8 @@ import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileInfo } from '../../src/pfs/types.ts';
 import type { Ref } from '../../src/ref.ts';
 import { SEND_DATA_BYTES } from './limits.ts';
-import type * as m from './messages.ts';
 import { fileRefField, pinned } from './parse.ts';
-import type { Rpc } from './rpc.ts';
+import type { PfsRpc } from './rpc.ts';
 import { slices } from './streams.ts';
 
 type Sink = ReturnType<tar.Pack['entry']>;
@@ -68,8 +67,8 @@ async function fill(pack: tar.Pack, pfs: Pfs, ref: Ref, files: AsyncIterable<Fil
   }
 }
 
-export function getTarHandler(rpc: Rpc, pfs: Pfs) {
-  return rpc.serverStream('GetTar', async (req: m.GetTarRequest, send, ctx) => {
+export function getTarHandler(rpc: PfsRpc, pfs: Pfs) {
+  return rpc.serverStream('GetTar', async (req, send, ctx) => {
     const ref = fileRefField('ref', req.ref, { dirDefault: true });
     if (req.glob !== '' && req.ref.includes(':')) {
       throw new StrataError('INVALID_ARGUMENT', 'ref: give either a path in the ref or a glob, not both', { field: 'ref', input: req.ref });
