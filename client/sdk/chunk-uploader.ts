@@ -10,6 +10,12 @@
 //
 // Memory: the batch being filled plus at most MAX_PENDING batches waiting,
 // each at most BATCH_BYTES of chunk data.
+//
+// The bytes of a chunk often live in a buffer the caller reuses (a read
+// buffer, a slab of small files): `add` takes a `release` that is called
+// once the uploader no longer needs them, i.e. when the chunk was found
+// already stored, or when the last message of its batch was written (grpc-js
+// copied the bytes). A release that never comes only costs the reuse.
 import type { StrataError } from '../../src/errors/index.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { TransferStats } from './types.ts';
@@ -21,20 +27,26 @@ const BATCH_CHUNKS = 1024;
  * but grpc-js queues up to 16 messages per stream before write() asks us to
  * wait, so the message size bounds the memory queued (as for raw data).
  */
-const MESSAGE_BYTES = 1 << 20;
+export const MESSAGE_BYTES = 1 << 20;
 /** Chunks per `chunks` message: ~75 bytes of hash and framing each must fit the 64 KiB of slack. */
-const MESSAGE_CHUNKS = 512;
+export const MESSAGE_CHUNKS = 512;
 const MAX_PENDING = 2;
 /** Hashes known stored this session, so a repeated chunk is not even asked about; bounded. */
 const KNOWN_LIMIT = 200_000;
 
 export type Chunk = { hash: string; data: Uint8Array };
 
-/** Writes one `chunks` message to the session's stream, in order with its other operations. */
-export type ChunkSink = (chunks: Chunk[]) => Promise<void>;
+/**
+ * Writes one `chunks` message to the session's stream, in order with its
+ * other operations; `onWritten` once the message's bytes were copied out
+ * (see ClientStreamCall.write).
+ */
+export type ChunkSink = (chunks: Chunk[], onWritten: () => void) => Promise<void>;
 
 interface Batch {
   chunks: Map<string, Uint8Array>;
+  /** Releases of the chunks held (see `add`). */
+  releases: (() => void)[];
   bytes: number;
   after: (() => Promise<void>)[];
   /** The MissingChunks answer, asked for when the batch was closed. */
@@ -42,7 +54,7 @@ interface Batch {
 }
 
 function newBatch(): Batch {
-  return { chunks: new Map(), bytes: 0, after: [] };
+  return { chunks: new Map(), releases: [], bytes: 0, after: [] };
 }
 
 export class ChunkUploader {
@@ -59,13 +71,21 @@ export class ChunkUploader {
     private readonly opts: CallOptions = {},
   ) {}
 
-  /** Adds a chunk; waits while too many batches are in flight (backpressure). */
-  async add(hash: string, data: Uint8Array): Promise<void> {
-    if (this.failure) throw this.failure;
+  /**
+   * Adds a chunk; waits while too many batches are in flight (backpressure).
+   * `release` is called once `data` is no longer needed here.
+   */
+  async add(hash: string, data: Uint8Array, release?: () => void): Promise<void> {
+    if (this.failure) {
+      release?.();
+      throw this.failure;
+    }
     if (this.known.has(hash) || this.batch.chunks.has(hash)) {
       this.stats.reusedChunks++;
+      release?.();
     } else {
       this.batch.chunks.set(hash, data);
+      if (release) this.batch.releases.push(release);
       this.batch.bytes += data.length;
     }
     if (this.batch.bytes >= BATCH_BYTES || this.batch.chunks.size >= BATCH_CHUNKS) {
@@ -96,6 +116,7 @@ export class ChunkUploader {
         for (const op of batch.after) await op();
       } finally {
         this.pending--;
+        if (batch.releases.length > 0) releaseAll(batch); // a failed batch: nothing will send its bytes
       }
     });
     this.chain.catch((err: StrataError) => {
@@ -110,10 +131,13 @@ export class ChunkUploader {
     this.stats.reusedChunks += batch.chunks.size - missing.length;
     let message: Chunk[] = [];
     let bytes = 0;
+    // Every message but the last releases nothing: writes complete in order,
+    // so the last one's callback means grpc-js copied all of the batch.
+    const none = (): void => undefined;
     for (const hash of missing) {
       const data = batch.chunks.get(hash)!;
       if (message.length > 0 && (bytes + data.length > MESSAGE_BYTES || message.length >= MESSAGE_CHUNKS)) {
-        await this.sink(message);
+        await this.sink(message, none);
         message = [];
         bytes = 0;
       }
@@ -122,9 +146,18 @@ export class ChunkUploader {
       this.stats.sentBytes += data.length;
       this.stats.sentChunks++;
     }
-    if (message.length > 0) await this.sink(message);
+    const releases = batch.releases;
+    batch.releases = [];
+    if (message.length > 0) await this.sink(message, () => releaseAll({ releases }));
+    else releaseAll({ releases });
     if (this.known.size + batch.chunks.size > KNOWN_LIMIT) this.known.clear();
     for (const h of batch.chunks.keys()) this.known.add(h);
     batch.chunks.clear(); // the stream holds what it still needs
   }
+}
+
+function releaseAll(batch: { releases: (() => void)[] }): void {
+  const releases = batch.releases;
+  batch.releases = [];
+  for (const release of releases) release();
 }

@@ -12,7 +12,9 @@ import { MIN_SIZE, chunkAndHash, createFileHasher, fileHash, hashChunk } from '.
 import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
-import { ChunkUploader, type Chunk } from './chunk-uploader.ts';
+import { MessageBuffers } from './chunk-message.ts';
+import { PooledFileReader, ReadBuffers, ReleasedPrefix } from './read-buffers.ts';
+import { ChunkUploader, MESSAGE_BYTES, MESSAGE_CHUNKS, type Chunk } from './chunk-uploader.ts';
 import { PIECE_BYTES, SmallFileReader, counted, openSource, openStatted, readSmallFileSync, type PutSource } from './sources.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
@@ -62,6 +64,10 @@ const REFS_PER_MESSAGE = 16_384;
  */
 const BATCHED_FILE_REFS = 64;
 const BATCH_MESSAGE_BYTES = 256 << 10;
+/** A full `chunks` message: its chunk bytes, and ~80 bytes of hash and framing per chunk. */
+const CHUNK_MESSAGE_BUFFER_BYTES = MESSAGE_BYTES + MESSAGE_CHUNKS * 80;
+/** Idle read buffers (PIECE_BYTES each) a session keeps: about what one put has in flight (its chunking look-ahead and uploader batches). */
+const READ_BUFFERS_KEPT = 24;
 /** Chunking look-ahead per put; puts may run concurrently, so keep it small. */
 const CHUNK_IN_FLIGHT_BYTES = 8 << 20;
 
@@ -100,13 +106,21 @@ export class Session implements ModifySession {
   private batchBytes = 0;
   private readonly uploader: ChunkUploader;
   private readonly smallFiles = new SmallFileReader();
+  /** Read buffers of large files, shared by the session's puts (several may read at once). */
+  private readonly readBuffers = new ReadBuffers(READ_BUFFERS_KEPT);
+  /** Encoded `chunks` messages: room for a full one (MESSAGE_BYTES of data plus hashes and framing). */
+  private readonly messageBuffers = new MessageBuffers(CHUNK_MESSAGE_BUFFER_BYTES, 8);
 
   constructor(
     transport: Transport,
     private readonly call: ClientStreamCall,
     opts: CallOptions,
   ) {
-    const sink = (chunks: Chunk[]): Promise<void> => this.lock.run(() => this.send({ chunks: { chunks } }));
+    const sink = (chunks: Chunk[], onWritten: () => void): Promise<void> =>
+      this.lock.run(() => {
+        const { message, release } = this.messageBuffers.encode(chunks);
+        return this.send(message, () => (release(), onWritten()));
+      });
     this.uploader = new ChunkUploader(transport, sink, this.stats, { signal: opts.signal });
   }
 
@@ -128,26 +142,32 @@ export class Session implements ModifySession {
       this.stats.files++;
       return result;
     }
-    const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize) : await openSource(source);
+    // A deduplicated put of a large local file reads into reused buffers, given back as its chunks are sent.
+    let reader: PooledFileReader | undefined;
+    const large = (file: string): AsyncIterable<Uint8Array> => (reader = new PooledFileReader(file, this.readBuffers)).bytes();
+    const pooled = opts.dedup === false ? undefined : large;
+    const { bytes, size } = typeof source === 'string' && opts.statSize !== undefined ? openStatted(source, opts.statSize, pooled) : await openSource(source, pooled);
     const onBytes = (n: number): void => {
       this.stats.bytes += n;
       opts.onBytes?.(n);
     };
     let result: PutResult = {};
     if (opts.dedup === false) await this.putRaw(path, counted(bytes, onBytes), size, opts.append ?? false);
-    else result = await this.putChunked(path, counted(bytes, onBytes), opts.append ?? false);
+    else result = await this.putChunked(path, counted(bytes, onBytes), opts.append ?? false, reader && ((offset) => reader!.releasedThrough(offset)));
     this.stats.files++;
     return result;
   }
 
-  private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean): Promise<PutResult> {
+  /** `releasedThrough`, when given, learns how far from the start of `bytes` the chunks were sent (their bytes may be reused). */
+  private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean, releasedThrough?: (offset: number) => void): Promise<PutResult> {
     const refs: ChunkRef[] = [];
     const fileHasher = createFileHasher();
+    const released = releasedThrough && new ReleasedPrefix(releasedThrough);
     for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES })) {
       const hash = c.hash.toString('hex');
       fileHasher.add(c.hash);
       refs.push({ hash, sizeBytes: c.data.length });
-      await this.uploader.add(hash, c.data);
+      await this.uploader.add(hash, c.data, released?.next(c.data.length));
     }
     this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
     // An append's content hash depends on what the file held before: unknown here.
@@ -163,7 +183,8 @@ export class Session implements ModifySession {
    */
   private async putSmallFile(path: string, local: string, opts: PutOptions): Promise<PutResult> {
     // A file that grew past its walked size since the walk is read whole.
-    const data = this.smallFiles.read(local, opts.statSize!) ?? readSmallFileSync(local);
+    const slab = this.smallFiles.read(local, opts.statSize!);
+    const data = slab?.bytes ?? readSmallFileSync(local);
     this.stats.bytes += data.length;
     opts.onBytes?.(data.length);
     const append = opts.append ?? false;
@@ -173,16 +194,18 @@ export class Session implements ModifySession {
     if (data.length > 0) {
       hashes.push(hashChunk(data));
       refs.push({ hash: hashes[0]!.toString('hex'), sizeBytes: data.length });
-      await this.uploader.add(refs[0]!.hash, data);
+      await this.uploader.add(refs[0]!.hash, data, slab?.release);
+    } else {
+      slab?.release();
     }
     this.uploader.after(() => this.lock.run(() => this.sendChunkRefs(path, refs, append)));
     return append ? {} : { hash: fileHash(hashes).toString('hex') };
   }
 
   /** Writes one message (under the lock), after the put_chunks still held back. */
-  private async send(message: object): Promise<void> {
+  private async send(message: object, onWritten?: () => void): Promise<void> {
     if (this.batch.length > 0) await this.sendBatch();
-    await this.call.write(message);
+    await this.call.write(message, onWritten);
   }
 
   private async sendBatch(): Promise<void> {

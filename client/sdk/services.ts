@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs/light.js';
 import { protoDir } from '../../src/package-dir.ts';
+import { EncodedMessage } from './chunk-message.ts';
 
 /** proto-loader's LOADER_OPTIONS for decoding (keepCase was applied when the JSON was made). */
 const DECODE: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
@@ -32,6 +33,8 @@ export type ServiceFile = keyof typeof SERVICES;
 
 function serializer(type: protobuf.Type): (value: object) => Buffer {
   return (value) => {
+    // Bytes already encoded (the put path's chunk messages, see chunk-message.ts) go as they are.
+    if (value instanceof EncodedMessage) return value.bytes;
     if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
     return Buffer.from(type.encode(type.fromObject(value)).finish());
   };

@@ -111,9 +111,29 @@ function limitReadBuffer(stream: unknown, messages = 2): void {
   if (state && typeof state.highWaterMark === 'number') state.highWaterMark = messages;
 }
 
+/**
+ * The same on the sending side: write() asks the caller to wait once this
+ * many messages are queued, not 16. Each queued message holds its bytes
+ * (1 MiB for chunk and data messages): a shorter queue bounds that memory
+ * and lets the buffers of sent messages be reused (chunk-message.ts) instead
+ * of 16 fresh ones being in flight. The server's 8 MiB stream window keeps
+ * the connection busy meanwhile.
+ */
+const SEND_QUEUE_MESSAGES = 4;
+
+function limitWriteBuffer(stream: unknown): void {
+  const state = (stream as { _writableState?: { highWaterMark?: number } })._writableState;
+  if (state && typeof state.highWaterMark === 'number') state.highWaterMark = SEND_QUEUE_MESSAGES;
+}
+
 export interface ClientStreamCall {
-  /** Sends one message, waiting while the call's send buffer is full. Rejects once the call failed. */
-  write(message: object): Promise<void>;
+  /**
+   * Sends one message, waiting while the call's send buffer is full. Rejects
+   * once the call failed. `onWritten` runs once grpc-js is done with the
+   * message object (it was serialized and framed, or the call failed): only
+   * then may the buffers it points into be reused.
+   */
+  write(message: object, onWritten?: () => void): Promise<void>;
   /** Half-closes and waits for the response. */
   end(): Promise<Wire>;
   /** Cancels the call: the server sees a cut stream. */
@@ -276,6 +296,7 @@ export class Transport {
       }) as grpc.ClientWritableStream<object>;
     });
     response.catch(() => undefined); // surfaced through write() and end()
+    limitWriteBuffer(call);
     unhook = linkSignal(call as unknown as RawCall, opts.signal);
     const failed = response.then(
       () => new StrataError('BAD_STREAM', `${method}: the server answered before the stream ended`),
@@ -285,9 +306,12 @@ export class Transport {
     return {
       response,
       accepted: () => Promise.race([headers, failed.then((err) => Promise.reject(err))]),
-      async write(message) {
-        if (failure) throw failure;
-        if (call.write(message)) return;
+      async write(message, onWritten) {
+        if (failure) {
+          onWritten?.();
+          throw failure;
+        }
+        if (onWritten ? call.write(message, () => onWritten()) : call.write(message)) return;
         const outcome = await Promise.race([new Promise<'drain'>((r) => call.once('drain', () => r('drain'))), failed]);
         if (outcome !== 'drain') throw outcome;
       },

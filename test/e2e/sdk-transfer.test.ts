@@ -105,6 +105,37 @@ describe('directory trees', () => {
     expect(again.stats).toMatchObject({ files: 40, sentBytes: 0, sentChunks: 0 });
   });
 
+  it('puts local files through reused buffers (large files with shared chunks, 1,500 small ones) and reads back the same bytes', async () => {
+    // Read buffers and small-file slabs are used again once their chunks are
+    // sent (client/sdk/read-buffers.ts): a buffer reused too early would send
+    // other bytes under a chunk's hash, which the server refuses.
+    const root = join(tmp.path, 'reuse');
+    const files = new Map<string, Buffer>();
+    const big = seededBytes('reuse-big', 9 * MiB);
+    const edited = Buffer.from(big);
+    seededBytes('reuse-edit', MiB).copy(edited, 4 * MiB);
+    files.set('big/a.bin', big);
+    files.set('big/b.bin', edited);
+    files.set('big/c.bin', seededBytes('reuse-odd', 5 * MiB + 123));
+    for (let i = 0; i < 1500; i++) files.set(`small/d${i % 10}/f${i}.bin`, seededBytes(`reuse-${i}`, 1024 + ((i * 7919) % 7168)));
+    for (const [rel, bytes] of files) {
+      await mkdir(join(root, rel, '..'), { recursive: true });
+      await writeFile(join(root, rel), bytes);
+    }
+    const r = await client.putDirectory('xfer@main:/reuse', root, { concurrency: 4 });
+    expect(r.stats.files).toBe(files.size);
+    expect(r.stats.reusedChunks).toBeGreaterThan(0); // b shares most of a's chunks
+    const one = await client.put('xfer@main:/reuse-one.bin', join(root, 'big/c.bin'));
+    expect(one.stats.bytes).toBe(5 * MiB + 123);
+    const got = new Map<string, string>();
+    const extract = tar.extract();
+    const feeding = pipeline(client.getTar('xfer@main:/reuse'), extract as unknown as NodeJS.WritableStream);
+    for await (const entry of extract) got.set(entry.header.name.slice('reuse/'.length), digest(await collect(entry as AsyncIterable<Uint8Array>)));
+    await feeding;
+    expect(got).toEqual(new Map([...files].map(([k, v]) => [k, digest(v)])));
+    expect(digest(await collect(client.get('xfer@main:/reuse-one.bin')))).toBe(digest(files.get('big/c.bin')!));
+  });
+
   it('a file under the minimum chunk size, put with the size a walk saw, hashes as the server does; one grown since is put whole', async () => {
     const small = join(tmp.path, 'small.bin');
     const grown = join(tmp.path, 'grown.bin');
