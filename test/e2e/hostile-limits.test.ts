@@ -120,6 +120,39 @@ describe('clients that hog the server do not starve others', () => {
     await otherClientWorks('streams-after');
   }, 120_000);
 
+  it('a client resetting streams faster than the Rapid Reset limit loses its own connection, and only that', async () => {
+    // nghttp2 (Node's HTTP/2) answers a connection that resets streams faster than 1,000 at
+    // once then 33 a second (CVE-2023-44487) with GOAWAY(INTERNAL_ERROR): the calls in flight
+    // on it fail with "Session closed with error code 2" (docs/api.md, "Limits"). The hog
+    // opens calls and cancels each a moment later (one RST_STREAM each), 10 at a time, until
+    // that happens (or 10,000 calls: far past the limit at any speed this machine reaches).
+    const hog = ownConnection();
+    let closedByLimit = 0;
+    let calls = 0;
+    const worker = async (): Promise<void> => {
+      while (closedByLimit === 0 && calls < 10_000) {
+        calls++;
+        const call = hog.SubscribeCommit({ branch: 'lim@main' }) as grpc.ClientReadableStream<unknown>;
+        const ended = new Promise<grpc.ServiceError | undefined>((r) => (call.on('error', r), call.on('end', () => r(undefined))));
+        call.on('data', () => undefined);
+        await new Promise((r) => setTimeout(r, 2));
+        call.cancel();
+        const err = await ended;
+        if (err?.code === grpc.status.INTERNAL && /Session closed with error code 2/.test(err.details)) closedByLimit++;
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: 10 }, worker));
+      expect(closedByLimit, `no connection close after ${calls} reset calls`).toBeGreaterThan(0);
+      expect(calls).toBeGreaterThan(1000); // the burst allowance held first
+      // The server is up, another client works, and the hog itself works again on a new connection.
+      await otherClientWorks('resets');
+      expect((await unary(hog, 'InspectBranch', { branch: 'lim@main' })).name).toBe('main');
+    } finally {
+      hog.close();
+    }
+  }, 600_000);
+
   it('slow-loris: raw sockets dribbling the preface, an upload dribbling bytes, a reader that never reads', async () => {
     const [host, port] = server.grpcAddress.split(':') as [string, string];
     const preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../src/errors/codes.ts';
-import { closeClient, pfsClient, type RawClient } from './server.ts';
+import { pfsClient, type RawClient } from './server.ts';
 
 /** Statuses that mean the server failed, not the input. */
 const BAD_STATUSES = new Set([grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE]);
@@ -106,19 +106,88 @@ export interface Surface {
 }
 
 /**
+ * Cases per HTTP/2 connection. A case may reset its stream (a cancelled
+ * upload sends RST_STREAM), and Node's HTTP/2 server (nghttp2) closes a
+ * connection that resets streams faster than its Rapid Reset limit
+ * (CVE-2023-44487): a bucket of 1,000 resets refilled at 33 a second, then
+ * GOAWAY(INTERNAL_ERROR), which fails every call in flight on it with
+ * "Session closed with error code 2". That is a documented DoS protection
+ * (docs/api.md, "Limits"; hostile-limits.test.ts tests it as one), not the
+ * server failing the input, so the fuzz stays under it: a fresh connection
+ * every CASES_PER_CONNECTION cases (at most one reset each) never exhausts
+ * the bucket, however fast the cases go.
+ */
+export const CASES_PER_CONNECTION = 500;
+
+/** Clients on their own connections, a new one every CASES_PER_CONNECTION cases; a retired one closes once its calls are done. */
+class ConnectionPool<C extends grpc.Client> {
+  private current: C;
+  private cases = 0;
+  private readonly inFlight = new Map<C, number>();
+  private readonly retired = new Set<C>();
+
+  constructor(private readonly connect: () => C) {
+    this.current = connect();
+  }
+
+  take(): C {
+    if (this.cases >= CASES_PER_CONNECTION) {
+      this.retire(this.current);
+      this.current = this.connect();
+      this.cases = 0;
+    }
+    this.cases++;
+    this.inFlight.set(this.current, (this.inFlight.get(this.current) ?? 0) + 1);
+    return this.current;
+  }
+
+  release(client: C): void {
+    const left = (this.inFlight.get(client) ?? 1) - 1;
+    this.inFlight.set(client, left);
+    if (left === 0 && this.retired.has(client)) this.close(client);
+  }
+
+  private retire(client: C): void {
+    this.retired.add(client);
+    if ((this.inFlight.get(client) ?? 0) === 0) this.close(client);
+  }
+
+  private close(client: C): void {
+    this.retired.delete(client);
+    this.inFlight.delete(client);
+    client.close();
+  }
+
+  closeAll(): void {
+    for (const c of [...this.retired, this.current]) c.close();
+  }
+}
+
+/** A connection of its own: grpc-js shares one between clients with equal options unless told not to. */
+const OWN_CONNECTION = { 'grpc.use_local_subchannel_pool': 1, 'grpc.max_send_message_length': -1 };
+
+/**
  * Runs `runs` generated cases, `CONCURRENCY` at a time (a shared machine
  * makes each call's latency mostly waiting). No shrinking: a failure is
  * reported with its input as generated.
  */
-async function fuzz<T>(name: string, address: string, arb: fc.Arbitrary<T>, runs: number, seed: number | undefined, call: (client: RawClient, input: T) => Promise<Outcome>): Promise<SurfaceReport> {
-  const client = pfsClient(address, { 'grpc.max_send_message_length': -1 });
+async function fuzz<T, C extends grpc.Client = RawClient>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  runs: number,
+  seed: number | undefined,
+  connect: () => C,
+  call: (client: C, input: T) => Promise<Outcome>,
+): Promise<SurfaceReport> {
+  const pool = new ConnectionPool(connect);
   const report: SurfaceReport = { surface: name, cases: 0, accepted: 0, rejected: {}, failures: [] };
   const inputs = fc.sample(arb, { numRuns: runs, seed });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < inputs.length) {
       const input = inputs[next++]!;
-      const outcome = await call(client, input);
+      const client = pool.take();
+      const outcome = await call(client, input).finally(() => pool.release(client));
       report.cases++;
       if (outcome.ok) report.accepted++;
       else report.rejected[outcome.code] = (report.rejected[outcome.code] ?? 0) + 1;
@@ -128,7 +197,7 @@ async function fuzz<T>(name: string, address: string, arb: fc.Arbitrary<T>, runs
   try {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   } finally {
-    closeClient(client);
+    pool.closeAll();
   }
   return report;
 }
@@ -137,7 +206,7 @@ export const SURFACES: Surface[] = [
   {
     name: 'paths (InspectFile, GetFile, ModifyFile put/delete)',
     run: (address, runs, seed) =>
-      fuzz('paths', address, fc.tuple(hostilePath, fc.nat(3)), runs, seed, async (client, [path, how]) => {
+      fuzz('paths', fc.tuple(hostilePath, fc.nat(3)), runs, seed, () => pfsClient(address, OWN_CONNECTION), async (client, [path, how]) => {
         if (how === 0) return unaryOutcome(client, 'InspectFile', { file: `fz@main:${path}` });
         if (how === 1) return streamOutcome(client, 'GetFile', { file: `fz@main:${path}` });
         if (how === 2) return modifyOutcome(client, [{ header: { target: 'fz@main' } }, { putFile: { path } }, { data: Buffer.from('x') }, { done: {} }], 'end');
@@ -147,7 +216,7 @@ export const SURFACES: Surface[] = [
   {
     name: 'refs (InspectCommit, ListCommit, ListFile, CreateBranch)',
     run: (address, runs, seed) =>
-      fuzz('refs', address, fc.tuple(hostileRef, fc.nat(3)), runs, seed, async (client, [ref, how]) => {
+      fuzz('refs', fc.tuple(hostileRef, fc.nat(3)), runs, seed, () => pfsClient(address, OWN_CONNECTION), async (client, [ref, how]) => {
         if (how === 0) return unaryOutcome(client, 'InspectCommit', { commit: ref });
         if (how === 1) return streamOutcome(client, 'ListCommit', { ref, limit: 3 });
         if (how === 2) return streamOutcome(client, 'ListFile', { dir: ref });
@@ -156,7 +225,7 @@ export const SURFACES: Surface[] = [
   },
   {
     name: 'globs (GlobFile)',
-    run: (address, runs, seed) => fuzz('globs', address, hostileGlob, runs, seed, (client, pattern) => streamOutcome(client, 'GlobFile', { ref: 'fz@main', pattern })),
+    run: (address, runs, seed) => fuzz('globs', hostileGlob, runs, seed, () => pfsClient(address, OWN_CONNECTION), (client, pattern) => streamOutcome(client, 'GlobFile', { ref: 'fz@main', pattern })),
   },
   {
     name: 'raw messages (random bytes, wrong wire types, oversized fields)',
@@ -165,7 +234,7 @@ export const SURFACES: Surface[] = [
   {
     name: 'upload streams (truncated, out of order, cancelled)',
     run: (address, runs, seed) =>
-      fuzz('streams', address, fc.tuple(fc.array(modifyMessage, { maxLength: 8 }), fc.constantFrom<'end' | 'cancel'>('end', 'cancel')), runs, seed, (client, [msgs, ending]) =>
+      fuzz('streams', fc.tuple(fc.array(modifyMessage, { maxLength: 8 }), fc.constantFrom<'end' | 'cancel'>('end', 'cancel')), runs, seed, () => pfsClient(address, OWN_CONNECTION), (client, [msgs, ending]) =>
         modifyOutcome(client, msgs, ending),
       ),
   },
@@ -217,27 +286,23 @@ function varint(n: number): Buffer {
   return Buffer.from(out);
 }
 
-async function rawFuzz(address: string, runs: number, seed: number | undefined): Promise<SurfaceReport> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
+function rawFuzz(address: string, runs: number, seed: number | undefined): Promise<SurfaceReport> {
   const id = (b: Buffer): Buffer => b;
-  try {
-    return await fuzz('raw', address, fc.tuple(fc.constantFrom(...RAW_METHODS), fc.array(rawBytes, { minLength: 1, maxLength: 3 })), runs, seed, (_unused, [m, bodies]) => {
-      return new Promise<Outcome>((resolve) => {
-        const done = (err: grpc.ServiceError | null): void => resolve(outcomeOf(err));
-        if (m.stream === 'unary') client.makeUnaryRequest(m.path, id, id, Buffer.from(bodies[0]!), deadline(), done);
-        else if (m.stream === 'client') {
-          const call = client.makeClientStreamRequest(m.path, id, id, deadline(), done);
-          for (const b of bodies) call.write(Buffer.from(b));
-          call.end();
-        } else {
-          const call = client.makeServerStreamRequest(m.path, id, id, Buffer.from(bodies[0]!), deadline());
-          call.on('data', () => undefined);
-          call.on('error', done);
-          call.on('end', () => done(null));
-        }
-      });
+  const connect = (): grpc.Client => new grpc.Client(address, grpc.credentials.createInsecure(), OWN_CONNECTION);
+  return fuzz('raw', fc.tuple(fc.constantFrom(...RAW_METHODS), fc.array(rawBytes, { minLength: 1, maxLength: 3 })), runs, seed, connect, (client, [m, bodies]) => {
+    return new Promise<Outcome>((resolve) => {
+      const done = (err: grpc.ServiceError | null): void => resolve(outcomeOf(err));
+      if (m.stream === 'unary') client.makeUnaryRequest(m.path, id, id, Buffer.from(bodies[0]!), deadline(), done);
+      else if (m.stream === 'client') {
+        const call = client.makeClientStreamRequest(m.path, id, id, deadline(), done);
+        for (const b of bodies) call.write(Buffer.from(b));
+        call.end();
+      } else {
+        const call = client.makeServerStreamRequest(m.path, id, id, Buffer.from(bodies[0]!), deadline());
+        call.on('data', () => undefined);
+        call.on('error', done);
+        call.on('end', () => done(null));
+      }
     });
-  } finally {
-    client.close();
-  }
+  });
 }
