@@ -11,6 +11,12 @@
 // turn goes when its lease does. Waiters learn that a turn ended from an etcd
 // watch on turn/, and look again every RECHECK_MS in case an event is late.
 //
+// A turn costs a transaction, so it is taken only on a branch written
+// through several servers: when the head a writer finds was not landed by
+// this server, and for one lease time after that was last seen. A branch
+// only this server writes (one server on etcd, or each branch through its
+// own server) costs nothing more than before.
+//
 // The turn is advisory. The head still moves only by compare-and-set, so a
 // turn that ended early (its lease ran out) or a writer that stopped waiting
 // (after the lease time: the holder may be stuck) costs duplicate work, never
@@ -36,11 +42,18 @@ export interface Turn {
 }
 
 export interface BranchTurns {
+  /** Whether a writer that found `head` on the branch should take its turn (another server writes it too). */
+  contended(repo: RepoName, branch: BranchName, head: string | null): boolean;
+  /** This server landed commit `id` on the branch (so finding it as the head later is no sign of another writer). */
+  landed(repo: RepoName, branch: BranchName, id: string): void;
   /** Waits for the branch's turn and takes it; undefined where turns are not needed or the wait ran out. */
   take(repo: RepoName, branch: BranchName): Promise<Turn | undefined>;
 }
 
-const NO_TURNS: BranchTurns = { take: async () => undefined };
+const NO_TURNS: BranchTurns = { contended: () => false, landed: () => undefined, take: async () => undefined };
+
+/** Branches whose last own commit and last sign of another writer are remembered (then forgotten all at once). */
+const REMEMBERED_BRANCHES = 10_000;
 
 /** `leaseMs`: the lease turns are bound to, and the longest a writer waits for one. */
 export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns {
@@ -51,6 +64,9 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
   let session: Promise<StoreLease> | undefined;
   let watching: Promise<unknown> | undefined;
   const waiters = new Map<string, Set<() => void>>();
+  /** Per branch: the last commit this server landed, and when a head landed elsewhere was last found. */
+  const mine = new Map<string, string>();
+  const others = new Map<string, number>();
 
   const wake = (key: string): void => {
     const set = waiters.get(key);
@@ -109,6 +125,21 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
   });
 
   return {
+    contended(repo, branch, head) {
+      const key = turnKey(repo, branch);
+      const now = performance.now();
+      if (head !== null && mine.get(key) !== head) {
+        if (others.size >= REMEMBERED_BRANCHES) others.clear();
+        others.set(key, now);
+        return true;
+      }
+      const seen = others.get(key);
+      return seen !== undefined && now - seen < leaseMs;
+    },
+    landed(repo, branch, id) {
+      if (mine.size >= REMEMBERED_BRANCHES) mine.clear();
+      mine.set(turnKey(repo, branch), id);
+    },
     async take(repo, branch) {
       await watch();
       const key = turnKey(repo, branch);

@@ -200,28 +200,39 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
   return ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, c));
 }
 
+/** A writer's turn on the branch across servers (branch-turn.ts), taken once another server is seen writing it. */
+interface TurnState {
+  turn: Turn | undefined;
+  /** Taken, or tried and the wait ran out: not tried again for this commit. */
+  tried: boolean;
+}
+
 async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
-  // Across servers too (branch-turn.ts): the landing batch ends the turn.
-  let turn = await ctx.turns.take(repo, branch);
+  const state: TurnState = { turn: undefined, tried: false };
   let landed = false;
   try {
-    const done = await landInTurn(ctx, repo, branch, c, () => turn, async () => {
-      if (turn && !(await turn.held())) turn = await ctx.turns.take(repo, branch);
-    });
+    const done = await landInTurn(ctx, repo, branch, c, state);
     landed = true;
+    ctx.turns.landed(repo, branch, done.id);
     return done;
   } finally {
-    if (turn && !landed) await turn.release().catch(() => undefined);
+    // The landing batch ends the turn; any other way out gives it back.
+    if (state.turn && !landed) await state.turn.release().catch(() => undefined);
   }
 }
 
-async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, turn: () => Turn | undefined, retake: () => Promise<void>): Promise<CommitRecord> {
+async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, state: TurnState): Promise<CommitRecord> {
   let base = c.base;
   let fence = c.fence;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
     const b = await getBranch(ctx, repo, branch);
     // A landing whose answer was lost (etcd leader change) and then retried: it is there already.
     if (b?.value.head === c.id) return (await requireCommit(ctx, repo, c.id)).value;
+    if (!state.tried && ctx.turns.contended(repo, branch, b?.value.head ?? null)) {
+      state.tried = true;
+      state.turn = await ctx.turns.take(repo, branch);
+      if (state.turn) continue; // the head may have moved while this writer waited
+    }
     const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
@@ -232,14 +243,15 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     base = headRoot;
     const durable = createDurableSet(ctx.chunks);
     try {
-      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: turn() });
+      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: state.turn });
       if (landed) {
         ctx.oneOff.landed++;
         return landed;
       }
       ctx.oneOff.rebuilt++;
       fence = await revalidate(ctx, fence, durable.hashes(), `commit to ${repo}@${branch}`);
-      await retake();
+      // The turn ran out meanwhile (its lease ended): take it again.
+      if (state.turn && !(await state.turn.held())) state.turn = await ctx.turns.take(repo, branch);
     } finally {
       durable.close();
     }
