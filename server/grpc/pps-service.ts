@@ -24,6 +24,8 @@ export function loadPpsProto(): { definition: protoLoader.PackageDefinition; ser
 
 /** The request fields of PpsService (proto-loader fills defaults, so every field is present). */
 type Req = { [K in 'name' | 'pipeline' | 'job' | 'datum' | 'specJson' | 'reprocess' | 'file']: string } & { update: boolean; keepRepo: boolean; follow: boolean; verify: boolean };
+/** WaitJob sends a running job's state at most this often. */
+const PROGRESS_GAP_MS = 200;
 const REPROCESS = { REPROCESS_DEFAULT: undefined, REPROCESS_ALL: true, REPROCESS_NONE: false } as const;
 
 function required(name: string, value: string): string {
@@ -50,15 +52,32 @@ export function ppsHandlers(rpc: Rpc, pps: Pps, pfs: Pfs): grpc.UntypedServiceIm
     ListJob: rpc.unary('ListJob', async (req: Req) => ({ jobs: (await pps.listJobs(req.pipeline ? pipeline(req) : undefined)).map(encode.jobInfo) })),
     InspectJob: rpc.unary('InspectJob', async (req: Req) => encode.jobInfo(await pps.inspectJob(pipeline(req), required('job', req.job)))),
     WaitJob: rpc.serverStream('WaitJob', async (req: Req, send: (m: object) => Promise<void>, ctx) => {
+      // At most one update per PROGRESS_GAP_MS, and the newest state always goes out: an update held back
+      // is sent at the end of the gap (a job that then waits long on one datum still shows its last counts).
       let last = 0;
+      let held: JobRecord | undefined;
+      let timer: NodeJS.Timeout | undefined;
       let sending = Promise.resolve();
-      const progress = (j: JobRecord): void => {
-        // At most a few updates a second; the final state always goes out.
-        if (Date.now() - last < 200) return;
+      const flush = (): void => {
+        const j = held;
+        held = undefined;
+        timer = undefined;
+        if (!j) return;
         last = Date.now();
         sending = sending.then(() => send(encode.jobInfo(j))).catch(() => undefined);
       };
-      const end = await pps.waitJob(pipeline(req), required('job', req.job), callSignal(ctx), progress);
+      const progress = (j: JobRecord): void => {
+        held = j;
+        const wait = PROGRESS_GAP_MS - (Date.now() - last);
+        if (wait <= 0) flush();
+        else timer ??= setTimeout(flush, wait);
+      };
+      let end: JobRecord;
+      try {
+        end = await pps.waitJob(pipeline(req), required('job', req.job), callSignal(ctx), progress);
+      } finally {
+        clearTimeout(timer);
+      }
       await sending;
       await send(encode.jobInfo(end));
     }),

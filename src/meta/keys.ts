@@ -27,6 +27,11 @@
 //   pps-pipeline/<pipeline>                         -> PipelineRecord (src/pps/records.ts)
 //   pps-spec/<pipeline>/<version, 10 digits>        -> SpecRecord: every version of a pipeline's spec
 //   pps-job/<pipeline>/<jobId>                      -> JobRecord
+//   pps-job-index/<pipeline>                        -> "1": the three job indexes below are complete for the pipeline
+//   pps-job-time/<pipeline>/<createdAt, 16 digits>/<jobId> -> empty: jobs in creation order (newest = last key)
+//   pps-job-open/<pipeline>/<jobId>                 -> empty: a job not yet in a terminal state
+//   pps-job-inputs/<pipeline>/<sha-256 of spec version and input commits> -> job id: the newest job (not
+//                                                     unrunnable) on exactly these inputs at that spec version
 //   pps-datum/<pipeline>/<jobId>/<datumId>          -> DatumRecord: one datum of one job (processed or skipped)
 //   pps-skipped/<pipeline>/<jobId>/<batch id>       -> SkippedBatchRecord: skipped datums of a job, up to 500 a key
 //   pps-done/<pipeline>/<datumHash>                 -> DoneRecord: a datum hash processed successfully, with its outputs
@@ -259,6 +264,30 @@ export function ppsJobPrefix(pipeline: RepoName): string {
   return `pps-job/${pipeline}/`;
 }
 
+export function ppsJobIndexedKey(pipeline: RepoName): string {
+  return `pps-job-index/${pipeline}`;
+}
+
+export function ppsJobTimeKey(pipeline: RepoName, createdAt: number, job: string): string {
+  return `${ppsJobTimePrefix(pipeline)}${String(createdAt).padStart(16, '0')}/${job}`;
+}
+
+export function ppsJobTimePrefix(pipeline: RepoName): string {
+  return `pps-job-time/${pipeline}/`;
+}
+
+export function ppsJobOpenKey(pipeline: RepoName, job: string): string {
+  return `${ppsJobOpenPrefix(pipeline)}${job}`;
+}
+
+export function ppsJobOpenPrefix(pipeline: RepoName): string {
+  return `pps-job-open/${pipeline}/`;
+}
+
+export function ppsJobInputsKey(pipeline: RepoName, inputsHash: string): string {
+  return `pps-job-inputs/${pipeline}/${inputsHash}`;
+}
+
 export function ppsDatumKey(pipeline: RepoName, job: string, datum: string): string {
   return `pps-datum/${pipeline}/${job}/${datum}`;
 }
@@ -296,7 +325,7 @@ export function ppsLogPrefix(pipeline: RepoName, job?: string): string {
 
 /** Everything a pipeline keeps, for deleting it whole. */
 export function ppsPipelinePrefixes(pipeline: RepoName): string[] {
-  return [`pps-spec/${pipeline}/`, ppsJobPrefix(pipeline), `pps-datum/${pipeline}/`, `pps-skipped/${pipeline}/`, ppsDonePrefix(pipeline), ppsLogPrefix(pipeline)];
+  return [`pps-spec/${pipeline}/`, ppsJobPrefix(pipeline), ppsJobTimePrefix(pipeline), ppsJobOpenPrefix(pipeline), `pps-job-inputs/${pipeline}/`, `pps-datum/${pipeline}/`, `pps-skipped/${pipeline}/`, ppsDonePrefix(pipeline), ppsLogPrefix(pipeline)];
 }
 
 /** The last component of a pps key (a job id, datum id or hash). */

@@ -70,6 +70,33 @@ export class FieldReader {
     return v.map((el, i) => item(new FieldReader(asObject(el, () => this.fail(`${field}[${i}]`, 'must be an object')), `${this.#what} ${field}[${i}]`)));
   }
 
+  /**
+   * An array of arrays (a record stored in columns), each row read by `row`
+   * through a reader of its cells: str(i, j) and list(i, j) check the type.
+   */
+  rows<T>(field: string, row: (cells: RowCells, i: number) => T): T[] {
+    const v = this.#obj[field];
+    if (!Array.isArray(v)) this.fail(field, 'must be an array');
+    const cell = (i: number, j: number): unknown => {
+      const r = v[i] as unknown;
+      if (!Array.isArray(r)) this.fail(`${field}[${i}]`, 'must be an array');
+      return r[j] as unknown;
+    };
+    const cells: RowCells = {
+      str: (i, j) => {
+        const c = cell(i, j);
+        if (typeof c !== 'string') this.fail(`${field}[${i}][${j}]`, 'must be a string');
+        return c;
+      },
+      list: (i, j) => {
+        const c = cell(i, j);
+        if (!Array.isArray(c)) this.fail(`${field}[${i}][${j}]`, 'must be an array');
+        return c as unknown[];
+      },
+    };
+    return v.map((_, i) => row(cells, i));
+  }
+
   stringMap(field: string): Record<string, string> {
     const obj = asObject(this.#obj[field], () => this.fail(field, 'must be an object'));
     const out: Record<string, string> = {};
@@ -79,6 +106,11 @@ export class FieldReader {
     }
     return out;
   }
+}
+
+export interface RowCells {
+  str(row: number, col: number): string;
+  list(row: number, col: number): unknown[];
 }
 
 function asObject(v: unknown, fail: () => never): Json {

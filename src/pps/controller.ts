@@ -13,7 +13,7 @@ import type { CommitRecord } from '../meta/records.ts';
 import type { HeadMoved } from '../pfs/pfs.ts';
 import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
-import { TERMINAL_JOB_STATES, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
+import { type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
 import { commitTick, nextTick } from './cron.ts';
 import { cronInputs, parsePipelineSpec, pfsInputs } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
@@ -63,7 +63,7 @@ export class Controller {
 
   private async lastJob(pipeline: string): Promise<JobRecord | undefined> {
     if (!this.lastJobs.has(pipeline)) {
-      const [last] = await this.deps.store.jobs(pipeline);
+      const last = await this.deps.store.newestJob(pipeline);
       if (last && !this.lastJobs.has(pipeline)) this.lastJobs.set(pipeline, last);
     }
     return this.lastJobs.get(pipeline);
@@ -86,11 +86,10 @@ export class Controller {
     this.deps.pfs.context.events.on('finished', this.onFinished);
     this.deps.pfs.context.events.on('head', this.onHead);
     for (const p of await this.deps.store.pipelines()) {
-      for (const job of await this.deps.store.jobs(p.name)) {
-        if (!TERMINAL_JOB_STATES.includes(job.state)) {
-          this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job left unfinished');
-          this.enqueue(p.name, () => this.resume(p.name, job));
-        }
+      await this.deps.store.indexJobs(p.name); // pipelines stored before the job indexes existed: once
+      for (const job of await this.deps.store.unfinishedJobs(p.name)) {
+        this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job left unfinished');
+        this.enqueue(p.name, () => this.resume(p.name, job));
       }
       this.enqueue(p.name, () => this.trigger(p.name)); // commits made while nobody was leading
       await this.scheduleCron(p.name);
@@ -246,10 +245,9 @@ export class Controller {
    */
   private async jobOn(p: PipelineRecord, inputs: JobInput[]): Promise<JobRecord | undefined> {
     const key = JSON.stringify(inputs);
-    const same = (j: JobRecord | undefined): boolean => j !== undefined && j.specVersion === p.version && j.state !== 'unrunnable' && JSON.stringify(j.inputs) === key;
     const last = await this.lastJob(p.name);
-    if (same(last)) return last;
-    return (await this.deps.store.jobs(p.name)).find(same);
+    if (last && last.specVersion === p.version && last.state !== 'unrunnable' && JSON.stringify(last.inputs) === key) return last;
+    return this.deps.store.jobOn(p.name, p.version, inputs); // an index lookup, not a read of every job
   }
 
   /**
@@ -326,7 +324,7 @@ export class Controller {
       id: newJobId(), pipeline, specVersion: p.version, state: 'created', inputs, outputCommit: null,
       counts: { total: 0, processed: 0, skipped: 0, failed: 0, recovered: 0 }, reason: '', createdAt: this.deps.clock.now(), startedAt: null, finishedAt: null,
     };
-    await this.deps.store.putJob(job);
+    await this.deps.store.createJob(job);
     this.events.emit('job', job);
     onCreated?.(job);
     await this.execute(p, spec, job);
@@ -374,7 +372,7 @@ export class Controller {
           counts: { total: 0, processed: 0, skipped: 0, failed: 0, recovered: 0 }, reason: `upstream job ${p.name}@${failed.id} ended in ${failed.state}: ${failed.reason}`,
           createdAt: t, startedAt: null, finishedAt: t,
         };
-        await this.deps.store.putJob(job);
+        await this.deps.store.createJob(job);
         this.events.emit('job', job);
         await this.markDownstreamUnrunnable(q, qs, job);
       });

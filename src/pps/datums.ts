@@ -7,7 +7,7 @@
 //
 // A datum's id names its inputs and paths; its content hash covers the bytes
 // (the file hashes) of everything it carries. Both are SHA-256 hex.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as oneShot, type Hash } from 'node:crypto';
 import { compileDatumGlob, expandKey, type DatumGlob } from './glob.ts';
 import { cronAsPfs } from './spec.ts';
 import type { InputSpec, PfsInputSpec } from './spec-types.ts';
@@ -61,17 +61,18 @@ export type PinnedCommits = (input: PfsInputSpec) => string;
  * are cached, so a file costs one test per new directory plus one for itself.
  */
 export async function matchFiles(files: AsyncIterable<IndexedFile> | Iterable<IndexedFile>, glob: DatumGlob): Promise<GlobMatch[]> {
-  const found = new Map<string, { h: Hash; captures: string[]; files: number; bytes: number }>();
+  const found = new Map<string, MatchHash & { captures: string[]; files: number; bytes: number }>();
   const dirs = new Map<string, string[] | undefined>();
+  const whole = glob.pattern.replace(/\/+$/, '') === '';
   const add = (at: string, captures: string[], f: IndexedFile): void => {
     let e = found.get(at);
-    if (!e) found.set(at, (e = { h: createHash('sha256'), captures, files: 0, bytes: 0 }));
-    e.h.update(`${at === '/' ? f.path : f.path.slice(at.length)}\0${f.hash ?? ''}\n`);
+    if (!e) found.set(at, (e = { text: '', h: undefined, captures, files: 0, bytes: 0 }));
+    feed(e, `${at === '/' ? f.path : f.path.slice(at.length)}\0${f.hash ?? ''}\n`);
     e.files++;
     e.bytes += f.size ?? 0;
   };
   for await (const f of files) {
-    if (glob.pattern.replace(/\/+$/, '') === '') {
+    if (whole) {
       add('/', [], f);
       continue;
     }
@@ -88,13 +89,32 @@ export async function matchFiles(files: AsyncIterable<IndexedFile> | Iterable<In
       at = next;
     }
   }
-  return [...found].map(([path, e]) => ({ path, hash: e.h.digest('hex'), captures: e.captures, files: e.files, bytes: e.bytes }));
+  return [...found].map(([path, e]) => ({ path, hash: digest(e), captures: e.captures, files: e.files, bytes: e.bytes }));
 }
 
+/**
+ * SHA-256 of a match's text, fed in pieces. Most matches are one small file:
+ * their text is hashed in one call (crypto.hash) at the end, which costs far
+ * less than a Hash object each; past HASH_TEXT_MAX the text streams into one.
+ */
+type MatchHash = { text: string; h: Hash | undefined };
+const HASH_TEXT_MAX = 1 << 16;
+
+function feed(m: MatchHash, piece: string): void {
+  if (m.h) m.h.update(piece);
+  else if (m.text.length + piece.length <= HASH_TEXT_MAX) m.text += piece;
+  else {
+    m.h = createHash('sha256').update(m.text).update(piece);
+    m.text = '';
+  }
+}
+
+const digest = (m: MatchHash): string => (m.h ? m.h.digest('hex') : oneShot('sha256', m.text, 'hex'));
+
 export function datumId(inputs: readonly Pick<DatumInput, 'name' | 'path'>[]): string {
-  const h = createHash('sha256');
-  for (const i of inputs) h.update(`${i.name}\0${i.path}\0\0`);
-  return h.digest('hex');
+  let text = '';
+  for (const i of inputs) text += `${i.name}\0${i.path}\0\0`;
+  return oneShot('sha256', text, 'hex');
 }
 
 const datum = (inputs: DatumInput[]): Datum => ({ id: datumId(inputs), inputs });

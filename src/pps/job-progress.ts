@@ -14,6 +14,11 @@ export class JobProgress {
   private pending: DatumRecord[] = [];
   private pendingLogs: { datum: string; text: string }[] = [];
   private lastSave = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** A background write (addSkipped) is queued and has not started. */
+  private queued = false;
 
   constructor(
     total: number,
@@ -39,22 +44,84 @@ export class JobProgress {
     this.recorded(r);
     this.pending.push(r);
     if (log !== undefined) this.pendingLogs.push({ datum: r.id, text: log });
-    await this.flush(this.pending.length >= soon);
+    const full = this.pending.length >= soon;
+    const since = this.io.now() - this.lastSave;
+    if (full || since >= PROGRESS_MS) await this.flush(full);
+    else this.later(PROGRESS_MS - since);
   }
 
-  /** Writes queued records when `force` or a batch is full, and the counters when due (always with `force`). */
-  async flush(force = false): Promise<void> {
+  /**
+   * Counts a skipped datum and queues its record. A full batch is written in
+   * the background while the caller goes on classifying datums (the write
+   * waits on the store's threads, not on this one); a failed write keeps its
+   * records for the next flush, which the job awaits.
+   */
+  async addSkipped(r: DatumRecord): Promise<void> {
+    this.recorded(r);
+    this.pending.push(r);
+    const full = this.pending.length >= RECORD_BATCH;
+    const since = this.io.now() - this.lastSave;
+    if (this.queued) return; // the write already queued takes these records too
+    if (full || since >= PROGRESS_MS) {
+      this.queued = true;
+      void this.flush(full).catch(() => undefined);
+    } else this.later(PROGRESS_MS - since);
+  }
+
+  /** Writes queued records when `force` or a batch is full, and the counters when due (always with `force`); one write at a time. */
+  flush(force = false): Promise<void> {
+    const run = this.writing.then(() => this.write(force));
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stops the timed flush and waits for any write under way: call before the
+   * job's state moves on (the timer would otherwise save the counters with
+   * state running over it).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+  }
+
+  private async write(force: boolean): Promise<void> {
+    this.queued = false;
     if (this.pending.length > 0 && (force || this.pending.length >= RECORD_BATCH)) {
       const batch = this.pending;
       const logs = this.pendingLogs;
       this.pending = [];
       this.pendingLogs = [];
-      if (logs.length > 0) await this.io.putLogs(logs);
-      await this.io.putDatums(batch);
+      try {
+        if (logs.length > 0) await this.io.putLogs(logs);
+        await this.io.putDatums(batch);
+      } catch (err) {
+        // Kept for the next flush (the job's own, which fails the job if the store still refuses).
+        this.pending = [...batch, ...this.pending];
+        this.pendingLogs = [...logs, ...this.pendingLogs];
+        throw err;
+      }
     }
-    if (force || this.io.now() - this.lastSave >= PROGRESS_MS) {
+    const since = this.io.now() - this.lastSave;
+    if (force || since >= PROGRESS_MS) {
       this.lastSave = this.io.now();
       await this.io.saveCounts({ ...this.counts });
     }
+    if (this.pending.length > 0) this.later(PROGRESS_MS); // records held back (fewer than a batch) go out soon
+  }
+
+  /**
+   * A datum that ends while the next one runs long is shown (counters, its
+   * record and log) within PROGRESS_MS, not when another datum ends.
+   */
+  private later(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.closed) void this.flush(true).catch(() => undefined); // a failed write shows again at the job's own flush
+    }, ms);
+    this.timer.unref();
   }
 }

@@ -5,7 +5,7 @@
 // write the output commit incrementally and finish it, or drop it when the
 // job fails. Every step is recorded, so a job cut short by a crash resumes:
 // datums already recorded are not run again.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -47,10 +47,11 @@ export interface JobDeps {
 }
 
 
+/** SHA-256 of the id, every input's content hash, the salt and the transform (one call: cheaper than a Hash object per datum). */
 export function datumHash(d: Datum, spec: PipelineSpec, p: PipelineRecord): string {
-  const h = createHash('sha256').update(d.id);
-  for (const i of d.inputs) h.update(`\0${i.hash}`);
-  return h.update(`\0${spec.salt}\0${p.hashTransform}\0${p.reprocessSalt}`).digest('hex');
+  let text = d.id;
+  for (const i of d.inputs) text += `\0${i.hash}`;
+  return oneShotHash('sha256', `${text}\0${spec.salt}\0${p.hashTransform}\0${p.reprocessSalt}`, 'hex');
 }
 
 export const outputMetadata = (p: PipelineRecord, job: string): Record<string, string> => ({
@@ -182,42 +183,46 @@ async function processAll(
     putLogs: (logs) => deps.store.putLogs(p.name, job.id, logs),
     saveCounts: async (counts) => (onCounts(counts), void (await save(deps, { ...job, state: 'running', outputCommit, counts }))),
   });
-  const toRun: { d: Datum; hash: string }[] = [];
-  for (const d of datums) {
-    const prior = existing.get(d.id);
-    if (prior && prior.state !== 'failed') {
-      progress.recorded(prior); // recorded before a restart
-      continue;
-    }
-    const hash = datumHash(d, spec, p);
-    const hit = done.get(hash);
-    if (!hit) {
-      toRun.push({ d, hash });
-      continue;
-    }
-    const t = deps.clock.now();
-    await progress.add({ id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t });
-  }
-  await progress.flush(true);
-  const limit = pLimit(spec.parallelism);
-  // One slot (sandbox and /pfs directory) per worker for the whole job, not one per datum.
-  const slots = createSlotPool(deps.executor, { dir: join(deps.workDir, job.id), user: spec.transform.user, datums: toRun.length, workers: spec.parallelism });
   try {
-    await Promise.all(
-      toRun.map(({ d, hash }) =>
-        limit(async () => {
-          if (signal.aborted) return;
-          const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, env, d, hash, fences);
-          if (!r) return;
-          if (r.record.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.record.outputs });
-          await progress.add(r.record, 16, r.log);
-        }),
-      ),
-    );
+    const toRun: { d: Datum; hash: string }[] = [];
+    for (const d of datums) {
+      const prior = existing.get(d.id);
+      if (prior && prior.state !== 'failed') {
+        progress.recorded(prior); // recorded before a restart
+        continue;
+      }
+      const hash = datumHash(d, spec, p);
+      const hit = done.get(hash);
+      if (!hit) {
+        toRun.push({ d, hash });
+        continue;
+      }
+      const t = deps.clock.now();
+      await progress.addSkipped({ id: d.id, job: job.id, hash, state: 'skipped', inputs: recordInputs(d), outputs: hit.outputs, fromJob: hit.job, tries: 0, reason: '', startedAt: t, finishedAt: t });
+    }
+    await progress.flush(true);
+    const limit = pLimit(spec.parallelism);
+    // One slot (sandbox and /pfs directory) per worker for the whole job, not one per datum.
+    const slots = createSlotPool(deps.executor, { dir: join(deps.workDir, job.id), user: spec.transform.user, datums: toRun.length, workers: spec.parallelism });
+    try {
+      await Promise.all(
+        toRun.map(({ d, hash }) =>
+          limit(async () => {
+            if (signal.aborted) return;
+            const r = await runOne(deps, slots, p, spec, job, outputCommit, signal, env, d, hash, fences);
+            if (!r) return;
+            if (r.record.state === 'success') remember.set(hash, { job: job.id, datum: d.id, outputs: r.record.outputs });
+            await progress.add(r.record, 16, r.log);
+          }),
+        ),
+      );
+    } finally {
+      await slots.close();
+    }
+    await progress.flush(true);
   } finally {
-    await slots.close();
+    await progress.close(); // no timed save of the counters after this: the job's state moves on
   }
-  await progress.flush(true);
   return progress.results;
 }
 

@@ -70,7 +70,7 @@ export async function createPps(deps: PpsDeps) {
       : [];
   const info = async (p: PipelineRecord): Promise<PipelineInfo> => {
     const spec = await controller.specOf(p);
-    const [lastJob] = await store.jobs(p.name);
+    const lastJob = await store.newestJob(p.name);
     return {
       record: p, spec, json: (await store.spec(p.name, p.version)).json, executor: `${deps.executor.name}: ${deps.executor.description}`,
       notApplied: [...spec.notApplied, ...deps.executor.ignores(spec.transform), ...lazyNotApplied(spec)], lastJob,
@@ -81,7 +81,7 @@ export async function createPps(deps: PpsDeps) {
   const resolveJob = async (pipeline: string, id: string): Promise<JobRecord> => {
     const exact = await store.job(pipeline, id);
     if (exact) return exact;
-    const matches = id.length >= 4 ? (await store.jobs(pipeline)).filter((j) => j.id.startsWith(id)) : [];
+    const matches = id.length >= 4 && /^[0-9a-f]+$/.test(id) ? await store.jobsByPrefix(pipeline, id, 2) : [];
     if (matches.length === 1) return matches[0]!;
     await store.requirePipeline(pipeline);
     throw new StrataError('JOB_NOT_FOUND', `job ${pipeline}@${id} not found${matches.length > 1 ? ' (the prefix is ambiguous)' : ''}`, { pipeline, job: id });
@@ -145,6 +145,7 @@ export async function createPps(deps: PpsDeps) {
         });
       }
       await robots.grant(spec, old ? await controller.specOf(old) : undefined);
+      if (!old) await store.markJobsIndexed(spec.name); // a new pipeline's job indexes start complete
       const version = (old?.version ?? 0) + 1;
       await store.putSpec(spec.name, { version, json, createdAt: now });
       const record: PipelineRecord = {

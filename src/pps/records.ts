@@ -184,15 +184,54 @@ function readDatum(f: FieldReader): DatumRecord {
 }
 export const encodeDatum = (d: DatumRecord): Uint8Array => checked({ ...d }, readDatum);
 /**
- * Skipped datums are written by the thousand, so many to a key, built from
- * a decoded done record and computed inputs: already checked, so not read
- * back (the skip path's cost per datum is a target of issue 9).
+ * Skipped datums are written by the thousand per job: the cost per datum of
+ * their records is a target of issue 9. So a batch of them is stored in
+ * columns (layout 2): the job, the time and each input's name, repo and
+ * commit once per batch, and per datum only its id, hash, the job that
+ * processed it and each input's source, path and hash. Their outputs are not
+ * copied: they are the outputs of that earlier processing, read back from the
+ * processed-datum index (store.ts resolves them). Built from a decoded done
+ * record and computed inputs, so not read back on write. Layout 1 (whole
+ * records, outputs included) is still read.
  */
-export const encodeSkippedBatch = (datums: DatumRecord[]): Uint8Array => encodeJson({ v: PPS_RECORD_VERSION, datums: datums as unknown as Json[] });
+export function encodeSkippedBatch(job: string, datums: readonly DatumRecord[]): Uint8Array {
+  const sources: [string, string, string][] = [];
+  const index = new Map<string, number>();
+  const rows = datums.map((d) => {
+    const ins: (string | number)[] = [];
+    for (const i of d.inputs) {
+      const key = `${i.name}\0${i.repo}\0${i.commit}`;
+      let n = index.get(key);
+      if (n === undefined) index.set(key, (n = sources.push([i.name, i.repo, i.commit]) - 1));
+      ins.push(n, i.path, i.hash);
+    }
+    return [d.id, d.hash, d.fromJob ?? '', ins];
+  });
+  return encodeJson({ v: PPS_RECORD_VERSION, layout: 2, job, at: datums[0]?.startedAt ?? 0, sources, rows });
+}
 
-export function decodeSkippedBatch(bytes: Uint8Array, key?: string): DatumRecord[] {
-  const f = decodeJson(bytes, key ? `skipped-datum batch at ${JSON.stringify(key)}` : 'skipped-datum batch', PPS_RECORD_VERSION);
-  return f.array('datums', (d) => readDatum(d));
+/** A skipped datum as stored: its outputs are to be read from the processed-datum index (`unresolved`). */
+export type SkippedDatum = DatumRecord & { unresolved?: true };
+
+export function decodeSkippedBatch(bytes: Uint8Array, key?: string): SkippedDatum[] {
+  const f: FieldReader = decodeJson(bytes, key ? `skipped-datum batch at ${JSON.stringify(key)}` : 'skipped-datum batch', PPS_RECORD_VERSION);
+  if (!f.has('layout')) return f.array('datums', (d) => readDatum(d));
+  if (f.count('layout') !== 2) f.fail('layout', 'must be 1 or 2');
+  const job = f.string('job');
+  const at = f.count('at');
+  const sources = f.rows('sources', (r, i) => [r.str(i, 0), r.str(i, 1), r.str(i, 2)] as const);
+  return f.rows('rows', (r, i) => {
+    const ins = r.list(i, 3);
+    const inputs: DatumInputRecord[] = [];
+    if (ins.length % 3 !== 0) f.fail(`rows[${i}][3]`, 'must hold source, path, hash triples');
+    for (let k = 0; k < ins.length; k += 3) {
+      const src = sources[ins[k] as number];
+      if (!src || typeof ins[k + 1] !== 'string' || typeof ins[k + 2] !== 'string') f.fail(`rows[${i}][3]`, 'must hold source, path, hash triples');
+      inputs.push({ name: src[0], repo: src[1], commit: src[2], path: ins[k + 1] as string, hash: ins[k + 2] as string });
+    }
+    const fromJob = r.str(i, 2);
+    return { id: r.str(i, 0), job, hash: r.str(i, 1), state: 'skipped', inputs, outputs: [], fromJob: fromJob || null, tries: 0, reason: '', startedAt: at, finishedAt: at, unresolved: true };
+  });
 }
 export const decodeDatum = decoder('datum record', readDatum);
 

@@ -41,9 +41,11 @@ export function registerPipeline(program: Command, io: Io): void {
   const pipeline = program.command('pipeline').description('create, update, list, inspect, delete, stop and start pipelines (Pachyderm-format specs)');
   pipeline.addHelpText('after', examples('strata pipeline create -f edges.json', 'strata pipeline update -f edges.json --no-reprocess', 'strata pipeline list', 'strata pipeline inspect edges'));
 
+  // Commander folds --reprocess and --no-reprocess into one value (the last given wins): both are noticed here.
+  const given = new Set<string>();
   const create = (update: boolean) =>
     action(io, async (ctx, _args, opts) => {
-      if (opts.reprocess === true && opts.noReprocess === true) throw new StrataError('INVALID_ARGUMENT', 'give --reprocess or --no-reprocess, not both');
+      if (given.size > 1) throw new StrataError('INVALID_ARGUMENT', 'give --reprocess or --no-reprocess, not both');
       const reprocess: Reprocess = opts.reprocess === false ? 'none' : opts.reprocess === true ? 'all' : 'default';
       const spec = await readSpec(ctx, opts.file);
       const info = await withPps(ctx, (pps) => pps.createPipeline(spec, { update, reprocess }));
@@ -68,6 +70,8 @@ export function registerPipeline(program: Command, io: Io): void {
     .option('--reprocess', 'reprocess every datum, even with an unchanged transform')
     .option('--no-reprocess', 'keep existing outputs: datums keep their hashes (Pachyderm\'s default)')
     .addHelpText('after', examples('strata pipeline update -f edges.json', 'strata pipeline update -f edges.json --no-reprocess'))
+    .on('option:reprocess', () => given.add('--reprocess'))
+    .on('option:no-reprocess', () => given.add('--no-reprocess'))
     .action(create(true));
 
   pipeline
