@@ -38,7 +38,7 @@ function option(args: string[], name: string, fallback: number): number {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
 
-async function randomFile(path: string, bytes: number): Promise<void> {
+export async function randomFile(path: string, bytes: number): Promise<void> {
   const out = createWriteStream(path);
   let seed = createHash('sha256').update('strata-s3-bench').digest();
   for (let done = 0; done < bytes; ) {
@@ -79,15 +79,15 @@ async function startServer(dataDir: string): Promise<{ grpc: string; s3: string;
 }
 
 /** SigV4 headers for a GET with an unsigned payload (the query must already be in canonical order and encoding). */
-function signedGet(host: string, path: string, query: string): Record<string, string> {
+export function signedGet(host: string, path: string, query: string, key = KEY, secret = SECRET): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const scope = `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
   const headers = { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': amzDate };
   const signed = Object.keys(headers).join(';');
   const canonical = `GET\n${path}\n${query}\n${Object.entries(headers).map(([k, v]) => `${k}:${v}\n`).join('')}\n${signed}\nUNSIGNED-PAYLOAD`;
-  const key = signingKey(SECRET, amzDate.slice(0, 8), 'us-east-1', 's3');
-  const signature = hmac(key, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`).toString('hex');
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${KEY}/${scope},SignedHeaders=${signed},Signature=${signature}` };
+  const signing = signingKey(secret, amzDate.slice(0, 8), 'us-east-1', 's3');
+  const signature = hmac(signing, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`).toString('hex');
+  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${key}/${scope},SignedHeaders=${signed},Signature=${signature}` };
 }
 
 /** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s). */

@@ -136,7 +136,7 @@ export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore
     description: store.description,
     put: (key, data) => timed('put', () => store.put(key, data)),
     get: (key) => timed('get', () => store.get(key)),
-    getRange: (key, offset, length) => timed('get_range', () => store.getRange(key, offset, length)),
+    getRange: (key, offset, length, opts) => timed('get_range', () => store.getRange(key, offset, length, opts)),
     stat: (key) => timed('stat', () => store.stat(key)),
     has: (key) => timed('has', () => store.has(key)),
     delete: (key) => timed('delete', () => store.delete(key)),

@@ -9,6 +9,8 @@ import { modifiedAt, objectHeaders } from './metadata.ts';
 import { S3Error } from './errors.ts';
 import { checksumElements, checksumHeaders, partOf, PARTS_ATTR, decodePartSizes } from './object-parts.ts';
 import { xmlDocument } from './xml.ts';
+import { fileBytes } from '../../src/blocks/file-io.ts';
+import { ReadBufferPool, sendBody } from './send-body.ts';
 
 interface Range {
   start: number;
@@ -145,9 +147,13 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
     void reply.send();
     return;
   }
-  const stream = await call.deps.pfs.getFile(ref, info.path, range ? { offset: range.start, length } : {});
-  void reply.send(stream);
+  // The chunks inspected above, read straight from the store (no second index lookup), into pooled buffers.
+  const body = fileBytes(call.deps.pfs.context.chunks, info.chunks ?? [], { ...(range ? { offset: range.start, length } : {}), buffers: READ_BUFFERS });
+  await sendBody(call, range ? 206 : 200, body, READ_BUFFERS);
 }
+
+/** The gateway's read buffers, shared by every GET (see send-body.ts). */
+const READ_BUFFERS = new ReadBufferPool();
 
 const OBJECT_ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'];
 

@@ -14,8 +14,12 @@ export interface BlockStore {
   put(key: string, data: Uint8Array): Promise<void>;
   /** The whole object; OBJECT_NOT_FOUND when absent. */
   get(key: string): Promise<Uint8Array>;
-  /** `length` bytes from `offset`; fewer only at the end of the object. OBJECT_NOT_FOUND when absent. */
-  getRange(key: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * `length` bytes from `offset`; fewer only at the end of the object. OBJECT_NOT_FOUND when absent.
+   * `into`: a buffer of at least `length` bytes the store may read into and return a view of
+   * (so a reader can reuse its buffers); a store that cannot returns bytes of its own.
+   */
+  getRange(key: string, offset: number, length: number, opts?: { into?: Uint8Array }): Promise<Uint8Array>;
   /** Size in bytes, or undefined when absent. */
   stat(key: string): Promise<{ size: number } | undefined>;
   has(key: string): Promise<boolean>;

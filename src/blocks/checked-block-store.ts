@@ -20,11 +20,11 @@ export function withKeyChecks(store: BlockStore): BlockStore {
       checkKey(key);
       return store.get(key);
     },
-    async getRange(key, offset, length) {
+    async getRange(key, offset, length, opts) {
       checkKey(key);
       checkCount('offset', offset, key);
       checkCount('length', length, key);
-      return store.getRange(key, offset, length);
+      return store.getRange(key, offset, length, opts);
     },
     async stat(key) {
       checkKey(key);

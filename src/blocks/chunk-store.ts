@@ -452,8 +452,10 @@ export class ChunkStore {
    * and verifies each. Callers plan runs with locate(). `cache: false` for
    * streams of file bytes: they never re-read a chunk through get(), and
    * keeping them would hold their read buffers (and evict index objects).
+   * `into`: a buffer the block store may read the run into (see BlockStore.getRange);
+   * the chunks returned are then views of it (never with `cache`).
    */
-  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>, opts: { cache?: boolean } = {}): Promise<Buffer[]> {
+  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>, opts: { cache?: boolean; into?: Uint8Array } = {}): Promise<Buffer[]> {
     const first = run[0]!.loc;
     const last = run[run.length - 1]!.loc;
     const span = last.offset + last.length - first.offset;
@@ -464,7 +466,7 @@ export class ChunkStore {
       bytes = Buffer.from(pending.subarray(first.offset, first.offset + span));
     } else {
       try {
-        bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash);
+        bytes = await this.fetch(first.pack.name, first.offset, span, run[0]!.hash, opts.into);
       } catch (err) {
         // Another server's GC repacked these chunks: read them from where they live now.
         if (!isStrataError(err, 'CHUNK_NOT_FOUND')) throw err;
@@ -486,9 +488,9 @@ export class ChunkStore {
     });
   }
 
-  private async fetch(pack: string, offset: number, length: number, firstHash: Uint8Array): Promise<Uint8Array> {
+  private async fetch(pack: string, offset: number, length: number, firstHash: Uint8Array, into?: Uint8Array): Promise<Uint8Array> {
     try {
-      return await this.blocks.getRange(packKey(pack), offset, length);
+      return await this.blocks.getRange(packKey(pack), offset, length, into ? { into } : undefined);
     } catch (err) {
       if (isStrataError(err, 'OBJECT_NOT_FOUND')) throw chunkNotFound(hashHex(firstHash), pack, err);
       throw err;

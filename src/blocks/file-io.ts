@@ -60,6 +60,21 @@ export interface ReadOptions {
   readAheadBytes?: number;
   /** Largest single ranged read (default 8 MiB). */
   maxRunBytes?: number;
+  /**
+   * Buffers to read runs into instead of fresh ones: a reader that knows
+   * when it is done with the bytes it was given (e.g. once a socket has taken
+   * them) hands the buffers back for the next reads, which saves the page
+   * faults of fresh memory and the garbage collections its release causes.
+   * A taken buffer backs at most one yielded piece (a run's bytes; none when
+   * the store answered with bytes of its own), so once that piece is done
+   * with, so is the buffer.
+   */
+  buffers?: ReadBuffers;
+}
+
+export interface ReadBuffers {
+  /** A buffer of at least `bytes` bytes, or undefined to let the store allocate. */
+  take(bytes: number): Uint8Array | undefined;
 }
 
 interface Run {
@@ -117,7 +132,8 @@ async function* readRange(store: ChunkStore, refs: readonly ChunkRef[], from: nu
     while (queued < readAhead || queue.length === 0) {
       const next = runs.next();
       if (next.done) return;
-      const data = store.readRun(next.value.items, { cache: false });
+      const into = opts.buffers?.take(next.value.bytes);
+      const data = store.readRun(next.value.items, into ? { cache: false, into } : { cache: false });
       data.catch(() => undefined); // surfaced when awaited in order below
       queue.push({ run: next.value, data });
       queued += next.value.bytes;
@@ -157,6 +173,11 @@ function fileSize(refs: readonly ChunkRef[]): number {
 
 /** A byte stream of the file (or of `length` bytes from `offset`), with read-ahead and backpressure. */
 export function readFile(store: ChunkStore, refs: readonly ChunkRef[], opts: ReadOptions = {}): Readable {
+  return Readable.from(fileBytes(store, refs, opts), { objectMode: false, highWaterMark: 1 << 20 });
+}
+
+/** The bytes of the file (or of `length` bytes from `offset`) as verified pieces, read ahead of the consumer: readFile without the stream. */
+export function fileBytes(store: ChunkStore, refs: readonly ChunkRef[], opts: ReadOptions = {}): AsyncGenerator<Buffer> {
   const size = fileSize(refs);
   const offset = opts.offset ?? 0;
   if (!Number.isSafeInteger(offset) || offset < 0) {
@@ -166,5 +187,5 @@ export function readFile(store: ChunkStore, refs: readonly ChunkRef[], opts: Rea
     throw new StrataError('INVALID_ARGUMENT', `invalid read length ${opts.length}: must be a non-negative integer`, { length: opts.length });
   }
   const to = Math.min(size, opts.length === undefined ? size : offset + opts.length);
-  return Readable.from(readRange(store, refs, Math.min(offset, size), to, opts), { objectMode: false, highWaterMark: 1 << 20 });
+  return readRange(store, refs, Math.min(offset, size), to, opts);
 }

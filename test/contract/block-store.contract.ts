@@ -97,6 +97,16 @@ export function describeBlockStoreContract(name: string, factory: () => Promise<
         expect((await store.getRange('r', 50, 5)).byteLength).toBe(0);
         expect((await store.getRange('r', 3, 0)).byteLength).toBe(0);
       });
+      it('reads the same bytes when given a buffer to read into, big enough or not', async () => {
+        const into = new Uint8Array(16).fill(0x2a);
+        expect(text(await store.getRange('r', 2, 3, { into }))).toBe('234');
+        expect(text(await store.getRange('r', 7, 100, { into: new Uint8Array(4) }))).toBe('789'); // too small for the request: ignored
+        const got = await store.getRange('r', 4, 6, { into });
+        expect(text(got)).toBe('456789');
+        // A store that used the buffer returned a view of it; one that did not left it alone.
+        if (got.buffer === into.buffer) expect(text(into.subarray(got.byteOffset - into.byteOffset, got.byteOffset - into.byteOffset + 6))).toBe('456789');
+        else expect(into.subarray(6).every((b) => b === 0x2a)).toBe(true);
+      });
     });
 
     it('stats and has: size when present, undefined/false when absent', async () => {
