@@ -4,7 +4,7 @@
 //   const auth = createAuthClient({ address, token });
 //   const me = await auth.whoAmI();
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
-import { serviceClient } from './services.ts';
+import { serviceClient, type UntypedService } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
 
@@ -57,11 +57,11 @@ const cast = <T>(w: Wire): T => w as unknown as T;
 
 export class AuthClient {
   readonly address: string;
-  private readonly transport: Transport;
+  private readonly transport: Transport<UntypedService>;
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({ ...transportOptions(opts), service: serviceClient('auth') });
+    this.transport = new Transport<UntypedService>({ ...transportOptions(opts), service: serviceClient('auth') });
   }
 
   close(): void {

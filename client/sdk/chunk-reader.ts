@@ -7,7 +7,8 @@
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type { CallOptions, Transport } from './transport.ts';
-import type { ChunkRef, Wire } from './types.ts';
+import type { GetChunksResponse__Output } from '../../proto/generated/strata/pfs/v1/GetChunksResponse.ts';
+import type { ChunkRef } from './types.ts';
 
 /** Bytes asked for per GetChunks call. */
 const CALL_BYTES = 16 << 20;
@@ -18,8 +19,8 @@ const CALLS_AHEAD = 3;
 
 interface Call {
   refs: ChunkRef[];
-  stream: AsyncGenerator<Wire, void, undefined>;
-  first: Promise<IteratorResult<Wire, void>>;
+  stream: AsyncGenerator<GetChunksResponse__Output, void, undefined>;
+  first: Promise<IteratorResult<GetChunksResponse__Output, void>>;
 }
 
 /** Splits the chunk list into the calls that ask for it. */
@@ -84,7 +85,7 @@ export async function* readChunkGroups(transport: Transport, refs: readonly Chun
       const call = running[0]!;
       let at = 0;
       for (let r = await call.first; !r.done; r = await call.stream.next()) {
-        const group = r.value.chunks as Buffer[];
+        const group = r.value.chunks;
         for (const data of group) {
           const ref = call.refs[at];
           if (!ref) throw new StrataError('CHUNK_CORRUPT', `GetChunks sent more chunks than the ${call.refs.length} asked for`, { asked: call.refs.length });

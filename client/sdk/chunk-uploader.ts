@@ -107,7 +107,7 @@ export class ChunkUploader {
     this.pending++;
     if (batch.chunks.size > 0) {
       const hashes = [...batch.chunks.keys()];
-      batch.missing = this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true }).then((r) => r.missing as string[]);
+      batch.missing = this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true }).then((r) => r.missing);
       batch.missing.catch(() => undefined); // surfaced in order, by the chain
     }
     this.chain = this.chain.then(async () => {

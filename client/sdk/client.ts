@@ -11,8 +11,14 @@ import { bytesReadable, chunkGroups, chunksReadable, writeAtomically, writeGroup
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
+import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
+import type { RequestOf, ResponseOf } from './services.ts';
 import { Transport, type CallOptions, type TlsOptions } from './transport.ts';
 import * as t from './types.ts';
+
+type Method = keyof PfsServiceDefinition & string;
+type Req<M extends Method> = RequestOf<PfsServiceDefinition, M>;
+type Res<M extends Method> = ResponseOf<PfsServiceDefinition, M>;
 
 export interface ClientOptions {
   /** `host:port` of the server's gRPC listener. Default `127.0.0.1:7730`. */
@@ -54,7 +60,7 @@ export function createClient(opts: ClientOptions = {}): StrataClient {
   return new StrataClient(opts);
 }
 
-async function* mapStream<T>(messages: AsyncIterable<t.Wire>, convert: (w: t.Wire) => T): AsyncGenerator<T, void, undefined> {
+async function* mapStream<W, T>(messages: AsyncIterable<W>, convert: (w: W) => T): AsyncGenerator<T, void, undefined> {
   for await (const m of messages) yield convert(m);
 }
 
@@ -72,15 +78,15 @@ export class StrataClient {
     this.transport.close();
   }
 
-  private read(method: string, request: object, opts: CallOptions = {}): Promise<t.Wire> {
+  private read<M extends Method>(method: M, request: Req<M>, opts: CallOptions = {}): Promise<Res<M>> {
     return this.transport.unary(method, request, { ...opts, idempotent: true });
   }
 
-  private write(method: string, request: object, opts: CallOptions = {}): Promise<t.Wire> {
+  private write<M extends Method>(method: M, request: Req<M>, opts: CallOptions = {}): Promise<Res<M>> {
     return this.transport.unary(method, request, { ...opts, idempotent: false });
   }
 
-  private stream<T>(method: string, request: object, convert: (w: t.Wire) => T, opts: CallOptions = {}): AsyncGenerator<T, void, undefined> {
+  private stream<M extends Method, T>(method: M, request: Req<M>, convert: (w: Res<M>) => T, opts: CallOptions = {}): AsyncGenerator<T, void, undefined> {
     return mapStream(this.transport.serverStream(method, request, { ...opts, idempotent: true }), convert);
   }
 
@@ -95,7 +101,7 @@ export class StrataClient {
   }
 
   async listRepos(opts: CallOptions = {}): Promise<t.RepoInfo[]> {
-    return ((await this.read('ListRepo', {}, opts)).repos as t.Wire[]).map(t.toRepoInfo);
+    return ((await this.read('ListRepo', {}, opts)).repos).map(t.toRepoInfo);
   }
 
   async deleteRepo(name: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
@@ -115,7 +121,7 @@ export class StrataClient {
   }
 
   async listBranches(repo: string, opts: CallOptions = {}): Promise<t.BranchInfo[]> {
-    return ((await this.read('ListBranch', { repo }, opts)).branches as t.Wire[]).map(t.toBranchInfo);
+    return ((await this.read('ListBranch', { repo }, opts)).branches).map(t.toBranchInfo);
   }
 
   async deleteBranch(branch: string, opts: CallOptions = {}): Promise<void> {
@@ -144,7 +150,7 @@ export class StrataClient {
   }
 
   async listTags(repo: string, opts: CallOptions = {}): Promise<t.TagInfo[]> {
-    return ((await this.read('ListTag', { repo }, opts)).tags as t.Wire[]).map(t.toTagInfo);
+    return ((await this.read('ListTag', { repo }, opts)).tags).map(t.toTagInfo);
   }
 
   async deleteTag(tag: string, opts: CallOptions = {}): Promise<void> {
@@ -192,7 +198,7 @@ export class StrataClient {
 
   /** Commits whose provenance names this one. */
   async subvenance(commit: string, opts: CallOptions = {}): Promise<t.CommitRef[]> {
-    return ((await this.read('ListSubvenance', { commit: commitRef(commit) }, opts)).commits as t.Wire[]).map((c) => ({ repo: c.repo, id: c.id }));
+    return ((await this.read('ListSubvenance', { commit: commitRef(commit) }, opts)).commits).map((c) => ({ repo: c.repo, id: c.id }));
   }
 
   // ---- writing files ----
@@ -234,7 +240,7 @@ export class StrataClient {
 
   /** The given chunk hashes the server does not have. */
   async missingChunks(hashes: string[], opts: CallOptions = {}): Promise<string[]> {
-    return (await this.read('MissingChunks', { hashes }, opts)).missing as string[];
+    return (await this.read('MissingChunks', { hashes }, opts)).missing;
   }
 
   /** Stores chunks (hash = SHA-256 hex of data) for put_chunks; see ModifySession.put for the usual way. */
@@ -248,7 +254,7 @@ export class StrataClient {
       throw err;
     }
     const r = await call.end();
-    return { chunks: Number(r.chunks), newChunks: Number(r.newChunks), newBytes: Number(r.newBytes) };
+    return { chunks: r.chunks, newChunks: r.newChunks, newBytes: r.newBytes };
   }
 
   // ---- reading files ----
@@ -260,7 +266,7 @@ export class StrataClient {
    * which is faster for large files.
    */
   get(file: string, opts: GetOptions = {}): Readable {
-    const req: Record<string, unknown> = { file, offset: opts.offset ?? 0 };
+    const req: Req<'GetFile'> = { file, offset: opts.offset ?? 0 };
     if (opts.length !== undefined) req.length = opts.length;
     fileRef(file);
     if (opts.chunks) return chunksReadable(this.transport, opts.chunks, { ...opts, file: opts.chunksFile ?? file });

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { isStrataError } from '../../src/errors/index.ts';
 import { readFileByChunks, readFileGroups } from './chunk-reader.ts';
 import { localFileError } from './sources.ts';
+import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
+import type { RequestOf } from './services.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { ChunkRef } from './types.ts';
 
@@ -62,7 +64,7 @@ export function chunkGroups(transport: Transport, chunks: ChunkRef[], opts: GetO
 }
 
 /** The bytes of a server stream of `{ data }` messages as a byte Readable; destroying it cancels the call. */
-export function bytesReadable(transport: Transport, method: string, request: object, opts: CallOptions & { onBytes?: (n: number) => void }): Readable {
+export function bytesReadable<M extends 'GetFile' | 'GetTar'>(transport: Transport, method: M, request: RequestOf<PfsServiceDefinition, M>, opts: CallOptions & { onBytes?: (n: number) => void }): Readable {
   const messages = transport.serverStream(method, request, { ...opts, idempotent: true });
   return Readable.from(dataOf(messages, opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
 }

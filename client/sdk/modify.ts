@@ -16,6 +16,8 @@ import { MessageBuffers } from './chunk-message.ts';
 import { PooledFileReader, ReadBuffers, ReleasedPrefix } from './read-buffers.ts';
 import { ChunkUploader, MESSAGE_BYTES, MESSAGE_CHUNKS, type Chunk } from './chunk-uploader.ts';
 import { PIECE_BYTES, SmallFileReader, counted, openSource, openStatted, readSmallFileSync, type PutSource } from './sources.ts';
+import type { CommitInfo__Output } from '../../proto/generated/strata/pfs/v1/CommitInfo.ts';
+import type { ModifyFileRequest } from '../../proto/generated/strata/pfs/v1/ModifyFileRequest.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
 import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
 
@@ -113,7 +115,7 @@ export class Session implements ModifySession {
 
   constructor(
     transport: Transport,
-    private readonly call: ClientStreamCall,
+    private readonly call: ClientStreamCall<ModifyFileRequest, CommitInfo__Output>,
     opts: CallOptions,
   ) {
     const sink = (chunks: Chunk[], onWritten: () => void): Promise<void> =>

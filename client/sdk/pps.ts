@@ -6,7 +6,7 @@
 //   await pps.createPipeline(JSON.stringify(spec));
 //   for await (const job of pps.waitJob('edges', jobId)) console.log(job.state);
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
-import { serviceClient } from './services.ts';
+import { serviceClient, type UntypedService } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 import type { Wire } from './types.ts';
 
@@ -111,11 +111,11 @@ const job = (w: Wire): JobInfo => cast<JobInfo>(w);
 
 export class PpsClient {
   readonly address: string;
-  private readonly transport: Transport;
+  private readonly transport: Transport<UntypedService>;
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport({ ...transportOptions(opts), service: serviceClient('pps') });
+    this.transport = new Transport<UntypedService>({ ...transportOptions(opts), service: serviceClient('pps') });
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs/light.js';
+import type { MethodDefinition } from '@grpc/proto-loader';
 import { protoDir } from '../../src/package-dir.ts';
 import { EncodedMessage } from './chunk-message.ts';
 
@@ -78,3 +79,15 @@ export function serviceClient(file: ServiceFile): grpc.ServiceClientConstructor 
   }
   return ctor;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyMethod = MethodDefinition<any, any, any, any>;
+
+/** What the SDK may send for method M of a service's generated definition D (proto-loader's permissive form). */
+export type RequestOf<D, M extends keyof D> = D[M] extends AnyMethod ? Parameters<D[M]['requestSerialize']>[0] : never;
+
+/** What method M answers, as decoded here (defaults filled, int64 as number, enums as names). */
+export type ResponseOf<D, M extends keyof D> = D[M] extends AnyMethod ? ReturnType<D[M]['responseDeserialize']> : never;
+
+/** A service whose calls are not typed from proto/ (any request, any response). */
+export type UntypedService = Record<string, AnyMethod>;

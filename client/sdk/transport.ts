@@ -6,8 +6,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
-import { serviceClient } from './services.ts';
-import type { Wire } from './types.ts';
+import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
+import { serviceClient, type RequestOf, type ResponseOf } from './services.ts';
 
 /** See the channel options below. */
 const RECEIVE_WINDOW_BYTES = 8 << 20;
@@ -126,25 +126,30 @@ function limitWriteBuffer(stream: unknown): void {
   if (state && typeof state.highWaterMark === 'number') state.highWaterMark = SEND_QUEUE_MESSAGES;
 }
 
-export interface ClientStreamCall {
+export interface ClientStreamCall<Req = object, Res = unknown> {
   /**
    * Sends one message, waiting while the call's send buffer is full. Rejects
    * once the call failed. `onWritten` runs once grpc-js is done with the
    * message object (it was serialized and framed, or the call failed): only
    * then may the buffers it points into be reused.
    */
-  write(message: object, onWritten?: () => void): Promise<void>;
+  write(message: Req, onWritten?: () => void): Promise<void>;
   /** Half-closes and waits for the response. */
-  end(): Promise<Wire>;
+  end(): Promise<Res>;
   /** Cancels the call: the server sees a cut stream. */
   cancel(): void;
   /** Settles with the response or the failure (also when the server fails early). */
-  readonly response: Promise<Wire>;
+  readonly response: Promise<Res>;
   /** Resolves when the server sends its response headers (it accepted the stream's header); rejects if the call fails first. */
   accepted(): Promise<void>;
 }
 
-export class Transport {
+/**
+ * Calls to one service. `D` is its generated definition (proto/generated/;
+ * PfsService unless `options.service` is another): a method name fixes the
+ * request it takes and the response it resolves with.
+ */
+export class Transport<D = PfsServiceDefinition> {
   private readonly client: RawClient;
 
   constructor(readonly options: TransportOptions) {
@@ -220,15 +225,16 @@ export class Transport {
   }
 
   /** A unary call. Idempotent calls are retried on Unavailable with exponential backoff. */
-  unary(method: string, request: object, opts: CallOptions & { idempotent: boolean; defaultDeadlineMs?: number }): Promise<Wire> {
+  unary<M extends keyof D & string>(method: M, request: RequestOf<D, M>, opts: CallOptions & { idempotent: boolean; defaultDeadlineMs?: number }): Promise<ResponseOf<D, M>> {
+    type Res = ResponseOf<D, M>;
     const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
     const connectUntil = this.connectWindowEnd();
     return this.withRetries(opts, deadline, connectUntil, opts.idempotent, async () => {
       await this.ready(deadline, connectUntil);
-      return new Promise<Wire>((resolve, reject) => {
+      return new Promise<Res>((resolve, reject) => {
         const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
         let unhook = (): void => undefined;
-        const call = this.client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Wire) => {
+        const call = this.client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Res) => {
           unhook();
           if (err) reject(toStrataError(err));
           else resolve(res);
@@ -243,21 +249,22 @@ export class Transport {
    * on Unavailable only until its first message arrives (after that a
    * retry could repeat or skip messages). Leaving the loop early cancels the call.
    */
-  async *serverStream(method: string, request: object, opts: CallOptions & { idempotent: boolean }): AsyncGenerator<Wire, void, undefined> {
+  async *serverStream<M extends keyof D & string>(method: M, request: RequestOf<D, M>, opts: CallOptions & { idempotent: boolean }): AsyncGenerator<ResponseOf<D, M>, void, undefined> {
+    type Res = ResponseOf<D, M>;
     const deadline = this.deadlineOf(opts, 0);
     let received = 0;
     let call: RawCall | undefined;
-    let iterator: AsyncIterator<Wire> | undefined;
+    let iterator: AsyncIterator<Res> | undefined;
     let unhook = (): void => undefined;
     const connectUntil = this.connectWindowEnd();
-    const open = async (): Promise<IteratorResult<Wire>> => {
+    const open = async (): Promise<IteratorResult<Res>> => {
       await this.ready(deadline, connectUntil);
       unhook();
       call?.cancel();
       call = this.client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;
       limitReadBuffer(call);
       unhook = linkSignal(call, opts.signal);
-      iterator = (call as unknown as AsyncIterable<Wire>)[Symbol.asyncIterator]();
+      iterator = (call as unknown as AsyncIterable<Res>)[Symbol.asyncIterator]();
       return iterator.next();
     };
     try {
@@ -274,7 +281,7 @@ export class Transport {
     }
   }
 
-  private async nextOf(iterator: AsyncIterator<Wire>, opts: CallOptions): Promise<IteratorResult<Wire>> {
+  private async nextOf<T>(iterator: AsyncIterator<T>, opts: CallOptions): Promise<IteratorResult<T>> {
     try {
       return await iterator.next();
     } catch (err) {
@@ -283,13 +290,14 @@ export class Transport {
   }
 
   /** A client stream: write messages with backpressure, then end for the response. Never retried. */
-  clientStream(method: string, opts: CallOptions = {}): ClientStreamCall {
+  clientStream<M extends keyof D & string>(method: M, opts: CallOptions = {}): ClientStreamCall<RequestOf<D, M>, ResponseOf<D, M>> {
+    type Res = ResponseOf<D, M>;
     const deadline = this.deadlineOf(opts, 0);
     let failure: StrataError | undefined;
     let unhook = (): void => undefined;
     let call!: grpc.ClientWritableStream<object>;
-    const response = new Promise<Wire>((resolve, reject) => {
-      call = this.client[method]!(new grpc.Metadata(), deadline === undefined ? {} : { deadline }, (err: grpc.ServiceError | null, res: Wire) => {
+    const response = new Promise<Res>((resolve, reject) => {
+      call = this.client[method]!(new grpc.Metadata(), deadline === undefined ? {} : { deadline }, (err: grpc.ServiceError | null, res: Res) => {
         unhook();
         if (err) reject((failure = opts.signal?.aborted ? cancelledError() : toStrataError(err)));
         else resolve(res);

@@ -1,7 +1,18 @@
 // The SDK's public value types, and the one place that converts wire
 // messages (camelCase, enums as proto names) into them. Enums become short
 // lower-case words and `unset` optionals become absent properties, so the
-// values read well in code and print cleanly as JSON.
+// values read well in code and print cleanly as JSON. The wire side is the
+// generated __Output types (proto/generated/), as the SDK decodes them.
+import type { BranchInfo__Output } from '../../proto/generated/strata/pfs/v1/BranchInfo.ts';
+import type { CommitInfo__Output } from '../../proto/generated/strata/pfs/v1/CommitInfo.ts';
+import type { DiffEntry__Output } from '../../proto/generated/strata/pfs/v1/DiffEntry.ts';
+import type { FileInfo__Output } from '../../proto/generated/strata/pfs/v1/FileInfo.ts';
+import type { FsckResponse__Output } from '../../proto/generated/strata/pfs/v1/FsckResponse.ts';
+import type { GarbageCollectResponse__Output } from '../../proto/generated/strata/pfs/v1/GarbageCollectResponse.ts';
+import type { RepoInfo__Output } from '../../proto/generated/strata/pfs/v1/RepoInfo.ts';
+import type { ResetBranchResponse__Output } from '../../proto/generated/strata/pfs/v1/ResetBranchResponse.ts';
+import type { ServerInfo__Output } from '../../proto/generated/strata/pfs/v1/ServerInfo.ts';
+import type { TagInfo__Output } from '../../proto/generated/strata/pfs/v1/TagInfo.ts';
 
 export type CommitState = 'open' | 'finished';
 export type CommitOrigin = 'user' | 'auto' | 'squash';
@@ -157,7 +168,7 @@ export function addStats(into: TransferStats, from: TransferStats): void {
 
 // ---- wire -> SDK ----
 
-/** A wire message as proto-loader decodes it (camelCase fields). */
+/** An untyped wire message (the PPS and auth clients, not yet on the generated types). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Wire = Record<string, any>;
 
@@ -179,29 +190,29 @@ function compact<T extends object>(value: T): T {
 
 const num = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : Number(v));
 
-export function toRepoInfo(w: Wire): RepoInfo {
+export function toRepoInfo(w: RepoInfo__Output): RepoInfo {
   return { name: w.name, description: w.description, createdAtMs: Number(w.createdAtMs), branches: [...w.branches], sizeBytes: Number(w.sizeBytes) };
 }
 
-export function toBranchInfo(w: Wire): BranchInfo {
+export function toBranchInfo(w: BranchInfo__Output): BranchInfo {
   return compact({
     repo: w.repo,
     name: w.name,
     head: optional(w.head),
-    provenance: (w.provenance as Wire[]).map((p) => ({ repo: p.repo, name: p.name })),
+    provenance: w.provenance.map((p) => ({ repo: p.repo, name: p.name })),
     createdAtMs: Number(w.createdAtMs),
   });
 }
 
-export function toTagInfo(w: Wire): TagInfo {
+export function toTagInfo(w: TagInfo__Output): TagInfo {
   return { repo: w.repo, name: w.name, commit: w.commit, createdAtMs: Number(w.createdAtMs) };
 }
 
-export function toResetBranchResult(w: Wire): ResetBranchResult {
-  return compact({ branch: toBranchInfo(w.branch), previousHead: optional(w.previousHead) });
+export function toResetBranchResult(w: ResetBranchResponse__Output): ResetBranchResult {
+  return compact({ branch: toBranchInfo(w.branch!), previousHead: optional(w.previousHead) });
 }
 
-export function toCommitInfo(w: Wire): CommitInfo {
+export function toCommitInfo(w: CommitInfo__Output): CommitInfo {
   return compact({
     repo: w.repo,
     id: w.id,
@@ -215,18 +226,18 @@ export function toCommitInfo(w: Wire): CommitInfo {
     finishedAtMs: num(w.finishedAtMs),
     sizeBytes: Number(w.sizeBytes),
     fileCount: Number(w.fileCount),
-    provenance: (w.provenance as Wire[]).map((p) => ({ repo: p.repo, id: p.id })),
+    provenance: w.provenance.map((p) => ({ repo: p.repo, id: p.id })),
     metadata: { ...w.metadata },
   });
 }
 
-export function toFileInfo(w: Wire): FileInfo {
+export function toFileInfo(w: FileInfo__Output): FileInfo {
   const info: FileInfo = compact({ path: w.path, type: enumWord<FileType>(w.type, 'FILE_TYPE_'), sizeBytes: num(w.sizeBytes), hash: w.hash, commit: w.commit });
-  if (Array.isArray(w.chunks) && w.chunks.length > 0) info.chunks = (w.chunks as Wire[]).map((c) => ({ hash: c.hash, sizeBytes: Number(c.sizeBytes) }));
+  if (w.chunks.length > 0) info.chunks = w.chunks.map((c) => ({ hash: c.hash, sizeBytes: c.sizeBytes }));
   return info;
 }
 
-export function toDiffEntry(w: Wire): DiffEntry {
+export function toDiffEntry(w: DiffEntry__Output): DiffEntry {
   return compact({
     type: enumWord<DiffType>(w.type, 'DIFF_TYPE_'),
     path: w.path,
@@ -237,28 +248,27 @@ export function toDiffEntry(w: Wire): DiffEntry {
   });
 }
 
-export function toFsckReport(w: Wire): FsckReport {
-  const report: FsckReport = { commits: Number(w.commits), files: Number(w.files), problems: (w.problems as Wire[]).map((p) => ({ ...p }) as FsckProblem) };
+export function toFsckReport(w: FsckResponse__Output): FsckReport {
+  const report: FsckReport = { commits: w.commits, files: w.files, problems: w.problems.map((p) => ({ repo: p.repo, commit: p.commit, path: p.path, detail: p.detail })) };
   if (w.data) {
     report.data = {
-      packs: Number(w.data.packs),
-      chunks: Number(w.data.chunks),
-      problems: (w.data.problems as Wire[]).map((p) => ({ kind: p.kind, pack: p.pack, chunk: p.chunk, detail: p.detail })),
+      packs: w.data.packs,
+      chunks: w.data.chunks,
+      problems: w.data.problems.map((p) => ({ kind: p.kind, pack: p.pack, chunk: p.chunk, detail: p.detail })),
     };
   }
   return report;
 }
 
-export function toGcReport(w: Wire): GcReport {
-  const n = (k: string) => Number(w[k]);
+export function toGcReport(w: GarbageCollectResponse__Output): GcReport {
   return {
-    commits: n('commits'),
-    indexObjects: n('indexObjects'),
-    liveChunks: n('liveChunks'),
-    deadChunks: n('deadChunks'),
-    deadBytes: n('deadBytes'),
-    packsDeleted: n('packsDeleted'),
-    packsRepacked: n('packsRepacked'),
+    commits: w.commits,
+    indexObjects: w.indexObjects,
+    liveChunks: w.liveChunks,
+    deadChunks: w.deadChunks,
+    deadBytes: w.deadBytes,
+    packsDeleted: w.packsDeleted,
+    packsRepacked: w.packsRepacked,
   };
 }
 
@@ -269,6 +279,6 @@ export interface ServerInfo {
   startedAtMs: number;
 }
 
-export function toServerInfo(w: Wire): ServerInfo {
-  return { version: String(w.version), nodeVersion: String(w.nodeVersion), startedAtMs: Number(w.startedAtMs) };
+export function toServerInfo(w: ServerInfo__Output): ServerInfo {
+  return { version: w.version, nodeVersion: w.nodeVersion, startedAtMs: w.startedAtMs };
 }
