@@ -61,6 +61,14 @@ if (argv[0] === 'server') {
   const { runServer } = await load('server.js');
   runServer(argv.slice(1), process.env);
 } else {
+  // A put or get moves MiBs of buffers through a heap of ~11 MB. V8 counts
+  // those buffers (external memory) against the old generation's limit, which
+  // it keeps close to the small heap, so a 256 MiB put ran a mark-compact
+  // every ~10 MiB (20 of them with its buffers reused, 36 before). Growing
+  // the limit 4x per collection (V8's own upper bound) leaves 2-5: CLI CPU
+  // 3.4-3.7 -> 3.2 s for put (a), 2 interleaved pairs at load ~19
+  // (docs/benchmarks.md, api). Not for a mount: it runs for days with caches.
+  if (!argv.includes('mount')) (await import('node:v8')).setFlagsFromString('--heap-growing-percent=300');
   // Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
   process.stdout.on('error', (err) => {
     if (err.code === 'EPIPE') process.exit(141);
