@@ -5,7 +5,7 @@ import { StrataError } from '../errors/index.ts';
 import { newCommitId, type BranchName, type CommitId, type RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import { applyChanges, type IndexChange } from '../index/index.ts';
-import { commitObjects, type PfsContext } from './context.ts';
+import { commitObjects, withParentHints, type PfsContext } from './context.ts';
 import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
@@ -280,7 +280,7 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   await ctx.chunks.flush(durable.hashes());
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
   const now = ctx.clock.now();
-  const packs = packHints();
+  const packs = withParentHints(packHints(), head?.packs);
   const commit: CommitRecord = {
     repo, id: c.id, branch, parent: head?.id ?? null, origin: 'auto', description: c.description ?? '', state: 'finished',
     startedAt: now, finishedAt: now, size: stat.bytes, fileCount: stat.files, indexRoot: root, provenance: c.provenance ?? [], metadata: c.metadata ?? {},

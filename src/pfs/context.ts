@@ -82,6 +82,23 @@ const HINT_PACKS = 8;
  * that once they are flushed, packHints() names the packs holding them for
  * the commit record (CommitRecord.packs).
  */
+/**
+ * A commit's pack hints: the packs of the objects it wrote, then its
+ * parent's, up to HINT_PACKS. A commit reuses the ranges its parents wrote,
+ * and a server building on it may not have seen those parents (another
+ * server made several commits in a row): without them it would list the
+ * store to find those ranges.
+ */
+export function withParentHints(own: PackHint[] | undefined, parent: readonly PackHint[] | undefined): PackHint[] | undefined {
+  if (!own) return undefined;
+  const out = [...own];
+  for (const h of parent ?? []) {
+    if (out.length >= HINT_PACKS) break;
+    if (!out.some((o) => o.name === h.name)) out.push(h);
+  }
+  return out;
+}
+
 export function commitObjects(ctx: PfsContext, durable: { push(hash: Buffer): void }): { objects: IndexObjectStore; packHints(): PackHint[] | undefined } {
   const written: Buffer[] = [];
   let overflow = false;

@@ -91,6 +91,19 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     return n;
   };
 
+  it('a commit through B after several through A finds the ranges A wrote earlier through the commit record, without listing the bucket', async () => {
+    const [a, b] = clients as [RawClient, RawClient];
+    await unary(a, 'CreateRepo', { name: 'hint2' });
+    const many: object[] = [header('hint2@main')];
+    for (let i = 0; i < 3000; i++) many.push(...put(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
+    await modify(a, many); // the directory's ranges, in A's packs
+    await modify(a, [header('hint2@main'), ...put('/other', Buffer.from('a second commit through A: the big ranges are its parent\'s'))]);
+    const before = await lists(servers[1]!);
+    await modify(b, [header('hint2@main'), ...put('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
+    expect(await lists(servers[1]!)).toBe(before);
+    expect((await serverStream(a, 'ListFile', { dir: 'hint2@main:/big' })).length).toBe(3001);
+  });
+
   it('concurrent writers through different servers to one branch lose no update, and take turns: no commit is built twice', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'race' });
     // One commit through each server first: each has then found the branch written through the other, so takes turns on it.
