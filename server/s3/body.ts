@@ -145,6 +145,23 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
 }
 
 /**
+ * The request's bytes; a client that goes away mid-body (Node: "aborted",
+ * ECONNRESET) is the client's failure, IncompleteBody, not an internal error
+ * (found fuzzing: it was answered 500 and logged as a gateway failure).
+ */
+async function* requestBytes(raw: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* raw;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      throw new S3Error('IncompleteBody', 'the client closed the connection before it sent the whole body', {}, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
  * The object bytes of a PUT or UploadPart body, verified as described at the
  * top of this file. Once the body has been read whole, `checksums` holds
  * each x-amz-checksum-* it verified (header name -> base64 value), and those
@@ -152,6 +169,7 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
  * so for the parts of a FULL_OBJECT multipart upload).
  */
 export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>, compute: readonly string[] = []): AsyncIterable<Uint8Array> {
+  raw = requestBytes(raw);
   const checks = bodyChecks(headers, signer);
   const added = (all: Check[]): Check[] => [
     ...all,

@@ -11,6 +11,7 @@ import { parseBucket } from './bucket-names.ts';
 import type { S3Call } from './context.ts';
 import { notImplemented, S3Error, toS3Error } from './errors.ts';
 import { errorXml } from './xml.ts';
+import { frameworkS3Error, replyS3Error, s3ClientErrorHandler } from './framework-errors.ts';
 import type { S3KeyLookup } from './keys.ts';
 import { identityOf, requireAccess, tokenKeys } from './access.ts';
 import type { Auth } from '../../src/auth/index.ts';
@@ -110,7 +111,19 @@ async function auditWrite(deps: S3GatewayDeps, call: S3Call, err: S3Error | unde
 
 export function createS3App(deps: S3GatewayDeps): FastifyInstance {
   const https = deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {};
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, routerOptions: { maxParamLength: 4096 }, bodyLimit: 1 << 20, requestTimeout: 0, ...https }) as unknown as FastifyInstance;
+  const app = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: 4096 },
+    bodyLimit: 1 << 20,
+    requestTimeout: 0,
+    // What never reaches `handle` still answers as S3 does (framework-errors.ts).
+    clientErrorHandler: s3ClientErrorHandler,
+    frameworkErrors: (err, req, reply) => replyS3Error(req, reply, frameworkS3Error(err)),
+    ...https,
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler((err, req, reply) => replyS3Error(req, reply, frameworkS3Error(err as { code?: string; statusCode?: number })));
+  app.setNotFoundHandler((req, reply) => replyS3Error(req, reply, new S3Error('MethodNotAllowed', `${req.method} is not allowed on this resource`)));
   app.removeAllContentTypeParsers();
   // Leave every body unread on the request: handlers stream it themselves.
   app.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));

@@ -13,8 +13,17 @@ const SPECIAL = /[&<>"']/;
 const SPECIALS = /[&<>"']/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
+// Characters XML 1.0 allows nowhere, not even as &#...; references: an error
+// quoting a key or bucket with a NUL would make the whole answer unreadable
+// to a client's parser (found fuzzing). They are written as the text \uXXXX.
+const ILLEGAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Surrogate}]/gu;
+/** One test for the common case, a string with nothing to escape. */
+const NEEDS_WORK = /[&<>"'\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Surrogate}]/u;
+
 function escapeXml(s: string): string {
-  return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ENTITY[c]!) : s;
+  if (!NEEDS_WORK.test(s)) return s;
+  const legal = s.replace(ILLEGAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return SPECIAL.test(legal) ? legal.replace(SPECIALS, (c) => ENTITY[c]!) : legal;
 }
 
 /**
