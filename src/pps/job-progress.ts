@@ -89,7 +89,10 @@ export class JobProgress {
 
   private async write(force: boolean): Promise<void> {
     this.queued = false;
-    if (this.pending.length > 0 && (force || this.pending.length >= RECORD_BATCH)) {
+    const since = this.io.now() - this.lastSave;
+    const counts = { ...this.counts }; // taken with the batch: datums added during the writes are not counted yet
+    // Records go out with any save of the counters: what the counters count is always listed.
+    if (this.pending.length > 0 && (force || since >= PROGRESS_MS || this.pending.length >= RECORD_BATCH)) {
       const batch = this.pending;
       const logs = this.pendingLogs;
       this.pending = [];
@@ -104,10 +107,9 @@ export class JobProgress {
         throw err;
       }
     }
-    const since = this.io.now() - this.lastSave;
     if (force || since >= PROGRESS_MS) {
       this.lastSave = this.io.now();
-      await this.io.saveCounts({ ...this.counts });
+      await this.io.saveCounts(counts);
     }
     if (this.pending.length > 0) this.later(PROGRESS_MS); // records held back (fewer than a batch) go out soon
   }

@@ -59,6 +59,16 @@ describe('JobProgress', () => {
     expect(written.flat()).not.toContain('late');
   });
 
+  it('never saves counters ahead of the records they count', async () => {
+    const { progress, written, saved } = recorder();
+    await progress.flush(true);
+    vi.setSystemTime(Date.now() + PROGRESS_MS * 2); // the next datum ends when the counters are due anyway
+    await progress.add(datum('a'), 16);
+    expect(saved).toEqual([0, 1]);
+    expect(written).toEqual([['a']]);
+    await progress.close();
+  });
+
   it('keeps the records of a failed timed write for the next flush', async () => {
     const { progress, written } = recorder({ failPuts: 1 });
     await progress.flush(true);
