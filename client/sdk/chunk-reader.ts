@@ -4,10 +4,12 @@
 // chunk is checked here against the hash it was asked by, so a server (or
 // anything between) can never hand over wrong bytes: a mismatch is
 // CHUNK_CORRUPT (DataLoss).
+import { createHash } from 'node:crypto';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
+import { ChunkFrameParser } from './chunk-frames.ts';
+import { RawCallNotStarted } from './raw-stream.ts';
 import type { CallOptions, Transport } from './transport.ts';
-import type { GetChunksResponse__Output } from '../../proto/generated/strata/pfs/v1/GetChunksResponse.ts';
 import type { ChunkRef } from './types.ts';
 
 /** Bytes asked for per GetChunks call. */
@@ -17,10 +19,12 @@ const CALL_HASHES = 4096;
 /** Calls running at once: the one being read and the ones filling behind it. */
 const CALLS_AHEAD = 3;
 
+/** The verified chunks of one response message: each chunk as the pieces it arrived in. */
+type ChunkGroup = Buffer[][];
+
 interface Call {
-  refs: ChunkRef[];
-  stream: AsyncGenerator<GetChunksResponse__Output, void, undefined>;
-  first: Promise<IteratorResult<GetChunksResponse__Output, void>>;
+  groups: AsyncGenerator<ChunkGroup, void, undefined>;
+  first: Promise<IteratorResult<ChunkGroup, void>>;
 }
 
 /** Splits the chunk list into the calls that ask for it. */
@@ -43,6 +47,14 @@ function corrupt(ref: ChunkRef, got: number, detail: string): StrataError {
   return new StrataError('CHUNK_CORRUPT', `chunk ${ref.hash} as received is corrupt: ${detail}`, { chunk: ref.hash, size: ref.sizeBytes, received: got });
 }
 
+function tooMany(refs: readonly ChunkRef[]): StrataError {
+  return new StrataError('CHUNK_CORRUPT', `GetChunks sent more chunks than the ${refs.length} asked for`, { asked: refs.length });
+}
+
+function endedEarly(refs: readonly ChunkRef[], at: number): StrataError {
+  return new StrataError('CHUNK_CORRUPT', `GetChunks ended after ${at} of the ${refs.length} chunks asked for`, { asked: refs.length, received: at });
+}
+
 /** Options of a read by chunk. */
 export interface ChunkReadOptions extends CallOptions {
   /**
@@ -54,17 +66,90 @@ export interface ChunkReadOptions extends CallOptions {
   files?: string[];
 }
 
-/** The verified bytes of `refs`, in order. Leaving the loop early cancels the calls in flight. */
-export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
-  for await (const group of readChunkGroups(transport, refs, opts)) yield* group;
+/**
+ * One GetChunks call over Node's HTTP/2 client (raw-stream.ts): the body is
+ * parsed where it lies (chunk-frames.ts), each chunk hashed piece by piece as
+ * it arrives, and a message's chunks handed on only once every one of them
+ * matched its hash. No message is assembled, and no byte is copied here.
+ */
+async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request: object, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
+  const channel = transport.rawChannel()!;
+  const { path, serialize } = transport.methodOf('GetChunks');
+  let at = 0;
+  let got = 0;
+  let hash = createHash('sha256');
+  let pieces: Buffer[] = [];
+  let verified: ChunkGroup = [];
+  const ready: ChunkGroup[] = [];
+  const parser = new ChunkFrameParser({
+    piece(bytes) {
+      const ref = refs[at];
+      if (!ref) throw tooMany(refs);
+      got += bytes.length;
+      if (got > ref.sizeBytes) throw corrupt(ref, got, `more than its ${ref.sizeBytes} bytes`);
+      hash.update(bytes);
+      pieces.push(bytes);
+    },
+    chunkEnd() {
+      const ref = refs[at];
+      if (!ref) throw tooMany(refs);
+      if (got !== ref.sizeBytes) throw corrupt(ref, got, `${got} bytes instead of ${ref.sizeBytes}`);
+      if (hash.digest('hex') !== ref.hash) throw corrupt(ref, got, 'its bytes do not match its hash');
+      verified.push(pieces);
+      pieces = [];
+      got = 0;
+      hash = createHash('sha256');
+      at++;
+    },
+    messageEnd() {
+      if (verified.length > 0) ready.push(verified);
+      verified = [];
+    },
+  });
+  const deadline = opts.deadlineMs ? Date.now() + opts.deadlineMs : undefined;
+  let started = false;
+  try {
+    for await (const batch of channel.call(path, serialize(request), { deadline, signal: opts.signal })) {
+      started = true;
+      for (const data of batch) parser.feed(data);
+      while (ready.length > 0) yield ready.shift()!;
+    }
+  } catch (err) {
+    if (!(err instanceof RawCallNotStarted) || started) throw err;
+    // Nothing was read: grpc-js makes this call (and every later one), with its retries.
+    transport.rawChannelFailed();
+    yield* grpcCall(transport, refs, request, opts);
+    return;
+  }
+  parser.end();
+  if (at < refs.length) throw endedEarly(refs, at);
+}
+
+/** One GetChunks call through grpc-js, each chunk checked against its hash. */
+async function* grpcCall(transport: Transport, refs: readonly ChunkRef[], request: object, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
+  let at = 0;
+  for await (const message of transport.serverStream('GetChunks', request, { ...opts, idempotent: true })) {
+    const group: ChunkGroup = [];
+    for (const data of message.chunks as Buffer[]) {
+      const ref = refs[at];
+      if (!ref) throw tooMany(refs);
+      if (data.length !== ref.sizeBytes) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.sizeBytes}`);
+      if (hashChunk(data).toString('hex') !== ref.hash) throw corrupt(ref, data.length, 'its bytes do not match its hash');
+      group.push([data]);
+      at++;
+    }
+    if (group.length > 0) yield group;
+  }
+  if (at < refs.length) throw endedEarly(refs, at);
 }
 
 /**
- * The verified bytes of `refs`, in order, as the messages brought them (a
- * few MiB of whole chunks each), so a writer can hand each group to one
- * writev. Leaving the loop early cancels the calls in flight.
+ * The verified chunks of `refs`, in order, as the messages brought them (a
+ * few MiB of whole chunks each; a chunk as the pieces it arrived in), the
+ * calls running ahead of the consumer. Leaving the loop early cancels the
+ * calls in flight.
  */
-export async function* readChunkGroups(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer[], void, undefined> {
+export async function* readChunkPieces(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<ChunkGroup, void, undefined> {
   const file = opts.file ?? '';
   const files = opts.files ?? [];
   const plan = callsOf(refs);
@@ -73,35 +158,41 @@ export async function* readChunkGroups(transport: Transport, refs: readonly Chun
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
-      const stream = transport.serverStream('GetChunks', { hashes: next.value.map((r) => r.hash), file, files }, { ...opts, idempotent: true });
-      const first = stream.next();
+      const request = { hashes: next.value.map((r) => r.hash), file, files };
+      const groups = transport.rawChannel() ? rawCall(transport, next.value, request, opts) : grpcCall(transport, next.value, request, opts);
+      const first = groups.next();
       first.catch(() => undefined); // surfaced when this call's turn comes
-      running.push({ refs: next.value, stream, first });
+      running.push({ groups, first });
     }
   };
   try {
     start();
     while (running.length > 0) {
       const call = running[0]!;
-      let at = 0;
-      for (let r = await call.first; !r.done; r = await call.stream.next()) {
-        const group = r.value.chunks;
-        for (const data of group) {
-          const ref = call.refs[at];
-          if (!ref) throw new StrataError('CHUNK_CORRUPT', `GetChunks sent more chunks than the ${call.refs.length} asked for`, { asked: call.refs.length });
-          if (data.length !== ref.sizeBytes) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.sizeBytes}`);
-          if (hashChunk(data).toString('hex') !== ref.hash) throw corrupt(ref, data.length, 'its bytes do not match its hash');
-          at++;
-        }
-        if (group.length > 0) yield group;
-      }
-      if (at < call.refs.length) throw new StrataError('CHUNK_CORRUPT', `GetChunks ended after ${at} of the ${call.refs.length} chunks asked for`, { asked: call.refs.length, received: at });
+      for (let r = await call.first; !r.done; r = await call.groups.next()) yield r.value;
       running.shift();
       start();
     }
   } finally {
-    for (const c of running) void c.stream.return(undefined).catch(() => undefined);
+    for (const c of running) void c.groups.return(undefined).catch(() => undefined);
   }
+}
+
+/** The verified bytes of `refs`, in order, one Buffer per chunk. Leaving the loop early cancels the calls in flight. */
+export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+  for await (const group of readChunkPieces(transport, refs, opts)) {
+    for (const pieces of group) yield pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  }
+}
+
+/**
+ * The verified bytes of `refs`, in order, as the messages brought them (a
+ * few MiB of whole chunks each, as pieces: chunk boundaries are not kept),
+ * so a writer can hand each group to one writev. Leaving the loop early
+ * cancels the calls in flight.
+ */
+export async function* readChunkGroups(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer[], void, undefined> {
+  for await (const group of readChunkPieces(transport, refs, opts)) yield group.flat();
 }
 
 /** The chunks that hold bytes [offset, offset + length) of a file, and how much of the first to skip. */
@@ -138,6 +229,10 @@ export async function* readFileGroups(transport: Transport, refs: readonly Chunk
     const pieces: Buffer[] = [];
     for (const data of group) {
       if (left <= 0) break;
+      if (skip >= data.length) {
+        skip -= data.length;
+        continue;
+      }
       const piece = skip === 0 && data.length <= left ? data : data.subarray(skip, Math.min(data.length, skip + left));
       skip = 0;
       left -= piece.length;

@@ -8,6 +8,7 @@ import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import { serviceClient, type RequestOf, type ResponseOf } from './services.ts';
+import { RawChannel, rawAddress } from './raw-stream.ts';
 
 /** See the channel options below. */
 const RECEIVE_WINDOW_BYTES = 8 << 20;
@@ -151,9 +152,13 @@ export interface ClientStreamCall<Req = object, Res = unknown> {
  */
 export class Transport<D = PfsServiceDefinition> {
   private readonly client: RawClient;
+  private readonly service: grpc.ServiceDefinition;
+  /** See rawChannel(); null once it is known not to work here. */
+  private raw: RawChannel | null | undefined;
 
   constructor(readonly options: TransportOptions) {
     const Ctor = options.service ?? serviceClient('pfs');
+    this.service = Ctor.service;
     this.client = new Ctor(options.address, channelCredentials(options.tls), {
       'grpc.max_receive_message_length': 64 << 20,
       'grpc.max_send_message_length': 8 << 20,
@@ -168,6 +173,35 @@ export class Transport<D = PfsServiceDefinition> {
 
   close(): void {
     this.client.close();
+    this.raw?.close();
+  }
+
+  /**
+   * Node's own HTTP/2 client to the same server, for bulk reads (see
+   * raw-stream.ts), or null where only grpc-js will do: an address it does
+   * not resolve, channel options that change how it connects or what it
+   * sends (interceptors, a TLS name override), or after a call found it not
+   * working here (rawChannelFailed).
+   */
+  rawChannel(): RawChannel | null {
+    if (this.raw === undefined) {
+      const custom = Object.keys(this.options.channelOptions ?? {}).some((k) => k === 'interceptors' || k === 'grpc.ssl_target_name_override' || k === 'grpc.default_authority');
+      this.raw = custom || !rawAddress(this.options.address) ? null : new RawChannel({ address: this.options.address, token: this.options.token, tls: this.options.tls });
+    }
+    return this.raw;
+  }
+
+  /** A raw call could not start: every later one goes through grpc-js. */
+  rawChannelFailed(): void {
+    this.raw?.close();
+    this.raw = null;
+  }
+
+  /** The HTTP/2 path of a method and its request encoder (for raw calls). */
+  methodOf(method: string): { path: string; serialize: (request: object) => Buffer } {
+    const def = this.service[method];
+    if (!def) throw new StrataError('INTERNAL', `no method ${method} in the service`);
+    return { path: def.path, serialize: def.requestSerialize as (request: object) => Buffer };
   }
 
   /**

@@ -14,6 +14,7 @@ import { AUTH_POLICIES, AUTH_SERVICE_NAME, authHandlers, loadAuthProto } from '.
 import { createGuard, type Policies } from './guard.ts';
 import { PFS_POLICIES, PPS_POLICIES } from './policy.ts';
 import { chunkHandlers } from './chunks.ts';
+import { withChunksEncoding } from './chunks-encoding.ts';
 import { commitHandlers } from './commits.ts';
 import { MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
 import { withMalformedGuard } from './malformed.ts';
@@ -114,7 +115,7 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   widenReceiveWindow(server, deps.log);
   const stopping = new AbortController();
   const inflight = new InFlight();
-  server.addService(withMalformedGuard(pfsService), pfsServiceImplementation(deps, stopping.signal, inflight));
+  server.addService(withChunksEncoding(withMalformedGuard(pfsService)), pfsServiceImplementation(deps, stopping.signal, inflight));
   const services = [PFS_SERVICE_NAME];
   let reflected = definition;
   if (deps.pps) {

@@ -4,6 +4,7 @@
 // reached by the SDK, the CLI (--tls-ca) and https. A client that does not
 // trust the CA, speaks plaintext, or (under mTLS) shows no certificate is
 // refused; auth works over TLS as without it.
+import { randomBytes } from 'node:crypto';
 import { get } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthClient, createClient, StrataError, type TlsOptions } from '../../client/sdk/index.ts';
@@ -85,8 +86,24 @@ describe('TLS', () => {
     const { rootToken } = await anon.auth.activate();
     expect((await sdk(server, { ca: certs.ca }, rootToken).auth.whoAmI()).subject).toBe('user:root');
     expect((await failure(anon.pfs.listRepos())).code).toBe('UNAUTHENTICATED');
+    // File bytes are read by chunk over a second HTTP/2 connection (client/sdk/raw-stream.ts): same TLS, same token.
+    const root = sdk(server, { ca: certs.ca }, rootToken);
+    const bytes = randomBytes(600_000);
+    await root.pfs.put('secure@main:/f.bin', bytes);
+    const info = await root.pfs.inspectFile('secure@main:/f.bin', { includeChunks: true });
+    expect(info.chunks!.length).toBeGreaterThan(1);
+    const parts: Buffer[] = [];
+    for await (const c of root.pfs.getChunks(info.chunks!, { file: `secure@${info.commit}:/f.bin` })) parts.push(c);
+    expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+    expect((await failure(collect(anon.pfs.getChunks(info.chunks!, { file: `secure@${info.commit}:/f.bin` })))).code).toBe('UNAUTHENTICATED');
   });
 });
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<number> {
+  let n = 0;
+  for await (const c of chunks) n += c.length;
+  return n;
+}
 
 describe('mutual TLS (--tls-client-ca)', () => {
   let server: TestServer;
@@ -99,6 +116,11 @@ describe('mutual TLS (--tls-client-ca)', () => {
     const withCert = sdk(server, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey });
     await withCert.pfs.createRepo('mtls');
     expect((await withCert.pfs.listRepos()).map((r) => r.name)).toEqual(['mtls']);
+    const bytes = randomBytes(300_000);
+    await withCert.pfs.put('mtls@main:/f.bin', bytes);
+    const info = await withCert.pfs.inspectFile('mtls@main:/f.bin', { includeChunks: true });
+    expect((await collect(withCert.pfs.getChunks(info.chunks!)))).toBe(bytes.length);
+    expect((await failure(collect(sdk(server, { ca: certs.ca }).pfs.getChunks(info.chunks!)))).kind).toBe('Unavailable');
     expect((await failure(sdk(server, { ca: certs.ca }).pfs.listRepos())).kind).toBe('Unavailable');
     const url = server.httpUrl.replace('http://', 'https://');
     expect(await httpsStatus(`${url}/healthz`, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey })).toBe(200);
