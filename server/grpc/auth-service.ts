@@ -9,6 +9,9 @@ import { protoDir } from '../../src/package-dir.ts';
 import type { Policies } from './guard.ts';
 import { countField, repoField } from './parse.ts';
 import { LOADER_OPTIONS } from './proto.ts';
+import type { AuthServiceDefinition, AuthServiceHandlers } from '../../proto/generated/strata/auth/v1/AuthService.ts';
+import type { GetRolesRequest__Output } from '../../proto/generated/strata/auth/v1/GetRolesRequest.ts';
+import type { SetRoleRequest__Output } from '../../proto/generated/strata/auth/v1/SetRoleRequest.ts';
 import type { Rpc } from './rpc.ts';
 
 export const AUTH_PROTO_FILE = 'strata/auth/v1/auth.proto';
@@ -21,7 +24,6 @@ export function loadAuthProto(): { definition: protoLoader.PackageDefinition; se
   return { definition, service };
 }
 
-type Req = { [K in 'subject' | 'description' | 'id' | 'repo' | 'role']: string } & { ttlMs: number; admin: boolean; sinceMs: number; untilMs: number; limit: number };
 
 const none = (): [] => [];
 
@@ -33,8 +35,8 @@ export const AUTH_POLICIES: Policies = {
   CreateToken: { checks: none, audit: true },
   ListTokens: { checks: none },
   RevokeToken: { checks: none, audit: true },
-  SetRole: { checks: (req: Req) => [{ action: 'own', repo: repoField('repo', req.repo) }], audit: true },
-  GetRoles: { checks: (req: Req) => [{ action: 'read', repo: repoField('repo', req.repo) }] },
+  SetRole: { checks: (req: SetRoleRequest__Output) => [{ action: 'own', repo: repoField('repo', req.repo) }], audit: true },
+  GetRoles: { checks: (req: GetRolesRequest__Output) => [{ action: 'read', repo: repoField('repo', req.repo) }] },
   SetAdmin: { checks: () => [{ action: 'admin' }], audit: true },
   ListAdmins: { checks: () => [{ action: 'authenticated' }] },
   GetAudit: { checks: () => [{ action: 'admin' }] },
@@ -50,29 +52,29 @@ function auditEntry(r: AuditRecord) {
 
 const optionalMs = (name: string, v: number): number | undefined => (v === 0 ? undefined : countField(name, v));
 
-export function authHandlers(rpc: Rpc, auth: Auth, pfs: Pfs): grpc.UntypedServiceImplementation {
+export function authHandlers(rpc: Rpc<AuthServiceDefinition>, auth: Auth, pfs: Pfs): AuthServiceHandlers {
   return {
-    Activate: rpc.unary('Activate', async (_req: Req, ctx) => {
+    Activate: rpc.unary('Activate', async (_req, ctx) => {
       const { token } = await auth.activate();
       await auth.audit.record({ subject: 'user:root', method: 'Activate', repo: null, outcome: 'ok', code: null, detail: {}, requestId: ctx.requestId });
       return { rootToken: token, subject: 'user:root' };
     }),
-    Deactivate: rpc.unary('Deactivate', async (_req: Req, ctx) => (await auth.deactivate(ctx.identity), {})),
-    WhoAmI: rpc.unary('WhoAmI', async (_req: Req, ctx) => {
+    Deactivate: rpc.unary('Deactivate', async (_req, ctx) => (await auth.deactivate(ctx.identity), {})),
+    WhoAmI: rpc.unary('WhoAmI', async (_req, ctx) => {
       const id = ctx.identity;
       const roles = [...id.roles].map(([repo, role]) => ({ subject: id.subject, repo, role }));
       return { subject: id.subject, admin: id.admin, expiresAtMs: id.expiresAt ?? 0, authActive: await auth.isActive(), roles, tokenId: id.tokenId };
     }),
-    CreateToken: rpc.unary('CreateToken', async (req: Req, ctx) => {
+    CreateToken: rpc.unary('CreateToken', async (req, ctx) => {
       const ttlMs = optionalMs('ttl_ms', req.ttlMs) ?? null;
       const made = await auth.createToken(ctx.identity, { subject: parseSubject(req.subject), ttlMs, description: req.description });
       return { token: made.token, info: tokenInfo(made.info) };
     }),
-    ListTokens: rpc.unary('ListTokens', async (req: Req, ctx) => ({
+    ListTokens: rpc.unary('ListTokens', async (req, ctx) => ({
       tokens: (await auth.listTokens(ctx.identity, req.subject ? parseSubject(req.subject) : undefined)).map(tokenInfo),
     })),
-    RevokeToken: rpc.unary('RevokeToken', async (req: Req, ctx) => tokenInfo(await auth.revokeToken(ctx.identity, req.id))),
-    SetRole: rpc.unary('SetRole', async (req: Req, ctx) => {
+    RevokeToken: rpc.unary('RevokeToken', async (req, ctx) => tokenInfo(await auth.revokeToken(ctx.identity, req.id))),
+    SetRole: rpc.unary('SetRole', async (req, ctx) => {
       const repo = repoField('repo', req.repo);
       const subject = parseSubject(req.subject);
       const role = parseRole(req.role);
@@ -80,14 +82,14 @@ export function authHandlers(rpc: Rpc, auth: Auth, pfs: Pfs): grpc.UntypedServic
       await auth.setRole(ctx.identity, repo, subject, role);
       return {};
     }),
-    GetRoles: rpc.unary('GetRoles', async (req: Req, ctx) => {
+    GetRoles: rpc.unary('GetRoles', async (req, ctx) => {
       const repo = repoField('repo', req.repo);
       await pfs.inspectRepo(repo);
       return { roles: (await auth.getRoles(ctx.identity, repo)).map((b: RoleBinding) => ({ subject: b.subject, repo, role: b.role })) };
     }),
-    SetAdmin: rpc.unary('SetAdmin', async (req: Req, ctx) => (await auth.setAdmin(ctx.identity, parseSubject(req.subject), req.admin), {})),
-    ListAdmins: rpc.unary('ListAdmins', async (_req: Req, ctx) => ({ subjects: await auth.listAdmins(ctx.identity) })),
-    GetAudit: rpc.unary('GetAudit', async (req: Req) => {
+    SetAdmin: rpc.unary('SetAdmin', async (req, ctx) => (await auth.setAdmin(ctx.identity, parseSubject(req.subject), req.admin), {})),
+    ListAdmins: rpc.unary('ListAdmins', async (_req, ctx) => ({ subjects: await auth.listAdmins(ctx.identity) })),
+    GetAudit: rpc.unary('GetAudit', async (req) => {
       const q = {
         subject: req.subject ? parseSubject(req.subject) : undefined,
         repo: req.repo ? repoField('repo', req.repo) : undefined,
@@ -97,5 +99,5 @@ export function authHandlers(rpc: Rpc, auth: Auth, pfs: Pfs): grpc.UntypedServic
       };
       return { entries: (await auth.audit.query(q)).map(auditEntry) };
     }),
-  } as grpc.UntypedServiceImplementation;
+  } satisfies AuthServiceHandlers;
 }

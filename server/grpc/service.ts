@@ -26,6 +26,8 @@ import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
 import { InFlight, createRpc } from './rpc.ts';
 import type { UntypedService } from './wire.ts';
 import type { PfsServiceDefinition, PfsServiceHandlers } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
+import type { PpsServiceDefinition } from '../../proto/generated/strata/pps/v1/PpsService.ts';
+import type { AuthServiceDefinition } from '../../proto/generated/strata/auth/v1/AuthService.ts';
 
 export interface GrpcDeps {
   pfs: Pfs;
@@ -120,13 +122,13 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   let reflected = definition;
   if (deps.pps) {
     const pps = loadPpsProto();
-    server.addService(withMalformedGuard(pps.service), ppsHandlers(rpcFor(deps, PPS_SERVICE_NAME, stopping.signal, inflight, PPS_POLICIES), deps.pps, deps.pfs));
+    server.addService(withMalformedGuard(pps.service), ppsHandlers(rpcFor<PpsServiceDefinition>(deps, PPS_SERVICE_NAME, stopping.signal, inflight, PPS_POLICIES), deps.pps, deps.pfs));
     services.push(PPS_SERVICE_NAME);
     reflected = { ...reflected, ...pps.definition };
   }
   if (deps.auth) {
     const auth = loadAuthProto();
-    server.addService(withMalformedGuard(auth.service), authHandlers(rpcFor(deps, AUTH_SERVICE_NAME, stopping.signal, inflight, AUTH_POLICIES), deps.auth, deps.pfs));
+    server.addService(withMalformedGuard(auth.service), authHandlers(rpcFor<AuthServiceDefinition>(deps, AUTH_SERVICE_NAME, stopping.signal, inflight, AUTH_POLICIES), deps.auth, deps.pfs));
     services.push(AUTH_SERVICE_NAME);
     reflected = { ...reflected, ...auth.definition };
   }
