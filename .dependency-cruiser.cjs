@@ -11,7 +11,8 @@ module.exports = {
       from: { path: '^server/' }, to: { path: '^client/' } },
     { name: 'core-has-no-transports', severity: 'error', comment: 'no gRPC, fastify or FUSE in the core',
       from: { path: '^src/' }, to: { path: 'node_modules/(@grpc|fastify|fuse-native|commander|cli-progress)' } },
-    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    // A recursive message (pps Explanation's upstream) makes its generated type file import itself.
+    { name: 'no-circular', severity: 'error', from: { pathNot: '^proto/generated/' }, to: { circular: true } },
     { name: 'no-test-code-in-product', severity: 'error',
       from: { path: '^(src|server|client)/' }, to: { path: '^test/' } },
   ],
