@@ -37,7 +37,9 @@ function serializer(type: protobuf.Type): (value: object) => Buffer {
     // Bytes already encoded (the put path's chunk messages, see chunk-message.ts) go as they are.
     if (value instanceof EncodedMessage) return value.bytes;
     if (Array.isArray(value)) throw new Error(`Failed to serialize message: expected object with ${type.name} structure, got array instead`);
-    return Buffer.from(type.encode(type.fromObject(value)).finish());
+    // protobufjs's writer already hands back a Buffer on Node: wrap, never copy.
+    const bytes = type.encode(type.fromObject(value)).finish();
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 }
 
