@@ -13,6 +13,7 @@
 // The encoding is plain protobuf: what protobuf.js writes for the same
 // message, field for field (a unit test decodes it with the proto's own
 // definition). The proto stays the contract; nothing on the server changes.
+import { varintLength, writeVarint } from '../../src/varint.ts';
 
 /** Bytes already in protobuf form: the transport sends them as they are. */
 export class EncodedMessage {
@@ -25,24 +26,6 @@ const TAG_UPLOAD_CHUNK = (1 << 3) | 2;
 const TAG_CHUNK_HASH = (1 << 3) | 2;
 const TAG_CHUNK_DATA = (2 << 3) | 2;
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    buf[at++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[at++] = n;
-  return at;
-}
-
 export interface ChunkBytes {
   /** 64 lower-case hex characters. */
   hash: string;
@@ -51,7 +34,7 @@ export interface ChunkBytes {
 
 function chunkBodySize(c: ChunkBytes): number {
   const hash = Buffer.byteLength(c.hash, 'latin1');
-  return 1 + varintSize(hash) + hash + 1 + varintSize(c.data.length) + c.data.length;
+  return 1 + varintLength(hash) + hash + 1 + varintLength(c.data.length) + c.data.length;
 }
 
 /** Bytes of the whole encoded message for these chunks. */
@@ -59,9 +42,9 @@ export function chunksMessageSize(chunks: readonly ChunkBytes[]): number {
   let body = 0;
   for (const c of chunks) {
     const size = chunkBodySize(c);
-    body += 1 + varintSize(size) + size;
+    body += 1 + varintLength(size) + size;
   }
-  return 1 + varintSize(body) + body;
+  return 1 + varintLength(body) + body;
 }
 
 /** Encodes `{ chunks: { chunks } }` into `buf` from offset 0; returns the length. `buf` must hold chunksMessageSize(chunks). */
@@ -70,7 +53,7 @@ export function encodeChunksMessage(chunks: readonly ChunkBytes[], buf: Buffer):
   const sizes = new Array<number>(chunks.length);
   for (let i = 0; i < chunks.length; i++) {
     sizes[i] = chunkBodySize(chunks[i]!);
-    body += 1 + varintSize(sizes[i]!) + sizes[i]!;
+    body += 1 + varintLength(sizes[i]!) + sizes[i]!;
   }
   let at = 0;
   buf[at++] = TAG_MODIFY_CHUNKS;

@@ -7,28 +7,11 @@
 // per message (grpc-js's) instead of two. The bytes are exactly those
 // protobuf.js would write (test/unit/chunks-encoding.test.ts checks it).
 import type * as grpc from '@grpc/grpc-js';
+import { varintLength, writeVarint } from '../../src/varint.ts';
 
 /** Scratch kept between messages: a GetChunks message holds at most ~3 MiB of chunks. */
 const KEEP_BYTES = 4 << 20;
 let scratch: Buffer | undefined;
-
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
-function writeVarint(buf: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    buf[at++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[at++] = n;
-  return at;
-}
 
 /**
  * The message's bytes: valid only until the next call (grpc-js copies them
