@@ -45,7 +45,19 @@ function repoOf(req: FastifyRequest): RepoName | undefined {
 
 /** A same-site path to go back to after login; anything else goes home. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  if (typeof next !== 'string' || !next.startsWith('/')) return '/';
+  // Parsed as a browser would parse it (tabs and newlines dropped, "\\" read as
+  // "/"), so "/\t/evil.example" or "/\\evil.example" cannot become another origin.
+  const base = 'http://console.invalid';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  const path = url.pathname + url.search + url.hash;
+  // Dot segments can leave "//host" after normalisation ("/.//evil.example").
+  return url.origin === base && !path.startsWith('//') ? path : '/';
 }
 
 export function createConsoleSession(auth: Auth): ConsoleSession {
