@@ -84,7 +84,7 @@ export async function sweepChunks(store: ChunkStore, isLive: (hash: Buffer) => b
 /** Deletes run this many at a time, each batch only once mayDelete allowed it. */
 const DELETE_BATCH = 16;
 
-async function deleteInBatches(store: ChunkStore, keys: string[], mayDelete: SweepOptions['mayDelete']): Promise<void> {
+export async function deleteInBatches(store: ChunkStore, keys: string[], mayDelete: SweepOptions['mayDelete']): Promise<void> {
   for (let i = 0; i < keys.length; i += DELETE_BATCH) {
     await mayDelete?.();
     await Promise.all(keys.slice(i, i + DELETE_BATCH).map((key) => store.blocks.delete(key)));

@@ -8,6 +8,7 @@ import { IndexObjectWriter, readPackEntries } from './chunk-index-io.ts';
 import { FOOTER_BYTES, ENTRY_BYTES, decodeFooter, decodeTrailer, packKey, packNameFromKey } from './pack-format.ts';
 import { hashChunk } from '../chunking/index.ts';
 import type { ChunkStore } from './chunk-store.ts';
+import { deleteInBatches } from './chunk-sweep.ts';
 
 export interface VerifyProblem {
   kind: 'corrupt-chunk' | 'corrupt-pack' | 'missing-pack';
@@ -89,12 +90,23 @@ export async function verifyChunkStore(store: ChunkStore, onPack?: (done: number
   return report;
 }
 
+export interface RebuildOptions {
+  /**
+   * Called before each batch of deletes of the old index objects; throws to
+   * stop. Required: on a store several servers share, deleting runs under
+   * the GC lock (pfs's rebuildChunkIndex passes its check), since a GC's
+   * sweep elsewhere rewrites and deletes index objects too. A store only
+   * this process opens passes a no-op.
+   */
+  mayDelete: () => void | Promise<void>;
+}
+
 /**
  * Rebuilds the chunk index from the pack trailers alone, writes it as new
  * index objects, then removes the old ones. Packs are read a few at a time
  * and go straight into the new (on-disk) index, so memory stays bounded.
  */
-export async function rebuildChunkIndex(store: ChunkStore): Promise<{ packs: number; chunks: number; corruptPacks: string[] }> {
+export async function rebuildChunkIndex(store: ChunkStore, opts: RebuildOptions): Promise<{ packs: number; chunks: number; corruptPacks: string[] }> {
   await store.flush();
   const blocks = store.blocks;
   const oldIndexKeys: string[] = [];
@@ -132,7 +144,8 @@ export async function rebuildChunkIndex(store: ChunkStore): Promise<{ packs: num
   }
   store.markIndexed();
   const fresh = new Set(writer.written);
-  for (const key of oldIndexKeys) if (!fresh.has(key)) await blocks.delete(key);
   store.replaceIndex(index);
+  // An old object left undeleted (mayDelete stopped the deletes) is read again at the next load: rebuild again.
+  await deleteInBatches(store, oldIndexKeys.filter((key) => !fresh.has(key)), opts.mayDelete);
   return { packs, chunks, corruptPacks: corruptPacks.sort() };
 }

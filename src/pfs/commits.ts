@@ -26,10 +26,15 @@ export async function toCommitInfo(ctx: PfsContext, c: CommitRecord): Promise<Co
 /** The index root an open commit builds on: its parent's. */
 export async function baseRoot(ctx: PfsContext, c: CommitRecord): Promise<string | null> {
   if (c.state === 'finished') return c.indexRoot;
-  if (!c.parent) return null;
+  return (await openParent(ctx, c))?.indexRoot ?? null;
+}
+
+/** The record an open commit builds on (its packs learned), or undefined for a first commit. */
+async function openParent(ctx: PfsContext, c: CommitRecord): Promise<CommitRecord | undefined> {
+  if (!c.parent) return undefined;
   const parent = (await requireCommit(ctx, c.repo, c.parent)).value;
   await learnCommit(ctx, parent);
-  return parent.indexRoot;
+  return parent;
 }
 
 /**
@@ -126,10 +131,12 @@ async function landFinished(ctx: PfsContext, stored: Stored<CommitRecord>, claim
   const { repo, id } = c;
   let fence = initialFence;
   const { objects, packHints } = commitObjects(ctx, durable);
-  const { root } = await applyChanges(objects, await baseRoot(ctx, c), stagedChanges(ctx, repo, id, durable.addHex), { fileTree: true });
+  const parent = await openParent(ctx, c);
+  const { root } = await applyChanges(objects, parent?.indexRoot ?? null, stagedChanges(ctx, repo, id, durable.addHex), { fileTree: true });
   await ctx.chunks.flush(durable.hashes());
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
-  const packs = packHints();
+  // As a one-off commit's: the ranges it kept are in its parent's packs.
+  const packs = withParentHints(packHints(), parent?.packs);
   const done: CommitRecord = {
     ...c,
     state: 'finished',

@@ -5,7 +5,7 @@
 // servers on one store, GC runs under gc/lock and fences writers while it
 // sweeps (gc-fence.ts), so no server lands a reference to a swept chunk.
 import { sweepChunks, type SweepReport } from '../blocks/chunk-sweep.ts';
-import { verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
+import { rebuildChunkIndex as rebuildFromPacks, verifyChunkStore, type VerifyProblem } from '../blocks/chunk-verify.ts';
 import { isStrataError } from '../errors/index.ts';
 import type { HashRuns } from '../blocks/hash-runs.ts';
 import { PPS_DONE_ROOT, UPLOAD_PART_PREFIX } from '../meta/keys.ts';
@@ -116,6 +116,22 @@ export async function collectGarbage(ctx: PfsContext, opts: GcOptions = {}): Pro
     return { ...swept, commits, indexObjects: marks.indexObjects };
   } finally {
     marks.close();
+    await lease.release();
+  }
+}
+
+/**
+ * Rebuilds the chunk index from the packs (chunk-verify.ts) under the GC
+ * lock: with several servers on one store, another server's GC sweep
+ * rewrites and deletes index objects and packs, so the two must not
+ * interleave. Fails with CONCURRENT_UPDATE while a GC runs elsewhere, and
+ * asks the store before each batch of deletes that the lock is still held.
+ */
+export async function rebuildChunkIndex(ctx: PfsContext): Promise<{ packs: number; chunks: number; corruptPacks: string[] }> {
+  const lease = await acquireGc(ctx);
+  try {
+    return await rebuildFromPacks(ctx.chunks, { mayDelete: () => lease.confirm() });
+  } finally {
     await lease.release();
   }
 }

@@ -15,7 +15,7 @@ import { finishCommit, log, startCommit, subscribe, toCommitInfo, waitForCommit 
 import { createContext, type PfsContext, type PfsDeps } from './context.ts';
 import { diffCommits, getFile, globFiles, inspectFile, listFiles, walkFiles } from './file-reads.ts';
 import { openWriter, type WriteTarget, type WriterOptions } from './file-writer.ts';
-import { collectGarbage, fsck, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
+import { collectGarbage, fsck, rebuildChunkIndex, type FsckReport, type GcOptions, type GcReport } from './gc.ts';
 import { listRepos, createRepo, deleteRepo, inspectRepo, purgeRepoKeys } from './repos.ts';
 import { resolveCommit, resolveRecord } from './resolve.ts';
 import { bumpStageVersion, clearStaging } from './staging.ts';
@@ -241,5 +241,7 @@ function pfsApi(ctx: PfsContext) {
 
     gc: (opts?: GcOptions): Promise<GcReport> => collectGarbage(ctx, opts),
     fsck: (opts?: { verifyData?: boolean }): Promise<FsckReport> => fsck(ctx, opts),
+    /** Rebuilds the chunk index from the packs alone, under the GC lock (gc.ts). */
+    rebuildChunkIndex: () => rebuildChunkIndex(ctx),
   };
 }

@@ -104,6 +104,24 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     expect((await serverStream(a, 'ListFile', { dir: 'hint2@main:/big' })).length).toBe(3001);
   });
 
+  it('the same after commits started and finished through A: a finished commit\'s record names its parent\'s packs too', async () => {
+    const [a, b] = clients as [RawClient, RawClient];
+    await unary(a, 'CreateRepo', { name: 'hint3' });
+    const finished = async (files: object[]): Promise<void> => {
+      const c = await unary(a, 'StartCommit', { branch: 'hint3@main' });
+      await modify(a, [header(`hint3@${c.id}`), ...files]);
+      await unary(a, 'FinishCommit', { commit: `hint3@${c.id}` });
+    };
+    const many: object[] = [];
+    for (let i = 0; i < 3000; i++) many.push(...put(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
+    await finished(many);
+    await finished(put('/other', Buffer.from('a second finished commit through A: the big ranges are its parent\'s')));
+    const before = await lists(servers[1]!);
+    await modify(b, [header('hint3@main'), ...put('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
+    expect(await lists(servers[1]!)).toBe(before);
+    expect((await serverStream(a, 'ListFile', { dir: 'hint3@main:/big' })).length).toBe(3001);
+  });
+
   it('concurrent writers through different servers to one branch lose no update, and take turns: no commit is built twice', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'race' });
     // One commit through each server first: each has then found the branch written through the other, so takes turns on it.

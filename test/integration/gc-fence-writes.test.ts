@@ -176,6 +176,73 @@ describe.skipIf(missing !== undefined)(`the GC fence across two servers on etcd$
     expect((await pfs.fsck({ verifyData: true })).problems).toEqual([]);
   });
 
+  it('rebuilding the chunk index takes the GC lock: refused while a GC runs elsewhere; a lock revoked in etcd mid-rebuild deletes nothing', async () => {
+    const prefix = `fence-${randomUUID()}/`;
+    const local = await createLocalBlockStore({ root: `${tmp.path}/${prefix}blocks` });
+    const deleted: string[] = [];
+    let beforeIndexPut: (() => Promise<void>) | undefined;
+    const blocks: BlockStore = {
+      ...local,
+      async put(key, data) {
+        const hook = key.startsWith('index/') ? beforeIndexPut : undefined;
+        beforeIndexPut = undefined;
+        await hook?.();
+        return local.put(key, data);
+      },
+      async delete(key) {
+        deleted.push(key);
+        return local.delete(key);
+      },
+    };
+    const open = async (name: string): Promise<Pfs> => {
+      const meta = await createEtcdMetaStore({ endpoints: etcd.endpoints, prefix });
+      // One index object per pack: the rebuild replaces several by one, so it has old ones to delete.
+      const chunks = await openChunkStore({ blocks, packTargetBytes: 64 << 10, indexEveryPacks: 1, indexDir: `${tmp.path}/${prefix}${name}-index` });
+      closers.push(() => chunks.close(), () => meta.close());
+      return createPfs({ meta, chunks, leaseMs: 30_000 });
+    };
+    closers.push(() => local.close());
+    const [a, b] = [await open('a'), await open('b')];
+    await b.createRepo(repo('r'));
+    const bytes = seededBytes('rebuild', 1 << 20);
+    await put(b, 'r@main:/f', bytes);
+    for (let i = 0; i < 3; i++) await put(b, `r@main:/more${i}`, seededBytes(`more${i}`, 100_000)); // a flush, a pack and an index object each
+    const indexObjects = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const k of local.list('index/')) out.push(k);
+      return out;
+    };
+    expect((await indexObjects()).length).toBeGreaterThan(1);
+
+    // A's GC holds the lock (as mid-sweep, when it rewrites index objects itself): B's rebuild is refused, deleting nothing.
+    const gc = (await takeLease(a.context, GC_LOCK_KEY, undefined))!;
+    await expect(b.rebuildChunkIndex()).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    expect(deleted).toEqual([]);
+    await gc.release();
+
+    // The lock B's rebuild holds is revoked in etcd after it wrote its fresh index, before it deleted the old one.
+    const admin = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
+    closers.push(async () => admin.close());
+    beforeIndexPut = async () => {
+      const record = JSON.parse(Buffer.from((await b.context.meta.get(GC_LOCK_KEY))!).toString()) as { lease: string };
+      await admin.leaseClient.leaseRevoke({ ID: record.lease });
+    };
+    await expect(b.rebuildChunkIndex()).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE', message: expect.stringContaining('no longer holds its lease') });
+    expect(beforeIndexPut).toBeUndefined();
+    expect(deleted).toEqual([]);
+
+    // With the lock held throughout, it deletes the old objects; every byte reads back through both servers.
+    const result = await b.rebuildChunkIndex();
+    expect(result.corruptPacks).toEqual([]);
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(deleted.every((k) => k.startsWith('index/'))).toBe(true);
+    for (const pfs of [a, b]) {
+      const at = ref('r@main:/f');
+      expect((await collect(await pfs.getFile(at, at.path!))).equals(bytes)).toBe(true);
+      expect((await pfs.fsck({ verifyData: true })).problems).toEqual([]);
+    }
+  });
+
   it('datum outputs that deduplicated against chunks a sweep deleted are not recorded', async () => {
     const [a, pfs] = await servers();
     const bytes = await garbage(pfs);
