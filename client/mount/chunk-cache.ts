@@ -1,21 +1,22 @@
-// The mount's bounded on-disk chunk cache, named by chunk hash: a chunk read
+// The mount's bounded on-disk chunk cache, keyed by chunk hash: a chunk read
 // once is served locally from then on, whichever file or commit holds it
-// (equal chunks are one entry). Least recently used chunks are deleted when
-// the cache passes its size. A small in-memory layer keeps the chunks being
-// read right now (and prefetched ones) off the disk.
+// (equal chunks are one entry). Chunks are appended to pack files
+// (chunk-packs.ts), many per write; when the cache passes its size the least
+// recently used pack is deleted whole. A small in-memory layer keeps the
+// chunks being read right now (and prefetched ones) off the disk.
 //
 // Integrity: a chunk enters the cache only after its bytes hashed to its
 // name (the fetcher checks); a chunk read back from disk is checked again
-// (once per process), and a bad one is deleted and reported missing, so a
+// (once per process), and a bad one is dropped and reported missing, so a
 // damaged cache heals by fetching again instead of serving wrong bytes.
-import { readFile as readFileCb } from 'node:fs';
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { close, open, read, writev } from 'node:fs';
+import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
-import { DiskWriter } from './disk-writer.ts';
+import { newPackName, PACK_MAGIC, PACK_SUFFIX, recordHeader, RECORD_HEADER_BYTES, scanPack } from './chunk-packs.ts';
 
 export interface ChunkCacheOptions {
   dir: string;
@@ -35,26 +36,55 @@ export interface ChunkCacheStats {
   corrupt: number;
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
-// The callback form: a chunk is a small file, and fs/promises' FileHandle costs more than the read itself.
-const readFile = promisify(readFileCb);
-/** Disk writes allowed in flight; more are dropped (it is a cache), so memory stays bounded. */
-const MAX_PENDING_WRITES = 64;
+// The callback forms: a FileHandle costs more than the small reads and writes themselves.
+const openFd = promisify(open);
+const closeFd = promisify(close);
+const readFd = promisify(read);
+const writevFd = promisify(writev);
+
+/** Bytes of chunks waiting for their write; more are not written (it is a cache), so memory stays bounded. */
+const MAX_QUEUED_BYTES = 32 << 20;
+/** A pack's size: a sixteenth of the cache, so deleting one whole frees little at a time, at most 64 MiB. */
+const packBytesFor = (maxBytes: number): number => Math.max(64 << 10, Math.min(64 << 20, Math.floor(maxBytes / 16)));
+
+interface Pack {
+  path: string;
+  /** Bytes in the file (written, or being written by this process). */
+  bytes: number;
+  hashes: string[];
+  fd?: Promise<number>;
+  /** Reads under way (the file is closed only when none is). */
+  readers: number;
+  evicted: boolean;
+}
+
+interface Slot {
+  pack: Pack;
+  offset: number;
+  size: number;
+}
 
 export class ChunkCache {
   private readonly memory: LruCache<Buffer>;
-  /** Chunks on disk, least recently used first (a Map keeps insertion order). */
-  private readonly disk = new Map<string, number>();
+  private readonly disk = new Map<string, Slot>();
+  /** Packs, least recently used first (a Map keeps insertion order). */
+  private readonly packs = new Map<Pack, true>();
   private diskBytes = 0;
   private readonly verified = new Set<string>();
-  private readonly writer = new DiskWriter();
-  private pendingWrites = 0;
-  private evicting = false;
+  private readonly packBytes: number;
+  /** The pack this process appends to. */
+  private current: Pack | undefined;
+  private packSeq = 0;
+  private queue: { hash: string; data: Buffer }[] = [];
+  private readonly queued = new Set<string>();
+  private queuedBytes = 0;
+  private writing: Promise<void> | undefined;
   private scanned: Promise<void> = Promise.resolve();
   readonly stats: ChunkCacheStats = { memoryHits: 0, diskHits: 0, misses: 0, diskBytes: 0, evicted: 0, corrupt: 0 };
 
   private constructor(private readonly opts: ChunkCacheOptions) {
     this.memory = new LruCache<Buffer>(opts.memoryBytes ?? Math.min(128 << 20, opts.maxBytes));
+    this.packBytes = packBytesFor(opts.maxBytes);
   }
 
   /** Opens (creating) the cache directory; chunks already there are found in the background. */
@@ -67,10 +97,6 @@ export class ChunkCache {
     const cache = new ChunkCache(opts);
     cache.scanned = cache.scan().catch((err: unknown) => opts.log?.(`chunk cache: scanning ${opts.dir} failed: ${String(err)}`));
     return cache;
-  }
-
-  private pathOf(hash: string): string {
-    return join(this.opts.dir, hash.slice(0, 2), hash);
   }
 
   /** Whether the chunk can be had without the server (memory or disk). */
@@ -89,35 +115,37 @@ export class ChunkCache {
   async get(hash: string): Promise<Buffer | undefined> {
     const hit = this.peek(hash);
     if (hit) return hit;
-    const size = this.disk.get(hash);
-    if (size === undefined) {
-      this.stats.misses++;
-      return undefined;
-    }
-    const data = await this.readDisk(hash, size);
+    const slot = this.disk.get(hash);
+    const data = slot && (await this.readDisk(hash, slot));
     if (!data) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.diskHits++;
-    this.touch(hash, size);
     this.memory.set(hash, data, data.length);
     return data;
   }
 
-  private async readDisk(hash: string, size: number): Promise<Buffer | undefined> {
-    let data: Buffer;
+  private async readDisk(hash: string, slot: Slot): Promise<Buffer | undefined> {
+    const { pack } = slot;
+    this.packs.delete(pack);
+    this.packs.set(pack, true); // used now: the last to be deleted
+    pack.readers++;
+    const data = Buffer.allocUnsafeSlow(slot.size);
     try {
-      data = await readFile(this.pathOf(hash));
+      const fd = await (pack.fd ??= openFd(pack.path, 'r'));
+      if ((await readFd(fd, data, 0, slot.size, slot.offset)).bytesRead !== slot.size) throw new Error('short read');
     } catch {
       this.forget(hash);
       return undefined;
+    } finally {
+      if (--pack.readers === 0 && pack.evicted) this.closePack(pack);
     }
     if (!this.verified.has(hash)) {
-      if (data.length !== size || hashChunk(data).toString('hex') !== hash) {
+      if (hashChunk(data).toString('hex') !== hash) {
         this.stats.corrupt++;
         this.opts.log?.(`chunk cache: ${hash} on disk is damaged; dropped it (it will be fetched again)`);
-        await this.remove(hash);
+        this.forget(hash);
         return undefined;
       }
       this.verified.add(hash);
@@ -125,89 +153,147 @@ export class ChunkCache {
     return data;
   }
 
-  /** Adds a verified chunk: to memory now, to disk behind the caller's back. */
+  /** Adds a verified chunk: to memory now, to disk behind the caller's back (many chunks a write). */
   put(hash: string, data: Buffer): void {
     this.memory.set(hash, data, data.length);
     this.verified.add(hash);
-    if (this.disk.has(hash) || data.length > this.opts.maxBytes || this.pendingWrites >= MAX_PENDING_WRITES) return;
-    this.pendingWrites++;
-    void this.writeDisk(hash, data).finally(() => this.pendingWrites--);
+    if (this.disk.has(hash) || this.queued.has(hash) || data.length > this.opts.maxBytes) return;
+    if (this.queuedBytes + data.length > MAX_QUEUED_BYTES) return;
+    this.queue.push({ hash, data });
+    this.queued.add(hash);
+    this.queuedBytes += data.length;
+    this.writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeQueued());
   }
 
-  private async writeDisk(hash: string, data: Buffer): Promise<void> {
+  /** Settles once every chunk put so far is on disk (or given up on). */
+  async settled(): Promise<void> {
+    await this.scanned;
+    while (this.writing) await this.writing;
+  }
+
+  /** Writes what is queued, a pack's worth a write, until nothing is. */
+  private async writeQueued(): Promise<void> {
     try {
-      await this.writer.write(this.pathOf(hash), data);
-    } catch (err) {
-      this.opts.log?.(`chunk cache: cannot write ${hash}: ${String(err)}`);
-      return;
+      while (this.queue.length > 0) {
+        let pack: Pack;
+        try {
+          pack = await this.packFor(this.queue[0]!.data.length);
+        } catch (err) {
+          this.opts.log?.(`chunk cache: cannot make a pack in ${this.opts.dir}: ${String(err)}`);
+          this.queue = [];
+          this.queued.clear();
+          this.queuedBytes = 0;
+          return;
+        }
+        const bufs: Buffer[] = [];
+        const slots: { hash: string; slot: Slot }[] = [];
+        const start = pack.bytes;
+        if (start === 0) bufs.push(PACK_MAGIC), (pack.bytes += PACK_MAGIC.length);
+        let n = 0;
+        for (const { hash, data } of this.queue) {
+          if (slots.length > 0 && pack.bytes + RECORD_HEADER_BYTES + data.length > this.packBytes) break;
+          bufs.push(recordHeader(hash, data.length), data);
+          slots.push({ hash, slot: { pack, offset: pack.bytes + RECORD_HEADER_BYTES, size: data.length } });
+          pack.bytes += RECORD_HEADER_BYTES + data.length;
+          n++;
+        }
+        const batch = this.queue.splice(0, n);
+        try {
+          await writevFd(await pack.fd!, bufs, start);
+        } catch (err) {
+          this.opts.log?.(`chunk cache: cannot write to ${pack.path}: ${String(err)}`);
+          pack.bytes = start;
+          this.current = undefined; // a new pack next time
+        }
+        for (const { hash, data } of batch) this.queued.delete(hash), (this.queuedBytes -= data.length);
+        if (this.current !== pack) continue;
+        for (const { hash, slot } of slots) this.disk.set(hash, slot), pack.hashes.push(hash);
+        this.diskBytes += pack.bytes - start;
+        this.stats.diskBytes = this.diskBytes;
+        await this.evict();
+      }
+    } finally {
+      this.writing = undefined;
     }
-    this.touch(hash, data.length);
-    await this.evict();
   }
 
-  private touch(hash: string, size: number): void {
-    const old = this.disk.get(hash);
-    if (old !== undefined) this.disk.delete(hash);
-    else this.diskBytes += size;
-    this.disk.set(hash, size);
-    this.stats.diskBytes = this.diskBytes;
+  /** The pack to append `size` bytes to: the current one, or a new one when it is full. */
+  private async packFor(size: number): Promise<Pack> {
+    const cur = this.current;
+    if (cur && !cur.evicted && (cur.bytes === 0 || cur.bytes + RECORD_HEADER_BYTES + size <= this.packBytes)) return cur;
+    const path = join(this.opts.dir, newPackName(this.packSeq++));
+    const pack: Pack = { path, bytes: 0, hashes: [], readers: 0, evicted: false, fd: Promise.resolve(await openFd(path, 'wx+', 0o600)) };
+    this.current = pack;
+    this.packs.set(pack, true);
+    return pack;
   }
 
   private forget(hash: string): void {
-    const size = this.disk.get(hash);
-    if (size === undefined) return;
     this.disk.delete(hash);
     this.verified.delete(hash);
-    this.diskBytes -= size;
-    this.stats.diskBytes = this.diskBytes;
   }
 
-  private async remove(hash: string): Promise<void> {
-    this.forget(hash);
-    await unlink(this.pathOf(hash)).catch(() => undefined);
+  private closePack(pack: Pack): void {
+    const fd = pack.fd;
+    pack.fd = undefined;
+    void fd?.then((n) => closeFd(n)).catch(() => undefined);
+  }
+
+  /** Deletes a pack and forgets its chunks (reads under way finish first on the open file). */
+  private async removePack(pack: Pack): Promise<void> {
+    this.packs.delete(pack);
+    pack.evicted = true;
+    for (const h of pack.hashes) if (this.disk.get(h)?.pack === pack) this.disk.delete(h);
+    this.diskBytes -= pack.bytes;
+    this.stats.diskBytes = this.diskBytes;
+    this.stats.evicted += pack.hashes.length;
+    if (this.current === pack) this.current = undefined;
+    if (pack.readers === 0) this.closePack(pack);
+    await unlink(pack.path).catch(() => undefined);
   }
 
   private async evict(): Promise<void> {
     await this.scanned;
-    await this.evictNow();
-  }
-
-  private async evictNow(): Promise<void> {
-    if (this.evicting) return; // the running pass goes on until the cache fits
-    this.evicting = true;
-    try {
-      for (const hash of this.disk.keys()) {
-        if (this.diskBytes <= this.opts.maxBytes) break;
-        this.stats.evicted++;
-        await this.remove(hash);
-      }
-    } finally {
-      this.evicting = false;
+    for (const pack of this.packs.keys()) {
+      if (this.diskBytes <= this.opts.maxBytes) break;
+      if (pack === this.current) continue;
+      await this.removePack(pack);
     }
   }
 
-  /** Finds the chunks a previous mount left, oldest first (by modification time). */
+  /** Finds the packs a previous mount (or another one) left, oldest first (by modification time). */
   private async scan(): Promise<void> {
-    const found: { hash: string; size: number; mtimeMs: number }[] = [];
-    for (const sub of await readdir(this.opts.dir).catch(() => [] as string[])) {
-      if (!/^[0-9a-f]{2}$/.test(sub)) continue;
-      for (const name of await readdir(join(this.opts.dir, sub)).catch(() => [] as string[])) {
-        const path = join(this.opts.dir, sub, name);
-        if (!HEX64.test(name)) {
-          if (name.endsWith('.tmp')) await unlink(path).catch(() => undefined); // a write cut by a crash
-          continue;
-        }
-        const st = await stat(path).catch(() => undefined);
-        if (st?.isFile()) found.push({ hash: name, size: st.size, mtimeMs: st.mtimeMs });
-      }
+    const found: { pack: Pack; chunks: { hash: string; offset: number; size: number }[]; mtimeMs: number }[] = [];
+    for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
+      const path = join(this.opts.dir, name);
+      // Chunk files of the layout before packs (a 2-hex directory each): it is a cache, they go.
+      if (/^[0-9a-f]{2}$/.test(name)) await rm(path, { recursive: true, force: true });
+      if (!name.endsWith(PACK_SUFFIX) || [...this.packs.keys()].some((p) => p.path === path)) continue; // not its own
+      const [st, scanned] = await Promise.all([stat(path), scanPack(path)]).catch(() => [undefined, undefined]);
+      if (!st || !scanned) continue;
+      found.push({ pack: { path, bytes: st.size, hashes: [], readers: 0, evicted: false }, chunks: scanned.chunks, mtimeMs: st.mtimeMs });
     }
     found.sort((a, b) => a.mtimeMs - b.mtimeMs);
-    // Chunks written by this process while scanning are newer: keep them last.
-    const fresh = new Map(this.disk);
-    this.disk.clear();
-    this.diskBytes = 0;
-    for (const f of found) if (!fresh.has(f.hash)) this.touch(f.hash, f.size);
-    for (const [h, size] of fresh) this.touch(h, size);
-    await this.evictNow();
+    // Packs written by this process while scanning are newer: keep them last.
+    const own = [...this.packs.keys()];
+    this.packs.clear();
+    for (const { pack, chunks } of found) {
+      this.packs.set(pack, true);
+      this.diskBytes += pack.bytes;
+      for (const c of chunks) {
+        pack.hashes.push(c.hash);
+        if (!this.disk.has(c.hash)) this.disk.set(c.hash, { pack, offset: c.offset, size: c.size });
+      }
+    }
+    for (const p of own) this.packs.set(p, true);
+    this.stats.diskBytes = this.diskBytes;
+    await this.evictScanned();
+  }
+
+  private async evictScanned(): Promise<void> {
+    for (const pack of this.packs.keys()) {
+      if (this.diskBytes <= this.opts.maxBytes) break;
+      if (pack !== this.current) await this.removePack(pack);
+    }
   }
 }

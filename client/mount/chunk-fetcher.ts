@@ -270,9 +270,8 @@ export class ChunkFetcher {
       const files = [...new Set(run.map((r) => r.file))];
       for await (const data of this.client.getChunks(refs, { file: files[0], files: files.slice(1) })) {
         this.fetchedBytes += data.length;
-        // A copy, so the cache never pins the whole message the chunk came in; in shared
-        // memory, so handing it to the cache's disk writer (a worker) copies nothing more.
-        const own = Buffer.from(new SharedArrayBuffer(data.length));
+        // A copy, so the cache never pins the whole message the chunk came in.
+        const own = Buffer.allocUnsafeSlow(data.length);
         data.copy(own);
         this.cache.put(refs[next]!.hash, own);
         run[next]!.wait.resolve(own);

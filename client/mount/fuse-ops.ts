@@ -53,16 +53,22 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
     if (!h) throw fsError('EBADF');
     return h;
   };
-  // A read-only mount keeps no handle per open (so the kernel need not tell it of every close):
-  // reads find the open file by path, shared by every opener; an evicted one is opened again.
+  // A read-only mount is mounted `ro` and answers no open at all (libfuse does, without waking
+  // this thread: one round trip per file less, the most a `cat` of small files pays here); the
+  // kernel refuses opens for writing with EROFS itself. Reads find the file by path, shared by
+  // every reader, made on its first read (which is also where a walk of a directory's files is
+  // noticed, repo-view.ts); an evicted one is made again.
   const writable = opts.views.some((v) => v.writable);
-  const shared = new Map<string, OpenFile>();
-  const fileOf = async (path: string, fd: number): Promise<OpenFile> => {
-    if (writable) return handleOf(fd);
+  const shared = new Map<string, Promise<OpenFile>>();
+  const fileOf = (path: string, fd: number): Promise<OpenFile> => {
+    if (writable) return Promise.resolve(handleOf(fd));
     let file = shared.get(path);
     if (!file) {
       const { view, path: p } = viewOf(path);
-      shared.set(path, (file = await view.open(p, 0)));
+      file = view.open(p, 0);
+      shared.set(path, file);
+      if (shared.size > SHARED_READERS) shared.delete(shared.keys().next().value!);
+      file.catch(() => shared.get(path) === file && shared.delete(path));
     }
     return file;
   };
@@ -114,15 +120,13 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
         const names = r.view ? await r.view.readdir(r.path) : [...byName.keys()];
         return ['.', '..', ...names];
       }),
-    open: (path, flags, cb) =>
-      run('open', path, cb, async () => {
-        const { view, path: p } = viewOf(path);
-        const file = await view.open(p, flags);
-        if (writable) return addHandle(file);
-        shared.set(path, file);
-        if (shared.size > SHARED_READERS) shared.delete(shared.keys().next().value!);
-        return 0;
-      }),
+    open: writable
+      ? (path, flags, cb) =>
+          run('open', path, cb, async () => {
+            const { view, path: p } = viewOf(path);
+            return addHandle(await view.open(p, flags));
+          })
+      : undefined,
     create: (path, _mode, cb) =>
       run('create', path, cb, async () => {
         const { view, path: p } = viewOf(path);

@@ -19,9 +19,10 @@ export class FuseSession {
   static async mount(dir: string, ops: FuseOps, opts: { writable: boolean; debug?: boolean }): Promise<FuseSession> {
     const fuse = new Fuse(dir, ops, {
       // fsname also carries options fuse-native has no flag for: big_writes (128 KiB
-      // writes, not 4 KiB) and hard_remove (no .fuse_hidden files for unlinked open
-      // files, which a flush would commit).
-      fsname: 'strata,big_writes,hard_remove',
+      // writes, not 4 KiB), hard_remove (no .fuse_hidden files for unlinked open
+      // files, which a flush would commit) and, read-only, ro: the kernel then refuses
+      // every change with EROFS itself, so such a mount need not answer opens (fuse-ops.ts).
+      fsname: opts.writable ? 'strata,big_writes,hard_remove' : 'strata,big_writes,hard_remove,ro',
       subtype: 'strata',
       // A commit never changes: the kernel may keep its pages and names. A writable
       // mount changes only through itself, but lets the kernel check sooner.

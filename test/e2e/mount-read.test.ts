@@ -117,7 +117,7 @@ for off in [${offsets.join(', ')}]:
     const dir = join(tmp.path, 'mnt-lazy');
     const cacheDir = join(tmp.path, 'cache-lazy');
     const m5 = await startMount(cli, ['images@main', dir, '--cache-dir', cacheDir], { env });
-    const cached = async (): Promise<number> => Number((await sh(`find "${cacheDir}" -type f -name '[0-9a-f]*' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
+    const cached = async (): Promise<number> => Number((await sh(`find "${cacheDir}" -type f -name '*.pack' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
     const settled = async (): Promise<number> => {
       let last = -1;
       for (let n = await cached(); n !== last; n = await cached()) (last = n), await new Promise((r) => setTimeout(r, 300));
@@ -142,7 +142,7 @@ for off in [${offsets.join(', ')}]:
     try {
       expect((await readFile(join(dir, 'big.bin'))).equals(big)).toBe(true);
       await new Promise((r) => setTimeout(r, 500));
-      const bytes = Number((await sh(`find "${small}" -type f -name '[0-9a-f]*' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
+      const bytes = Number((await sh(`find "${small}" -type f -name '*.pack' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
       expect(bytes).toBeGreaterThan(0);
       expect(bytes).toBeLessThanOrEqual(1 << 20);
     } finally {
