@@ -58,7 +58,7 @@ describe('mount chunk cache (packs)', () => {
     const bytes = await readFile(path);
     const at = bytes.indexOf(bad.data);
     expect(at).toBeGreaterThan(0);
-    bytes[at + 100] ^= 0xff;
+    bytes[at + 100] = bytes[at + 100]! ^ 0xff;
     await writeFile(path, bytes);
 
     const logs: string[] = [];
