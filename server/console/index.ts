@@ -21,13 +21,24 @@ export type { NavSection, Viewer } from './views/layout.ts';
 
 // Pages load only what this process serves; the raw-file route sets a stricter one.
 const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+// No framing (X-Frame-Options for browsers without frame-ancestors), no
+// sniffing, no window shared with another site's page, and no other site may
+// embed our answers (a file's bytes as a cross-origin <img> or <script>).
+const PAGE_HEADERS = Object.freeze({
+  'content-security-policy': PAGE_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+});
 
 export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
   const ctx = createConsoleContext(opts);
   await app.register(formbody, { bodyLimit: 64 << 10 });
   if (ctx.session) await ctx.session.register(app);
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('content-security-policy', PAGE_CSP);
+    reply.headers(PAGE_HEADERS);
     if (req.method === 'POST') checkSameOrigin(req);
   });
   app.setErrorHandler(async (err, req, reply) => {
@@ -56,21 +67,27 @@ function registerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
 
 /**
  * Forms post only from the console's own pages: a browser sends Origin on
- * a POST, and another site's page (cross-site request forgery against a
- * server on localhost) names itself there.
+ * a POST, and another origin's page (cross-site request forgery against a
+ * server on localhost; another port of the same host is the same *site*,
+ * so a SameSite=Strict cookie alone does not stop it) names itself there.
+ * Sec-Fetch-Site, where a browser sends it, must agree; a client that is
+ * no browser (curl, scripts) sends neither header and is let through.
  */
-function checkSameOrigin(req: FastifyRequest): void {
+export function checkSameOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin;
-  if (origin === undefined || origin === 'null' && req.headers['sec-fetch-site'] === 'same-origin') return;
+  const fetchSite = req.headers['sec-fetch-site'];
+  const refuse = (from: string): never => {
+    throw new StrataError('PERMISSION_DENIED', `form posted from another site (${from}); use the console's own pages`);
+  };
+  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse(`Sec-Fetch-Site: ${String(fetchSite)}`);
+  if (origin === undefined || (origin === 'null' && fetchSite === 'same-origin')) return;
   let host: string | undefined;
   try {
     host = new URL(origin).host;
   } catch {
     host = undefined;
   }
-  if (host !== req.headers.host) {
-    throw new StrataError('PERMISSION_DENIED', `form posted from another site (${origin}); use the console's own pages`);
-  }
+  if (host !== req.headers.host) refuse(origin);
 }
 
 /** The referring console page, for a "go back" link; only a path on this host. */

@@ -83,7 +83,7 @@ export function createConsoleSession(auth: Auth): ConsoleSession {
       if (!id) return { name: null, canWrite: false };
       const repo = repoOf(req);
       const name = id === ANONYMOUS ? null : id.subject;
-      return { name, canWrite: repo ? allows(id, 'write', repo) : allows(id, 'create'), session: name !== null };
+      return { name, canWrite: repo ? allows(id, 'write', repo) : allows(id, 'create'), canDelete: repo ? allows(id, 'own', repo) : false, session: name !== null };
     },
     async mayRead(req, repo) {
       return allows(await identityOf(req), 'read', repo as RepoName);
@@ -104,8 +104,9 @@ export function createConsoleSession(auth: Auth): ConsoleSession {
         }
         const repo = repoOf(req);
         if (!repo) return;
-        const own = req.method === 'POST' && /^\/repos\/[^/]+\/delete$/.test(req.url.split('?')[0]!);
-        authorize(id, req.method === 'GET' ? 'read' : own ? 'own' : 'write', repo);
+        // Deleting a repo (its confirmation page too) needs owner; other forms writer; pages reader.
+        const own = /^\/repos\/[^/]+\/delete$/.test(req.url.split('?')[0]!);
+        authorize(id, own ? 'own' : req.method === 'GET' ? 'read' : 'write', repo);
       });
     },
   };

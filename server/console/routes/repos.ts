@@ -34,7 +34,7 @@ export function registerRepoRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     const viewer = await ctx.viewerOf(req);
     const [row, branches] = await Promise.all([pfs.inspectRepo(repo).then((r) => repoRow(pfs, r)), branchRows(pfs, repo)]);
     branches.sort((a, b) => (a.name === row.defaultBranch ? -1 : b.name === row.defaultBranch ? 1 : a.name < b.name ? -1 : 1));
-    return ctx.page(req, reply, { title: repo, crumbs: [{ label: 'Repos', href: urls.home() }, { label: repo }], body: repoView(row, branches, viewer.canWrite) });
+    return ctx.page(req, reply, { title: repo, crumbs: [{ label: 'Repos', href: urls.home() }, { label: repo }], body: repoView(row, branches, viewer.canWrite, viewer.canDelete ?? viewer.canWrite) });
   });
 
   app.get<{ Params: RepoParams }>('/repos/:repo/delete', async (req, reply) => {

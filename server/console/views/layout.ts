@@ -14,6 +14,8 @@ export interface NavSection {
 export interface Viewer {
   name: string | null;
   canWrite: boolean;
+  /** May delete the repo of the page (owner); default: canWrite. */
+  canDelete?: boolean;
   /** Logged in through /login: the header offers Log out. */
   session?: boolean;
 }

@@ -55,7 +55,7 @@ export interface BranchRow {
   provenance: string[];
 }
 
-export function repoView(repo: RepoRow & { createdAt: number }, branches: BranchRow[], canWrite: boolean): SafeHtml {
+export function repoView(repo: RepoRow & { createdAt: number }, branches: BranchRow[], canWrite: boolean, canDelete: boolean): SafeHtml {
   const main = repo.defaultBranch;
   const rows = branches.map(
     (b) => html`<tr>
@@ -82,7 +82,7 @@ ${repo.description ? html`<p>${repo.description}</p>` : ''}
 <div class="actions">
 ${main ? html`<a class="button" href="${urls.files(repo.name, main)}">Browse files</a> <a class="button" href="${urls.log(repo.name, main)}">Commit log</a>` : ''}
 <a class="button" href="${urls.compare(repo.name)}">Compare</a>
-${canWrite ? html`<a class="button danger" href="${urls.deleteRepo(repo.name)}">Delete repo</a>` : ''}
+${canDelete ? html`<a class="button danger" href="${urls.deleteRepo(repo.name)}">Delete repo</a>` : ''}
 </div>
 <h2>Branches <span class="muted">(${plural(branches.length, 'branch', 'branches')})</span></h2>
 ${branches.length ? html`<table><thead><tr><th>Branch</th><th>Head</th><th>Provenance</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : html`<p class="empty">No branches yet: put a file ("strata put ${repo.name}@main:/file ./file") or create one.</p>`}
