@@ -15,100 +15,25 @@
 //         issue 10 asks for N = 100,000)
 // Defaults are the issue's scale (1 GiB, 100,000 keys); on a shared machine
 // pass smaller ones. Each timing is the best of --rounds.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { REPO_ROOT, createBenchCli } from './lib/api-cli.ts';
+import { createBenchCli } from './lib/api-cli.ts';
 import { machineInfo, runMeasured } from './lib/proc.ts';
-import { hmac, sha256Hex, signingKey } from '../server/s3/sigv4.ts';
-
-const KEY = 'BENCHKEY';
-const SECRET = 'bench-secret';
-const AWS = '/usr/bin/aws';
+import { AWS, KEY, SECRET, awsEnv, cpuSeconds, leanGet, randomFile, rawList, startGateway } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
 
-export async function randomFile(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path);
-  let seed = createHash('sha256').update('strata-s3-bench').digest();
-  for (let done = 0; done < bytes; ) {
-    // Hash chains are incompressible and deduplicate nowhere; 1 MiB per step.
-    const block = Buffer.alloc(Math.min(1 << 20, bytes - done));
-    for (let i = 0; i < block.length; i += 32) {
-      seed = createHash('sha256').update(seed).digest();
-      seed.copy(block, i);
-    }
-    done += block.length;
-    if (!out.write(block)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
 async function sha256(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const b of createReadStream(path)) h.update(b as Buffer);
   return h.digest('hex');
-}
-
-async function startServer(dataDir: string): Promise<{ grpc: string; s3: string; pid: number; stop(): Promise<void> }> {
-  const args = ['bin/strata.js', 'server', '--data', dataDir, '--grpc', '127.0.0.1:0', '--http', '127.0.0.1:0', '--s3', '127.0.0.1:0', '--s3-gateway-keys', `${KEY}:${SECRET}`, '--log-level', 'warn'];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = await new Promise<{ grpc: string; s3: string }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited ${code} before ready`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const rec = JSON.parse(line) as Record<string, string>;
-        if (rec.msg === 'strata server ready') resolve({ grpc: rec.grpc!, s3: rec.s3! });
-      } catch {
-        // not a log line
-      }
-    });
-  });
-  return { ...ready, pid: child.pid!, stop: async () => void (child.kill('SIGTERM'), await once(child, 'exit')) };
-}
-
-/** SigV4 headers for a GET with an unsigned payload (the query must already be in canonical order and encoding). */
-export function signedGet(host: string, path: string, query: string, key = KEY, secret = SECRET): Record<string, string> {
-  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const scope = `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
-  const headers = { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': amzDate };
-  const signed = Object.keys(headers).join(';');
-  const canonical = `GET\n${path}\n${query}\n${Object.entries(headers).map(([k, v]) => `${k}:${v}\n`).join('')}\n${signed}\nUNSIGNED-PAYLOAD`;
-  const signing = signingKey(secret, amzDate.slice(0, 8), 'us-east-1', 's3');
-  const signature = hmac(signing, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`).toString('hex');
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${key}/${scope},SignedHeaders=${signed},Signature=${signature}` };
-}
-
-/** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** One GET by a lean client: a Node http request whose body is counted and dropped. */
-function nodeGet(url: string, host: string, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpGet(url, { headers: signedGet(host, path, ''), agent: false }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`GET ${path}: ${res.statusCode}`));
-      let n = 0;
-      res.on('data', (b: Buffer) => (n += b.length));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
 }
 
 async function best(rounds: number, fn: () => Promise<number>): Promise<number> {
@@ -123,12 +48,11 @@ export async function run(args: string[]): Promise<void> {
   const rounds = option(args, 'rounds', 2);
   const work = await mkdtemp(join(tmpdir(), 'strata-bench-s3-'));
   const log = (msg: string): void => console.error(`[s3 bench] ${msg}`);
-  const server = await startServer(join(work, 'data'));
+  const server = await startGateway(join(work, 'data'));
   try {
     const cli = createBenchCli(server.grpc, work);
     const s3Url = `http://${server.s3}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    delete env.AWS_CA_BUNDLE;
+    const env = awsEnv();
     const aws = (a: string[]) => runMeasured(AWS, ['--endpoint-url', s3Url, ...a], { env, cwd: work });
     const bytes = sizeMiB << 20;
     const src = join(work, 'big.bin');
@@ -163,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
     log('GET: a lean client (node http)');
     const nodeGetSeconds = await best(rounds, measured('nodeGet', async () => {
       const t0 = performance.now();
-      const n = await nodeGet(`${s3Url}/b/strata-0.bin`, server.s3, '/b/strata-0.bin');
+      const n = await leanGet(server.s3, '/b/strata-0.bin');
       if (n !== bytes) throw new Error(`node GET read ${n} bytes, expected ${bytes}`);
       return (performance.now() - t0) / 1000;
     }));
@@ -197,18 +121,9 @@ export async function run(args: string[]): Promise<void> {
     });
     sdk.destroy();
     // The gateway's own rate: the same pages over HTTP, keys counted with a regex instead of parsed.
-    const rawList = await best(rounds, async () => {
+    const rawListSeconds = await best(rounds, async () => {
       const t0 = performance.now();
-      let seen = 0;
-      let token: string | undefined;
-      do {
-        const query = `continuation-token=${encodeURIComponent(token ?? '')}&list-type=2&prefix=keys%2F`.replace(/^continuation-token=&/, '');
-        const res = await fetch(`${s3Url}/b?${query}`, { headers: signedGet(server.s3, '/b', query) });
-        const text = await res.text();
-        if (res.status !== 200) throw new Error(`list failed: ${text}`);
-        seen += text.match(/<Key>/g)?.length ?? 0;
-        token = /<NextContinuationToken>([^<]*)</.exec(text)?.[1];
-      } while (token);
+      const seen = await rawList(server.s3, 'b', 'keys/');
       if (seen !== keys) throw new Error(`raw listing saw ${seen} keys, expected ${keys}`);
       return (performance.now() - t0) / 1000;
     });
@@ -221,11 +136,11 @@ export async function run(args: string[]): Promise<void> {
       ['PUT aws cli', `${mbps(awsPut).toFixed(0)} MB/s`, `${(strataPut / awsPut).toFixed(2)} x strata put (${mbps(strataPut).toFixed(0)} MB/s)`, '>= 0.8 x'],
       ['ListObjectsV2 aws cli', `${Math.round(keys / awsList)} keys/s`, '', '>= 20,000 keys/s'],
       ['ListObjectsV2 @aws-sdk', `${Math.round(keys / sdkList)} keys/s`, '', '>= 20,000 keys/s'],
-      ['ListObjectsV2 raw HTTP', `${Math.round(keys / rawList)} keys/s`, 'the gateway without a client parser', '>= 20,000 keys/s'],
+      ['ListObjectsV2 raw HTTP', `${Math.round(keys / rawListSeconds)} keys/s`, 'the gateway without a client parser', '>= 20,000 keys/s'],
     ];
     console.log(`S3 gateway, ${sizeMiB} MiB object, ${keys} keys, best of ${rounds}; load average ${loadavg()[0]!.toFixed(2)}`);
     for (const r of rows) console.log(`  ${r[0]!.padEnd(24)} ${r[1]!.padEnd(16)} ${r[2]!.padEnd(40)} target ${r[3]}`);
-    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList }, serverCpu, machine: await machineInfo() }));
+    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, machine: await machineInfo() }));
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });

@@ -55,7 +55,9 @@ if (argv[0] === 'server') {
   // server's RSS that never comes back. Kept at its first size: an idle
   // server 105 -> 84 MiB, a 100,000-file load the same CPU time (measured,
   // docs/benchmarks.md). The flag is read when the space would grow, so
-  // setting it here, before the server's modules load, takes effect.
+  // setting it here, before the server's modules load, takes effect; the
+  // server sets V8's default back once it is ready (serving wants the young
+  // generation to grow: server/main.ts serveWithGrowingYoungGeneration).
   const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--semi-space-growth-factor=1');
   const { runServer } = await load('server.js');

@@ -198,6 +198,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   // Always printed (whatever the log level): scripts and tests wait for it.
   const addresses = { grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` };
   createLogger({ level: 'info' }).info({ data: config.dataDir, ...addresses }, 'strata server ready');
+  serveWithGrowingYoungGeneration();
   let signals = 0;
   const shutdown = (signal: string): void => {
     if (signals++ > 0) {
@@ -213,6 +214,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
+
+/**
+ * bin/strata.js keeps V8's young generation at its first size while the
+ * server's modules load (else loading grows it to 16 MiB a semi-space that an
+ * idle server never gives back). Serving needs the opposite: a request's
+ * objects (a 1,000-key listing page, a GET's stream state) live across many
+ * 1 MiB scavenges, so each was copied twice and then promoted to the old
+ * generation, whose collections took half the CPU of a ListObjectsV2 of
+ * 20,000 keys (0.35-0.54 server CPU-s per listing held at 1 MiB, 0.20-0.27
+ * grown; docs/benchmarks.md, s3). So growth is V8's default again once the
+ * server is ready: it grows under load and shrinks when idle.
+ */
+export function serveWithGrowingYoungGeneration(): void {
+  setFlagsFromString(`--semi-space-growth-factor=${V8_DEFAULT_SEMI_SPACE_GROWTH}`);
+}
+
+/** V8's own default for --semi-space-growth-factor (Node 20's V8 11.3). */
+const V8_DEFAULT_SEMI_SPACE_GROWTH = 2;
 
 /** What a failed start prints: one line (and the usage line for bad arguments); a stack only for a bug. */
 export function startFailure(err: unknown): string {
