@@ -13,6 +13,9 @@ export async function explain(err: unknown, argv: string[], env: NodeJS.ProcessE
   }
   if (err.code === 'UNAVAILABLE' && err.data.grpcStatus === 'UNAVAILABLE') {
     const address = await resolveAddress(addressOf(argv), env).then((r) => r.address, () => undefined);
+    if (typeof err.data.noAnswerMs === 'number') {
+      return new StrataError(err.code, `cannot reach the server${address ? ` at ${address}` : ''}: no answer within ${err.data.noAnswerMs} ms (--connect-timeout); is a server there stopped or hung, or is this another service's port? Set the address with --address, STRATA_ADDRESS or "strata config set address HOST:PORT"`, err.data, { cause: err });
+    }
     return new StrataError(err.code, `cannot reach the server${address ? ` at ${address}` : ''} (${reason(err.message)}); is it running (strata server)? Set the address with --address, STRATA_ADDRESS or "strata config set address HOST:PORT"`, err.data, { cause: err });
   }
   if (err.code === 'BRANCH_NOT_FOUND' && typeof err.data.branch === 'string' && HEXISH.test(err.data.branch)) {

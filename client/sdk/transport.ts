@@ -214,10 +214,26 @@ export class Transport<D = PfsServiceDefinition> {
     if (this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return;
     // One connect window per call, not per retry: a server that is down is
     // reported once the documented timeout has passed, not N times later.
-    const until = Math.min(connectUntil ?? Date.now() + this.options.connectTimeoutMs, deadline ?? Infinity);
+    const windowEnd = connectUntil ?? Date.now() + this.options.connectTimeoutMs;
+    const until = Math.min(windowEnd, deadline ?? Infinity);
     if (until <= Date.now()) return;
-    // A timeout here is not an error: the call that follows reports why it cannot connect.
     await new Promise<void>((resolve) => this.client.waitForReady(until, () => resolve()));
+    // A refused or failed connection (TRANSIENT_FAILURE, which grpc-js keeps
+    // until a connection works) is left to the call that follows: it fails at
+    // once, with the reason. Still CONNECTING when the window ends means no
+    // connection was completed: a stopped or hung server (the kernel accepts
+    // the TCP connection, nothing answers the HTTP/2 handshake), another
+    // service's port, or packets dropped on the way. A call would wait for it
+    // until its deadline (30 s for a unary call) or for ever (a stream), so
+    // the window's end is the failure. (Under heavy load a refusal may not be
+    // seen yet in a very short window; the message then is still true.)
+    const state = this.client.getChannel().getConnectivityState(false);
+    if (until === windowEnd && state !== grpc.connectivityState.READY && state !== grpc.connectivityState.TRANSIENT_FAILURE) {
+      throw new StrataError('UNAVAILABLE', `no answer from the server within ${this.options.connectTimeoutMs} ms (the connect timeout)`, {
+        grpcStatus: 'UNAVAILABLE',
+        noAnswerMs: this.options.connectTimeoutMs,
+      });
+    }
   }
 
   /** When the connect window of a call starting now ends (undefined: no window, fail fast). */

@@ -155,7 +155,8 @@ describe('errors', () => {
   });
 
   it('an unreachable server: Unavailable, one line naming the address; --debug adds the stack', async () => {
-    const r = await spawned('--address', '127.0.0.1:1', '--connect-timeout', '300', 'repo', 'list');
+    // A window long enough for the refusal to arrive on a loaded machine (else: "no answer within 300 ms").
+    const r = await spawned('--address', '127.0.0.1:1', '--connect-timeout', '1000', 'repo', 'list');
     failed(r, 'Unavailable', /^strata: cannot reach the server at 127\.0\.0\.1:1 \(connection refused\); is it running/);
     const d = await inProcess('--address', '127.0.0.1:1', '--connect-timeout', '0', '--debug', 'repo', 'create', 'x');
     expect(d.code).toBe(KIND_TABLE.Unavailable.exit);
