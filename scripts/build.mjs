@@ -50,17 +50,25 @@ export async function build({ quiet = false } = {}) {
   // The server loads its npm packages from node_modules, as any program does.
   const server = await esbuild.build({ ...common, entryPoints: { server: 'server/main.ts' }, packages: 'external' });
   // The CLI carries its packages (grpc-js, protobufjs, commander...) in its
-  // own files: resolving and reading ~150 small module files cost each
+  // own file: resolving and reading ~150 small module files cost each
   // command more CPU than running their code (docs/benchmarks.md, startup).
   // fuse-native stays outside: a native addon, and optional. So does
   // @grpc/proto-loader, which grpc-js requires only for server-side channelz
-  // (the SDK builds its clients without it, client/sdk/services.ts). Bundled
-  // CommonJS still calls require() for Node's own modules, so each file gets one.
+  // (the SDK builds its clients without it, client/sdk/services.ts).
+  // One CommonJS file, not ES modules: bin/strata.js compiles it with
+  // vm.Script and keeps V8's code cache beside it (Node 20 has no compile
+  // cache for ES modules), so a command does not parse and compile the same
+  // ~1.4 MB of JavaScript every time. import.meta.url, which CommonJS lacks,
+  // becomes the file's own URL.
   const cli = await esbuild.build({
     ...common,
+    splitting: false,
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
     entryPoints: { cli: 'client/cli/main.ts' },
     external: ['fuse-native', '@grpc/proto-loader'],
-    banner: { js: "import { createRequire as __strataCreateRequire } from 'node:module'; const require = __strataCreateRequire(import.meta.url);" },
+    define: { 'import.meta.url': '__strataImportMetaUrl' },
+    banner: { js: "const __strataImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   const outputs = { ...server.metafile.outputs, ...cli.metafile.outputs };
   const oldDir = `${root}dist.old-${process.pid}`;

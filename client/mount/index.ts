@@ -32,7 +32,8 @@ export async function mountStrata(opts: MountOptions): Promise<Mount> {
 export function fuseUnavailable(err: unknown): unknown {
   const e = err as NodeJS.ErrnoException;
   const text = String(e?.message ?? err);
-  const missing = e?.code === 'ERR_MODULE_NOT_FOUND' && text.includes("'fuse-native'");
+  // ERR_MODULE_NOT_FOUND from import(), MODULE_NOT_FOUND from require() (the CLI's CommonJS build).
+  const missing = (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && text.includes("'fuse-native'");
   const broken = !missing && /fuse/i.test(text) && /No native build|cannot open shared object|dlopen|Library not loaded|was compiled against/i.test(text);
   if (!missing && !broken) return err;
   const why = missing
