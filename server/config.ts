@@ -57,6 +57,12 @@ export interface LimitsConfig {
   maxFilesPerCommit: number;
   /** Most concurrent calls on one client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. */
   maxStreamsPerClient: number;
+  /** HTTP and S3 ports: how long a request's headers may take to arrive, in ms (server/connection-guard.ts). */
+  headersTimeoutMs: number;
+  /** HTTP and S3 ports: how long the server waits on a client that sends (or takes) nothing mid-request, in ms. */
+  idleTimeoutMs: number;
+  /** HTTP and S3 ports: most open connections from one client address, on each port. */
+  maxConnectionsPerAddress: number;
 }
 
 /**
@@ -100,7 +106,7 @@ export const DEFAULTS = {
   leaseMs: 30_000,
   ppsPollMs: 2000,
   auditRetention: '90d',
-  limits: { maxMessageBytes: (4 << 20) + (64 << 10), maxPathBytes: 4096, maxFilesPerCommit: 1_000_000, maxStreamsPerClient: 100 },
+  limits: { maxMessageBytes: (4 << 20) + (64 << 10), maxPathBytes: 4096, maxFilesPerCommit: 1_000_000, maxStreamsPerClient: 100, headersTimeoutMs: 20_000, idleTimeoutMs: 60_000, maxConnectionsPerAddress: 256 },
 } as const;
 
 /** The limits' flags: flag, environment variable, config key, help. */
@@ -109,6 +115,9 @@ const LIMIT_FLAGS: readonly [string, string, keyof LimitsConfig, string][] = [
   ['--max-path-bytes', 'STRATA_MAX_PATH_BYTES', 'maxPathBytes', 'longest file path a write may name, in UTF-8 bytes'],
   ['--max-files-per-commit', 'STRATA_MAX_FILES_PER_COMMIT', 'maxFilesPerCommit', 'most files one write call (one commit) may change'],
   ['--max-streams-per-client', 'STRATA_MAX_STREAMS_PER_CLIENT', 'maxStreamsPerClient', 'most concurrent calls on one client connection'],
+  ['--headers-timeout-ms', 'STRATA_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 'HTTP and S3 ports: time a request\'s headers may take to arrive, in ms'],
+  ['--idle-timeout-ms', 'STRATA_IDLE_TIMEOUT_MS', 'idleTimeoutMs', 'HTTP and S3 ports: time a client may send (or take) nothing mid-request, in ms (idle, not total: long uploads that keep sending are fine)'],
+  ['--max-connections-per-address', 'STRATA_MAX_CONNECTIONS_PER_ADDRESS', 'maxConnectionsPerAddress', 'HTTP and S3 ports: most open connections from one client address (raise it behind a proxy)'],
 ];
 
 /** The memory flags: flag, environment variable, config key, unit, help. */

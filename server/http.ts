@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { consolePlugin, type ConsoleOptions } from './console/index.ts';
+import { guardConnections, type ConnectionGuardEvents, type ConnectionLimits } from './connection-guard.ts';
 import { addHttpAuth, type HttpAuthOptions } from './http-auth.ts';
 
 export interface HttpDeps {
@@ -17,11 +18,14 @@ export interface HttpDeps {
   auth?: HttpAuthOptions;
   /** HTTPS (PEM); `ca` asks clients for a certificate it signed (mTLS). */
   tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
+  /** Slow-loris limits (server/connection-guard.ts); left out, Node's and fastify's defaults. */
+  connections?: ConnectionLimits & ConnectionGuardEvents;
 }
 
 export function createHttpApp(deps: HttpDeps): FastifyInstance {
   const https = deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {};
   const app = Fastify({ logger: false, ...https }) as unknown as FastifyInstance;
+  if (deps.connections) guardConnections(app, deps.connections, deps.connections);
   if (deps.auth) addHttpAuth(app, deps.auth);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

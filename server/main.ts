@@ -18,6 +18,7 @@ import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
 import { createPps } from '../src/pps/pps.ts';
 import { isLoopback, parseServerArgs, type ServerConfig } from './config.ts';
 import { startGrpcServer } from './grpc/service.ts';
+import type { ConnectionGuardEvents, ConnectionLimits } from './connection-guard.ts';
 import { createHttpApp } from './http.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -81,7 +82,12 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
 
   let ready = false;
   const storeHealth = createStoreHealth(blocks);
+  const connections = (port: string): ConnectionLimits & ConnectionGuardEvents => ({
+    ...config.limits,
+    onRefused: (address, open) => log.warn({ address, open, port }, `${port}: refused connections from ${address}, which holds ${open} already (--max-connections-per-address; said at most once a minute)`),
+  });
   const http = createHttpApp({
+    connections: connections('HTTP'),
     registry: metrics.registry,
     isReady: () => ready,
     storeProblem: () => storeHealth.check(),
@@ -91,7 +97,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
   const s3Auth = auth; // once auth is activated, S3 access keys are its tokens
-  const s3 = createS3App({ pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log, ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}) });
+  const s3 = createS3App({ connections: connections('the S3 gateway'), pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log, ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}) });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, { host: config.s3Gateway.host, port: boundPort(s3.server, config.s3Gateway.port) });
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });

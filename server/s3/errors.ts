@@ -34,6 +34,7 @@ export const S3_ERRORS = {
   OperationAborted: 409,
   PreconditionFailed: 412,
   RequestHeaderSectionTooLarge: 400,
+  RequestTimeout: 400,
   RequestTimeTooSkewed: 403,
   ServiceUnavailable: 503,
   SignatureDoesNotMatch: 403,

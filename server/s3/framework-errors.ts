@@ -52,10 +52,12 @@ export function frameworkS3Error(err: { code?: string; message?: string; statusC
  */
 export function s3ClientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-  const e = tooLarge
-    ? new S3Error('RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
-    : new S3Error('InvalidRequest', `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`);
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new S3Error('RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' // the headers took longer than --headers-timeout-ms (server/connection-guard.ts)
+        ? new S3Error('RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period: the request headers did not arrive in time.')
+        : new S3Error('InvalidRequest', `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`);
   const requestId = newRequestId();
   const body = Buffer.from(errorXml(e, '/', requestId));
   if (socket.writable) {

@@ -11,6 +11,7 @@ import { parseBucket } from './bucket-names.ts';
 import type { S3Call } from './context.ts';
 import { notImplemented, S3Error, toS3Error } from './errors.ts';
 import { errorXml } from './xml.ts';
+import { guardConnections, type ConnectionGuardEvents, type ConnectionLimits } from '../connection-guard.ts';
 import { frameworkS3Error, replyS3Error, s3ClientErrorHandler } from './framework-errors.ts';
 import type { S3KeyLookup } from './keys.ts';
 import { identityOf, requireAccess, tokenKeys } from './access.ts';
@@ -35,6 +36,8 @@ export interface S3GatewayDeps {
   tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
   /** Commits ListObjectVersions walks back (default 1,000). */
   historyLimit?: number;
+  /** Slow-loris limits (server/connection-guard.ts); left out, Node's and fastify's defaults. */
+  connections?: ConnectionLimits & ConnectionGuardEvents;
 }
 
 type Handler = (call: S3Call) => Promise<void>;
@@ -116,12 +119,14 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 4096 },
     bodyLimit: 1 << 20,
+    // No total time per request (a 10 GiB upload takes what it takes): the connection guard's idle timer instead.
     requestTimeout: 0,
     // What never reaches `handle` still answers as S3 does (framework-errors.ts).
     clientErrorHandler: s3ClientErrorHandler,
     frameworkErrors: (err, req, reply) => replyS3Error(req, reply, frameworkS3Error(err)),
     ...https,
   }) as unknown as FastifyInstance;
+  if (deps.connections) guardConnections(app, deps.connections, deps.connections);
   app.setErrorHandler((err, req, reply) => replyS3Error(req, reply, frameworkS3Error(err as { code?: string; statusCode?: number })));
   app.setNotFoundHandler((req, reply) => replyS3Error(req, reply, new S3Error('MethodNotAllowed', `${req.method} is not allowed on this resource`)));
   app.removeAllContentTypeParsers();

@@ -264,6 +264,8 @@ const RAW_METHODS: { path: string; stream: 'unary' | 'server' | 'client' }[] = [
   { path: '/strata.pfs.v1.PfsService/ModifyFile', stream: 'client' },
   { path: '/strata.pfs.v1.PfsService/UploadChunks', stream: 'client' },
   { path: '/strata.pfs.v1.PfsService/MissingChunks', stream: 'unary' },
+  // Its responses are encoded by hand (server/grpc/chunks-encoding.ts), its request is not.
+  { path: '/strata.pfs.v1.PfsService/GetChunks', stream: 'server' },
 ];
 
 /** Protobuf-ish bytes: random, or fields with valid tags but wrong wire types and huge lengths. */
