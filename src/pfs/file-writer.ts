@@ -11,7 +11,7 @@ import type { PfsContext } from './context.ts';
 import { commitOneOff, toCommitInfo, type LandingExtra } from './commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
 import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
-import { resolveCommit } from './resolve.ts';
+import { commitByPrefix, resolveCommit } from './resolve.ts';
 import { decodeStaged, stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { waitForFinisher } from './finish-claim.ts';
@@ -195,8 +195,16 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
   }
   await requireRepo(ctx, repo);
   const b = await getBranch(ctx, repo, target.branch);
-  // A first write makes the branch: refuse a tag's name now, before any byte is sent (finish checks again, atomically).
-  if (!b) await branchNameFree(ctx, repo, target.branch);
+  if (!b) {
+    // A first write makes the branch: refuse a tag's name now, before any byte is sent (finish checks again, atomically).
+    await branchNameFree(ctx, repo, target.branch);
+    // A unique commit-id prefix names that commit, as in reads (resolve.ts), rather than a new branch of that name.
+    const byId = await commitByPrefix(ctx, repo, target.branch);
+    if (byId) {
+      if (byId.value.state !== 'open') throw finished(repo, byId.value.id);
+      return openCommitSink(ctx, byId.value, fence);
+    }
+  }
   const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
   if (head?.state === 'open') return openCommitSink(ctx, head, fence); // Pachyderm: writes to a branch go into its open commit
   return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, opts.description);

@@ -1,7 +1,7 @@
 // Turns a parsed Ref (repo@branch^2, repo@<id>.3 ...) into the commit it
 // names. One place, so every transport resolves the same way.
 import { StrataError } from '../errors/index.ts';
-import type { CommitId } from '../ids.ts';
+import type { CommitId, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
 import { formatRef, type Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
@@ -18,20 +18,23 @@ const PREFIX_PATTERN = /^[0-9a-f]+$/i;
 /**
  * A name that is neither a branch nor a tag but 7-31 hex digits is taken as the start of a
  * commit id: the one commit whose id starts so, else COMMIT_PREFIX_AMBIGUOUS
- * or no match (undefined). A branch or tag of that name wins: they are looked up first.
+ * or no match (undefined). A branch or tag of that name wins: callers look them up first
+ * (reads here; writes in file-writer.ts, where `repo@<prefix of an open commit>` stages into it).
  */
-async function byPrefix(ctx: PfsContext, ref: Ref, name: string): Promise<Stored<CommitRecord> | undefined> {
+export async function commitByPrefix(ctx: PfsContext, repo: RepoName, name: string): Promise<Stored<CommitRecord> | undefined> {
   if (name.length < MIN_COMMIT_PREFIX || !PREFIX_PATTERN.test(name)) return undefined;
   const prefix = name.toLowerCase();
   const found: string[] = [];
-  for await (const [key] of ctx.meta.scan({ prefix: `${keys.commitPrefix(ref.repo)}${prefix}`, limit: 2 })) found.push(keys.parseCommitKey(key).commit);
+  // Three at most: one is the answer, two name the ambiguity, a third says there are more.
+  for await (const [key] of ctx.meta.scan({ prefix: `${keys.commitPrefix(repo)}${prefix}`, limit: 3 })) found.push(keys.parseCommitKey(key).commit);
   if (found.length > 1) {
-    throw new StrataError('COMMIT_PREFIX_AMBIGUOUS', `commit id prefix "${name}" in repo "${ref.repo}" matches more than one commit (${found.join(', ')}, ...); give more digits`, {
-      repo: ref.repo,
+    const named = found.length > 2 ? `${found.slice(0, 2).join(', ')}, ...` : found.join(', ');
+    throw new StrataError('COMMIT_PREFIX_AMBIGUOUS', `commit id prefix "${name}" in repo "${repo}" matches more than one commit (${named}); give more digits`, {
+      repo,
       prefix: name,
     });
   }
-  return found.length === 1 ? requireCommit(ctx, ref.repo, found[0] as CommitId) : undefined;
+  return found.length === 1 ? requireCommit(ctx, repo, found[0] as CommitId) : undefined;
 }
 
 async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> {
@@ -41,7 +44,7 @@ async function target(ctx: PfsContext, ref: Ref): Promise<Stored<CommitRecord>> 
   if (!branch) {
     const tag = await getTag(ctx, ref.repo, name);
     if (tag) return requireCommit(ctx, ref.repo, tag.value.commit);
-    const byId = await byPrefix(ctx, ref, name);
+    const byId = await commitByPrefix(ctx, ref.repo, name);
     if (byId) return byId;
     await requireRepo(ctx, ref.repo);
     // A read names a branch or a tag (or a commit id prefix, which the CLI's hint covers).
