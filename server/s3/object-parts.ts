@@ -13,6 +13,13 @@ import { S3Error } from './errors.ts';
 /** Part sizes of a multipart object, run-length encoded: `8388608*12,1048576`. */
 export const PARTS_ATTR = 's3-parts';
 const MAX_PARTS = 10_000;
+/**
+ * Each part's verified checksum of a multipart object, for `?partNumber` reads:
+ * `<algorithm>:<part 1>,<part 2>,...` (base64 has no commas). A part is at
+ * least 5 MiB, so its checksum (at most 44 characters) is small beside the
+ * chunk references of its bytes in the same index entry.
+ */
+export const PART_CHECKSUMS_ATTR = 's3-part-checksums';
 /** FULL_OBJECT or COMPOSITE, beside the object's `x-amz-checksum-<algorithm>` attribute. */
 export const CHECKSUM_TYPE_ATTR = 'x-amz-checksum-type';
 const CHECKSUM_PREFIX = 'x-amz-checksum-';
@@ -87,6 +94,7 @@ export function completedAttrs(upload: UploadInfo, parts: readonly PartInfo[]): 
       ? fullObjectCrc(want.algorithm, parts.map((p) => ({ checksum: p.checksums![name]!, size: p.size })))
       : compositeChecksum(want.algorithm, parts.map((p) => p.checksums![name]!));
     out[CHECKSUM_TYPE_ATTR] = want.type;
+    out[PART_CHECKSUMS_ATTR] = `${want.algorithm}:${parts.map((p) => p.checksums![name]!).join(',')}`;
   }
   return out;
 }
@@ -96,7 +104,7 @@ export function copyableAttrs(attrs: Readonly<Record<string, string>> | undefine
   const out: Record<string, string> = {};
   const composite = attrs?.[CHECKSUM_TYPE_ATTR] === 'COMPOSITE';
   for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (k === PARTS_ATTR || (composite && k.startsWith(CHECKSUM_PREFIX))) continue;
+    if (k === PARTS_ATTR || k === PART_CHECKSUMS_ATTR || (composite && k.startsWith(CHECKSUM_PREFIX))) continue;
     out[k] = v;
   }
   return out;
@@ -121,6 +129,23 @@ export function checksumElements(attrs: Readonly<Record<string, string>> | undef
     else if (k.startsWith(CHECKSUM_PREFIX)) out[`Checksum${k.slice(CHECKSUM_PREFIX.length).toUpperCase()}`] = v;
   }
   return out;
+}
+
+/**
+ * The checksum of part `n` of an object, as S3 answers a `?partNumber` read:
+ * the part's own checksum (and the object's checksum type) for a multipart
+ * object whose parts all carried one; for an object of one part, the whole
+ * object's. Empty when none was kept.
+ */
+export function partChecksumHeaders(info: FileInfo, n: number): Record<string, string> {
+  const kept = info.attrs?.[PART_CHECKSUMS_ATTR];
+  if (kept === undefined) return decodePartSizes(info.attrs?.[PARTS_ATTR]) === undefined && n === 1 ? checksumHeaders(info) : {};
+  const colon = kept.indexOf(':');
+  const algorithm = kept.slice(0, colon);
+  const value = kept.slice(colon + 1).split(',')[n - 1];
+  if (colon < 0 || !isChecksumAlgorithm(algorithm) || !value) return {};
+  const type = info.attrs?.[CHECKSUM_TYPE_ATTR];
+  return { [`${CHECKSUM_PREFIX}${algorithm}`]: value, ...(type ? { [CHECKSUM_TYPE_ATTR]: type } : {}) };
 }
 
 /** Part `n` (1-based) of an object: its byte range and the object's part count; a single-part object has one part. */

@@ -2,12 +2,14 @@
 // commit, or ?versionId = a commit id), with Range, the conditional headers
 // and response-* overrides; the body streams from the chunk store.
 import { isStrataError } from '../../src/errors/index.ts';
+import type { FilePath } from '../../src/ids.ts';
 import type { FileInfo } from '../../src/pfs/types.ts';
+import type { Ref } from '../../src/ref.ts';
 import { parseBucket, readRef } from './bucket-names.ts';
 import { EMPTY_ETAG, commitTime, etagOf, header, keyPath, sendXml, type S3Call } from './context.ts';
 import { modifiedAt, objectHeaders } from './metadata.ts';
 import { S3Error } from './errors.ts';
-import { checksumElements, checksumHeaders, partOf, PARTS_ATTR, decodePartSizes } from './object-parts.ts';
+import { checksumElements, checksumHeaders, partChecksumHeaders, partOf, PARTS_ATTR, decodePartSizes } from './object-parts.ts';
 import { xmlDocument } from './xml.ts';
 import { fileBytes } from '../../src/blocks/file-io.ts';
 import { ReadBufferPool, sendBody } from './send-body.ts';
@@ -87,10 +89,26 @@ async function fileAt(call: S3Call): Promise<{ info: FileInfo; ref: ReturnType<t
     if (call.key.endsWith('/')) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
     return { info, ref };
   } catch (err) {
+    const versionId = call.query.get('versionId');
+    if (isStrataError(err, 'FILE_NOT_FOUND') && versionId !== null && ref.target.kind === 'commit' && (await deletedBy(call, ref, path))) {
+      // The version is the commit that deleted the key: its delete marker, which S3 will not GET or HEAD.
+      call.reply.headers({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': ref.target.id });
+      throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: call.method, ResourceType: 'DeleteMarker' });
+    }
     if (isStrataError(err, 'BRANCH_HAS_NO_COMMITS') || isStrataError(err, 'FILE_NOT_FOUND')) {
       throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
     }
     if (isStrataError(err, 'BRANCH_NOT_FOUND') && b.isRepo) throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: call.key });
+    throw err;
+  }
+}
+
+/** The key is absent at commit `ref` and was a file in its parent: `ref` is the key's delete marker (as ListObjectVersions shows it). */
+async function deletedBy(call: S3Call, ref: Ref, path: FilePath): Promise<boolean> {
+  try {
+    return (await call.deps.pfs.inspectFile({ ...ref, ancestry: { kind: 'parent', n: 1 } }, path)).type === 'file';
+  } catch (err) {
+    if (isStrataError(err) && err.kind === 'NotFound') return false; // no parent commit, or the key absent there too
     throw err;
   }
 }
@@ -133,6 +151,8 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
     const part = partOf(info, n);
     range = { start: part.start, end: part.end };
     headers['x-amz-mp-parts-count'] = String(part.count);
+    // The part's checksum describes exactly the bytes served, so it is sent as S3 and RGW send it (a client may check it).
+    Object.assign(headers, partChecksumHeaders(info, n));
     if (size === 0) range = undefined;
   } else {
     range = parseRange(header(call, 'range'), size);

@@ -101,6 +101,17 @@ describe('S3 gateway: versions are commits; multipart whole-object checksums', (
     expect(await history(server.pfs, 'ver@main')).toHaveLength(afterDelete.length + 1);
     const markers = await sdk.send(new ListObjectVersionsCommand({ Bucket: 'ver', Prefix: 'other' }));
     expect(markers.DeleteMarkers?.map((m) => [m.Key, m.VersionId, m.IsLatest])).toEqual([['other', markerCommit.id, true]]);
+    // GET and HEAD of the delete marker's version are S3's 405 MethodNotAllowed, naming the marker.
+    for (const Command of [GetObjectCommand, HeadObjectCommand]) {
+      const err = await sdk.send(new Command({ Bucket: 'ver', Key: 'other', VersionId: markerCommit.id })).then(() => undefined, (e: unknown) => e as { $metadata: { httpStatusCode?: number }; $response?: { headers: Record<string, string> }; name: string });
+      expect(err?.$metadata.httpStatusCode).toBe(405);
+      expect(err?.$response?.headers['x-amz-delete-marker']).toBe('true');
+      expect(err?.$response?.headers['x-amz-version-id']).toBe(markerCommit.id);
+    }
+    const getErr = await sdk.send(new GetObjectCommand({ Bucket: 'ver', Key: 'other', VersionId: markerCommit.id })).catch((e: unknown) => e as { name: string });
+    expect(getErr).toMatchObject({ name: 'MethodNotAllowed' });
+    // A version in which the key never existed stays NoSuchKey.
+    await expect(read('other', v1)).rejects.toMatchObject({ name: 'NoSuchKey' });
   }, 120_000);
 
   it('versions: DeleteObjects with and without versionIds, in one commit', async () => {
@@ -176,6 +187,8 @@ describe('S3 gateway: versions are commits; multipart whole-object checksums', (
     const got = await sdk.send(new GetObjectCommand({ Bucket: 'sums', Key: 'full.bin', ChecksumMode: 'ENABLED' }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
     expect((await history(server.pfs, 'sums@main')).map((c) => c.changes)).toEqual([['+/full.bin']]);
+    const part2 = await sdk.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'full.bin', PartNumber: 2, ChecksumMode: 'ENABLED' }));
+    expect([part2.ChecksumCRC32, part2.ChecksumType, part2.ContentLength]).toEqual([crc32b64(bodies[1]!), 'FULL_OBJECT', bodies[1]!.length]);
   }, 120_000);
 
   it('FULL_OBJECT CRC32 with parts sent without a checksum: the gateway computes each part\'s, as S3 does', async () => {
@@ -203,6 +216,14 @@ describe('S3 gateway: versions are commits; multipart whole-object checksums', (
     expect([head.ChecksumSHA256, head.ChecksumType]).toEqual([composite, 'COMPOSITE']);
     const got = await sdk.send(new GetObjectCommand({ Bucket: 'sums', Key: 'comp.bin' }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
+    // A part read answers the part's own checksum (the SDK then checks the part's bytes against it).
+    for (const [i, body] of bodies.entries()) {
+      const part = await sdk.send(new GetObjectCommand({ Bucket: 'sums', Key: 'comp.bin', PartNumber: i + 1, ChecksumMode: 'ENABLED' }));
+      expect([part.ChecksumSHA256, part.ChecksumType, part.PartsCount, part.ContentLength]).toEqual([sha256b64(body), 'COMPOSITE', 3, body.length]);
+      expect(Buffer.from(await part.Body!.transformToByteArray()).equals(body)).toBe(true);
+      const headPart = await sdk.send(new HeadObjectCommand({ Bucket: 'sums', Key: 'comp.bin', PartNumber: i + 1, ChecksumMode: 'ENABLED' }));
+      expect(headPart.ChecksumSHA256).toBe(sha256b64(body));
+    }
   }, 120_000);
 
   it('an upload created without a checksum: Complete cannot check one it has no parts for', async () => {
