@@ -13,7 +13,7 @@ import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { RequestOf, ResponseOf } from './services.ts';
-import { Transport, type CallOptions, type TlsOptions } from './transport.ts';
+import { Transport, type CallOptions, type RetryInfo, type TlsOptions } from './transport.ts';
 import * as t from './types.ts';
 
 type Method = keyof PfsServiceDefinition & string;
@@ -25,8 +25,13 @@ export interface ClientOptions {
   address?: string;
   /** Deadline of unary calls in ms (default 30 000; 0 = none). Long waits (waitCommit, fsck, gc) have none unless given per call. */
   deadlineMs?: number;
-  /** Retries of idempotent calls when the server is unavailable (default 3). */
+  /**
+   * Retries of idempotent calls (reads) when the server is unavailable, or
+   * closed the connection under them (default 3). Writes are never retried.
+   */
   retries?: number;
+  /** Called before each retry, with the method, the attempt and the failure (for logs and metrics). */
+  onRetry?: (info: RetryInfo) => void;
   /** First retry delay in ms, doubled each retry (default 100). */
   backoffMs?: number;
   /**
@@ -49,6 +54,7 @@ export function transportOptions(opts: ClientOptions) {
     retries: opts.retries ?? 3,
     backoffMs: opts.backoffMs ?? 100,
     connectTimeoutMs: opts.connectTimeoutMs ?? 0,
+    ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
     ...(opts.token ? { token: opts.token } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
   };

@@ -10,4 +10,5 @@ export type * from './types.ts';
 export { StrataError, isStrataError, KIND_TABLE, type ErrorCode, type ErrorKind } from '../../src/errors/index.ts';
 export { createPpsClient, PpsClient, TERMINAL_STATES, type JobInfo, type JobState, type PipelineInfo, type DatumInfo, type LogMessage, type Explanation, type RerunReport, type Reprocess } from './pps.ts';
 export { createAuthClient, AuthClient, type WhoAmI, type TokenInfo, type RoleBindingInfo, type AuditEntry, type AuditFilter } from './auth.ts';
-export type { TlsOptions } from './transport.ts';
+export type { RetryInfo, TlsOptions } from './transport.ts';
+export { isConnectionClosedByServer } from './transport.ts';

@@ -25,8 +25,10 @@ export interface TransportOptions {
   address: string;
   /** Default deadline of unary calls. */
   deadlineMs: number;
-  /** Retries of idempotent calls on Unavailable. */
+  /** Retries of idempotent calls on Unavailable (and on a connection the server closed under them). */
   retries: number;
+  /** Called before each retry (for logs and metrics). */
+  onRetry?: (info: RetryInfo) => void;
   /** First backoff delay; doubles each retry (with jitter), capped at 2 s. */
   backoffMs: number;
   /** Wait this long for a connection before a call (0: fail at once, as gRPC does). */
@@ -78,8 +80,31 @@ export function toStrataError(err: unknown): StrataError {
   return new StrataError('INTERNAL', err instanceof Error ? err.message : String(err), {}, { cause: err });
 }
 
+/**
+ * The server closed the connection under the call: Node's HTTP/2 server
+ * (nghttp2) answers a connection that resets streams faster than its Rapid
+ * Reset limit (1,000 at once, then 33 a second; CVE-2023-44487) with
+ * GOAWAY(INTERNAL_ERROR), and grpc-js fails every call in flight on it with
+ * INTERNAL "... Session closed with error code 2" (no Strata error code: the
+ * server never answered the call). grpc-js opens a fresh connection for the
+ * next call. Whether the server ran such a call is unknown, so it is retried
+ * only where a retry is safe: idempotent calls (reads), never writes.
+ */
+export function isConnectionClosedByServer(err: StrataError): boolean {
+  return err.code === 'INTERNAL' && /Session closed with error code 2\b/.test(err.message);
+}
+
 function isRetryable(err: StrataError): boolean {
-  return err.kind === 'Unavailable' && err.code !== 'DEADLINE_EXCEEDED';
+  return (err.kind === 'Unavailable' && err.code !== 'DEADLINE_EXCEEDED') || isConnectionClosedByServer(err);
+}
+
+/** What `onRetry` is told before each retry. */
+export interface RetryInfo {
+  method: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  /** The failure being retried. */
+  error: StrataError;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -252,6 +277,7 @@ export class Transport<D = PfsServiceDefinition> {
 
   /** Runs `attempt` with retries on Unavailable while `retry` says it may (idempotent, nothing seen yet). */
   private async withRetries<T>(
+    method: string,
     opts: CallOptions,
     deadline: number | undefined,
     connectUntil: number | undefined,
@@ -269,6 +295,7 @@ export class Transport<D = PfsServiceDefinition> {
         const neverConnected = connectUntil !== undefined && Date.now() >= connectUntil && !this.connected();
         const canRetry = idempotent && n < this.options.retries && isRetryable(err) && retryable() && !opts.signal?.aborted && !neverConnected;
         if (!canRetry || (deadline !== undefined && Date.now() + delay >= deadline)) throw err;
+        this.options.onRetry?.({ method, attempt: n + 1, error: err });
         await sleep(delay, opts.signal);
       }
     }
@@ -279,7 +306,7 @@ export class Transport<D = PfsServiceDefinition> {
     type Res = ResponseOf<D, M>;
     const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
     const connectUntil = this.connectWindowEnd();
-    return this.withRetries(opts, deadline, connectUntil, opts.idempotent, async () => {
+    return this.withRetries(method, opts, deadline, connectUntil, opts.idempotent, async () => {
       await this.ready(deadline, connectUntil);
       return new Promise<Res>((resolve, reject) => {
         const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
@@ -318,7 +345,7 @@ export class Transport<D = PfsServiceDefinition> {
       return iterator.next();
     };
     try {
-      const first = await this.withRetries(opts, deadline, connectUntil, opts.idempotent, open, () => received === 0);
+      const first = await this.withRetries(method, opts, deadline, connectUntil, opts.idempotent, open, () => received === 0);
       for (let r = first; !r.done; r = await this.nextOf(iterator!, opts)) {
         received++;
         yield r.value;
