@@ -5,7 +5,8 @@
 // input from b is refused the same way and commits nothing; a token revoked
 // while a is mounted makes the next read of a file not yet fetched fail with
 // EACCES (the errno of Unauthenticated in KIND_TABLE), not hang or return
-// bytes. What the mount already fetched stays readable (docs/security.md).
+// bytes; a token that expires while mounted does the same. What the mount
+// already fetched stays readable (docs/security.md).
 import { randomBytes } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,8 +29,8 @@ let reader: { token: string; id: string };
 const big = randomBytes(1 << 20);
 
 /** The environment of a CLI run as the reader of a (own runtime, cache and state dirs). */
-const asReader = (): NodeJS.ProcessEnv => ({
-  STRATA_TOKEN: reader.token,
+const asReader = (token = reader.token): NodeJS.ProcessEnv => ({
+  STRATA_TOKEN: token,
   STRATA_RUNTIME_DIR: join(tmp.path, 'run'),
   XDG_CACHE_HOME: join(tmp.path, 'cache'),
   XDG_STATE_HOME: join(tmp.path, 'state'),
@@ -131,4 +132,35 @@ describe.skipIf(!fuse.ok)('strata mount with a token for repo a only', () => {
     expect(log).toMatch(/read \/later\/unseen.txt: the token is not valid \(unknown or revoked\)/);
     expect(log).toMatch(/read \/later\/big.bin: the token is not valid \(unknown or revoked\)/);
   });
+
+  it('after the token expires, the next open or read of bytes not fetched yet fails with EACCES', async () => {
+    // A token of its own that lives 15 s: long enough to mount and open a file on a loaded machine.
+    const made = await root.auth.createToken('robot:brief', { ttlMs: 15_000, description: 'e2e auth-mount expiry' });
+    await root.auth.setRole('a', 'reader', 'robot:brief');
+    const expiresAtMs = made.info.expiresAtMs!;
+    const dir = join(tmp.path, 'mnt-expiring');
+    const mount = await startMount(cli, ['a@main', dir, '--cache-dir', join(tmp.path, 'chunks-expiring')], { env: asReader(made.token) });
+    try {
+      expect(await readFile(join(dir, 'seen.txt'), 'utf8')).toBe('a: seen before the revocation\n');
+      expect((await stat(join(dir, 'later', 'unseen.txt'))).size).toBe(39);
+      const fh = await open(join(dir, 'later', 'big.bin'), 'r');
+      try {
+        expect(Date.now(), 'mounted and opened only after the token expired: the test proves nothing').toBeLessThan(expiresAtMs);
+        while (Date.now() <= expiresAtMs) await new Promise((r) => setTimeout(r, 100));
+        // Nothing was revoked or changed: only the clock passed the expiry.
+        const denied = { code: KIND_TABLE.Unauthenticated.errno };
+        await expect(readFile(join(dir, 'later', 'unseen.txt'))).rejects.toMatchObject(denied);
+        await expect(fh.read(Buffer.alloc(4096), 0, 4096, 500_000)).rejects.toMatchObject(denied);
+      } finally {
+        await fh.close();
+      }
+      expect(await readFile(join(dir, 'seen.txt'), 'utf8')).toBe('a: seen before the revocation\n');
+      expect(mount.child.exitCode).toBeNull();
+      const log = mount.stderr.join('\n');
+      expect(log).toMatch(/(open|read) \/later\/unseen.txt: the token of robot:brief expired at /);
+      expect(log).toMatch(/read \/later\/big.bin: the token of robot:brief expired at /);
+    } finally {
+      await forceUnmount(mount, dir);
+    }
+  }, 120_000);
 });
