@@ -33,7 +33,7 @@ async function linkedInstall(dir: string): Promise<void> {
 function run(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, [join(install, 'bin', 'strata.js'), ...args], {
     cwd: opts.cwd ?? install,
-    env: { ...process.env, STRATA_ADDRESS: server?.grpcAddress ?? '127.0.0.1:1', STRATA_CONFIG: join(tmp.path, 'config.json'), STRATA_CACHE_DIR: join(tmp.path, 'cache') },
+    env: { ...process.env, STRATA_ADDRESS: server?.grpcAddress ?? '127.0.0.1:1', STRATA_CONFIG: join(tmp.path, 'config.json'), STRATA_CACHE_DIR: join(tmp.path, 'cache'), XDG_STATE_HOME: join(tmp.path, 'state') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out: Buffer[] = [];
@@ -86,5 +86,13 @@ describe('an install without optional dependencies', () => {
     const u = await run(['unmount', dir]);
     expect(u).toMatchObject({ code: 4, err: `strata: ${dir} is not mounted\n` });
     expect((await run(['mount', '--help'])).code).toBe(0);
+  });
+
+  it('strata run still works: it fetches a whole-commit input eagerly and says why', async () => {
+    const r = await run(['run', '--input', 'in=plain@main:/', '--output', 'plain@out', '--', '/bin/sh', '-c', 'cp /pfs/in/a.txt /pfs/out/b.txt']);
+    expect(r.code, r.err).toBe(0);
+    // Without /dev/fuse the line is "no /dev/fuse: every input is fetched eagerly", with no word of the binding.
+    expect(r.err).toMatch(/^strata run: (cannot mount with FUSE \([^\n]*fuse-native is not installed[^\n]*\)|no \/dev\/fuse): every input is fetched eagerly$/m);
+    expect(await run(['get', 'plain@out:/b.txt'])).toEqual({ code: 0, out: 'hello\n', err: '' });
   });
 });
