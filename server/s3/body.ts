@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { checksumFor, type Checksum } from './checksums.ts';
 import { notImplemented, S3Error } from './errors.ts';
 import { EMPTY_SHA256, hmac, sha256Hex, type Signer } from './sigv4.ts';
+import { continueBody } from './expect-continue.ts';
 
 const MAX_LINE = 8 << 10;
 
@@ -150,6 +151,7 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
  * (found fuzzing: it was answered 500 and logged as a gateway failure).
  */
 async function* requestBytes(raw: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  continueBody(raw); // the client waiting on Expect: 100-continue sends its body now
   try {
     yield* raw;
   } catch (err) {

@@ -21,6 +21,8 @@ import { getObject, getObjectAttributes } from './object-reads.ts';
 import { copyObject, deleteObject, deleteObjects, putObject } from './object-writes.ts';
 import { authKind, decodeComponent, verifyHeaderAuth, verifyPresigned, type Signer } from './sigv4.ts';
 import { listVersions } from './versions.ts';
+import { deferContinue } from './expect-continue.ts';
+import type { Server } from 'node:http';
 
 export interface S3GatewayDeps {
   pfs: Pfs;
@@ -127,6 +129,13 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
     ...https,
   }) as unknown as FastifyInstance;
   if (deps.connections) guardConnections(app, deps.connections, deps.connections);
+  deferContinue(app.server as Server);
+  // An empty Content-Type (boto3's ContentType='') is no media type to fastify, which would refuse the
+  // request before the gateway sees it; S3 takes it as none. The signature is checked over rawHeaders, unchanged.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (typeof req.headers['content-type'] === 'string' && req.headers['content-type'].trim() === '') delete req.headers['content-type'];
+    done();
+  });
   app.setErrorHandler((err, req, reply) => replyS3Error(req, reply, frameworkS3Error(err as { code?: string; statusCode?: number })));
   app.setNotFoundHandler((req, reply) => replyS3Error(req, reply, new S3Error('MethodNotAllowed', `${req.method} is not allowed on this resource`)));
   app.removeAllContentTypeParsers();
