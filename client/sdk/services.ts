@@ -90,6 +90,3 @@ export type RequestOf<D, M extends keyof D> = D[M] extends AnyMethod ? Parameter
 
 /** What method M answers, as decoded here (defaults filled, int64 as number, enums as names). */
 export type ResponseOf<D, M extends keyof D> = D[M] extends AnyMethod ? ReturnType<D[M]['responseDeserialize']> : never;
-
-/** A service whose calls are not typed from proto/ (any request, any response). */
-export type UntypedService = Record<string, AnyMethod>;

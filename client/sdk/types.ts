@@ -168,10 +168,6 @@ export function addStats(into: TransferStats, from: TransferStats): void {
 
 // ---- wire -> SDK ----
 
-/** An untyped wire message (the PPS and auth clients, not yet on the generated types). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Wire = Record<string, any>;
-
 /** `COMMIT_STATE_OPEN` -> `open`, given the enum's prefix. */
 function enumWord<T extends string>(value: unknown, prefix: string): T {
   return String(value).slice(prefix.length).toLowerCase() as T;
