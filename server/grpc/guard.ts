@@ -8,6 +8,7 @@ import { ANONYMOUS, authorize, bearerToken, type Action, type Auth, type Identit
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import type { RepoName } from '../../src/ids.ts';
 import type { Logger } from '../log.ts';
+import type { RequestOf, ResponseOf } from './wire.ts';
 
 export interface Check {
   action: Action;
@@ -29,7 +30,17 @@ export interface MethodPolicy<Req = never, Res = never> {
   after?(req: Req, identity: Identity, auth: Auth): Promise<void>;
 }
 
-export type Policies = Record<string, MethodPolicy<any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * Every method of a service (its generated definition D) with a policy over
+ * its own request and response, as the handler receives and answers them.
+ */
+export type PolicyTable<D> = {
+  // The definition extends grpc's ServiceDefinition, whose string index signature is no method: left out.
+  [M in keyof D as string extends M ? never : M]: MethodPolicy<RequestOf<D, M>, ResponseOf<D, M>>;
+};
+
+/** The policies of a service as the guard looks them up, by method name. */
+export type Policies = Readonly<Record<string, MethodPolicy<unknown, unknown>>>;
 
 export interface GuardDeps {
   auth: Auth;
