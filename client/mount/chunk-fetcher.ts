@@ -6,7 +6,7 @@
 // file or another holding the same chunk) is never fetched twice.
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
-import type { ChunkRef, StrataClient } from '../sdk/index.ts';
+import type { ChunkRef, Hash, StrataClient } from '../sdk/index.ts';
 import type { ChunkCache } from './chunk-cache.ts';
 
 export interface ChunkSpan {
@@ -36,8 +36,8 @@ export function chunkIndexAt(layout: FileLayout, offset: number): number {
 function layoutOf(chunks: readonly ChunkRef[]): FileLayout {
   let offset = 0;
   const spans = chunks.map((c) => {
-    const span = { hash: c.hash, offset, size: c.sizeBytes };
-    offset += c.sizeBytes;
+    const span = { hash: c.hash, offset, size: c.size };
+    offset += c.size;
     return span;
   });
   return { size: offset, chunks: spans };
@@ -266,7 +266,7 @@ export class ChunkFetcher {
     let next = 0;
     this.rangeCalls++;
     try {
-      const refs = run.map((r) => ({ hash: r.hash, sizeBytes: r.size }));
+      const refs = run.map((r): ChunkRef => ({ hash: r.hash as Hash, size: r.size }));
       const files = [...new Set(run.map((r) => r.file))];
       for await (const data of this.client.getChunks(refs, { file: files[0], files: files.slice(1) })) {
         this.fetchedBytes += data.length;

@@ -32,19 +32,19 @@ function* callsOf(refs: readonly ChunkRef[]): Generator<ChunkRef[]> {
   let part: ChunkRef[] = [];
   let bytes = 0;
   for (const r of refs) {
-    if (part.length > 0 && (bytes + r.sizeBytes > CALL_BYTES || part.length >= CALL_HASHES)) {
+    if (part.length > 0 && (bytes + r.size > CALL_BYTES || part.length >= CALL_HASHES)) {
       yield part;
       part = [];
       bytes = 0;
     }
     part.push(r);
-    bytes += r.sizeBytes;
+    bytes += r.size;
   }
   if (part.length > 0) yield part;
 }
 
 function corrupt(ref: ChunkRef, got: number, detail: string): StrataError {
-  return new StrataError('CHUNK_CORRUPT', `chunk ${ref.hash} as received is corrupt: ${detail}`, { chunk: ref.hash, size: ref.sizeBytes, received: got });
+  return new StrataError('CHUNK_CORRUPT', `chunk ${ref.hash} as received is corrupt: ${detail}`, { chunk: ref.hash, size: ref.size, received: got });
 }
 
 function tooMany(refs: readonly ChunkRef[]): StrataError {
@@ -86,14 +86,14 @@ async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request
       const ref = refs[at];
       if (!ref) throw tooMany(refs);
       got += bytes.length;
-      if (got > ref.sizeBytes) throw corrupt(ref, got, `more than its ${ref.sizeBytes} bytes`);
+      if (got > ref.size) throw corrupt(ref, got, `more than its ${ref.size} bytes`);
       hash.update(bytes);
       pieces.push(bytes);
     },
     chunkEnd() {
       const ref = refs[at];
       if (!ref) throw tooMany(refs);
-      if (got !== ref.sizeBytes) throw corrupt(ref, got, `${got} bytes instead of ${ref.sizeBytes}`);
+      if (got !== ref.size) throw corrupt(ref, got, `${got} bytes instead of ${ref.size}`);
       if (hash.digest('hex') !== ref.hash) throw corrupt(ref, got, 'its bytes do not match its hash');
       verified.push(pieces);
       pieces = [];
@@ -133,7 +133,7 @@ async function* grpcCall(transport: Transport, refs: readonly ChunkRef[], reques
     for (const data of message.chunks as Buffer[]) {
       const ref = refs[at];
       if (!ref) throw tooMany(refs);
-      if (data.length !== ref.sizeBytes) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.sizeBytes}`);
+      if (data.length !== ref.size) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.size}`);
       if (hashChunk(data).toString('hex') !== ref.hash) throw corrupt(ref, data.length, 'its bytes do not match its hash');
       group.push([data]);
       at++;
@@ -197,14 +197,14 @@ export async function* readChunkGroups(transport: Transport, refs: readonly Chun
 
 /** The chunks that hold bytes [offset, offset + length) of a file, and how much of the first to skip. */
 export function chunkSpan(refs: readonly ChunkRef[], offset: number, length: number | undefined): { refs: ChunkRef[]; skip: number; take: number } {
-  const size = refs.reduce((n, r) => n + r.sizeBytes, 0);
+  const size = refs.reduce((n, r) => n + r.size, 0);
   const from = Math.min(offset, size);
   const to = length === undefined ? size : Math.min(size, from + length);
   const out: ChunkRef[] = [];
   let pos = 0;
   let skip = 0;
   for (const r of refs) {
-    const end = pos + r.sizeBytes;
+    const end = pos + r.size;
     if (end > from && pos < to) {
       if (out.length === 0) skip = from - pos;
       out.push(r);

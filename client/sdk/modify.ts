@@ -19,7 +19,8 @@ import { PIECE_BYTES, SmallFileReader, counted, openSource, openStatted, readSma
 import type { CommitInfo__Output } from '../../proto/generated/strata/pfs/v1/CommitInfo.ts';
 import type { ModifyFileRequest } from '../../proto/generated/strata/pfs/v1/ModifyFileRequest.ts';
 import type { CallOptions, ClientStreamCall, Transport } from './transport.ts';
-import { emptyStats, toCommitInfo, type ChunkRef, type CommitInfo, type TransferStats } from './types.ts';
+import type { ChunkRef__Output as WireChunkRef } from '../../proto/generated/strata/pfs/v1/ChunkRef.ts';
+import { emptyStats, toCommitInfo, type CommitInfo, type TransferStats } from './types.ts';
 
 export interface PutOptions {
   /** Append to the file instead of overwriting it. */
@@ -96,7 +97,7 @@ class Lock {
 
 interface PutChunksWire {
   path: string;
-  chunks: ChunkRef[];
+  chunks: WireChunkRef[];
   append: boolean;
 }
 
@@ -162,7 +163,7 @@ export class Session implements ModifySession {
 
   /** `releasedThrough`, when given, learns how far from the start of `bytes` the chunks were sent (their bytes may be reused). */
   private async putChunked(path: string, bytes: AsyncIterable<Uint8Array>, append: boolean, releasedThrough?: (offset: number) => void): Promise<PutResult> {
-    const refs: ChunkRef[] = [];
+    const refs: WireChunkRef[] = [];
     const fileHasher = createFileHasher();
     const released = releasedThrough && new ReleasedPrefix(releasedThrough);
     for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES })) {
@@ -191,7 +192,7 @@ export class Session implements ModifySession {
     opts.onBytes?.(data.length);
     const append = opts.append ?? false;
     if (data.length >= MIN_SIZE) return this.putChunked(path, (async function* () { yield data; })(), append);
-    const refs: ChunkRef[] = [];
+    const refs: WireChunkRef[] = [];
     const hashes: Buffer[] = [];
     if (data.length > 0) {
       hashes.push(hashChunk(data));
@@ -218,7 +219,7 @@ export class Session implements ModifySession {
     await this.call.write(files.length === 1 ? { putChunks: files[0] } : { putChunksBatch: { files } });
   }
 
-  private async sendChunkRefs(path: string, refs: ChunkRef[], append: boolean): Promise<void> {
+  private async sendChunkRefs(path: string, refs: WireChunkRef[], append: boolean): Promise<void> {
     if (refs.length <= BATCHED_FILE_REFS) {
       this.batch.push({ path, chunks: refs, append });
       this.batchBytes += 16 + path.length + refs.length * 80;

@@ -13,6 +13,7 @@ import type { RepoInfo__Output } from '../../proto/generated/strata/pfs/v1/RepoI
 import type { ResetBranchResponse__Output } from '../../proto/generated/strata/pfs/v1/ResetBranchResponse.ts';
 import type { ServerInfo__Output } from '../../proto/generated/strata/pfs/v1/ServerInfo.ts';
 import type { TagInfo__Output } from '../../proto/generated/strata/pfs/v1/TagInfo.ts';
+import type { ChunkRef, Hash } from '../../src/ids.ts';
 
 export type CommitState = 'open' | 'finished';
 export type CommitOrigin = 'user' | 'auto' | 'squash';
@@ -79,10 +80,8 @@ export interface CommitInfo {
   metadata: Record<string, string>;
 }
 
-export interface ChunkRef {
-  hash: string;
-  sizeBytes: number;
-}
+/** One chunk of a file: src/ids.ts's ChunkRef, the one shape from the chunk store to the SDK (the wire calls `size` size_bytes). */
+export type { ChunkRef, Hash } from '../../src/ids.ts';
 
 export interface FileInfo {
   path: string;
@@ -229,7 +228,7 @@ export function toCommitInfo(w: CommitInfo__Output): CommitInfo {
 
 export function toFileInfo(w: FileInfo__Output): FileInfo {
   const info: FileInfo = compact({ path: w.path, type: enumWord<FileType>(w.type, 'FILE_TYPE_'), sizeBytes: num(w.sizeBytes), hash: w.hash, commit: w.commit });
-  if (w.chunks.length > 0) info.chunks = w.chunks.map((c) => ({ hash: c.hash, sizeBytes: c.sizeBytes }));
+  if (w.chunks.length > 0) info.chunks = w.chunks.map((c) => ({ hash: c.hash as Hash, size: c.sizeBytes }));
   return info;
 }
 

@@ -199,7 +199,7 @@ describe('files', () => {
     });
     const info = await client.inspectFile('sdk-files@main:/buffer.bin', { includeChunks: true });
     expect(info).toMatchObject({ path: '/buffer.bin', type: 'file', sizeBytes: big.length });
-    expect(info.chunks!.reduce((n, c) => n + c.sizeBytes, 0)).toBe(big.length);
+    expect(info.chunks!.reduce((n, c) => n + c.size, 0)).toBe(big.length);
     expect((await all(client.list('sdk-files@main:/dir'))).map((f) => [f.path, f.type])).toEqual([['/dir/a.csv', 'file'], ['/dir/sub', 'dir']]);
     expect((await all(client.list('sdk-files@main:/dir', { limit: 1 }))).map((f) => f.path)).toEqual(['/dir/a.csv']);
     expect((await all(client.walk('sdk-files@main:/dir'))).map((f) => f.path)).toEqual(['/dir/a.csv', '/dir/sub/b.csv']);
