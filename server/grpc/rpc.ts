@@ -12,6 +12,7 @@ import { FAILURE_LEVEL, type Logger } from '../log.ts';
 import type { GrpcType, RpcMetrics } from '../metrics.ts';
 import { wellFormed } from './malformed.ts';
 import type { CallAuth, Guard } from './guard.ts';
+import type { UploadHeap } from '../upload-heap.ts';
 import type { RepoName } from '../../src/ids.ts';
 import { MessageReader, writeMessage } from './streams.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
@@ -46,6 +47,8 @@ export interface RpcDeps {
   shutdown: AbortSignal;
   /** Auth and audit; without it every caller is ANONYMOUS (unit tests of the wire). */
   guard?: Guard;
+  /** Told when a client stream (an upload: ModifyFile, UploadChunks) starts and ends. */
+  uploadHeap?: UploadHeap;
 }
 
 /** Handler work still running: shutdown waits for it before closing the stores. */
@@ -206,9 +209,10 @@ export function createRpc<D = UntypedService>(deps: RpcDeps, inflight: InFlight)
     ): grpc.handleClientStreamingCall<RequestOf<D, M>, ResponseOf<D, M>> {
       return (call, callback) => {
         const { ctx, ok, fail, guarded } = begin(method, 'client_stream', call);
+        const leave = deps.uploadHeap?.enter();
         const work = guarded(undefined, () => fn(new MessageReader<RequestOf<D, M>>(call), ctx)).then(
-          (res) => (ok(), callback(null, res)),
-          (err: unknown) => callback(fail(err)),
+          (res) => (leave?.(), ok(), callback(null, res)),
+          (err: unknown) => (leave?.(), callback(fail(err))),
         );
         inflight.track(work);
       };

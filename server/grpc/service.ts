@@ -24,6 +24,7 @@ import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
 import { InFlight, createRpc } from './rpc.ts';
+import { createUploadHeap } from '../upload-heap.ts';
 import type { UntypedService } from './wire.ts';
 import type { PfsServiceDefinition, PfsServiceHandlers } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { PpsServiceDefinition } from '../../proto/generated/strata/pps/v1/PpsService.ts';
@@ -54,11 +55,14 @@ function credentials(tls: GrpcTls | undefined): grpc.ServerCredentials {
   return grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.clientCa !== undefined);
 }
 
+/** One per process: V8's flags are the process's. */
+const uploadHeap = createUploadHeap();
+
 function rpcFor<D = UntypedService>(deps: GrpcDeps, service: string, shutdown: AbortSignal, inflight: InFlight, policies: Policies) {
   const guard = deps.auth
     ? createGuard({ auth: deps.auth, policies, log: deps.log, repoExists: (repo) => deps.pfs.inspectRepo(repo).then(() => true, (err: { code?: string }) => (err.code === 'REPO_NOT_FOUND' ? false : Promise.reject(err))) })
     : undefined;
-  return createRpc<D>({ service, log: deps.log, metrics: deps.metrics, shutdown, guard }, inflight);
+  return createRpc<D>({ service, log: deps.log, metrics: deps.metrics, shutdown, guard, uploadHeap }, inflight);
 }
 
 export interface GrpcServer {

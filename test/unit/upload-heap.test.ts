@@ -1,0 +1,56 @@
+// The server's heap setting for uploads (server/upload-heap.ts): V8's
+// growing factor is raised while at least one client stream runs and given
+// back to V8 when the last one ends, however it ends.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { InFlight, createRpc } from '../../server/grpc/rpc.ts';
+import { createLogger } from '../../server/log.ts';
+import { createMetrics } from '../../server/metrics.ts';
+import { createUploadHeap } from '../../server/upload-heap.ts';
+import { StrataError } from '../../src/errors/index.ts';
+
+const UP = '--heap-growing-percent=300 --semi-space-growth-factor=2';
+const DOWN = '--heap-growing-percent=0 --semi-space-growth-factor=1';
+
+describe('the upload heap setting', () => {
+  it('is raised by the first upload and given back after the last', () => {
+    const flags: string[] = [];
+    const heap = createUploadHeap((f) => flags.push(f));
+    const a = heap.enter();
+    const b = heap.enter();
+    expect(flags).toEqual([UP]);
+    a();
+    a(); // a second call does nothing
+    expect(heap.active).toBe(1);
+    expect(flags).toHaveLength(1);
+    b();
+    expect(heap.active).toBe(0);
+    expect(flags).toEqual([UP, DOWN]);
+    heap.enter()();
+    expect(flags).toHaveLength(4);
+  });
+
+  it('spans every client stream the gRPC layer runs, ending in success or failure', async () => {
+    const flags: string[] = [];
+    const uploadHeap = createUploadHeap((f) => flags.push(f));
+    const rpc = createRpc({ service: 's', log: createLogger({ level: 'silent' }), metrics: createMetrics(), shutdown: new AbortController().signal, uploadHeap }, new InFlight());
+    const fakeCall = (messages: object[]) => Object.assign(Readable.from(messages), { getPeer: () => 'test', metadata: undefined, sendMetadata: () => undefined });
+    const during: number[] = [];
+    const ok = rpc.clientStream('Up', async (input) => {
+      during.push(uploadHeap.active);
+      while ((await input.next()) !== undefined);
+      return {};
+    });
+    const bad = rpc.clientStream('Up', async () => {
+      during.push(uploadHeap.active);
+      throw new StrataError('INVALID_ARGUMENT', 'refused');
+    });
+    const run = (handler: typeof ok, messages: object[]) =>
+      new Promise<unknown>((resolve) => (handler as unknown as (call: unknown, cb: (err: unknown) => void) => void)(fakeCall(messages), resolve));
+    expect(await run(ok, [{ a: 1 }, { a: 2 }])).toBeNull();
+    expect(await run(bad, [])).toMatchObject({ details: 'refused' });
+    expect(during).toEqual([1, 1]);
+    expect(uploadHeap.active).toBe(0);
+    expect(flags).toEqual([UP, DOWN, UP, DOWN]);
+  });
+});
