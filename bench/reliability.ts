@@ -7,6 +7,7 @@
 // points K times (default 50; target 0 acknowledged commits lost).
 // The reference measured in the same run: well-formed InspectRepo calls, one
 // at a time, so each surface's rate reads as a fraction of the plain call rate.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SURFACES } from '../test/helpers/hostile.ts';
 import { runKillLoop, runLoad } from '../test/helpers/reliability.ts';
@@ -20,6 +21,15 @@ function flag(args: string[], name: string, fallback: number): number {
 
 const log = (msg: string): void => console.error(`reliability: ${msg}`);
 const load1 = (): number => Math.round(loadavg()[0]! * 100) / 100;
+/** CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const ownCpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 async function fuzz(cases: number): Promise<object> {
   const server = await startServer();
@@ -35,11 +45,13 @@ async function fuzz(cases: number): Promise<object> {
     const rows = [];
     for (const s of SURFACES) {
       const start = process.hrtime.bigint();
+      const [server0, client0] = [cpuSecondsOf(server.pid), ownCpuSeconds()];
       const report = await s.run(server.grpcAddress, cases);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const cpu = { serverCpuSeconds: Math.round((cpuSecondsOf(server.pid) - server0) * 10) / 10, fuzzClientCpuSeconds: Math.round((ownCpuSeconds() - client0) * 10) / 10 };
       const perSec = report.cases / seconds;
-      rows.push({ ...report, failures: report.failures.length, failureSamples: report.failures.slice(0, 3), seconds: Math.round(seconds), perSec: Math.round(perSec), ratioToReference: Math.round((perSec / referencePerSec) * 1000) / 1000, load1: load1() });
-      log(`${s.name}: ${report.cases} cases in ${seconds.toFixed(0)} s (${perSec.toFixed(0)}/s, ${(perSec / referencePerSec).toFixed(3)}x reference), ${report.accepted} accepted, ${report.failures.length} failures; rejected ${JSON.stringify(report.rejected)}`);
+      rows.push({ ...report, failures: report.failures.length, failureSamples: report.failures.slice(0, 3), seconds: Math.round(seconds), perSec: Math.round(perSec), ratioToReference: Math.round((perSec / referencePerSec) * 1000) / 1000, ...cpu, load1: load1() });
+      log(`${s.name}: ${report.cases} cases in ${seconds.toFixed(0)} s (${perSec.toFixed(0)}/s, ${(perSec / referencePerSec).toFixed(3)}x reference), CPU s: server ${cpu.serverCpuSeconds}, fuzz client ${cpu.fuzzClientCpuSeconds}; load ${load1()}; ${report.accepted} accepted, ${report.failures.length} failures; rejected ${JSON.stringify(report.rejected)}`);
     }
     const internal = server.logs.filter((l) => l.includes('internal error')).length;
     const fsck = await unary<{ problems: unknown[] }>(client, 'Fsck', { verifyData: true });
