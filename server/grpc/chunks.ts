@@ -12,12 +12,14 @@
 // missing and UploadChunks every chunk new (the store is no oracle of what
 // other repos hold), and put_chunks names only chunks sent on the same stream.
 import type { ChunkStore } from '../../src/blocks/chunk-store.ts';
-import { readChunks } from '../../src/blocks/chunk-reads.ts';
+import { readChunkRuns } from '../../src/blocks/chunk-reads.ts';
+import { ReadBufferPool } from '../../src/blocks/read-buffer-pool.ts';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type { Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
-import { GET_CHUNKS_MAX_FILES, GET_CHUNKS_MAX_HASHES, SEND_CHUNK_BYTES } from './limits.ts';
+import { ChunkSender } from './chunks-sender.ts';
+import { GET_CHUNKS_MAX_FILES, GET_CHUNKS_MAX_HASHES } from './limits.ts';
 import { fileRefField, hashField } from './parse.ts';
 import type { GetChunksRequest__Output } from '../../proto/generated/strata/pfs/v1/GetChunksRequest.ts';
 import type { CallContext, PfsRpc } from './rpc.ts';
@@ -74,8 +76,20 @@ class FileChunkSets {
   }
 }
 
+/** Runs of chunks are read into these (the store's largest ranged read, readChunkRuns' default). */
+const READ_BUFFER_BYTES = 4 << 20;
+/**
+ * Reads ahead of the sender, per call: one run. A reader keeps several calls
+ * running (the SDK three), which is the read-ahead that matters, and each
+ * buffer a call holds is one the next call may have to allocate.
+ */
+const READ_AHEAD_BYTES = READ_BUFFER_BYTES;
+/** Free read buffers kept: what three calls in flight hold (MAX_UNWRITTEN_BYTES + read-ahead + a run each), 32 MiB at most. */
+const READ_BUFFERS_KEPT = 8;
+
 export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
   const fileChunks = new FileChunkSets(64);
+  const readBuffers = new ReadBufferPool({ bufferBytes: READ_BUFFER_BYTES, maxFree: READ_BUFFERS_KEPT });
 
   /**
    * NOT_AUTHORIZED unless every hash is a chunk of `req.file` or of one of
@@ -139,21 +153,12 @@ export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
       }
       const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
       await checkScope(req, ctx);
-      let batch: Buffer[] = [];
-      let bytes = 0;
-      const flush = async (): Promise<void> => {
-        await send({ chunks: batch });
-        ctx.countOut(bytes);
-        batch = [];
-        bytes = 0;
-      };
-      for await (const chunk of readChunks(chunks, hashes)) {
+      const sender = new ChunkSender(send, readBuffers, ctx);
+      for await (const run of readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES })) {
         if (ctx.signal.aborted) return;
-        if (batch.length > 0 && bytes + chunk.length > SEND_CHUNK_BYTES) await flush();
-        batch.push(chunk);
-        bytes += chunk.length;
+        await sender.add(run);
       }
-      if (batch.length > 0) await flush();
+      await sender.end();
     }),
   };
 }

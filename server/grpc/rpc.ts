@@ -15,6 +15,7 @@ import type { CallAuth, Guard } from './guard.ts';
 import type { UploadHeap } from '../upload-heap.ts';
 import type { RepoName } from '../../src/ids.ts';
 import { MessageReader, writeMessage } from './streams.ts';
+import { framedWriterOf, type FramedWriter } from './framed-writer.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { RequestOf, ResponseOf, UntypedService } from './wire.ts';
 
@@ -85,6 +86,14 @@ function toServiceError(wire: WireStatus): grpc.ServiceError {
   for (const [k, v] of Object.entries(wire.metadata)) metadata.set(k, v);
   return Object.assign(new Error(wire.details), { code: wire.code, details: wire.details, metadata });
 }
+
+/**
+ * Sends one message of a server stream (waiting while the call's buffer is
+ * full); `onWritten` runs once it has left, if it ever does. `framed`, where
+ * the call allows it, writes already-framed messages past grpc-js (see
+ * framed-writer.ts).
+ */
+export type StreamSend<T> = ((message: T, onWritten?: (err?: Error | null) => void) => Promise<void>) & { framed?: FramedWriter };
 
 type Call = EventEmitter & { cancelled?: boolean; getPeer(): string; metadata: grpc.Metadata; sendMetadata(responseMetadata: grpc.Metadata): void };
 
@@ -186,11 +195,12 @@ export function createRpc<D = UntypedService>(deps: RpcDeps, inflight: InFlight)
 
     serverStream<M extends keyof D & string>(
       method: M,
-      fn: (req: RequestOf<D, M>, send: (message: ResponseOf<D, M>) => Promise<void>, ctx: CallContext) => Promise<void>,
+      fn: (req: RequestOf<D, M>, send: StreamSend<ResponseOf<D, M>>, ctx: CallContext) => Promise<void>,
     ): grpc.handleServerStreamingCall<RequestOf<D, M>, ResponseOf<D, M>> {
       return (call) => {
         const { ctx, ok, fail, guarded } = begin(method, 'server_stream', call);
-        const send = (message: ResponseOf<D, M>): Promise<void> => writeMessage(call, message);
+        const framed = framedWriterOf(call as grpc.ServerWritableStream<unknown, unknown>);
+        const send: StreamSend<ResponseOf<D, M>> = Object.assign((message: ResponseOf<D, M>, onWritten?: (err?: Error | null) => void) => writeMessage(call, message, onWritten), framed ? { framed } : {});
         const work = (async () => wellFormed(call.request))().then((req) => guarded(req, () => fn(req, send, ctx))).then(
           () => (ok(), call.end()),
           (err: unknown) => {

@@ -13,10 +13,14 @@ function cancelled(what: string): StrataError {
 
 type WritableCall = Writable & { cancelled?: boolean };
 
-/** Writes one message, waiting while the call's buffer is full; throws CANCELLED once the client is gone. */
-export async function writeMessage(call: WritableCall, message: unknown): Promise<void> {
+/**
+ * Writes one message, waiting while the call's buffer is full; throws
+ * CANCELLED once the client is gone. `onWritten` runs once the message has
+ * left (grpc-js wrote it out), if it ever does.
+ */
+export async function writeMessage(call: WritableCall, message: unknown, onWritten?: (err?: Error | null) => void): Promise<void> {
   if (call.cancelled || call.destroyed) throw cancelled('stream stopped');
-  if (call.write(message)) return;
+  if (call.write(message, onWritten)) return;
   await new Promise<void>((resolve, reject) => {
     const done = (): void => {
       call.off('drain', done);

@@ -12,7 +12,7 @@ import { S3Error } from './errors.ts';
 import { checksumElements, checksumHeaders, partChecksumHeaders, partOf, PARTS_ATTR, decodePartSizes } from './object-parts.ts';
 import { xmlDocument } from './xml.ts';
 import { fileBytes } from '../../src/blocks/file-io.ts';
-import { ReadBufferPool, sendBody } from './send-body.ts';
+import { createReadBufferPool, sendBody } from './send-body.ts';
 
 interface Range {
   start: number;
@@ -173,7 +173,7 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
 }
 
 /** The gateway's read buffers, shared by every GET (see send-body.ts). */
-const READ_BUFFERS = new ReadBufferPool();
+const READ_BUFFERS = createReadBufferPool();
 
 const OBJECT_ATTRIBUTES = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'];
 

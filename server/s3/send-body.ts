@@ -9,7 +9,7 @@
 // server's CPU, page faults and copies into new pages ~20%, V8 marking and
 // sweeping ~19%.
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { ReadBuffers } from '../../src/blocks/file-io.ts';
+import { ReadBufferPool } from '../../src/blocks/read-buffer-pool.ts';
 import type { S3Call } from './context.ts';
 
 /** The size of every pooled buffer: the largest run the read path plans (file-io.ts maxRunBytes). */
@@ -17,30 +17,9 @@ export const READ_BUFFER_BYTES = 8 << 20;
 /** Free buffers kept for the next reads (the rest are left to the collector): 32 MiB at most, whatever the load. */
 const MAX_FREE = 4;
 
-export class ReadBufferPool implements ReadBuffers {
-  private readonly free: Buffer[] = [];
-  private readonly ours = new WeakSet<ArrayBufferLike>();
-
-  take(bytes: number): Uint8Array | undefined {
-    if (bytes > READ_BUFFER_BYTES) return undefined;
-    const reused = this.free.pop();
-    if (reused) return reused;
-    const fresh = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
-    this.ours.add(fresh.buffer);
-    return fresh;
-  }
-
-  /** The buffer under `piece` is free again (a piece of this pool's buffer, no longer used by anyone). */
-  release(piece: Uint8Array): void {
-    if (!this.ours.has(piece.buffer) || this.free.length >= MAX_FREE) return;
-    if (this.free.some((b) => b.buffer === piece.buffer)) return;
-    this.free.push(Buffer.from(piece.buffer, 0, READ_BUFFER_BYTES));
-  }
-
-  /** Free buffers held now (for tests and metrics). */
-  get freeCount(): number {
-    return this.free.length;
-  }
+/** The gateway's pool of read buffers. */
+export function createReadBufferPool(): ReadBufferPool {
+  return new ReadBufferPool({ bufferBytes: READ_BUFFER_BYTES, maxFree: MAX_FREE });
 }
 
 function waitWritable(res: ServerResponse): Promise<void> {

@@ -2,18 +2,29 @@
 // chunk by chunk (GetChunks): chunks lying back to back in one pack are read
 // with one ranged read, a bounded window of reads runs ahead of the
 // consumer, and every chunk is verified by the store before it is yielded.
+// With `buffers`, runs are read into buffers the caller hands back once it
+// is done with a run's chunks (readChunkRuns says which buffer each run is in).
 // A hash the store does not hold is CHUNK_UNKNOWN (the caller asked for
 // something that was never stored), unlike CHUNK_NOT_FOUND, which says a
 // chunk the store knows is gone.
 import { StrataError } from '../errors/index.ts';
 import type { ChunkLocation } from './chunk-index.ts';
 import type { ChunkStore } from './chunk-store.ts';
+import type { ReadBuffers } from './file-io.ts';
 
 export interface ChunkReadOptions {
   /** Bytes read ahead of the consumer (default 16 MiB). */
   readAheadBytes?: number;
   /** Largest single ranged read (default 4 MiB). */
   maxRunBytes?: number;
+  /** Buffers to read runs into instead of fresh ones (see readChunkRuns). */
+  buffers?: ReadBuffers;
+}
+
+/** The verified chunks of one ranged read, and the buffer taken from `buffers` they are views of (if one was). */
+export interface ChunkRun {
+  chunks: Buffer[];
+  buffer?: Uint8Array;
 }
 
 type Item = { hash: Buffer; loc: ChunkLocation };
@@ -43,9 +54,20 @@ async function* planRuns(store: ChunkStore, hashes: readonly Buffer[], maxRun: n
 
 /** The verified bytes of each chunk, in the order of `hashes`. */
 export async function* readChunks(store: ChunkStore, hashes: readonly Buffer[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer> {
+  for await (const run of readChunkRuns(store, hashes, opts)) yield* run.chunks;
+}
+
+/**
+ * The verified chunks of `hashes`, in order, one ranged read at a time. A
+ * run's `buffer` (taken from `opts.buffers`) may be handed back once the
+ * consumer is done with every chunk of that run, not before: they are views
+ * of it. A run whose read fails takes its buffer with it (left to the
+ * collector).
+ */
+export async function* readChunkRuns(store: ChunkStore, hashes: readonly Buffer[], opts: ChunkReadOptions = {}): AsyncGenerator<ChunkRun> {
   const readAhead = opts.readAheadBytes ?? 16 << 20;
   const runs = planRuns(store, hashes, opts.maxRunBytes ?? 4 << 20);
-  const queue: { bytes: number; data: Promise<Buffer[]> }[] = [];
+  const queue: { bytes: number; data: Promise<ChunkRun> }[] = [];
   let queued = 0;
   let planned = false;
   const fill = async (): Promise<void> => {
@@ -55,7 +77,8 @@ export async function* readChunks(store: ChunkStore, hashes: readonly Buffer[], 
         planned = true;
         return;
       }
-      const data = store.readRun(next.value.items, { cache: false });
+      const buffer = opts.buffers?.take(next.value.bytes);
+      const data = store.readRun(next.value.items, { cache: false, ...(buffer ? { into: buffer } : {}) }).then((chunks) => (buffer ? { chunks, buffer } : { chunks }));
       data.catch(() => undefined); // surfaced when awaited in order below
       queue.push({ bytes: next.value.bytes, data });
       queued += next.value.bytes;
@@ -67,7 +90,7 @@ export async function* readChunks(store: ChunkStore, hashes: readonly Buffer[], 
       const { bytes, data } = queue.shift()!;
       queued -= bytes;
       await fill();
-      for (const chunk of await data) yield chunk;
+      yield await data;
     }
   } finally {
     await runs.return(undefined);

@@ -11,17 +11,20 @@
 // directories behind (removing them would race with concurrent puts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { StrataError, wrapError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
+import { ReadHandles } from './read-handles.ts';
 
 export interface LocalBlockStoreOptions {
   /** Directory holding the objects; created when missing. */
   root: string;
-  /** Most file descriptors the store holds open at once (default 64). */
+  /** Most file descriptors the store holds open at once for its operations (default 64). */
   maxOpenFiles?: number;
+  /** Files kept open between ranged reads (see read-handles.ts; default 32). */
+  readHandles?: number;
 }
 
 const TEMP_DIR = '.tmp';
@@ -38,6 +41,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
   const root = resolve(options.root);
   const tempDir = join(root, TEMP_DIR);
   const limit = pLimit(options.maxOpenFiles ?? 64);
+  const handles = new ReadHandles({ max: options.readHandles ?? 32 });
   const description = `local directory ${root}`;
 
   try {
@@ -81,6 +85,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
           await writeDurably(temp, data);
           const firstCreated = await mkdir(dirname(target), { recursive: true });
           await rename(temp, target);
+          handles.forget(target);
           await syncDirectories(dirname(target), firstCreated);
         } catch (err) {
           // Nothing partial may remain: the temp file goes, whatever failed.
@@ -109,7 +114,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
       const path = pathOf(key);
       return limit(async () => {
         try {
-          return await readRange(path, offset, length, opts?.into);
+          return await handles.use(path, (file) => readRange(file, offset, length, opts?.into));
         } catch (err) {
           if (isAbsence(err)) throw notFound(key, err);
           throw fsError(err, root, 'read', key);
@@ -131,6 +136,8 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
         // A directory at that path means no object of that name: nothing to delete.
         if (isAbsence(err)) return;
         throw fsError(err, root, 'delete', key);
+      } finally {
+        handles.forget(path);
       }
     },
 
@@ -145,7 +152,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
     },
 
     async close() {
-      // Nothing to release: every operation closes the files it opens.
+      await handles.closeAll();
     },
   };
 }
@@ -180,24 +187,19 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-async function readRange(path: string, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
-  const file = await open(path, 'r');
-  try {
-    // Not zero-filled, and no stat for the usual pack-sized read: every byte
-    // returned is read, and a short read means the end of the object.
-    const size = length <= 64 << 20 ? length : Math.min(length, (await file.stat()).size - offset);
-    // The caller's buffer when it is big enough: a fresh one costs page faults and, freed only by a GC, its collection.
-    const buffer = into && into.byteLength >= size ? Buffer.from(into.buffer, into.byteOffset, Math.max(0, size)) : Buffer.allocUnsafeSlow(Math.max(0, size));
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, offset + filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    await file.close();
+async function readRange(file: FileHandle, offset: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+  // Not zero-filled, and no stat for the usual pack-sized read: every byte
+  // returned is read, and a short read means the end of the object.
+  const size = length <= 64 << 20 ? length : Math.min(length, (await file.stat()).size - offset);
+  // The caller's buffer when it is big enough: a fresh one costs page faults and, freed only by a GC, its collection.
+  const buffer = into && into.byteLength >= size ? Buffer.from(into.buffer, into.byteOffset, Math.max(0, size)) : Buffer.allocUnsafeSlow(Math.max(0, size));
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await file.read(buffer, filled, buffer.length - filled, offset + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
   }
+  return buffer.subarray(0, filled);
 }
 
 /** Yields keys under `dir` (whose key prefix is `keyPrefix`) that start with `prefix`, in byte order. */

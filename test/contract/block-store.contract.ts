@@ -109,6 +109,16 @@ export function describeBlockStoreContract(name: string, factory: () => Promise<
       });
     });
 
+    it('getRange sees an overwrite and a delete made after an earlier read of the object', async () => {
+      // A store may keep a read handle between ranged reads (the local directory does); its own writes must still show.
+      await store.put('o', bytes('first version'));
+      expect(text(await store.getRange('o', 0, 5))).toBe('first');
+      await store.put('o', bytes('SECOND'));
+      expect(text(await store.getRange('o', 0, 6))).toBe('SECOND');
+      await store.delete('o');
+      await expect(store.getRange('o', 0, 1)).rejects.toMatchObject({ code: 'OBJECT_NOT_FOUND' });
+    });
+
     it('stats and has: size when present, undefined/false when absent', async () => {
       await store.put('s/x', bytes('abc'));
       expect(await store.stat('s/x')).toEqual({ size: 3 });
