@@ -129,6 +129,8 @@ interface LoadResult {
   otherCpu: number;
   /** Object-store requests and one-off commit outcomes during the load. */
   counts: Record<string, number>;
+  /** In each branch's log, consecutive commits of the load made through different servers (turn handoffs). */
+  handoffs: number;
   load: [number, number];
 }
 
@@ -138,6 +140,7 @@ interface LoadResult {
  */
 async function commitLoad(c: Cluster, others: Others, repo: string, branches: number, o: Options): Promise<LoadResult> {
   let next = 0;
+  const by = new Map<string, number>();
   const before = await counters(c);
   const load0 = loadavg()[0]!;
   const other0 = await othersCpu(others);
@@ -149,7 +152,8 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
       const target = `${repo}@b${i % branches}`;
       for (let k = next++; k < o.commits; k = next++) {
         const bytes = randomBytes(200);
-        await modify(client, [header(target), { putFile: { path: `/f${k}`, sizeBytes: bytes.length } }, { data: bytes }]);
+        const info = await modify(client, [header(target), { putFile: { path: `/f${k}`, sizeBytes: bytes.length } }, { data: bytes }]);
+        by.set(info.id, i % c.clients.length);
       }
     }),
   );
@@ -158,7 +162,16 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
   const otherCpu = (await othersCpu(others)) - other0;
   const perServer = cpu1.map((b, i) => b - cpu0[i]!);
   const counts = delta(await counters(c), before);
-  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, counts, load: [load0, loadavg()[0]!] };
+  const load1 = loadavg()[0]!;
+  let handoffs = 0;
+  for (let b = 0; b < branches; b++) {
+    const log = await serverStream<{ id: string }>(c.clients[0]!, 'ListCommit', { ref: `${repo}@b${b}` });
+    for (let i = 1; i < log.length; i++) {
+      const [x, y] = [by.get(log[i - 1]!.id), by.get(log[i]!.id)];
+      if (x !== undefined && y !== undefined && x !== y) handoffs++;
+    }
+  }
+  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, counts, handoffs, load: [load0, load1] };
 }
 
 async function createBranches(client: RawClient, repo: string, branches: number): Promise<void> {
@@ -210,7 +223,7 @@ export async function run(args: string[]): Promise<void> {
             const ms = (cpu: number): string => ((cpu * 1000) / o.commits).toFixed(1);
             console.error(
               `round ${round + 1}${variant.label}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s; CPU ms per commit: servers ${r.perServer.map(ms).join(' + ')}, etcd+s3rver+clients ${ms(r.otherCpu)}; ` +
-                `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify(r.counts)}`,
+                `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify({ ...r.counts, handoffs: r.handoffs })}`,
             );
           }
         } finally {

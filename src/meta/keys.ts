@@ -425,6 +425,21 @@ export function turnKey(repo: RepoName, branch: BranchName): string {
   return `${TURN_PREFIX}${repo}/${branch}`;
 }
 
+export const TURN_WANT_PREFIX = 'turnwant/';
+
+/** Present while server `owner` waits for the branch's turn, so the holder hands it over within a bounded run (src/pfs/branch-turn.ts). */
+export function turnWantKey(owner: string, repo: RepoName, branch: BranchName): string {
+  return `${TURN_WANT_PREFIX}${owner}/${repo}/${branch}`;
+}
+
+/** The turn key a want key waits for, and the waiting owner. */
+export function parseTurnWantKey(key: string): { owner: string; turn: string } | undefined {
+  const rest = key.slice(TURN_WANT_PREFIX.length);
+  const slash = rest.indexOf('/');
+  if (!key.startsWith(TURN_WANT_PREFIX) || slash < 0) return undefined;
+  return { owner: rest.slice(0, slash), turn: TURN_PREFIX + rest.slice(slash + 1) };
+}
+
 /** Present while a server finishes the open commit (see src/pfs/commits.ts). */
 export function finishingKey(repo: RepoName, commit: CommitId): string {
   return `finishing/${repo}/${commit}`;

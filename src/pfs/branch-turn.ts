@@ -17,6 +17,18 @@
 // only this server writes (one server on etcd, or each branch through its
 // own server) costs nothing more than before.
 //
+// A turn is handed on: when the writer landing a commit under it has more
+// writers of the branch queued behind it on this server, the landing batch
+// keeps the turn and the next writer lands under it. Strictly alternating,
+// each commit paid a handoff (the waiter's wake-up through the watch, its
+// turn's transaction, and reading the other server's newest index objects);
+// now a run of commits does. So that no server is starved, a server waiting
+// for a turn says so (turnwant/<owner>/<repo>/<branch>, on its lease, seen
+// through a watch): the holder then keeps the turn for at most KEEP_COMMITS
+// commits, and after ending it lets a waiter take it before trying again
+// (it waits to see another server's turn, or no one waiting any more, at
+// most RECHECK_MS: the waiter also looks again that often).
+//
 // The turn is advisory. The head still moves only by compare-and-set, so a
 // turn that ended early (its lease ran out) or a writer that stopped waiting
 // (after the lease time: the holder may be stuck) costs duplicate work, never
@@ -24,13 +36,15 @@
 import { randomUUID } from 'node:crypto';
 import { isStrataError } from '../errors/index.ts';
 import type { BranchName, RepoName } from '../ids.ts';
-import { TURN_PREFIX, turnKey } from '../meta/keys.ts';
+import { parseTurnWantKey, TURN_PREFIX, TURN_WANT_PREFIX, turnKey, turnWantKey } from '../meta/keys.ts';
 import { bytesEqual, type BatchCondition, type BatchOp, type MetaStore, type StoreLease } from '../meta/meta-store.ts';
 
 /** How often a waiter looks at the turn again without having heard that it ended. */
 const RECHECK_MS = 200;
 
 export interface Turn {
+  /** Commits landed under this turn so far (it is handed on between this server's writers). */
+  readonly commits: number;
   /** Ends the turn: goes into the batch that lands the commit. */
   readonly endOp: BatchOp;
   /** Holds while the turn is this writer's: goes into the same batch, so endOp never deletes another's turn. */
@@ -48,9 +62,38 @@ export interface BranchTurns {
   landed(repo: RepoName, branch: BranchName, id: string): void;
   /** Waits for the branch's turn and takes it; undefined where turns are not needed or the wait ran out. */
   take(repo: RepoName, branch: BranchName): Promise<Turn | undefined>;
+  /**
+   * A writer of the branch arrived on this server (before it queues behind
+   * the others); call the returned function when it is done, landed or not.
+   */
+  arrive(repo: RepoName, branch: BranchName): () => void;
+  /** Whether the batch landing a commit under `turn` keeps it for the next writer here (one is queued; a bounded run if others wait). */
+  keep(repo: RepoName, branch: BranchName, turn: Turn): boolean;
+  /** A commit landed under `turn`; `kept`: the batch kept it, and the next writer of the branch here lands under it. */
+  after(repo: RepoName, branch: BranchName, turn: Turn, kept: boolean): void;
+  /** The turn a previous writer here handed on, if any (taken out: the caller now owns it). */
+  handed(repo: RepoName, branch: BranchName): Turn | undefined;
+  /** Other servers this one knows to be waiting for the branch's turn (from its watch; 0 before its first turn). */
+  othersWaiting(repo: RepoName, branch: BranchName): number;
 }
 
-const NO_TURNS: BranchTurns = { contended: () => false, landed: () => undefined, take: async () => undefined };
+const NO_TURNS: BranchTurns = {
+  contended: () => false,
+  landed: () => undefined,
+  take: async () => undefined,
+  arrive: () => () => undefined,
+  keep: () => false,
+  after: () => undefined,
+  handed: () => undefined,
+  othersWaiting: () => 0,
+};
+
+/**
+ * Most commits one server lands in a row under one turn while another
+ * waits for it: bounds how long the other server's writers wait (about this
+ * many commit times) against how often the turn changes hands.
+ */
+export const KEEP_COMMITS = 8;
 
 /** Branches whose last own commit and last sign of another writer are remembered (then forgotten all at once). */
 const REMEMBERED_BRANCHES = 10_000;
@@ -67,6 +110,13 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
   /** Per branch: the last commit this server landed, and when a head landed elsewhere was last found. */
   const mine = new Map<string, string>();
   const others = new Map<string, number>();
+  /** Per branch: writers on this server that arrived and are not done; a turn handed on to the next of them. */
+  const writers = new Map<string, number>();
+  const handedOn = new Map<string, Turn>();
+  /** Per turn key: the other servers waiting for it (their want keys, from the watch). */
+  const wanted = new Map<string, Set<string>>();
+  /** Turn keys this server ended while another waited: its next writer lets the waiter go first (until this resolves). */
+  const yielding = new Map<string, Promise<void>>();
 
   const wake = (key: string): void => {
     const set = waiters.get(key);
@@ -75,9 +125,38 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     for (const w of set) w();
   };
 
+  /** Want keys the watch reported while the first scan ran. */
+  let seen: Set<string> | undefined;
+  const want = (key: string, present: boolean): void => {
+    const w = parseTurnWantKey(key);
+    if (!w || w.owner === owner) return;
+    let set = wanted.get(w.turn);
+    if (present) {
+      if (!set) wanted.set(w.turn, (set = new Set()));
+      set.add(w.owner);
+    } else if (set) {
+      set.delete(w.owner);
+      if (set.size > 0) return;
+      wanted.delete(w.turn);
+      wake(`taken:${w.turn}`); // no one waits any more: a server letting a waiter go first stops waiting
+    }
+  };
+  const mineValue = (v: Uint8Array): boolean => Buffer.from(v).toString().startsWith(`${owner}/`);
   const watch = (): Promise<unknown> => {
-    watching ??= meta.watch(TURN_PREFIX, (e) => {
-      if (e.value === undefined) wake(e.key);
+    if (!watching) seen = new Set();
+    watching ??= Promise.all([
+      meta.watch(TURN_PREFIX, (e) => {
+        if (e.value === undefined) wake(e.key);
+        else if (!mineValue(e.value)) wake(`taken:${e.key}`);
+      }),
+      meta.watch(TURN_WANT_PREFIX, (e) => {
+        seen?.add(e.key);
+        want(e.key, e.value !== undefined);
+      }),
+    ]).then(async () => {
+      // Waiters that said so before the watch began; a key the watch has already reported is left to it.
+      for await (const [key] of meta.scan({ prefix: TURN_WANT_PREFIX })) if (!seen?.has(key)) want(key, true);
+      seen = undefined;
     });
     return watching.catch((err: unknown) => {
       watching = undefined;
@@ -118,6 +197,7 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
   };
 
   const turn = (key: string, value: Uint8Array): Turn => ({
+    commits: 0,
     endOp: { type: 'del', key },
     condition: { key, expected: value },
     held: async () => bytesEqual(await meta.get(key), value),
@@ -140,32 +220,86 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
       if (mine.size >= REMEMBERED_BRANCHES) mine.clear();
       mine.set(turnKey(repo, branch), id);
     },
+    arrive(repo, branch) {
+      const key = turnKey(repo, branch);
+      writers.set(key, (writers.get(key) ?? 0) + 1);
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        const n = writers.get(key)! - 1;
+        if (n > 0) writers.set(key, n);
+        else writers.delete(key);
+      };
+    },
+    keep(repo, branch, t) {
+      const key = turnKey(repo, branch);
+      if ((writers.get(key) ?? 0) <= 1) return false;
+      return t.commits + 1 < KEEP_COMMITS || !wanted.has(key);
+    },
+    after(repo, branch, t, kept) {
+      const key = turnKey(repo, branch);
+      if (kept) handedOn.set(key, { ...t, commits: t.commits + 1 });
+      // Listening from now, so a waiter's take that comes before this server's next writer is not missed.
+      else if (wanted.has(key)) {
+        if (yielding.size >= REMEMBERED_BRANCHES) yielding.clear();
+        yielding.set(key, ended(`taken:${key}`, RECHECK_MS));
+      }
+    },
+    handed(repo, branch) {
+      const key = turnKey(repo, branch);
+      const t = handedOn.get(key);
+      handedOn.delete(key);
+      return t;
+    },
+    othersWaiting(repo, branch) {
+      return wanted.get(turnKey(repo, branch))?.size ?? 0;
+    },
     async take(repo, branch) {
       await watch();
       const key = turnKey(repo, branch);
+      // This server just ended its run while another waited: that one goes first.
+      const letGo = yielding.get(key);
+      if (letGo) {
+        yielding.delete(key);
+        await letGo;
+      }
       const value = Buffer.from(`${owner}/${++taken}`);
+      const want = turnWantKey(owner, repo, branch);
+      let wanting = false;
       const until = performance.now() + leaseMs;
-      for (;;) {
-        const l = await lease();
-        // Listen before trying: an end between a refused try and the wait is not missed.
-        let heard = false;
-        const listen = (): void => void (heard = true);
-        let set = waiters.get(key);
-        if (!set) waiters.set(key, (set = new Set()));
-        set.add(listen);
-        try {
-          if (await meta.batch([{ type: 'put', key, value, lease: l }], [{ key, expected: undefined }])) return turn(key, value);
-        } catch (err) {
-          if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
-          // The answer may be lost while the put landed: do not leave the branch held.
-          await meta.compareAndSet(key, value, undefined).catch(() => undefined);
-          throw err;
-        } finally {
-          waiters.get(key)?.delete(listen);
+      try {
+        for (;;) {
+          const l = await lease();
+          // Listen before trying: an end between a refused try and the wait is not missed.
+          let heard = false;
+          const listen = (): void => void (heard = true);
+          let set = waiters.get(key);
+          if (!set) waiters.set(key, (set = new Set()));
+          set.add(listen);
+          try {
+            const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : [])];
+            if (await meta.batch(ops, [{ key, expected: undefined }])) {
+              wanting = false;
+              return turn(key, value);
+            }
+            // Refused: say this server waits, so the holder ends its run within KEEP_COMMITS.
+            if (!wanting) await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
+            wanting = true;
+          } catch (err) {
+            if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
+            // The answer may be lost while the put landed: do not leave the branch held.
+            await meta.compareAndSet(key, value, undefined).catch(() => undefined);
+            throw err;
+          } finally {
+            waiters.get(key)?.delete(listen);
+          }
+          const left = until - performance.now();
+          if (left <= 0) return undefined;
+          if (!heard) await ended(key, Math.min(RECHECK_MS, left));
         }
-        const left = until - performance.now();
-        if (left <= 0) return undefined;
-        if (!heard) await ended(key, Math.min(RECHECK_MS, left));
+      } finally {
+        if (wanting) await meta.batch([{ type: 'del', key: want }], []).catch(() => undefined);
       }
     },
   };

@@ -204,7 +204,13 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
   // Writers in this process take turns on a branch: racing each other, all but
   // one would rebuild their index for nothing (CPU the winner needs). Writers
   // through other servers still race, and compare-and-set still decides.
-  return ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, c));
+  // Counted before queueing: a writer holding the branch's turn across servers keeps it for those queued behind it.
+  const done = ctx.turns.arrive(repo, branch);
+  try {
+    return await ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, c, done));
+  } finally {
+    done();
+  }
 }
 
 /** A writer's turn on the branch across servers (branch-turn.ts), taken once another server is seen writing it. */
@@ -212,10 +218,14 @@ interface TurnState {
   turn: Turn | undefined;
   /** Taken, or tried and the wait ran out: not tried again for this commit. */
   tried: boolean;
+  /** The landing batch kept the turn (for the next writer here) instead of ending it. */
+  kept: boolean;
 }
 
-async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
-  const state: TurnState = { turn: undefined, tried: false };
+async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, leave: () => void): Promise<CommitRecord> {
+  // A turn the previous writer here handed on: this writer lands under it, with no wait.
+  const handed = ctx.turns.handed(repo, branch);
+  const state: TurnState = { turn: handed, tried: handed !== undefined, kept: false };
   let landed = false;
   try {
     const done = await landInTurn(ctx, repo, branch, c, state);
@@ -223,8 +233,13 @@ async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName,
     ctx.turns.landed(repo, branch, done.id);
     return done;
   } finally {
-    // The landing batch ends the turn; any other way out gives it back.
-    if (state.turn && !landed) await state.turn.release().catch(() => undefined);
+    if (state.turn && landed) {
+      leave(); // no longer a writer of the branch when the next one looks
+      ctx.turns.after(repo, branch, state.turn, state.kept);
+    } else if (state.turn) {
+      // The landing batch ends the turn; any other way out gives it back.
+      await state.turn.release().catch(() => undefined);
+    }
   }
 }
 
@@ -250,8 +265,10 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     base = headRoot;
     const durable = createDurableSet(ctx.chunks);
     try {
-      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: state.turn });
+      const keep = state.turn !== undefined && ctx.turns.keep(repo, branch, state.turn);
+      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: state.turn, keep });
       if (landed) {
+        state.kept = keep;
         ctx.oneOff.landed++;
         return landed;
       }
@@ -273,13 +290,15 @@ interface LandingBase {
   branchRecord: Stored<BranchRecord> | undefined;
   fence: Fence;
   durable: DurableSet;
-  /** This server's turn on the branch, ended by the landing batch. */
+  /** This server's turn on the branch, ended by the landing batch... */
   turn: Turn | undefined;
+  /** ...unless kept for the next writer here. */
+  keep: boolean;
 }
 
 /** One attempt: builds the index over the head, makes it durable, and moves the head; undefined if the head moved. */
 async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<CommitRecord | undefined> {
-  const { head, headRoot, durable, fence, turn } = at;
+  const { head, headRoot, durable, fence, turn, keep } = at;
   const b = at.branchRecord;
   const extra = (await c.guard?.(headRoot)) ?? {};
   const { objects, packHints } = commitObjects(ctx, durable);
@@ -301,7 +320,7 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
     ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ...(extra.ops ?? []),
-    ...(turn ? [turn.endOp] : []),
+    ...(turn && !keep ? [turn.endOp] : []),
   ];
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
   const mine = turn ? [turn.condition] : [];
