@@ -91,7 +91,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     registry: metrics.registry,
     isReady: () => ready,
     storeProblem: () => storeHealth.check(),
-    console: { pfs, pps, auth, onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
+    console: { pfs, pps, auth, loopbackOnly: isLoopback(config.http.host), onInternalError: (err, req) => log.error({ err, url: req.url }, 'console page failed') },
     auth: { auth, openMetrics: config.openMetrics },
     ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}),
   });

@@ -22,6 +22,8 @@ export interface ConsoleOptions {
   pps?: Pps;
   /** Extra header sections. */
   sections?: NavSection[];
+  /** The HTTP port listens on loopback only: requests must name a loopback host (see guards.ts). */
+  loopbackOnly?: boolean;
   /** Where unexpected errors are reported. */
   onInternalError?: (err: unknown, req: FastifyRequest) => void;
 }

@@ -8,6 +8,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { registerAssets } from './assets.ts';
 import { createConsoleContext, type ConsoleContext, type ConsoleOptions } from './context.ts';
 import { errorBody, errorView } from './errors.ts';
+import { checkLoopbackHost, checkSameOrigin, sameOriginBack } from './guards.ts';
 import { registerBranchRoutes } from './routes/branches.ts';
 import { registerCommitRoutes } from './routes/commits.ts';
 import { registerCompareRoutes } from './routes/compare.ts';
@@ -39,6 +40,7 @@ export async function consolePlugin(app: FastifyInstance, opts: ConsoleOptions):
   if (ctx.session) await ctx.session.register(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.headers(PAGE_HEADERS);
+    if (opts.loopbackOnly) checkLoopbackHost(req);
     if (req.method === 'POST') checkSameOrigin(req);
   });
   app.setErrorHandler(async (err, req, reply) => {
@@ -63,41 +65,4 @@ function registerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   registerFileRoutes(app, ctx);
   registerCompareRoutes(app, ctx);
   if (ctx.pps) registerPipelineRoutes(app, ctx, ctx.pps);
-}
-
-/**
- * Forms post only from the console's own pages: a browser sends Origin on
- * a POST, and another origin's page (cross-site request forgery against a
- * server on localhost; another port of the same host is the same *site*,
- * so a SameSite=Strict cookie alone does not stop it) names itself there.
- * Sec-Fetch-Site, where a browser sends it, must agree; a client that is
- * no browser (curl, scripts) sends neither header and is let through.
- */
-export function checkSameOrigin(req: FastifyRequest): void {
-  const origin = req.headers.origin;
-  const fetchSite = req.headers['sec-fetch-site'];
-  const refuse = (from: string): never => {
-    throw new StrataError('PERMISSION_DENIED', `form posted from another site (${from}); use the console's own pages`);
-  };
-  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') refuse(`Sec-Fetch-Site: ${String(fetchSite)}`);
-  if (origin === undefined || (origin === 'null' && fetchSite === 'same-origin')) return;
-  let host: string | undefined;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    host = undefined;
-  }
-  if (host !== req.headers.host) refuse(origin);
-}
-
-/** The referring console page, for a "go back" link; only a path on this host. */
-function sameOriginBack(req: FastifyRequest): string | undefined {
-  const ref = req.headers.referer;
-  if (!ref) return undefined;
-  try {
-    const u = new URL(ref);
-    return u.host === req.headers.host && u.pathname !== req.url.split('?')[0] ? `${u.pathname}${u.search}` : undefined;
-  } catch {
-    return undefined;
-  }
 }
