@@ -27,13 +27,17 @@ export function createUploadHeap(setFlags: (flags: string) => void = setFlagsFro
   let active = 0;
   return {
     enter() {
-      if (active++ === 0) setFlags(`--heap-growing-percent=${UPLOAD_HEAP_GROWING_PERCENT} --semi-space-growth-factor=2`);
+      if (active++ === 0) setFlags(`--heap-growing-percent=${UPLOAD_HEAP_GROWING_PERCENT}`);
       let left = false;
       return () => {
         if (left) return;
         left = true;
         // 0 is V8's default: the factor it computes from GC and mutator speeds.
-        if (--active === 0) setFlags('--heap-growing-percent=0 --semi-space-growth-factor=1');
+        // The young generation's growth is left alone: the server lets it
+        // grow from the moment it serves (server/main.ts
+        // serveWithGrowingYoungGeneration); pinning it again here after an
+        // upload brought back the promotions that made listings GC-bound.
+        if (--active === 0) setFlags('--heap-growing-percent=0');
       };
     },
     get active() {

@@ -4,12 +4,15 @@
 // collection took half of a listing's CPU. Seen from outside, as an operator
 // would: the new space's size in /metrics grows while @aws-sdk/client-s3
 // lists a few thousand keys (it stays at its start size with the
-// growth factor left at 1).
+// growth factor left at 1). The keys are put through another server process
+// on the same data directory: an upload lets the young generation grow
+// (server/upload-heap.ts), which would leave nothing for the listing to show.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCli } from '../helpers/cli.ts';
+import { startServer } from '../helpers/server.ts';
 import { ACCESS_KEY, SECRET, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -28,9 +31,10 @@ describe('S3 gateway server: the young generation grows under load', () => {
   let sdk: S3Client;
 
   beforeAll(async () => {
-    server = await startS3Server();
     tmp = await createTempDir('strata-s3-heap');
-    const cli = createCli(server.grpcAddress, join(tmp.path, 'config.json'));
+    const dataDir = join(tmp.path, 'data');
+    const loader = await startServer({ dataDir });
+    const cli = createCli(loader.grpcAddress, join(tmp.path, 'config.json'));
     const tree = join(tmp.path, 'keys');
     for (let d = 0; d * 1000 < KEYS; d++) {
       await mkdir(join(tree, `d${d}`), { recursive: true });
@@ -38,6 +42,8 @@ describe('S3 gateway server: the young generation grows under load', () => {
     }
     expect((await cli.run(['repo', 'create', 'heap'])).code).toBe(0);
     expect((await cli.run(['put', '-r', 'heap@main:/keys', tree])).code).toBe(0);
+    await loader.cleanup();
+    server = await startS3Server({ dataDir });
     sdk = new S3Client({ endpoint: server.s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET } });
   }, 120_000);
 

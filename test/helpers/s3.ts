@@ -17,8 +17,8 @@ export interface S3TestServer extends TestServer {
 }
 
 /** `tlsCa`: the server runs with the --tls-* flags given in `args`; its gateway (s3Url) is https and `pfs` trusts this CA. */
-export async function startS3Server(opts: { args?: string[]; tlsCa?: Buffer } = {}): Promise<S3TestServer> {
-  const server = await startServer({ args: ['--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn', ...(opts.args ?? [])], tls: opts.tlsCa !== undefined });
+export async function startS3Server(opts: { args?: string[]; tlsCa?: Buffer; dataDir?: string } = {}): Promise<S3TestServer> {
+  const server = await startServer({ dataDir: opts.dataDir, args: ['--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn', ...(opts.args ?? [])], tls: opts.tlsCa !== undefined });
   const s3Address = server.s3Url.replace(/^https?:\/\//, '');
   const clientEnv: NodeJS.ProcessEnv = {
     ...process.env,
