@@ -3,16 +3,12 @@
 // walk), then put the files concurrently, at most `concurrency` open at once.
 // With a files cache (skip-cache.ts), files unchanged since the last put of
 // the same tree to the same branch are neither read nor sent, and a tree
-// with no change at all makes no commit. Files the cache cannot vouch for
-// (a fresh cache, a touched file) whose size equals the file at their path
-// in the head are hashed first: the same content is skipped too, so
-// re-putting an unchanged tree makes no commit whatever the cache holds.
-import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
+// with no change at all makes no commit.
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import picomatch from 'picomatch';
-import { chunkAndHash, createFileHasher } from '../../src/chunking/index.ts';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
@@ -205,42 +201,6 @@ async function openCache(client: TreeClient, target: string, prefix: string, loc
   return { cache, head };
 }
 
-/** A local file's content hash, as a put computes it (src/chunking/hash.ts). */
-async function localFileHash(path: string): Promise<string> {
-  const hasher = createFileHasher();
-  for await (const c of chunkAndHash(createReadStream(path))) hasher.add(c.hash);
-  return hasher.digest().toString('hex');
-}
-
-/**
- * The files of `files` whose content equals the file at their path in
- * `commit` (with its hash). Only files of the same size are read: a first
- * put of a tree, or a changed file of another size, costs no extra read.
- */
-async function sameInHead(client: TreeClient, commit: string, prefix: string, files: LocalFile[], concurrency = 4): Promise<Map<LocalFile, string>> {
-  const there = new Map<string, { size: number; hash: string }>();
-  try {
-    for await (const f of client.walk(`${commit}:${prefix}`)) if (f.type === 'file' && f.sizeBytes !== undefined) there.set(f.path, { size: f.sizeBytes, hash: f.hash });
-  } catch (err) {
-    if (!(isStrataError(err) && err.kind === 'NotFound')) throw err;
-  }
-  const limit = pLimit(Math.max(1, concurrency));
-  const out = new Map<LocalFile, string>();
-  await Promise.all(
-    files.map((f) =>
-      limit(async () => {
-        const remote = there.get(repoPathOf(prefix, f.relative));
-        if (remote === undefined || remote.size !== f.size) return;
-        const hash = await localFileHash(f.local).catch((err: unknown) => {
-          throw localFileError(err, 'read', f.local);
-        });
-        if (hash === remote.hash) out.set(f, hash);
-      }),
-    ),
-  );
-  return out;
-}
-
 /**
  * `put -r`: every file of `localDir` under `prefix` of `target`, in one
  * commit. With `opts.cacheDir`, unchanged files are skipped, and when
@@ -266,13 +226,6 @@ export async function putDirectory(client: TreeClient, target: string, prefix: s
     const hash = cache.unchanged(f.relative, f.stamp);
     if (hash === undefined) toPut.push(f);
     else skipped.push({ f, hash });
-  }
-  if (head !== undefined && toPut.length > 0) {
-    const same = await sameInHead(client, `${parseRef(target).repo}@${head}`, prefix, toPut, opts.concurrency);
-    if (same.size > 0) {
-      for (const [f, hash] of same) skipped.push({ f, hash });
-      toPut.splice(0, toPut.length, ...toPut.filter((f) => !same.has(f)));
-    }
   }
   for (const s of skipped) (progress.files++, (progress.bytes += s.f.size));
   if (skipped.length > 0) opts.onProgress?.(progress);

@@ -120,25 +120,6 @@ describe('put -r --exclude and --delete', () => {
     expect(await log('sync@main')).toHaveLength(before);
   });
 
-  it('re-putting an unchanged tree makes no commit even when the files cache cannot vouch for it (fresh cache, touched files)', async () => {
-    ok(await cli.main(['repo', 'create', 'same']));
-    const tree = join(tmp.path, 'same-tree');
-    await mkdir(join(tree, 'd'), { recursive: true });
-    await writeFile(join(tree, 'a.txt'), 'alpha');
-    await writeFile(join(tree, 'd', 'b.bin'), Buffer.alloc(300_000, 7)); // several chunks
-    await writeFile(join(tree, 'empty'), '');
-    ok(await cli.run(['put', '-r', 'same@main:/t', tree]));
-    const fresh = (n: number) => ({ env: { STRATA_CACHE_DIR: join(tmp.path, `fresh-cache-${n}`) } });
-    const r = JSON.parse(ok(await cli.main(['put', '-r', '--json', 'same@main:/t', tree], fresh(1))).out) as { stats: { sentBytes: number; skippedFiles: number } };
-    expect(r.stats).toMatchObject({ sentBytes: 0, skippedFiles: 3 });
-    expect(await log('same@main')).toHaveLength(1);
-    // Same size, other content: that file alone is put.
-    await writeFile(join(tree, 'a.txt'), 'ALPHA');
-    ok(await cli.main(['put', '-r', 'same@main:/t', tree], fresh(2)));
-    expect(await log('same@main')).toHaveLength(2);
-    expect(ok(await cli.main(['diff', 'same@main'])).out).toBe('~ /t/a.txt  (5 B -> 5 B)\n');
-  });
-
   it('--delete and --exclude need put -r of a directory', async () => {
     const file = join(tmp.path, 'one.txt');
     await writeFile(file, '1');
