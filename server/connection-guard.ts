@@ -107,8 +107,10 @@ function watchIdle(app: FastifyInstance, idleMs: number): void {
     const w: Watched = { socket, req: request.raw, read: socket.bytesRead, written: socket.bytesWritten, since: Date.now() };
     watched.add(w);
     const forget = (): void => void watched.delete(w);
-    reply.raw.once('finish', forget);
-    reply.raw.once('close', forget);
+    // An answer sent before the body is all here (a refusal: 403, 404) leaves the
+    // connection waiting on the rest of that body: it stays watched until the body
+    // ends (Node reads and drops what is left) or the socket goes (the sweep).
+    reply.raw.once('finish', () => (request.raw.complete ? forget() : request.raw.once('end', forget)));
     timer ??= setInterval(sweep, Math.max(50, Math.min(1000, Math.floor(idleMs / 4)))).unref();
     done();
   });
