@@ -9,6 +9,8 @@ import type { JobInfo__Output } from '../../proto/generated/strata/pps/v1/JobInf
 import type { LogMessage__Output } from '../../proto/generated/strata/pps/v1/LogMessage.ts';
 import type { PipelineInfo__Output } from '../../proto/generated/strata/pps/v1/PipelineInfo.ts';
 import type { RerunReport__Output } from '../../proto/generated/strata/pps/v1/RerunReport.ts';
+import type { Explanation } from '../../src/pps/explain.ts';
+import type { DatumInputRecord } from '../../src/pps/records.ts';
 
 export type JobState = 'created' | 'starting' | 'running' | 'finishing' | 'success' | 'failure' | 'killed' | 'unrunnable';
 export const TERMINAL_STATES: readonly JobState[] = ['success', 'failure', 'killed', 'unrunnable'];
@@ -44,13 +46,10 @@ export interface PipelineInfo {
   lastJob: JobInfo | null;
 }
 
-export interface DatumInput {
-  name: string;
-  repo: string;
-  commit: string;
-  path: string;
-  hash: string;
-}
+// One model of the data (issue 8, item 5): a datum's input and a file's
+// explanation are the core's own types, not copies.
+export type DatumInput = DatumInputRecord;
+export type { Explanation };
 
 export interface DatumInfo {
   id: string;
@@ -72,22 +71,6 @@ export interface LogMessage {
   text: string;
 }
 
-export interface Explanation {
-  repo: string;
-  commit: string;
-  path: string;
-  hash: string;
-  pipeline: string;
-  specVersion: number;
-  image: string;
-  cmd: string[];
-  job: string;
-  ranInJob: string;
-  datum: string;
-  inputs: DatumInput[];
-  upstream: Explanation[];
-  provenance: string[];
-}
 
 export interface RerunReport {
   pipeline: string;
