@@ -9,7 +9,7 @@ import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
 import { readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
 import { bytesReadable, chunkGroups, chunksReadable, writeAtomically, writeGroupsAtomically, type GetOptions } from './files-read.ts';
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
-import { putDirectory, type PutDirectoryOptions } from './put-directory.ts';
+import { putDirectory, type PutDirectoryOptions, type PutDirectoryResult } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { RequestOf, ResponseOf } from './services.ts';
@@ -223,11 +223,12 @@ export class StrataClient {
   /**
    * Puts every file under the local directory at `repo@branch:/prefix`,
    * concurrently, in one commit. With `cacheDir`, files unchanged since the
-   * last such put are skipped, and an unchanged tree makes no commit.
+   * last such put are skipped. A tree whose files are all the branch head's
+   * already (and nothing to delete) makes no commit (`committed: false`).
    */
-  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & ModifyOptions = {}): Promise<WriteResult & { deleted: string[] }> {
+  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & ModifyOptions = {}): Promise<PutDirectoryResult> {
     const { target, path } = writeRef(dir);
-    const client = { inspectBranch: (b: string) => this.inspectBranch(b, opts), inspectCommit: (c: string) => this.inspectCommit(c, opts), walk: (d: string) => this.walk(d, opts), modify: (t: string, fn: (m: ModifySession) => Promise<void>) => this.modify(t, fn, opts) };
+    const client = { inspectBranch: (b: string) => this.inspectBranch(b, opts), inspectCommit: (c: string) => this.inspectCommit(c, opts), walk: (d: string) => this.walk(d, opts), inspectFile: (f: string) => this.inspectFile(f, opts), modify: (t: string, fn: (m: ModifySession) => Promise<void>) => this.modify(t, fn, opts) };
     return putDirectory(client, target, path, localDir, opts);
   }
 

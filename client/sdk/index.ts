@@ -3,7 +3,7 @@
 export { createClient, StrataClient, DEFAULT_ADDRESS, type ClientOptions } from './client.ts';
 export type { CallOptions } from './transport.ts';
 export type { ModifyOptions, ModifySession, PutOptions, WriteResult } from './modify.ts';
-export type { PutDirectoryOptions, LocalFile } from './put-directory.ts';
+export type { PutDirectoryOptions, PutDirectoryResult, LocalFile } from './put-directory.ts';
 export type { GetOptions } from './files-read.ts';
 export type { PutSource } from './sources.ts';
 export type * from './types.ts';

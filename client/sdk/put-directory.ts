@@ -2,8 +2,9 @@
 // symlinks to files but not to directories, so a loop cannot trap the
 // walk), then put the files concurrently, at most `concurrency` open at once.
 // With a files cache (skip-cache.ts), files unchanged since the last put of
-// the same tree to the same branch are neither read nor sent, and a tree
-// with no change at all makes no commit.
+// the same tree to the same branch are neither read nor sent; files read
+// whose content is the head's already (same-as-head.ts) are not committed
+// either, so a tree with no change at all makes no commit.
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, posix, resolve, sep } from 'node:path';
@@ -15,7 +16,11 @@ import { parseRef } from '../../src/ref.ts';
 import type { ModifySession, WriteResult } from './modify.ts';
 import { SkipCache, skipCacheFile, type FileStamp } from './skip-cache.ts';
 import { localFileError } from './sources.ts';
-import { emptyStats, type BranchInfo, type CommitInfo, type FileInfo } from './types.ts';
+import { sameAsHead } from './same-as-head.ts';
+import { emptyStats, type BranchInfo, type CommitInfo, type FileInfo, type TransferStats } from './types.ts';
+
+/** A tree put's result: `committed` is false when nothing changed and `commit` is the branch head. */
+export type PutDirectoryResult = WriteResult & { deleted: string[]; committed: boolean };
 
 export interface LocalFile {
   /** Path on the local disk. */
@@ -51,6 +56,7 @@ export interface TreeClient {
   inspectBranch(branch: string): Promise<BranchInfo>;
   inspectCommit(commit: string): Promise<CommitInfo>;
   walk(dir: string): AsyncGenerator<FileInfo, void, undefined>;
+  inspectFile(file: string): Promise<FileInfo>;
   modify(target: string, fn: (m: ModifySession) => Promise<void>): Promise<WriteResult>;
 }
 
@@ -201,55 +207,104 @@ async function openCache(client: TreeClient, target: string, prefix: string, loc
   return { cache, head };
 }
 
+/** Thrown inside the session to drop its commit: the files put are the head's already. */
+class Unchanged extends Error {}
+
 /**
  * `put -r`: every file of `localDir` under `prefix` of `target`, in one
- * commit. With `opts.cacheDir`, unchanged files are skipped, and when
- * nothing changed no commit is made: the result is the branch head.
+ * commit. With `opts.cacheDir`, unchanged files are skipped. When nothing
+ * changed, no commit is made and the result is the branch head
+ * (`committed: false`): either the cache vouched for every file, or the
+ * files it could not vouch for (a fresh cache, touched files, no cache) were
+ * read and cut, found to hash as the head's files at their paths, and the
+ * one-off commit was dropped before it was made.
  */
-export async function putDirectory(client: TreeClient, target: string, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<WriteResult & { deleted: string[] }> {
+export async function putDirectory(client: TreeClient, target: string, prefix: string, localDir: string, opts: PutDirectoryOptions = {}): Promise<PutDirectoryResult> {
   parsePath(prefix);
   const scanStart = Date.now();
   const excluded = excluder(opts.exclude);
   const files = (await listLocalTree(localDir)).filter((f) => !excluded(f.relative));
   const deleted = opts.delete ? await toDelete(client, target, prefix, files, excluded) : [];
-  const deleteGone = async (m: ModifySession): Promise<void> => {
-    for (const path of deleted) await m.delete(path);
-  };
   const progress = { files: 0, bytes: 0, totalFiles: files.length, totalBytes: files.reduce((n, f) => n + f.size, 0) };
-  const useCache = opts.cacheDir !== undefined && opts.dedup !== false && parseRef(target).target.kind === 'branch';
-  if (!useCache) return { ...(await client.modify(target, async (m) => (await putFiles(m, prefix, files, progress, opts), await deleteGone(m)))), deleted };
+  const repo = parseRef(target).repo;
+  // Content hashes are known only for deduplicated puts, and only a branch gets a one-off commit to drop.
+  const comparable = opts.dedup !== false && parseRef(target).target.kind === 'branch';
+  const useCache = opts.cacheDir !== undefined && comparable;
 
-  const { cache, head } = await openCache(client, target, prefix, localDir, opts.cacheDir!, scanStart);
+  let cache: SkipCache | undefined;
+  let head: string | undefined;
   const skipped: { f: LocalFile; hash: string }[] = [];
   const toPut: LocalFile[] = [];
-  for (const f of files) {
-    const hash = cache.unchanged(f.relative, f.stamp);
-    if (hash === undefined) toPut.push(f);
-    else skipped.push({ f, hash });
+  if (useCache) {
+    ({ cache, head } = await openCache(client, target, prefix, localDir, opts.cacheDir!, scanStart));
+    for (const f of files) {
+      const hash = cache.unchanged(f.relative, f.stamp);
+      if (hash === undefined) toPut.push(f);
+      else skipped.push({ f, hash });
+    }
+  } else {
+    if (comparable && deleted.length === 0) head = await headOf(client, target);
+    toPut.push(...files);
   }
   for (const s of skipped) (progress.files++, (progress.bytes += s.f.size));
   if (skipped.length > 0) opts.onProgress?.(progress);
   const skippedStats = { skippedFiles: skipped.length, skippedBytes: skipped.reduce((n, s) => n + s.f.size, 0) };
+  const unchangedResult = async (commit: CommitInfo, stats: TransferStats, written: { f: LocalFile; hash: string }[]): Promise<PutDirectoryResult> => {
+    if (cache && commit.state === 'finished' && (cache.head !== head || written.length > 0)) {
+      for (const s of [...skipped, ...written]) cache.record(s.f.relative, s.f.stamp, s.hash);
+      await cache.save(commit.id);
+    }
+    return { commit, stats: { ...stats, ...skippedStats }, deleted, committed: false };
+  };
 
   if (toPut.length === 0 && deleted.length === 0 && head !== undefined) {
-    const commit = await client.inspectCommit(`${parseRef(target).repo}@${head}`);
-    if (commit.state === 'finished' && cache.head !== head) {
-      for (const s of skipped) cache.record(s.f.relative, s.f.stamp, s.hash);
-      await cache.save(head);
-    }
-    return { commit, stats: { ...emptyStats(), ...skippedStats }, deleted };
+    return unchangedResult(await client.inspectCommit(`${repo}@${head}`), emptyStats(), []);
   }
   const written: { f: LocalFile; hash: string }[] = [];
-  const r = await client.modify(target, async (m) => {
-    await putFiles(m, prefix, toPut, progress, opts, (f, hash) => written.push({ f, hash }));
-    await deleteGone(m);
-  });
+  let unchanged: { commit: CommitInfo; stats: TransferStats } | undefined;
+  let r: WriteResult;
+  try {
+    r = await client.modify(target, async (m) => {
+      await putFiles(m, prefix, toPut, progress, opts, (f, hash) => written.push({ f, hash }));
+      for (const path of deleted) await m.delete(path);
+      if (comparable && head !== undefined && deleted.length === 0) {
+        const commit = await headIfSame(client, target, head, prefix, written, cache);
+        if (commit) {
+          unchanged = { commit, stats: { ...m.stats } };
+          throw new Unchanged();
+        }
+      }
+    });
+  } catch (err) {
+    if (unchanged && err instanceof Unchanged) return unchangedResult(unchanged.commit, unchanged.stats, written);
+    throw err;
+  }
   Object.assign(r.stats, skippedStats);
-  if (r.commit.state === 'finished') {
+  if (cache && r.commit.state === 'finished') {
     // Skipped files are in the new commit as they were in `head` only if the commit was made on top of it.
     if (r.commit.parent === head) for (const s of skipped) cache.record(s.f.relative, s.f.stamp, s.hash);
     for (const w of written) cache.record(w.f.relative, w.f.stamp, w.hash);
     await cache.save(r.commit.id);
   }
-  return { ...r, deleted };
+  return { ...r, deleted, committed: true };
+}
+
+/**
+ * The head commit when the files just put hash as they are in it, it is
+ * finished (a put into an open head makes no new commit anyway) and the
+ * branch still points at it; else undefined, and the commit is made.
+ */
+async function headIfSame(client: TreeClient, target: string, head: string, prefix: string, written: { f: LocalFile; hash: string }[], cache?: SkipCache): Promise<CommitInfo | undefined> {
+  const repo = parseRef(target).repo;
+  // The files cache knows the head's hash of the files it has entries for (a touched file, a changed one): no need to ask.
+  const unknown = new Map<string, string>();
+  for (const w of written) {
+    const known = cache?.headHash(w.f.relative);
+    if (known === undefined) unknown.set(repoPathOf(prefix, w.f.relative), w.hash);
+    else if (known !== w.hash) return undefined;
+  }
+  const [commit, same] = await Promise.all([client.inspectCommit(`${repo}@${head}`), unknown.size === 0 || sameAsHead(client, `${repo}@${head}`, prefix, unknown)]);
+  if (!same || commit.state !== 'finished') return undefined;
+  // Someone committed since the head was read: the put lands on their commit.
+  return (await headOf(client, target)) === head ? commit : undefined;
 }

@@ -95,6 +95,16 @@ export class SkipCache {
     return e && sameStamp(e, st) ? e[4] : undefined;
   }
 
+  /**
+   * The hash recorded for `relative`, whatever its stat now: after load (and
+   * revalidate, when the head moved) every entry is a file of the branch
+   * head with that hash, so a file read again can be compared with the head
+   * without asking the server.
+   */
+  headHash(relative: string): string | undefined {
+    return this.files[relative]?.[4];
+  }
+
   /** Records a file as it is in the commit about to be made (not if its mtime is too recent to trust). */
   record(relative: string, st: FileStamp, hash: string): void {
     if (st.mtimeMs >= this.scanStart - RACY_MS) return;

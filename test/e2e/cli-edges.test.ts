@@ -1,6 +1,7 @@
 // CLI behaviours from issue 14, through the real CLI against the real
 // server: -m on put/rm/cp (log shows it), rm of a directory needs -r, and
-// put -r --delete / --exclude (a tree can be synced). Exit codes and the
+// put -r --delete / --exclude (a tree can be synced; an unchanged tree makes
+// no commit, whatever the files cache knows). Exit codes and the
 // one-line messages are part of the contract.
 import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -118,6 +119,53 @@ describe('put -r --exclude and --delete', () => {
     const before = (await log('sync@main')).length;
     ok(await cli.main(['put', '-r', '--delete', '--exclude', '*.tmp', '--exclude', 'build', 'sync@main:/data', tree]));
     expect(await log('sync@main')).toHaveLength(before);
+  });
+
+  it('re-putting an unchanged tree makes no commit when the files cache cannot vouch for it (fresh cache, touched files, --no-cache); the files are read', async () => {
+    ok(await cli.main(['repo', 'create', 'same']));
+    const tree = join(tmp.path, 'same-tree');
+    await mkdir(join(tree, 'd'), { recursive: true });
+    const names = ['a.txt', 'd/b.bin', 'empty', ...Array.from({ length: 40 }, (_, i) => `d/many/${i}.txt`)];
+    await writeFile(join(tree, 'a.txt'), 'alpha');
+    await writeFile(join(tree, 'd', 'b.bin'), Buffer.alloc(300_000, 7)); // several chunks
+    await writeFile(join(tree, 'empty'), '');
+    await mkdir(join(tree, 'd', 'many'));
+    for (let i = 0; i < 40; i++) await writeFile(join(tree, 'd', 'many', `${i}.txt`), `file ${i}\n`);
+    const past = new Date(Date.now() - 60_000);
+    for (const f of names) await utimes(join(tree, f), past, past);
+    ok(await cli.run(['put', '-r', 'same@main:/t', tree]));
+    const [first] = await log('same@main');
+    type PutDoc = { committed: boolean; commit: { id: string }; stats: { files: number; sentBytes: number; skippedFiles: number } };
+    const put = async (...flags: string[]): Promise<PutDoc> => JSON.parse(ok(await cli.main(['put', '-r', '--json', ...flags, 'same@main:/t', tree])).out) as PutDoc;
+
+    // A fresh files cache (another clone of the CLI cache, say): every file read, nothing sent, no commit.
+    cli.env.STRATA_CACHE_DIR = join(tmp.path, 'fresh-cache-1');
+    expect(await put()).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: names.length, sentBytes: 0, skippedFiles: 0 } });
+    // The cache now vouches for them: nothing read.
+    expect(await put()).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: 0, skippedFiles: names.length } });
+    // Touched files (same bytes, new mtime) are read again, and still make no commit; so does --no-cache.
+    for (const f of names) await utimes(join(tree, f), new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
+    expect(await put()).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: names.length, sentBytes: 0, skippedFiles: 0 } });
+    expect(await put('--no-cache')).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: names.length, skippedFiles: 0 } });
+    const human = ok(await cli.main(['put', '-r', '--no-cache', 'same@main:/t', tree])).out;
+    expect(human).toMatch(new RegExp(`^no change to same@main:/t \\(read ${names.length} files, .*\\): no new commit, the head is same@${first!.id}\n$`));
+    expect(await log('same@main')).toHaveLength(1);
+
+    // Same size, other content, in a fresh cache: that file alone changes, in one new commit.
+    cli.env.STRATA_CACHE_DIR = join(tmp.path, 'fresh-cache-2');
+    await writeFile(join(tree, 'a.txt'), 'ALPHA');
+    expect(await put()).toMatchObject({ committed: true, stats: { files: names.length } });
+    expect(await log('same@main')).toHaveLength(2);
+    expect(ok(await cli.main(['diff', 'same@main'])).out).toBe('~ /t/a.txt  (5 B -> 5 B)\n');
+    // A file the head lacks (or a deletion with --delete) is a change too.
+    await writeFile(join(tree, 'new.txt'), 'new');
+    expect(await put('--no-cache')).toMatchObject({ committed: true });
+    await rm(join(tree, 'new.txt'));
+    expect(await put('--no-cache', '--delete')).toMatchObject({ committed: true });
+    expect(await log('same@main')).toHaveLength(4);
+    expect(await put('--no-cache', '--delete')).toMatchObject({ committed: false });
+    expect(await log('same@main')).toHaveLength(4);
+    cli.env.STRATA_CACHE_DIR = join(tmp.path, 'cache');
   });
 
   it('--delete and --exclude need put -r of a directory', async () => {

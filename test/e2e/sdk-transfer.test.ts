@@ -103,6 +103,8 @@ describe('directory trees', () => {
     expect(got).toEqual(new Map([...files].map(([k, v]) => [k, digest(v)])));
     const again = await client.putDirectory('xfer@main:/tree', root);
     expect(again.stats).toMatchObject({ files: 40, sentBytes: 0, sentChunks: 0 });
+    // No files cache here, so every file was read; all hash as the head's: no commit.
+    expect(again).toMatchObject({ committed: false, commit: { id: r.commit.id } });
   });
 
   it('puts local files through reused buffers (large files with shared chunks, 1,500 small ones) and reads back the same bytes', async () => {

@@ -2,7 +2,8 @@
 // put -r of many files (empty ones, nested directories, multi-chunk and
 // duplicate files) on one stream, read back by chunk; the files cache of
 // put -r (an unchanged file is not read, a touched one is, a file changed on
-// the server since is put again, an unchanged tree makes no commit); and
+// the server since is put again, an unchanged tree makes no commit, even
+// when some of its files had to be read); and
 // GetChunks' errors (an unknown chunk is NOT_FOUND, a corrupt one DATA_LOSS,
 // never wrong bytes).
 import { execFile } from 'node:child_process';
@@ -42,6 +43,7 @@ function ok(r: CliResult): CliResult {
 }
 
 interface PutJson {
+  committed: boolean;
   commit: { id: string; parent?: string };
   stats: { files: number; bytes: number; sentBytes: number; skippedFiles: number; skippedBytes: number };
 }
@@ -136,11 +138,17 @@ describe('the files cache of put -r', { timeout: 300_000 }, () => {
     expect(ok(await cli.run(['get', 'data@main:/c/x/y/f5.txt'])).stdout.equals(changed)).toBe(true);
   });
 
-  it('reads a touched file even when its bytes are the same', async () => {
+  it('reads a touched file even when its bytes are the same, and makes no commit for it', async () => {
     const path = join(src, 'f4.txt');
     await age(path, 1200);
+    const head = await headOf();
     const r = await putTree('data@main:/c', src);
-    expect(r.stats).toMatchObject({ files: 1, bytes: (await readFile(path)).length, skippedFiles: 29 });
+    expect(r.stats).toMatchObject({ files: 1, bytes: (await readFile(path)).length, sentBytes: 0, skippedFiles: 29 });
+    // Read and cut, and found to be the head's content: the one-off commit is dropped.
+    expect(r).toMatchObject({ committed: false, commit: { id: head } });
+    expect(await headOf()).toBe(head);
+    // Recorded as read: the next put trusts it.
+    expect((await putTree('data@main:/c', src)).stats).toMatchObject({ files: 0, skippedFiles: 30 });
   });
 
   it('puts a file again when the branch changed it since, though the local file did not change', async () => {
@@ -154,7 +162,8 @@ describe('the files cache of put -r', { timeout: 300_000 }, () => {
   });
 
   it('reads every file with --no-cache, and keeps one cache per destination', async () => {
-    expect((await putTree('data@main:/c', src, '--no-cache')).stats).toMatchObject({ files: 30, skippedFiles: 0 });
+    const head = await headOf();
+    expect(await putTree('data@main:/c', src, '--no-cache')).toMatchObject({ committed: false, commit: { id: head }, stats: { files: 30, skippedFiles: 0 } });
     expect((await putTree('data@main:/other', src)).stats).toMatchObject({ files: 30, skippedFiles: 0 });
     expect((await putTree('data@main:/other', src)).stats).toMatchObject({ files: 0, skippedFiles: 30 });
   });
@@ -164,8 +173,11 @@ describe('the files cache of put -r', { timeout: 300_000 }, () => {
     await writeFile(path, 'fresh\n');
     await age(path, -3600); // in the future: never old enough, however long the puts take
 
-    expect((await putTree('data@main:/c', src)).stats).toMatchObject({ files: 1, skippedFiles: 29 });
-    expect((await putTree('data@main:/c', src)).stats).toMatchObject({ files: 1, skippedFiles: 29 });
+    const changed = await putTree('data@main:/c', src);
+    expect(changed).toMatchObject({ committed: true, stats: { files: 1, skippedFiles: 29 } });
+    // Read again every time (never recorded), but the same bytes as the head make no commit.
+    expect(await putTree('data@main:/c', src)).toMatchObject({ committed: false, commit: { id: changed.commit.id }, stats: { files: 1, skippedFiles: 29 } });
+    expect(await headOf()).toBe(changed.commit.id);
   });
 });
 

@@ -63,7 +63,8 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
   });
   progress?.stop();
   const gone = r.deleted.length > 0 ? `, deleted ${plural(r.deleted.length, 'file')} gone locally` : '';
-  if (ctx.json) await ctx.jsonDoc({ commit: r.commit, stats: r.stats, deleted: r.deleted });
+  if (ctx.json) await ctx.jsonDoc({ commit: r.commit, stats: r.stats, deleted: r.deleted, committed: r.committed });
+  else if (!r.committed) await ctx.note(`no change to ${target}:${prefix} (read ${plural(r.stats.files, 'file')}, ${statsText(r.stats)}): no new commit, the head is ${r.commit.repo}@${r.commit.id}`);
   else await report(ctx, `${plural(r.stats.files, 'file')} to ${target}:${prefix}${gone}`, r);
 }
 
