@@ -73,6 +73,16 @@ const CHUNK_MESSAGE_BUFFER_BYTES = MESSAGE_BYTES + MESSAGE_CHUNKS * 80;
 const READ_BUFFERS_KEPT = 24;
 /** Chunking look-ahead per put; puts may run concurrently, so keep it small. */
 const CHUNK_IN_FLIGHT_BYTES = 8 << 20;
+/**
+ * Chunks are hashed on the thread that cuts them, not in a hash worker:
+ * a put already keeps a second core busy (the server, when it runs on the
+ * same machine; the kernel's socket and file copies), and handing ~1 MiB
+ * batches to a worker cost more than the hashing it moved (a copy into the
+ * batch buffer, postMessage, the worker's own start-up). put (a) 256 MiB,
+ * CLI CPU-s in 3 interleaved pairs at load 17-21: 2.14 / 2.04 / 2.28 with
+ * the worker, 1.78 / 1.93 / 2.02 without (docs/benchmarks.md, api).
+ */
+const HASH_CONCURRENCY = 1;
 
 /** Checks a write target: `repo@branch` or `repo@<commit id>`, without ancestry or path. */
 export function writeTarget(target: string): string {
@@ -166,7 +176,7 @@ export class Session implements ModifySession {
     const refs: WireChunkRef[] = [];
     const fileHasher = createFileHasher();
     const released = releasedThrough && new ReleasedPrefix(releasedThrough);
-    for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES })) {
+    for await (const c of chunkAndHash(bytes, { maxInFlightBytes: CHUNK_IN_FLIGHT_BYTES, concurrency: HASH_CONCURRENCY })) {
       const hash = c.hash.toString('hex');
       fileHasher.add(c.hash);
       refs.push({ hash, sizeBytes: c.data.length });
