@@ -70,8 +70,9 @@ export class FuseSession {
   release(): void {
     if (this.released) return;
     this.released = true;
-    const fuseRequire = createRequire(createRequire(import.meta.url).resolve('fuse-native'));
-    const binding = fuseRequire('node-gyp-build')(dirname(fuseRequire.resolve('fuse-native'))) as { fuse_native_unmount(mnt: string, thread: unknown): void };
+    // The binding's own directory and its own node-gyp-build, found from its entry point (not by its name from inside it).
+    const entry = createRequire(import.meta.url).resolve('fuse-native');
+    const binding = createRequire(entry)('node-gyp-build')(dirname(entry)) as { fuse_native_unmount(mnt: string, thread: unknown): void };
     binding.fuse_native_unmount(this.fuse.mnt, (this.fuse as unknown as { _thread: unknown })._thread);
   }
 }
