@@ -55,7 +55,10 @@ describe('strata server process', () => {
 describe('strata --version', () => {
   it("prints the package's version, with no server to talk to", () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const out = execFileSync(process.execPath, [STRATA_BIN, '--version'], { encoding: 'utf8', env: { ...process.env, STRATA_ADDRESS: '127.0.0.1:1' } });
-    expect(out).toBe(`strata ${version}\n`);
+    for (const flag of ['--version', '-V']) {
+      // execFileSync throws unless the exit code is 0.
+      const out = execFileSync(process.execPath, [STRATA_BIN, flag], { encoding: 'utf8', env: { ...process.env, STRATA_ADDRESS: '127.0.0.1:1' } });
+      expect(out, flag).toBe(`strata ${version}\n`);
+    }
   });
 });
