@@ -148,7 +148,9 @@ describe('put -r --exclude and --delete', () => {
     expect(await put()).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: names.length, sentBytes: 0, skippedFiles: 0 } });
     expect(await put('--no-cache')).toMatchObject({ committed: false, commit: { id: first!.id }, stats: { files: names.length, skippedFiles: 0 } });
     const human = ok(await cli.main(['put', '-r', '--no-cache', 'same@main:/t', tree])).out;
-    expect(human).toMatch(new RegExp(`^no change to same@main:/t \\(read ${names.length} files, .*\\): no new commit, the head is same@${first!.id}\n$`));
+    expect(human).toMatch(new RegExp(`^no change to same@main:/t \\(read ${names.length} files, [^;]+, the same as the head's\\): no new commit, the head is same@${first!.id}\n$`));
+    const skippedAll = ok(await cli.main(['put', '-r', 'same@main:/t', tree])).out; // the cache vouches for every file now
+    expect(skippedAll).toBe(`no change to same@main:/t (${names.length} unchanged files skipped): no new commit, the head is same@${first!.id}\n`);
     expect(await log('same@main')).toHaveLength(1);
 
     // Same size, other content, in a fresh cache: that file alone changes, in one new commit.
@@ -224,6 +226,7 @@ describe('inspect and diff -- PATH', () => {
     expect(older.lastChanged.id).toBe(addB!.id);
     const missing = await cli.main(['inspect', 'insp@main:/nope']);
     expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/^strata: insp@[0-9a-f]{32}:\/nope: no such file or directory\n$/);
   });
 
   it('diff NEW OLD -- PATH limits the diff to those paths', async () => {

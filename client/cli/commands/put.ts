@@ -36,6 +36,14 @@ function statsText(s: TransferStats): string {
   return `${humanSize(s.bytes)}; sent ${humanSize(s.sentBytes)}${dedup}${skipped}`;
 }
 
+/** What a tree put that changed nothing did: files read (the cache could not vouch for them) and files skipped. */
+function unchangedText(s: TransferStats): string {
+  const read = s.files > 0 ? [`read ${plural(s.files, 'file')}, ${humanSize(s.bytes)}, the same as the head's`] : [];
+  const sent = s.sentBytes > 0 ? [`sent ${humanSize(s.sentBytes)}`] : [];
+  const skipped = s.skippedFiles > 0 ? [`${plural(s.skippedFiles, 'unchanged file')} skipped`] : [];
+  return [...read, ...sent, ...skipped].join('; ');
+}
+
 async function report(ctx: Context, what: string, r: WriteResult): Promise<void> {
   if (ctx.json) await ctx.jsonDoc({ commit: r.commit, stats: r.stats });
   else await ctx.note(`put ${what} (${statsText(r.stats)}) -> ${r.commit.repo}@${r.commit.id}`);
@@ -64,7 +72,7 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
   progress?.stop();
   const gone = r.deleted.length > 0 ? `, deleted ${plural(r.deleted.length, 'file')} gone locally` : '';
   if (ctx.json) await ctx.jsonDoc({ commit: r.commit, stats: r.stats, deleted: r.deleted, committed: r.committed });
-  else if (!r.committed) await ctx.note(`no change to ${target}:${prefix} (read ${plural(r.stats.files, 'file')}, ${statsText(r.stats)}): no new commit, the head is ${r.commit.repo}@${r.commit.id}`);
+  else if (!r.committed) await ctx.note(`no change to ${target}:${prefix} (${unchangedText(r.stats)}): no new commit, the head is ${r.commit.repo}@${r.commit.id}`);
   else await report(ctx, `${plural(r.stats.files, 'file')} to ${target}:${prefix}${gone}`, r);
 }
 
