@@ -8,6 +8,7 @@ import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import type { ChunkRef, Hash, StrataClient } from '../sdk/index.ts';
 import type { ChunkCache } from './chunk-cache.ts';
+import type { FetchHeap } from './fetch-heap.ts';
 
 export interface ChunkSpan {
   hash: string;
@@ -91,6 +92,8 @@ class RunBuilder {
 export interface FetcherOptions {
   /** Bytes per GetChunks call (default 8 MiB). */
   maxRangeBytes?: number;
+  /** Held while each GetChunks call runs (the mount process's heap setting, fetch-heap.ts). */
+  heap?: FetchHeap;
 }
 
 export class ChunkFetcher {
@@ -101,6 +104,7 @@ export class ChunkFetcher {
   private prefetching = 0;
   private prefetchCalls = 0;
   private readonly maxRange: number;
+  private readonly heap: FetchHeap | undefined;
   /** Bytes fetched from the server (for stats and tests). */
   fetchedBytes = 0;
   rangeCalls = 0;
@@ -111,6 +115,7 @@ export class ChunkFetcher {
     opts: FetcherOptions = {},
   ) {
     this.maxRange = opts.maxRangeBytes ?? 8 << 20;
+    this.heap = opts.heap;
   }
 
   /**
@@ -265,20 +270,21 @@ export class ChunkFetcher {
   private async fetchRun(run: Wanted[]): Promise<void> {
     let next = 0;
     this.rangeCalls++;
+    const leave = this.heap?.enter();
     try {
       const refs = run.map((r): ChunkRef => ({ hash: r.hash as Hash, size: r.size }));
       const files = [...new Set(run.map((r) => r.file))];
-      for await (const data of this.client.getChunks(refs, { file: files[0], files: files.slice(1) })) {
-        this.fetchedBytes += data.length;
-        // A copy, so the cache never pins the whole message the chunk came in.
-        const own = Buffer.allocUnsafeSlow(data.length);
-        data.copy(own);
+      // Owned: each chunk copied once out of the received buffers, so the cache never pins them.
+      for await (const own of this.client.getChunks(refs, { file: files[0], files: files.slice(1), owned: true })) {
+        this.fetchedBytes += own.length;
         this.cache.put(refs[next]!.hash, own);
         run[next]!.wait.resolve(own);
         next++;
       }
     } catch (err) {
       for (let i = next; i < run.length; i++) run[i]!.wait.reject(err);
+    } finally {
+      leave?.();
     }
   }
 }

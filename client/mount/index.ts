@@ -47,6 +47,7 @@ export function fuseUnavailable(err: unknown): unknown {
   );
 }
 export type { ResolvedRepo } from './resolve-repos.ts';
+export { createFetchHeap } from './fetch-heap.ts';
 
 /** Asks the process serving `dir` to commit its staged changes; resolves when it has. */
 export async function flushMount(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<FlushResult[]> {

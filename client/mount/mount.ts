@@ -11,6 +11,7 @@ import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import type { StrataClient } from '../sdk/index.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { ChunkFetcher } from './chunk-fetcher.ts';
+import type { FetchHeap } from './fetch-heap.ts';
 import { serveControl, type ControlRequest } from './control.ts';
 import { createFuseOps } from './fuse-ops.ts';
 import { FuseSession } from './fuse-session.ts';
@@ -35,6 +36,8 @@ export interface MountOptions {
   /** Flush every this many ms (writable mounts); 0 = only on request and at unmount. */
   flushIntervalMs?: number;
   readaheadBytes?: number;
+  /** Held while chunks are fetched (the CLI passes V8's heap setting for a mount process, fetch-heap.ts). */
+  fetchHeap?: FetchHeap;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   debug?: boolean;
@@ -191,7 +194,7 @@ async function makeViews(opts: MountOptions, repos: ResolvedRepo[], paths: state
     maxBytes = DEFAULT_CACHE_BYTES;
   }
   const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes, log });
-  const fetcher = new ChunkFetcher(opts.client, cache);
+  const fetcher = new ChunkFetcher(opts.client, cache, { heap: opts.fetchHeap });
   const views: RepoView[] = [];
   for (const r of repos) {
     const o = { client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, readaheadBytes: opts.readaheadBytes };

@@ -178,10 +178,26 @@ export async function* readChunkPieces(transport: Transport, refs: readonly Chun
   }
 }
 
-/** The verified bytes of `refs`, in order, one Buffer per chunk. Leaving the loop early cancels the calls in flight. */
-export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+/** A chunk's pieces copied into one buffer of its own (one copy, one allocation). */
+function ownCopy(pieces: readonly Buffer[]): Buffer {
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const p of pieces) at += p.copy(out, at);
+  return out;
+}
+
+/**
+ * The verified bytes of `refs`, in order, one Buffer per chunk. Leaving the
+ * loop early cancels the calls in flight. A chunk that came in one piece is
+ * a view of the received buffer, so keeping it keeps that buffer alive: a
+ * caller that keeps chunks (a cache) asks for `owned`, and each chunk is
+ * then a buffer of its own, its pieces copied in once.
+ */
+export async function* readChunkRefs(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions & { owned?: boolean } = {}): AsyncGenerator<Buffer, void, undefined> {
   for await (const group of readChunkPieces(transport, refs, opts)) {
-    for (const pieces of group) yield pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    for (const pieces of group) yield opts.owned ? ownCopy(pieces) : pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   }
 }
 

@@ -284,8 +284,10 @@ export class StrataClient {
    * Chunks by hash (`refs` as inspectFile with includeChunks lists them), in
    * order, each verified here. With auth on, `opts.file` must name the file
    * they belong to (`repo@<commit id>:/path`), unless the caller is a cluster admin.
+   * `owned`: each chunk in a buffer of its own (for a caller that keeps them;
+   * else a chunk may be a view of a larger buffer received).
    */
-  getChunks(refs: t.ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer, void, undefined> {
+  getChunks(refs: t.ChunkRef[], opts: ChunkReadOptions & { owned?: boolean } = {}): AsyncGenerator<Buffer, void, undefined> {
     return readChunkRefs(this.transport, refs, opts);
   }
 

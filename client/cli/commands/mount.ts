@@ -88,7 +88,7 @@ async function serve(ctx: Context, mount: Mount, log: (line: string) => void): P
 
 async function mountCommand(ctx: Context, args: (string | undefined)[], opts: Opts): Promise<void> {
   const log = (line: string): void => void ctx.io.stderr.write(`strata mount: ${line}\n`);
-  const { flushMount, mountStrata } = await import('../../mount/index.ts');
+  const { createFetchHeap, flushMount, mountStrata } = await import('../../mount/index.ts');
   if (opts.flush) {
     const given = args.filter((a) => a !== undefined);
     if (given.length !== 1) throw new StrataError('INVALID_ARGUMENT', 'usage: strata mount --flush DIR');
@@ -106,6 +106,8 @@ async function mountCommand(ctx: Context, args: (string | undefined)[], opts: Op
     cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.io.env),
     cacheBytes,
     flushIntervalMs: opts.flushInterval ? opts.flushInterval * 1000 : 0,
+    // This process is the mount: V8's heap may grow while chunks stream in (fetch-heap.ts).
+    fetchHeap: createFetchHeap(),
     env: ctx.io.env,
     log,
     debug: ctx.globals.debug,
