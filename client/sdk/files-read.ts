@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { isStrataError } from '../../src/errors/index.ts';
-import { readFileByChunks, readFileGroups } from './chunk-reader.ts';
+import { readFileGroups } from './chunk-reader.ts';
 import { localFileError } from './sources.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { RequestOf } from './services.ts';
@@ -45,17 +45,41 @@ async function* dataOf(messages: AsyncIterable<{ data?: Uint8Array }>, onBytes?:
   }
 }
 
-/** Counts the bytes as they pass. */
-async function* countedBytes(pieces: AsyncIterable<Buffer>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const p of pieces) {
-    onBytes?.(p.length);
-    yield p;
-  }
-}
-
-/** A file's bytes read by chunk (see chunk-reader.ts) as a byte Readable; destroying it cancels the calls. */
+/**
+ * A file's bytes read by chunk (see chunk-reader.ts) as a byte Readable;
+ * destroying it cancels the calls. Each GetChunks message's pieces (~200 of
+ * 16 KiB, as HTTP/2 frames bring them) are pushed in one go, not one
+ * async-iterator step each as Readable.from would take them.
+ */
 export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: GetOptions & { file: string }): Readable {
-  return Readable.from(countedBytes(readFileByChunks(transport, chunks, opts), opts.onBytes), { objectMode: false, highWaterMark: 1 << 20 });
+  const groups = readFileGroups(transport, chunks, opts);
+  let pulling = false;
+  return new Readable({
+    highWaterMark: 1 << 20,
+    read() {
+      if (pulling) return;
+      pulling = true;
+      groups.next().then(
+        (r) => {
+          pulling = false;
+          if (r.done) return void this.push(null);
+          // Past the high-water mark after a group, the stream asks again (read()) once drained.
+          for (const piece of r.value) {
+            opts.onBytes?.(piece.length);
+            this.push(piece);
+          }
+        },
+        (err: unknown) => {
+          pulling = false;
+          this.destroy(err as Error);
+        },
+      );
+    },
+    destroy(err, callback) {
+      void groups.return(undefined).catch(() => undefined);
+      callback(err);
+    },
+  });
 }
 
 /** A file's bytes read by chunk, in groups of pieces (for writeGroupsAtomically). */
