@@ -57,11 +57,11 @@ export interface LimitsConfig {
   maxFilesPerCommit: number;
   /** Most concurrent calls on one client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. */
   maxStreamsPerClient: number;
-  /** HTTP and S3 ports: how long a request's headers may take to arrive, in ms (server/connection-guard.ts). */
+  /** HTTP and S3 ports: how long a request's headers may take to arrive; gRPC: a TLS handshake; in ms (server/connection-guard.ts, server/grpc/listener.ts). */
   headersTimeoutMs: number;
-  /** HTTP and S3 ports: how long the server waits on a client that sends (or takes) nothing mid-request, in ms. */
+  /** HTTP and S3 ports: how long the server waits on a client that sends (or takes) nothing mid-request; gRPC: how long a connection may have no call in flight; in ms. */
   idleTimeoutMs: number;
-  /** HTTP and S3 ports: most open connections from one client address, on each port. */
+  /** Most open connections from one client address, on each port (gRPC, HTTP, S3). */
   maxConnectionsPerAddress: number;
 }
 
@@ -115,9 +115,9 @@ const LIMIT_FLAGS: readonly [string, string, keyof LimitsConfig, string][] = [
   ['--max-path-bytes', 'STRATA_MAX_PATH_BYTES', 'maxPathBytes', 'longest file path a write may name, in UTF-8 bytes'],
   ['--max-files-per-commit', 'STRATA_MAX_FILES_PER_COMMIT', 'maxFilesPerCommit', 'most files one write call (one commit) may change'],
   ['--max-streams-per-client', 'STRATA_MAX_STREAMS_PER_CLIENT', 'maxStreamsPerClient', 'most concurrent calls on one client connection'],
-  ['--headers-timeout-ms', 'STRATA_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 'HTTP and S3 ports: time a request\'s headers may take to arrive, in ms'],
-  ['--idle-timeout-ms', 'STRATA_IDLE_TIMEOUT_MS', 'idleTimeoutMs', 'HTTP and S3 ports: time a client may send (or take) nothing mid-request, in ms (idle, not total: long uploads that keep sending are fine)'],
-  ['--max-connections-per-address', 'STRATA_MAX_CONNECTIONS_PER_ADDRESS', 'maxConnectionsPerAddress', 'HTTP and S3 ports: most open connections from one client address (raise it behind a proxy)'],
+  ['--headers-timeout-ms', 'STRATA_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', 'HTTP and S3 ports: time a request\'s headers may take to arrive; gRPC: time a TLS handshake may take; in ms'],
+  ['--idle-timeout-ms', 'STRATA_IDLE_TIMEOUT_MS', 'idleTimeoutMs', 'HTTP and S3 ports: time a client may send (or take) nothing mid-request (idle, not total: long uploads that keep sending are fine); gRPC: time a connection may have no call in flight (the client reconnects on its next call); in ms'],
+  ['--max-connections-per-address', 'STRATA_MAX_CONNECTIONS_PER_ADDRESS', 'maxConnectionsPerAddress', 'gRPC, HTTP and S3 ports: most open connections from one client address, on each port (raise it behind a proxy or NAT)'],
 ];
 
 /** The memory flags: flag, environment variable, config key, unit, help. */

@@ -1,6 +1,7 @@
 // Slow-loris defences of the HTTP and S3 ports (fastify over Node's HTTP/1.1
-// server). A slow client costs the server a socket (a file descriptor) for as
-// long as it is let to hold it, so:
+// server); the gRPC port uses the per-address cap too (server/grpc/listener.ts).
+// A slow client costs the server a socket (a file descriptor) for as long as
+// it is let to hold it, so:
 // - one client address may hold at most `maxConnectionsPerAddress` open
 //   connections on a port: past that, a new connection is closed at once, so a
 //   client trickling bytes on many connections cannot use up the process's
@@ -12,9 +13,10 @@
 //   progress within `idleTimeoutMs`, else the connection is closed. The timer
 //   is idle-based, not total: a 10 GiB upload that keeps sending runs as long
 //   as it needs; and time the server itself is slow (its handler not reading
-//   yet, the store behind it busy) is not counted against the client.
+//   yet, the store behind it busy, its event loop held up on a loaded machine)
+//   is not counted against the client.
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 export interface ConnectionLimits {
@@ -43,15 +45,28 @@ export function guardConnections(app: FastifyInstance, limits: ConnectionLimits,
   server.headersTimeout = limits.headersTimeoutMs;
   // Node checks headersTimeout on this interval (30 s by default): a short timeout needs a short check.
   server.connectionsCheckingInterval = Math.max(100, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
-  capPerAddress(server, limits.maxConnectionsPerAddress, events);
+  const admit = capPerAddress(limits.maxConnectionsPerAddress, events);
+  // 'connection' comes with the TCP socket, before any TLS handshake or byte of HTTP.
+  server.on('connection', (socket: Socket) => void admit(socket));
   watchIdle(app, limits.idleTimeoutMs);
 }
 
-function capPerAddress(server: Server, max: number, events: ConnectionGuardEvents): void {
+/**
+ * The per-address cap for a server of another protocol (the gRPC port):
+ * `server` gets its sockets through `onAdmitted`, only those under the cap.
+ */
+export function admitPerAddress(server: NetServer, max: number, events: ConnectionGuardEvents, onAdmitted: (socket: Socket) => void): void {
+  const admit = capPerAddress(max, events);
+  server.on('connection', (socket: Socket) => {
+    if (admit(socket)) onAdmitted(socket);
+  });
+}
+
+/** Counts each address's open sockets; a socket over `max` is destroyed (false). */
+function capPerAddress(max: number, events: ConnectionGuardEvents): (socket: Socket) => boolean {
   const open = new Map<string, number>();
   let lastSaid = 0;
-  // 'connection' comes with the TCP socket, before any TLS handshake or byte of HTTP.
-  server.on('connection', (socket: Socket) => {
+  return (socket) => {
     const address = socket.remoteAddress ?? '?';
     const n = open.get(address) ?? 0;
     if (n >= max) {
@@ -61,7 +76,7 @@ function capPerAddress(server: Server, max: number, events: ConnectionGuardEvent
         lastSaid = now;
         events.onRefused?.(address, n);
       }
-      return;
+      return false;
     }
     open.set(address, n + 1);
     socket.once('close', () => {
@@ -69,15 +84,24 @@ function capPerAddress(server: Server, max: number, events: ConnectionGuardEvent
       if (left <= 0) open.delete(address);
       else open.set(address, left);
     });
-  });
+    return true;
+  };
 }
 
 function watchIdle(app: FastifyInstance, idleMs: number): void {
   const watched = new Set<Watched>();
+  const everyMs = Math.max(50, Math.min(1000, Math.floor(idleMs / 4)));
   let timer: NodeJS.Timeout | undefined;
+  let lastSweep = 0;
   const sweep = (): void => {
     const now = Date.now();
+    // A sweep this late means the server's own event loop was held up (a loaded machine, a
+    // long collection): timers run before the loop reads its sockets, so what a client sent
+    // meanwhile may still wait unread in the kernel. That time is the server's, not the client's.
+    const heldUp = now - lastSweep > 2 * everyMs ? now - lastSweep - everyMs : 0;
+    lastSweep = now;
     for (const w of watched) {
+      w.since = Math.min(now, w.since + heldUp);
       const { socket, req } = w;
       if (socket.destroyed) {
         watched.delete(w);
@@ -111,7 +135,10 @@ function watchIdle(app: FastifyInstance, idleMs: number): void {
     // connection waiting on the rest of that body: it stays watched until the body
     // ends (Node reads and drops what is left) or the socket goes (the sweep).
     reply.raw.once('finish', () => (request.raw.complete ? forget() : request.raw.once('end', forget)));
-    timer ??= setInterval(sweep, Math.max(50, Math.min(1000, Math.floor(idleMs / 4)))).unref();
+    if (!timer) {
+      lastSweep = Date.now();
+      timer = setInterval(sweep, everyMs).unref();
+    }
     done();
   });
 }

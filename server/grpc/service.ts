@@ -1,5 +1,6 @@
 // The gRPC server: the PFS service with every handler, health, reflection,
-// message size limits, and a bounded graceful shutdown.
+// message size limits, slow-client limits (listener.ts), and a bounded
+// graceful shutdown.
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -23,6 +24,7 @@ import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
 import { PFS_SERVICE_NAME, loadProtos } from './proto.ts';
 import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
+import { listenGrpc } from './listener.ts';
 import { InFlight, createRpc } from './rpc.ts';
 import { createUploadHeap } from '../upload-heap.ts';
 import type { UntypedService } from './wire.ts';
@@ -38,9 +40,21 @@ export interface GrpcDeps {
   /** The pipeline system; PpsService is served when given. */
   pps?: Pps;
   /** Per-message and per-connection bounds (server/config.ts has the defaults). */
-  limits?: { maxMessageBytes: number; maxStreamsPerClient: number };
+  limits?: GrpcLimits;
+  /** Called when a client address is refused connections over --max-connections-per-address (at most once a minute). */
+  onRefused?(address: string, open: number): void;
   /** Auth: AuthService is served, and every call is authenticated, checked and audited, when given. */
   auth?: Auth;
+}
+
+export interface GrpcLimits {
+  maxMessageBytes: number;
+  maxStreamsPerClient: number;
+  /** How long a TLS handshake may take, in ms. */
+  headersTimeoutMs: number;
+  /** A connection with no call in flight for this long is closed, in ms. */
+  idleTimeoutMs: number;
+  maxConnectionsPerAddress: number;
 }
 
 /** PEM bytes for TLS; `clientCa` makes it mutual TLS (clients must present a certificate it signed). */
@@ -91,34 +105,40 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
 }
 
 /**
- * Raises the HTTP/2 window each incoming stream starts with from 64 KiB to
- * STREAM_WINDOW_BYTES. grpc-js pauses a stream after every message until the
- * handler asks for the next one, and HTTP/2 only refills a paused stream's
- * window as it is read, so with 64 KiB a client sending 1 MiB messages
- * (put) waited for ~16 window updates per message, each a wake-up of both
- * processes. grpc-js has no server option for it (the client has
- * `grpc-node.flow_control_window`), so the settings it passes to
- * http2.createServer at bind time are extended here; if a grpc-js update
- * renames them, this logs and changes nothing.
+ * Options of the HTTP/2 server grpc-js makes (when the connection injector
+ * is created), which it has no server options for:
+ * - the HTTP/2 window each incoming stream starts with, from 64 KiB to
+ *   STREAM_WINDOW_BYTES. grpc-js pauses a stream after every message until
+ *   the handler asks for the next one, and HTTP/2 only refills a paused
+ *   stream's window as it is read, so with 64 KiB a client sending 1 MiB
+ *   messages (put) waited for ~16 window updates per message, each a
+ *   wake-up of both processes (the client has `grpc-node.flow_control_window`);
+ * - with TLS, how long a handshake may take (Node's default is 120 s): a
+ *   client that connects and trickles its handshake holds a descriptor.
+ * The settings it passes to http2.createServer are extended here; if a
+ * grpc-js update renames them, this fails the start rather than serve
+ * without the handshake limit.
  */
-function widenReceiveWindow(server: grpc.Server, log: Logger): void {
-  const options = (server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> } }).commonServerOptions;
-  if (options === undefined) {
-    log.warn({}, 'grpc-js internals changed: incoming streams keep the 64 KiB HTTP/2 window');
-    return;
-  }
+function tuneHttp2Server(server: grpc.Server, handshakeTimeoutMs: number | undefined): void {
+  const options = (server as unknown as { commonServerOptions?: { settings?: Record<string, unknown>; handshakeTimeout?: number } }).commonServerOptions;
+  if (options === undefined) throw new Error("grpc-js internals changed: no commonServerOptions to set the HTTP/2 window and TLS handshake timeout on");
   options.settings = { ...options.settings, initialWindowSize: STREAM_WINDOW_BYTES };
+  if (handshakeTimeoutMs !== undefined) options.handshakeTimeout = handshakeTimeoutMs;
 }
 
 export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }, tls?: GrpcTls): Promise<GrpcServer> {
   const { definition, pfsService } = loadProtos();
+  const { limits } = deps;
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': deps.limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES,
     'grpc.max_send_message_length': -1,
     // Per connection: a client past it gets its extra streams refused (REFUSED_STREAM), others are unaffected.
-    ...(deps.limits ? { 'grpc.max_concurrent_streams': deps.limits.maxStreamsPerClient } : {}),
+    ...(limits ? { 'grpc.max_concurrent_streams': limits.maxStreamsPerClient } : {}),
+    // A connection with no call in flight this long gets GOAWAY and is closed, also one that
+    // never finished its HTTP/2 preface (a trickling client); grpc-js clients reconnect on their next call.
+    ...(limits ? { 'grpc.max_connection_idle_ms': limits.idleTimeoutMs } : {}),
   });
-  widenReceiveWindow(server, deps.log);
+  tuneHttp2Server(server, limits?.headersTimeoutMs);
   const stopping = new AbortController();
   const inflight = new InFlight();
   server.addService(withChunksEncoding(withMalformedGuard(pfsService)), pfsServiceImplementation(deps, stopping.signal, inflight));
@@ -139,18 +159,20 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   const health = new HealthImplementation(Object.fromEntries([['', 'NOT_SERVING'], ...services.map((n) => [n, 'NOT_SERVING'])]));
   health.addToServer(server);
   new ReflectionService(reflected).addToServer(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${address.host}:${address.port}`, credentials(tls), (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const listener = await listenGrpc(server, credentials(tls), address, limits?.maxConnectionsPerAddress ?? Infinity, {
+    onRefused: deps.onRefused,
+    onAcceptError: (err) => deps.log.error({ err }, 'gRPC: accepting a connection failed'),
+  });
   const setHealth = (status: 'SERVING' | 'NOT_SERVING'): void => {
     health.setStatus('', status);
     for (const name of services) health.setStatus(name, status);
   };
   return {
-    port,
+    port: listener.port,
     markServing: () => setHealth('SERVING'),
     async shutdown(graceMs) {
       setHealth('NOT_SERVING');
+      listener.close();
       stopping.abort(); // subscriptions and waits end now, with SHUTTING_DOWN
       const drained = await Promise.race([
         new Promise<boolean>((r) => server.tryShutdown(() => r(true))),
