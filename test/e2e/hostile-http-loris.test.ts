@@ -17,7 +17,7 @@ import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResponse, type RawResponse } from '../helpers/raw-http.ts';
-import { pfsClient, startServer, unary, type TestServer } from '../helpers/server.ts';
+import { modify, pfsClient, startServer, unary, type TestServer } from '../helpers/server.ts';
 
 const ATTACKER = '127.0.0.2'; // all of 127/8 is loopback: the hog gets an address of its own
 const hostPort = (url: string): { host: string; port: number } => {
@@ -26,19 +26,26 @@ const hostPort = (url: string): { host: string; port: number } => {
 };
 
 /** A connection that sends `head` then one byte of `drip` every `everyMs`, over and over (`once`: one pass) until closed. */
-function trickle(url: string, head: string, drip: string, opts: { localAddress?: string; everyMs?: number; once?: boolean } = {}): { socket: Socket; connected: Promise<void>; closed: Promise<Buffer>; stop(): void } {
+function trickle(url: string, head: string, drip: string, opts: { localAddress?: string; everyMs?: number; once?: boolean } = {}): { socket: Socket; connected: Promise<void>; closed: Promise<Buffer>; stop(): void; longestGapMs(): number } {
   const socket = connect({ ...hostPort(url), ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) });
   const received: Buffer[] = [];
   socket.on('data', (d: Buffer) => received.push(d));
   socket.on('error', () => undefined);
   let i = 0;
+  let lastSent = 0;
+  let longestGap = 0;
+  const sent = (): void => {
+    const now = Date.now();
+    if (lastSent > 0) longestGap = Math.max(longestGap, now - lastSent);
+    lastSent = now;
+  };
   const timer = setInterval(() => {
     if (drip.length === 0 || (opts.once && i >= drip.length)) return;
-    if (!socket.destroyed && socket.writable) socket.write(drip[i++ % drip.length]!);
+    if (!socket.destroyed && socket.writable) (socket.write(drip[i++ % drip.length]!), sent());
   }, opts.everyMs ?? 200);
-  const connected = new Promise<void>((resolve) => socket.once('connect', () => (socket.write(head), resolve())));
+  const connected = new Promise<void>((resolve) => socket.once('connect', () => (socket.write(head), sent(), resolve())));
   const closed = new Promise<Buffer>((resolve) => socket.once('close', () => (clearInterval(timer), resolve(Buffer.concat(received)))));
-  return { socket, connected, closed, stop: () => (clearInterval(timer), socket.destroy()) };
+  return { socket, connected, closed, stop: () => (clearInterval(timer), socket.destroy()), longestGapMs: () => longestGap };
 }
 
 /** One whole request on a new connection from `localAddress`: the answer, or 'closed' when the server cut it without one. */
@@ -161,8 +168,14 @@ describe('timeouts on the HTTP and S3 ports', () => {
   }, 60_000);
 
   it('a reader that never reads a large object: the connection is closed', async () => {
-    const big = Buffer.alloc(32 << 20, 7);
-    expect((await fetch(`${server.s3Url}/slow/big.bin`, { method: 'PUT', body: big })).status).toBe(200);
+    // Put over gRPC, not S3: a 32 MiB PUT from this (loaded) test process could itself stall past the 2 s idle timeout.
+    const client = pfsClient(server.grpcAddress);
+    try {
+      await modify(client, [{ header: { target: 'slow@main' } }, { putFile: { path: '/big.bin' } }, ...Array.from({ length: 32 }, () => ({ data: Buffer.alloc(1 << 20, 7) }))]);
+    } finally {
+      client.close();
+    }
+    expect((await fetch(`${server.s3Url}/slow/big.bin`, { method: 'HEAD' })).headers.get('content-length')).toBe(String(32 << 20));
     // The reader sends a blank line now and then (allowed between requests) and never reads:
     // the server must not count what it sends as progress, and the write fails once the server has closed.
     const reader = trickle(server.s3Url, get('/slow/big.bin').replace('connection: close', 'connection: keep-alive'), '\r\n', { everyMs: 200 });
@@ -173,9 +186,16 @@ describe('timeouts on the HTTP and S3 ports', () => {
 
   it('a body that keeps coming, slowly, for several times the idle timeout goes through', async () => {
     const body = 'slow but steady upload'.padEnd(40, '.'); // 40 bytes, one each 200 ms: 8 s against 2 s idle, 1 s headers
-    const up = trickle(server.s3Url, `PUT /slow/steady.txt HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`, body, { everyMs: 200, once: true });
-    const answer = parseResponse(await up.closed);
-    expect(answer?.status, answer?.body.toString()).toBe(200);
+    // This process sends the bytes; on a loaded machine its own timer may stall for as long as the
+    // idle timeout, and then being cut is right. Such a try proves nothing either way and is made
+    // again; a try whose every gap was under half the timeout must go through.
+    for (let attempt = 1; ; attempt++) {
+      const up = trickle(server.s3Url, `PUT /slow/steady.txt HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`, body, { everyMs: 200, once: true });
+      const answer = parseResponse(await up.closed);
+      if (answer?.status !== 200 && up.longestGapMs() >= 1000 && attempt < 5) continue;
+      expect(answer?.status, `${answer?.body.toString()} (longest gap between bytes sent: ${up.longestGapMs()} ms)`).toBe(200);
+      break;
+    }
     expect(await (await fetch(`${server.s3Url}/slow/steady.txt`)).text()).toBe(body);
-  }, 60_000);
+  }, 120_000);
 });

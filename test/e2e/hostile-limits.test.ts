@@ -10,6 +10,7 @@ import { modify, pfsClient, serverStream, startServer, streamBytes, unary, type 
 
 let server: TestServer;
 let client: RawClient;
+const BIG_MESSAGES = 72;
 
 /** A client on its own connection (grpc-js shares one connection between channels with equal options). */
 function ownConnection(): RawClient {
@@ -20,7 +21,9 @@ beforeAll(async () => {
   server = await startServer({ args: ['--max-path-bytes', '100', '--max-files-per-commit', '5', '--max-streams-per-client', '20', '--max-message-bytes', String(1 << 20)] });
   client = ownConnection();
   await unary(client, 'CreateRepo', { name: 'lim' });
-  await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/big' } }, ...Array.from({ length: 32 }, (_, i) => ({ data: Buffer.alloc(900 << 10, i) }))]);
+  // 64.8 MB: more than every buffer between the server's handler and a reader that never reads can hold
+  // (grpc-js's 16 messages of 1 MiB on each side, plus the flow-control windows), whatever the timing.
+  await modify(client, [{ header: { target: 'lim@main' } }, { putFile: { path: '/big' } }, ...Array.from({ length: BIG_MESSAGES }, (_, i) => ({ data: Buffer.alloc(900 << 10, i) }))]);
 });
 
 afterAll(async () => {
@@ -174,7 +177,7 @@ describe('clients that hog the server do not starve others', () => {
     upload.write({ header: { target: 'lim@main' } });
     upload.write({ putFile: { path: '/slow' } });
     const dribble = setInterval(() => upload.write({ data: Buffer.from('s') }), 50);
-    // A reader of a 28.8 MB file that never reads.
+    // A reader of a 64.8 MB file that never reads.
     const stuckReader = ownConnection();
     const sentBefore = await getFileBytesSent();
     const read = stuckReader.GetFile({ file: 'lim@main:/big' }) as grpc.ClientReadableStream<unknown>;
@@ -183,10 +186,10 @@ describe('clients that hog the server do not starve others', () => {
     try {
       for (let round = 0; round < 3; round++) await otherClientWorks(`loris-${round}`);
       // The reader that never reads holds the server's read (backpressure): the server sent at
-      // most the flow-control windows' worth, far from all of the 28.8 MB file (the other
-      // client's reads are a few bytes each). Without the wait for 'drain' in
-      // server/grpc/streams.ts writeMessage, the whole file is pushed out (this fails).
-      expect((await getFileBytesSent()) - sentBefore).toBeLessThan(32 * (900 << 10));
+      // most what the buffers and flow-control windows hold (~33 MiB at most), far from all of
+      // the 64.8 MB file (the other client's reads are a few bytes each). Without the wait for
+      // 'drain' in server/grpc/streams.ts writeMessage, the whole file is pushed out (this fails).
+      expect((await getFileBytesSent()) - sentBefore).toBeLessThan(BIG_MESSAGES * (900 << 10));
     } finally {
       clearInterval(drip);
       clearInterval(dribble);
