@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { allows, authorize, ANONYMOUS, bearerToken, type Auth, type Identity } from '../../src/auth/index.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import { parseRepoName, type RepoName } from '../../src/ids.ts';
+import { auditConsoleWrites } from './audit.ts';
 import type { Viewer } from './views/layout.ts';
 
 export const SESSION_COOKIE = 'strata_session';
@@ -90,6 +91,7 @@ export function createConsoleSession(auth: Auth): ConsoleSession {
     },
     async register(app) {
       await app.register(cookie);
+      auditConsoleWrites(app, auth, (req) => known.get(req), repoOf);
       app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
         if (OPEN(req.url)) return;
         let id: Identity;

@@ -109,3 +109,23 @@ describe('a token for repo a, through every transport', () => {
     expect(after).toEqual(['TOKEN_EXPIRED', '303', 'ExpiredToken']);
   });
 });
+
+describe('writes through the console', () => {
+  it('are in the audit log: done and denied, with who, what and which repo', async () => {
+    const made = await root.auth.createToken('robot:console-writer');
+    await root.auth.setRole('a', 'writer', 'robot:console-writer');
+    await root.auth.setRole('b', 'reader', 'robot:console-writer');
+    const post = async (path: string, form: Record<string, string>): Promise<number> => {
+      const res = await fetch(`${server.httpUrl}${path}`, { method: 'POST', headers: { cookie: `strata_session=${made.token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(), redirect: 'manual' });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    expect(await post('/repos/a/branches', { name: 'from-console', from: '' })).toBe(303);
+    expect(await post('/repos/b/branches', { name: 'from-console', from: '' })).toBe(403);
+    expect(await post('/repos/b/delete', { confirm: 'b' })).toBe(403);
+    expect((await root.pfs.listBranches('b')).map((br) => br.name)).not.toContain('from-console');
+    // Written before the answer left: the records are there as soon as the page is.
+    const lines = (await root.auth.audit({ subject: 'robot:console-writer' })).map((e) => `${e.method} ${e.repo} ${e.outcome} ${e.code ?? ''}`);
+    expect(lines).toEqual(['console POST /repos/:repo/branches a ok ', 'console POST /repos/:repo/branches b denied NOT_AUTHORIZED', 'console POST /repos/:repo/delete b denied NOT_AUTHORIZED']);
+  });
+});
