@@ -30,6 +30,12 @@ const ownCpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+/** CPU seconds of this process's children that have exited and been waited for (the kill loop's servers). */
+function waitedChildrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 async function fuzz(cases: number): Promise<object> {
   const server = await startServer();
@@ -66,9 +72,12 @@ async function load(seconds: number): Promise<object> {
   const server = await startServer();
   try {
     const before = load1();
+    const [server0, client0] = [cpuSecondsOf(server.pid), ownCpuSeconds()];
     const report = await runLoad(server, { writers: 16, seconds });
-    log(`load: 16 writers x ${seconds} s: ${report.acknowledged} acknowledged commits (${(report.acknowledged / seconds).toFixed(1)}/s), ${report.readerSnapshots} reader snapshots, failed writes ${JSON.stringify(report.failedWrites)}, ${report.problems.length} problems`);
-    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, commitsPerSec: Math.round((report.acknowledged / seconds) * 10) / 10, load1: [before, load1()] };
+    const cpu = { serverCpuSeconds: round1(cpuSecondsOf(server.pid) - server0), clientsCpuSeconds: round1(ownCpuSeconds() - client0) };
+    const perCommit = report.acknowledged > 0 ? Math.round(((cpu.serverCpuSeconds + cpu.clientsCpuSeconds) / report.acknowledged) * 1000) : 0;
+    log(`load: 16 writers x ${seconds} s: ${report.acknowledged} acknowledged commits (${(report.acknowledged / seconds).toFixed(1)}/s), ${report.readerSnapshots} reader snapshots, failed writes ${JSON.stringify(report.failedWrites)}, ${report.problems.length} problems; CPU s: server ${cpu.serverCpuSeconds}, clients ${cpu.clientsCpuSeconds} (${perCommit} ms per commit); load ${before} -> ${load1()}`);
+    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, commitsPerSec: round1(report.acknowledged / seconds), ...cpu, cpuMsPerCommit: perCommit, load1: [before, load1()] };
   } finally {
     await server.cleanup();
   }
@@ -77,9 +86,11 @@ async function load(seconds: number): Promise<object> {
 async function kill(rounds: number): Promise<object> {
   const tmp = await createTempDir('strata-kill-bench');
   try {
+    const [servers0, client0, start] = [waitedChildrenCpuSeconds(), ownCpuSeconds(), Date.now()];
     const report = await runKillLoop(tmp.path, { rounds, writers: 4, maxDelayMs: 1500, log });
-    log(`kill -9: ${report.rounds} rounds, ${report.acknowledged} acknowledged commits, ${report.lost} lost, ${report.problems.length} problems`);
-    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, load1: load1() };
+    const cpu = { serversCpuSeconds: round1(waitedChildrenCpuSeconds() - servers0), clientsCpuSeconds: round1(ownCpuSeconds() - client0), seconds: Math.round((Date.now() - start) / 1000) };
+    log(`kill -9: ${report.rounds} rounds, ${report.acknowledged} acknowledged commits, ${report.lost} lost, ${report.problems.length} problems; ${cpu.seconds} s, CPU s: servers ${cpu.serversCpuSeconds}, clients ${cpu.clientsCpuSeconds}; load ${load1()}`);
+    return { ...report, problems: report.problems.slice(0, 10), problemCount: report.problems.length, ...cpu, load1: load1() };
   } finally {
     await tmp.remove();
   }
