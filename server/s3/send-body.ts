@@ -14,12 +14,21 @@ import type { S3Call } from './context.ts';
 
 /** The size of every pooled buffer: the largest run the read path plans (file-io.ts maxRunBytes). */
 export const READ_BUFFER_BYTES = 8 << 20;
-/** Free buffers kept for the next reads (the rest are left to the collector): 32 MiB at most, whatever the load. */
-const MAX_FREE = 4;
+/**
+ * Free buffers kept for the next reads while GETs keep coming (the rest are
+ * left to the collector): aws cli's ten connections have about 20 out at once
+ * (an 8 MiB range that starts mid-pack is two runs, read ahead together).
+ * Keeping 4 made ranged GETs over ten connections cost 1.6x the server CPU
+ * of the same ranges read one at a time (interleaved A/B, docs/benchmarks.md).
+ */
+const MAX_FREE = 32;
+/** Free buffers kept once no GET has read for IDLE_MS: 32 MiB when idle. */
+const IDLE_FREE = 4;
+const IDLE_MS = 5_000;
 
 /** The gateway's pool of read buffers. */
 export function createReadBufferPool(): ReadBufferPool {
-  return new ReadBufferPool({ bufferBytes: READ_BUFFER_BYTES, maxFree: MAX_FREE });
+  return new ReadBufferPool({ bufferBytes: READ_BUFFER_BYTES, maxFree: MAX_FREE, idleFree: IDLE_FREE, idleMs: IDLE_MS });
 }
 
 function waitWritable(res: ServerResponse): Promise<void> {
