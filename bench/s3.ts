@@ -63,8 +63,22 @@ export async function run(args: string[]): Promise<void> {
 
     log('PUT: strata put vs aws s3 cp');
     let n = 0;
-    const strataPut = await best(rounds, async () => (await cli.run(['put', `b@main:/strata-${n++}.bin`, src])).seconds);
-    const awsPut = await best(rounds, async () => (await aws(['s3', 'cp', '--only-show-errors', src, `s3://b/aws-${n++}.bin`])).seconds);
+    // CPU of each PUT, server (/proc) and client (GNU time), the least over the rounds; rounds interleaved.
+    const putCpu: Record<string, { server: number; client: number }> = {};
+    const put = async (name: string, fn: () => Promise<{ seconds: number; cpuSeconds: number | null }>): Promise<number> => {
+      const before = cpuSeconds(server.pid);
+      const m = await fn();
+      const s = cpuSeconds(server.pid) - before;
+      const prev = putCpu[name];
+      putCpu[name] = { server: Math.min(prev?.server ?? Infinity, s), client: Math.min(prev?.client ?? Infinity, m.cpuSeconds ?? NaN) };
+      return m.seconds;
+    };
+    let strataPut = Infinity;
+    let awsPut = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      strataPut = Math.min(strataPut, await put('strata put', () => cli.run(['put', `b@main:/strata-${n++}.bin`, src])));
+      awsPut = Math.min(awsPut, await put('aws cli', () => runMeasured(AWS, ['--endpoint-url', s3Url, 's3', 'cp', '--only-show-errors', src, `s3://b/aws-${n++}.bin`], { env, cwd: work, timeFile: join(work, 'time.txt') })));
+    }
 
     log('GET: strata get vs aws s3 cp');
     const out = join(work, 'out.bin');
@@ -99,15 +113,32 @@ export async function run(args: string[]): Promise<void> {
       for (let i = d * 1000; i < Math.min(keys, (d + 1) * 1000); i++) await writeFile(join(tree, `d${String(d).padStart(3, '0')}`, `k${i}`), String(i));
     }
     await cli.run(['put', '-r', 'b@main:/keys', tree]);
-    const awsList = await best(rounds, async () => {
+    // Who a listing's CPU goes to: the server's (/proc) and the client's (GNU time for the aws cli,
+    // process.cpuUsage for the in-process clients), the least over the rounds.
+    const listCpu: Record<string, { server: number; client: number }> = {};
+    const listed = (name: string, fn: () => Promise<{ seconds: number; clientCpu: number }>) => async (): Promise<number> => {
+      const before = cpuSeconds(server.pid);
+      const { seconds, clientCpu } = await fn();
+      const s = cpuSeconds(server.pid) - before;
+      const prev = listCpu[name];
+      listCpu[name] = { server: Math.min(prev?.server ?? Infinity, s), client: Math.min(prev?.client ?? Infinity, clientCpu) };
+      return seconds;
+    };
+    const ownCpu = async (fn: () => Promise<number>): Promise<{ seconds: number; clientCpu: number }> => {
+      const c0 = process.cpuUsage();
+      const seconds = await fn();
+      const c = process.cpuUsage(c0);
+      return { seconds, clientCpu: (c.user + c.system) / 1e6 };
+    };
+    const awsList = await best(rounds, listed('aws cli', async () => {
       // Auto-paginated; the query runs per page, so count the keys of all pages.
-      const m = await aws(['s3api', 'list-objects-v2', '--bucket', 'b', '--prefix', 'keys/', '--query', 'Contents[].Key', '--output', 'text']);
-      const listed = m.stdout.split(/\s+/).filter(Boolean).length;
-      if (listed !== keys) throw new Error(`aws listed ${listed} keys, expected ${keys}`);
-      return m.seconds;
-    });
+      const m = await runMeasured(AWS, ['--endpoint-url', s3Url, 's3api', 'list-objects-v2', '--bucket', 'b', '--prefix', 'keys/', '--query', 'Contents[].Key', '--output', 'text'], { env, cwd: work, timeFile: join(work, 'time.txt') });
+      const n = m.stdout.split(/\s+/).filter(Boolean).length;
+      if (n !== keys) throw new Error(`aws listed ${n} keys, expected ${keys}`);
+      return { seconds: m.seconds, clientCpu: m.cpuSeconds ?? NaN };
+    }));
     const sdk = new S3Client({ endpoint: s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
-    const sdkList = await best(rounds, async () => {
+    const sdkList = await best(rounds, listed('@aws-sdk', () => ownCpu(async () => {
       const t0 = performance.now();
       let seen = 0;
       let token: string | undefined;
@@ -118,15 +149,15 @@ export async function run(args: string[]): Promise<void> {
       } while (token);
       if (seen !== keys) throw new Error(`sdk listed ${seen} keys, expected ${keys}`);
       return (performance.now() - t0) / 1000;
-    });
+    })));
     sdk.destroy();
     // The gateway's own rate: the same pages over HTTP, keys counted with a regex instead of parsed.
-    const rawListSeconds = await best(rounds, async () => {
+    const rawListSeconds = await best(rounds, listed('raw HTTP', () => ownCpu(async () => {
       const t0 = performance.now();
       const seen = await rawList(server.s3, 'b', 'keys/');
       if (seen !== keys) throw new Error(`raw listing saw ${seen} keys, expected ${keys}`);
       return (performance.now() - t0) / 1000;
-    });
+    })));
 
     const mbps = (s: number): number => bytes / 1e6 / s;
     const rows = [
@@ -134,13 +165,15 @@ export async function run(args: string[]): Promise<void> {
       ['GET node http', `${mbps(nodeGetSeconds).toFixed(0)} MB/s`, `${(strataGet / nodeGetSeconds).toFixed(2)} x strata get`, 'the gateway with a lean client'],
       ...Object.entries(serverCpu).map(([name, cpu]) => [`server CPU, ${name}`, `${cpu.toFixed(2)} s`, `${(bytes / 1e6 / cpu).toFixed(0)} MB per server CPU-second`, '']),
       ['PUT aws cli', `${mbps(awsPut).toFixed(0)} MB/s`, `${(strataPut / awsPut).toFixed(2)} x strata put (${mbps(strataPut).toFixed(0)} MB/s)`, '>= 0.8 x'],
+      ...Object.entries(putCpu).map(([name, c]) => [`PUT CPU, ${name}`, `server ${c.server.toFixed(2)} s`, `client ${c.client.toFixed(2)} s (all ${(c.server + c.client).toFixed(2)} s)`, '']),
       ['ListObjectsV2 aws cli', `${Math.round(keys / awsList)} keys/s`, '', '>= 20,000 keys/s'],
       ['ListObjectsV2 @aws-sdk', `${Math.round(keys / sdkList)} keys/s`, '', '>= 20,000 keys/s'],
       ['ListObjectsV2 raw HTTP', `${Math.round(keys / rawListSeconds)} keys/s`, 'the gateway without a client parser', '>= 20,000 keys/s'],
+      ...Object.entries(listCpu).map(([name, c]) => [`list CPU, ${name}`, `server ${c.server.toFixed(2)} s`, `client ${c.client.toFixed(2)} s (${(c.client / c.server).toFixed(1)} x the server's)`, '']),
     ];
     console.log(`S3 gateway, ${sizeMiB} MiB object, ${keys} keys, best of ${rounds}; load average ${loadavg()[0]!.toFixed(2)}`);
     for (const r of rows) console.log(`  ${r[0]!.padEnd(24)} ${r[1]!.padEnd(16)} ${r[2]!.padEnd(40)} target ${r[3]}`);
-    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, machine: await machineInfo() }));
+    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, listCpu, putCpu, machine: await machineInfo() }));
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });
