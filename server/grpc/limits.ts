@@ -16,5 +16,11 @@ export const GET_CHUNKS_MAX_HASHES = 4096;
 export const GET_CHUNKS_MAX_FILES = 1024;
 /** HTTP/2 flow-control window of each incoming stream: a few whole messages may be in flight while the handler works. */
 export const STREAM_WINDOW_BYTES = 8 << 20;
+/**
+ * HTTP/2 flow-control window of each incoming connection, all its streams
+ * together: two streams' windows, so one stalled upload cannot take all of
+ * it from the small calls (MissingChunks) that share its connection.
+ */
+export const CONNECTION_WINDOW_BYTES = 2 * STREAM_WINDOW_BYTES;
 /** Largest file whose chunk list ListFile's include_chunks_max_bytes may ask for (a 16 MiB file has at most ~1,000 chunks). */
 export const LIST_CHUNKS_MAX_BYTES = 16 << 20;

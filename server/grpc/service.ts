@@ -1,6 +1,8 @@
 // The gRPC server: the PFS service with every handler, health, reflection,
 // message size limits, slow-client limits (listener.ts), and a bounded
 // graceful shutdown.
+import type { EventEmitter } from 'node:events';
+import type { Http2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -17,7 +19,7 @@ import { PFS_POLICIES, PPS_POLICIES } from './policy.ts';
 import { chunkHandlers } from './chunks.ts';
 import { withChunksEncoding } from './chunks-encoding.ts';
 import { commitHandlers } from './commits.ts';
-import { MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
+import { CONNECTION_WINDOW_BYTES, MAX_RECEIVE_MESSAGE_BYTES, STREAM_WINDOW_BYTES } from './limits.ts';
 import { withMalformedGuard } from './malformed.ts';
 import { modifyFileHandler } from './modify-file.ts';
 import { PPS_SERVICE_NAME, loadPpsProto, ppsHandlers } from './pps-service.ts';
@@ -126,6 +128,39 @@ function tuneHttp2Server(server: grpc.Server, handshakeTimeoutMs: number | undef
   if (handshakeTimeoutMs !== undefined) options.handshakeTimeout = handshakeTimeoutMs;
 }
 
+/**
+ * Raises each connection's HTTP/2 window (what a client may send on the
+ * whole connection, all streams together, before the server acknowledges
+ * it) from HTTP/2's 64 KiB to CONNECTION_WINDOW_BYTES. The per-stream window
+ * above does not touch it: a SETTINGS frame cannot, only a WINDOW_UPDATE on
+ * the connection can, and Node's server sends those only as it reads, in
+ * 32 KiB steps. So an upload moved 64 KiB, then waited until the server's
+ * event loop next read the socket, which it does not while a handler runs
+ * (hashing and storing a 1 MiB message takes milliseconds): client and
+ * server took turns instead of working at once. grpc-js widens the window
+ * of its client sessions (`grpc-node.flow_control_window`), not of its
+ * server's; its HTTP/2 servers exist only once listenGrpc made its connection
+ * injector, so each one is
+ * told here to widen every session it accepts. If a grpc-js update renames
+ * them, this logs and changes nothing.
+ */
+function widenConnectionWindow(server: grpc.Server, log: Logger): void {
+  const servers = (server as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
+  if (!(servers instanceof Map) || servers.size === 0) {
+    log.warn({}, 'grpc-js internals changed: connections keep the 64 KiB HTTP/2 window');
+    return;
+  }
+  for (const http2Server of servers.keys()) {
+    http2Server.on('session', (session: Http2Session) => {
+      try {
+        session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
+      } catch (err) {
+        log.warn({ err }, 'could not widen a connection\'s HTTP/2 window');
+      }
+    });
+  }
+}
+
 export async function startGrpcServer(deps: GrpcDeps, address: { host: string; port: number }, tls?: GrpcTls): Promise<GrpcServer> {
   const { definition, pfsService } = loadProtos();
   const { limits } = deps;
@@ -163,6 +198,7 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
     onRefused: deps.onRefused,
     onAcceptError: (err) => deps.log.error({ err }, 'gRPC: accepting a connection failed'),
   });
+  widenConnectionWindow(server, deps.log);
   const setHealth = (status: 'SERVING' | 'NOT_SERVING'): void => {
     health.setStatus('', status);
     for (const name of services) health.setStatus(name, status);
