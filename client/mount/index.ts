@@ -36,12 +36,22 @@ export function fuseUnavailable(err: unknown): unknown {
   const missing = (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') && text.includes("'fuse-native'");
   const broken = !missing && /fuse/i.test(text) && /No native build|cannot open shared object|dlopen|Library not loaded|was compiled against/i.test(text);
   if (!missing && !broken) return err;
+  const others = 'Every other command works without it; `strata get`, `put -r` and `strata run` need no mount.';
+  // fuse-native installs everywhere (its build script is not run) but ships native builds for linux-x64 and darwin-x64 only.
+  if (!missing && /No native build/i.test(text)) {
+    return new StrataError(
+      'FUSE_UNAVAILABLE',
+      `strata mount needs FUSE, but the optional package fuse-native has no native build for ${process.platform}-${process.arch} (it ships builds for linux-x64 and darwin-x64 only), so mounts are not available on this platform. ${others}`,
+      { missing: 'fuse-native build', platform: `${process.platform}-${process.arch}` },
+      { cause: err },
+    );
+  }
   const why = missing
     ? 'the optional package fuse-native is not installed (npm ci --omit=optional leaves it out, and npm skips it where it cannot build)'
     : `the FUSE binding does not load (${text.split('\n')[0]})`;
   return new StrataError(
     'FUSE_UNAVAILABLE',
-    `strata mount needs FUSE, but ${why}. On Linux x64 or macOS x64: install libfuse2 and fuse3 (Debian/Ubuntu: sudo apt-get install libfuse2 fuse3), then run \`npm install fuse-native\` in ${packageDir()}. Every other command works without it; \`strata get\`, \`put -r\` and \`strata run\` need no mount.`,
+    `strata mount needs FUSE, but ${why}. On Linux x64 or macOS x64: install libfuse2 and fuse3 (Debian/Ubuntu: sudo apt-get install libfuse2 fuse3), then run \`npm install fuse-native\` in ${packageDir()}. ${others}`,
     { missing: missing ? 'fuse-native' : 'libfuse' },
     { cause: err },
   );
