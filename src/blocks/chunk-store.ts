@@ -128,6 +128,8 @@ export class ChunkStore {
   private dropNext = false;
   /** Packs learnPacks has read lately (bounded by LEARNED_PACKS). */
   private readonly learned = new Set<string>();
+  /** Packs hintPacks named and nothing has read yet: name -> size, the newest hint last (bounded by LEARNED_PACKS). */
+  private readonly hinted = new Map<string, number>();
   /** The index update from the store now running (exclusive). */
   private syncing: Promise<void> = Promise.resolve();
 
@@ -156,12 +158,13 @@ export class ChunkStore {
 
   /**
    * Like locate, but a chunk this process does not know is looked for in
-   * packs that other servers sharing the block store wrote since (refresh).
+   * the packs commit records named (hintPacks), then in packs that other
+   * servers sharing the block store wrote since (refresh).
    */
   async find(hash: Uint8Array): Promise<ChunkLocation | undefined> {
     const loc = this.index.get(hash);
     if (loc) return loc;
-    await this.refresh();
+    if (!(await this.fromHints([hash]))) await this.refresh();
     return this.index.get(hash);
   }
 
@@ -191,6 +194,11 @@ export class ChunkStore {
     return next;
   }
 
+  /** Indexes the chunks named that this process does not know: from hinted packs, else by listing the store (refresh). */
+  async know(hashes: readonly Uint8Array[]): Promise<void> {
+    if (!(await this.fromHints(hashes))) await this.refresh();
+  }
+
   /** Runs index updates from the store (refresh, learnPacks) one at a time, so a pack is never indexed twice. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.syncing.then(fn);
@@ -210,30 +218,72 @@ export class ChunkStore {
    * next). A pack that is gone (swept) is skipped: find() still refreshes.
    */
   async learnPacks(hints: readonly PackHint[]): Promise<void> {
-    const known = (h: PackHint): boolean => this.learned.has(h.name) || this.index.hasPack(h.name);
-    if (hints.every(known)) return;
+    if (hints.every((h) => this.knowsPack(h.name))) return;
     await this.exclusive(async () => {
-      for (const hint of hints) {
-        if (known(hint)) continue;
-        let pack: Awaited<ReturnType<typeof readPack>> | undefined;
-        try {
-          pack = await readPack(this.blocks, hint.name, hint.size);
-        } catch (err) {
-          if (!isStrataError(err, 'OBJECT_NOT_FOUND') && !isStrataError(err, 'PACK_CORRUPT')) throw err;
-        }
-        // A pack all of whose chunks were known already adds none to the index: remember it was read.
-        if (this.learned.size >= LEARNED_PACKS) this.learned.clear();
-        this.learned.add(hint.name);
-        if (!pack) continue;
-        const ref: PackRef = { name: hint.name, pending: undefined, chunks: 0, bytes: 0, createdAt: this.now(), size: hint.size };
-        for (const e of pack.entries) {
-          this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length });
-          if (!pack.bytes) continue;
-          const chunk = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset + e.offset, e.length);
-          if (hashChunk(chunk).equals(e.hash)) this.cache.set(e.hash, Buffer.from(chunk));
-        }
-      }
+      for (const hint of hints) await this.readHinted(hint);
     });
+  }
+
+  /**
+   * Remembers packs a commit record names without reading them: a chunk
+   * find() or flush() does not know is looked for in them first (newest
+   * hint first, one pack at a time) before the store is listed. A server
+   * building on a head another server made needs only the head's index
+   * root and the ranges its change touches, nearly always in the head's own
+   * pack; reading every pack the record names (up to 8) at each handoff of
+   * a branch's turn was ~1 whole-pack GET per commit in bench/scale.ts.
+   */
+  hintPacks(hints: readonly PackHint[]): void {
+    for (let i = hints.length - 1; i >= 0; i--) {
+      const h = hints[i]!;
+      if (this.knowsPack(h.name)) continue;
+      this.hinted.delete(h.name); // re-inserted last: the newest hint is tried first
+      this.hinted.set(h.name, h.size);
+    }
+    while (this.hinted.size > LEARNED_PACKS) this.hinted.delete(this.hinted.keys().next().value!);
+  }
+
+  /** Reads hinted packs, newest first, until every hash named is indexed; false when the hints ran out first. */
+  private async fromHints(hashes: readonly Uint8Array[]): Promise<boolean> {
+    const missing = (): boolean => hashes.some((h) => !this.index.has(h));
+    if (this.hinted.size === 0) return !missing();
+    return this.exclusive(async () => {
+      while (missing()) {
+        const name = [...this.hinted.keys()].pop();
+        if (name === undefined) return false;
+        const size = this.hinted.get(name)!;
+        this.hinted.delete(name);
+        await this.readHinted({ name, size });
+      }
+      return true;
+    });
+  }
+
+  private knowsPack(name: string): boolean {
+    return this.learned.has(name) || this.index.hasPack(name);
+  }
+
+  /** Reads one hinted pack whole and indexes its chunks (under exclusive); a known pack costs nothing. */
+  private async readHinted(hint: PackHint): Promise<void> {
+    this.hinted.delete(hint.name);
+    if (this.knowsPack(hint.name)) return;
+    let pack: Awaited<ReturnType<typeof readPack>> | undefined;
+    try {
+      pack = await readPack(this.blocks, hint.name, hint.size);
+    } catch (err) {
+      if (!isStrataError(err, 'OBJECT_NOT_FOUND') && !isStrataError(err, 'PACK_CORRUPT')) throw err;
+    }
+    // A pack all of whose chunks were known already adds none to the index: remember it was read.
+    if (this.learned.size >= LEARNED_PACKS) this.learned.clear();
+    this.learned.add(hint.name);
+    if (!pack) return;
+    const ref: PackRef = { name: hint.name, pending: undefined, chunks: 0, bytes: 0, createdAt: this.now(), size: hint.size };
+    for (const e of pack.entries) {
+      this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length });
+      if (!pack.bytes) continue;
+      const chunk = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset + e.offset, e.length);
+      if (hashChunk(chunk).equals(e.hash)) this.cache.set(e.hash, Buffer.from(chunk));
+    }
   }
 
   /**
@@ -433,7 +483,7 @@ export class ChunkStore {
       else if (loc.pack.pending) throw failedUpload(this.blocks, failure, hashHex(hash));
     }
     // Staged through another server sharing the store: durable in a pack this process has not seen yet.
-    if (unknown.length > 0) await this.refresh();
+    if (unknown.length > 0 && !(await this.fromHints(unknown))) await this.refresh();
     for (const hash of unknown) if (!this.index.get(hash)) throw failedUpload(this.blocks, failure, hashHex(hash));
   }
 

@@ -112,13 +112,16 @@ function* planRuns(store: ChunkStore, refs: readonly ChunkRef[], from: number, t
 /** A file written through another server may name packs this one has not seen yet: catch up once before planning. */
 async function knowChunks(store: ChunkStore, refs: readonly ChunkRef[], from: number, to: number): Promise<void> {
   let pos = 0;
+  const unknown: Buffer[] = [];
   for (const ref of refs) {
     const start = pos;
     pos += ref.size;
     if (pos <= from) continue;
-    if (start >= to) return;
-    if (!store.locate(Buffer.from(ref.hash, 'hex'))) return store.refresh();
+    if (start >= to) break;
+    const hash = Buffer.from(ref.hash, 'hex');
+    if (!store.locate(hash)) unknown.push(hash);
   }
+  if (unknown.length > 0) await store.know(unknown);
 }
 
 async function* readRange(store: ChunkStore, refs: readonly ChunkRef[], from: number, to: number, opts: ReadOptions): AsyncGenerator<Buffer> {

@@ -29,21 +29,24 @@ export async function baseRoot(ctx: PfsContext, c: CommitRecord): Promise<string
   return (await openParent(ctx, c))?.indexRoot ?? null;
 }
 
-/** The record an open commit builds on (its packs learned), or undefined for a first commit. */
+/** The record an open commit builds on (its packs hinted), or undefined for a first commit. */
 async function openParent(ctx: PfsContext, c: CommitRecord): Promise<CommitRecord | undefined> {
   if (!c.parent) return undefined;
   const parent = (await requireCommit(ctx, c.repo, c.parent)).value;
-  await learnCommit(ctx, parent);
+  hintCommit(ctx, parent);
   return parent;
 }
 
 /**
- * Before reading a commit's index: index the packs its record names (made
- * through another server sharing the store), so its index objects are found
- * without listing the store. Costs nothing when they are known.
+ * Before building on a commit's index: the packs its record names (made
+ * through another server sharing the store) are where its index objects
+ * are looked for first, so they are found without listing the store. The
+ * packs are read only when an object is not known (ChunkStore.hintPacks):
+ * a commit reads only the ranges its changes touch, mostly in the head's
+ * own pack.
  */
-export async function learnCommit(ctx: PfsContext, c: CommitRecord | undefined): Promise<void> {
-  if (c?.packs) await ctx.chunks.learnPacks(c.packs);
+export function hintCommit(ctx: PfsContext, c: CommitRecord | undefined): void {
+  if (c?.packs) ctx.chunks.hintPacks(c.packs);
 }
 
 /**
@@ -259,7 +262,7 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
     }
-    await learnCommit(ctx, head);
+    hintCommit(ctx, head);
     const headRoot = head?.indexRoot ?? null;
     if (base !== headRoot) await c.beforeRebase?.(base, headRoot);
     base = headRoot;

@@ -81,6 +81,29 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     expect(files.map((f) => f.path).sort()).toEqual(['/a0', '/a1', '/a2', '/b0', '/b1', '/b2']);
   });
 
+  /** Object-store reads of whole objects and of ranges a server made so far (its /metrics). */
+  const reads = async (s: TestServer): Promise<number> => {
+    const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+    let n = 0;
+    for (const m of text.matchAll(/^strata_object_store_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) if (/operation="get(_range)?"/.test(m[1]!)) n += Number(m[2]);
+    return n;
+  };
+
+  it('a commit through B after a run of commits through A reads only the pack holding the index it changes, not every pack the head names', async () => {
+    const [a, b] = clients as [RawClient, RawClient];
+    await unary(a, 'CreateRepo', { name: 'run' });
+    await modify(b, [header('run@main'), ...put('/b0', Buffer.from('through B first'))]);
+    // Eight one-off commits through A: each seals its own small pack, and the head's record names up to 8 of them.
+    for (let i = 0; i < 8; i++) await modify(a, [header('run@main'), ...put(`/a${i}`, Buffer.from(`from A ${i}`))]);
+    const before = await reads(servers[1]!);
+    await modify(b, [header('run@main'), ...put('/b1', Buffer.from('through B again'))]);
+    // The head's root and its one range are in A's newest pack (before: all 8 named packs were read whole).
+    expect(await reads(servers[1]!)).toBeLessThanOrEqual(before + 2);
+    const files = await serverStream<{ path: string }>(b, 'ListFile', { dir: 'run@main:/' });
+    expect(files.length).toBe(10);
+    expect((await streamBytes(b, 'GetFile', { file: 'run@main:/a3' })).toString()).toBe('from A 3');
+  });
+
   /** strata_one_off_commits_total of both servers, by outcome. */
   const oneOffs = async (): Promise<{ landed: number; rebuilt: number }> => {
     const n = { landed: 0, rebuilt: 0 };
