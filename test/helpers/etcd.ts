@@ -37,14 +37,28 @@ export function etcdMissing(): string | undefined {
   return 'etcd not installed (apt-get install etcd-server, or run scripts/install-system-deps.sh test)';
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
+/**
+ * `count` distinct free ports. Every listener stays open until all are
+ * chosen: closing each before asking for the next lets the kernel hand the
+ * same port out twice (a 3-member cluster once got one peer URL twice).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+    }
+    return servers.map((s) => (s.address() as { port: number }).port);
+  } finally {
+    await Promise.all(servers.map(async (s) => {
+      if (!s.listening) return;
+      s.close();
+      await once(s, 'close');
+    }));
+  }
 }
 
 async function waitHealthy(endpoint: string, child: ChildProcess, log: string[]): Promise<void> {
@@ -61,8 +75,8 @@ async function waitHealthy(endpoint: string, child: ChildProcess, log: string[])
 export async function startEtcd(opts: { members?: 1 | 3 } = {}): Promise<TestEtcd> {
   const n = opts.members ?? 1;
   const dir = await createTempDir('strata-etcd');
-  const ports = [];
-  for (let i = 0; i < n; i++) ports.push({ client: await freePort(), peer: await freePort() });
+  const free = await freePorts(2 * n);
+  const ports = Array.from({ length: n }, (_, i) => ({ client: free[2 * i]!, peer: free[2 * i + 1]! }));
   const cluster = ports.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`).join(',');
   const members: EtcdMember[] = ports.map((p, i) => {
     const name = `m${i}`;
