@@ -11,14 +11,21 @@
 // run is the same page of the 1,000-file repo: the ratio says how much the
 // page grows with the repo. Deep pages (a directory listing near its end,
 // the 1,000,000-file first commit's changes resumed near the end) check that
-// paging does not cost its depth. Besides wall time (noise on a loaded
+// paging does not cost its depth. A job of 100,000 datums (x --scale; its
+// records written to the store, see manyDatumJob) checks the job page's
+// paging. Besides wall time (noise on a loaded
 // machine) it prints the server's CPU milliseconds per request of each page,
 // read from /proc around the timed requests, and the load average.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPpsClient } from '../client/sdk/index.ts';
 import { parseBranchName, parsePath, parseRepoName } from '../src/ids.ts';
+import { ppsSkippedPrefix } from '../src/meta/keys.ts';
+import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
+import { createPps } from '../src/pps/pps.ts';
+import type { DatumRecord } from '../src/pps/records.ts';
 import { openPfsAt, type TestPfs } from '../test/helpers/pfs.ts';
 import { startBenchServer } from './lib/api-server.ts';
 import { machineInfo } from './lib/proc.ts';
@@ -70,6 +77,40 @@ async function build(t: TestPfs, name: string, dirs: number, perDir: number, say
   for (const [p, bytes] of EXTRA) await w2.put(parsePath(p), (async function* () { yield bytes; })());
   const head = (await w2.close()).id;
   return { first, head };
+}
+
+/**
+ * A pipeline `many` over ref's first directory (100 datums, run here in
+ * process before the server starts), whose job then gets `extra` more datum
+ * records written through the pipeline store as a run writes them (half
+ * processed, one record each; half skipped, in batches of 500): the job
+ * page of a job of 100,000 datums, which no bench machine could run datum
+ * by datum in time.
+ */
+async function manyDatumJob(t: TestPfs, workDir: string, extra: number): Promise<{ name: string; job: string; datums: number; deep: string }> {
+  const pps = await createPps({ pfs: t.pfs, executor: createLocalExecutor({ env: process.env }), workDir, pollMs: 600_000 });
+  try {
+    const spec = { pipeline: { name: 'many' }, input: { pfs: { repo: 'ref', glob: `/d${pad(0)}/*` } }, transform: { cmd: ['sh', '-c', 'true'] } };
+    const created = await pps.createPipeline(JSON.stringify(spec));
+    const job = await pps.waitJob('many', created.lastJob!.id);
+    const [template] = await pps.listDatums('many', job.id);
+    if (job.state !== 'success' || !template) throw new Error(`pipeline many: job ${job.id} ended ${job.state}`);
+    const hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+    const half = Math.floor(extra / 2);
+    const make = (i: number, state: DatumRecord['state']): DatumRecord => ({ ...template, id: hex(`${state}${i}`), hash: hex(`h${state}${i}`), state, outputs: [], fromJob: null, tries: state === 'skipped' ? 0 : 1 });
+    for (let i = 0; i < extra; i += 500) {
+      const n = Math.min(500, extra - i);
+      await pps.store.putDatums('many', Array.from({ length: n }, (_, k) => make(i + k, i + k < half ? 'success' : 'skipped')));
+    }
+    const total = job.counts.total + extra;
+    await pps.store.putJob({ ...job, counts: { ...job.counts, total, processed: job.counts.processed + half, skipped: job.counts.skipped + extra - half } });
+    // A cursor among the skipped datums, half way through their batches: a deep page.
+    const batches: string[] = [];
+    for await (const [key] of t.meta.scan({ prefix: ppsSkippedPrefix(parseRepoName('many'), job.id) })) batches.push(key.slice(key.lastIndexOf('/') + 1));
+    return { name: 'many', job: job.id, datums: total, deep: `skipped:${batches[Math.floor(batches.length / 2)]}:100` };
+  } finally {
+    await pps.stop();
+  }
 }
 
 interface PageTiming {
@@ -134,6 +175,9 @@ export async function run(argv: string[]): Promise<void> {
     const t = await openPfsAt(join(dir, 'data'), { packTargetBytes: 8 << 20 });
     const big = await build(t, 'big', DIRS, perDir, say);
     const ref = await build(t, 'ref', 10, 100, () => undefined);
+    const extraDatums = Math.max(1000, Math.round(100_000 * args.scale));
+    say(`  a job of ${extraDatums.toLocaleString('en-US')} + 100 datums (pipeline many, run in process, records written to the store)`);
+    const many = await manyDatumJob(t, join(dir, 'pps-work'), extraDatums);
     await t.close();
     const server = await startBenchServer(join(dir, 'data'));
     const results: PageTiming[] = [];
@@ -176,6 +220,8 @@ export async function run(argv: string[]): Promise<void> {
         ['pipelines', '/pipelines', '/pipelines'],
         ['pipeline', `/pipelines/${bigJob.name}`, `/pipelines/${refJob.name}`],
         [`job (${bigJob.datums.toLocaleString('en-US')} datums vs ${refJob.datums})`, `/pipelines/${bigJob.name}/jobs/${bigJob.job}`, `/pipelines/${refJob.name}/jobs/${refJob.job}`],
+        [`job (${many.datums.toLocaleString('en-US')} datums vs ${refJob.datums}), first page`, `/pipelines/many/jobs/${many.job}`, `/pipelines/${refJob.name}/jobs/${refJob.job}`],
+        ['the same job, a page half way through its skipped datums', `/pipelines/many/jobs/${many.job}?after=${many.deep}`, `/pipelines/${refJob.name}/jobs/${refJob.job}`],
         ['datum and its log', `/pipelines/${bigJob.name}/jobs/${bigJob.job}/datums/${bigJob.datum}`, `/pipelines/${refJob.name}/jobs/${refJob.job}/datums/${refJob.datum}`],
       ];
       for (const [what, bigPath, refPath] of pages) {

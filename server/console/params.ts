@@ -43,3 +43,8 @@ export function queryString(query: unknown, name: string): string | undefined {
   const v = (query as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
+
+/** A display-only position from a query (`at=`): a positive integer, or null for anything else. */
+export function positiveInt(s: string | undefined): number | null {
+  return s !== undefined && /^[1-9]\d{0,12}$/.test(s) ? Number(s) : null;
+}

@@ -40,7 +40,8 @@ export const urls = {
   logout: () => '/logout',
   pipelines: () => '/pipelines',
   pipeline: (name: string) => `/pipelines/${enc(name)}`,
-  /** `after`: resume the datum list after this datum id. */
-  job: (pipeline: string, job: string, after?: string) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}${query({ after })}`,
-  datum: (pipeline: string, job: string, datum: string) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}/datums/${enc(datum)}`,
+  /** `page`: resume the datum list at a page cursor (src/pps/datum-page.ts); `at` is the first row's position, for display only. */
+  job: (pipeline: string, job: string, page?: { after: string; at?: number }) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}${query({ after: page?.after, at: page?.at })}`,
+  /** `batch`: the stored batch of a skipped datum, so the page finds it without a scan. */
+  datum: (pipeline: string, job: string, datum: string, batch?: string) => `/pipelines/${enc(pipeline)}/jobs/${enc(job)}/datums/${enc(datum)}${query({ batch })}`,
 };

@@ -214,13 +214,14 @@ export async function createPps(deps: PpsDeps) {
     async listDatums(pipeline: string, job: string): Promise<DatumRecord[]> {
       return store.datums(pipeline, (await resolveJob(pipeline, job)).id);
     },
-    async inspectDatum(pipeline: string, job: string, datum: string): Promise<DatumRecord> {
+    /** `batch`: where a skipped datum's record is (a DatumPageEntry's), so a full id is found without a scan. */
+    async inspectDatum(pipeline: string, job: string, datum: string, batch?: string): Promise<DatumRecord> {
       const j = await resolveJob(pipeline, job);
       if (datum.length < 64) {
         const found = (await store.datums(pipeline, j.id)).filter((d) => d.id.startsWith(datum));
         if (found.length === 1) return found[0]!;
       }
-      return store.datum(pipeline, j.id, datum);
+      return store.datum(pipeline, j.id, datum, batch);
     },
     /** Stored logs, then (with follow) live ones until the job ends or the signal aborts. */
     async *logs(pipeline: string, opts: { job?: string; datum?: string; follow?: boolean }, signal: AbortSignal): AsyncGenerator<LogLine> {

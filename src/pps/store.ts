@@ -146,18 +146,25 @@ export class PpsStore {
     const unresolved = skipped.filter((d) => d.unresolved);
     if (unresolved.length > 0) {
       const done = unresolved.length > 64 ? await this.done(pipeline) : undefined;
-      for (const d of unresolved) await this.resolveOutputs(pipeline, d, done);
+      for (const d of unresolved) await this.resolveSkipped(pipeline, d, done);
     }
     out.push(...skipped);
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  async datum(pipeline: string, job: string, id: string): Promise<rec.DatumRecord> {
+  /** One datum; a skipped one is looked for first in `batch` (a DatumPageEntry's), then in every batch of the job. */
+  async datum(pipeline: string, job: string, id: string, batch?: string): Promise<rec.DatumRecord> {
     const raw = await this.meta.get(keys.ppsDatumKey(pipeline as RepoName, job, id));
     if (raw) return rec.decodeDatum(raw);
+    if (batch !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(batch)) {
+      const key = keys.ppsSkippedKey(pipeline as RepoName, job, batch);
+      const stored = await this.meta.get(key);
+      const found = stored && rec.decodeSkippedBatch(stored, key).find((d) => d.id === id);
+      if (found) return found.unresolved ? this.resolveSkipped(pipeline, found) : found;
+    }
     for await (const [key, batch] of this.meta.scan({ prefix: keys.ppsSkippedPrefix(pipeline as RepoName, job) })) {
       const found = rec.decodeSkippedBatch(batch, key).find((d) => d.id === id);
-      if (found) return found.unresolved ? this.resolveOutputs(pipeline, found) : found;
+      if (found) return found.unresolved ? this.resolveSkipped(pipeline, found) : found;
     }
     throw new StrataError('DATUM_NOT_FOUND', `datum ${id} of job ${pipeline}@${job} not found`, { pipeline, job, datum: id });
   }
@@ -168,7 +175,7 @@ export class PpsStore {
    * names another processing (the hash was processed again, as every_job
    * does), from that job's own datum record.
    */
-  private async resolveOutputs(pipeline: string, d: rec.SkippedDatum, done?: Map<string, rec.DoneRecord>): Promise<rec.DatumRecord> {
+  async resolveSkipped(pipeline: string, d: rec.SkippedDatum, done?: Map<string, rec.DoneRecord>): Promise<rec.DatumRecord> {
     delete d.unresolved;
     const p = pipeline as RepoName;
     let entry = done?.get(d.hash);

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FilePath, RepoName } from '../../../src/ids.ts';
 import { formatRef, type Ref } from '../../../src/ref.ts';
 import type { ConsoleContext } from '../context.ts';
-import { commitParam, pathParam, queryString, refParam, repoParam } from '../params.ts';
+import { commitParam, pathParam, positiveInt, queryString, refParam, repoParam } from '../params.ts';
 import { PREVIEW_CAP, imageType, previewKind, readHead } from '../preview.ts';
 import { pathHistory, take } from '../queries.ts';
 import { commitRef } from '../refs.ts';
@@ -25,10 +25,6 @@ async function locate(ctx: ConsoleContext, req: FastifyRequest<{ Params: PathPar
   const commit = await ctx.pfs.inspectCommit(ref);
   const refText = formatRef(ref).slice(repo.length + 1);
   return { where: { repo, ref: refText, commit }, at: commitRef(repo, commit.id), path, repo };
-}
-
-function positiveInt(s: string | undefined): number | null {
-  return s !== undefined && /^[1-9]\d{0,12}$/.test(s) ? Number(s) : null;
 }
 
 /** `filename*` carries any name (RFC 6266/5987); the plain one is an ASCII stand-in for old clients. */

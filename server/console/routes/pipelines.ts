@@ -1,9 +1,10 @@
 // Pipeline pages (issue 9 in the console): list, one pipeline with its
 // jobs, one job with its datums (paged by datum id), one datum with its log.
 import type { FastifyInstance } from 'fastify';
+import { datumPage } from '../../../src/pps/datum-page.ts';
 import type { Pps } from '../../../src/pps/pps.ts';
 import type { ConsoleContext } from '../context.ts';
-import { queryString, repoParam } from '../params.ts';
+import { positiveInt, queryString, repoParam } from '../params.ts';
 import { urls } from '../urls.ts';
 import { datumView, jobView, pipelineListView, pipelineView } from '../views/pipelines.ts';
 
@@ -33,22 +34,20 @@ export function registerPipelineRoutes(app: FastifyInstance, ctx: ConsoleContext
     const name = repoParam(req.params.name);
     const job = await pps.inspectJob(name, req.params.job);
     const after = queryString(req.query, 'after');
-    const all = await pps.listDatums(name, job.id);
-    const from = after === undefined ? 0 : all.findIndex((d) => d.id > after);
-    const datums = from < 0 ? [] : all.slice(from, from + DATUM_PAGE);
-    const last = datums.at(-1);
-    const more = from >= 0 && from + DATUM_PAGE < all.length;
+    const { entries, next } = await datumPage(pps.store, name, job.id, { after, limit: DATUM_PAGE });
+    const first = after === undefined ? 1 : positiveInt(queryString(req.query, 'at'));
+    const nextHref = next === null ? null : urls.job(name, job.id, { after: next, at: first === null ? undefined : first + entries.length });
     return ctx.page(req, reply, {
       title: `Job ${job.id.slice(0, 10)} of ${name}`,
       crumbs: [{ label: 'Pipelines', href: urls.pipelines() }, { label: name, href: urls.pipeline(name) }, { label: job.id.slice(0, 10) }],
-      body: jobView(job, { datums, total: all.length, nextHref: more && last ? urls.job(name, job.id, last.id) : null }),
+      body: jobView(job, { entries, first, nextHref, firstHref: after === undefined ? null : urls.job(name, job.id) }),
     });
   });
 
   app.get<{ Params: { name: string; job: string; datum: string } }>('/pipelines/:name/jobs/:job/datums/:datum', async (req, reply) => {
     const name = repoParam(req.params.name);
     const job = await pps.inspectJob(name, req.params.job);
-    const datum = await pps.inspectDatum(name, job.id, req.params.datum);
+    const datum = await pps.inspectDatum(name, job.id, req.params.datum, queryString(req.query, 'batch'));
     const log = await pps.store.log(name, job.id, datum.id);
     return ctx.page(req, reply, {
       title: `Datum ${datum.id.slice(0, 10)} of ${name}`,

@@ -3,6 +3,7 @@
 // provenance links, counters, datums paged) and one datum (inputs, outputs,
 // log). Every name, path and log byte is escaped by the html tag.
 import type { PipelineInfo } from '../../../src/pps/pps.ts';
+import type { DatumPageEntry } from '../../../src/pps/datum-page.ts';
 import type { DatumRecord, JobRecord } from '../../../src/pps/records.ts';
 import { formatBytes, formatTime, shortId } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -86,16 +87,19 @@ function datumInputs(d: DatumRecord): SafeHtml[] {
 }
 
 export interface DatumPage {
-  datums: DatumRecord[];
-  total: number;
+  entries: DatumPageEntry[];
+  /** Position of the first row (null: not known, the page was reached by a hand-made cursor). */
+  first: number | null;
   nextHref: string | null;
+  /** The first page's link, on later pages. */
+  firstHref: string | null;
 }
 
 export function jobView(j: JobRecord, page: DatumPage): SafeHtml {
   const p = j.pipeline;
-  const rows = page.datums.map(
-    (d) => html`<tr>
-<td><a class="mono" href="${urls.datum(p, j.id, d.id)}">${shortId(d.id)}</a></td>
+  const rows = page.entries.map(
+    ({ datum: d, batch }) => html`<tr>
+<td><a class="mono" href="${urls.datum(p, j.id, d.id, batch)}">${shortId(d.id)}</a></td>
 <td>${badge(d.state)}${d.fromJob ? html` <span class="muted">from <a class="mono" href="${urls.job(p, d.fromJob)}">${shortId(d.fromJob)}</a></span>` : ''}</td>
 <td>${datumInputs(d)}</td>
 <td class="num">${d.outputs.length}</td>
@@ -103,6 +107,13 @@ export function jobView(j: JobRecord, page: DatumPage): SafeHtml {
 <td>${d.reason}</td>
 </tr>`,
   );
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const range = page.first === null ? `${n(page.entries.length)} datums` : `Datums ${n(page.first)}–${n(page.first + page.entries.length - 1)}`;
+  const pager = html`<div class="pager">
+${page.firstHref ? html`<a href="${page.firstHref}">First page</a>` : ''}
+${page.entries.length ? html`<span class="muted">${range} of ${n(j.counts.total)}</span>` : ''}
+${page.nextHref ? html`<a class="button" rel="next" href="${page.nextHref}">More datums</a>` : ''}
+</div>`;
   return html`<h1>Job <span class="mono">${j.id}</span></h1>
 <dl class="meta">
 <dt>Pipeline</dt><dd><a href="${urls.pipeline(p)}">${p}</a> (spec version ${j.specVersion})</dd>
@@ -114,9 +125,10 @@ export function jobView(j: JobRecord, page: DatumPage): SafeHtml {
 <dt>Started</dt><dd>${formatTime(j.startedAt)}</dd>
 <dt>Finished</dt><dd>${formatTime(j.finishedAt)}</dd>
 </dl>
-<h2>Datums (${page.total})</h2>
-${page.datums.length === 0 ? html`<p class="empty">No datums recorded.</p>` : html`<table><thead><tr><th>Datum</th><th>State</th><th>Inputs</th><th class="num">Outputs</th><th class="num">Tries</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>`}
-${page.nextHref ? html`<div class="pager"><a class="button" rel="next" href="${page.nextHref}">More datums</a></div>` : ''}`;
+<h2>Datums (${n(j.counts.total)})</h2>
+<p class="muted">Processed datums (succeeded, failed, recovered) first, by id; then the skipped ones.</p>
+${page.entries.length === 0 ? html`<p class="empty">${page.firstHref ? 'No more datums.' : 'No datums recorded.'}</p>` : html`<table><thead><tr><th>Datum</th><th>State</th><th>Inputs</th><th class="num">Outputs</th><th class="num">Tries</th><th>Reason</th></tr></thead><tbody>${rows}</tbody></table>`}
+${pager}`;
 }
 
 export function datumView(j: JobRecord, d: DatumRecord, log: string | undefined): SafeHtml {
