@@ -105,8 +105,21 @@ describe.skipIf(!haveChromium)('console reading pages in Chromium', () => {
 
   it('creates a branch from a ref and deletes it after typing its name', async () => {
     await open('/repos/photos');
+    // The From field starts with the default branch and says what an empty one does.
+    const from = page.getByLabel('From (branch or commit; empty: no commits yet)');
+    expect(await from.inputValue()).toBe('main');
+    await page.getByLabel('New branch').fill('from-default');
+    await page.getByRole('button', { name: 'Create branch' }).click();
+    expect((await client.inspectBranch('photos@from-default')).head).toBe(ids.head);
+    await page.getByLabel('New branch').fill('empty');
+    await from.fill('');
+    await page.getByRole('button', { name: 'Create branch' }).click();
+    expect((await client.inspectBranch('photos@empty')).head).toBeUndefined();
+    expect(await page.locator('tbody tr', { hasText: 'empty' }).innerText()).toContain('no commits');
+    for (const b of ['from-default', 'empty']) await client.deleteBranch(`photos@${b}`);
+    await open('/repos/photos');
     await page.getByLabel('New branch').fill('feature');
-    await page.getByLabel('From (branch or commit, optional)').fill('main^');
+    await from.fill('main^');
     await page.getByRole('button', { name: 'Create branch' }).click();
     expect(here()).toBe('/repos/photos');
     const row = page.locator('tbody tr', { hasText: 'feature' });

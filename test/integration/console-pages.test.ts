@@ -180,7 +180,11 @@ describe('forms and errors', () => {
     const created = await post('/repos', { name: 'scratch', description: 'tmp' });
     expect(created.statusCode).toBe(303);
     expect(created.headers.location).toBe('/repos/scratch');
+    // The From field says what empty does, and starts with the default branch once it has a commit.
+    const fromField = (body: string) => /<label>From \(branch or commit; empty: no commits yet\)<input type="text" name="from" value="([^"]*)"/.exec(body)?.[1];
+    expect(fromField((await get('/repos/scratch')).body)).toBe('');
     await put(t.pfs, 'scratch@main:/a', 'a');
+    expect(fromField((await get('/repos/scratch')).body)).toBe('main');
     expect((await post('/repos/scratch/branches', { name: 'dev', from: 'main' })).statusCode).toBe(303);
     expect((await t.pfs.inspectBranch(repo('scratch'), branch('dev'))).head).toBe((await t.pfs.inspectCommit(ref('scratch@main'))).id);
     const wrong = await post('/repos/scratch/branches/dev/delete', { confirm: 'nope' });

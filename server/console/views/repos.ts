@@ -57,6 +57,9 @@ export interface BranchRow {
 
 export function repoView(repo: RepoRow & { createdAt: number }, branches: BranchRow[], canWrite: boolean, canDelete: boolean): SafeHtml {
   const main = repo.defaultBranch;
+  // The form starts filled with the default branch (what most new branches start from), so what
+  // it does is what it shows; emptied, the branch starts with no head, as `strata branch create` does.
+  const fromDefault = main !== null && branches.some((b) => b.name === main && b.head) ? main : null;
   const rows = branches.map(
     (b) => html`<tr>
 <td><a href="${urls.files(repo.name, b.name)}"><strong>${b.name}</strong></a>${b.name === main ? html` <span class="badge">default</span>` : ''}</td>
@@ -69,7 +72,7 @@ ${canWrite ? html`<a class="button danger" href="${urls.deleteBranch(repo.name, 
   const create = canWrite
     ? html`<form class="inline" method="post" action="${urls.createBranch(repo.name)}">
 <label>New branch<input type="text" name="name" required maxlength="63" placeholder="dev"></label>
-<label>From (branch or commit, optional)<input type="text" name="from" placeholder="${main ?? 'main'}"></label>
+<label>From (branch or commit; empty: no commits yet)<input type="text" name="from" value="${fromDefault ?? ''}" placeholder="empty: no commits yet"></label>
 <button class="primary" type="submit">Create branch</button>
 </form>`
     : '';
