@@ -32,15 +32,19 @@ async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await mkdir(SHOTS, { recursive: true }).then(() => page.screenshot({ path: join(SHOTS, `console-${name}.png`) }));
 }
 
+/** A browser session logged in by the form; the login page itself had no console errors. */
 async function loggedIn(token: string, shoot = false): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 760 } });
   const page = await ctx.newPage();
+  const w = watch(page);
   await page.goto(`${server.httpUrl}/repos/a`);
   expect(new URL(page.url()).pathname).toBe('/login');
   if (shoot) await shot(page, 'login');
   await page.getByLabel('Token').fill(token);
   await page.getByRole('button', { name: 'Log in' }).click();
   expect(new URL(page.url()).pathname).toBe('/repos/a');
+  // The unauthenticated /repos/a answered 303 to /login; nothing else may have gone wrong.
+  expect(w.problems).toEqual([]);
   return { ctx, page };
 }
 

@@ -115,13 +115,13 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
       ['/repos/images/files/main/', 'files'],
       ['/repos/images/files/main/README.md', 'markdown'],
       ['/repos/images/files/main/labels.csv', 'csv'],
-      ['/repos/images/files/main/meta.json'],
-      ['/repos/images/files/main/cats/cat-1.png'],
+      ['/repos/images/files/main/meta.json', 'json'],
+      ['/repos/images/files/main/cats/cat-1.png', 'image'],
       [`/repos/images/history/main/notes/${encodeURIComponent(XSS)}`, 'history'],
       [`/repos/images/compare?base=${ids.first}&head=main`, 'compare'],
       [`/repos/images/compare/file?base=main%5E&head=main&path=${encodeURIComponent(`/notes/${XSS}`)}`, 'diff'],
       [`/repos/models/commits/${ids.model}/provenance`, 'provenance'],
-      ['/repos/images/delete'],
+      ['/repos/images/delete', 'delete-repo'],
       ['/repos/images/files/dev/'],
     ];
     for (const [path, name] of pages) {
@@ -157,6 +157,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     expect(await page.locator('#entries a').allTextContents()).toEqual([XSS]);
     await open(`/repos/images/files/main/notes/${encodeURIComponent(XSS)}`);
     expect(await page.locator('main > h1').textContent()).toBe(XSS);
+    await shot('text');
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);

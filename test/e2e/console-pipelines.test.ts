@@ -75,6 +75,7 @@ describe.skipIf(!haveChromium)('console pipeline pages in Chromium', () => {
     await page.getByRole('link', { name: 'upper', exact: true }).first().click();
     expect(path()).toBe('/pipelines/upper');
     await expect.poll(() => page.locator('main').innerText()).toContain('sh -c for f in /pfs/words/*');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-pipeline.png') });
     await page.getByRole('link', { name: good.id.slice(0, 10) }).first().click();
     expect(path()).toBe(`/pipelines/upper/jobs/${good.id}`);
     expect(await page.locator('main').innerText()).toContain('2 processed, 0 skipped, 0 failed, 0 recovered of 2');
