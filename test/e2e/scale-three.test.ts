@@ -1,11 +1,13 @@
 // Three real servers on one store (issue 13 asks for 2-3): metadata in a
-// real etcd, chunks in one S3 bucket (s3rver), each server its own process.
+// real etcd, chunks in one S3 bucket (s3rver) or one local directory
+// (--blocks-dir, as on a shared file system), each server its own process.
 // Turns on a branch are between more than two servers here: each waiter says
 // it waits, and the holder's bounded runs must let both others in.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
@@ -14,21 +16,21 @@ const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: byte
 /** Writes per server in the concurrent test (fewer in CI). */
 const PER_SERVER = process.env.CI ? 8 : 16;
 
-describe.skipIf(missing !== undefined)(`three servers on etcd and one bucket${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`three servers on etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
+  let shared: TempDir | undefined;
   const servers: TestServer[] = [];
   const clients: RawClient[] = [];
 
   beforeAll(async () => {
-    [etcd, s3] = await Promise.all([startEtcd(), startS3Server()]);
-    const started = await Promise.all(
-      [0, 1, 2].map(() =>
-        startServer({
-          args: ['--meta', `${etcd.url}/three`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey],
-        }),
-      ),
-    );
+    etcd = await startEtcd();
+    if (store === 's3rver') s3 = await startS3Server();
+    else shared = await createTempDir('strata-three-blocks');
+    const chunks = s3
+      ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+      : ['--blocks-dir', shared!.path];
+    const started = await Promise.all([0, 1, 2].map(() => startServer({ args: ['--meta', `${etcd.url}/three`, ...chunks] })));
     servers.push(...started);
     clients.push(...started.map((s) => pfsClient(s.grpcAddress)));
   }, 120_000);
@@ -36,7 +38,7 @@ describe.skipIf(missing !== undefined)(`three servers on etcd and one bucket${mi
   afterAll(async () => {
     for (const c of clients) closeClient(c);
     await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
   });
 
   /** strata_one_off_commits_total of all three servers, by outcome. */
