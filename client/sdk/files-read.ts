@@ -2,7 +2,7 @@
 // is pulled only as fast as the consumer reads), a file written to disk
 // atomically (temp file, then rename), and tar archives of directories.
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -98,46 +98,25 @@ export async function writeAtomically(source: Readable, path: string): Promise<v
   await throughTempFile(path, (tmp) => pipeline(source, createWriteStream(tmp, { flags: 'wx' })), () => source.destroy());
 }
 
-/** Writes a group of pieces with one writev; a short write (rare: a signal, a full disk) goes on where it stopped. */
-async function writeGroup(fh: FileHandle, group: Buffer[]): Promise<number> {
-  const total = group.reduce((n, b) => n + b.length, 0);
-  const { bytesWritten } = await fh.writev(group);
-  for (let done = bytesWritten; done < total; ) done += (await fh.write(Buffer.concat(group).subarray(done))).bytesWritten;
-  return total;
-}
-
 /**
  * As writeAtomically, from groups of pieces (readFileGroups: a GetChunks
  * message's chunks), each written with one writev: a few hundred system calls
- * per GiB instead of one per chunk, and no stream machinery per chunk. One
- * group is written (on libuv's thread pool: the kernel's copy into the page
- * cache, the largest cost of a download here) while the next is received and
- * verified, so the two overlap instead of taking turns; memory grows by that
- * one group (a GetChunks message, ~3 MiB).
+ * per GiB instead of one per chunk, and no stream machinery per chunk.
  */
 export async function writeGroupsAtomically(groups: AsyncGenerator<Buffer[], void, undefined>, path: string, onBytes?: (n: number) => void): Promise<void> {
   await throughTempFile(
     path,
     async (tmp) => {
       const fh = await open(tmp, 'wx');
-      // The write under way; its failure is kept (not thrown into nowhere) until the loop next waits for it.
-      let writing: Promise<unknown> = Promise.resolve();
-      let failed: { err: unknown } | undefined;
-      const settle = async (): Promise<void> => {
-        await writing;
-        if (failed) throw failed.err;
-      };
       try {
         for await (const group of groups) {
-          await settle();
-          writing = writeGroup(fh, group).then(
-            (n) => onBytes?.(n),
-            (err: unknown) => void (failed = { err }),
-          );
+          const total = group.reduce((n, b) => n + b.length, 0);
+          const { bytesWritten } = await fh.writev(group);
+          // A short write (rare: a signal, a full disk) goes on where it stopped.
+          for (let done = bytesWritten; done < total; ) done += (await fh.write(Buffer.concat(group).subarray(done))).bytesWritten;
+          onBytes?.(total);
         }
-        await settle();
       } finally {
-        await writing;
         await fh.close();
       }
     },
