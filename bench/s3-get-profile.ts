@@ -15,25 +15,11 @@ import { join } from 'node:path';
 import { REPO_ROOT, createBenchCli } from './lib/api-cli.ts';
 import { summariseProfiles } from './lib/cpu-profile.ts';
 import { runMeasured } from './lib/proc.ts';
-import { AWS, awsEnv, cpuSeconds, leanGet, randomFile, startGateway } from './lib/s3-gateway.ts';
+import { AWS, awsEnv, cpuSeconds, leanGet, printGc, randomFile, startGateway } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const at = args.indexOf(`--${name}`);
   return at >= 0 ? args[at + 1]! : fallback;
-}
-
-/** --trace-gc's lines (`[pid:addr] 123 ms: Scavenge 40.1 (42.0) -> 39.0 (43.0) MB, 1.2 / 0.0 ms ...`): count and pause time by kind. */
-function printGc(text: string): void {
-  const byKind: Record<string, { n: number; ms: number }> = {};
-  for (const m of text.matchAll(/ms: (Scavenge|Mark-Compact|Mark-sweep|Mark-Compact \(reduce\)|Minor Mark-Compact)[^,]*, ([\d.]+) \/ [\d.]+ ms(.*)/g)) {
-    const kind = m[1]!;
-    const k = (byKind[kind] ??= { n: 0, ms: 0 });
-    k.n++;
-    k.ms += Number(m[2]);
-  }
-  const reasons: Record<string, number> = {};
-  for (const m of text.matchAll(/Mark-Compact[^\n]*?ms: ([^\n]*)/g)) reasons[m[1]!.replace(/[\d.]+/g, '#').slice(0, 60)] = (reasons[m[1]!.replace(/[\d.]+/g, '#').slice(0, 60)] ?? 0) + 1;
-  if (Object.keys(byKind).length) console.log('gc', JSON.stringify(byKind), JSON.stringify(reasons));
 }
 
 export async function run(args: string[]): Promise<void> {

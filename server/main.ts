@@ -26,6 +26,7 @@ import { staticKeys } from './s3/keys.ts';
 import { createS3App } from './s3/plugin.ts';
 import { DAY_MS, startUploadSweeper } from './s3/upload-expiry.ts';
 import { createStoreHealth } from './store-health.ts';
+import { processUploadHeap } from './upload-heap.ts';
 
 async function openBlocks(config: ServerConfig) {
   if (!config.s3) return withKeyChecks(await createLocalBlockStore({ root: config.blocksDir }));
@@ -97,7 +98,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   });
   await listening('HTTP', '--http', config.http, () => http.listen({ host: config.http.host, port: config.http.port }));
   const s3Auth = auth; // once auth is activated, S3 access keys are its tokens
-  const s3 = createS3App({ connections: connections('the S3 gateway'), pfs, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log, ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}) });
+  const s3 = createS3App({ connections: connections('the S3 gateway'), pfs, uploadHeap: processUploadHeap, keys: staticKeys(config.s3Gateway.keys), auth: s3Auth, region: config.s3Gateway.region, log, ...(tls ? { tls: { cert: tls.cert, key: tls.key, ca: tls.clientCa } } : {}) });
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, { host: config.s3Gateway.host, port: boundPort(s3.server, config.s3Gateway.port) });
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });

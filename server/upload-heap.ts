@@ -45,3 +45,10 @@ export function createUploadHeap(setFlags: (flags: string) => void = setFlagsFro
     },
   };
 }
+
+/**
+ * The process's upload heap, shared by every transport that streams uploads
+ * in (gRPC client streams, the S3 gateway's PUT and UploadPart bodies): V8's
+ * flags are the process's, so one count of running uploads must decide them.
+ */
+export const processUploadHeap: UploadHeap = createUploadHeap();

@@ -3,7 +3,7 @@
 // for a bench's own GETs, a lean GET client, the server's CPU seconds from
 // /proc, the aws cli's environment and an incompressible test file.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
@@ -81,16 +81,42 @@ export async function randomFile(path: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
+/**
+ * Writes `bytes` of incompressible data that shares no chunk with another
+ * seed's (AES-256-CTR of zeros keyed by the seed: fast, and the same for
+ * every run), so each PUT of a round stores new chunks instead of deduplicating.
+ */
+export async function seededFile(path: string, bytes: number, seed: string): Promise<void> {
+  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), Buffer.alloc(16));
+  const zeros = Buffer.alloc(1 << 20);
+  const out = createWriteStream(path);
+  for (let done = 0; done < bytes; done += zeros.length) {
+    if (!out.write(cipher.update(zeros.subarray(0, Math.min(zeros.length, bytes - done))))) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
 /** SigV4 headers for a GET with an unsigned payload (the query must already be in canonical order and encoding). */
 export function signedGet(host: string, path: string, query: string, key = KEY, secret = SECRET): Record<string, string> {
+  return signedRequest('GET', host, path, query, 'UNSIGNED-PAYLOAD', {}, key, secret);
+}
+
+/**
+ * SigV4 headers for a request whose payload hash is `payloadHash` (hex, or
+ * UNSIGNED-PAYLOAD), every header of `extra` signed too (lower-case names);
+ * the query must already be in canonical order and encoding.
+ */
+export function signedRequest(method: string, host: string, path: string, query: string, payloadHash: string, extra: Record<string, string> = {}, key = KEY, secret = SECRET): Record<string, string> {
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
   const scope = `${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`;
-  const headers = { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': amzDate };
-  const signed = Object.keys(headers).join(';');
-  const canonical = `GET\n${path}\n${query}\n${Object.entries(headers).map(([k, v]) => `${k}:${v}\n`).join('')}\n${signed}\nUNSIGNED-PAYLOAD`;
+  const all: Record<string, string> = { ...extra, host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
+  const names = Object.keys(all).sort();
+  const signed = names.join(';');
+  const canonical = `${method}\n${path}\n${query}\n${names.map((k) => `${k}:${all[k]}\n`).join('')}\n${signed}\n${payloadHash}`;
   const signing = signingKey(secret, amzDate.slice(0, 8), 'us-east-1', 's3');
   const signature = hmac(signing, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`).toString('hex');
-  return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${key}/${scope},SignedHeaders=${signed},Signature=${signature}` };
+  return { ...all, authorization: `AWS4-HMAC-SHA256 Credential=${key}/${scope},SignedHeaders=${signed},Signature=${signature}` };
 }
 
 /** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s). */
@@ -127,4 +153,18 @@ export async function rawList(s3: string, bucket: string, prefix: string): Promi
     token = /<NextContinuationToken>([^<]*)</.exec(text)?.[1];
   } while (token);
   return seen;
+}
+
+/** --trace-gc's lines (`[pid:addr] 123 ms: Scavenge 40.1 (42.0) -> 39.0 (43.0) MB, 1.2 / 0.0 ms ...`): count and pause time by kind. */
+export function printGc(text: string): void {
+  const byKind: Record<string, { n: number; ms: number }> = {};
+  for (const m of text.matchAll(/ms: (Scavenge|Mark-Compact|Mark-sweep|Mark-Compact \(reduce\)|Minor Mark-Compact)[^,]*, ([\d.]+) \/ [\d.]+ ms(.*)/g)) {
+    const kind = m[1]!;
+    const k = (byKind[kind] ??= { n: 0, ms: 0 });
+    k.n++;
+    k.ms += Number(m[2]);
+  }
+  const reasons: Record<string, number> = {};
+  for (const m of text.matchAll(/Mark-Compact[^\n]*?ms: ([^\n]*)/g)) reasons[m[1]!.replace(/[\d.]+/g, '#').slice(0, 60)] = (reasons[m[1]!.replace(/[\d.]+/g, '#').slice(0, 60)] ?? 0) + 1;
+  if (Object.keys(byKind).length) console.log('gc', JSON.stringify(byKind), JSON.stringify(reasons));
 }

@@ -28,7 +28,7 @@ import { readHandlers } from './reads.ts';
 import { branchHandlers, repoHandlers, tagHandlers } from './repos.ts';
 import { listenGrpc } from './listener.ts';
 import { InFlight, createRpc } from './rpc.ts';
-import { createUploadHeap } from '../upload-heap.ts';
+import { processUploadHeap } from '../upload-heap.ts';
 import type { UntypedService } from './wire.ts';
 import type { PfsServiceDefinition, PfsServiceHandlers } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { PpsServiceDefinition } from '../../proto/generated/strata/pps/v1/PpsService.ts';
@@ -71,8 +71,8 @@ function credentials(tls: GrpcTls | undefined): grpc.ServerCredentials {
   return grpc.ServerCredentials.createSsl(tls.clientCa ?? null, [{ private_key: tls.key, cert_chain: tls.cert }], tls.clientCa !== undefined);
 }
 
-/** One per process: V8's flags are the process's. */
-const uploadHeap = createUploadHeap();
+/** One per process, shared with the S3 gateway: V8's flags are the process's. */
+const uploadHeap = processUploadHeap;
 
 function rpcFor<D = UntypedService>(deps: GrpcDeps, service: string, shutdown: AbortSignal, inflight: InFlight, policies: Policies) {
   const guard = deps.auth

@@ -8,6 +8,7 @@ import type { Pfs } from '../../src/pfs/pfs.ts';
 import { isStrataError } from '../../src/errors/index.ts';
 import { S3Error } from './errors.ts';
 import type { Signer } from './sigv4.ts';
+import type { UploadHeap } from '../upload-heap.ts';
 
 export interface S3Deps {
   pfs: Pfs;
@@ -18,6 +19,8 @@ export interface S3Deps {
   auth?: Auth;
   /** Commits ListObjectVersions walks back (default versions.ts HISTORY_LIMIT). */
   historyLimit?: number;
+  /** Told while a PUT or UploadPart body streams in (V8's heap may grow meanwhile: server/upload-heap.ts). */
+  uploadHeap?: UploadHeap;
 }
 
 export interface S3Call {

@@ -65,7 +65,13 @@ export async function uploadPart(call: S3Call): Promise<void> {
   const n = partNumberOf(call);
   const verified: Record<string, string> = {};
   const body = objectBody(call.raw, call.headers, call.signer, verified, partChecksumName(upload));
-  const part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified });
+  const leave = call.deps.uploadHeap?.enter();
+  let part;
+  try {
+    part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified });
+  } finally {
+    leave?.();
+  }
   // Echoed: the checksums the client sent (one computed here is kept with the part, not echoed, as on S3).
   const echoed = Object.fromEntries(Object.entries(verified).filter(([name]) => sendsChecksum(call.headers, name)));
   void call.reply.code(200).headers({ etag: etagOf(part), ...echoed }).send();

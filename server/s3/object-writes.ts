@@ -49,6 +49,7 @@ export async function putObject(call: S3Call): Promise<void> {
   await writePreconditions(call, b, path);
   const w = await pfs.openWriter(b.repo, { branch: b.branch }, { guard: writeGuard(call, path) });
   let file;
+  const leave = call.deps.uploadHeap?.enter();
   try {
     const written = await writeFile(pfs.context.chunks, body);
     file = await w.putChunks(path, written.chunks, { attrs: { ...attrs, ...checksumAttrs(verified) } });
@@ -56,6 +57,8 @@ export async function putObject(call: S3Call): Promise<void> {
   } catch (err) {
     await w.abort(err);
     throw err;
+  } finally {
+    leave?.();
   }
   const commit = await w.close();
   void call.reply.code(200).headers({ etag: etagOf(file), 'x-amz-version-id': commit.id, ...verified }).send();

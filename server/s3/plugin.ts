@@ -23,6 +23,7 @@ import { authKind, decodeComponent, verifyHeaderAuth, verifyPresigned, type Sign
 import { listVersions } from './versions.ts';
 import { deferContinue } from './expect-continue.ts';
 import type { Server } from 'node:http';
+import type { UploadHeap } from '../upload-heap.ts';
 
 export interface S3GatewayDeps {
   pfs: Pfs;
@@ -40,6 +41,8 @@ export interface S3GatewayDeps {
   historyLimit?: number;
   /** Slow-loris limits (server/connection-guard.ts); left out, Node's and fastify's defaults. */
   connections?: ConnectionLimits & ConnectionGuardEvents;
+  /** The process's upload heap (server/upload-heap.ts), told while object bodies stream in; left out, V8's heap settings stay as they are. */
+  uploadHeap?: UploadHeap;
 }
 
 type Handler = (call: S3Call) => Promise<void>;
@@ -171,7 +174,7 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       const bucket = slash < 0 ? path.slice(1) : path.slice(1, slash);
       const key = slash < 0 ? '' : path.slice(slash + 1);
       const signer = await authenticate(deps, req, rawPath, rawQuery, query);
-      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth, historyLimit: deps.historyLimit }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
+      call = { deps: { pfs: deps.pfs, region, now: deps.now ?? Date.now, auth: deps.auth, historyLimit: deps.historyLimit, uploadHeap: deps.uploadHeap }, method: req.method, bucket, key, query, headers: req.headers, raw: req.raw, reply, signer, identity: identityOf(signer?.identity), requestId };
       requireAccess(call);
       await route(call)(call);
       await auditWrite(deps, call, undefined).catch((auditErr: unknown) => deps.log?.warn({ err: auditErr, requestId }, 's3 gateway: audit record failed'));

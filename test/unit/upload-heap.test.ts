@@ -1,12 +1,15 @@
 // The server's heap setting for uploads (server/upload-heap.ts): V8's
-// growing factor is raised while at least one client stream runs and given
-// back to V8 when the last one ends, however it ends.
+// growing factor is raised while at least one client stream or S3 object
+// body runs and given back to V8 when the last one ends, however it ends.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InFlight, createRpc } from '../../server/grpc/rpc.ts';
 import { createLogger } from '../../server/log.ts';
 import { createMetrics } from '../../server/metrics.ts';
 import { createUploadHeap } from '../../server/upload-heap.ts';
+import { createS3App } from '../../server/s3/plugin.ts';
+import { staticKeys } from '../../server/s3/keys.ts';
+import { createTestPfs, repo } from '../helpers/pfs.ts';
 import { StrataError } from '../../src/errors/index.ts';
 
 const UP = '--heap-growing-percent=300';
@@ -53,5 +56,29 @@ describe('the upload heap setting', () => {
     expect(during).toEqual([1, 1]);
     expect(uploadHeap.active).toBe(0);
     expect(flags).toEqual([UP, DOWN, UP, DOWN]);
+  });
+
+  it('spans every S3 PutObject and UploadPart body, stored or refused', async () => {
+    const flags: string[] = [];
+    const uploadHeap = createUploadHeap((f) => flags.push(f));
+    const t = await createTestPfs();
+    const app = createS3App({ pfs: t.pfs, keys: staticKeys([]), uploadHeap });
+    try {
+      await t.pfs.createRepo(repo('b'));
+      const body = Buffer.alloc(300_000, 7);
+      expect((await app.inject({ method: 'PUT', url: '/b/ok.bin', payload: body })).statusCode).toBe(200);
+      // A body that does not match its Content-MD5 is refused, and the setting is still given back.
+      const bad = await app.inject({ method: 'PUT', url: '/b/bad.bin', payload: body, headers: { 'content-md5': Buffer.alloc(16).toString('base64') } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('BadDigest');
+      const created = await app.inject({ method: 'POST', url: '/b/mp.bin?uploads' });
+      const id = /<UploadId>([^<]+)</.exec(created.body)![1]!;
+      expect((await app.inject({ method: 'PUT', url: `/b/mp.bin?uploadId=${id}&partNumber=1`, payload: body })).statusCode).toBe(200);
+      expect(uploadHeap.active).toBe(0);
+      expect(flags).toEqual([UP, DOWN, UP, DOWN, UP, DOWN]);
+    } finally {
+      await app.close();
+      await t.remove();
+    }
   });
 });
