@@ -5,22 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { KIND_TABLE, StrataError, isStrataError } from '../../src/errors/index.ts';
 import { count, examples } from './command.ts';
-import { registerAdmin } from './commands/admin.ts';
-import { registerAuth } from './commands/auth.ts';
-import { registerBranch } from './commands/branch.ts';
-import { registerCommit } from './commands/commit.ts';
-import { registerFiles } from './commands/files.ts';
-import { registerGet } from './commands/get.ts';
-import { registerJob } from './commands/job.ts';
-import { registerLogs } from './commands/logs.ts';
-import { registerMount } from './commands/mount.ts';
-import { registerPipeline } from './commands/pipeline.ts';
-import { registerPut } from './commands/put.ts';
-import { registerRepo } from './commands/repo.ts';
-import { registerRun } from './commands/run.ts';
-import { registerVersion } from './commands/version.ts';
-import { registerInspect } from './commands/inspect.ts';
-import { registerTag } from './commands/tag.ts';
+import { commandModulesFor } from './command-modules.ts';
 import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
@@ -28,7 +13,14 @@ const USAGE_EXIT = KIND_TABLE.InvalidArgument.exit;
 /** 128 + SIGPIPE, what a shell reports for a tool cut off by a closed pipe. */
 export const SIGPIPE_EXIT = 141;
 
-export function buildProgram(io: Io): Command {
+/**
+ * The program with the command modules `argv` needs: only the named
+ * command's module for a command (`strata diff ...` evaluates neither the
+ * mount nor put code, nor what they import), every module for help, a
+ * completion script or a word that is no command (commander then lists
+ * them, or suggests the nearest).
+ */
+export async function buildProgram(io: Io, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('strata')
     .description('Strata: a versioned file system for data (repos, branches, immutable commits)')
     .option('--address <host:port>', 'server gRPC address (default: STRATA_ADDRESS, then `strata config`, then 127.0.0.1:7730)')
@@ -64,22 +56,7 @@ Auth: the token comes from STRATA_TOKEN, else \`strata auth login\` (docs/securi
   };
   program.configureOutput(output);
   program.exitOverride();
-  registerRepo(program, io);
-  registerBranch(program, io);
-  registerTag(program, io);
-  registerCommit(program, io);
-  registerPut(program, io);
-  registerGet(program, io);
-  registerFiles(program, io);
-  registerAdmin(program, io);
-  registerRun(program, io);
-  registerMount(program, io);
-  registerPipeline(program, io);
-  registerJob(program, io);
-  registerLogs(program, io);
-  registerInspect(program, io);
-  registerVersion(program, io);
-  registerAuth(program, io);
+  for (const register of await commandModulesFor(program, argv)) register(program, io);
   // Every subcommand reports its errors through main() too.
   const override = (cmd: Command): void => {
     for (const sub of cmd.commands) {
@@ -101,8 +78,8 @@ function flagOf(argv: string[], name: string): boolean {
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const debug = flagOf(argv, '--debug');
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
