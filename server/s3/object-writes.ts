@@ -1,4 +1,4 @@
-// PutObject, CopyObject, DeleteObject and DeleteObjects. Each request is one
+// PutObject and CopyObject (deletes are in object-deletes.ts). Each request is one
 // commit on the bucket's branch, or lands in the branch's open commit when
 // one is open (so a job can write many objects as one commit). A request
 // that changes nothing makes no commit.
@@ -16,10 +16,10 @@ import { attrsForCopy, attrsFromRequest, modifiedAt } from './metadata.ts';
 import { checksumAttrs } from './object-parts.ts';
 import { requireAction } from './access.ts';
 import { S3Error } from './errors.ts';
-import { readXmlBody, xmlDocument } from './xml.ts';
+import { xmlDocument } from './xml.ts';
 import { decodeComponent } from './sigv4.ts';
 
-async function writable(call: S3Call): Promise<BucketView> {
+export async function writable(call: S3Call): Promise<BucketView> {
   const b = parseBucket(call.bucket);
   requireWritable(b);
   await requireBucket(call.deps.pfs, b);
@@ -173,29 +173,8 @@ async function currentEtag(call: S3Call, b: BucketView, path: FilePath): Promise
   return info ? etagOf(info) : undefined;
 }
 
-/** One key DeleteObject / DeleteObjects is asked to delete, and the version (a commit id) if one was named. */
-interface DeleteTarget {
-  key: string;
-  versionId?: string;
-}
-
-interface DeleteOutcome {
-  key: string;
-  versionId?: string;
-  /** A delete of the current object: the commit that records it is the key's delete marker. */
-  marker: boolean;
-}
-
-/** The same object: the same bytes and the same stored metadata (so the same ETag and headers). */
-function sameObject(a: FileInfo, b: FileInfo): boolean {
-  if (a.hash !== b.hash || a.size !== b.size) return false;
-  const x = a.attrs ?? {};
-  const y = b.attrs ?? {};
-  const keys = Object.keys(x);
-  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
-}
-
-async function fileOrUndefined(call: S3Call, ref: Ref, path: FilePath): Promise<FileInfo | undefined> {
+/** The file at `path` in `ref`, or undefined when there is none (a directory, or no such path). */
+export async function fileOrUndefined(call: S3Call, ref: Ref, path: FilePath): Promise<FileInfo | undefined> {
   try {
     const info = await call.deps.pfs.inspectFile(ref, path);
     return info.type === 'file' ? info : undefined;
@@ -203,101 +182,4 @@ async function fileOrUndefined(call: S3Call, ref: Ref, path: FilePath): Promise<
     if (isStrataError(err) && err.kind === 'NotFound' && !isStrataError(err, 'REPO_NOT_FOUND')) return undefined;
     throw err;
   }
-}
-
-/**
- * Whether a delete removes the key from the branch. Without a version: when
- * the key is a file. With one (a commit id): only when that version is the
- * current object, i.e. the key reads the same at that commit as at the head
- * (S3 would then make the previous version current; Strata keeps history as
- * it is and removes the key). A non-current version is never removed (every
- * commit is kept), so deleting it changes nothing, and deleting the current
- * object never happens by naming an old version.
- */
-async function deletesKey(call: S3Call, b: BucketView, target: DeleteTarget, path: FilePath): Promise<boolean> {
-  const head = await fileOrUndefined(call, readRef(b), path);
-  if (!head || target.versionId === undefined) return head !== undefined;
-  const version = await fileOrUndefined(call, readRef(b, target.versionId), path);
-  return version !== undefined && sameObject(version, head);
-}
-
-/** Stages the deletes in one writer (one commit); keys that do not exist count as deleted (as on S3). */
-async function deleteKeys(call: S3Call, b: BucketView, targets: DeleteTarget[]): Promise<{ deleted: DeleteOutcome[]; errors: { target: DeleteTarget; err: S3Error }[]; commit?: string }> {
-  const { pfs } = call.deps;
-  const deleted: DeleteOutcome[] = [];
-  const errors: { target: DeleteTarget; err: S3Error }[] = [];
-  const w = await pfs.openWriter(b.repo, { branch: b.branch }).catch((err: unknown) => {
-    if (isStrataError(err, 'REPO_NOT_FOUND')) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', { BucketName: b.name });
-    throw err;
-  });
-  let changed = 0;
-  try {
-    for (const target of targets) {
-      const { key, versionId } = target;
-      try {
-        // A `dir/` marker stands for the implicit directory: deleting it deletes nothing.
-        const path = keyPath(key);
-        if (versionId !== undefined) readRef(b, versionId); // a version id that is no commit id: InvalidArgument
-        const removes = !key.endsWith('/') && (await deletesKey(call, b, target, path));
-        if (removes) {
-          await w.delete(path, { dir: false });
-          changed++;
-        }
-        deleted.push({ key, versionId, marker: removes && versionId === undefined });
-      } catch (err) {
-        if (isStrataError(err, 'FILE_NOT_FOUND')) deleted.push({ key, versionId, marker: false });
-        else if (err instanceof S3Error) errors.push({ target, err });
-        else throw err;
-      }
-    }
-  } catch (err) {
-    await w.abort(err);
-    throw err;
-  }
-  if (changed === 0) {
-    await w.abort();
-    return { deleted, errors };
-  }
-  const commit = await w.close();
-  return { deleted, errors, commit: commit.id };
-}
-
-/** `?versionId=`: absent, or S3's `null` (objects written before versioning, which Strata never has), is the current object. */
-function versionParam(value: string | null | undefined): string | undefined {
-  return value === null || value === undefined || value === '' || value === 'null' ? undefined : value;
-}
-
-export async function deleteObject(call: S3Call): Promise<void> {
-  const b = await writable(call);
-  const versionId = versionParam(call.query.get('versionId'));
-  const { deleted, errors, commit } = await deleteKeys(call, b, [{ key: call.key, versionId }]);
-  if (errors[0]) throw errors[0].err;
-  const headers: Record<string, string> = {};
-  // The commit that removed the key is its delete marker (ListObjectVersions shows it as one).
-  if (deleted[0]?.marker && commit) Object.assign(headers, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': commit });
-  else if (versionId !== undefined) headers['x-amz-version-id'] = versionId;
-  void call.reply.code(204).headers(headers).send();
-}
-
-export async function deleteObjects(call: S3Call): Promise<void> {
-  const b = await writable(call);
-  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).Delete as { Object?: { Key?: unknown; VersionId?: unknown }[]; Quiet?: string } | undefined;
-  const targets = (doc?.Object ?? []).map((o) => ({ key: String(o.Key ?? ''), versionId: versionParam(o.VersionId === undefined ? undefined : String(o.VersionId)) }));
-  if (!doc || targets.length === 0 || targets.length > 1000 || targets.some((t) => t.key === '')) {
-    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate: a Delete needs 1 to 1000 Object elements with a Key');
-  }
-  const { deleted, errors, commit } = await deleteKeys(call, b, targets);
-  const quiet = String(doc.Quiet ?? '').trim() === 'true';
-  sendXml(call, 200, xmlDocument({
-    DeleteResult: {
-      ...(quiet ? {} : {
-        Deleted: deleted.map((d) => ({
-          Key: d.key,
-          ...(d.versionId !== undefined ? { VersionId: d.versionId } : {}),
-          ...(d.marker && commit ? { DeleteMarker: true, DeleteMarkerVersionId: commit } : {}),
-        })),
-      }),
-      Error: errors.map(({ target, err }) => ({ Key: target.key, ...(target.versionId !== undefined ? { VersionId: target.versionId } : {}), Code: err.code, Message: err.message })),
-    },
-  }));
 }
