@@ -58,3 +58,22 @@ function parseVersion(v: string): CommitId {
 export function requireWritable(b: BucketView): void {
   if (b.commit) throw new S3Error('AccessDenied', `bucket "${b.name}" shows commit ${b.commit}, which never changes: write to "${b.branch}.${b.repo}" instead`, { BucketName: b.name });
 }
+
+/**
+ * S3's rules for a new bucket's name, which CreateBucket applies on top of
+ * Strata's (so every bucket an S3 client makes is one any S3 client can
+ * address): 3 to 63 characters of lower-case letters, digits, dots and
+ * hyphens, beginning and ending with a letter or digit, no `..`, `.-` or
+ * `-.`, not an IP address, none of AWS's reserved prefixes and suffixes.
+ * Repos and branches made by other means (`strata repo create My_Data`)
+ * keep their names and are read and written under them.
+ */
+export function requireS3BucketName(name: string): void {
+  const bad = (why: string): S3Error => new S3Error('InvalidBucketName', `The specified bucket is not valid: a new bucket's name ${why}`, { BucketName: name });
+  if (name.length < 3 || name.length > 63) throw bad('must be 3 to 63 characters long');
+  if (!/^[a-z0-9.-]+$/.test(name)) throw bad('may hold only lower-case letters, digits, dots and hyphens');
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) throw bad('must begin and end with a letter or digit');
+  if (/\.\.|\.-|-\./.test(name)) throw bad('must not hold "..", ".-" or "-."');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) throw bad('must not be an IP address');
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) throw bad('must not use a prefix or suffix AWS reserves');
+}

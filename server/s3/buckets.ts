@@ -4,7 +4,7 @@ import { isStrataError } from '../../src/errors/index.ts';
 import { DEFAULT_BRANCH } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { Ref } from '../../src/ref.ts';
-import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
+import { parseBucket, readRef, requireS3BucketName, requireWritable, type BucketView } from './bucket-names.ts';
 import { etagOf, isoTime, sendXml, type S3Call } from './context.ts';
 import { mayRead, requireAction } from './access.ts';
 import { notImplemented, S3Error } from './errors.ts';
@@ -54,6 +54,7 @@ export async function headBucket(call: S3Call): Promise<void> {
 export async function createBucket(call: S3Call): Promise<void> {
   const b = parseBucket(call.bucket);
   requireWritable(b);
+  requireS3BucketName(b.name);
   const { pfs } = call.deps;
   let created = false;
   if (!(await repoExists(pfs, b))) {

@@ -40,11 +40,11 @@ function ok(o: RawOutcome): string {
 
 beforeAll(async () => {
   server = await startS3Server();
-  ok(await signed('PUT', '/fz'));
-  for (const key of ['a.txt', 'd/b.txt']) ok(await signed('PUT', `/fz/${key}`, '', Buffer.from(key)));
-  const xml = ok(await signed('POST', '/fz/up.bin', 'uploads'));
+  ok(await signed('PUT', '/fzz'));
+  for (const key of ['a.txt', 'd/b.txt']) ok(await signed('PUT', `/fzz/${key}`, '', Buffer.from(key)));
+  const xml = ok(await signed('POST', '/fzz/up.bin', 'uploads'));
   const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(xml)![1]!;
-  ok(await signed('PUT', '/fz/up.bin', `partNumber=1&uploadId=${uploadId}`, Buffer.alloc(100, 1)));
+  ok(await signed('PUT', '/fzz/up.bin', `partNumber=1&uploadId=${uploadId}`, Buffer.alloc(100, 1)));
   target = { address: server.s3Address, key: { accessKeyId: ACCESS_KEY, secret: SECRET }, uploadKey: 'up.bin', uploadId };
 }, 120_000);
 
@@ -102,9 +102,9 @@ describe('hostile input over S3: the gateway', () => {
   }, 3_600_000);
 
   it('afterwards: the gateway and gRPC serve, no internal error was logged, fsck is clean', async () => {
-    await signed('PUT', '/fz'); // the fuzz may have emptied and deleted it
-    ok(await signed('PUT', '/fz/after.txt', '', Buffer.from('still here')));
-    expect(ok(await signed('GET', '/fz/after.txt'))).toBe('still here');
+    await signed('PUT', '/fzz'); // the fuzz may have emptied and deleted it
+    ok(await signed('PUT', '/fzz/after.txt', '', Buffer.from('still here')));
+    expect(ok(await signed('GET', '/fzz/after.txt'))).toBe('still here');
     expect((await fetch(`${server.httpUrl}/readyz`)).status).toBe(200);
     expect(server.logs.filter((l) => l.includes('internal error') || l.includes('request failed') || l.includes('"level":50'))).toEqual([]);
     const fsck = await unary(server.pfs, 'Fsck', { verifyData: true });

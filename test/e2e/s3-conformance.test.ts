@@ -5,8 +5,10 @@
 //   x-amz-if-match-last-modified-time and x-amz-if-match-size on
 //   DeleteObject, and ETag / LastModifiedTime / Size per Object in
 //   DeleteObjects; a failed condition is 412 PreconditionFailed (per key in
-//   DeleteObjects) and commits nothing, a missing key is deleted as any.
-import { CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+//   DeleteObjects) and commits nothing, a missing key is deleted as any;
+// - CreateBucket applies S3's bucket naming rules (InvalidBucketName, and
+//   no repo or branch is made).
+import { CreateBucketCommand, ListBucketsCommand, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY, SECRET, history, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
@@ -132,4 +134,17 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     expect([await exists(Bucket, 'a'), await exists(Bucket, 'b'), await exists(Bucket, 'c')]).toEqual([false, false, true]);
     expect(await history(server.pfs, `${Bucket}@main`)).toHaveLength(commits + 1);
   });
+
+  it('CreateBucket refuses names S3 refuses, and makes nothing', async () => {
+    const before = (await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    for (const name of ['ab', 'a', 'x'.repeat(64), '_under', 'under_score', 'Upper', 'dash-', '-dash', 'dot.-dash', 'dash-.dot', 'dot..dot', '192.168.5.123', 'xn--abc', 'sthree-abc', 'abc-s3alias']) {
+      expect([name, ...(await failure(sdk.send(new CreateBucketCommand({ Bucket: name }))))]).toEqual([name, 'InvalidBucketName', 400]);
+    }
+    expect((await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(before);
+    // What S3 takes: 3 and 63 characters, digits first, hyphens, and a dot (here a branch of a new repo).
+    for (const name of ['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dev.dotted-1']) await sdk.send(new CreateBucketCommand({ Bucket: name }));
+    const names = (await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    expect(names).toEqual(expect.arrayContaining(['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dotted-1', 'dev.dotted-1']));
+  });
 });
+

@@ -52,8 +52,8 @@ const rawSegment = fc.oneof(
 );
 
 const bucketName = fc.oneof(
-  { weight: 4, arbitrary: fc.constant('fz') },
-  { weight: 3, arbitrary: fc.constantFrom('main.fz', 'dev.fz', 'FZ', 'nope', '', '..', 'fz..x', '.fz', 'fz.', 'a.b.c.d', `${'ab'.repeat(16)}.fz`, `${'ab'.repeat(16)}.main.fz`, 'x'.repeat(300), '%00', '%ff', 'f%7Az', 'fz%2Fx', 'xn--fz', '192.168.0.1') },
+  { weight: 4, arbitrary: fc.constant('fzz') },
+  { weight: 3, arbitrary: fc.constantFrom('main.fzz', 'dev.fzz', 'FZ', 'nope', '', '..', 'fzz..x', '.fzz', 'fzz.', 'a.b.c.d', `${'ab'.repeat(16)}.fzz`, `${'ab'.repeat(16)}.main.fzz`, 'x'.repeat(300), '%00', '%ff', 'f%7Azz', 'fzz%2Fx', 'xn--fzz', '192.168.0.1') },
   { weight: 2, arbitrary: rawSegment },
   { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9-]{1,20}$/) },
 );
@@ -79,7 +79,7 @@ const queryParam = fc.oneof(
 const query = fc.array(queryParam, { maxLength: 4 }).map((q) => q.join('&'));
 
 const headerValue = fc.oneof(
-  fc.constantFrom('', '*', 'bytes=0-0', 'bytes=-1', 'bytes=5-1', 'bytes=abc', 'bytes=0-1,2-3', 'bytes=99999999999999999999-', 'fz/a.txt', '/fz/a.txt', '/fz/..%2F..%2Fx', '/nope/x', 'fz/a.txt?versionId=zzz', '%ff', 'COPY', 'REPLACE', 'ETag,Checksum,ObjectParts', 'garbage', '"x"', 'W/"x"', 'Wed, 21 Oct 2015 07:28:00 GMT', 'not a date', 'AAAAAAAAAAAAAAAAAAAAAA==', 'AAAA', 'CRC32', 'SHA256', 'CRC64NVME', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x'.repeat(9000), '\xe9\xff', 'a\tb', '1', '-5', '100-continue'),
+  fc.constantFrom('', '*', 'bytes=0-0', 'bytes=-1', 'bytes=5-1', 'bytes=abc', 'bytes=0-1,2-3', 'bytes=99999999999999999999-', 'fzz/a.txt', '/fzz/a.txt', '/fzz/..%2F..%2Fx', '/nope/x', 'fzz/a.txt?versionId=zzz', '%ff', 'COPY', 'REPLACE', 'ETag,Checksum,ObjectParts', 'garbage', '"x"', 'W/"x"', 'Wed, 21 Oct 2015 07:28:00 GMT', 'not a date', 'AAAAAAAAAAAAAAAAAAAAAA==', 'AAAA', 'CRC32', 'SHA256', 'CRC64NVME', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x'.repeat(9000), '\xe9\xff', 'a\tb', '1', '-5', '100-continue'),
   fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
 );
 const headerName = fc.constantFrom('range', 'x-amz-copy-source', 'x-amz-copy-source-range', 'content-md5', 'x-amz-checksum-crc32', 'x-amz-checksum-sha256', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-algorithm', 'x-amz-sdk-checksum-algorithm', 'if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'x-amz-meta-a', 'x-amz-meta-\xe9', 'x-amz-metadata-directive', 'x-amz-object-attributes', 'x-amz-max-parts', 'x-amz-part-number-marker', 'content-type', 'x-amz-tagging', 'x-amz-storage-class', 'expect', 'x-amz-copy-source-if-match', 'x-amz-decoded-content-length', 'x-amz-trailer', 'content-encoding');

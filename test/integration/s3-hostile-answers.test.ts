@@ -28,7 +28,7 @@ beforeAll(async () => {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   address = `127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  expect((await send({ method: 'PUT', target: '/fz', headers: [['content-length', '0']] }) as { status: number }).status).toBe(200);
+  expect((await send({ method: 'PUT', target: '/fzz', headers: [['content-length', '0']] }) as { status: number }).status).toBe(200);
 });
 
 afterAll(async () => {
@@ -55,33 +55,33 @@ function s3Error(o: RawOutcome, status: number): { Code: string; Message: string
 
 describe('the gateway answers hostile requests as S3 does', () => {
   it('an error quoting a NUL (or another character XML forbids) is still legal XML', async () => {
-    const err = s3Error(await send({ method: 'GET', target: '/fz/a%00b%01', headers: [] }), 400);
+    const err = s3Error(await send({ method: 'GET', target: '/fzz/a%00b%01', headers: [] }), 400);
     expect(err.Code).toBe('InvalidArgument');
     expect(err.Message).toContain('\\u0000');
     expect(s3Error(await send({ method: 'GET', target: '/%00', headers: [] }), 400).Code).toBe('InvalidBucketName');
   });
 
   it('bytes that are not HTTP/1.1 get S3 XML, not fastify JSON', async () => {
-    expect(s3Error(await send({ method: 'GET', target: '/fz/a\tb', headers: [] }), 400).Code).toBe('InvalidRequest');
-    expect(s3Error(await send({ method: 'GET', target: '/fz/a', headers: [['x-big', 'x'.repeat(20_000)]] }), 400).Code).toBe('RequestHeaderSectionTooLarge');
+    expect(s3Error(await send({ method: 'GET', target: '/fzz/a\tb', headers: [] }), 400).Code).toBe('InvalidRequest');
+    expect(s3Error(await send({ method: 'GET', target: '/fzz/a', headers: [['x-big', 'x'.repeat(20_000)]] }), 400).Code).toBe('RequestHeaderSectionTooLarge');
   });
 
   it('a URL the router cannot decode, a bad Content-Type and an unknown method get S3 XML', async () => {
-    expect(s3Error(await send({ method: 'GET', target: '/fz/%P3', headers: [] }), 400).Code).toBe('InvalidURI');
-    expect(s3Error(await send({ method: 'PUT', target: '/fz/x', headers: [['content-type', ',#{?'], ['content-length', '1']], body: Buffer.from('x') }), 400).Code).toBe('InvalidArgument');
-    expect(s3Error(await send({ method: 'PATCH', target: '/fz/x', headers: [] }), 405).Code).toBe('MethodNotAllowed');
+    expect(s3Error(await send({ method: 'GET', target: '/fzz/%P3', headers: [] }), 400).Code).toBe('InvalidURI');
+    expect(s3Error(await send({ method: 'PUT', target: '/fzz/x', headers: [['content-type', ',#{?'], ['content-length', '1']], body: Buffer.from('x') }), 400).Code).toBe('InvalidArgument');
+    expect(s3Error(await send({ method: 'PATCH', target: '/fzz/x', headers: [] }), 405).Code).toBe('MethodNotAllowed');
     expect(s3Error(await send({ method: 'OPTIONS', target: '/', headers: [] }), 405).Code).toBe('MethodNotAllowed');
   });
 
   it('a client that goes away mid-body is not a gateway failure, and nothing is written', async () => {
     const body = Buffer.alloc(100_000, 1);
-    const cut = await send({ method: 'PUT', target: '/fz/cut.bin', headers: [['content-length', String(body.length)]], body, cutBodyAt: 30_000 });
+    const cut = await send({ method: 'PUT', target: '/fzz/cut.bin', headers: [['content-length', String(body.length)]], body, cutBodyAt: 30_000 });
     expect(['closed', 'response']).toContain(cut.kind);
     if (cut.kind === 'response') expect(cut.status).toBeLessThan(500);
     // The gateway notices the cut after we do: wait for its answer to the PUT (sent to no one).
-    while (!answered.has('/fz/cut.bin')) await new Promise((r) => setTimeout(r, 10));
-    expect(answered.get('/fz/cut.bin')).toEqual([400]); // IncompleteBody; it was 500 InternalError
+    while (!answered.has('/fzz/cut.bin')) await new Promise((r) => setTimeout(r, 10));
+    expect(answered.get('/fzz/cut.bin')).toEqual([400]); // IncompleteBody; it was 500 InternalError
     expect(warnings.filter((w) => w.includes('request failed'))).toEqual([]);
-    expect(s3Error(await send({ method: 'GET', target: '/fz/cut.bin', headers: [] }), 404).Code).toBe('NoSuchKey');
+    expect(s3Error(await send({ method: 'GET', target: '/fzz/cut.bin', headers: [] }), 404).Code).toBe('NoSuchKey');
   });
 });

@@ -30,12 +30,12 @@ describe('S3 NotImplemented logging', () => {
     app = createS3App({ pfs: t.pfs, keys: staticKeys([{ accessKeyId: 'K', secret: 'S' }]), log });
     await app.listen({ host: '127.0.0.1', port: 0 });
     s3 = new S3Client({ endpoint: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'K', secretAccessKey: 'S' } });
-    await s3.send(new CreateBucketCommand({ Bucket: 'n' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'nim' }));
 
-    for (let i = 0; i < 3; i++) await expect(s3.send(new GetBucketAclCommand({ Bucket: 'n' }))).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
-    await expect(s3.send(new GetBucketCorsCommand({ Bucket: 'n' }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    for (let i = 0; i < 3; i++) await expect(s3.send(new GetBucketAclCommand({ Bucket: 'nim' }))).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+    await expect(s3.send(new GetBucketCorsCommand({ Bucket: 'nim' }))).rejects.toMatchObject({ name: 'NotImplemented' });
     for (let i = 0; i < 2; i++) {
-      await expect(s3.send(new PutBucketVersioningCommand({ Bucket: 'n', VersioningConfiguration: { Status: 'Suspended' } }))).rejects.toMatchObject({ name: 'NotImplemented' });
+      await expect(s3.send(new PutBucketVersioningCommand({ Bucket: 'nim', VersioningConfiguration: { Status: 'Suspended' } }))).rejects.toMatchObject({ name: 'NotImplemented' });
     }
 
     expect(logged.map((l) => [l.level, l.obj.operation])).toEqual([['info', 'GET ?acl'], ['info', 'GET ?cors'], ['info', 'PutBucketVersioning Suspended']]);

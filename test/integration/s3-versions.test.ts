@@ -26,25 +26,25 @@ describe('S3 ListObjectVersions', () => {
     app = createS3App({ pfs: t.pfs, keys: staticKeys([{ accessKeyId: 'K', secret: 'S' }]), historyLimit: 2 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     s3 = new S3Client({ endpoint: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'K', secretAccessKey: 'S' } });
-    await s3.send(new CreateBucketCommand({ Bucket: 'v' }));
-    for (const k of ['a', 'b', 'c', 'd']) await s3.send(new PutObjectCommand({ Bucket: 'v', Key: k, Body: k }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'vers' }));
+    for (const k of ['a', 'b', 'c', 'd']) await s3.send(new PutObjectCommand({ Bucket: 'vers', Key: k, Body: k }));
 
     const versions: { Key?: string; VersionId?: string; IsLatest?: boolean }[] = [];
     let keyMarker: string | undefined;
     let versionMarker: string | undefined;
     for (;;) {
-      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: 'v', MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+      const page = await s3.send(new ListObjectVersionsCommand({ Bucket: 'vers', MaxKeys: 1, KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
       versions.push(...(page.Versions ?? []));
       if (!page.IsTruncated) break;
       [keyMarker, versionMarker] = [page.NextKeyMarker, page.NextVersionIdMarker];
     }
     expect(versions.map((v) => [v.Key, v.IsLatest])).toEqual([['a', true], ['b', true], ['c', true], ['d', true]]);
     // The old keys' version is a commit that reads them.
-    const a = await s3.send(new GetObjectCommand({ Bucket: 'v', Key: 'a', VersionId: versions[0]!.VersionId }));
+    const a = await s3.send(new GetObjectCommand({ Bucket: 'vers', Key: 'a', VersionId: versions[0]!.VersionId }));
     expect(await a.Body!.transformToString()).toBe('a');
 
-    await s3.send(new DeleteObjectsCommand({ Bucket: 'v', Delete: { Objects: versions.map((v) => ({ Key: v.Key, VersionId: v.VersionId })) } }));
-    await s3.send(new DeleteBucketCommand({ Bucket: 'v' }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'vers', Delete: { Objects: versions.map((v) => ({ Key: v.Key, VersionId: v.VersionId })) } }));
+    await s3.send(new DeleteBucketCommand({ Bucket: 'vers' }));
   });
 
   it('takes versioning Enabled (always on), refuses Suspended, and deletes keys made of spaces', async () => {
@@ -52,13 +52,13 @@ describe('S3 ListObjectVersions', () => {
     app = createS3App({ pfs: t.pfs, keys: staticKeys([{ accessKeyId: 'K', secret: 'S' }]) });
     await app.listen({ host: '127.0.0.1', port: 0 });
     s3 = new S3Client({ endpoint: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'K', secretAccessKey: 'S' } });
-    await s3.send(new CreateBucketCommand({ Bucket: 'w' }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: 'w', VersioningConfiguration: { Status: 'Enabled' } }));
-    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'w' }))).Status).toBe('Enabled');
-    await expect(s3.send(new PutBucketVersioningCommand({ Bucket: 'w', VersioningConfiguration: { Status: 'Suspended' } }))).rejects.toMatchObject({ name: 'NotImplemented' });
-    for (const k of [' ', 'a b ']) await s3.send(new PutObjectCommand({ Bucket: 'w', Key: k, Body: 'x' }));
-    const res = await s3.send(new DeleteObjectsCommand({ Bucket: 'w', Delete: { Objects: [{ Key: ' ' }, { Key: 'a b ' }] } }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'wver' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'wver', VersioningConfiguration: { Status: 'Enabled' } }));
+    expect((await s3.send(new GetBucketVersioningCommand({ Bucket: 'wver' }))).Status).toBe('Enabled');
+    await expect(s3.send(new PutBucketVersioningCommand({ Bucket: 'wver', VersioningConfiguration: { Status: 'Suspended' } }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    for (const k of [' ', 'a b ']) await s3.send(new PutObjectCommand({ Bucket: 'wver', Key: k, Body: 'x' }));
+    const res = await s3.send(new DeleteObjectsCommand({ Bucket: 'wver', Delete: { Objects: [{ Key: ' ' }, { Key: 'a b ' }] } }));
     expect(res.Deleted?.map((d) => d.Key).sort()).toEqual([' ', 'a b ']);
-    await s3.send(new DeleteBucketCommand({ Bucket: 'w' }));
+    await s3.send(new DeleteBucketCommand({ Bucket: 'wver' }));
   });
 });
