@@ -109,6 +109,20 @@ export class ChunkStore {
   private readonly uploads = new Set<Promise<void>>();
   /** Buffers of packs whose upload finished, for the next packs (see SPARE_PACK_BUFFERS). */
   private readonly spareBuffers: Buffer[] = [];
+  /**
+   * Packs are filling back to back (the last one was sealed because it was
+   * full: a large upload). Then a new pack starts at its full size, not at
+   * FIRST_PACK_BYTES, and up to maxUploads + 1 spare buffers are kept (one
+   * per upload in flight and the one filling), so a steady upload allocates
+   * no pack buffer at all. Before, 4-6 of a 256 MiB put's 32 packs found no
+   * spare and grew from 64 KiB by doubling: ~80-110 MiB of fresh buffers and
+   * ~50 MiB of copies per put, on a VM where a fresh page costs more than the
+   * copy. Write memory stays within (maxUploads + 1) pack buffers: one is
+   * allocated only when no spare is left. flush() ends the run and trims the
+   * spares back to SPARE_PACK_BUFFERS (an upload cut without a flush leaves
+   * them to the next one).
+   */
+  private bulk = false;
   private unindexed: PackIndexRecord[] = [];
   private lastFailure: unknown;
   /**
@@ -340,6 +354,7 @@ export class ChunkStore {
         this.grow(pack, pack.used + data.length);
       } else {
         this.seal();
+        this.bulk = true;
         pack = undefined;
       }
     }
@@ -351,7 +366,10 @@ export class ChunkStore {
     if (move) this.index.move(hash, loc);
     else this.index.add(hash, loc);
     pack.used += data.length;
-    if (pack.used >= this.target) this.seal();
+    if (pack.used >= this.target) {
+      this.seal();
+      this.bulk = true;
+    }
   }
 
   /** True when the chunk was written or deduplicated by this process within the last `graceMs`. */
@@ -392,7 +410,7 @@ export class ChunkStore {
     const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
     const spare = this.spareBuffers.pop();
     const reuse = spare !== undefined && spare.length >= fullCapacity + TRAILER_ROOM;
-    const capacity = reuse ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes));
+    const capacity = reuse || this.bulk ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes));
     const buf = reuse ? spare : Buffer.allocUnsafe(capacity + trailerRoom(capacity));
     const pack: OpenPack = { ref, buf, capacity, fullCapacity, used: 0, entries: [] };
     ref.pending = pack.buf;
@@ -446,7 +464,8 @@ export class ChunkStore {
   /** Keeps a pack buffer (whole, not a view of part of it) for the next pack. */
   private recycle(bytes: Buffer): void {
     // Small buffers may be slices of Node's shared allocation pool: never reuse those.
-    if (this.spareBuffers.length >= SPARE_PACK_BUFFERS || bytes.buffer.byteLength < this.target) return;
+    const keep = this.bulk ? this.maxUploads + 1 : SPARE_PACK_BUFFERS;
+    if (this.spareBuffers.length >= keep || bytes.buffer.byteLength < this.target) return;
     this.spareBuffers.push(Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength));
   }
 
@@ -460,6 +479,8 @@ export class ChunkStore {
   async flush(hashes?: Iterable<Uint8Array>, opts: { index?: boolean } = {}): Promise<void> {
     this.seal();
     while (this.uploads.size > 0) await Promise.allSettled([...this.uploads]);
+    this.bulk = false;
+    this.spareBuffers.length = Math.min(this.spareBuffers.length, SPARE_PACK_BUFFERS);
     const failure = this.lastFailure;
     this.lastFailure = undefined;
     if (this.unindexed.length >= this.indexEvery || (opts.index && this.unindexed.length > 0)) {

@@ -160,6 +160,9 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
 async function writeDurably(path: string, data: Uint8Array): Promise<void> {
   const file = await open(path, 'wx');
   try {
+    // writeFile writes 512 KiB at a time. One write call of a whole 8 MiB pack
+    // was measured to cost the kernel 2-3x the system time here (page-cache
+    // allocation; docs/benchmarks.md, api, put side seventh pass): keep it.
     await file.writeFile(data);
     await file.sync();
   } finally {
