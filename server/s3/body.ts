@@ -4,6 +4,7 @@
 // Content-MD5 and x-amz-checksum-* values (headers or trailers) are compared
 // at the end. A mismatch throws before the consumer sees the end of the
 // stream, so a write never lands with bytes the client did not send.
+// What comes out is gathered into blocks of up to 1 MiB (coalesced).
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { checksumFor, type Checksum } from './checksums.ts';
@@ -140,6 +141,57 @@ async function* verified(source: AsyncIterable<Uint8Array>, checks: Check[], dec
   }
 }
 
+/**
+ * Threads that hash an object body's chunks: this one. A client uploading
+ * through the gateway keeps the other core busy itself (the aws cli spends
+ * ~2 CPU-s per 256 MiB it sends), so handing chunks to a hash worker only
+ * added a copy of every byte and its messages (docs/benchmarks.md, s3).
+ */
+export const BODY_HASH_THREADS = 1;
+
+/** Bytes per block the body is gathered into (coalesced). */
+export const BODY_BLOCK_BYTES = 1 << 20;
+
+/**
+ * The source's bytes in blocks of `blockBytes` (the last one shorter), each
+ * copied once out of the socket's ~64 KiB reads. The chunker (64 KiB
+ * chunks on average) then finds most chunks inside one block and passes
+ * them on as views; fed the socket's reads, nearly every chunk straddles two
+ * and is copied twice (into its scratch buffer, then out of it), each copy a
+ * fresh allocation. `expected` (the declared length, if any) sizes the
+ * blocks of a short body, so a small PUT does not take a whole block. A
+ * piece of a block or more passes through as it is when nothing waits.
+ */
+export async function* coalesced(source: AsyncIterable<Uint8Array>, blockBytes = BODY_BLOCK_BYTES, expected?: number): AsyncGenerator<Uint8Array> {
+  let block: Buffer | undefined;
+  let used = 0;
+  let passed = 0;
+  for await (const piece of source) {
+    if (used === 0 && piece.length >= blockBytes) {
+      passed += piece.length;
+      yield piece;
+      continue;
+    }
+    for (let at = 0; at < piece.length; ) {
+      if (block === undefined) {
+        const left = expected === undefined ? 0 : expected - passed;
+        block = Buffer.allocUnsafeSlow(left >= piece.length - at ? Math.min(blockBytes, left) : blockBytes);
+      }
+      const n = Math.min(block.length - used, piece.length - at);
+      block.set(n === piece.length ? piece : piece.subarray(at, at + n), used);
+      used += n;
+      at += n;
+      if (used === block.length) {
+        passed += used;
+        yield block;
+        block = undefined;
+        used = 0;
+      }
+    }
+  }
+  if (used > 0) yield block!.subarray(0, used);
+}
+
 function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -177,8 +229,13 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
     ...all,
     ...compute.filter((name) => !all.some((c) => c.name === name)).map((name) => ({ name, sum: checksumFor(name)!, encoding: 'base64' as const, error: 'BadDigest' as const, computeOnly: true })),
   ];
-  if (!checks.streaming) return verified(raw, added(checks.list), undefined, checksums);
-  return verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums);
+  if (!checks.streaming) return coalesced(verified(raw, added(checks.list), undefined, checksums), BODY_BLOCK_BYTES, declared(one(headers, 'content-length')));
+  return coalesced(verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums), BODY_BLOCK_BYTES, checks.decodedLength);
+}
+
+function declared(value: string | undefined): number | undefined {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /** Whether the request carries `name` (an x-amz-checksum-* header, or a trailer it announces). */

@@ -9,7 +9,7 @@ import type { FileInfo } from '../../src/pfs/types.ts';
 import type { WriteGuard } from '../../src/pfs/file-writer.ts';
 import { requireBucket } from './buckets.ts';
 import type { Ref } from '../../src/ref.ts';
-import { objectBody } from './body.ts';
+import { BODY_HASH_THREADS, objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { attrsForCopy, attrsFromRequest, modifiedAt } from './metadata.ts';
@@ -51,7 +51,7 @@ export async function putObject(call: S3Call): Promise<void> {
   let file;
   const leave = call.deps.uploadHeap?.enter();
   try {
-    const written = await writeFile(pfs.context.chunks, body);
+    const written = await writeFile(pfs.context.chunks, body, { concurrency: BODY_HASH_THREADS });
     file = await w.putChunks(path, written.chunks, { attrs: { ...attrs, ...checksumAttrs(verified) } });
     file = { ...file, chunks: written.chunks };
   } catch (err) {

@@ -26,6 +26,12 @@ export interface WriteOptions {
   signal?: AbortSignal;
   /** Called with the bytes consumed so far, for progress. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Threads that hash chunks (chunkAndHash's concurrency; default: its own).
+   * 1 hashes on the calling thread: less CPU in all when no core is free
+   * (the hand-off to a worker copies every byte once more).
+   */
+  concurrency?: number;
 }
 
 /**
@@ -38,7 +44,7 @@ export async function writeFile(store: ChunkStore, source: AsyncIterable<Uint8Ar
   const hashes: Buffer[] = [];
   let size = 0;
   let newBytes = 0;
-  for await (const { hash, data } of chunkAndHash(source)) {
+  for await (const { hash, data } of chunkAndHash(source, opts.concurrency === undefined ? {} : { concurrency: opts.concurrency })) {
     if (opts.signal?.aborted) throw aborted(opts.signal);
     if (await store.put(hash, data)) newBytes += data.length;
     hashes.push(hash);

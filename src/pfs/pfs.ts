@@ -226,7 +226,7 @@ function pfsApi(ctx: PfsContext) {
       create: (repo: RepoName, branch: BranchName, path: FilePath, attrs?: Readonly<Record<string, string>>) => uploads.createUpload(ctx, repo, branch, path, attrs),
       inspect: (repo: RepoName, id: string) => uploads.inspectUpload(ctx, repo, id),
       list: (repo: RepoName) => uploads.listUploads(ctx, repo),
-      putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts?: { checksums?: () => Readonly<Record<string, string>> }) =>
+      putPart: (repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts?: uploads.PutPartOptions) =>
         uploads.putPart(ctx, repo, id, part, source, opts),
       putPartChunks: (repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }) =>
         uploads.putPartChunks(ctx, repo, id, part, file),

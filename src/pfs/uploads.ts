@@ -39,6 +39,13 @@ export interface PartInfo {
   checksums?: Readonly<Record<string, string>>;
 }
 
+export interface PutPartOptions {
+  /** The part's checksums, asked for once its bytes are all read (the gateway verifies them as they stream). */
+  checksums?: () => Readonly<Record<string, string>>;
+  /** Threads hashing its chunks (see WriteOptions.concurrency in blocks/file-io.ts). */
+  concurrency?: number;
+}
+
 type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number; attrs?: Record<string, string> };
 type PartRecord = { v: 1; size: number; hash: string; chunks: ChunkRef[]; writtenAt: number; checksums?: Record<string, string> };
 
@@ -81,13 +88,13 @@ export async function listUploads(ctx: PfsContext, repo: RepoName): Promise<Uplo
  * Stores one part; its chunks are flushed before the part is recorded, so an
  * acknowledged part is durable. Re-sending a part number replaces it.
  */
-export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts: { checksums?: () => Readonly<Record<string, string>> } = {}): Promise<PartInfo> {
+export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts: PutPartOptions = {}): Promise<PartInfo> {
   if (!Number.isInteger(part) || part < 1 || part > MAX_PART_NUMBER) {
     throw new StrataError('INVALID_ARGUMENT', `part number ${part} is out of range: expected 1 to ${MAX_PART_NUMBER}`, { part });
   }
   await inspectUpload(ctx, repo, id);
   const fence = await readFence(ctx); // before this part puts (or deduplicates against) any chunk
-  const file = await writeFile(ctx.chunks, source);
+  const file = await writeFile(ctx.chunks, source, opts.concurrency === undefined ? {} : { concurrency: opts.concurrency });
   return recordPart(ctx, repo, id, part, { ...file, checksums: opts.checksums?.() }, fence);
 }
 
