@@ -102,6 +102,22 @@ class EtcdStore implements EtcdMetaStore {
     return kv === undefined ? undefined : copy(kv.value);
   }
 
+  /** One read-only transaction: one round trip, one revision for every key. */
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    for (const key of keys) checkKey(key);
+    if (keys.length === 0) return [];
+    if (keys.length === 1) return [await this.get(keys[0]!)];
+    if (keys.length > this.limits.maxOps) {
+      throw new StrataError('META_BATCH_TOO_LARGE', `a read of ${keys.length} keys is over the ${this.limits.maxOps} ops of one transaction of ${this.description}`, { ops: keys.length, maxOps: this.limits.maxOps });
+    }
+    const success: IRequestOp[] = keys.map((key) => ({ request_range: { key: this.#key(key) } }));
+    const res = await this.#call('get', () => this.#client.kv.txn({ compare: [], success, failure: [] }));
+    return res.responses.map((r) => {
+      const kv = r.response_range?.kvs[0];
+      return kv === undefined ? undefined : copy(kv.value);
+    });
+  }
+
   async put(key: string, value: Uint8Array): Promise<void> {
     checkValue(value, checkKey(key));
     await this.#call('put', () => this.#client.kv.put({ key: this.#key(key), value: Buffer.from(value) }));

@@ -72,6 +72,12 @@ class LevelMetaStore implements MetaStore {
     return this.#call('get', async () => toView(await this.#db.get(key)));
   }
 
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    for (const key of keys) checkKey(key);
+    if (keys.length === 0) return [];
+    return this.#call('get', async () => (await this.#db.getMany([...keys])).map(toView));
+  }
+
   async put(key: string, value: Uint8Array): Promise<void> {
     checkValue(value, checkKey(key));
     await this.#lock.run([key], () => this.#call('put', () => this.#write([{ type: 'put', key, value }])));

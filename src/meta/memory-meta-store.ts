@@ -38,6 +38,11 @@ class MemoryMetaStore implements MetaStore {
     return value === undefined ? undefined : value.slice();
   }
 
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    this.#checkOpen();
+    return keys.map((key) => this.#values.get(checkKey(key))?.slice());
+  }
+
   async put(key: string, value: Uint8Array): Promise<void> {
     this.#checkOpen();
     this.#set(checkKey(key), checkValue(value, key).slice());

@@ -75,6 +75,11 @@ export interface MetaStore {
   readonly shared?: boolean;
   /** The value, or undefined when absent. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * The values of several keys (undefined where absent), in the order asked,
+   * read from one snapshot: on etcd one round trip instead of one per key.
+   */
+  getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]>;
   /** Resolves once the write is durable. */
   put(key: string, value: Uint8Array): Promise<void>;
   /** Removing an absent key is not an error. */

@@ -6,7 +6,7 @@ import { newCommitId, type BranchName, type CommitId, type RepoName } from '../i
 import * as keys from '../meta/keys.ts';
 import { applyChanges, type IndexChange } from '../index/index.ts';
 import { commitObjects, withParentHints, type PfsContext } from './context.ts';
-import { encodeBranch, encodeCommit, getBranch, listChildren, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
+import { encodeBranch, encodeCommit, getBranch, headCommit, listChildren, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { clearStaging, stagedChanges } from './staging.ts';
 import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { claimFinish, type FinishClaim } from './finish-claim.ts';
@@ -18,9 +18,10 @@ import type { CommitInfo, CommitOrigin, LogOptions, StartCommitOptions } from '.
 
 const START_ATTEMPTS = 20;
 
-export async function toCommitInfo(ctx: PfsContext, c: CommitRecord): Promise<CommitInfo> {
+/** `children`: when the caller knows them (a commit that just landed has none), no scan for them. */
+export async function toCommitInfo(ctx: PfsContext, c: CommitRecord, children?: CommitId[]): Promise<CommitInfo> {
   const { indexRoot: _root, packs: _packs, ...rest } = c;
-  return { ...rest, children: await listChildren(ctx, c.repo, c.id) };
+  return { ...rest, children: children ?? (await listChildren(ctx, c.repo, c.id)) };
 }
 
 /** The index root an open commit builds on: its parent's. */
@@ -180,6 +181,12 @@ export interface OneOffCommit {
   /** The GC fence read before the writer put its first chunk (gc-fence.ts). */
   fence: Fence;
   /**
+   * The repo's record as the writer read it: the landing batch holds only
+   * while it is unchanged (the repo still exists), instead of a read of it
+   * before landing. Read at landing when not given.
+   */
+  repoRecord?: Uint8Array;
+  /**
    * Checked at every landing attempt against the head root it lands on, and
    * true for the landing (the head is compare-and-set with it): throws to
    * refuse, or returns more writes and conditions for the same atomic batch.
@@ -203,14 +210,14 @@ const ONE_OFF_ATTEMPTS = 100;
  * never lose an update, and no half-made commit is ever visible.
  */
 export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit): Promise<CommitRecord> {
-  await requireRepo(ctx, repo);
+  const repoRecord = c.repoRecord ?? (await requireRepo(ctx, repo)).raw;
   // Writers in this process take turns on a branch: racing each other, all but
   // one would rebuild their index for nothing (CPU the winner needs). Writers
   // through other servers still race, and compare-and-set still decides.
   // Counted before queueing: a writer holding the branch's turn across servers keeps it for those queued behind it.
   const done = ctx.turns.arrive(repo, branch);
   try {
-    return await ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, c, done));
+    return await ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, { ...c, repoRecord }, done));
   } finally {
     done();
   }
@@ -225,7 +232,7 @@ interface TurnState {
   kept: boolean;
 }
 
-async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, leave: () => void): Promise<CommitRecord> {
+async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit & { repoRecord: Uint8Array }, leave: () => void): Promise<CommitRecord> {
   // A turn the previous writer here handed on: this writer lands under it, with no wait.
   const handed = ctx.turns.handed(repo, branch);
   const state: TurnState = { turn: handed, tried: handed !== undefined, kept: false };
@@ -246,9 +253,10 @@ async function commitInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName,
   }
 }
 
-async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, state: TurnState): Promise<CommitRecord> {
+async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit & { repoRecord: Uint8Array }, state: TurnState): Promise<CommitRecord> {
   let base = c.base;
   let fence = c.fence;
+  let repoRecord = c.repoRecord;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
     const b = await getBranch(ctx, repo, branch);
     // A landing whose answer was lost (etcd leader change) and then retried: it is there already.
@@ -258,7 +266,7 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
       state.turn = await ctx.turns.take(repo, branch);
       if (state.turn) continue; // the head may have moved while this writer waited
     }
-    const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
+    const head = b?.value.head ? await headCommit(ctx, repo, b.value.head) : undefined;
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
     }
@@ -269,13 +277,15 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
     const durable = createDurableSet(ctx.chunks);
     try {
       const keep = state.turn !== undefined && ctx.turns.keep(repo, branch, state.turn);
-      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, fence, durable, turn: state.turn, keep });
+      const landed = await landOneOff(ctx, repo, branch, c, { head, headRoot, branchRecord: b, repoRecord, fence, durable, turn: state.turn, keep });
       if (landed) {
         state.kept = keep;
         ctx.oneOff.landed++;
+        ctx.finished.saw(landed); // the next writer here builds on it without reading it back
         return landed;
       }
       ctx.oneOff.rebuilt++;
+      repoRecord = (await requireRepo(ctx, repo)).raw; // a deleted repo ends the retries
       fence = await revalidate(ctx, fence, durable.hashes(), `commit to ${repo}@${branch}`);
       // The turn ran out meanwhile (its lease ended): take it again.
       if (state.turn && !(await state.turn.held())) state.turn = await ctx.turns.take(repo, branch);
@@ -291,6 +301,8 @@ interface LandingBase {
   head: CommitRecord | undefined;
   headRoot: string | null;
   branchRecord: Stored<BranchRecord> | undefined;
+  /** The repo's record: the landing holds only while it is unchanged. */
+  repoRecord: Uint8Array;
   fence: Fence;
   durable: DurableSet;
   /** This server's turn on the branch, ended by the landing batch... */
@@ -327,7 +339,8 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   ];
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
   const mine = turn ? [turn.condition] : [];
-  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? commit : undefined;
+  const repoHolds = { key: keys.repoKey(repo), expected: at.repoRecord };
+  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, repoHolds, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? commit : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

@@ -7,6 +7,7 @@ import type { MetaStore } from '../meta/meta-store.ts';
 import { KeyedLock } from '../meta/keyed-lock.ts';
 import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
 import { createBranchTurns, type BranchTurns } from './branch-turn.ts';
+import { FinishedCommits } from './finished-commits.ts';
 
 export interface Clock {
   now(): number;
@@ -42,6 +43,8 @@ export interface PfsContext {
   oneOff: { landed: number; rebuilt: number };
   /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
   gcMarkMemEntries: number | undefined;
+  /** Finished commit records recently landed or seen (finished-commits.ts): a writer reads the head it builds on from here. */
+  finished: FinishedCommits;
 }
 
 /** Default bound of the index reader's cache of decoded ranges and groups. */
@@ -161,5 +164,6 @@ export function createContext(deps: PfsDeps): PfsContext {
     indexIo,
     oneOff: { landed: 0, rebuilt: 0 },
     gcMarkMemEntries: deps.gcMarkMemEntries,
+    finished: new FinishedCommits(),
   };
 }

@@ -10,13 +10,15 @@ import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
 import { commitOneOff, toCommitInfo, type LandingExtra } from './commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
-import { getBranch, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
+import { headCommit, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
 import { commitByPrefix, resolveCommit } from './resolve.ts';
 import { decodeStaged, stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
-import { fenceConditions, readFence, revalidate, type Fence } from './gc-fence.ts';
+import { fenceConditions, fenceFrom, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { waitForFinisher } from './finish-claim.ts';
 import * as keys from '../meta/keys.ts';
 import type { BatchCondition } from '../meta/meta-store.ts';
+import { GC_GENERATION_KEY } from '../meta/keys.ts';
+import { decodeBranch } from '../meta/records.ts';
 import { branchNameFree } from './tags.ts';
 import { viewRoot } from './view.ts';
 import type { ChunkRef, CommitInfo, FileWriter } from './types.ts';
@@ -32,6 +34,8 @@ const STAGE_BATCH = 1000;
 /** Where a writer's changes go: the staging area of an open commit, or a one-off commit. */
 interface Sink {
   readonly id: CommitId;
+  /** close() lands a new commit (a one-off): it has no children yet when it lands. */
+  readonly landsNew?: boolean;
   /** The staged state of a path in this commit, or undefined when untouched. */
   lookup(path: FilePath): Promise<StagedFile | 'deleted' | undefined>;
   /** The index root the commit builds on, for paths it has not touched. */
@@ -146,11 +150,12 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
   };
 }
 
-function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, description?: string): Sink {
+function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, repoRecord: Uint8Array, description?: string): Sink {
   const stage = new OneOffStage(ctx, repo, newCommitId());
   const appended = new Set<FilePath>();
   return {
     id: stage.id,
+    landsNew: true,
     lookup: (path) => stage.lookup(path),
     baseRoot: async () => headRoot,
     put: (path, file, append) => {
@@ -165,6 +170,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
           description,
           base: headRoot,
           fence,
+          repoRecord,
           guard: guard && ((root) => guard((path) => (root ? ctx.reader.get(root, path) : Promise.resolve(undefined)))),
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
@@ -187,14 +193,17 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
 }
 
 async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions): Promise<Sink> {
-  const fence = await readFence(ctx); // before this writer puts any chunk
   if ('commit' in target) {
+    const fence = await readFence(ctx); // before this writer puts any chunk
     const c = (await requireCommit(ctx, repo, target.commit)).value;
     if (c.state !== 'open') throw finished(repo, c.id);
     return openCommitSink(ctx, c, fence);
   }
-  await requireRepo(ctx, repo);
-  const b = await getBranch(ctx, repo, target.branch);
+  // The fence (before this writer puts any chunk), the repo and the branch in one round trip.
+  const [generation, repoRaw, branchRaw] = await ctx.meta.getMany([GC_GENERATION_KEY, keys.repoKey(repo), keys.branchKey(repo, target.branch)]);
+  const fence = await fenceFrom(ctx, generation);
+  const repoRecord = repoRaw ?? (await requireRepo(ctx, repo)).raw;
+  const b = branchRaw && { value: decodeBranch(branchRaw), raw: branchRaw };
   if (!b) {
     // A first write makes the branch: refuse a tag's name now, before any byte is sent (finish checks again, atomically).
     await branchNameFree(ctx, repo, target.branch);
@@ -205,9 +214,9 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
       return openCommitSink(ctx, byId.value, fence);
     }
   }
-  const head = b?.value.head ? (await requireCommit(ctx, repo, b.value.head)).value : undefined;
+  const head = b?.value.head ? await headCommit(ctx, repo, b.value.head) : undefined;
   if (head?.state === 'open') return openCommitSink(ctx, head, fence); // Pachyderm: writes to a branch go into its open commit
-  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, opts.description);
+  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, repoRecord, opts.description);
 }
 
 /**
@@ -329,7 +338,8 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
       }
     },
     close() {
-      closed ??= sink.close(opts.guard).then((c) => toCommitInfo(ctx, c));
+      // A one-off commit is described as it landed, childless: no scan of its (no) children.
+      closed ??= sink.close(opts.guard).then((c) => toCommitInfo(ctx, c, sink.landsNew ? [] : undefined));
       return closed;
     },
     async abort() {

@@ -39,7 +39,11 @@ const synced = new WeakMap<PfsContext, string>();
  * deduplicate against a chunk that is gone.
  */
 export async function readFence(ctx: PfsContext): Promise<Fence> {
-  const generation = await ctx.meta.get(GC_GENERATION_KEY);
+  return fenceFrom(ctx, await ctx.meta.get(GC_GENERATION_KEY));
+}
+
+/** As readFence, from gc/generation read by the caller (with other keys, in one round trip: MetaStore.getMany). */
+export async function fenceFrom(ctx: PfsContext, generation: Uint8Array | undefined): Promise<Fence> {
   const seen = generation === undefined ? '' : Buffer.from(generation).toString();
   if ((synced.get(ctx) ?? '') !== seen) {
     await ctx.chunks.refresh({ dropMissing: true });

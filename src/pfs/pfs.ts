@@ -46,8 +46,11 @@ async function watchCommits(ctx: PfsContext): Promise<void> {
     try {
       if (value !== undefined) {
         const c = decodeCommit(value);
+        ctx.finished.saw(c);
         if (c.state === 'finished' && (prev === undefined || decodeCommit(prev).state === 'open')) ctx.events.emit('finished', c);
       } else if (prev !== undefined) {
+        const { repo, commit } = keys.parseCommitKey(key);
+        ctx.finished.forget(repo, commit);
         ctx.events.emit('dropped', decodeCommit(prev));
       }
     } catch (err) {

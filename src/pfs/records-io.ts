@@ -75,3 +75,15 @@ export async function listChildren(ctx: PfsContext, repo: RepoName, id: CommitId
   for await (const [key] of ctx.meta.scan({ prefix: keys.childPrefix(repo, id) })) out.push(keys.parseChildKey(key).child);
   return out;
 }
+
+/**
+ * A commit a writer builds on (a branch head): from the records this server
+ * landed or saw finish (FinishedCommits), else read and kept if finished.
+ */
+export async function headCommit(ctx: PfsContext, repo: RepoName, id: CommitId): Promise<CommitRecord> {
+  const known = ctx.finished.get(repo, id);
+  if (known) return known;
+  const c = (await requireCommit(ctx, repo, id)).value;
+  ctx.finished.saw(c);
+  return c;
+}

@@ -13,7 +13,8 @@ import type { CommitRecord } from '../meta/records.ts';
 import type { HeadMoved } from '../pfs/pfs.ts';
 import { parseRef } from '../ref.ts';
 import { runJob, type JobDeps } from './job-run.ts';
-import { type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
+import { decodePipeline, type JobInput, type JobRecord, type PipelineRecord } from './records.ts';
+import { PPS_PIPELINE_PREFIX } from '../meta/keys.ts';
 import { commitTick, nextTick } from './cron.ts';
 import { cronInputs, parsePipelineSpec, pfsInputs } from './spec.ts';
 import type { PipelineSpec } from './spec-types.ts';
@@ -43,6 +44,9 @@ export class Controller {
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
   private readonly onFinished = (c: CommitRecord): void => this.commitFinished(c);
   private readonly onHead = (h: HeadMoved): void => this.headMoved(h);
+  /** Pipeline records by key, kept by a watch while this process leads (see watchPipelines). */
+  private pipelineCache: Map<string, PipelineRecord> | undefined;
+  private stopPipelineWatch: (() => Promise<void>) | undefined;
 
   /**
    * The newest job of each pipeline, or the earlier one whose inputs a reset
@@ -85,7 +89,8 @@ export class Controller {
     await rm(this.deps.workDir, { recursive: true, force: true }); // datums a crash cut short
     this.deps.pfs.context.events.on('finished', this.onFinished);
     this.deps.pfs.context.events.on('head', this.onHead);
-    for (const p of await this.deps.store.pipelines()) {
+    await this.watchPipelines();
+    for (const p of await this.pipelines()) {
       await this.deps.store.indexJobs(p.name); // pipelines stored before the job indexes existed: once
       for (const job of await this.deps.store.unfinishedJobs(p.name)) {
         this.deps.log.info({ pipeline: p.name, job: job.id, state: job.state }, 'resuming a job left unfinished');
@@ -98,6 +103,42 @@ export class Controller {
     // this poll is the safety net for what a watch can miss (a reconnect, a change of leader).
     this.poll = setInterval(() => void this.pollInputs(), this.pollMs);
     this.poll.unref();
+  }
+
+  /**
+   * Every commit and head move, through any server, asks which running
+   * pipelines read its branch: a scan of every pipeline record per event
+   * (two per commit) cost the leader two etcd round trips per commit. The
+   * list is kept here instead, fresh by a watch on the pipeline records. The
+   * watch and the commit events come through one client's watch stream, in
+   * the order etcd applied the writes, so a pipeline created before a commit
+   * is known when that commit's event arrives; the poll is the safety net
+   * for a watch that falls behind, as for commit events. Started before the
+   * first scan, so no change is missed; a key the watch reported during the
+   * scan is left to it.
+   */
+  private async watchPipelines(): Promise<void> {
+    const cache = new Map<string, PipelineRecord>();
+    let scanning: Set<string> | undefined = new Set();
+    this.stopPipelineWatch = await this.deps.store.meta.watch(PPS_PIPELINE_PREFIX, ({ key, value }) => {
+      scanning?.add(key);
+      try {
+        if (value === undefined) cache.delete(key);
+        else cache.set(key, decodePipeline(value, key));
+      } catch (err) {
+        // A record this build cannot read: back to scanning, which reports it where it matters.
+        this.pipelineCache = undefined;
+        this.deps.log.warn({ err, key }, 'pipeline record event not understood; listing pipelines from the store');
+      }
+    });
+    for await (const [key, raw] of this.deps.store.meta.scan({ prefix: PPS_PIPELINE_PREFIX })) if (!scanning.has(key)) cache.set(key, decodePipeline(raw, key));
+    scanning = undefined;
+    this.pipelineCache = cache;
+  }
+
+  /** Every pipeline record: from the watched list while leading, else from the store. */
+  private async pipelines(): Promise<PipelineRecord[]> {
+    return this.pipelineCache ? [...this.pipelineCache.values()] : this.deps.store.pipelines();
   }
 
   private async pollInputs(): Promise<void> {
@@ -149,6 +190,9 @@ export class Controller {
     this.timers.clear();
     this.deps.pfs.context.events.off('finished', this.onFinished);
     this.deps.pfs.context.events.off('head', this.onHead);
+    this.pipelineCache = undefined;
+    await this.stopPipelineWatch?.();
+    this.stopPipelineWatch = undefined;
     for (const r of this.running.values()) r.abort?.abort(new Error('server shutting down'));
     await Promise.allSettled([...this.running.values()].map((r) => r.queue));
     this.running.clear();
@@ -207,7 +251,7 @@ export class Controller {
   private commitFinished(c: CommitRecord): void {
     if (this.stopped || !c.branch) return;
     void (async () => {
-      for (const p of await this.deps.store.pipelines()) {
+      for (const p of await this.pipelines()) {
         if (p.state !== 'running') continue;
         const spec = await this.specOf(p);
         if (pfsInputs(spec.input).some((i) => i.repo === c.repo && i.branch === c.branch)) {
@@ -228,7 +272,7 @@ export class Controller {
     void (async () => {
       // Which pipelines read this branch first: most head moves (every commit, through any server) concern none.
       const readers: string[] = [];
-      for (const p of await this.deps.store.pipelines()) {
+      for (const p of await this.pipelines()) {
         if (p.state === 'running' && pfsInputs((await this.specOf(p)).input).some((i) => i.repo === h.repo && i.branch === h.branch)) readers.push(p.name);
       }
       if (readers.length === 0) return;

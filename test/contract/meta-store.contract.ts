@@ -72,6 +72,18 @@ function describeBasics(t: ContractContext): void {
       expect(await t.store.get('k')).toEqual(b('abc'));
     });
 
+    it('getMany reads several keys at once, in the order asked, undefined where absent', async () => {
+      await t.store.put('m/a', b('1'));
+      await t.store.put('m/c', new Uint8Array(0));
+      const values = await t.store.getMany(['m/c', 'm/b', 'm/a', 'm/a']);
+      expect(values.map((v) => (v === undefined ? undefined : dec.decode(v)))).toEqual(['', undefined, '1', '1']);
+      expect(values[0]).toBeInstanceOf(Uint8Array);
+      values[2]![0] = 0x7a; // a copy: the stored value stays
+      expect(await t.store.get('m/a')).toEqual(b('1'));
+      expect(await t.store.getMany([])).toEqual([]);
+      await rejectsWith(t.store.getMany(['m/a', '']), 'INVALID_ARGUMENT');
+    });
+
     it('rejects an empty key and a key with a lone surrogate with INVALID_ARGUMENT', async () => {
       await rejectsWith(t.store.put('', b('x')), 'INVALID_ARGUMENT');
       await rejectsWith(t.store.get('a\uD800'), 'INVALID_ARGUMENT');

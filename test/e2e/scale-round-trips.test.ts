@@ -1,0 +1,87 @@
+// etcd requests per one-off commit, counted by etcd itself (its /metrics:
+// grpc_server_handled_total of the KV service), with real server processes
+// on one real etcd and one S3 bucket (s3rver). Issue 13: commits through two
+// servers on one branch were held back by ~12 round trips per commit (the
+// repo, branch and head records each read twice, the reply's children
+// listed, the pipeline leader scanning every pipeline record twice per
+// commit). What is left per commit: the auth check, one read of fence, repo
+// and branch (one transaction), the branch again under the writer's lock,
+// and the landing transaction. Counts, not timings: the bounds hold on a
+// loaded machine.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPpsClient } from '../../client/sdk/index.ts';
+import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { spec } from '../helpers/pps.ts';
+import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
+import { closeClient, modify, pfsClient, startServer, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+
+const missing = etcdMissing();
+const COMMITS = 20;
+const header = (target: string) => ({ header: { target } });
+
+/** KV requests etcd answered so far (Range, Txn, Put, DeleteRange), summed over its members. */
+async function kvRequests(etcd: TestEtcd): Promise<number> {
+  let n = 0;
+  for (const endpoint of etcd.endpoints) {
+    const text = await (await fetch(`http://${endpoint}/metrics`)).text();
+    for (const m of text.matchAll(/^grpc_server_handled_total\{([^}]*)\} (\d+)$/gm)) if (/grpc_service="etcdserverpb\.KV"/.test(m[1]!)) n += Number(m[2]);
+  }
+  return n;
+}
+
+describe.skipIf(missing !== undefined)(`etcd round trips per commit${missing ? ` (${missing})` : ''}`, () => {
+  let etcd: TestEtcd;
+  let s3: TestS3Server;
+  const servers: TestServer[] = [];
+  const clients: RawClient[] = [];
+
+  beforeAll(async () => {
+    [etcd, s3] = await Promise.all([startEtcd(), startS3Server()]);
+    for (let i = 0; i < 2; i++) {
+      const server = await startServer({
+        args: ['--meta', `${etcd.url}/round-trips`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey,
+          // The pipeline leader's safety-net poll far out: it is not per commit.
+          '--pps-poll-ms', '600000'],
+      });
+      servers.push(server);
+      clients.push(pfsClient(server.grpcAddress));
+    }
+    await unary(clients[0]!, 'CreateRepo', { name: 'rt' });
+    // A pipeline (on another repo), so the leader has one to match every commit against.
+    await unary(clients[0]!, 'CreateRepo', { name: 'other' });
+    const pps = createPpsClient({ address: servers[0]!.grpcAddress });
+    try {
+      await pps.createPipeline(spec('copy', { pfs: { repo: 'other', glob: '/*' } }, 'cp /pfs/other/* /pfs/out/'));
+    } finally {
+      pps.close();
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const c of clients) closeClient(c);
+    await Promise.all(servers.map((s) => s.cleanup()));
+    await Promise.all([etcd?.stop(), s3?.stop()]);
+  });
+
+  /** Commits to `branch`, one after another, through server `through`; etcd KV requests per commit. */
+  const perCommit = async (through: number, branch: string): Promise<number> => {
+    await modify(clients[through]!, [header(`rt@${branch}`), { putFile: { path: '/first', sizeBytes: 1 } }, { data: Buffer.from('x') }]);
+    await new Promise((r) => setTimeout(r, 200)); // the other server's watch events of the first commit
+    const before = await kvRequests(etcd);
+    for (let k = 0; k < COMMITS; k++) {
+      const bytes = randomBytes(200);
+      await modify(clients[through]!, [header(`rt@${branch}`), { putFile: { path: `/f${k}`, sizeBytes: bytes.length } }, { data: bytes }]);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // what the commits' watch events make the other server do
+    return ((await kvRequests(etcd)) - before) / COMMITS;
+  };
+
+  it('a one-off commit costs at most 4 etcd requests, whichever server leads the pipelines', async () => {
+    const a = await perCommit(0, 'a');
+    const b = await perCommit(1, 'b');
+    console.log(`etcd KV requests per commit: through A ${a.toFixed(2)}, through B ${b.toFixed(2)}`);
+    expect(a).toBeLessThanOrEqual(4);
+    expect(b).toBeLessThanOrEqual(4);
+  });
+});
