@@ -1,5 +1,5 @@
-// kill -9 of one of two real servers sharing a real etcd and one S3 bucket
-// (s3rver): mid-finish, mid-upload and mid-GC. The test watches etcd for the
+// kill -9 of one of two real servers sharing a real etcd and one store (an
+// S3 bucket on s3rver, or one local directory): mid-finish, mid-upload and mid-GC. The test watches etcd for the
 // dead server's claim or lock to be in place before it kills, so the kill
 // lands inside the step it means to cut. Clients retry against the other
 // server; it takes the dead server's leases over (short --lease-ms, so the
@@ -10,6 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 import { clientStream, closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
@@ -23,15 +24,18 @@ interface Node {
   client: RawClient;
 }
 
-describe.skipIf(missing !== undefined)(`kill -9 of a server sharing etcd and one bucket${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`kill -9 of a server sharing etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
+  let shared: TempDir | undefined;
   let watch: Etcd3;
   const nodes: Node[] = [];
 
   const start = async (): Promise<Node> => {
     const server = await startServer({
-      args: ['--meta', `${etcd.url}/${PREFIX}`, '--lease-ms', String(LEASE_MS), '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey],
+      args: ['--meta', `${etcd.url}/${PREFIX}`, '--lease-ms', String(LEASE_MS), ...(s3
+        ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+        : ['--blocks-dir', shared!.path])],
     });
     const node = { server, client: pfsClient(server.grpcAddress) };
     nodes.push(node);
@@ -64,7 +68,9 @@ describe.skipIf(missing !== undefined)(`kill -9 of a server sharing etcd and one
   };
 
   beforeAll(async () => {
-    [etcd, s3] = await Promise.all([startEtcd(), startS3Server()]);
+    etcd = await startEtcd();
+    if (store === 's3rver') s3 = await startS3Server();
+    else shared = await createTempDir('strata-crash-blocks');
     watch = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
     await Promise.all([start(), start()]);
   }, 120_000);
@@ -73,7 +79,7 @@ describe.skipIf(missing !== undefined)(`kill -9 of a server sharing etcd and one
     for (const n of nodes) closeClient(n.client);
     await Promise.all(nodes.map((n) => n.server.cleanup()));
     watch?.close();
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
   });
 
   it('mid-finish: the other server takes the dead finisher\'s claim over and finishes the commit whole', async () => {

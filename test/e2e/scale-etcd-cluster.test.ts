@@ -1,13 +1,15 @@
-// Two real servers on a real 3-member etcd cluster and one S3 bucket
-// (s3rver); the etcd leader is killed (SIGKILL) while both servers take
-// writes. The two members left keep a quorum and elect a new leader: the
-// servers keep working, a call cut by the election fails with a clear
-// retryable error (never a wrong answer), the client retries it, and every
-// acknowledged write reads back through both servers.
+// Two real servers on a real 3-member etcd cluster and one shared store (an
+// S3 bucket on s3rver, or one local directory); the etcd leader is killed
+// (SIGKILL) while both servers take writes, with commits in flight. The two
+// members left keep a quorum and elect a new leader: the servers keep
+// working, a call cut by the election fails with a clear retryable error
+// (never a wrong answer), the client retries it through the other server,
+// and every acknowledged write reads back through both servers.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
@@ -16,18 +18,22 @@ const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: byte
 /** What a call cut by an etcd leader change may fail with: retry it. */
 const RETRYABLE = new Set(['UNAVAILABLE', 'META_IO', 'CONCURRENT_UPDATE', 'DEADLINE_EXCEEDED']);
 
-describe.skipIf(missing !== undefined)(`the etcd leader killed under load${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`the etcd leader killed under load: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
+  let shared: TempDir | undefined;
   const servers: TestServer[] = [];
   const clients: RawClient[] = [];
 
   beforeAll(async () => {
-    [etcd, s3] = await Promise.all([startEtcd({ members: 3 }), startS3Server()]);
+    etcd = await startEtcd({ members: 3 });
+    if (store === 's3rver') s3 = await startS3Server();
+    else shared = await createTempDir('strata-cluster-blocks');
+    const chunks = s3
+      ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+      : ['--blocks-dir', shared!.path];
     for (let i = 0; i < 2; i++) {
-      const server = await startServer({
-        args: ['--meta', `${etcd.url}/cluster-test`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey],
-      });
+      const server = await startServer({ args: ['--meta', `${etcd.url}/cluster-test`, ...chunks] });
       servers.push(server);
       clients.push(pfsClient(server.grpcAddress));
     }
@@ -36,40 +42,52 @@ describe.skipIf(missing !== undefined)(`the etcd leader killed under load${missi
   afterAll(async () => {
     for (const c of clients) closeClient(c);
     await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
   });
 
   it('servers keep serving: cut calls fail retryably, every acknowledged write survives', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'load' });
     const acked = new Map<string, Buffer>();
     const retried: string[] = [];
-    const write = async (client: RawClient, path: string): Promise<void> => {
+    let inFlight = 0;
+    /** Writer w writes through server w, and retries a cut call through the other server. */
+    const write = async (w: number, path: string): Promise<void> => {
       const bytes = randomBytes(10_000);
       for (let attempt = 0; ; attempt++) {
+        let failure: unknown;
+        inFlight++;
         try {
-          await modify(client, [header('load@main'), ...put(path, bytes)]);
+          await modify(clients[(w + attempt) % clients.length]!, [header('load@main'), ...put(path, bytes)]);
+        } catch (err) {
+          failure = err;
+        } finally {
+          inFlight--;
+        }
+        if (failure === undefined) {
           acked.set(path, bytes);
           return;
-        } catch (err) {
-          const code = (err as { code?: string }).code ?? String(err);
-          if (!RETRYABLE.has(code) || attempt >= 40) throw err;
-          retried.push(code);
-          await new Promise((r) => setTimeout(r, 250));
         }
+        const code = (failure as { code?: string }).code ?? String(failure);
+        if (!RETRYABLE.has(code) || attempt >= 40) throw failure;
+        retried.push(code);
+        await new Promise((r) => setTimeout(r, 250));
       }
     };
     let killAt!: () => void;
     const tenDone = new Promise<void>((r) => (killAt = r));
-    const writers = clients.map(async (client, w) => {
+    const writers = clients.map(async (_, w) => {
       for (let i = 0; i < 20; i++) {
-        await write(client, `/w${w}-${i}`);
+        await write(w, `/w${w}-${i}`);
         if (acked.size >= 10) killAt();
       }
     });
     await tenDone;
     const leader = await etcd.leader();
+    while (inFlight === 0) await new Promise((r) => setImmediate(r)); // the writers never pause: only between two calls
+    const cut = inFlight; // commits the kill lands in the middle of
     await etcd.kill(leader);
     await Promise.all(writers);
+    expect(cut).toBeGreaterThan(0);
     expect(acked.size).toBe(40);
     expect(leader.running()).toBe(false);
     expect(await etcd.leader()).not.toBe(leader); // the two left elected a new leader
@@ -79,6 +97,6 @@ describe.skipIf(missing !== undefined)(`the etcd leader killed under load${missi
       expect((await unary(client, 'Fsck', {})).problems).toEqual([]);
     }
     for (const server of servers) expect((await fetch(`${server.httpUrl}/readyz`)).status).toBe(200);
-    console.log(`etcd leader ${leader.name} killed; calls retried: ${retried.length} (${[...new Set(retried)].join(', ') || 'none'})`);
+    console.log(`etcd leader ${leader.name} killed with ${cut} commit(s) in flight; calls retried: ${retried.length} (${[...new Set(retried)].join(', ') || 'none'})`);
   });
 });
