@@ -111,22 +111,34 @@ function delta(after: Map<string, number>, before: Map<string, number>): Record<
 
 /** The processes besides the servers whose CPU a commit costs: etcd, s3rver, and this process (the clients). */
 interface Others {
-  pids: number[];
+  etcd: number[];
+  s3rver: number;
 }
 
-async function othersCpu(o: Others): Promise<number> {
-  let sum = 0;
-  for (const pid of o.pids) sum += await cpuSeconds(pid);
-  const self = process.cpuUsage();
-  return sum + (self.user + self.system) / 1e6;
+/** CPU seconds so far of etcd (its members summed), s3rver and this process (the bench's gRPC clients). */
+interface OtherCpu {
+  etcd: number;
+  s3rver: number;
+  clients: number;
 }
+
+async function othersCpu(o: Others): Promise<OtherCpu> {
+  let etcd = 0;
+  for (const pid of o.etcd) etcd += await cpuSeconds(pid);
+  const self = process.cpuUsage();
+  return { etcd, s3rver: await cpuSeconds(o.s3rver), clients: (self.user + self.system) / 1e6 };
+}
+
+const otherSum = (c: OtherCpu): number => c.etcd + c.s3rver + c.clients;
 
 interface LoadResult {
   perSec: number;
   serverCpu: number;
   perServer: number[];
-  /** CPU seconds of etcd, s3rver and the bench's clients meanwhile. */
+  /** CPU seconds of etcd, s3rver and the bench's clients meanwhile (summed)... */
   otherCpu: number;
+  /** ...and each. */
+  otherParts: OtherCpu;
   /** Object-store requests and one-off commit outcomes during the load. */
   counts: Record<string, number>;
   /** In each branch's log, consecutive commits of the load made through different servers (turn handoffs). */
@@ -159,7 +171,9 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
-  const otherCpu = (await othersCpu(others)) - other0;
+  const other1 = await othersCpu(others);
+  const otherParts: OtherCpu = { etcd: other1.etcd - other0.etcd, s3rver: other1.s3rver - other0.s3rver, clients: other1.clients - other0.clients };
+  const otherCpu = otherSum(otherParts);
   const perServer = cpu1.map((b, i) => b - cpu0[i]!);
   const counts = delta(await counters(c), before);
   const load1 = loadavg()[0]!;
@@ -171,7 +185,7 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
       if (x !== undefined && y !== undefined && x !== y) handoffs++;
     }
   }
-  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, counts, handoffs, load: [load0, load1] };
+  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, otherParts, counts, handoffs, load: [load0, load1] };
 }
 
 async function createBranches(client: RawClient, repo: string, branches: number): Promise<void> {
@@ -201,8 +215,10 @@ async function lsThousand(c: Cluster): Promise<number> {
 export async function run(args: string[]): Promise<void> {
   const o = options(args);
   const [etcd, s3]: [TestEtcd, TestS3Server] = await Promise.all([startEtcd(), startS3Server()]);
-  const others: Others = { pids: [...etcd.members.map((m) => m.child.pid!), s3.pid] };
-  const rows: Record<string, { one: number[]; two: number[]; oneCpu: number[]; twoCpu: number[]; oneAll: number[]; twoAll: number[] }> = {};
+  const others: Others = { etcd: etcd.members.map((m) => m.child.pid!), s3rver: s3.pid };
+  type Parts = { etcd: number[]; s3rver: number[]; clients: number[] };
+  const parts = (): Parts => ({ etcd: [], s3rver: [], clients: [] });
+  const rows: Record<string, { one: number[]; two: number[]; oneCpu: number[]; twoCpu: number[]; oneAll: number[]; twoAll: number[]; oneParts: Parts; twoParts: Parts }> = {};
   const loads: number[] = [];
   try {
     const variants = [{ label: '', root: undefined }, ...(o.baseline ? [{ label: ' (baseline)', root: o.baseline }] : [])];
@@ -216,13 +232,16 @@ export async function run(args: string[]): Promise<void> {
             await commitLoad(c, others, repo, branches, { ...o, commits: Math.min(40, o.commits) }); // warm-up
             const r = await commitLoad(c, others, `${repo}`, branches, o);
             loads.push(...r.load);
-            const row = (rows[`${branches} branch${branches > 1 ? 'es' : ''}${variant.label}`] ??= { one: [], two: [], oneCpu: [], twoCpu: [], oneAll: [], twoAll: [] });
+            const row = (rows[`${branches} branch${branches > 1 ? 'es' : ''}${variant.label}`] ??= { one: [], two: [], oneCpu: [], twoCpu: [], oneAll: [], twoAll: [], oneParts: parts(), twoParts: parts() });
             row[n === 1 ? 'one' : 'two'].push(r.perSec);
             row[n === 1 ? 'oneCpu' : 'twoCpu'].push(r.serverCpu);
             row[n === 1 ? 'oneAll' : 'twoAll'].push(r.serverCpu + r.otherCpu);
+            const p = row[n === 1 ? 'oneParts' : 'twoParts'];
+            for (const k of ['etcd', 's3rver', 'clients'] as const) p[k].push(r.otherParts[k]);
             const ms = (cpu: number): string => ((cpu * 1000) / o.commits).toFixed(1);
             console.error(
-              `round ${round + 1}${variant.label}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s; CPU ms per commit: servers ${r.perServer.map(ms).join(' + ')}, etcd+s3rver+clients ${ms(r.otherCpu)}; ` +
+              `round ${round + 1}${variant.label}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s; CPU ms per commit: servers ${r.perServer.map(ms).join(' + ')}, ` +
+                `etcd ${ms(r.otherParts.etcd)}, s3rver ${ms(r.otherParts.s3rver)}, clients ${ms(r.otherParts.clients)}; ` +
                 `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify({ ...r.counts, handoffs: r.handoffs })}`,
             );
           }
@@ -255,7 +274,20 @@ export async function run(args: string[]): Promise<void> {
         `${name.padEnd(14)} ${median(r.one).toFixed(1).padStart(8)}/s ${median(r.two).toFixed(1).padStart(9)}/s  ${ratio.toFixed(2)}x  >=${target}x ${ratio >= target ? 'met ' : 'MISS'}  ${ms(r.oneCpu)} / ${ms(r.twoCpu)}`.padEnd(84) +
           `${ms(r.oneAll)} / ${ms(r.twoAll)}`.padEnd(23) + `${cpuRatio.toFixed(2)}x`,
       );
-      figures[name] = { one: r.one, two: r.two, ratio, target, cpuSeconds: { one: r.oneCpu, two: r.twoCpu, oneAll: r.oneAll, twoAll: r.twoAll }, cpuPerCommitRatioAll: cpuRatio };
+      figures[name] = { one: r.one, two: r.two, ratio, target, cpuSeconds: { one: r.oneCpu, two: r.twoCpu, oneAll: r.oneAll, twoAll: r.twoAll, oneParts: r.oneParts, twoParts: r.twoParts }, cpuPerCommitRatioAll: cpuRatio };
+    }
+    // Whether the machine's CPU allows the target: the CPU-s per second every process of the
+    // bench together would need at the target rate, against the cores (the other load aside).
+    console.log('\nCPU ms per commit by process (median; 1 server / 2 servers), and the CPU the target rate needs:');
+    for (const [name, r] of Object.entries(rows)) {
+      const ms = (cpu: number[]): string => ((median(cpu) * 1000) / o.commits).toFixed(1);
+      const target = targets[name.replace(' (baseline)', '') as keyof typeof targets];
+      const needed = (target * median(r.one) * median(r.twoAll)) / o.commits;
+      const used = (median(r.one) * median(r.oneAll)) / o.commits;
+      console.log(
+        `${name.padEnd(24)} servers ${ms(r.oneCpu)} / ${ms(r.twoCpu)}, etcd ${ms(r.oneParts.etcd)} / ${ms(r.twoParts.etcd)}, s3rver ${ms(r.oneParts.s3rver)} / ${ms(r.twoParts.s3rver)}, clients ${ms(r.oneParts.clients)} / ${ms(r.twoParts.clients)}; ` +
+          `1 server used ${used.toFixed(2)} CPU-s/s; ${target}x its rate at 2 servers' CPU per commit needs ${needed.toFixed(2)} CPU-s/s of ${cpus().length} cores`,
+      );
     }
     const lsRatio = median(ls.etcd) / median(ls.leveldb);
     if (ls.etcd.length > 0) console.log(`ls of 1,000 files: LevelDB ${median(ls.leveldb).toFixed(1)} ms, etcd ${median(ls.etcd).toFixed(1)} ms: ${lsRatio.toFixed(2)}x (target <= 2x: ${lsRatio <= 2 ? 'met' : 'MISS'})`);
