@@ -52,10 +52,13 @@ async function load(file) {
  * beside it in dist/cli.cjs.cache: with it, V8 skips parsing and compiling
  * the functions the cache holds (a one-call command: 290 -> 210 ms of CPU,
  * docs/benchmarks.md, startup). The cache starts with the SHA-256 of the
- * source it was made from (V8 itself checks only the length). The first
- * command after a build writes it, with every function that command ran;
- * one V8 rejects (another Node) is written anew. Where dist/ cannot be
- * written the CLI runs the same, compiling each time.
+ * source it was made from (V8 itself checks only the length), then a byte
+ * saying whether the command that made it ran the SDK. The first command
+ * after a build writes it, with every function that command ran; one V8
+ * rejects (another Node) is written anew, and so is one made without the
+ * SDK once a command runs it (the new cache holds what the old one did as
+ * well: V8 keeps the functions it read from a cache). Where dist/ cannot
+ * be written the CLI runs the same, compiling each time.
  */
 async function loadCli() {
   // Loaded here, not above: `strata --version` loads nothing.
@@ -78,9 +81,13 @@ async function loadCli() {
   const digest = createHash('sha256').update(bytes).digest();
   const source = bytes.toString('utf8');
   let cachedData;
+  let cachedWithSdk = false;
   try {
     const saved = readFileSync(cacheFile);
-    if (saved.subarray(0, 32).equals(digest)) cachedData = saved.subarray(32);
+    if (saved.length > 33 && saved.subarray(0, 32).equals(digest)) {
+      cachedWithSdk = saved[32] === 1;
+      cachedData = saved.subarray(33);
+    }
   } catch {
     // none yet
   }
@@ -88,10 +95,11 @@ async function loadCli() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   const saveCache = () => {
-    if (cachedData && !script.cachedDataRejected) return;
+    const withSdk = module.exports.sdkLoaded?.() === true;
+    if (cachedData && !script.cachedDataRejected && (cachedWithSdk || !withSdk)) return;
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
+      writeFileSync(tmp, Buffer.concat([digest, Buffer.of(withSdk || (cachedWithSdk && !script.cachedDataRejected) ? 1 : 0), script.createCachedData()]));
       renameSync(tmp, cacheFile);
     } catch {
       rmSync(tmp, { force: true });

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { StrataClient } from '../sdk/index.ts';
 import { resolveConnection, type Connection, type TlsGlobals } from './connection.ts';
 import { startProgress, type Progress } from './progress.ts';
+import { loadSdk } from './sdk-loader.ts';
 
 export interface Globals extends TlsGlobals {
   address?: string;
@@ -53,7 +54,7 @@ export class Context {
   client(): Promise<StrataClient> {
     this.clientPromise ??= (async () => {
       const connection = await this.connection();
-      const { createClient } = await import('../sdk/index.ts');
+      const { createClient } = await loadSdk();
       return createClient(connection);
     })();
     return this.clientPromise;

@@ -9,6 +9,9 @@ import { commandModulesFor } from './command-modules.ts';
 import type { Io } from './context.ts';
 import { explain } from './errors.ts';
 
+/** For bin/strata.js: whether this command loaded the SDK (see sdk-loader.ts). */
+export { sdkLoaded } from './sdk-loader.ts';
+
 const USAGE_EXIT = KIND_TABLE.InvalidArgument.exit;
 /** 128 + SIGPIPE, what a shell reports for a tool cut off by a closed pipe. */
 export const SIGPIPE_EXIT = 141;

@@ -23,6 +23,13 @@ async function help(): Promise<string> {
   return stdout;
 }
 
+/** A command that loads the SDK (and fails at once: nothing listens on port 1). */
+async function callNowhere(): Promise<string> {
+  const args = [join(tmp.path, 'bin', 'strata.js'), '--address', '127.0.0.1:1', '--connect-timeout', '0', 'repo', 'list'];
+  const err = await exec(process.execPath, args, { env: { ...process.env, STRATA_CONFIG: join(tmp.path, 'config.json') } }).then(() => undefined, (e: { stderr: string }) => e);
+  return err?.stderr ?? '';
+}
+
 beforeAll(async () => {
   tmp = await createTempDir('strata-code-cache');
   for (const part of ['package.json', 'bin', 'dist', 'proto']) await cp(join(ROOT, part), join(tmp.path, part), { recursive: true });
@@ -52,6 +59,26 @@ describe('CLI code cache', () => {
     const saved = await readFile(cacheFile);
     expect(saved.subarray(0, 32).equals(digest)).toBe(true);
     expect(saved.subarray(32, 1000).equals(Buffer.alloc(968, 7))).toBe(false);
+  });
+
+  it('made by a command without the SDK, is written anew (holding both) by the first one with it, then kept', async () => {
+    await rm(cacheFile, { force: true });
+    expect(await help()).toMatch(/^Usage: strata/);
+    const byHelp = await readFile(cacheFile);
+    expect(byHelp[32]).toBe(0);
+    const helpWritten = await stat(cacheFile);
+    expect(await callNowhere()).toMatch(/^strata: cannot reach the server at 127\.0\.0\.1:1/);
+    const bySdk = await readFile(cacheFile);
+    const sdkWritten = await stat(cacheFile);
+    expect([sdkWritten.ino, sdkWritten.mtimeMs]).not.toEqual([helpWritten.ino, helpWritten.mtimeMs]);
+    expect(bySdk.subarray(0, 32).equals(digest)).toBe(true);
+    expect(bySdk[32]).toBe(1);
+    expect(bySdk.length).toBeGreaterThan(byHelp.length); // the SDK's functions and help's
+    // Covered now: neither another call nor help writes it again.
+    await callNowhere();
+    expect(await help()).toMatch(/^Usage: strata/);
+    const after = await stat(cacheFile);
+    expect([after.ino, after.mtimeMs]).toEqual([sdkWritten.ino, sdkWritten.mtimeMs]);
   });
 
   it('is not used when made from another build of the bundle', async () => {

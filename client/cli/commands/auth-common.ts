@@ -4,6 +4,7 @@ import { StrataError } from '../../../src/errors/index.ts';
 import { parseDuration } from '../../../src/pps/duration.ts';
 import type { AuthClient } from '../../sdk/index.ts';
 import type { Context, Io } from '../context.ts';
+import { loadSdk } from '../sdk-loader.ts';
 
 const MAX_TOKEN_INPUT = 4096;
 
@@ -43,7 +44,7 @@ export function when(ms: number): string {
 
 /** Runs `fn` with an auth client on the resolved connection. */
 export async function withAuth<T>(ctx: Context, fn: (auth: AuthClient) => Promise<T>, token?: string): Promise<T> {
-  const { createAuthClient } = await import('../../sdk/index.ts');
+  const { createAuthClient } = await loadSdk();
   const connection = await ctx.connection();
   const auth = createAuthClient(token ? { ...connection, token } : connection);
   try {

@@ -3,12 +3,13 @@
 import { StrataError } from '../../../src/errors/index.ts';
 import type { DatumInfo, JobInfo, PpsClient } from '../../sdk/index.ts';
 import type { Context } from '../context.ts';
+import { loadSdk } from '../sdk-loader.ts';
 import { fields, relativeTime } from '../format.ts';
 
 /** Runs `fn` with a PPS client on the address the global options name. */
 export async function withPps<T>(ctx: Context, fn: (pps: PpsClient) => Promise<T>): Promise<T> {
   // Loaded on use, as ctx.client() loads the SDK: `strata --help` never pays for gRPC.
-  const { createPpsClient } = await import('../../sdk/index.ts');
+  const { createPpsClient } = await loadSdk();
   const pps = createPpsClient(await ctx.connection());
   try {
     return await fn(pps);
