@@ -32,7 +32,21 @@ export async function requireBucket(pfs: Pfs, b: BucketView): Promise<void> {
   }
 }
 
+/** ListBuckets' `max-buckets` (1 to 10,000; absent: every bucket) and `continuation-token` (the last name of the page before, base64url). */
+function bucketPaging(call: S3Call): { max: number; after: string | undefined; prefix: string } {
+  const maxRaw = call.query.get('max-buckets');
+  const max = maxRaw === null ? Infinity : /^\d{1,5}$/.test(maxRaw) ? Number(maxRaw) : NaN;
+  if (!(max >= 1 && max <= 10_000) && max !== Infinity) throw new S3Error('InvalidArgument', 'max-buckets must be an integer from 1 to 10000', { ArgumentName: 'max-buckets', ArgumentValue: String(maxRaw) });
+  const token = call.query.get('continuation-token');
+  const after = token === null ? undefined : Buffer.from(token, 'base64url').toString('utf8');
+  if (after !== undefined && (after === '' || Buffer.from(after, 'utf8').toString('base64url') !== token)) {
+    throw new S3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+  }
+  return { max, after, prefix: call.query.get('prefix') ?? '' };
+}
+
 export async function listBuckets(call: S3Call): Promise<void> {
+  const { max, after, prefix } = bucketPaging(call);
   const buckets: { Name: string; CreationDate: string }[] = [];
   for (const repo of await call.deps.pfs.listRepos()) {
     if (!mayRead(call, repo.name)) continue; // with auth on, only the repos the caller may read
@@ -42,7 +56,17 @@ export async function listBuckets(call: S3Call): Promise<void> {
     }
   }
   buckets.sort((a, b) => (a.Name < b.Name ? -1 : 1));
-  sendXml(call, 200, xmlDocument({ ListAllMyBucketsResult: { Owner: OWNER, Buckets: { Bucket: buckets } } }));
+  const wanted = buckets.filter((b) => b.Name.startsWith(prefix) && (after === undefined || b.Name > after));
+  const page = wanted.slice(0, max === Infinity ? undefined : max);
+  const more = page.length < wanted.length;
+  sendXml(call, 200, xmlDocument({
+    ListAllMyBucketsResult: {
+      Owner: OWNER,
+      Buckets: { Bucket: page },
+      ...(more ? { ContinuationToken: Buffer.from(page.at(-1)!.Name, 'utf8').toString('base64url') } : {}),
+      ...(call.query.has('prefix') ? { Prefix: prefix } : {}),
+    },
+  }));
 }
 
 export async function headBucket(call: S3Call): Promise<void> {
@@ -74,7 +98,8 @@ export async function createBucket(call: S3Call): Promise<void> {
   } catch (err) {
     if (!isStrataError(err, 'BRANCH_EXISTS')) throw err;
   }
-  if (!created) throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: b.name });
+  // S3 in us-east-1 answers a CreateBucket of a bucket the caller owns with 200 (and changes nothing); every other region with BucketAlreadyOwnedByYou.
+  if (!created && call.deps.region !== 'us-east-1') throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: b.name });
   void call.reply.code(200).header('location', `/${b.name}`).send();
 }
 

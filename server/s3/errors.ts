@@ -5,9 +5,11 @@ import { isStrataError, type ErrorKind } from '../../src/errors/index.ts';
 
 export const S3_ERRORS = {
   AccessDenied: 403,
+  AccessForbidden: 403,
   AuthorizationHeaderMalformed: 400,
   AuthorizationQueryParametersError: 400,
   BadDigest: 400,
+  BadRequest: 400,
   BucketAlreadyOwnedByYou: 409,
   BucketNotEmpty: 409,
   EntityTooSmall: 400,

@@ -118,6 +118,14 @@ async function auditWrite(deps: S3GatewayDeps, call: S3Call, err: S3Error | unde
   });
 }
 
+/** S3's answer to a CORS preflight where no CORS rule allows it: 400 without the preflight headers, else 403. */
+function corsPreflightError(req: FastifyRequest): S3Error {
+  if (!req.headers.origin) return new S3Error('BadRequest', 'Insufficient information. Origin request header needed.');
+  const method = req.headers['access-control-request-method'];
+  if (!method) return new S3Error('BadRequest', 'Invalid Access-Control-Request-Method: null');
+  return new S3Error('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', { Method: String(method), ResourceType: 'BUCKET' });
+}
+
 export function createS3App(deps: S3GatewayDeps): FastifyInstance {
   const https = deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key, ...(deps.tls.ca ? { ca: deps.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {};
   const app = Fastify({
@@ -195,6 +203,10 @@ export function createS3App(deps: S3GatewayDeps): FastifyInstance {
       return reply.code(e.status).header('content-type', 'application/xml').send(req.method === 'HEAD' ? undefined : errorXml(e, resource, requestId));
     }
   };
+  // OPTIONS is a browser's CORS preflight, unsigned: answered as S3 answers it for a bucket without a CORS configuration (CORS is not implemented).
+  const preflight = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => replyS3Error(req, reply, corsPreflightError(req));
+  app.route({ method: 'OPTIONS', url: '/*', handler: preflight });
+  app.route({ method: 'OPTIONS', url: '/', handler: preflight });
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/*', handler: handle });
   app.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'], url: '/', handler: handle });
   return app;

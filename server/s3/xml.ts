@@ -69,6 +69,8 @@ export const MAX_XML_BODY = 4 << 20;
 /** One XML document; the single root element gets the S3 namespace. */
 export function xmlDocument(root: Record<string, unknown>): string {
   const [name, body] = Object.entries(root)[0]!;
+  // A root that is only text (GetBucketLocation's region): spreading a string would make an element of each character.
+  if (typeof body !== 'object' || body === null) return `<?xml version="1.0" encoding="UTF-8"?>\n<${name} xmlns="${S3_NS}">${escapeXml(String(body ?? ''))}</${name}>`;
   const withNs = name === 'Error' ? body : { '@xmlns': S3_NS, ...(body as object) };
   return `<?xml version="1.0" encoding="UTF-8"?>\n${buildXml(name, withNs)}`;
 }

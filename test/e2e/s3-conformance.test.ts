@@ -7,8 +7,12 @@
 //   DeleteObjects; a failed condition is 412 PreconditionFailed (per key in
 //   DeleteObjects) and commits nothing, a missing key is deleted as any;
 // - CreateBucket applies S3's bucket naming rules (InvalidBucketName, and
-//   no repo or branch is made).
-import { CreateBucketCommand, ListBucketsCommand, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+//   no repo or branch is made); re-creating one's own bucket is 200 in
+//   us-east-1 and BucketAlreadyOwnedByYou in any other region, as on S3;
+// - ListBuckets pages by max-buckets / continuation-token and filters by prefix;
+// - OPTIONS (a CORS preflight; CORS is not implemented) gets S3's answer for
+//   a bucket without CORS rules, not 405.
+import { CreateBucketCommand, GetBucketLocationCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY, SECRET, history, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
@@ -145,6 +149,58 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     for (const name of ['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dev.dotted-1']) await sdk.send(new CreateBucketCommand({ Bucket: name }));
     const names = (await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
     expect(names).toEqual(expect.arrayContaining(['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dotted-1', 'dev.dotted-1']));
+  });
+
+  it('re-creating your own bucket: 200 and no change in us-east-1, BucketAlreadyOwnedByYou elsewhere', async () => {
+    const Bucket = 'again';
+    await sdk.send(new CreateBucketCommand({ Bucket }));
+    await sdk.send(new PutObjectCommand({ Bucket, Key: 'keep', Body: 'x' }));
+    const commits = (await history(server.pfs, `${Bucket}@main`)).length;
+    await sdk.send(new CreateBucketCommand({ Bucket }));
+    await sdk.send(new CreateBucketCommand({ Bucket: `dev.${Bucket}` }));
+    await sdk.send(new CreateBucketCommand({ Bucket: `dev.${Bucket}` }));
+    expect((await sdk.send(new ListObjectsV2Command({ Bucket }))).Contents?.map((c) => c.Key)).toEqual(['keep']);
+    expect(await history(server.pfs, `${Bucket}@main`)).toHaveLength(commits);
+
+    const eu = await startS3Server({ args: ['--s3-gateway-region', 'eu-west-1'] });
+    const euSdk = new S3Client({ endpoint: eu.s3Url, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET } });
+    try {
+      await euSdk.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+      expect((await euSdk.send(new GetBucketLocationCommand({ Bucket }))).LocationConstraint).toBe('eu-west-1');
+      expect(await failure(euSdk.send(new CreateBucketCommand({ Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))).toEqual(['BucketAlreadyOwnedByYou', 409]);
+    } finally {
+      euSdk.destroy();
+      await eu.cleanup();
+    }
+  }, 120_000);
+
+  it('ListBuckets pages by max-buckets and continuation-token, and filters by prefix', async () => {
+    for (const Bucket of ['pg-c', 'pg-a', 'dev.pg-b']) await sdk.send(new CreateBucketCommand({ Bucket }));
+    const first = await sdk.send(new ListBucketsCommand({ Prefix: 'pg-', MaxBuckets: 2 }));
+    expect(first.Buckets?.map((b) => b.Name)).toEqual(['pg-a', 'pg-b']);
+    expect(first.Prefix).toBe('pg-');
+    expect(first.ContinuationToken).toBeTruthy();
+    const second = await sdk.send(new ListBucketsCommand({ Prefix: 'pg-', MaxBuckets: 2, ContinuationToken: first.ContinuationToken }));
+    expect(second.Buckets?.map((b) => b.Name)).toEqual(['pg-c']);
+    expect(second.ContinuationToken).toBeUndefined();
+    // Without max-buckets every bucket comes in one answer, as before.
+    const all = await sdk.send(new ListBucketsCommand({}));
+    expect(all.Buckets?.map((b) => b.Name)).toEqual(expect.arrayContaining(['dev.pg-b', 'pg-a', 'pg-b', 'pg-c']));
+    expect(all.ContinuationToken).toBeUndefined();
+    expect(await failure(sdk.send(new ListBucketsCommand({ MaxBuckets: 2, ContinuationToken: 'not a token' })))).toEqual(['InvalidArgument', 400]);
+  });
+
+  it('OPTIONS is answered as S3 answers a CORS preflight on a bucket without CORS rules', async () => {
+    const options = async (headers: Record<string, string>): Promise<[number, string | undefined, string | null]> => {
+      const res = await fetch(`${server.s3Url}/conddel/k?X-Amz-Expires=100`, { method: 'OPTIONS', headers });
+      const text = await res.text();
+      return [res.status, /<Code>([^<]*)<\/Code>/.exec(text)?.[1], res.headers.get('x-amz-request-id')];
+    };
+    const [status, code, id] = await options({});
+    expect([status, code]).toEqual([400, 'BadRequest']);
+    expect(id).toMatch(/^[0-9A-F]{16}$/);
+    expect((await options({ origin: 'https://example.com' })).slice(0, 2)).toEqual([400, 'BadRequest']);
+    expect((await options({ origin: 'https://example.com', 'access-control-request-method': 'GET' })).slice(0, 2)).toEqual([403, 'AccessForbidden']);
   });
 });
 

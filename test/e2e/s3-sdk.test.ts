@@ -204,8 +204,9 @@ describe('S3 gateway with @aws-sdk/client-s3 and minio', () => {
 
   it('answers bucket errors as S3 does and changes nothing', async () => {
     await sdk.send(new CreateBucketCommand({ Bucket: 'errs' }));
-    await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketAlreadyOwnedByYou' });
     await sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Body: 'x' }));
+    // In us-east-1 (the gateway's default region) S3 answers 200 to re-creating your own bucket, and changes nothing (s3-conformance.test.ts checks another region).
+    await expect(sdk.send(new CreateBucketCommand({ Bucket: 'errs' }))).resolves.toBeDefined();
     await expect(sdk.send(new DeleteBucketCommand({ Bucket: 'errs' }))).rejects.toMatchObject({ name: 'BucketNotEmpty' });
     await expect(sdk.send(new PutObjectCommand({ Bucket: 'errs', Key: 'keep.txt', Body: 'y', IfNoneMatch: '*' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
     await expect(sdk.send(new PutObjectCommand({ Bucket: 'nosuch.errs', Key: 'a', Body: 'x' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
