@@ -187,6 +187,13 @@ export interface OneOffCommit {
    */
   repoRecord?: Uint8Array;
   /**
+   * The branch record as the writer read it when it opened (undefined: absent).
+   * The first landing attempt builds on it instead of reading the branch
+   * again when it is exactly what this server's last landing on the branch
+   * wrote (see landedBranch): the compare-and-set still decides.
+   */
+  opened?: Stored<BranchRecord>;
+  /**
    * Checked at every landing attempt against the head root it lands on, and
    * true for the landing (the head is compare-and-set with it): throws to
    * refuse, or returns more writes and conditions for the same atomic batch.
@@ -257,8 +264,10 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   let base = c.base;
   let fence = c.fence;
   let repoRecord = c.repoRecord;
+  let opened = c.opened;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
-    const b = await getBranch(ctx, repo, branch);
+    const b = opened !== undefined && ctx.landedBranch.is(repo, branch, opened.raw) ? opened : await getBranch(ctx, repo, branch);
+    opened = undefined;
     // A landing whose answer was lost (etcd leader change) and then retried: it is there already.
     if (b?.value.head === c.id) return (await requireCommit(ctx, repo, c.id)).value;
     if (!state.tried && ctx.turns.contended(repo, branch, b?.value.head ?? null)) {
@@ -281,8 +290,9 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
       if (landed) {
         state.kept = keep;
         ctx.oneOff.landed++;
-        ctx.finished.saw(landed); // the next writer here builds on it without reading it back
-        return landed;
+        ctx.finished.saw(landed.commit); // the next writer here builds on it without reading it back
+        ctx.landedBranch.set(repo, branch, landed.branch);
+        return landed.commit;
       }
       ctx.oneOff.rebuilt++;
       repoRecord = (await requireRepo(ctx, repo)).raw; // a deleted repo ends the retries
@@ -312,7 +322,7 @@ interface LandingBase {
 }
 
 /** One attempt: builds the index over the head, makes it durable, and moves the head; undefined if the head moved. */
-async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<CommitRecord | undefined> {
+async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<{ commit: CommitRecord; branch: Uint8Array } | undefined> {
   const { head, headRoot, durable, fence, turn, keep } = at;
   const b = at.branchRecord;
   const extra = (await c.guard?.(headRoot)) ?? {};
@@ -329,9 +339,10 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   };
   const branchKey = keys.branchKey(repo, branch);
   const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
+  const branchValue = encodeBranch({ ...branchRecord, head: commit.id });
   const ops = [
     { type: 'put' as const, key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) },
-    { type: 'put' as const, key: branchKey, value: encodeBranch({ ...branchRecord, head: commit.id }) },
+    { type: 'put' as const, key: branchKey, value: branchValue },
     ...(commit.parent ? [{ type: 'put' as const, key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) }] : []),
     ...commit.provenance.map((up) => ({ type: 'put' as const, key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) })),
     ...(extra.ops ?? []),
@@ -340,7 +351,7 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
   const mine = turn ? [turn.condition] : [];
   const repoHolds = { key: keys.repoKey(repo), expected: at.repoRecord };
-  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, repoHolds, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? commit : undefined;
+  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, repoHolds, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? { commit, branch: branchValue } : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

@@ -7,7 +7,7 @@ import type { MetaStore } from '../meta/meta-store.ts';
 import { KeyedLock } from '../meta/keyed-lock.ts';
 import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
 import { createBranchTurns, type BranchTurns } from './branch-turn.ts';
-import { FinishedCommits } from './finished-commits.ts';
+import { FinishedCommits, LandedBranches } from './finished-commits.ts';
 
 export interface Clock {
   now(): number;
@@ -45,6 +45,8 @@ export interface PfsContext {
   gcMarkMemEntries: number | undefined;
   /** Finished commit records recently landed or seen (finished-commits.ts): a writer reads the head it builds on from here. */
   finished: FinishedCommits;
+  /** Per branch, the record this server's last one-off landing wrote (finished-commits.ts). */
+  landedBranch: LandedBranches;
 }
 
 /** Default bound of the index reader's cache of decoded ranges and groups. */
@@ -165,5 +167,6 @@ export function createContext(deps: PfsDeps): PfsContext {
     oneOff: { landed: 0, rebuilt: 0 },
     gcMarkMemEntries: deps.gcMarkMemEntries,
     finished: new FinishedCommits(),
+    landedBranch: new LandedBranches(),
   };
 }

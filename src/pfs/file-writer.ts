@@ -10,7 +10,7 @@ import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
 import { commitOneOff, toCommitInfo, type LandingExtra } from './commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
-import { headCommit, requireCommit, requireRepo, type CommitRecord } from './records-io.ts';
+import { headCommit, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { commitByPrefix, resolveCommit } from './resolve.ts';
 import { decodeStaged, stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
 import { fenceConditions, fenceFrom, readFence, revalidate, type Fence } from './gc-fence.ts';
@@ -150,7 +150,7 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
   };
 }
 
-function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, repoRecord: Uint8Array, description?: string): Sink {
+function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, repoRecord: Uint8Array, opened: Stored<BranchRecord> | undefined, description?: string): Sink {
   const stage = new OneOffStage(ctx, repo, newCommitId());
   const appended = new Set<FilePath>();
   return {
@@ -171,6 +171,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
           base: headRoot,
           fence,
           repoRecord,
+          opened,
           guard: guard && ((root) => guard((path) => (root ? ctx.reader.get(root, path) : Promise.resolve(undefined)))),
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
@@ -216,7 +217,7 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
   }
   const head = b?.value.head ? await headCommit(ctx, repo, b.value.head) : undefined;
   if (head?.state === 'open') return openCommitSink(ctx, head, fence); // Pachyderm: writes to a branch go into its open commit
-  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, repoRecord, opts.description);
+  return oneOffSink(ctx, repo, target.branch, head?.indexRoot ?? null, fence, repoRecord, b, opts.description);
 }
 
 /**

@@ -36,3 +36,29 @@ export class FinishedCommits {
     this.#records.delete(`${repo}\0${id}`);
   }
 }
+
+/**
+ * Per branch, the record (bytes) this server's last one-off commit on it
+ * wrote. A writer that found exactly these bytes when it opened, and lands
+ * with no landing of this server on the branch since, builds on them
+ * without reading the branch again: only another server (or a reset, a
+ * delete) can have moved it, and then the landing's compare-and-set fails
+ * and the writer reads the branch and builds again. Where one server writes
+ * a branch (one server, or each branch through its own) that saves one
+ * etcd round trip per commit; a branch several servers write is re-read
+ * after its turn is taken anyway (commits.ts).
+ */
+export class LandedBranches {
+  readonly #records = new Map<string, Uint8Array>();
+
+  set(repo: RepoName, branch: string, raw: Uint8Array): void {
+    if (this.#records.size >= MAX_ENTRIES) this.#records.clear();
+    this.#records.set(`${repo}\0${branch}`, raw);
+  }
+
+  /** Whether `raw` is what this server's last landing on the branch wrote. */
+  is(repo: RepoName, branch: string, raw: Uint8Array): boolean {
+    const mine = this.#records.get(`${repo}\0${branch}`);
+    return mine !== undefined && Buffer.compare(mine, raw) === 0;
+  }
+}

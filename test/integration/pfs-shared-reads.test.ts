@@ -12,7 +12,8 @@ import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
 import { createEtcdMetaStore } from '../../src/meta/etcd-meta-store.ts';
 import { createPfs, type Pfs } from '../../src/pfs/pfs.ts';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { get, put, ref, repo } from '../helpers/pfs.ts';
+import { branch, get, path, put, ref, repo } from '../helpers/pfs.ts';
+import { streamOf } from '../helpers/bytes.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const missing = etcdMissing();
@@ -63,5 +64,22 @@ describe.skipIf(missing !== undefined)(`a commit made through another server${mi
     expect(await get(b.pfs, 'r@main:/f')).toBe('made through A');
     expect(b.reads.length).toBeGreaterThan(0);
     expect(b.reads.filter((r) => r.startsWith('list'))).toEqual([]); // found through the record's packs, not a listing
+  });
+
+  it('a writer that builds on its own server\'s last landing without reading the branch again loses no update when another server moved the branch meanwhile', async () => {
+    const prefix = `landed-${randomUUID()}/`;
+    const a = await server(prefix, 'a');
+    const b = await server(prefix, 'b');
+    await a.pfs.createRepo(repo('r'));
+    await put(a.pfs, 'r@main:/one', 'one through A'); // A's last landing on r@main
+    const w = await a.pfs.openWriter(repo('r'), { branch: branch('main') }); // finds the branch as A left it
+    await w.put(path('/two'), streamOf(Buffer.from('two through A')));
+    await put(b.pfs, 'r@main:/three', 'three through B'); // moves the head before A's writer lands
+    const rebuilt = a.pfs.context.oneOff.rebuilt;
+    const landed = await w.close();
+    expect(a.pfs.context.oneOff.rebuilt).toBe(rebuilt + 1); // the landing on the stale record was refused by compare-and-set, then built again
+    const head = await b.pfs.inspectCommit(ref('r@main'));
+    expect(head.id).toBe(landed.id);
+    for (const [f, text] of [['one', 'one through A'], ['two', 'two through A'], ['three', 'three through B']]) expect(await get(b.pfs, `r@main:/${f}`)).toBe(text);
   });
 });
