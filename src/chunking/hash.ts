@@ -19,16 +19,21 @@
 // It depends on the chunk boundaries, hence on the chunking parameters
 // (params.ts), which are fixed per format version for this reason too. The
 // empty file has zero chunks, and its hash is SHA-256 of the prefix alone.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import { StrataError } from '../errors/index.ts';
 import type { Hash as HashHex } from '../ids.ts';
 
 export const HASH_BYTES = 32;
 export const FILE_HASH_PREFIX = 'strata-file-v1\0';
 
-/** SHA-256 of a chunk's bytes: its name in the block store. */
+/**
+ * SHA-256 of a chunk's bytes: its name in the block store. One call, without
+ * a Hash object: for the 1-8 KiB chunks of small files, creating and
+ * finishing a Hash cost about as much as hashing the bytes (a put -r of
+ * 25,000 files hashes 25,000 chunks on each side).
+ */
 export function hashChunk(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
+  return oneShotHash('sha256', bytes, 'buffer');
 }
 
 /** Lower-case hex of a hash (or any bytes), as used in object names and the CLI. */
@@ -49,10 +54,7 @@ export function createFileHasher(): FileHasher {
   return {
     add(chunkHash) {
       if (sha === null) throw new StrataError('INTERNAL', 'file hasher used after digest()');
-      if (!(chunkHash instanceof Uint8Array) || chunkHash.length !== HASH_BYTES) {
-        const length = chunkHash instanceof Uint8Array ? chunkHash.length : null;
-        throw new StrataError('INVALID_ARGUMENT', `a chunk hash is ${HASH_BYTES} bytes`, { length });
-      }
+      checkChunkHash(chunkHash);
       sha.update(chunkHash);
     },
     digest() {
@@ -64,9 +66,21 @@ export function createFileHasher(): FileHasher {
   };
 }
 
-/** The file hash of a file made of these chunks, in order (see the header). */
+const PREFIX_BYTES = Buffer.from(FILE_HASH_PREFIX, 'latin1');
+
+/** The file hash of a file made of these chunks, in order (see the header): one SHA-256 call over the prefix and the hashes. */
 export function fileHash(chunkHashes: Iterable<Uint8Array>): Buffer {
-  const hasher = createFileHasher();
-  for (const h of chunkHashes) hasher.add(h);
-  return hasher.digest();
+  const parts: Uint8Array[] = [PREFIX_BYTES];
+  for (const h of chunkHashes) {
+    checkChunkHash(h);
+    parts.push(h);
+  }
+  return oneShotHash('sha256', parts.length === 2 ? Buffer.concat(parts, PREFIX_BYTES.length + HASH_BYTES) : Buffer.concat(parts), 'buffer');
+}
+
+function checkChunkHash(chunkHash: Uint8Array): void {
+  if (!(chunkHash instanceof Uint8Array) || chunkHash.length !== HASH_BYTES) {
+    const length = chunkHash instanceof Uint8Array ? chunkHash.length : null;
+    throw new StrataError('INVALID_ARGUMENT', `a chunk hash is ${HASH_BYTES} bytes`, { length });
+  }
 }
