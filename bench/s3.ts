@@ -6,9 +6,12 @@
 //         whose own cost is small, to show the gateway's side: one Node http
 //         GET (SigV4, bytes counted and dropped). Each GET also
 //         reports the server's CPU seconds (/proc), i.e. MB per server CPU-second,
-//         which a loaded machine distorts less than wall time.
+//         which a loaded machine distorts less than wall time. The same aws cli
+//         command against a trivial in-memory server (bench/lib/static-object.ts),
+//         interleaved, shows the aws cli's own ceiling on this machine.
 //   PUT:  aws cli `s3 cp FILE s3://b/...` (multipart, its defaults) vs `strata put`
-//         (target: >= 0.8 x strata put)
+//         (target: >= 0.8 x strata put); every PUT after the first sends bytes
+//         of its own (a fresh seed), so none deduplicates against an earlier one
 //   LIST: every key of a commit of N keys with ListObjectsV2, 1,000 a page,
 //         by the aws cli, by @aws-sdk/client-s3, and raw over HTTP (keys counted,
 //         not parsed: the gateway's own rate) (target: >= 20,000 keys/s;
@@ -17,13 +20,14 @@
 // pass smaller ones. Each timing is the best of --rounds.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createBenchCli } from './lib/api-cli.ts';
+import { startStaticObject } from './lib/static-object.ts';
 import { machineInfo, runMeasured } from './lib/proc.ts';
-import { AWS, KEY, SECRET, awsEnv, cpuSeconds, leanGet, randomFile, rawList, startGateway } from './lib/s3-gateway.ts';
+import { AWS, KEY, SECRET, awsEnv, cpuSeconds, leanGet, randomFile, rawList, seededFile, startGateway } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
@@ -53,7 +57,6 @@ export async function run(args: string[]): Promise<void> {
     const cli = createBenchCli(server.grpc, work);
     const s3Url = `http://${server.s3}`;
     const env = awsEnv();
-    const aws = (a: string[]) => runMeasured(AWS, ['--endpoint-url', s3Url, ...a], { env, cwd: work });
     const bytes = sizeMiB << 20;
     const src = join(work, 'big.bin');
     log(`making ${sizeMiB} MiB of incompressible data`);
@@ -75,10 +78,20 @@ export async function run(args: string[]): Promise<void> {
     };
     let strataPut = Infinity;
     let awsPut = Infinity;
+    // strata-0.bin is the GETs' object (src); later PUTs send fresh bytes, made before each is timed.
+    const fresh = join(work, 'fresh.bin');
+    const source = async (): Promise<string> => {
+      if (n === 0) return src;
+      await seededFile(fresh, bytes, `put-${n}`);
+      return fresh;
+    };
     for (let r = 0; r < rounds; r++) {
-      strataPut = Math.min(strataPut, await put('strata put', () => cli.run(['put', `b@main:/strata-${n++}.bin`, src])));
-      awsPut = Math.min(awsPut, await put('aws cli', () => runMeasured(AWS, ['--endpoint-url', s3Url, 's3', 'cp', '--only-show-errors', src, `s3://b/aws-${n++}.bin`], { env, cwd: work, timeFile: join(work, 'time.txt') })));
+      let file = await source();
+      strataPut = Math.min(strataPut, await put('strata put', () => cli.run(['put', `b@main:/strata-${n++}.bin`, file])));
+      file = await source();
+      awsPut = Math.min(awsPut, await put('aws cli', () => runMeasured(AWS, ['--endpoint-url', s3Url, 's3', 'cp', '--only-show-errors', file, `s3://b/aws-${n++}.bin`], { env, cwd: work, timeFile: join(work, 'time.txt') })));
     }
+    await rm(fresh, { force: true });
 
     log('GET: strata get vs aws s3 cp');
     const out = join(work, 'out.bin');
@@ -95,9 +108,34 @@ export async function run(args: string[]): Promise<void> {
     };
     await best(1, measured('strataGet', async () => (await cli.run(['get', 'b@main:/strata-0.bin', '-o', out])).seconds));
     await rm(out);
-    const awsGet = await best(rounds, measured('awsGet', async () => (await aws(['s3', 'cp', '--only-show-errors', 's3://b/strata-0.bin', out])).seconds));
-    if ((await sha256(out)) !== want) throw new Error('aws s3 cp returned other bytes');
-    await rm(out);
+    // The aws cli's own CPU per GET (GNU time), the least over the rounds.
+    const clientCpu: Record<string, number> = {};
+    const awsCp = async (name: string, url: string): Promise<number> => {
+      const m = await runMeasured(AWS, ['--endpoint-url', url, 's3', 'cp', '--only-show-errors', 's3://b/strata-0.bin', out], { env, cwd: work, timeFile: join(work, 'time.txt') });
+      clientCpu[name] = Math.min(clientCpu[name] ?? Infinity, m.cpuSeconds ?? NaN);
+      return m.seconds;
+    };
+    // The client's ceiling: the same aws cli command against a trivial server holding the
+    // object in memory (no signature checks, no store, no hashing), interleaved with the gateway's.
+    const ceiling = await startStaticObject('/b/strata-0.bin', await readFile(src));
+    let awsGet = Infinity;
+    let staticGet = Infinity;
+    let staticCpu = Infinity;
+    try {
+      for (let r = 0; r < rounds; r++) {
+        awsGet = Math.min(awsGet, await measured('awsGet', () => awsCp('aws cli, gateway', s3Url))());
+        if ((await sha256(out)) !== want) throw new Error('aws s3 cp returned other bytes');
+        await rm(out);
+        const c0 = process.cpuUsage();
+        staticGet = Math.min(staticGet, await awsCp('aws cli, static server', `http://${ceiling.address}`));
+        const c = process.cpuUsage(c0);
+        staticCpu = Math.min(staticCpu, (c.user + c.system) / 1e6);
+        if ((await sha256(out)) !== want) throw new Error('aws s3 cp from the static server returned other bytes');
+        await rm(out);
+      }
+    } finally {
+      await ceiling.stop();
+    }
     log('GET: a lean client (node http)');
     const nodeGetSeconds = await best(rounds, measured('nodeGet', async () => {
       const t0 = performance.now();
@@ -162,6 +200,8 @@ export async function run(args: string[]): Promise<void> {
     const mbps = (s: number): number => bytes / 1e6 / s;
     const rows = [
       ['GET aws cli', `${mbps(awsGet).toFixed(0)} MB/s`, `${(strataGet / awsGet).toFixed(2)} x strata get (${mbps(strataGet).toFixed(0)} MB/s)`, '>= 300 MB/s and >= 0.8 x'],
+      ['GET aws cli, static', `${mbps(staticGet).toFixed(0)} MB/s`, `the aws cli's ceiling: a trivial server (${staticCpu.toFixed(2)} CPU-s)`, `gateway = ${(staticGet / awsGet).toFixed(2)} x of it`],
+      ...Object.entries(clientCpu).map(([name, cpu]) => [`client CPU, GET ${name}`, `${cpu.toFixed(2)} s`, `${(bytes / 1e6 / cpu).toFixed(0)} MB per client CPU-second`, '']),
       ['GET node http', `${mbps(nodeGetSeconds).toFixed(0)} MB/s`, `${(strataGet / nodeGetSeconds).toFixed(2)} x strata get`, 'the gateway with a lean client'],
       ...Object.entries(serverCpu).map(([name, cpu]) => [`server CPU, ${name}`, `${cpu.toFixed(2)} s`, `${(bytes / 1e6 / cpu).toFixed(0)} MB per server CPU-second`, '']),
       ['PUT aws cli', `${mbps(awsPut).toFixed(0)} MB/s`, `${(strataPut / awsPut).toFixed(2)} x strata put (${mbps(strataPut).toFixed(0)} MB/s)`, '>= 0.8 x'],
@@ -173,7 +213,7 @@ export async function run(args: string[]): Promise<void> {
     ];
     console.log(`S3 gateway, ${sizeMiB} MiB object, ${keys} keys, best of ${rounds}; load average ${loadavg()[0]!.toFixed(2)}`);
     for (const r of rows) console.log(`  ${r[0]!.padEnd(24)} ${r[1]!.padEnd(16)} ${r[2]!.padEnd(40)} target ${r[3]}`);
-    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, listCpu, putCpu, machine: await machineInfo() }));
+    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, staticGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, clientCpu, staticServerCpu: staticCpu, listCpu, putCpu, machine: await machineInfo() }));
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });

@@ -77,8 +77,26 @@ export function sendXml(call: S3Call, status: number, xml: string): void {
   void call.reply.code(status).header('content-type', 'application/xml').send(xml);
 }
 
-/** Commit time of a commit (its start while it is open). */
+/** Finished commits' times by `repo@id`, per core (a finished commit never changes; ids are never reused). */
+const FINISHED_TIMES = new WeakMap<Pfs, Map<string, number>>();
+const MAX_FINISHED_TIMES = 4096;
+
+/**
+ * Commit time of a commit (its start while it is open). A GET of an object
+ * written without its own write time (by strata put, say) needs it on every
+ * request, and inspectCommit also lists the commit's children (a store
+ * scan), so the times of finished commits named by id are kept.
+ */
 export async function commitTime(pfs: Pfs, ref: Parameters<Pfs['inspectCommit']>[0]): Promise<number> {
+  const key = ref.target.kind === 'commit' && ref.ancestry === null ? `${ref.repo}@${ref.target.id}` : undefined;
+  let times = FINISHED_TIMES.get(pfs);
+  const known = key === undefined ? undefined : times?.get(key);
+  if (known !== undefined) return known;
   const c = await pfs.inspectCommit(ref);
+  if (key !== undefined && c.finishedAt !== undefined && c.finishedAt !== null) {
+    if (!times) FINISHED_TIMES.set(pfs, (times = new Map()));
+    if (times.size >= MAX_FINISHED_TIMES) times.delete(times.keys().next().value!); // the oldest entry
+    times.set(key, c.finishedAt);
+  }
   return c.finishedAt ?? c.startedAt;
 }
