@@ -73,6 +73,11 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A tool may exit without reading its input (curl refused before it sent a body): that is
+    // its answer, which the caller checks, not an uncaught EPIPE in the test run.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
