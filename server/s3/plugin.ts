@@ -89,7 +89,8 @@ async function authenticate(deps: S3GatewayDeps, req: FastifyRequest, rawPath: s
   const now = (deps.now ?? Date.now)();
   // Read per request, as the auth system does: activation applies from the next request on.
   const keys = deps.auth && (await deps.auth.isActive()) ? tokenKeys(deps.auth) : deps.keys;
-  if (kind === 'v2') throw new S3Error('AccessDenied', 'Signature Version 2 is not supported: sign requests with AWS Signature Version 4');
+  // S3's own answer in the regions that take only Signature Version 4.
+  if (kind === 'v2') throw new S3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
   if (kind === 'none') {
     if (keys.open) return undefined;
     throw new S3Error('AccessDenied', 'Access Denied: the request is not signed (configure an access key and secret in your client)');

@@ -11,10 +11,12 @@
 //   us-east-1 and BucketAlreadyOwnedByYou in any other region, as on S3;
 // - ListBuckets pages by max-buckets / continuation-token and filters by prefix;
 // - OPTIONS (a CORS preflight; CORS is not implemented) gets S3's answer for
-//   a bucket without CORS rules, not 405.
+//   a bucket without CORS rules, not 405;
+// - Signature Version 2 (boto3 with signature_version='s3') is refused as S3
+//   refuses it where it takes only SigV4: 400 InvalidRequest.
 import { CreateBucketCommand, GetBucketLocationCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, SECRET, history, startS3Server, type S3TestServer } from '../helpers/s3.ts';
+import { ACCESS_KEY, SECRET, findTool, history, run, skipReason, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
 /** The S3 error code and HTTP status a call failed with. */
 async function failure(p: Promise<unknown>): Promise<[string, number | undefined]> {
@@ -202,5 +204,24 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     expect((await options({ origin: 'https://example.com' })).slice(0, 2)).toEqual([400, 'BadRequest']);
     expect((await options({ origin: 'https://example.com', 'access-control-request-method': 'GET' })).slice(0, 2)).toEqual([403, 'AccessForbidden']);
   });
-});
 
+  const python = findTool(['/usr/bin/python3'], ['-c', 'import boto3']);
+  it.skipIf(skipReason('python3 with boto3', python) !== undefined)('Signature Version 2 is refused with S3\'s InvalidRequest, and nothing is written', async () => {
+    await sdk.send(new CreateBucketCommand({ Bucket: 'sigv2' }));
+    const script = [
+      'import sys, boto3',
+      'from botocore.config import Config',
+      'from botocore.exceptions import ClientError',
+      's3 = boto3.client("s3", endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], region_name="us-east-1",',
+      '                  config=Config(signature_version="s3", s3={"addressing_style": "path"}))',
+      'try:',
+      '    s3.put_object(Bucket="sigv2", Key="k", Body=b"x")',
+      '    print("written")',
+      'except ClientError as e:',
+      '    print(e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"], e.response["Error"]["Message"])',
+    ].join('\n');
+    const r = await run(python!, ['-c', script, server.s3Url, ACCESS_KEY, SECRET]);
+    expect(r.stdout.trim()).toBe('400 InvalidRequest The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+    expect(await exists('sigv2', 'k')).toBe(false);
+  });
+});
