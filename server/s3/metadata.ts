@@ -31,7 +31,7 @@ function fromWire(value: string): string {
 }
 
 /** Stored text back on the wire: as Latin-1 bytes when it fits (what Python clients decode), else as UTF-8. */
-function toWire(value: string): string {
+export function toWire(value: string): string {
   return /[^\x00-\xff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
 }
 

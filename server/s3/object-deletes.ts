@@ -94,7 +94,7 @@ function sameObject(a: { hash?: string; size?: number; attrs?: Readonly<Record<s
 /**
  * The object a delete would remove, checked against the target's
  * conditions: the current object, or with a version id the object at that
- * commit. Returns the current object when the delete removes the key, else
+ * commit (checked only while the key has a current object). Returns the current object when the delete removes the key, else
  * undefined. With a version (a commit id) the key is removed only when that
  * version is the current object, i.e. the key reads the same at that commit
  * as at the head (S3 would then make the previous version current; Strata
@@ -105,7 +105,9 @@ function sameObject(a: { hash?: string; size?: number; attrs?: Readonly<Record<s
 async function checkedTarget(call: S3Call, b: BucketView, target: DeleteTarget, path: FilePath): Promise<FileInfo | undefined> {
   const head = await fileOrUndefined(call, readRef(b), path);
   const named = target.versionId === undefined ? head : await fileOrUndefined(call, readRef(b, target.versionId), path);
-  if (named && hasConditions(target.conditions)) {
+  // With no current object there is nothing a delete could remove (a named version stays in its commit):
+  // it succeeds as a delete of a missing key does, whatever its conditions.
+  if (head && named && hasConditions(target.conditions)) {
     const stored = modifiedAt(named, 0);
     const modified = stored > 0 || target.conditions.modified === undefined ? stored : await commitTime(call.deps.pfs, { ...readRef(b), target: { kind: 'commit', id: named.commit } });
     checkConditions(target.conditions, named, modified);

@@ -7,7 +7,7 @@ import type { FileInfo } from '../../src/pfs/types.ts';
 import type { Ref } from '../../src/ref.ts';
 import { parseBucket, readRef } from './bucket-names.ts';
 import { EMPTY_ETAG, commitTime, etagOf, header, keyPath, sendXml, type S3Call } from './context.ts';
-import { modifiedAt, objectHeaders } from './metadata.ts';
+import { modifiedAt, objectHeaders, toWire } from './metadata.ts';
 import { S3Error } from './errors.ts';
 import { checksumElements, checksumHeaders, partChecksumHeaders, partOf, PARTS_ATTR, decodePartSizes } from './object-parts.ts';
 import { xmlDocument } from './xml.ts';
@@ -135,7 +135,10 @@ export async function getObject(call: S3Call, head: boolean): Promise<void> {
   };
   for (const [q, h] of Object.entries(OVERRIDES)) {
     const v = call.query.get(q);
-    if (v !== null) headers[h] = v;
+    if (v === null) continue;
+    // No header can carry a control character; other text goes out as its UTF-8 bytes, as stored metadata does.
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) throw new S3Error('InvalidArgument', `${q} holds a control character, which no HTTP header can carry`, { ArgumentName: q });
+    headers[h] = toWire(v);
   }
   if (preconditions(call, etag, modified) === 'not-modified') {
     void reply.code(304).headers({ etag, 'last-modified': headers['last-modified']! }).send();

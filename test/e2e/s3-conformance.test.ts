@@ -13,8 +13,11 @@
 // - OPTIONS (a CORS preflight; CORS is not implemented) gets S3's answer for
 //   a bucket without CORS rules, not 405;
 // - Signature Version 2 (boto3 with signature_version='s3') is refused as S3
-//   refuses it where it takes only SigV4: 400 InvalidRequest.
-import { CreateBucketCommand, GetBucketLocationCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+//   refuses it where it takes only SigV4: 400 InvalidRequest;
+// - GetObject's response-* overrides: text beyond Latin-1 is sent as its
+//   UTF-8 bytes and a control character is InvalidArgument (both were a
+//   500 from Node's header check; found by hostile-s3-fuzz).
+import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY, SECRET, findTool, history, run, skipReason, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
@@ -93,6 +96,16 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     const byVersion = await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v.VersionId, IfMatch: v.ETag }));
     expect(byVersion.DeleteMarker).toBeUndefined();
     expect(await exists(Bucket, 'k')).toBe(false);
+    // The key gone, nothing can be removed: a version's conditions no longer matter (the version stays in its commit).
+    const settled = (await history(server.pfs, `${Bucket}@main`)).length;
+    await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v.VersionId, IfMatch: '"badetag"' }));
+    expect(await history(server.pfs, `${Bucket}@main`)).toHaveLength(settled);
+    // With a current object, a non-current version's conditions are still checked (and a match removes nothing).
+    const v1 = await sdk.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'first' }));
+    await sdk.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'second' }));
+    expect(await failure(sdk.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v1.VersionId, IfMatchSize: 6 })))).toEqual(['PreconditionFailed', 412]);
+    await sdk.send(new DeleteObjectCommand({ Bucket, Key: 'k', VersionId: v1.VersionId, IfMatchSize: 5 }));
+    expect(await exists(Bucket, 'k')).toBe(true);
   });
 
   it('a malformed x-amz-if-match-size is InvalidArgument and deletes nothing', async () => {
@@ -223,5 +236,18 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     const r = await run(python!, ['-c', script, server.s3Url, ACCESS_KEY, SECRET]);
     expect(r.stdout.trim()).toBe('400 InvalidRequest The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
     expect(await exists('sigv2', 'k')).toBe(false);
+  });
+
+  it('GetObject response-* overrides: non-Latin-1 text goes out as UTF-8, a control character is InvalidArgument', async () => {
+    const Bucket = 'overrides';
+    await sdk.send(new CreateBucketCommand({ Bucket }));
+    await sdk.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'body' }));
+    const disposition = 'attachment; filename="日本.txt"';
+    const got = await sdk.send(new GetObjectCommand({ Bucket, Key: 'k', ResponseContentDisposition: disposition, ResponseContentType: 'text/plain; charset=ü' }));
+    expect(await got.Body!.transformToString()).toBe('body');
+    // The header's bytes are the UTF-8 of the text; an HTTP client reads them as Latin-1.
+    expect(Buffer.from(got.ContentDisposition!, 'latin1').toString('utf8')).toBe(disposition);
+    expect(got.ContentType).toBe('text/plain; charset=ü');
+    expect(await failure(sdk.send(new GetObjectCommand({ Bucket, Key: 'k', ResponseContentType: 'text/plain\u0001' })))).toEqual(['InvalidArgument', 400]);
   });
 });
