@@ -3,7 +3,7 @@
 // children on every call), an open commit's is asked for every time, since
 // it becomes the finish time when the commit finishes.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { commitTime } from '../../../server/s3/context.ts';
+import { commitTime, isoTime } from '../../../server/s3/context.ts';
 import { branch, createTestPfs, put, ref, repo, type TestPfs } from '../../helpers/pfs.ts';
 
 describe('commit times in the gateway', () => {
@@ -39,5 +39,12 @@ describe('commit times in the gateway', () => {
     spy.mockClear();
     expect(await commitTime(t.pfs, openRef)).toBe(done.finishedAt);
     expect(spy).toHaveBeenCalledTimes(0);
+  });
+
+  it('formats times the same whether or not the last one is kept', () => {
+    for (const ms of [0, 1_700_000_000_123, 1_700_000_000_123, 1_700_000_000_124, 0, Date.UTC(2026, 11, 3)]) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(() => isoTime(NaN)).toThrow(RangeError);
   });
 });
