@@ -79,6 +79,7 @@ export async function createBucket(call: S3Call): Promise<void> {
   const b = parseBucket(call.bucket);
   requireWritable(b);
   requireS3BucketName(b.name);
+  await requireLocation(call);
   const { pfs } = call.deps;
   let created = false;
   if (!(await repoExists(pfs, b))) {
@@ -101,6 +102,21 @@ export async function createBucket(call: S3Call): Promise<void> {
   // S3 in us-east-1 answers a CreateBucket of a bucket the caller owns with 200 (and changes nothing); every other region with BucketAlreadyOwnedByYou.
   if (!created && call.deps.region !== 'us-east-1') throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: b.name });
   void call.reply.code(200).header('location', `/${b.name}`).send();
+}
+
+/**
+ * The body's CreateBucketConfiguration, read (so a signed payload is checked) before anything is made: a
+ * LocationConstraint names the gateway's own region or is absent. S3 refuses one naming another region with
+ * IllegalLocationConstraintException, and so does the gateway: the bucket could never be where the client asked.
+ */
+async function requireLocation(call: S3Call): Promise<void> {
+  const doc = (await readXmlBody(objectBody(call.raw, call.headers, call.signer))).CreateBucketConfiguration as { LocationConstraint?: unknown } | string | undefined;
+  const asked = typeof doc === 'object' && doc !== null ? doc.LocationConstraint : undefined;
+  if (asked === undefined || asked === '') return;
+  if (typeof asked !== 'string') throw new S3Error('MalformedXML', 'the LocationConstraint of a CreateBucketConfiguration must be text');
+  const { region } = call.deps;
+  if (asked === region || (asked === 'EU' && region === 'eu-west-1')) return; // "EU" is S3's old name of eu-west-1
+  throw new S3Error('IllegalLocationConstraintException', `The ${asked} location constraint is incompatible for the region specific endpoint this request was sent to (${region}).`, { LocationConstraint: asked });
 }
 
 async function repoExists(pfs: Pfs, b: BucketView): Promise<boolean> {

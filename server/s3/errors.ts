@@ -17,6 +17,7 @@ export const S3_ERRORS = {
   IncompleteBody: 400,
   InternalError: 500,
   InvalidAccessKeyId: 403,
+  IllegalLocationConstraintException: 400,
   InvalidArgument: 400,
   InvalidBucketName: 400,
   InvalidDigest: 400,

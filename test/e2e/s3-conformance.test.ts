@@ -9,6 +9,8 @@
 // - CreateBucket applies S3's bucket naming rules (InvalidBucketName, and
 //   no repo or branch is made); re-creating one's own bucket is 200 in
 //   us-east-1 and BucketAlreadyOwnedByYou in any other region, as on S3;
+//   a LocationConstraint naming another region than the gateway's is
+//   IllegalLocationConstraintException and makes nothing;
 // - ListBuckets pages by max-buckets / continuation-token and filters by prefix;
 // - OPTIONS (a CORS preflight; CORS is not implemented) gets S3's answer for
 //   a bucket without CORS rules, not 405;
@@ -17,7 +19,7 @@
 // - GetObject's response-* overrides: text beyond Latin-1 is sent as its
 //   UTF-8 bytes and a control character is InvalidArgument (both were a
 //   500 from Node's header check; found by hostile-s3-fuzz).
-import { CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { type BucketLocationConstraint, CreateBucketCommand, GetBucketLocationCommand, GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, DeleteObjectCommand, DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY, SECRET, findTool, history, run, skipReason, startS3Server, type S3TestServer } from '../helpers/s3.ts';
 
@@ -164,6 +166,17 @@ describe('S3 gateway conformance (ceph/s3-tests findings)', () => {
     for (const name of ['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dev.dotted-1']) await sdk.send(new CreateBucketCommand({ Bucket: name }));
     const names = (await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
     expect(names).toEqual(expect.arrayContaining(['abc', 'a'.repeat(63), '0abc', 'a-b-c', 'dotted-1', 'dev.dotted-1']));
+  });
+
+  it('CreateBucket with a LocationConstraint of another region is IllegalLocationConstraintException, and makes nothing', async () => {
+    const before = (await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name);
+    expect(await failure(sdk.send(new CreateBucketCommand({ Bucket: 'elsewhere', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })))).toEqual(['IllegalLocationConstraintException', 400]);
+    expect(await failure(sdk.send(new CreateBucketCommand({ Bucket: 'dev.elsewhere', CreateBucketConfiguration: { LocationConstraint: 'ap-south-1' } })))).toEqual(['IllegalLocationConstraintException', 400]);
+    expect((await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(before);
+    // The gateway's own region, named or not, is taken.
+    await sdk.send(new CreateBucketCommand({ Bucket: 'here', CreateBucketConfiguration: { LocationConstraint: 'us-east-1' as BucketLocationConstraint } }));
+    await sdk.send(new CreateBucketCommand({ Bucket: 'dev.here' }));
+    expect((await sdk.send(new ListBucketsCommand({}))).Buckets?.map((b) => b.Name)).toEqual(expect.arrayContaining(['here', 'dev.here']));
   });
 
   it('re-creating your own bucket: 200 and no change in us-east-1, BucketAlreadyOwnedByYou elsewhere', async () => {
