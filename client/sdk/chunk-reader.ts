@@ -158,7 +158,8 @@ export async function* readChunkPieces(transport: Transport, refs: readonly Chun
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
-      const request = { hashes: next.value.map((r) => r.hash), file, files };
+      // Every chunk is checked here (rawCall, grpcCall), so the server need not hash it too.
+      const request = { hashes: next.value.map((r) => r.hash), file, files, clientVerifies: true };
       const groups = transport.rawChannel() ? rawCall(transport, next.value, request, opts) : grpcCall(transport, next.value, request, opts);
       const first = groups.next();
       first.catch(() => undefined); // surfaced when this call's turn comes

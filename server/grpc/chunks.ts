@@ -2,7 +2,9 @@
 // (the SDK): MissingChunks says which chunks to send, UploadChunks (or the
 // `chunks` operation of ModifyFile) stores them after checking every hash,
 // ModifyFile's put_chunks names them in a file, and GetChunks reads them
-// back, verified, in the order asked.
+// back in the order asked, verified here unless the client says it checks
+// every chunk itself (client_verifies: the SDK does, so a byte is hashed
+// once per read, not on both sides).
 //
 // Chunks are shared by every repo, and a hash is no secret (it is in file
 // listings, logs, anyone holding the bytes can compute it), so knowing one is
@@ -154,7 +156,9 @@ export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
       const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
       await checkScope(req, ctx);
       const sender = new ChunkSender(send, readBuffers, ctx);
-      for await (const run of readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES })) {
+      // A client that checks every chunk itself (the SDK) does not need them hashed here too.
+      const verify = !req.clientVerifies;
+      for await (const run of readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES, verify })) {
         if (ctx.signal.aborted) return;
         await sender.add(run);
       }

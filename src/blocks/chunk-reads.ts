@@ -1,7 +1,8 @@
 // Reading chunks by hash, in the order asked, for clients that read files
 // chunk by chunk (GetChunks): chunks lying back to back in one pack are read
 // with one ranged read, a bounded window of reads runs ahead of the
-// consumer, and every chunk is verified by the store before it is yielded.
+// consumer, and every chunk is verified by the store before it is yielded
+// (unless the caller says its reader checks them itself: `verify: false`).
 // With `buffers`, runs are read into buffers the caller hands back once it
 // is done with a run's chunks (readChunkRuns says which buffer each run is in).
 // A hash the store does not hold is CHUNK_UNKNOWN (the caller asked for
@@ -19,6 +20,11 @@ export interface ChunkReadOptions {
   maxRunBytes?: number;
   /** Buffers to read runs into instead of fresh ones (see readChunkRuns). */
   buffers?: ReadBuffers;
+  /**
+   * false: the chunks are not hashed here, for a reader that checks every
+   * chunk against its hash itself (GetChunks with client_verifies). Default true.
+   */
+  verify?: boolean;
 }
 
 /** The verified chunks of one ranged read, and the buffer taken from `buffers` they are views of (if one was). */
@@ -78,7 +84,7 @@ export async function* readChunkRuns(store: ChunkStore, hashes: readonly Buffer[
         return;
       }
       const buffer = opts.buffers?.take(next.value.bytes);
-      const data = store.readRun(next.value.items, { cache: false, ...(buffer ? { into: buffer } : {}) }).then((chunks) => (buffer ? { chunks, buffer } : { chunks }));
+      const data = store.readRun(next.value.items, { cache: false, verify: opts.verify, ...(buffer ? { into: buffer } : {}) }).then((chunks) => (buffer ? { chunks, buffer } : { chunks }));
       data.catch(() => undefined); // surfaced when awaited in order below
       queue.push({ bytes: next.value.bytes, data });
       queued += next.value.bytes;

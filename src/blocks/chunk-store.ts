@@ -525,8 +525,10 @@ export class ChunkStore {
    * keeping them would hold their read buffers (and evict index objects).
    * `into`: a buffer the block store may read the run into (see BlockStore.getRange);
    * the chunks returned are then views of it (never with `cache`).
+   * `verify: false` skips the hash check, for a caller whose reader checks
+   * every chunk itself (never with `cache`: a cached chunk is served to anyone).
    */
-  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>, opts: { cache?: boolean; into?: Uint8Array } = {}): Promise<Buffer[]> {
+  async readRun(run: ReadonlyArray<{ hash: Uint8Array; loc: ChunkLocation }>, opts: { cache?: boolean; into?: Uint8Array; verify?: boolean } = {}): Promise<Buffer[]> {
     const first = run[0]!.loc;
     const last = run[run.length - 1]!.loc;
     const span = last.offset + last.length - first.offset;
@@ -553,7 +555,7 @@ export class ChunkStore {
     return run.map(({ hash, loc }) => {
       const start = loc.offset - first.offset;
       const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(loc.length, Math.max(0, bytes.byteLength - start)));
-      this.check(hash, chunk, loc.pack.name);
+      if (opts.verify !== false || opts.cache !== false) this.check(hash, chunk, loc.pack.name);
       if (opts.cache !== false) this.cache.set(hash, chunk);
       return chunk;
     });

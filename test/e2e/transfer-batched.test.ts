@@ -11,8 +11,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type ChunkRef } from '../../client/sdk/index.ts';
 import { createCli, type Cli, type CliResult } from '../helpers/cli.ts';
 import { pfsClient, serverStream, startServer, unary, type CallError, type RawClient, type TestServer } from '../helpers/server.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
@@ -258,8 +260,34 @@ describe('GetChunks', { timeout: 300_000 }, () => {
     expect(received).toBe(0);
     expect(err.code).toBe(grpc.status.DATA_LOSS);
     expect(err.metadata.get('strata-error-code')).toEqual(['CHUNK_CORRUPT']);
-    const get = await cli.run(['get', 'data@main:/corrupt.txt', '-o', join(tmp.path, 'corrupt-back.txt')]);
+
+    // A client that says it checks every chunk itself gets the stored bytes unhashed by the server...
+    const sent: Buffer[] = [];
+    for await (const m of raw.GetChunks({ hashes: [chunk.hash], clientVerifies: true }) as AsyncIterable<{ chunks: Buffer[] }>) sent.push(...m.chunks);
+    expect(sent).toHaveLength(1);
+    expect(createHash('sha256').update(sent[0]!).digest('hex')).not.toBe(chunk.hash);
+    // ...and the SDK, which says so, turns them into DataLoss without handing a byte on.
+    const sdk = createClient({ address: server.grpcAddress });
+    try {
+      const got: Buffer[] = [];
+      const sdkErr = await (async () => {
+        for await (const c of sdk.getChunks([{ hash: chunk.hash, size: Number(chunk.sizeBytes) }] as ChunkRef[])) got.push(c);
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(sdkErr).toMatchObject({ code: 'CHUNK_CORRUPT', kind: 'DataLoss' });
+      expect(got).toEqual([]);
+    } finally {
+      sdk.close();
+    }
+    const out = join(tmp.path, 'corrupt-back.txt');
+    const get = await cli.run(['get', 'data@main:/corrupt.txt', '-o', out]);
     expect(get.code).not.toBe(0);
-    expect(get.stderr).toMatch(/corrupt/);
+    expect(get.stderr).toMatch(/chunk [0-9a-f]{64} as received is corrupt/);
+    expect(existsSync(out)).toBe(false);
+    const toStdout = await cli.run(['get', 'data@main:/corrupt.txt']);
+    expect(toStdout.code).not.toBe(0);
+    expect(toStdout.stdout.length).toBe(0); // one chunk, damaged: nothing of it is written
   });
 });

@@ -21,6 +21,15 @@ export interface GetChunksRequest {
    * every hash must be a chunk of `file` or of one of these. At most 1,024.
    */
   'files'?: (string)[];
+  /**
+   * The client checks every chunk it receives against the hash it asked
+   * for, and turns a mismatch into CHUNK_CORRUPT (DATA_LOSS) without handing
+   * the bytes on (the Strata SDK does): the server then sends the stored
+   * bytes without hashing them again, so each byte is hashed once per read,
+   * not twice. Leave it false unless the client checks: a chunk damaged in
+   * storage would reach it as it is.
+   */
+  'clientVerifies'?: (boolean);
 }
 
 export interface GetChunksRequest__Output {
@@ -43,4 +52,13 @@ export interface GetChunksRequest__Output {
    * every hash must be a chunk of `file` or of one of these. At most 1,024.
    */
   'files': (string)[];
+  /**
+   * The client checks every chunk it receives against the hash it asked
+   * for, and turns a mismatch into CHUNK_CORRUPT (DATA_LOSS) without handing
+   * the bytes on (the Strata SDK does): the server then sends the stored
+   * bytes without hashing them again, so each byte is hashed once per read,
+   * not twice. Leave it false unless the client checks: a chunk damaged in
+   * storage would reach it as it is.
+   */
+  'clientVerifies': (boolean);
 }

@@ -238,24 +238,28 @@ export interface PfsServiceClient extends grpc.Client {
   garbageCollect(argument: _strata_pfs_v1_GarbageCollectRequest, callback: grpc.requestCallback<_strata_pfs_v1_GarbageCollectResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Chunks by hash (as InspectFile's `include_chunks` lists them), each
-   * verified against its hash by the server before it is sent, in request
-   * order. A hash the server does not hold fails the call with
+   * Chunks by hash (as InspectFile's `include_chunks` lists them), in
+   * request order, each verified against its hash by the server before it
+   * is sent unless the request says the client checks them itself
+   * (`client_verifies`). A hash the server does not hold fails the call with
    * CHUNK_UNKNOWN (NOT_FOUND); stored bytes that no longer match their hash
-   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent.
-   * Clients read a file by asking for its chunks in batches, with several
-   * calls in flight, and can check each chunk against the hash they asked for.
+   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent to a
+   * client that does not check them. Clients read a file by asking for its
+   * chunks in batches, with several calls in flight, and can check each
+   * chunk against the hash they asked for.
    */
   GetChunks(argument: _strata_pfs_v1_GetChunksRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_strata_pfs_v1_GetChunksResponse__Output>;
   GetChunks(argument: _strata_pfs_v1_GetChunksRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_strata_pfs_v1_GetChunksResponse__Output>;
   /**
-   * Chunks by hash (as InspectFile's `include_chunks` lists them), each
-   * verified against its hash by the server before it is sent, in request
-   * order. A hash the server does not hold fails the call with
+   * Chunks by hash (as InspectFile's `include_chunks` lists them), in
+   * request order, each verified against its hash by the server before it
+   * is sent unless the request says the client checks them itself
+   * (`client_verifies`). A hash the server does not hold fails the call with
    * CHUNK_UNKNOWN (NOT_FOUND); stored bytes that no longer match their hash
-   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent.
-   * Clients read a file by asking for its chunks in batches, with several
-   * calls in flight, and can check each chunk against the hash they asked for.
+   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent to a
+   * client that does not check them. Clients read a file by asking for its
+   * chunks in batches, with several calls in flight, and can check each
+   * chunk against the hash they asked for.
    */
   getChunks(argument: _strata_pfs_v1_GetChunksRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_strata_pfs_v1_GetChunksResponse__Output>;
   getChunks(argument: _strata_pfs_v1_GetChunksRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_strata_pfs_v1_GetChunksResponse__Output>;
@@ -655,13 +659,15 @@ export interface PfsServiceHandlers extends grpc.UntypedServiceImplementation {
   GarbageCollect: grpc.handleUnaryCall<_strata_pfs_v1_GarbageCollectRequest__Output, _strata_pfs_v1_GarbageCollectResponse>;
   
   /**
-   * Chunks by hash (as InspectFile's `include_chunks` lists them), each
-   * verified against its hash by the server before it is sent, in request
-   * order. A hash the server does not hold fails the call with
+   * Chunks by hash (as InspectFile's `include_chunks` lists them), in
+   * request order, each verified against its hash by the server before it
+   * is sent unless the request says the client checks them itself
+   * (`client_verifies`). A hash the server does not hold fails the call with
    * CHUNK_UNKNOWN (NOT_FOUND); stored bytes that no longer match their hash
-   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent.
-   * Clients read a file by asking for its chunks in batches, with several
-   * calls in flight, and can check each chunk against the hash they asked for.
+   * fail it with CHUNK_CORRUPT (DATA_LOSS): wrong bytes are never sent to a
+   * client that does not check them. Clients read a file by asking for its
+   * chunks in batches, with several calls in flight, and can check each
+   * chunk against the hash they asked for.
    */
   GetChunks: grpc.handleServerStreamingCall<_strata_pfs_v1_GetChunksRequest__Output, _strata_pfs_v1_GetChunksResponse>;
   
