@@ -153,10 +153,14 @@ export class ChunkCache {
     return data;
   }
 
-  /** Adds a verified chunk: to memory now, to disk behind the caller's back (many chunks a write). */
-  put(hash: string, data: Buffer): void {
+  /**
+   * Adds a verified chunk: to memory now, to disk behind the caller's back
+   * (many chunks a write), unless `disk: false` (memory only).
+   */
+  put(hash: string, data: Buffer, opts: { disk?: boolean } = {}): void {
     this.memory.set(hash, data, data.length);
     this.verified.add(hash);
+    if (opts.disk === false) return;
     if (this.disk.has(hash) || this.queued.has(hash) || data.length > this.opts.maxBytes) return;
     if (this.queuedBytes + data.length > MAX_QUEUED_BYTES) return;
     this.queue.push({ hash, data });

@@ -4,6 +4,15 @@
 // fetched ahead), checked against their hashes as they arrive, cached, and
 // handed to whoever waits for them. A chunk already being fetched (for this
 // file or another holding the same chunk) is never fetched twice.
+//
+// Chunks fetched ahead of a long sequential stream (FileReader's readahead
+// past a stream's first STREAM_CACHED_BYTES) are kept in memory only, not
+// written to the disk cache, unless `cacheSequential` is set: a big file read
+// once from end to end would otherwise cost a page-cache write of every byte
+// (a third of a cold read's CPU) to cache what is rarely read again, and
+// would push out the chunks of small files and random reads, which are.
+// ZFS keeps prefetched buffers out of its L2ARC for the same reason
+// (l2arc_noprefetch). Chunks a read waits for are cached as before.
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import type { ChunkRef, Hash, StrataClient } from '../sdk/index.ts';
@@ -63,8 +72,12 @@ const MAX_PREFETCHING = 16;
 /** GetChunks calls fetching listed small files ahead at once (each up to maxRangeBytes). */
 const MAX_PREFETCH_CALLS = 2;
 
-/** A chunk to fetch, and the file (`repo@commit:/path`) it is fetched for: with auth on, the server reads only chunks of files named in the call. */
-type Wanted = { hash: string; size: number; file: string; wait: Deferred };
+/**
+ * A chunk to fetch, and the file (`repo@commit:/path`) it is fetched for:
+ * with auth on, the server reads only chunks of files named in the call.
+ * `memoryOnly`: not written to the disk cache (readahead of a long stream).
+ */
+type Wanted = { hash: string; size: number; file: string; wait: Deferred; memoryOnly?: boolean };
 
 /** Collects chunks to fetch into runs of at most `max` bytes, each handed to `send` as one call. */
 class RunBuilder {
@@ -94,6 +107,8 @@ export interface FetcherOptions {
   maxRangeBytes?: number;
   /** Held while each GetChunks call runs (the mount process's heap setting, fetch-heap.ts). */
   heap?: FetchHeap;
+  /** Write the readahead of long sequential streams to the disk cache too (default false: memory only). */
+  cacheSequential?: boolean;
 }
 
 export class ChunkFetcher {
@@ -105,6 +120,7 @@ export class ChunkFetcher {
   private prefetchCalls = 0;
   private readonly maxRange: number;
   private readonly heap: FetchHeap | undefined;
+  private readonly cacheSequential: boolean;
   /** Bytes fetched from the server (for stats and tests). */
   fetchedBytes = 0;
   rangeCalls = 0;
@@ -116,6 +132,7 @@ export class ChunkFetcher {
   ) {
     this.maxRange = opts.maxRangeBytes ?? 8 << 20;
     this.heap = opts.heap;
+    this.cacheSequential = opts.cacheSequential ?? false;
   }
 
   /**
@@ -218,8 +235,13 @@ export class ChunkFetcher {
     return { size, chunks: [{ hash: hex, offset: 0, size }] };
   }
 
-  /** Promises of chunks `from`..`to` (inclusive) of the file, fetching the missing ones. */
-  load(ref: string, layout: FileLayout, from: number, to: number): Promise<Buffer>[] {
+  /**
+   * Promises of chunks `from`..`to` (inclusive) of the file, fetching the
+   * missing ones. Chunks that start at or past `streamFrom` (a byte offset)
+   * are readahead of a long sequential stream: fetched for memory only
+   * (see the top of this file).
+   */
+  load(ref: string, layout: FileLayout, from: number, to: number, streamFrom = Infinity): Promise<Buffer>[] {
     const out: Promise<Buffer>[] = [];
     const batch = new RunBuilder(this.maxRange, (run) => void this.fetchRun(run));
     for (let i = from; i <= to; i++) {
@@ -238,7 +260,7 @@ export class ChunkFetcher {
       }
       const wait = deferred();
       this.track(c.hash, wait.promise);
-      batch.add({ hash: c.hash, size: c.size, file: ref, wait });
+      batch.add({ hash: c.hash, size: c.size, file: ref, wait, memoryOnly: !this.cacheSequential && c.offset >= streamFrom });
       out.push(wait.promise);
     }
     batch.flush();
@@ -277,7 +299,7 @@ export class ChunkFetcher {
       // Owned: each chunk copied once out of the received buffers, so the cache never pins them.
       for await (const own of this.client.getChunks(refs, { file: files[0], files: files.slice(1), owned: true })) {
         this.fetchedBytes += own.length;
-        this.cache.put(refs[next]!.hash, own);
+        this.cache.put(refs[next]!.hash, own, { disk: !run[next]!.memoryOnly });
         run[next]!.wait.resolve(own);
         next++;
       }

@@ -2,6 +2,8 @@
 // it; when reads follow each other (sequential), the reader fetches ahead of
 // them, doubling its window up to a bound, so the next reads find their
 // chunks in memory. Random reads (seeks) fetch only the chunks they touch.
+// Readahead past the first STREAM_CACHED_BYTES of a sequential stream is
+// fetched for memory only (chunk-fetcher.ts says why).
 import { chunkIndexAt, type ChunkFetcher, type FileLayout } from './chunk-fetcher.ts';
 
 export interface ReaderOptions {
@@ -10,11 +12,19 @@ export interface ReaderOptions {
 }
 
 const FIRST_WINDOW = 1 << 20;
+/**
+ * A sequential stream's first bytes whose readahead still goes to the disk
+ * cache: files up to this size are cached whole when read, and a big file's
+ * head (where a reader that opens it again starts) is cached too.
+ */
+export const STREAM_CACHED_BYTES = 8 << 20;
 /** Reads this close to where the last one ended count as sequential (the kernel may reorder a few). */
 const SEQUENTIAL_SLACK = 1 << 20;
 
 export class FileReader {
   private lastEnd = 0;
+  /** Where the current sequential stream began. */
+  private streamStart = 0;
   private window = 0;
   /** Highest chunk index already asked for by readahead. */
   private aheadTo = -1;
@@ -61,6 +71,7 @@ export class FileReader {
     if (!sequential) {
       this.window = 0;
       this.aheadTo = -1;
+      this.streamStart = offset;
       return;
     }
     this.window = Math.min(this.maxWindow, Math.max(FIRST_WINDOW, this.window * 2));
@@ -70,7 +81,7 @@ export class FileReader {
     const aheadEnd = Math.min(this.layout.size, end + this.window);
     const to = chunkIndexAt(this.layout, aheadEnd - 1);
     const from = Math.max(last + 1, this.aheadTo + 1);
-    if (to >= from) this.fetcher.load(this.ref, this.layout, from, to);
+    if (to >= from) this.fetcher.load(this.ref, this.layout, from, to, this.streamStart + STREAM_CACHED_BYTES);
     this.aheadTo = Math.max(this.aheadTo, to);
   }
 }

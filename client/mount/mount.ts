@@ -33,6 +33,12 @@ export interface MountOptions {
   write?: boolean;
   cacheDir: string;
   cacheBytes: number;
+  /**
+   * Write the readahead of long sequential reads to the chunk cache too
+   * (default false: a big file read from end to end is kept in memory only,
+   * chunk-fetcher.ts).
+   */
+  cacheSequential?: boolean;
   /** Flush every this many ms (writable mounts); 0 = only on request and at unmount. */
   flushIntervalMs?: number;
   readaheadBytes?: number;
@@ -194,7 +200,7 @@ async function makeViews(opts: MountOptions, repos: ResolvedRepo[], paths: state
     maxBytes = DEFAULT_CACHE_BYTES;
   }
   const cache = await ChunkCache.open({ dir: opts.cacheDir, maxBytes, log });
-  const fetcher = new ChunkFetcher(opts.client, cache, { heap: opts.fetchHeap });
+  const fetcher = new ChunkFetcher(opts.client, cache, { heap: opts.fetchHeap, cacheSequential: opts.cacheSequential });
   const views: RepoView[] = [];
   for (const r of repos) {
     const o = { client: opts.client, fetcher, repo: r.repo, commit: r.commit, commitTimeMs: r.commitTimeMs, readaheadBytes: opts.readaheadBytes };

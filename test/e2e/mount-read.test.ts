@@ -152,6 +152,50 @@ for off in [${offsets.join(', ')}]:
     }
   });
 
+  it('keeps a long sequential read out of the disk cache past its first 8 MiB (random reads still cached), and caches it all with --cache-sequential', async () => {
+    const long = randomBytes(24 * 1024 * 1024 + 777);
+    await client.createRepo('streams');
+    await client.put('streams@main:/long.bin', long);
+    const dir = join(tmp.path, 'mnt-stream');
+    const packBytes = async (cacheDir: string): Promise<number> => {
+      // Writes are queued behind the reads: wait until the total stops moving.
+      const total = async (): Promise<number> => Number((await sh(`find "${cacheDir}" -type f -name '*.pack' -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`)).trim());
+      let last = -1;
+      for (let n = await total(); n !== last; n = await total()) (last = n), await new Promise((r) => setTimeout(r, 300));
+      return last;
+    };
+    const plain = join(tmp.path, 'cache-stream');
+    const m8 = await startMount(cli, ['streams@main', dir, '--cache-dir', plain], { env });
+    try {
+      // A seek far into the file is a random read: its chunks are cached.
+      const at = 20 * 1024 * 1024;
+      const out = await sh(`python3 -c "import sys; f = open(sys.argv[1], 'rb'); f.seek(${at}); sys.stdout.write(f.read(4096).hex())" "${dir}/long.bin"`);
+      expect(out).toBe(long.subarray(at, at + 4096).toString('hex'));
+      const afterSeek = await packBytes(plain);
+      expect(afterSeek).toBeGreaterThan(0);
+      expect(afterSeek).toBeLessThanOrEqual(2 << 20);
+      // Read whole: the head of the file (where a reader opening it again starts) is cached, not the 16 MiB after it.
+      expect((await readFile(join(dir, 'long.bin'))).equals(long)).toBe(true);
+      const streamed = (await packBytes(plain)) - afterSeek;
+      expect(streamed).toBeGreaterThanOrEqual(7 << 20);
+      expect(streamed).toBeLessThanOrEqual(10 << 20);
+    } finally {
+      m8.child.kill('SIGTERM');
+      await m8.exited;
+      await forceUnmount(m8, dir);
+    }
+    const all = join(tmp.path, 'cache-stream-all');
+    const m9 = await startMount(cli, ['streams@main', dir, '--cache-dir', all, '--cache-sequential'], { env });
+    try {
+      expect((await readFile(join(dir, 'long.bin'))).equals(long)).toBe(true);
+      expect(await packBytes(all)).toBeGreaterThanOrEqual(long.length);
+    } finally {
+      m9.child.kill('SIGTERM');
+      await m9.exited;
+      await forceUnmount(m9, dir);
+    }
+  });
+
   it('reads a directory of small files with a few GetChunks calls (many files each), not a call per file', async () => {
     const calls = async (method: string): Promise<number> => {
       const text = await (await fetch(`${server.httpUrl}/metrics`)).text();

@@ -105,6 +105,7 @@ async function mountCommand(ctx: Context, args: (string | undefined)[], opts: Op
     write: opts.write === true,
     cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.io.env),
     cacheBytes,
+    cacheSequential: opts.cacheSequential === true,
     flushIntervalMs: opts.flushInterval ? opts.flushInterval * 1000 : 0,
     // This process is the mount: V8's heap may grow while chunks stream in (fetch-heap.ts).
     fetchHeap: createFetchHeap(),
@@ -132,6 +133,7 @@ export function registerMount(program: Command, io: Io): void {
     .option('--repo <name@ref>', 'mount this repo as DIR/<name> (repeatable)', collect)
     .option('--cache-dir <dir>', 'chunk cache directory (default ~/.cache/strata/chunks)')
     .option('--cache-size <bytes>', 'chunk cache size, e.g. 512M or 10G (default 2G)', parseSize)
+    .option('--cache-sequential', 'also cache what long sequential reads fetch ahead (default: past a file\'s first 8 MiB, kept in memory only)')
     .option('--flush-interval <seconds>', 'with --write, also commit staged changes this often', parseSeconds)
     .option('--flush', 'commit the staged changes of the mount at DIR now, and wait for it')
     .addHelpText(
