@@ -19,6 +19,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { startEtcd, type TestEtcd } from '../test/helpers/etcd.ts';
 import { startS3Server, type TestS3Server } from '../test/helpers/s3-server.ts';
+import { formatTrace, readTimings, timingsDelta, type Timings } from './lib/commit-trace.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, unary, type RawClient, type TestServer } from '../test/helpers/server.ts';
 
 interface Options {
@@ -112,6 +113,8 @@ function delta(after: Map<string, number>, before: Map<string, number>): Record<
 /** The processes besides the servers whose CPU a commit costs: etcd, s3rver, and this process (the clients). */
 interface Others {
   etcd: number[];
+  /** Client host:port of each etcd member (their /metrics: WAL fsyncs). */
+  etcdEndpoints: string[];
   s3rver: number;
 }
 
@@ -143,6 +146,8 @@ interface LoadResult {
   counts: Record<string, number>;
   /** In each branch's log, consecutive commits of the load made through different servers (turn handoffs). */
   handoffs: number;
+  /** Where the commits' wall time went (stages, request latencies; bench/lib/commit-trace.ts). */
+  trace: Timings;
   load: [number, number];
 }
 
@@ -154,6 +159,8 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
   let next = 0;
   const by = new Map<string, number>();
   const before = await counters(c);
+  const urls = c.servers.map((s) => s.httpUrl);
+  const timings0 = await readTimings(urls, others.etcdEndpoints);
   const load0 = loadavg()[0]!;
   const other0 = await othersCpu(others);
   const cpu0 = await Promise.all(c.servers.map((s) => cpuSeconds(s.pid)));
@@ -176,6 +183,7 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
   const otherCpu = otherSum(otherParts);
   const perServer = cpu1.map((b, i) => b - cpu0[i]!);
   const counts = delta(await counters(c), before);
+  const trace = timingsDelta(await readTimings(urls, others.etcdEndpoints), timings0);
   const load1 = loadavg()[0]!;
   let handoffs = 0;
   for (let b = 0; b < branches; b++) {
@@ -185,7 +193,7 @@ async function commitLoad(c: Cluster, others: Others, repo: string, branches: nu
       if (x !== undefined && y !== undefined && x !== y) handoffs++;
     }
   }
-  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, otherParts, counts, handoffs, load: [load0, load1] };
+  return { perSec: o.commits / seconds, serverCpu: perServer.reduce((a, b) => a + b, 0), perServer, otherCpu, otherParts, counts, handoffs, trace, load: [load0, load1] };
 }
 
 async function createBranches(client: RawClient, repo: string, branches: number): Promise<void> {
@@ -215,7 +223,7 @@ async function lsThousand(c: Cluster): Promise<number> {
 export async function run(args: string[]): Promise<void> {
   const o = options(args);
   const [etcd, s3]: [TestEtcd, TestS3Server] = await Promise.all([startEtcd(), startS3Server()]);
-  const others: Others = { etcd: etcd.members.map((m) => m.child.pid!), s3rver: s3.pid };
+  const others: Others = { etcd: etcd.members.map((m) => m.child.pid!), etcdEndpoints: etcd.endpoints, s3rver: s3.pid };
   type Parts = { etcd: number[]; s3rver: number[]; clients: number[] };
   const parts = (): Parts => ({ etcd: [], s3rver: [], clients: [] });
   const rows: Record<string, { one: number[]; two: number[]; oneCpu: number[]; twoCpu: number[]; oneAll: number[]; twoAll: number[]; oneParts: Parts; twoParts: Parts }> = {};
@@ -242,7 +250,7 @@ export async function run(args: string[]): Promise<void> {
             console.error(
               `round ${round + 1}${variant.label}: ${n} server(s), ${branches} branch(es): ${r.perSec.toFixed(1)} commits/s; CPU ms per commit: servers ${r.perServer.map(ms).join(' + ')}, ` +
                 `etcd ${ms(r.otherParts.etcd)}, s3rver ${ms(r.otherParts.s3rver)}, clients ${ms(r.otherParts.clients)}; ` +
-                `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify({ ...r.counts, handoffs: r.handoffs })}`,
+                `1-min load ${r.load.map((l) => l.toFixed(1)).join(' -> ')}; during the load: ${JSON.stringify({ ...r.counts, handoffs: r.handoffs })}\n  ${formatTrace(r.trace, o.commits)}`,
             );
           }
         } finally {

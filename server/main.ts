@@ -57,8 +57,10 @@ export interface RunningServer {
 
 export async function startServer(config: Readonly<ServerConfig>, log: Logger): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true });
-  const { meta, elector } = await openMeta(config);
+  const opened = await openMeta(config);
   const metrics = createMetrics();
+  const meta = metrics.timeMetaStore(opened.meta);
+  const { elector } = opened;
   const blocks = metrics.timeBlockStore(await openBlocks(config), config.s3 ? 's3' : 'local');
   // The chunk index lives on local disk (rebuilt from the store at each start), so memory stays bounded.
   const { memory } = config;
@@ -72,7 +74,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits, indexCacheBytes: memory.indexCacheBytes, gcMarkMemEntries: memory.gcMarkMemEntries });
   metrics.watchChunkStore(chunks);
   metrics.watchMemory(chunks, pfs.context.reader);
-  metrics.watchCommits(pfs.context.oneOff);
+  metrics.watchCommits(pfs.context.oneOff, pfs.context.stages);
   const auth = createAuth({ meta, auditRetentionMs: config.auditRetentionMs }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
   const tls = await readTls(config);
   await warnIfExposed(config, auth, log);

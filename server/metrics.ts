@@ -5,11 +5,15 @@
 //   and grpc_code), an in-flight gauge, errors by Strata code and bytes;
 // - the chunk store (chunks, bytes, packs), object store request latency
 //   (S3 or local disk) by operation, and garbage collection runs;
+// - metadata store requests (etcd round trips, LevelDB calls) by operation,
+//   and one-off commits' wall time by stage (src/pfs/commit-stages.ts);
 // - strata_build_info and the Node process metrics.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BlockStore } from '../src/blocks/block-store.ts';
 import type { ChunkStore } from '../src/blocks/chunk-store.ts';
 import type { GcReport } from '../src/pfs/gc.ts';
+import { COMMIT_STAGES, type CommitStages } from '../src/pfs/commit-stages.ts';
+import type { MetaStore } from '../src/meta/meta-store.ts';
 import { strataVersion } from '../src/version.ts';
 
 export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
@@ -33,8 +37,10 @@ export interface RpcMetrics {
   watchChunkStore(chunks: ChunkStore): void;
   /** Starts the gauges of what the memory settings bound (server/config.ts MemoryConfig). */
   watchMemory(chunks: ChunkStore, indexReader: { cachedBytes(): number }): void;
-  /** Starts strata_one_off_commits_total from pfs's counts (PfsContext.oneOff). */
-  watchCommits(oneOff: { landed: number; rebuilt: number }): void;
+  /** Starts strata_one_off_commits_total from pfs's counts (PfsContext.oneOff), and the per-stage time of one-off commits. */
+  watchCommits(oneOff: { landed: number; rebuilt: number }, stages: CommitStages): void;
+  /** The metadata store, with every request timed into strata_meta_request_duration_seconds. */
+  timeMetaStore(store: MetaStore): MetaStore;
   /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
   timeBlockStore(store: BlockStore, backend: 's3' | 'local'): BlockStore;
 }
@@ -62,6 +68,13 @@ export function createMetrics(): RpcMetrics {
     name: 'strata_object_store_request_duration_seconds',
     help: 'Object store (S3 or local directory) requests, by backend, operation and outcome (ok, error)',
     labelNames: ['backend', 'operation', 'outcome'],
+    buckets: SECONDS,
+    registers,
+  });
+  const metaLatency = new Histogram({
+    name: 'strata_meta_request_duration_seconds',
+    help: 'Metadata store requests (an etcd round trip each on etcd), by operation and outcome (ok, error); scans and watches are not timed',
+    labelNames: ['operation', 'outcome'],
     buckets: SECONDS,
     registers,
   });
@@ -94,7 +107,27 @@ export function createMetrics(): RpcMetrics {
       new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
       new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
     },
-    watchCommits(oneOff) {
+    watchCommits(oneOff, stages) {
+      new Counter({
+        name: 'strata_one_off_stage_seconds_total',
+        help: 'Wall time one-off commits spent in each stage (open, queue, turn, head, build, flush, land, retry), summed over commits',
+        labelNames: ['stage'],
+        registers,
+        collect() {
+          this.reset();
+          for (const stage of COMMIT_STAGES) this.inc({ stage }, stages.seconds[stage]);
+        },
+      });
+      new Counter({
+        name: 'strata_one_off_stage_entries_total',
+        help: 'Times one-off commits entered each stage (a retried landing enters some twice)',
+        labelNames: ['stage'],
+        registers,
+        collect() {
+          this.reset();
+          for (const stage of COMMIT_STAGES) this.inc({ stage }, stages.count[stage]);
+        },
+      });
       new Counter({
         name: 'strata_one_off_commits_total',
         help: 'One-off commit landing attempts: landed, or rebuilt (another writer moved the head first; several servers on one branch)',
@@ -112,6 +145,7 @@ export function createMetrics(): RpcMetrics {
       new Gauge({ name: 'strata_chunk_cache_bytes', help: 'Bytes of verified chunks cached (bounded by --chunk-cache)', registers, collect() { this.set(chunks.cacheBytes()); } });
       new Gauge({ name: 'strata_chunk_index_memory_entries', help: 'Chunk locations held in memory (bounded by --chunk-index-mem-entries; the rest are on disk)', registers, collect() { this.set(chunks.indexMemory().memEntries); } });
     },
+    timeMetaStore: (store) => timedMetaStore(store, (operation, outcome, seconds) => metaLatency.observe({ operation, outcome }, seconds)),
     timeBlockStore: (store, backend) => timedBlockStore(store, (operation, outcome, seconds) => storeLatency.observe({ backend, operation, outcome }, seconds)),
   };
 }
@@ -155,4 +189,39 @@ export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore
     },
     close: () => store.close(),
   };
+}
+
+/** Times the metadata store's requests (a wrapper, so no adapter needs to know about metrics); the rest passes through. */
+export function timedMetaStore(store: MetaStore, observe: Observe): MetaStore {
+  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    const start = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - start) / 1e9;
+    try {
+      const out = await run();
+      observe(operation, 'ok', seconds());
+      return out;
+    } catch (err) {
+      observe(operation, 'error', seconds());
+      throw err;
+    }
+  };
+  const timedStore: MetaStore = {
+    description: store.description,
+    limits: store.limits,
+    ...(store.shared ? { shared: true } : {}),
+    get: (key) => timed('get', () => store.get(key)),
+    getMany: (keys) => timed('get_many', () => store.getMany(keys)),
+    put: (key, value) => timed('put', () => store.put(key, value)),
+    del: (key) => timed('del', () => store.del(key)),
+    compareAndSet: (key, expected, next) => timed('compare_and_set', () => store.compareAndSet(key, expected, next)),
+    batch: (ops, conditions) => timed('batch', () => store.batch(ops, conditions)),
+    scan: (options) => store.scan(options),
+    watch: (prefix, listener) => store.watch(prefix, listener),
+    close: () => store.close(),
+  };
+  if (store.grantLease) {
+    const grant = store.grantLease.bind(store);
+    timedStore.grantLease = (ttlMs) => timed('grant_lease', () => grant(ttlMs));
+  }
+  return timedStore;
 }

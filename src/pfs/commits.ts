@@ -224,7 +224,11 @@ export async function commitOneOff(ctx: PfsContext, repo: RepoName, branch: Bran
   // Counted before queueing: a writer holding the branch's turn across servers keeps it for those queued behind it.
   const done = ctx.turns.arrive(repo, branch);
   try {
-    return await ctx.recordLock.run([keys.branchKey(repo, branch)], () => commitInTurn(ctx, repo, branch, { ...c, repoRecord }, done));
+    const queued = performance.now();
+    return await ctx.recordLock.run([keys.branchKey(repo, branch)], () => {
+      ctx.stages.since('queue', queued);
+      return commitInTurn(ctx, repo, branch, { ...c, repoRecord }, done);
+    });
   } finally {
     done();
   }
@@ -266,16 +270,20 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   let repoRecord = c.repoRecord;
   let opened = c.opened;
   for (let attempt = 0; attempt < ONE_OFF_ATTEMPTS; attempt++) {
+    let reading = performance.now();
     const b = opened !== undefined && ctx.landedBranch.is(repo, branch, opened.raw) ? opened : await getBranch(ctx, repo, branch);
     opened = undefined;
     // A landing whose answer was lost (etcd leader change) and then retried: it is there already.
     if (b?.value.head === c.id) return (await requireCommit(ctx, repo, c.id)).value;
     if (!state.tried && ctx.turns.contended(repo, branch, b?.value.head ?? null)) {
+      ctx.stages.since('head', reading);
       state.tried = true;
-      state.turn = await ctx.turns.take(repo, branch);
+      state.turn = await ctx.stages.time('turn', () => ctx.turns.take(repo, branch));
       if (state.turn) continue; // the head may have moved while this writer waited
+      reading = performance.now();
     }
     const head = b?.value.head ? await headCommit(ctx, repo, b.value.head) : undefined;
+    ctx.stages.since('head', reading);
     if (head?.state === 'open') {
       throw new StrataError('COMMIT_OPEN', `branch ${repo}@${branch} has open commit ${head.id}; write into it or finish it first`, { repo, branch, commit: head.id });
     }
@@ -295,10 +303,12 @@ async function landInTurn(ctx: PfsContext, repo: RepoName, branch: BranchName, c
         return landed.commit;
       }
       ctx.oneOff.rebuilt++;
+      const retrying = performance.now();
       repoRecord = (await requireRepo(ctx, repo)).raw; // a deleted repo ends the retries
       fence = await revalidate(ctx, fence, durable.hashes(), `commit to ${repo}@${branch}`);
+      ctx.stages.since('retry', retrying);
       // The turn ran out meanwhile (its lease ended): take it again.
-      if (state.turn && !(await state.turn.held())) state.turn = await ctx.turns.take(repo, branch);
+      if (state.turn && !(await state.turn.held())) state.turn = await ctx.stages.time('turn', () => ctx.turns.take(repo, branch));
     } finally {
       durable.close();
     }
@@ -325,10 +335,12 @@ interface LandingBase {
 async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c: OneOffCommit, at: LandingBase): Promise<{ commit: CommitRecord; branch: Uint8Array } | undefined> {
   const { head, headRoot, durable, fence, turn, keep } = at;
   const b = at.branchRecord;
+  const building = performance.now();
   const extra = (await c.guard?.(headRoot)) ?? {};
   const { objects, packHints } = commitObjects(ctx, durable);
   const { root } = await applyChanges(objects, headRoot, c.changes(durable.addHex), { fileTree: true });
-  await ctx.chunks.flush(durable.hashes());
+  ctx.stages.since('build', building);
+  await ctx.stages.time('flush', () => ctx.chunks.flush(durable.hashes()));
   const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
   const now = ctx.clock.now();
   const packs = withParentHints(packHints(), head?.packs);
@@ -351,7 +363,7 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
   const nameFree = b ? [] : [await branchNameFree(ctx, repo, branch)];
   const mine = turn ? [turn.condition] : [];
   const repoHolds = { key: keys.repoKey(repo), expected: at.repoRecord };
-  return (await ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, repoHolds, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine])) ? { commit, branch: branchValue } : undefined;
+  return (await ctx.stages.time('land', () => ctx.meta.batch(ops, [{ key: branchKey, expected: b?.raw }, repoHolds, ...nameFree, ...fenceConditions(fence), ...(extra.conditions ?? []), ...mine]))) ? { commit, branch: branchValue } : undefined;
 }
 
 /** Newest first, from `from` back to the root (or `to`, inclusive). */

@@ -8,6 +8,7 @@ import { KeyedLock } from '../meta/keyed-lock.ts';
 import { createIndexReader, type IndexObjectStore, type IndexReader } from '../index/index.ts';
 import { createBranchTurns, type BranchTurns } from './branch-turn.ts';
 import { FinishedCommits, LandedBranches } from './finished-commits.ts';
+import { CommitStages } from './commit-stages.ts';
 
 export interface Clock {
   now(): number;
@@ -41,6 +42,8 @@ export interface PfsContext {
   indexIo: IndexIoStats;
   /** One-off commits landed, and landing attempts lost to another writer's (built again on the new head), for metrics. */
   oneOff: { landed: number; rebuilt: number };
+  /** Where one-off commits' wall time went, by stage (commit-stages.ts), for metrics and bench scale. */
+  stages: CommitStages;
   /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
   gcMarkMemEntries: number | undefined;
   /** Finished commit records recently landed or seen (finished-commits.ts): a writer reads the head it builds on from here. */
@@ -165,6 +168,7 @@ export function createContext(deps: PfsDeps): PfsContext {
     turns: createBranchTurns(deps.meta, deps.leaseMs ?? DEFAULT_LEASE_MS),
     indexIo,
     oneOff: { landed: 0, rebuilt: 0 },
+    stages: new CommitStages(),
     gcMarkMemEntries: deps.gcMarkMemEntries,
     finished: new FinishedCommits(),
     landedBranch: new LandedBranches(),

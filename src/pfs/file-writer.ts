@@ -237,7 +237,9 @@ export interface WriterOptions {
 }
 
 export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions = {}): Promise<FileWriter & { commit: CommitId }> {
+  const opening = performance.now();
   const sink = await openSink(ctx, repo, target, opts);
+  if (sink.landsNew) ctx.stages.since('open', opening);
   const where = (path: FilePath): string => ('branch' in target ? `${repo}@${target.branch}:${path}` : `${repo}@${sink.id}:${path}`);
   let closed: Promise<CommitInfo> | undefined;
   const open = (): void => {

@@ -97,6 +97,12 @@ describe('a running server', () => {
     expect(text).toMatch(/^strata_store_packs \d+$/m);
     expect(Number(/^strata_object_store_request_duration_seconds_count\{backend="local",operation="put",outcome="ok"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/^strata_process_resident_memory_bytes \d+/m);
+    // The one-off commit above: each request to the metadata store timed, and the commit's wall time by stage.
+    expect(Number(/^strata_meta_request_duration_seconds_count\{operation="batch",outcome="ok"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    for (const stage of ['open', 'queue', 'head', 'build', 'flush', 'land']) {
+      expect(Number(new RegExp(`^strata_one_off_stage_entries_total\\{stage="${stage}"\\} (\\d+)$`, 'm').exec(text)?.[1]), stage).toBe(1);
+      expect(Number(new RegExp(`^strata_one_off_stage_seconds_total\\{stage="${stage}"\\} ([\\d.e+-]+)$`, 'm').exec(text)?.[1]), stage).toBeGreaterThan(0);
+    }
   });
 
   it('counts calls in flight: a subscription is in flight until it is cancelled', async () => {
