@@ -231,7 +231,9 @@ export async function run(args: string[]): Promise<void> {
   try {
     const variants = [{ label: '', root: undefined }, ...(o.baseline ? [{ label: ' (baseline)', root: o.baseline }] : [])];
     for (let round = 0; round < o.rounds; round++) {
-      for (const [v, variant] of variants.entries()) for (const n of [1, 2] as const) {
+      // A B, then B A: neither build always runs first (after the other's clean-up).
+      const order = round % 2 === 0 ? [...variants.entries()] : [...variants.entries()].reverse();
+      for (const [v, variant] of order) for (const n of [1, 2] as const) {
         const c = await cluster(n, `${etcd.url}/r${round}v${v}n${n}`, s3, `r${round}v${v}n${n}/`, o.cpuProf, variant.root);
         try {
           for (const branches of o.branches ? [o.branches] : [1, 10]) {

@@ -38,7 +38,7 @@ export interface RpcMetrics {
   /** Starts the gauges of what the memory settings bound (server/config.ts MemoryConfig). */
   watchMemory(chunks: ChunkStore, indexReader: { cachedBytes(): number }): void;
   /** Starts strata_one_off_commits_total from pfs's counts (PfsContext.oneOff), and the per-stage time of one-off commits. */
-  watchCommits(oneOff: { landed: number; rebuilt: number }, stages: CommitStages): void;
+  watchCommits(oneOff: { landed: number; rebuilt: number; grouped: number }, stages: CommitStages): void;
   /** The metadata store, with every request timed into strata_meta_request_duration_seconds. */
   timeMetaStore(store: MetaStore): MetaStore;
   /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
@@ -130,13 +130,14 @@ export function createMetrics(): RpcMetrics {
       });
       new Counter({
         name: 'strata_one_off_commits_total',
-        help: 'One-off commit landing attempts: landed, or rebuilt (another writer moved the head first; several servers on one branch)',
+        help: 'One-off commits: landed; landing attempts rebuilt (another writer moved the head first; several servers on one branch); grouped (landed in the batch of a writer ahead of them on the branch)',
         labelNames: ['outcome'],
         registers,
         collect() {
           this.reset();
           this.inc({ outcome: 'landed' }, oneOff.landed);
           this.inc({ outcome: 'rebuilt' }, oneOff.rebuilt);
+          this.inc({ outcome: 'grouped' }, oneOff.grouped);
         },
       });
     },

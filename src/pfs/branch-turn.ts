@@ -67,10 +67,14 @@ export interface BranchTurns {
    * the others); call the returned function when it is done, landed or not.
    */
   arrive(repo: RepoName, branch: BranchName): () => void;
-  /** Whether the batch landing a commit under `turn` keeps it for the next writer here (one is queued; a bounded run if others wait). */
-  keep(repo: RepoName, branch: BranchName, turn: Turn): boolean;
-  /** A commit landed under `turn`; `kept`: the batch kept it, and the next writer of the branch here lands under it. */
-  after(repo: RepoName, branch: BranchName, turn: Turn, kept: boolean): void;
+  /**
+   * Whether the batch landing `landing` commits (a group of writers, or one)
+   * under `turn` keeps it for the next writer here (one is queued; a
+   * bounded run if others wait).
+   */
+  keep(repo: RepoName, branch: BranchName, turn: Turn, landing?: number): boolean;
+  /** `landing` commits landed under `turn`; `kept`: the batch kept it, and the next writer of the branch here lands under it. */
+  after(repo: RepoName, branch: BranchName, turn: Turn, kept: boolean, landing?: number): void;
   /** The turn a previous writer here handed on, if any (taken out: the caller now owns it). */
   handed(repo: RepoName, branch: BranchName): Turn | undefined;
   /** Other servers this one knows to be waiting for the branch's turn (from its watch; 0 before its first turn). */
@@ -232,14 +236,14 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
         else writers.delete(key);
       };
     },
-    keep(repo, branch, t) {
+    keep(repo, branch, t, landing = 1) {
       const key = turnKey(repo, branch);
-      if ((writers.get(key) ?? 0) <= 1) return false;
-      return t.commits + 1 < KEEP_COMMITS || !wanted.has(key);
+      if ((writers.get(key) ?? 0) <= landing) return false;
+      return t.commits + landing < KEEP_COMMITS || !wanted.has(key);
     },
-    after(repo, branch, t, kept) {
+    after(repo, branch, t, kept, landing = 1) {
       const key = turnKey(repo, branch);
-      if (kept) handedOn.set(key, { ...t, commits: t.commits + 1 });
+      if (kept) handedOn.set(key, { ...t, commits: t.commits + landing });
       // Listening from now, so a waiter's take that comes before this server's next writer is not missed.
       else if (wanted.has(key)) {
         if (yielding.size >= REMEMBERED_BRANCHES) yielding.clear();
@@ -255,52 +259,53 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     othersWaiting(repo, branch) {
       return wanted.get(turnKey(repo, branch))?.size ?? 0;
     },
-    async take(repo, branch) {
-      await watch();
-      const key = turnKey(repo, branch);
-      // This server just ended its run while another waited: that one goes first.
-      const letGo = yielding.get(key);
-      if (letGo) {
-        yielding.delete(key);
-        await letGo;
-      }
-      const value = Buffer.from(`${owner}/${++taken}`);
-      const want = turnWantKey(owner, repo, branch);
-      let wanting = false;
-      const until = performance.now() + leaseMs;
-      try {
-        for (;;) {
-          const l = await lease();
-          // Listen before trying: an end between a refused try and the wait is not missed.
-          let heard = false;
-          const listen = (): void => void (heard = true);
-          let set = waiters.get(key);
-          if (!set) waiters.set(key, (set = new Set()));
-          set.add(listen);
-          try {
-            const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : [])];
-            if (await meta.batch(ops, [{ key, expected: undefined }])) {
-              wanting = false;
-              return turn(key, value);
-            }
-            // Refused: say this server waits, so the holder ends its run within KEEP_COMMITS.
-            if (!wanting) await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
-            wanting = true;
-          } catch (err) {
-            if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
-            // The answer may be lost while the put landed: do not leave the branch held.
-            await meta.compareAndSet(key, value, undefined).catch(() => undefined);
-            throw err;
-          } finally {
-            waiters.get(key)?.delete(listen);
-          }
-          const left = until - performance.now();
-          if (left <= 0) return undefined;
-          if (!heard) await ended(key, Math.min(RECHECK_MS, left));
-        }
-      } finally {
-        if (wanting) await meta.batch([{ type: 'del', key: want }], []).catch(() => undefined);
-      }
-    },
+    take: (repo, branch) => takeTurn(turnKey(repo, branch), repo, branch),
   };
+
+  async function takeTurn(key: string, repo: RepoName, branch: BranchName): Promise<Turn | undefined> {
+    await watch();
+    // This server just ended its run while another waited: that one goes first.
+    const letGo = yielding.get(key);
+    if (letGo) {
+      yielding.delete(key);
+      await letGo;
+    }
+    const value = Buffer.from(`${owner}/${++taken}`);
+    const want = turnWantKey(owner, repo, branch);
+    let wanting = false;
+    const until = performance.now() + leaseMs;
+    try {
+      for (;;) {
+        const l = await lease();
+        // Listen before trying: an end between a refused try and the wait is not missed.
+        let heard = false;
+        const listen = (): void => void (heard = true);
+        let set = waiters.get(key);
+        if (!set) waiters.set(key, (set = new Set()));
+        set.add(listen);
+        try {
+          const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : [])];
+          if (await meta.batch(ops, [{ key, expected: undefined }])) {
+            wanting = false;
+            return turn(key, value);
+          }
+          // Refused: say this server waits, so the holder ends its run within KEEP_COMMITS.
+          if (!wanting) await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
+          wanting = true;
+        } catch (err) {
+          if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
+          // The answer may be lost while the put landed: do not leave the branch held.
+          await meta.compareAndSet(key, value, undefined).catch(() => undefined);
+          throw err;
+        } finally {
+          waiters.get(key)?.delete(listen);
+        }
+        const left = until - performance.now();
+        if (left <= 0) return undefined;
+        if (!heard) await ended(key, Math.min(RECHECK_MS, left));
+      }
+    } finally {
+      if (wanting) await meta.batch([{ type: 'del', key: want }], []).catch(() => undefined);
+    }
+  }
 }

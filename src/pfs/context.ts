@@ -40,8 +40,12 @@ export interface PfsContext {
   turns: BranchTurns;
   /** Index objects fetched from and stored to the chunk store (cache misses only), for benchmarks and metrics. */
   indexIo: IndexIoStats;
-  /** One-off commits landed, and landing attempts lost to another writer's (built again on the new head), for metrics. */
-  oneOff: { landed: number; rebuilt: number };
+  /**
+   * One-off commits landed, landing attempts lost to another writer's (built
+   * again on the new head), and commits landed in another writer's group
+   * (one-off-commits.ts), for metrics.
+   */
+  oneOff: { landed: number; rebuilt: number; grouped: number };
   /** Where one-off commits' wall time went, by stage (commit-stages.ts), for metrics and bench scale. */
   stages: CommitStages;
   /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
@@ -167,7 +171,7 @@ export function createContext(deps: PfsDeps): PfsContext {
     recordLock: new KeyedLock(),
     turns: createBranchTurns(deps.meta, deps.leaseMs ?? DEFAULT_LEASE_MS),
     indexIo,
-    oneOff: { landed: 0, rebuilt: 0 },
+    oneOff: { landed: 0, rebuilt: 0, grouped: 0 },
     stages: new CommitStages(),
     gcMarkMemEntries: deps.gcMarkMemEntries,
     finished: new FinishedCommits(),

@@ -8,7 +8,8 @@ import { StrataError } from '../errors/index.ts';
 import { ROOT_PATH, newCommitId, quoteInput, type BranchName, type CommitId, type FilePath, type RepoName } from '../ids.ts';
 import type { Ref } from '../ref.ts';
 import type { PfsContext } from './context.ts';
-import { commitOneOff, toCommitInfo, type LandingExtra } from './commits.ts';
+import { toCommitInfo } from './commits.ts';
+import { commitOneOff, type LandingExtra } from './one-off-commits.ts';
 import { OneOffStage } from './one-off-stage.ts';
 import { headCommit, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { commitByPrefix, resolveCommit } from './resolve.ts';
@@ -34,8 +35,8 @@ const STAGE_BATCH = 1000;
 /** Where a writer's changes go: the staging area of an open commit, or a one-off commit. */
 interface Sink {
   readonly id: CommitId;
-  /** close() lands a new commit (a one-off): it has no children yet when it lands. */
-  readonly landsNew?: boolean;
+  /** close() landed a new commit (a one-off): its children as it landed (none, or the next of its group); undefined otherwise. */
+  landedChildren?(): CommitId[] | undefined;
   /** The staged state of a path in this commit, or undefined when untouched. */
   lookup(path: FilePath): Promise<StagedFile | 'deleted' | undefined>;
   /** The index root the commit builds on, for paths it has not touched. */
@@ -153,9 +154,10 @@ function openCommitSink(ctx: PfsContext, commit: CommitRecord, initialFence: Fen
 function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoot: string | null, fence: Fence, repoRecord: Uint8Array, opened: Stored<BranchRecord> | undefined, description?: string): Sink {
   const stage = new OneOffStage(ctx, repo, newCommitId());
   const appended = new Set<FilePath>();
+  let children: CommitId[] | undefined;
   return {
     id: stage.id,
-    landsNew: true,
+    landedChildren: () => children,
     lookup: (path) => stage.lookup(path),
     baseRoot: async () => headRoot,
     put: (path, file, append) => {
@@ -165,7 +167,7 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
     delete: (path, dir) => stage.delete(path, dir),
     async close(guard) {
       try {
-        return await commitOneOff(ctx, repo, branch, {
+        const landed = await commitOneOff(ctx, repo, branch, {
           id: stage.id,
           description,
           base: headRoot,
@@ -185,6 +187,8 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
             }
           },
         });
+        children = landed.children;
+        return landed.commit;
       } finally {
         await stage.discard();
       }
@@ -239,7 +243,7 @@ export interface WriterOptions {
 export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteTarget, opts: WriterOptions = {}): Promise<FileWriter & { commit: CommitId }> {
   const opening = performance.now();
   const sink = await openSink(ctx, repo, target, opts);
-  if (sink.landsNew) ctx.stages.since('open', opening);
+  if (sink.landedChildren) ctx.stages.since('open', opening);
   const where = (path: FilePath): string => ('branch' in target ? `${repo}@${target.branch}:${path}` : `${repo}@${sink.id}:${path}`);
   let closed: Promise<CommitInfo> | undefined;
   const open = (): void => {
@@ -341,8 +345,8 @@ export async function openWriter(ctx: PfsContext, repo: RepoName, target: WriteT
       }
     },
     close() {
-      // A one-off commit is described as it landed, childless: no scan of its (no) children.
-      closed ??= sink.close(opts.guard).then((c) => toCommitInfo(ctx, c, sink.landsNew ? [] : undefined));
+      // A one-off commit is described as it landed: no scan of its children.
+      closed ??= sink.close(opts.guard).then((c) => toCommitInfo(ctx, c, sink.landedChildren?.()));
       return closed;
     },
     async abort() {

@@ -90,4 +90,46 @@ describe('one-off commits', () => {
     await expect(late.close()).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE', message: expect.stringContaining('/log') });
     expect(await get(t.pfs, 'appendrace@main:/log')).toBe('replaced');
   });
+
+  it('queued on one branch land in one group: each its own commit, chained in arrival order; a guarded writer lands on its own', async () => {
+    await t.pfs.createRepo(repo('group'));
+    await put(t.pfs, 'group@main:/base', 'base');
+    const writers = [];
+    for (let i = 0; i < 12; i++) {
+      const w = await t.pfs.openWriter(repo('group'), { branch: branch('main') }, i === 6 ? { guard: async () => undefined } : {});
+      await w.put(path(`/f${i}`), streamOf(Buffer.from(`file ${i}`)));
+      writers.push(w);
+    }
+    const grouped = t.pfs.context.oneOff.grouped;
+    // All close at once: the first lands the others queued behind it (not the guarded one) in its batch.
+    const landed = await Promise.all(writers.map((w) => w.close()));
+    expect(t.pfs.context.oneOff.grouped - grouped).toBe(10);
+    const order = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 6].map((i) => landed[i]!);
+    const log = await all(t.pfs.log(ref('group@main')));
+    expect(log.map((c) => c.id)).toEqual([...order.map((c) => c.id).reverse(), log.at(-1)!.id]);
+    for (const [k, c] of order.entries()) {
+      expect(c).toMatchObject({ state: 'finished', origin: 'auto', fileCount: k + 2, parent: k === 0 ? log.at(-1)!.id : order[k - 1]!.id });
+      // As it landed: the next commit of its group is its child.
+      expect(c.children).toEqual(k < 10 ? [order[k + 1]!.id] : []);
+      expect(await t.pfs.inspectCommit(ref(`group@${c.id}`))).toMatchObject({ id: c.id, fileCount: k + 2 });
+    }
+    for (let i = 0; i < 12; i++) expect(await get(t.pfs, `group@main:/f${i}`)).toBe(`file ${i}`);
+  });
+
+  it('in a group, an append whose file a commit ahead of it changed is refused, and the others land', async () => {
+    await t.pfs.createRepo(repo('groupappend'));
+    await put(t.pfs, 'groupappend@main:/log', 'a');
+    const append = await t.pfs.openWriter(repo('groupappend'), { branch: branch('main') });
+    await append.put(path('/log'), streamOf(Buffer.from('b')), { append: true });
+    const replace = await t.pfs.openWriter(repo('groupappend'), { branch: branch('main') });
+    await replace.put(path('/log'), streamOf(Buffer.from('replaced')));
+    const other = await t.pfs.openWriter(repo('groupappend'), { branch: branch('main') });
+    await other.put(path('/other'), streamOf(Buffer.from('x')));
+    const [r, a, o] = await Promise.allSettled([replace.close(), append.close(), other.close()]);
+    expect(r.status).toBe('fulfilled');
+    expect(o.status).toBe('fulfilled');
+    expect(a).toMatchObject({ status: 'rejected', reason: { code: 'CONCURRENT_UPDATE', message: expect.stringContaining('/log') } });
+    expect(await get(t.pfs, 'groupappend@main:/log')).toBe('replaced');
+    expect(await get(t.pfs, 'groupappend@main:/other')).toBe('x');
+  });
 });
