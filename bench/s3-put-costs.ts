@@ -27,7 +27,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, createBenchCli } from './lib/api-cli.ts';
 import { summariseProfiles } from './lib/cpu-profile.ts';
-import { AWS, awsEnv, cpuSeconds, printGc, seededFile, signedRequest, startGateway, type GatewayServer } from './lib/s3-gateway.ts';
+import { AWS, awsEnv, cpuSplit, printGc, seededFile, signedRequest, startGateway, type GatewayServer } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const at = args.indexOf(`--${name}`);
@@ -117,22 +117,24 @@ export async function run(args: string[]): Promise<void> {
     const patterns = all.filter(([name]) => !only || only.split(',').includes(name));
     console.log(`A = ${REPO_ROOT}${rootB ? `, B = ${rootB}` : ''}; ${sizeMiB} MiB PUTs of fresh bytes; CPU seconds per PUT (server, client), ${rounds} rounds interleaved`);
     await mkdir(join(work, 'files'));
-    const table: Record<string, { server: number[]; client: number[] }> = {};
+    const table: Record<string, { server: number[]; sys: number[]; client: number[] }> = {};
     for (let r = 0; r < rounds; r++) {
       for (const [pattern, fn] of patterns) {
         for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
           const file = join(work, 'files', `${pattern}-${r}-${s.name}.bin`);
           await seededFile(file, size, `${pattern}/${r}/${s.name}`);
-          const before = cpuSeconds(s.server.pid);
+          const before = cpuSplit(s.server.pid);
           const gcFrom = s.server.stdout().length;
           const client = await fn(s, file);
-          const server = cpuSeconds(s.server.pid) - before;
+          const after = cpuSplit(s.server.pid);
+          const server = after.user + after.sys - before.user - before.sys;
           if (traceGc && s.name === 'A') {
             process.stdout.write(`  ${pattern}: `);
             printGc(s.server.stdout().slice(gcFrom));
           }
-          const row = (table[`${s.name} ${pattern}`] ??= { server: [], client: [] });
+          const row = (table[`${s.name} ${pattern}`] ??= { server: [], sys: [], client: [] });
           row.server.push(server);
+          row.sys.push(after.sys - before.sys);
           row.client.push(client);
           await rm(file);
         }
@@ -142,7 +144,7 @@ export async function run(args: string[]): Promise<void> {
     const median = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
     for (const [k, v] of Object.entries(table)) {
       const m = median(v.server);
-      console.log(`  ${k.padEnd(16)} server ${v.server.map((x) => x.toFixed(2)).join(' ').padEnd(24)} median ${m.toFixed(2)} s (${(size / 1e6 / m).toFixed(0)} MB per CPU-s)  client ${v.client.map((x) => x.toFixed(2)).join(' ')} median ${median(v.client).toFixed(2)} s`);
+      console.log(`  ${k.padEnd(16)} server ${v.server.map((x) => x.toFixed(2)).join(' ').padEnd(24)} median ${m.toFixed(2)} s (${(size / 1e6 / m).toFixed(0)} MB per CPU-s; sys ${median(v.sys).toFixed(2)})  client ${v.client.map((x) => x.toFixed(2)).join(' ')} median ${median(v.client).toFixed(2)} s`);
     }
     console.log(JSON.stringify({ bench: 's3-put-costs', sizeMiB, rounds, rootB, table, load: loadavg() }));
   } finally {

@@ -121,9 +121,15 @@ export function signedRequest(method: string, host: string, path: string, query:
 
 /** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 1/100 s). */
 export function cpuSeconds(pid: number): number {
+  const { user, sys } = cpuSplit(pid);
+  return user + sys;
+}
+
+/** User and system CPU seconds a process has used so far, apart. */
+export function cpuSplit(pid: number): { user: number; sys: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
 }
 
 /** One GET by a lean client: a Node http request whose body is counted and dropped; resolves to the byte count. */
