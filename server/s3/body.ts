@@ -11,6 +11,7 @@ import { checksumFor, type Checksum } from './checksums.ts';
 import { notImplemented, S3Error } from './errors.ts';
 import { EMPTY_SHA256, hmac, sha256Hex, type Signer } from './sigv4.ts';
 import { continueBody } from './expect-continue.ts';
+import { ReadBufferPool } from '../../src/blocks/read-buffer-pool.ts';
 
 const MAX_LINE = 8 << 10;
 
@@ -153,6 +154,54 @@ export const BODY_HASH_THREADS = 1;
 export const BODY_BLOCK_BYTES = 1 << 20;
 
 /**
+ * The gateway's body blocks, used again by later bodies: a fresh 1 MiB block
+ * per MiB received cost page faults on every new page and, as V8 counts each
+ * block as external memory, frequent mark-compacts (the aws cli's PUT of 256
+ * MiB allocated 256 of them). Up to MAX_FREE_BLOCKS are kept while uploads
+ * keep coming (ten parts at once hold ~2 blocks each), 4 once idle for 5 s.
+ */
+const BODY_BLOCKS = new ReadBufferPool({ bufferBytes: BODY_BLOCK_BYTES, maxFree: 32, idleFree: 4, idleMs: 5_000 });
+
+/**
+ * Pool blocks lent to one body's consumer. The consumer must hold no view of
+ * a block once it has asked for the block after next: writeFile with one
+ * hash thread (BODY_HASH_THREADS) keeps that rule, since its chunker copies
+ * a chunk still unfinished at the end of a block as the next block arrives,
+ * and the chunk store copies the chunks it stores (checked with blocks
+ * scribbled over once handed back: test/integration/s3-body-lent-blocks.test.ts). coalesced hands each block
+ * back by that rule; done() hands back the rest once the consumer has
+ * finished with the body (successfully or not).
+ */
+export class LentBlocks {
+  private readonly lent: Uint8Array[] = [];
+  private closed = false;
+  constructor(private readonly pool: ReadBufferPool = BODY_BLOCKS) {}
+
+  get blockBytes(): number {
+    return this.pool.bufferBytes;
+  }
+
+  /** A block for the body (the consumer sees it once it is yielded). */
+  take(): Uint8Array {
+    const block = this.closed ? undefined : this.pool.take(this.pool.bufferBytes);
+    if (block === undefined) return Buffer.allocUnsafeSlow(this.pool.bufferBytes);
+    this.lent.push(block);
+    return block;
+  }
+
+  /** The consumer asked for another piece: every block but the newest is free again. */
+  settle(): void {
+    while (this.lent.length > 1) this.pool.release(this.lent.shift()!);
+  }
+
+  /** The consumer is done with the body: every block goes back. */
+  done(): void {
+    this.closed = true;
+    for (const b of this.lent.splice(0)) this.pool.release(b);
+  }
+}
+
+/**
  * The source's bytes in blocks of `blockBytes` (the last one shorter), each
  * copied once out of the socket's ~64 KiB reads. The chunker (64 KiB
  * chunks on average) then finds most chunks inside one block and passes
@@ -161,9 +210,11 @@ export const BODY_BLOCK_BYTES = 1 << 20;
  * fresh allocation. `expected` (the declared length, if any) sizes the
  * blocks of a short body, so a small PUT does not take a whole block. A
  * piece of a block or more passes through as it is when nothing waits.
+ * With `lender`, full-size blocks come from its pool and go back to it (see
+ * LentBlocks for what that asks of the consumer).
  */
-export async function* coalesced(source: AsyncIterable<Uint8Array>, blockBytes = BODY_BLOCK_BYTES, expected?: number): AsyncGenerator<Uint8Array> {
-  let block: Buffer | undefined;
+export async function* coalesced(source: AsyncIterable<Uint8Array>, blockBytes = BODY_BLOCK_BYTES, expected?: number, lender?: LentBlocks): AsyncGenerator<Uint8Array> {
+  let block: Uint8Array | undefined;
   let used = 0;
   let passed = 0;
   for await (const piece of source) {
@@ -175,7 +226,8 @@ export async function* coalesced(source: AsyncIterable<Uint8Array>, blockBytes =
     for (let at = 0; at < piece.length; ) {
       if (block === undefined) {
         const left = expected === undefined ? 0 : expected - passed;
-        block = Buffer.allocUnsafeSlow(left >= piece.length - at ? Math.min(blockBytes, left) : blockBytes);
+        const size = left >= piece.length - at ? Math.min(blockBytes, left) : blockBytes;
+        block = lender && size === lender.blockBytes ? lender.take() : Buffer.allocUnsafeSlow(size);
       }
       const n = Math.min(block.length - used, piece.length - at);
       block.set(n === piece.length ? piece : piece.subarray(at, at + n), used);
@@ -184,6 +236,7 @@ export async function* coalesced(source: AsyncIterable<Uint8Array>, blockBytes =
       if (used === block.length) {
         passed += used;
         yield block;
+        lender?.settle();
         block = undefined;
         used = 0;
       }
@@ -220,17 +273,18 @@ async function* requestBytes(raw: AsyncIterable<Uint8Array>): AsyncGenerator<Uin
  * top of this file. Once the body has been read whole, `checksums` holds
  * each x-amz-checksum-* it verified (header name -> base64 value), and those
  * named in `compute` that the client did not send, computed here (S3 does
- * so for the parts of a FULL_OBJECT multipart upload).
+ * so for the parts of a FULL_OBJECT multipart upload). With `lender`, the
+ * blocks are lent (see LentBlocks).
  */
-export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>, compute: readonly string[] = []): AsyncIterable<Uint8Array> {
+export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttpHeaders, signer: Signer | undefined, checksums?: Record<string, string>, compute: readonly string[] = [], lender?: LentBlocks): AsyncIterable<Uint8Array> {
   raw = requestBytes(raw);
   const checks = bodyChecks(headers, signer);
   const added = (all: Check[]): Check[] => [
     ...all,
     ...compute.filter((name) => !all.some((c) => c.name === name)).map((name) => ({ name, sum: checksumFor(name)!, encoding: 'base64' as const, error: 'BadDigest' as const, computeOnly: true })),
   ];
-  if (!checks.streaming) return coalesced(verified(raw, added(checks.list), undefined, checksums), BODY_BLOCK_BYTES, declared(one(headers, 'content-length')));
-  return coalesced(verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums), BODY_BLOCK_BYTES, checks.decodedLength);
+  if (!checks.streaming) return coalesced(verified(raw, added(checks.list), undefined, checksums), BODY_BLOCK_BYTES, declared(one(headers, 'content-length')), lender);
+  return coalesced(verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums), BODY_BLOCK_BYTES, checks.decodedLength, lender);
 }
 
 function declared(value: string | undefined): number | undefined {

@@ -4,7 +4,7 @@
 import { writeFile } from '../../src/blocks/file-io.ts';
 import type { PartInfo, UploadInfo } from '../../src/pfs/uploads.ts';
 import { checksumFor, fullObjectCrc, isChecksumAlgorithm, isCrc } from './checksums.ts';
-import { BODY_HASH_THREADS, objectBody, sendsChecksum } from './body.ts';
+import { BODY_HASH_THREADS, LentBlocks, objectBody, sendsChecksum } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { partsDigest } from './completed-uploads.ts';
 import { requireBucket } from './buckets.ts';
@@ -64,12 +64,15 @@ export async function uploadPart(call: S3Call): Promise<void> {
   const upload = await uploadInfoOf(call, b);
   const n = partNumberOf(call);
   const verified: Record<string, string> = {};
-  const body = objectBody(call.raw, call.headers, call.signer, verified, partChecksumName(upload));
+  // Lent blocks: putPart's writeFile with one hash thread keeps LentBlocks' rule.
+  const lender = new LentBlocks();
+  const body = objectBody(call.raw, call.headers, call.signer, verified, partChecksumName(upload), lender);
   const leave = call.deps.uploadHeap?.enter();
   let part;
   try {
     part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified, concurrency: BODY_HASH_THREADS });
   } finally {
+    lender.done();
     leave?.();
   }
   // Echoed: the checksums the client sent (one computed here is kept with the part, not echoed, as on S3).

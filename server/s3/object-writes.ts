@@ -9,7 +9,7 @@ import type { FileInfo } from '../../src/pfs/types.ts';
 import type { WriteGuard } from '../../src/pfs/file-writer.ts';
 import { requireBucket } from './buckets.ts';
 import type { Ref } from '../../src/ref.ts';
-import { BODY_HASH_THREADS, objectBody } from './body.ts';
+import { BODY_HASH_THREADS, LentBlocks, objectBody } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { EMPTY_ETAG, etagOf, header, isoTime, keyPath, sendXml, type S3Call } from './context.ts';
 import { attrsForCopy, attrsFromRequest, modifiedAt } from './metadata.ts';
@@ -36,7 +36,9 @@ async function bodySize(body: AsyncIterable<Uint8Array>): Promise<number> {
 export async function putObject(call: S3Call): Promise<void> {
   const b = await writable(call);
   const verified: Record<string, string> = {};
-  const body = objectBody(call.raw, call.headers, call.signer, verified);
+  // Lent blocks: writeFile with one hash thread keeps LentBlocks' rule; done() in the finally below.
+  const lender = new LentBlocks();
+  const body = objectBody(call.raw, call.headers, call.signer, verified, [], lender);
   if (call.key.endsWith('/')) {
     // Directories are implicit in Strata: an empty `dir/` marker is accepted and stores nothing.
     if ((await bodySize(body)) !== 0) throw new S3Error('InvalidArgument', `key "${call.key}" ends in "/", which names a directory: it can only be an empty marker object`, { Key: call.key });
@@ -58,6 +60,7 @@ export async function putObject(call: S3Call): Promise<void> {
     await w.abort(err);
     throw err;
   } finally {
+    lender.done();
     leave?.();
   }
   const commit = await w.close();
