@@ -8,6 +8,7 @@
 //   node scripts/build.mjs
 import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { generateCodecs } from './gen-proto-codecs.mjs';
 
 /**
  * esbuild's native binary comes as an optional dependency of esbuild, so
@@ -27,6 +28,14 @@ async function loadEsbuild() {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** grpc-js's `require("net")`, in the CLI bundle only: client/sdk/grpc-net.cjs (a cheaper isIPv6, same answers). */
+const grpcNet = {
+  name: 'grpc-net',
+  setup(b) {
+    b.onResolve({ filter: /^net$/ }, (args) => (/[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer) ? { path: `${root}client/sdk/grpc-net.cjs` } : undefined));
+  },
+};
+
 export async function build({ quiet = false } = {}) {
   // Built beside dist/ and swapped in by rename, so a server or CLI started
   // while a build runs (tests, a bench, a second build) never finds dist/
@@ -34,6 +43,8 @@ export async function build({ quiet = false } = {}) {
   const finalDir = `${root}dist`;
   const outdir = `${root}dist.building-${process.pid}`;
   await rm(outdir, { recursive: true, force: true });
+  // The SDK's message codecs, generated from proto/ (the bundle and the sources import them).
+  await generateCodecs();
   const esbuild = await loadEsbuild();
   const common = {
     absWorkingDir: root,
@@ -67,6 +78,7 @@ export async function build({ quiet = false } = {}) {
     outExtension: { '.js': '.cjs' },
     entryPoints: { cli: 'client/cli/main.ts' },
     external: ['fuse-native', '@grpc/proto-loader'],
+    plugins: [grpcNet],
     define: { 'import.meta.url': '__strataImportMetaUrl' },
     banner: { js: "const __strataImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });

@@ -5,7 +5,8 @@
 // (LOADER_OPTIONS: camelCase fields, int64 as number, enums as names,
 // defaults filled, oneof names set). Server handlers and the SDK both use
 // these types, so there is one model of every message and no hand-kept copy.
-// And each file parsed, as protobufjs JSON, which the SDK loads at run time.
+// And each file parsed, as protobufjs JSON, from which the build generates
+// the SDK's message codecs (scripts/gen-proto-codecs.mjs).
 //
 // The output, proto/generated/, is committed: type checks, editors and
 // reviewers see it without a build step, and a change to a .proto file shows
@@ -34,9 +35,10 @@ const require = createRequire(import.meta.url);
 /**
  * Each .proto file parsed as proto-loader parses it (its own loader, the
  * same include path and keepCase: false, so fields are camelCase), saved as
- * protobufjs JSON: <name>.json. The SDK builds its clients from these at run
- * time (client/sdk/services.ts), which skips parsing .proto text and loading
- * the parser, a large part of what a CLI command cost before its first call.
+ * protobufjs JSON: <name>.json. The build generates the SDK's codecs from
+ * these (scripts/gen-proto-codecs.mjs, client/sdk/services.ts), so no CLI
+ * command parses .proto text or loads the parser, a large part of what a
+ * command cost before its first call.
  */
 async function writeDescriptors(outDir) {
   const { loadProtosWithOptionsSync } = require('@grpc/proto-loader/build/src/util.js');

@@ -8,7 +8,7 @@ import type { AuthServiceDefinition } from '../../proto/generated/strata/auth/v1
 import type { RoleBinding__Output } from '../../proto/generated/strata/auth/v1/RoleBinding.ts';
 import type { TokenInfo__Output } from '../../proto/generated/strata/auth/v1/TokenInfo.ts';
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
-import { serviceClient, type RequestOf, type ResponseOf } from './services.ts';
+import type { RequestOf, ResponseOf } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 export interface RoleBindingInfo {
   subject: string;
@@ -87,7 +87,7 @@ export class AuthClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport<AuthServiceDefinition>({ ...transportOptions(opts), service: serviceClient('auth') });
+    this.transport = new Transport<AuthServiceDefinition>({ ...transportOptions(opts), service: 'auth' });
   }
 
   close(): void {

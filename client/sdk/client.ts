@@ -253,7 +253,7 @@ export class StrataClient {
   /** Stores chunks (hash = SHA-256 hex of data) for put_chunks; see ModifySession.put for the usual way. */
   async uploadChunks(chunks: Iterable<{ hash: string; data: Uint8Array }> | AsyncIterable<{ hash: string; data: Uint8Array }>, opts: CallOptions = {}): Promise<t.UploadChunksResult> {
     await this.transport.ready();
-    const call = this.transport.clientStream('UploadChunks', opts);
+    const call = await this.transport.clientStream('UploadChunks', opts);
     try {
       for await (const c of chunks) await call.write({ chunks: [c] });
     } catch (err) {

@@ -140,7 +140,7 @@ export class Session implements ModifySession {
   static async open(transport: Transport, target: string, opts: ModifyOptions): Promise<Session> {
     writeTarget(target);
     await transport.ready();
-    const call = transport.clientStream('ModifyFile', { signal: opts.signal });
+    const call = await transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
     await call.write({ header: { target, description: opts.message ?? '' } });
     // No byte moves before the server accepts the target: a tag or a finished commit is refused first.

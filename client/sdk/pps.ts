@@ -8,7 +8,7 @@
 import type { PpsServiceDefinition } from '../../proto/generated/strata/pps/v1/PpsService.ts';
 import { DEFAULT_ADDRESS, transportOptions, type ClientOptions } from './client.ts';
 import { toDatumInfo, toExplanation, toJobInfo, toLogMessage, toPipelineInfo, toRerunReport, type DatumInfo, type Explanation, type JobInfo, type LogMessage, type PipelineInfo, type RerunReport } from './pps-types.ts';
-import { serviceClient, type RequestOf, type ResponseOf } from './services.ts';
+import type { RequestOf, ResponseOf } from './services.ts';
 import { Transport, type CallOptions } from './transport.ts';
 
 export { TERMINAL_STATES } from './pps-types.ts';
@@ -30,7 +30,7 @@ export class PpsClient {
 
   constructor(opts: ClientOptions = {}) {
     this.address = opts.address ?? DEFAULT_ADDRESS;
-    this.transport = new Transport<D>({ ...transportOptions(opts), service: serviceClient('pps') });
+    this.transport = new Transport<D>({ ...transportOptions(opts), service: 'pps' });
   }
 
   close(): void {

@@ -125,6 +125,7 @@ export class RawChannel {
       ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, ...(isIP(bare) ? {} : { servername: bare }) } : {}),
     });
     session.on('error', () => undefined); // each call sees its stream's error
+    session.once('remoteSettings', () => this.settled.add(session));
     session.once('connect', () => session.setLocalWindowSize(SESSION_WINDOW_BYTES));
     session.once('close', () => {
       if (this.session === session) this.session = undefined;
@@ -132,6 +133,47 @@ export class RawChannel {
     this.session = session;
     this.hold();
     return session;
+  }
+
+  /** Whether the server has answered on this channel's connection (its HTTP/2 settings came). */
+  answering(): boolean {
+    const s = this.session;
+    return s !== undefined && !s.closed && !s.destroyed && this.settled.has(s);
+  }
+
+  /** Sessions whose server sent its HTTP/2 settings. */
+  private readonly settled = new WeakSet<http2.ClientHttp2Session>();
+
+  /**
+   * Resolves once the server answers (its HTTP/2 settings arrive, as any
+   * live server sends at once); rejects with RawCallNotStarted when the
+   * connection fails (refused, reset), and with `timeout()` if `until`
+   * passes first: a stopped or hung server accepts the TCP connection and
+   * then says nothing.
+   */
+  async whenAnswering(until: number, timeout: () => Error): Promise<void> {
+    const session = this.sessionOf();
+    if (this.settled.has(session)) return;
+    this.active++;
+    this.hold();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => done(timeout()), Math.max(0, until - Date.now()));
+        const onSettings = (): void => done();
+        const onError = (err: unknown): void => done(new RawCallNotStarted(String(err), { cause: err }));
+        const onClose = (): void => done(new RawCallNotStarted('the connection closed before the server answered'));
+        function done(err?: Error): void {
+          clearTimeout(timer);
+          session.off('remoteSettings', onSettings).off('error', onError).off('close', onClose);
+          if (err) reject(err);
+          else resolve();
+        }
+        session.on('remoteSettings', onSettings).on('error', onError).on('close', onClose);
+      });
+    } finally {
+      this.active--;
+      this.hold();
+    }
   }
 
   /** The session keeps the process alive only while calls run on it. */

@@ -1,9 +1,12 @@
-// The gRPC client classes of Strata's services, built from the contract as
-// scripts/gen-proto-types.mjs saved it (proto/generated/<file>.json: each
-// .proto parsed once, as @grpc/proto-loader parses it). Loading
-// proto-loader and parsing .proto text at run time cost a CLI command more
-// than any of its own work before the first call (docs/benchmarks.md,
-// startup); this needs only protobufjs's runtime, without its parser.
+// The gRPC client classes of Strata's services, built from the codecs that
+// scripts/gen-proto-codecs.mjs generates at build time from proto/ (through
+// proto/generated/<file>.json, each .proto as @grpc/proto-loader parses it):
+// each message's encode, decode and conversions as plain functions, which
+// the CLI bundle carries compiled in V8's code cache. Neither proto-loader
+// nor protobufjs's reflection runs here: parsing .proto text, and then
+// building types from JSON and compiling their functions on first use, cost
+// a CLI command more than its own work before the first call
+// (docs/benchmarks.md, startup and api).
 //
 // Messages map to JS exactly as proto-loader maps them with the server's
 // LOADER_OPTIONS (server/grpc/proto.ts): field names were camel-cased when
@@ -12,18 +15,20 @@
 // deserializing are proto-loader's own two steps (fromObject + encode,
 // decode + toObject). test/unit/sdk-services.test.ts checks both against
 // proto-loader, method by method.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs/light.js';
+import type * as grpc from '@grpc/grpc-js';
+import type { IConversionOptions, Reader, Writer } from 'protobufjs';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { protoDir } from '../../src/package-dir.ts';
+import authCodecs from '../../proto/codecs/auth.cjs';
+import pfsCodecs from '../../proto/codecs/pfs.cjs';
+import ppsCodecs from '../../proto/codecs/pps.cjs';
 import { EncodedMessage } from './chunk-message.ts';
 
 /** proto-loader's LOADER_OPTIONS for decoding (keepCase was applied when the JSON was made). */
-const DECODE: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
+const DECODE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
-/** The files of proto/generated/ and the service each defines. */
+/** The generated codecs of each file and the service each defines. */
+const CODECS = { pfs: pfsCodecs, pps: ppsCodecs, auth: authCodecs };
+
 export const SERVICES = {
   pfs: 'strata.pfs.v1.PfsService',
   pps: 'strata.pps.v1.PpsService',
@@ -32,7 +37,24 @@ export const SERVICES = {
 
 export type ServiceFile = keyof typeof SERVICES;
 
-function serializer(type: protobuf.Type): (value: object) => Buffer {
+/** One generated message class: what a pbjs static module gives each message. */
+interface MessageCodec {
+  name: string;
+  encode(message: object): Writer;
+  decode(reader: Reader | Uint8Array): object;
+  fromObject(value: object): object;
+  toObject(message: object, options: IConversionOptions): object;
+}
+
+/** The message of full name `name` (e.g. strata.pfs.v1.DiffFileRequest) in a file's codecs. */
+function messageCodec(file: ServiceFile, name: string): MessageCodec {
+  let at: unknown = CODECS[file];
+  for (const part of name.split('.')) at = (at as Record<string, unknown> | undefined)?.[part];
+  if (typeof (at as MessageCodec | undefined)?.encode !== 'function') throw new Error(`proto/codecs/${file}.cjs has no message ${name}: run \`node scripts/build.mjs\``);
+  return at as MessageCodec;
+}
+
+function serializer(type: MessageCodec): (value: object) => Buffer {
   return (value) => {
     // Bytes already encoded (the put path's chunk messages, see chunk-message.ts) go as they are.
     if (value instanceof EncodedMessage) return value.bytes;
@@ -43,24 +65,31 @@ function serializer(type: protobuf.Type): (value: object) => Buffer {
   };
 }
 
-function deserializer(type: protobuf.Type): (bytes: Buffer) => object {
+function deserializer(type: MessageCodec): (bytes: Buffer) => object {
   return (bytes) => type.toObject(type.decode(bytes), DECODE);
 }
 
-/** The methods of one service, as grpc-js wants them to make a client class. */
+const definitions = new Map<ServiceFile, grpc.ServiceDefinition>();
+
+/** The methods of one service, as grpc-js wants them to make a client class (made once). */
 export function serviceDefinition(file: ServiceFile): grpc.ServiceDefinition {
-  const json = JSON.parse(readFileSync(join(protoDir(), 'generated', `${file}.json`), 'utf8')) as protobuf.INamespace;
+  let made = definitions.get(file);
+  if (!made) definitions.set(file, (made = makeDefinition(file)));
+  return made;
+}
+
+function makeDefinition(file: ServiceFile): grpc.ServiceDefinition {
   const name = SERVICES[file];
-  const service = protobuf.Root.fromJSON(json).lookupService(name);
+  const { $service } = CODECS[file];
+  if ($service.name !== name) throw new Error(`proto/codecs/${file}.cjs defines ${$service.name}, not ${name}: run \`node scripts/build.mjs\``);
   const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
-  for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType!;
-    const response = method.resolvedResponseType!;
-    methods[method.name] = {
-      path: `/${name}/${method.name}`,
-      requestStream: Boolean(method.requestStream),
-      responseStream: Boolean(method.responseStream),
+  for (const [method, [requestName, responseName, requestStream, responseStream]] of Object.entries($service.methods)) {
+    const request = messageCodec(file, requestName);
+    const response = messageCodec(file, responseName);
+    methods[method] = {
+      path: `/${name}/${method}`,
+      requestStream,
+      responseStream,
       requestSerialize: serializer(request),
       requestDeserialize: deserializer(request),
       responseSerialize: serializer(response),
@@ -68,18 +97,6 @@ export function serviceDefinition(file: ServiceFile): grpc.ServiceDefinition {
     };
   }
   return methods;
-}
-
-const constructors = new Map<ServiceFile, grpc.ServiceClientConstructor>();
-
-/** The client class of a service, made on first use. */
-export function serviceClient(file: ServiceFile): grpc.ServiceClientConstructor {
-  let ctor = constructors.get(file);
-  if (!ctor) {
-    ctor = grpc.makeClientConstructor(serviceDefinition(file), SERVICES[file]);
-    constructors.set(file, ctor);
-  }
-  return ctor;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

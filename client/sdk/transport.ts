@@ -1,14 +1,25 @@
-// The gRPC plumbing under the SDK: the service's client class
-// (services.ts), and three call shapes (unary, server stream, client stream) that
-// add what every method needs: deadlines, cancellation by AbortSignal,
-// retries with backoff for idempotent calls, and every failure turned back
-// into the StrataError the server threw (src/errors/wire.ts).
-import * as grpc from '@grpc/grpc-js';
+// The gRPC plumbing under the SDK: the service's methods (services.ts), and
+// three call shapes (unary, server stream, client stream) that add what every
+// method needs: deadlines, cancellation by AbortSignal, retries with backoff
+// for idempotent calls, and every failure turned back into the StrataError
+// the server threw (src/errors/wire.ts).
+//
+// Reads (idempotent unary calls and server streams) go over Node's own
+// HTTP/2 client first (raw-stream.ts) where the address allows it; grpc-js
+// is loaded, and its channel made, only for the other calls (writes, client
+// streams) and when a raw call cannot start (no connection: grpc-js then
+// waits out the connect window and reports as before). Loading grpc-js and
+// making its channel was ~40 ms of CPU of every one-call command, `strata
+// diff` included (docs/benchmarks.md, api).
+import type * as grpc from '@grpc/grpc-js';
 import { StrataError, isStrataError } from '../../src/errors/index.ts';
 import { decodeWireError } from '../../src/errors/wire.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
-import { serviceClient, type RequestOf, type ResponseOf } from './services.ts';
-import { RawChannel, rawAddress } from './raw-stream.ts';
+import { SERVICES, serviceDefinition, type RequestOf, type ResponseOf, type ServiceFile } from './services.ts';
+import { GrpcFrameReader } from './grpc-frames.ts';
+import { RawCallNotStarted, RawChannel, rawAddress } from './raw-stream.ts';
+
+type Grpc = typeof grpc;
 
 /** See the channel options below. */
 const RECEIVE_WINDOW_BYTES = 8 << 20;
@@ -35,7 +46,7 @@ export interface TransportOptions {
   connectTimeoutMs: number;
   channelOptions?: grpc.ChannelOptions;
   /** Another service than PfsService (e.g. the PPS client's). */
-  service?: grpc.ServiceClientConstructor;
+  service?: ServiceFile;
   /** Sent as `authorization: Bearer <token>` with every call. */
   token?: string;
   /** TLS: verify the server against `ca` (PEM; default the system's roots); `cert` + `key` for mutual TLS. */
@@ -51,12 +62,12 @@ export interface TlsOptions {
 
 const pem = (v: string | Buffer | undefined): Buffer | null => (v === undefined ? null : Buffer.from(v));
 
-function channelCredentials(tls: TlsOptions | undefined): grpc.ChannelCredentials {
+function channelCredentials(grpc: Grpc, tls: TlsOptions | undefined): grpc.ChannelCredentials {
   return tls ? grpc.credentials.createSsl(pem(tls.ca), pem(tls.key), pem(tls.cert)) : grpc.credentials.createInsecure();
 }
 
 /** Adds the bearer token to every call's metadata (as metadata, so it also works without TLS on loopback). */
-function tokenInterceptor(token: string): grpc.Interceptor {
+function tokenInterceptor(grpc: Grpc, token: string): grpc.Interceptor {
   return (options, nextCall) =>
     new grpc.InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
@@ -69,6 +80,24 @@ function tokenInterceptor(token: string): grpc.Interceptor {
 type RawCall = grpc.Call & { cancel(): void };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type RawClient = grpc.Client & Record<string, (...args: any[]) => any>;
+
+/** The grpc-js client class of each service, made on first use. */
+const clientClasses = new Map<ServiceFile, grpc.ServiceClientConstructor>();
+
+function clientClass(grpc: Grpc, file: ServiceFile): grpc.ServiceClientConstructor {
+  let ctor = clientClasses.get(file);
+  if (!ctor) {
+    ctor = grpc.makeClientConstructor(serviceDefinition(file), SERVICES[file]);
+    clientClasses.set(file, ctor);
+  }
+  return ctor;
+}
+
+/** grpc-js and this transport's client on it, once made. */
+interface GrpcSide {
+  grpc: Grpc;
+  client: RawClient;
+}
 
 /** Any failure of a call, as the StrataError it stands for. */
 export function toStrataError(err: unknown): StrataError {
@@ -121,6 +150,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 function cancelledError(): StrataError {
   return new StrataError('CANCELLED', 'the call was cancelled');
+}
+
+/** A deadline that passed, as grpc-js reports it (status DEADLINE_EXCEEDED). */
+function deadlineExceeded(): StrataError {
+  return decodeWireError({ code: 4, details: 'Deadline exceeded', metadata: {} });
 }
 
 /** Cancels `call` when `signal` aborts; returns the unhook. */
@@ -176,28 +210,44 @@ export interface ClientStreamCall<Req = object, Res = unknown> {
  * request it takes and the response it resolves with.
  */
 export class Transport<D = PfsServiceDefinition> {
-  private readonly client: RawClient;
+  private readonly file: ServiceFile;
   private readonly service: grpc.ServiceDefinition;
   /** See rawChannel(); null once it is known not to work here. */
   private raw: RawChannel | null | undefined;
+  /** grpc-js and the client, loaded and made on first need (grpcSide()). */
+  private grpcLoading: Promise<GrpcSide> | undefined;
+  private grpcMade: GrpcSide | undefined;
+  private closed = false;
 
   constructor(readonly options: TransportOptions) {
-    const Ctor = options.service ?? serviceClient('pfs');
-    this.service = Ctor.service;
-    this.client = new Ctor(options.address, channelCredentials(options.tls), {
-      'grpc.max_receive_message_length': 64 << 20,
-      'grpc.max_send_message_length': 8 << 20,
-      // HTTP/2 window for what the server sends (64 KiB by default): get and
-      // GetChunks stream MiBs, and grpc-js refills a stream's window only as
-      // messages are taken, so a small one stalls the server between them.
-      'grpc-node.flow_control_window': RECEIVE_WINDOW_BYTES,
-      ...options.channelOptions,
-      ...(options.token ? { interceptors: [tokenInterceptor(options.token)] } : {}),
-    }) as unknown as RawClient;
+    this.file = options.service ?? 'pfs';
+    this.service = serviceDefinition(this.file);
+  }
+
+  /** grpc-js and this transport's client, loaded and made on the first call that needs them. */
+  grpcSide(): Promise<GrpcSide> {
+    this.grpcLoading ??= import('@grpc/grpc-js').then((grpc) => {
+      const Ctor = clientClass(grpc, this.file);
+      const { options } = this;
+      const client = new Ctor(options.address, channelCredentials(grpc, options.tls), {
+        'grpc.max_receive_message_length': 64 << 20,
+        'grpc.max_send_message_length': 8 << 20,
+        // HTTP/2 window for what the server sends (64 KiB by default): get and
+        // GetChunks stream MiBs, and grpc-js refills a stream's window only as
+        // messages are taken, so a small one stalls the server between them.
+        'grpc-node.flow_control_window': RECEIVE_WINDOW_BYTES,
+        ...options.channelOptions,
+        ...(options.token ? { interceptors: [tokenInterceptor(grpc, options.token)] } : {}),
+      }) as unknown as RawClient;
+      if (this.closed) client.close();
+      return (this.grpcMade = { grpc, client });
+    });
+    return this.grpcLoading;
   }
 
   close(): void {
-    this.client.close();
+    this.closed = true;
+    this.grpcMade?.client.close();
     this.raw?.close();
   }
 
@@ -236,13 +286,14 @@ export class Transport<D = PfsServiceDefinition> {
    */
   async ready(deadline?: number, connectUntil?: number): Promise<void> {
     if (this.options.connectTimeoutMs <= 0) return;
-    if (this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return;
+    const { grpc, client } = await this.grpcSide();
+    if (client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) return;
     // One connect window per call, not per retry: a server that is down is
     // reported once the documented timeout has passed, not N times later.
     const windowEnd = connectUntil ?? Date.now() + this.options.connectTimeoutMs;
     const until = Math.min(windowEnd, deadline ?? Infinity);
     if (until <= Date.now()) return;
-    await new Promise<void>((resolve) => this.client.waitForReady(until, () => resolve()));
+    await new Promise<void>((resolve) => client.waitForReady(until, () => resolve()));
     // A refused or failed connection (TRANSIENT_FAILURE, which grpc-js keeps
     // until a connection works) is left to the call that follows: it fails at
     // once, with the reason. Still CONNECTING when the window ends means no
@@ -252,13 +303,16 @@ export class Transport<D = PfsServiceDefinition> {
     // until its deadline (30 s for a unary call) or for ever (a stream), so
     // the window's end is the failure. (Under heavy load a refusal may not be
     // seen yet in a very short window; the message then is still true.)
-    const state = this.client.getChannel().getConnectivityState(false);
-    if (until === windowEnd && state !== grpc.connectivityState.READY && state !== grpc.connectivityState.TRANSIENT_FAILURE) {
-      throw new StrataError('UNAVAILABLE', `no answer from the server within ${this.options.connectTimeoutMs} ms (the connect timeout)`, {
-        grpcStatus: 'UNAVAILABLE',
-        noAnswerMs: this.options.connectTimeoutMs,
-      });
-    }
+    const state = client.getChannel().getConnectivityState(false);
+    if (until === windowEnd && state !== grpc.connectivityState.READY && state !== grpc.connectivityState.TRANSIENT_FAILURE) throw this.noAnswer();
+  }
+
+  /** A server that did not answer within the connect window. */
+  private noAnswer(): StrataError {
+    return new StrataError('UNAVAILABLE', `no answer from the server within ${this.options.connectTimeoutMs} ms (the connect timeout)`, {
+      grpcStatus: 'UNAVAILABLE',
+      noAnswerMs: this.options.connectTimeoutMs,
+    });
   }
 
   /** When the connect window of a call starting now ends (undefined: no window, fail fast). */
@@ -267,7 +321,41 @@ export class Transport<D = PfsServiceDefinition> {
   }
 
   private connected(): boolean {
-    return this.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
+    if (this.raw?.answering()) return true;
+    const made = this.grpcMade;
+    return made !== undefined && made.client.getChannel().getConnectivityState(false) === made.grpc.connectivityState.READY;
+  }
+
+  /**
+   * The decoded messages of a read made on the raw channel (a unary call is
+   * a stream of one). Throws RawCallNotStarted when no response came (the
+   * caller then makes the call with grpc-js); a deadline is kept here as
+   * grpc-js keeps it, besides being sent to the server.
+   */
+  private async *rawRead(raw: RawChannel, method: string, request: object, deadline: number | undefined, connectUntil: number | undefined, signal: AbortSignal | undefined): AsyncGenerator<object, void, undefined> {
+    const def = this.service[method];
+    if (!def) throw new StrataError('INTERNAL', `no method ${method} in the service`);
+    if (connectUntil !== undefined) await raw.whenAnswering(Math.min(connectUntil, deadline ?? Infinity), () => (Date.now() >= connectUntil ? this.noAnswer() : deadlineExceeded()));
+    const abort = new AbortController();
+    const onAbort = (): void => abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let expired = false;
+    const timer = deadline === undefined ? undefined : setTimeout(() => ((expired = true), abort.abort()), Math.max(0, deadline - Date.now()));
+    const frames = new GrpcFrameReader();
+    const decode = def.responseDeserialize as (bytes: Buffer) => object;
+    try {
+      for await (const batch of raw.call(def.path, def.requestSerialize(request) as Buffer, { deadline, signal: abort.signal })) {
+        for (const piece of batch) for (const message of frames.push(piece)) yield decode(message);
+      }
+      if (!frames.complete) throw new StrataError('UNAVAILABLE', `the connection to the server broke during a read: ${method}'s last message was cut short`);
+    } catch (err) {
+      if (expired) throw deadlineExceeded();
+      if (signal?.aborted) throw cancelledError();
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private deadlineOf(opts: CallOptions, fallback: number): number | undefined {
@@ -307,11 +395,27 @@ export class Transport<D = PfsServiceDefinition> {
     const deadline = this.deadlineOf(opts, opts.defaultDeadlineMs ?? this.options.deadlineMs);
     const connectUntil = this.connectWindowEnd();
     return this.withRetries(method, opts, deadline, connectUntil, opts.idempotent, async () => {
+      const raw = opts.idempotent ? this.rawChannel() : null;
+      if (raw) {
+        try {
+          let response: Res | undefined;
+          for await (const message of this.rawRead(raw, method, request as object, deadline, connectUntil, opts.signal)) {
+            if (response !== undefined) throw new StrataError('INTERNAL', `${method}: the server answered with more than one message`);
+            response = message as Res;
+          }
+          if (response === undefined) throw new StrataError('INTERNAL', `${method}: the server answered with no message`);
+          return response;
+        } catch (err) {
+          if (!(err instanceof RawCallNotStarted)) throw err;
+          this.rawChannelFailed(); // grpc-js makes this call, and every later one
+        }
+      }
       await this.ready(deadline, connectUntil);
+      const { grpc, client } = await this.grpcSide();
       return new Promise<Res>((resolve, reject) => {
         const callOpts: grpc.CallOptions = deadline === undefined ? {} : { deadline };
         let unhook = (): void => undefined;
-        const call = this.client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Res) => {
+        const call = client[method]!(request, new grpc.Metadata(), callOpts, (err: grpc.ServiceError | null, res: Res) => {
           unhook();
           if (err) reject(toStrataError(err));
           else resolve(res);
@@ -335,10 +439,23 @@ export class Transport<D = PfsServiceDefinition> {
     let unhook = (): void => undefined;
     const connectUntil = this.connectWindowEnd();
     const open = async (): Promise<IteratorResult<Res>> => {
+      const raw = opts.idempotent ? this.rawChannel() : null;
+      if (raw) {
+        const messages = this.rawRead(raw, method, request as object, deadline, connectUntil, opts.signal) as AsyncGenerator<Res, void, undefined>;
+        try {
+          const first = await messages.next();
+          iterator = messages;
+          return first;
+        } catch (err) {
+          if (!(err instanceof RawCallNotStarted)) throw err;
+          this.rawChannelFailed(); // grpc-js makes this call, and every later one
+        }
+      }
       await this.ready(deadline, connectUntil);
+      const { grpc, client } = await this.grpcSide();
       unhook();
       call?.cancel();
-      call = this.client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;
+      call = client[method]!(request, new grpc.Metadata(), deadline === undefined ? {} : { deadline }) as RawCall;
       limitReadBuffer(call);
       unhook = linkSignal(call, opts.signal);
       iterator = (call as unknown as AsyncIterable<Res>)[Symbol.asyncIterator]();
@@ -355,6 +472,7 @@ export class Transport<D = PfsServiceDefinition> {
     } finally {
       unhook();
       call?.cancel(); // no-op after a clean end; stops the server when the consumer left early
+      if (!call) await iterator?.return?.(); // a raw read left early: cancels its stream
     }
   }
 
@@ -367,14 +485,15 @@ export class Transport<D = PfsServiceDefinition> {
   }
 
   /** A client stream: write messages with backpressure, then end for the response. Never retried. */
-  clientStream<M extends keyof D & string>(method: M, opts: CallOptions = {}): ClientStreamCall<RequestOf<D, M>, ResponseOf<D, M>> {
+  async clientStream<M extends keyof D & string>(method: M, opts: CallOptions = {}): Promise<ClientStreamCall<RequestOf<D, M>, ResponseOf<D, M>>> {
     type Res = ResponseOf<D, M>;
+    const { grpc, client } = await this.grpcSide();
     const deadline = this.deadlineOf(opts, 0);
     let failure: StrataError | undefined;
     let unhook = (): void => undefined;
     let call!: grpc.ClientWritableStream<object>;
     const response = new Promise<Res>((resolve, reject) => {
-      call = this.client[method]!(new grpc.Metadata(), deadline === undefined ? {} : { deadline }, (err: grpc.ServiceError | null, res: Res) => {
+      call = client[method]!(new grpc.Metadata(), deadline === undefined ? {} : { deadline }, (err: grpc.ServiceError | null, res: Res) => {
         unhook();
         if (err) reject((failure = opts.signal?.aborted ? cancelledError() : toStrataError(err)));
         else resolve(res);

@@ -1,6 +1,7 @@
-// The SDK's clients are built from proto/generated/<file>.json without
-// @grpc/proto-loader (client/sdk/services.ts); the server loads the .proto
-// files with proto-loader. Both must map every message to the same bytes
+// The SDK's clients are built from codecs generated at build time from
+// proto/generated/<file>.json (scripts/gen-proto-codecs.mjs,
+// client/sdk/services.ts), without @grpc/proto-loader; the server loads the
+// .proto files with proto-loader. Both must map every message to the same bytes
 // and the same JS object, or a field would silently change meaning between
 // them. For every method of every service: the same path and streaming
 // flags, and for a request and a response that set every field (nested
@@ -68,7 +69,7 @@ function sample(type: protobuf.Type, depth = 0): Record<string, unknown> {
   return out;
 }
 
-describe('SDK services built from proto/generated/*.json', () => {
+describe('SDK services built from the generated codecs', () => {
   for (const file of Object.keys(SERVICES) as ServiceFile[]) {
     it(`${file}: every method maps messages as the server's proto-loader does`, () => {
       const ours = serviceDefinition(file) as Record<string, Method>;

@@ -18,7 +18,7 @@ async function closedPort(): Promise<number> {
 describe('connect window', () => {
   it('waits for the connection once per call, then fails without retrying', async () => {
     const transport = new Transport({ address: `127.0.0.1:${await closedPort()}`, deadlineMs: 0, retries: 3, backoffMs: 1, connectTimeoutMs: 300 });
-    const client = (transport as unknown as { client: { waitForReady(deadline: number, cb: (err?: Error) => void): void } }).client;
+    const client = (await transport.grpcSide()).client as unknown as { waitForReady(deadline: number, cb: (err?: Error) => void): void };
     const waits: number[] = [];
     const original = client.waitForReady.bind(client);
     client.waitForReady = (deadline, cb) => {
@@ -39,7 +39,7 @@ describe('connect window', () => {
 
   it('without a connect window, idempotent calls are still retried', async () => {
     const transport = new Transport({ address: `127.0.0.1:${await closedPort()}`, deadlineMs: 0, retries: 2, backoffMs: 1, connectTimeoutMs: 0 });
-    const client = (transport as unknown as { client: Record<string, (...args: unknown[]) => unknown> }).client;
+    const client = (await transport.grpcSide()).client as unknown as Record<string, (...args: unknown[]) => unknown>;
     let calls = 0;
     const original = client.ListRepo!.bind(client);
     client.ListRepo = (...args: unknown[]) => (calls++, original(...args));
