@@ -138,7 +138,10 @@ if (argv[0] === 'server') {
     throw err;
   });
   const cli = await loadCli();
-  const code = await cli.exports.main(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+  // stdin is made on first use: opening it (a pipe, file or terminal stream) cost
+  // every command 3-4 ms of CPU, and only put -, pipeline -f - and auth read it.
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, get stdin() { return process.stdin; } };
+  const code = await cli.exports.main(argv, io);
   process.exitCode = code;
   cli.saveCache();
   // Anything left holding the event loop (a stray handle) must not hang the shell.

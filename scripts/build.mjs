@@ -28,11 +28,20 @@ async function loadEsbuild() {
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** grpc-js's `require("net")`, in the CLI bundle only: client/sdk/grpc-net.cjs (a cheaper isIPv6, same answers). */
-const grpcNet = {
-  name: 'grpc-net',
+const inPackage = (name, importer) => new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/]`).test(importer);
+
+/**
+ * Two of Node's modules as two bundled packages see them, in the CLI bundle
+ * only: grpc-js's `require("net")` is client/sdk/grpc-net.cjs (a cheaper
+ * isIPv6, same answers), and commander's `require("node:child_process")` is
+ * client/cli/lazy-child-process.cjs (loaded on first use, which Strata's
+ * commands never make).
+ */
+const cliShims = {
+  name: 'cli-shims',
   setup(b) {
-    b.onResolve({ filter: /^net$/ }, (args) => (/[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer) ? { path: `${root}client/sdk/grpc-net.cjs` } : undefined));
+    b.onResolve({ filter: /^net$/ }, (args) => (inPackage('@grpc/grpc-js', args.importer) ? { path: `${root}client/sdk/grpc-net.cjs` } : undefined));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (inPackage('commander', args.importer) ? { path: `${root}client/cli/lazy-child-process.cjs` } : undefined));
   },
 };
 
@@ -78,7 +87,7 @@ export async function build({ quiet = false } = {}) {
     outExtension: { '.js': '.cjs' },
     entryPoints: { cli: 'client/cli/main.ts' },
     external: ['fuse-native', '@grpc/proto-loader'],
-    plugins: [grpcNet],
+    plugins: [cliShims],
     define: { 'import.meta.url': '__strataImportMetaUrl' },
     banner: { js: "const __strataImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
