@@ -18,6 +18,8 @@ export interface ServerConfig {
   blocksDir: string;
   meta: MetaConfig;
   grpc: { host: string; port: number };
+  /** The bulk listener's port on the gRPC host (0: any free port), or off (server/grpc/bulk.ts); never offered with TLS. */
+  bulkPort: number | false;
   http: { host: string; port: number };
   /** The S3 gateway (server/s3): its listener, the access keys it accepts and the region it reports. */
   s3Gateway: S3GatewayConfig;
@@ -134,6 +136,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--data <dir>', env: 'STRATA_DATA', help: `data directory (default ${DEFAULTS.dataDir})` },
   { flags: '--meta <leveldb|etcd://...>', env: 'STRATA_META', help: 'where metadata lives: leveldb (under --data, default) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (several servers)' },
   { flags: '--grpc <host:port>', env: 'STRATA_GRPC', help: `gRPC listener (default ${DEFAULTS.grpc})` },
+  { flags: '--bulk-port <port|off>', env: 'STRATA_BULK_PORT', help: "port on the gRPC host for puts' chunk bytes outside gRPC (plain TCP, offered to clients only without TLS; default 0: any free port; off: chunks go over gRPC only)" },
   { flags: '--http <host:port>', env: 'STRATA_HTTP', help: `HTTP listener: /healthz, /readyz, /metrics (default ${DEFAULTS.http})` },
   { flags: '--blocks-dir <dir>', env: 'STRATA_BLOCKS_DIR', help: 'store chunks in this directory instead of <data>/blocks (several servers on one --meta etcd:// share it, on a shared file system)' },
   { flags: '--s3-endpoint <url>', env: 'STRATA_S3_ENDPOINT', help: 'store chunks in this S3-compatible service instead of under --data' },
@@ -247,6 +250,7 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     blocksDir: blocksDir ? resolve(blocksDir) : `${dataDir}/blocks`,
     meta: metaConfig(get('meta', 'STRATA_META') ?? 'leveldb'),
     grpc: hostPort(get('grpc', 'STRATA_GRPC') ?? DEFAULTS.grpc, 'gRPC'),
+    bulkPort: bulkPort(get('bulk-port', 'STRATA_BULK_PORT') ?? '0'),
     http: hostPort(get('http', 'STRATA_HTTP') ?? DEFAULTS.http, 'HTTP'),
     s3Gateway: {
       ...hostPort(get('s3', 'STRATA_S3_GATEWAY') ?? DEFAULTS.s3Gateway, 'S3 gateway'),
@@ -287,6 +291,13 @@ function buildConfig(get: (flag: string, envName: string) => string | undefined)
     };
   }
   return Object.freeze(config);
+}
+
+function bulkPort(value: string): number | false {
+  if (value === 'off') return false;
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port < 65536)) throw new StrataError('INVALID_ARGUMENT', `invalid --bulk-port "${value}": expected a port number (0 for any free one) or off`, { value });
+  return port;
 }
 
 function hostPort(value: string, what: string): { host: string; port: number } {

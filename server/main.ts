@@ -17,6 +17,7 @@ import { createDockerExecutor } from '../src/pps/exec/docker-executor.ts';
 import { createLocalExecutor } from '../src/pps/exec/local-executor.ts';
 import { createPps } from '../src/pps/pps.ts';
 import { isLoopback, parseServerArgs, type ServerConfig } from './config.ts';
+import { BulkListener } from './grpc/bulk.ts';
 import { startGrpcServer } from './grpc/service.ts';
 import type { ConnectionGuardEvents, ConnectionLimits } from './connection-guard.ts';
 import { createHttpApp } from './http.ts';
@@ -49,6 +50,8 @@ async function openMeta(config: ServerConfig): Promise<{ meta: MetaStore; electo
 
 export interface RunningServer {
   grpcPort: number;
+  /** The bulk listener's port (server/grpc/bulk.ts); undefined with TLS or --bulk-port off. */
+  bulkPort?: number;
   httpPort: number;
   s3Port: number;
   /** Graceful stop: refuse new calls, let in-flight ones finish (bounded), then close the stores. */
@@ -104,7 +107,10 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   await listening('the S3 gateway', '--s3', config.s3Gateway, () => s3.listen({ host: config.s3Gateway.host, port: config.s3Gateway.port }));
   if (config.s3Gateway.keys.length === 0 && !(await s3Auth.isActive())) warnOpenGateway(log, { host: config.s3Gateway.host, port: boundPort(s3.server, config.s3Gateway.port) });
   const sweeper = startUploadSweeper({ pfs, maxAgeMs: config.s3Gateway.uploadExpiryDays * DAY_MS, log });
-  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, auth, limits: config.limits, onRefused: connections('gRPC').onRefused }, config.grpc, tls));
+  // The bulk connection is plain TCP: with TLS, chunks go over gRPC only.
+  const bulkAt = { host: config.grpc.host, port: config.bulkPort === false ? 0 : config.bulkPort };
+  const bulk = tls || config.bulkPort === false ? undefined : await listening('bulk chunk bytes', '--bulk-port', bulkAt, () => BulkListener.listen(bulkAt, { log, metrics, ...connections('the bulk port') }), 'PORT');
+  const grpc = await listening('gRPC', '--grpc', config.grpc, () => startGrpcServer({ pfs, chunks, log, metrics, pps, auth, limits: config.limits, onRefused: connections('gRPC').onRefused, bulk }, config.grpc, tls));
   grpc.markServing();
   ready = true;
 
@@ -124,7 +130,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
     await meta.close();
     await blocks.close();
   };
-  return { grpcPort: grpc.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
+  return { grpcPort: grpc.port, bulkPort: bulk?.port, httpPort, s3Port, stop: () => (stopped ??= stop()) };
 }
 
 /** The port a listener got (the one asked for, unless that was 0). */
@@ -172,7 +178,7 @@ const LISTEN_REASONS: Record<string, string> = {
 };
 
 /** Runs `listen`, turning a failure to bind into one clear LISTEN_FAILED line naming the flag to change. */
-async function listening<T>(what: string, flag: string, at: { host: string; port: number }, listen: () => Promise<T>): Promise<T> {
+async function listening<T>(what: string, flag: string, at: { host: string; port: number }, listen: () => Promise<T>, usage = 'HOST:PORT'): Promise<T> {
   try {
     return await listen();
   } catch (err) {
@@ -180,7 +186,7 @@ async function listening<T>(what: string, flag: string, at: { host: string; port
     const errno = Object.keys(LISTEN_REASONS).find((code) => text.includes(code));
     const reason = errno ? LISTEN_REASONS[errno] : (err instanceof Error ? err.message : String(err));
     const address = `${at.host}:${at.port}`;
-    throw new StrataError('LISTEN_FAILED', `cannot listen for ${what} on ${address}: ${reason}; choose another with ${flag} HOST:PORT`, { address, errno: errno ?? '' }, { cause: err });
+    throw new StrataError('LISTEN_FAILED', `cannot listen for ${what} on ${address}: ${reason}; choose another with ${flag} ${usage}`, { address, errno: errno ?? '' }, { cause: err });
   }
 }
 
@@ -205,7 +211,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   grpcJs.setLogger({ error: (...args: unknown[]) => log.debug({ grpc: args.map(String).join(' ') }, 'grpc-js') });
   const server = await startServer(config, log);
   // Always printed (whatever the log level): scripts and tests wait for it.
-  const addresses = { grpc: `${config.grpc.host}:${server.grpcPort}`, http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` };
+  const addresses = { grpc: `${config.grpc.host}:${server.grpcPort}`, ...(server.bulkPort === undefined ? {} : { bulk: `${config.grpc.host}:${server.bulkPort}` }), http: `${config.http.host}:${server.httpPort}`, s3: `${config.s3Gateway.host}:${server.s3Port}` };
   createLogger({ level: 'info' }).info({ data: config.dataDir, ...addresses }, 'strata server ready');
   serveWithGrowingYoungGeneration();
   let signals = 0;

@@ -30,6 +30,8 @@ export interface RpcMetrics {
   /** A call began; the function it returns records its end (gRPC status name, Strata error code when it failed). */
   startCall(call: CallLabels): (status: string, errorCode?: string) => void;
   bytesIn(method: string, bytes: number): void;
+  /** Bytes a ModifyFile stream's bulk connection carried (chunk bytes and their frame headers; server/grpc/bulk.ts). */
+  bulkBytesIn(bytes: number): void;
   bytesOut(method: string, bytes: number): void;
   /** A garbage collection run began; the function it returns records its end (report, or undefined when it failed). */
   startGc(): (report: GcReport | undefined) => void;
@@ -61,6 +63,7 @@ export function createMetrics(): RpcMetrics {
   const inFlight = new Gauge({ name: 'strata_grpc_in_flight_calls', help: 'gRPC calls being handled now', labelNames: callLabels, registers });
   const errors = new Counter({ name: 'strata_grpc_errors_total', help: 'gRPC calls that failed, by method and Strata error code', labelNames: ['grpc_method', 'code'], registers });
   const received = new Counter({ name: 'strata_grpc_received_bytes_total', help: 'File and chunk bytes received, by method', labelNames: ['grpc_method'], registers });
+  const bulkReceived = new Counter({ name: 'strata_bulk_received_bytes_total', help: 'Bytes received on ModifyFile bulk connections (chunk bytes, also counted in strata_grpc_received_bytes_total, and their frame headers)', registers });
   const sent = new Counter({ name: 'strata_grpc_sent_bytes_total', help: 'File and tar bytes sent, by method', labelNames: ['grpc_method'], registers });
   const gcRuns = new Histogram({ name: 'strata_gc_duration_seconds', help: 'Garbage collection runs, by outcome (ok, error)', labelNames: ['outcome'], buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers });
   const gcReclaimed = new Counter({ name: 'strata_gc_reclaimed_bytes_total', help: 'Bytes of unreferenced chunks garbage collection removed', registers });
@@ -93,6 +96,7 @@ export function createMetrics(): RpcMetrics {
       };
     },
     bytesIn: (method, bytes) => received.inc({ grpc_method: method }, bytes),
+    bulkBytesIn: (bytes) => bulkReceived.inc(bytes),
     bytesOut: (method, bytes) => sent.inc({ grpc_method: method }, bytes),
     startGc() {
       const timer = gcRuns.startTimer();

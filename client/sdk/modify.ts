@@ -12,6 +12,7 @@ import { MIN_SIZE, chunkAndHash, createFileHasher, fileHash, hashChunk } from '.
 import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
+import { BULK_HEADER, BulkConnection, canOpenBulk } from './bulk-connection.ts';
 import { MessageBuffers } from './chunk-message.ts';
 import { PooledFileReader, ReadBuffers, ReleasedPrefix } from './read-buffers.ts';
 import { ChunkUploader, MESSAGE_BYTES, MESSAGE_CHUNKS, type Chunk } from './chunk-uploader.ts';
@@ -123,6 +124,8 @@ export class Session implements ModifySession {
   private readonly readBuffers = new ReadBuffers(READ_BUFFERS_KEPT);
   /** Encoded `chunks` messages: room for a full one (MESSAGE_BYTES of data plus hashes and framing). */
   private readonly messageBuffers = new MessageBuffers(CHUNK_MESSAGE_BUFFER_BYTES, 8);
+  /** The stream's bulk connection (see bulk-connection.ts), while it is being opened or once open; undefined: chunks go over gRPC. */
+  private bulk: Promise<BulkConnection | undefined> | undefined;
 
   constructor(
     transport: Transport,
@@ -130,7 +133,13 @@ export class Session implements ModifySession {
     opts: CallOptions,
   ) {
     const sink = (chunks: Chunk[], onWritten: () => void): Promise<void> =>
-      this.lock.run(() => {
+      this.lock.run(async () => {
+        const bulk = await this.bulk;
+        if (bulk) {
+          if (this.batch.length > 0) await this.sendBatch();
+          const announced = await bulk.write(chunks, onWritten);
+          return this.call.write({ bulkChunks: announced });
+        }
         const { message, release } = this.messageBuffers.encode(chunks);
         return this.send(message, () => (release(), onWritten()));
       });
@@ -142,9 +151,12 @@ export class Session implements ModifySession {
     await transport.ready();
     const call = await transport.clientStream('ModifyFile', { signal: opts.signal });
     const session = new Session(transport, call, opts);
-    await call.write({ header: { target, description: opts.message ?? '' } });
+    const bulk = opts.bulk !== false && canOpenBulk(transport.options);
+    await call.write({ header: { target, description: opts.message ?? '', bulk } });
     // No byte moves before the server accepts the target: a tag or a finished commit is refused first.
-    await call.accepted();
+    const headers = await call.accepted();
+    // Opened while the first chunks are cut; the first chunks sent wait for it.
+    if (bulk && headers[BULK_HEADER] !== undefined) session.bulk = BulkConnection.open(transport.options.address, headers[BULK_HEADER]).catch(() => undefined);
     return session;
   }
 
@@ -276,12 +288,17 @@ export class Session implements ModifySession {
     await this.uploader.flush();
     // Only `done` commits: a stream that merely ends may be a cut one.
     await this.lock.run(() => this.send({ done: {} }));
-    return toCommitInfo(await this.call.end());
+    try {
+      return toCommitInfo(await this.call.end());
+    } finally {
+      void this.bulk?.then((b) => b?.close());
+    }
   }
 
   /** Cuts the stream: the server drops the one-off commit (nothing is committed). */
   async abort(): Promise<StrataError | undefined> {
     this.call.cancel();
+    void this.bulk?.then((b) => b?.close());
     return this.call.response.then(
       () => undefined,
       (err: StrataError) => err,
@@ -298,6 +315,8 @@ export class Session implements ModifySession {
 export interface ModifyOptions extends CallOptions {
   /** The description of the one-off commit (`-m`); ignored when writing into an open commit. */
   message?: string;
+  /** Send chunk bytes over the bulk connection the server offers (default true; see bulk-connection.ts). */
+  bulk?: boolean;
 }
 
 export async function modify(transport: Transport, target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {

@@ -200,8 +200,8 @@ export interface ClientStreamCall<Req = object, Res = unknown> {
   cancel(): void;
   /** Settles with the response or the failure (also when the server fails early). */
   readonly response: Promise<Res>;
-  /** Resolves when the server sends its response headers (it accepted the stream's header); rejects if the call fails first. */
-  accepted(): Promise<void>;
+  /** Resolves with the server's response headers when it sends them (it accepted the stream's header); rejects if the call fails first. */
+  accepted(): Promise<Record<string, string>>;
 }
 
 /**
@@ -506,7 +506,13 @@ export class Transport<D = PfsServiceDefinition> {
       () => new StrataError('BAD_STREAM', `${method}: the server answered before the stream ended`),
       (err: StrataError) => err,
     );
-    const headers = new Promise<void>((resolve) => call.once('metadata', () => resolve()));
+    const headers = new Promise<Record<string, string>>((resolve) =>
+      call.once('metadata', (metadata: grpc.Metadata) => {
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(metadata.getMap())) if (typeof v === 'string') out[k] = v;
+        resolve(out);
+      }),
+    );
     return {
       response,
       accepted: () => Promise.race([headers, failed.then((err) => Promise.reject(err))]),

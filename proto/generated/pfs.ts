@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Branch as _strata_pfs_v1_Branch, Branch__Output as _strata_pfs_v1_Branch__Output } from './strata/pfs/v1/Branch.ts';
 import type { BranchInfo as _strata_pfs_v1_BranchInfo, BranchInfo__Output as _strata_pfs_v1_BranchInfo__Output } from './strata/pfs/v1/BranchInfo.ts';
+import type { BulkChunks as _strata_pfs_v1_BulkChunks, BulkChunks__Output as _strata_pfs_v1_BulkChunks__Output } from './strata/pfs/v1/BulkChunks.ts';
 import type { Chunk as _strata_pfs_v1_Chunk, Chunk__Output as _strata_pfs_v1_Chunk__Output } from './strata/pfs/v1/Chunk.ts';
 import type { ChunkRef as _strata_pfs_v1_ChunkRef, ChunkRef__Output as _strata_pfs_v1_ChunkRef__Output } from './strata/pfs/v1/ChunkRef.ts';
 import type { Commit as _strata_pfs_v1_Commit, Commit__Output as _strata_pfs_v1_Commit__Output } from './strata/pfs/v1/Commit.ts';
@@ -87,6 +88,7 @@ export interface ProtoGrpcType {
       v1: {
         Branch: MessageTypeDefinition<_strata_pfs_v1_Branch, _strata_pfs_v1_Branch__Output>
         BranchInfo: MessageTypeDefinition<_strata_pfs_v1_BranchInfo, _strata_pfs_v1_BranchInfo__Output>
+        BulkChunks: MessageTypeDefinition<_strata_pfs_v1_BulkChunks, _strata_pfs_v1_BulkChunks__Output>
         Chunk: MessageTypeDefinition<_strata_pfs_v1_Chunk, _strata_pfs_v1_Chunk__Output>
         ChunkRef: MessageTypeDefinition<_strata_pfs_v1_ChunkRef, _strata_pfs_v1_ChunkRef__Output>
         Commit: MessageTypeDefinition<_strata_pfs_v1_Commit, _strata_pfs_v1_Commit__Output>

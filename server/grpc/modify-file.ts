@@ -12,6 +12,7 @@ import type { FilePath, Hash } from '../../src/ids.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
 import type { FileWriter } from '../../src/pfs/types.ts';
 import type { Logger } from '../log.ts';
+import { BULK_HEADER, type BulkChannel, type BulkListener } from './bulk.ts';
 import { seesStore, storeChunk, type StoreCounts } from './chunks.ts';
 import * as encode from './encode.ts';
 import { countField, deletePathField, fileRefField, hashField, pathField, writeTargetField } from './parse.ts';
@@ -92,6 +93,35 @@ interface Stores {
   counts: StoreCounts;
   /** Undefined when the caller sees the store (then any stored chunk may be named). */
   sent: SentChunks | undefined;
+  /** The stream's bulk connection, when its client asked for one and was offered it. */
+  bulk: BulkChannel | undefined;
+  /** Largest chunk a bulk frame may carry (the largest message gRPC would take). */
+  maxChunkBytes: number;
+}
+
+/** Frame header on the bulk connection: 32 bytes of SHA-256, then the length (4 bytes, big-endian). */
+const FRAME_HEADER_BYTES = 36;
+
+/** Stores the chunks a bulk_chunks message announces, read from the stream's bulk connection. */
+async function bulkChunks(stores: Stores, count: number, bytes: number, ctx: CallContext): Promise<void> {
+  const { bulk, chunks, counts, sent } = stores;
+  if (!bulk) throw new StrataError('BAD_STREAM', 'ModifyFile: bulk_chunks on a stream that was offered no bulk connection (set header.bulk and use the port the response headers name)', {});
+  let left = bytes;
+  for (let i = 0; i < count; i++) {
+    if (left < FRAME_HEADER_BYTES) throw new StrataError('BAD_STREAM', `ModifyFile: bulk_chunks announced ${bytes} bytes for ${count} chunks, but chunk ${i} does not fit in them`, { bytes, count });
+    const header = await bulk.take(FRAME_HEADER_BYTES);
+    const hash = header.toString('hex', 0, 32);
+    const length = header.readUInt32BE(32);
+    left -= FRAME_HEADER_BYTES;
+    if (length > left || length > stores.maxChunkBytes) {
+      throw new StrataError('BAD_STREAM', `ModifyFile: bulk chunk ${i} of ${length} bytes does not fit the ${bytes} bytes announced, or is over ${stores.maxChunkBytes} bytes`, { bytes, count, length });
+    }
+    const data = await bulk.take(length);
+    left -= length;
+    await storeChunk(chunks, { hash, data }, `bulk_chunks[${counts.chunks}]`, ctx, counts);
+    sent?.add(hash);
+  }
+  if (left !== 0) throw new StrataError('BAD_STREAM', `ModifyFile: bulk_chunks announced ${bytes} bytes, but its ${count} chunks took ${bytes - left}`, { bytes, count });
 }
 
 /** Stages one file from stored chunks; `where` names the message's field in errors. */
@@ -114,8 +144,11 @@ async function putChunks(writer: FileWriter, msg: PutChunks__Output, where: stri
   await writer.putChunks(path, chunks, { append: msg.append });
 }
 
-async function apply({ writer, chunks, counts, sent }: Stores, msg: ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+async function apply(stores: Stores, msg: ModifyFileRequest, input: Input, ctx: CallContext): Promise<void> {
+  const { writer, chunks, counts, sent } = stores;
   switch (msg.body) {
+    case 'bulkChunks':
+      return bulkChunks(stores, msg.bulkChunks.count, countField('bulk_chunks.bytes', msg.bulkChunks.bytes), ctx);
     case 'chunks': {
       for (const c of msg.chunks.chunks) {
         await storeChunk(chunks, c, `chunks.chunks[${counts.chunks}]`, ctx, counts);
@@ -158,7 +191,16 @@ async function apply({ writer, chunks, counts, sent }: Stores, msg: ModifyFileRe
   }
 }
 
-export function modifyFileHandler(rpc: PfsRpc, pfs: Pfs, chunks: ChunkStore, log: Logger) {
+export interface ModifyFileDeps {
+  pfs: Pfs;
+  chunks: ChunkStore;
+  log: Logger;
+  /** Offers bulk connections to clients that ask (ModifyFileHeader.bulk); none without it. */
+  bulk?: BulkListener;
+  maxChunkBytes: number;
+}
+
+export function modifyFileHandler(rpc: PfsRpc, { pfs, chunks, log, bulk, maxChunkBytes }: ModifyFileDeps) {
   return rpc.clientStream('ModifyFile', async (messages, ctx) => {
     const input = messages as Input;
     const first = await input.next();
@@ -168,8 +210,17 @@ export function modifyFileHandler(rpc: PfsRpc, pfs: Pfs, chunks: ChunkStore, log
     const { repo, target } = writeTargetField('header.target', first.header.target);
     await ctx.authorize('write', repo);
     const writer = await pfs.openWriter(repo, target, { description: first.header.description || undefined });
-    ctx.accept(); // the SDK sends no data before this: a refused target (a tag, a finished commit) moves no bytes
-    const stores: Stores = { writer, chunks, counts: { chunks: 0, newChunks: 0, newBytes: 0 }, sent: seesStore(ctx.identity) ? undefined : new SentChunks() };
+    const offer = first.header.bulk && bulk ? bulk.offer() : undefined;
+    // The SDK sends no data before this: a refused target (a tag, a finished commit) moves no bytes.
+    ctx.accept(offer ? { [BULK_HEADER]: offer.header } : {});
+    const stores: Stores = {
+      writer,
+      chunks,
+      counts: { chunks: 0, newChunks: 0, newBytes: 0 },
+      sent: seesStore(ctx.identity) ? undefined : new SentChunks(),
+      bulk: offer?.channel,
+      maxChunkBytes,
+    };
     try {
       for (let msg = await input.next(); msg?.body !== 'done'; msg = await input.next()) {
         if (msg === undefined) {
@@ -185,6 +236,8 @@ export function modifyFileHandler(rpc: PfsRpc, pfs: Pfs, chunks: ChunkStore, log
       await writer.abort(err).catch((abortErr: unknown) => log.error({ requestId: ctx.requestId, err: abortErr }, 'ModifyFile: aborting the writer failed'));
       log.info({ requestId: ctx.requestId, repo, commit: writer.commit, messages: input.count, reason: (err as Error).message }, 'ModifyFile aborted (a one-off commit is dropped)');
       throw err;
+    } finally {
+      offer?.channel.close();
     }
   });
 }

@@ -35,9 +35,10 @@ export interface CallContext {
   /**
    * Sends the response headers now: a client stream's handler says it
    * accepted the stream's header, and the client waits for this before it
-   * sends any data, so a refused target costs no upload. Once per call.
+   * sends any data, so a refused target costs no upload. Once per call;
+   * `headers` go with them.
    */
-  accept(): void;
+  accept(headers?: Record<string, string>): void;
 }
 
 export interface RpcDeps {
@@ -135,10 +136,12 @@ export function createRpc<D = UntypedService>(deps: RpcDeps, inflight: InFlight)
       authorize: async (action, repo) => {
         if (deps.guard && callAuth) await deps.guard.authorize(callAuth, action, repo);
       },
-      accept() {
+      accept(headers = {}) {
         if (accepted || call.cancelled) return;
         accepted = true;
-        call.sendMetadata(new grpc.Metadata());
+        const metadata = new grpc.Metadata();
+        for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
+        call.sendMetadata(metadata);
       },
     };
     /** Authenticates, checks, runs the handler, filters its answer and audits: every call goes through here. */

@@ -16,6 +16,7 @@ import { adminHandlers } from './admin.ts';
 import { AUTH_POLICIES, AUTH_SERVICE_NAME, authHandlers, loadAuthProto } from './auth-service.ts';
 import { createGuard, type Policies } from './guard.ts';
 import { PFS_POLICIES, PPS_POLICIES } from './policy.ts';
+import type { BulkListener } from './bulk.ts';
 import { chunkHandlers } from './chunks.ts';
 import { withChunksEncoding } from './chunks-encoding.ts';
 import { commitHandlers } from './commits.ts';
@@ -47,6 +48,8 @@ export interface GrpcDeps {
   onRefused?(address: string, open: number): void;
   /** Auth: AuthService is served, and every call is authenticated, checked and audited, when given. */
   auth?: Auth;
+  /** Offers ModifyFile streams a bulk connection for chunk bytes (server/grpc/bulk.ts); closed at shutdown. */
+  bulk?: BulkListener;
 }
 
 export interface GrpcLimits {
@@ -92,14 +95,14 @@ export interface GrpcServer {
   shutdown(graceMs: number): Promise<void>;
 }
 
-export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight): PfsServiceHandlers {
+export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, inflight: InFlight, bulk?: BulkListener): PfsServiceHandlers {
   const rpc = rpcFor<PfsServiceDefinition>(deps, PFS_SERVICE_NAME, shutdown, inflight, PFS_POLICIES);
   return {
     ...repoHandlers(rpc, deps.pfs),
     ...branchHandlers(rpc, deps.pfs),
     ...tagHandlers(rpc, deps.pfs),
     ...commitHandlers(rpc, deps.pfs),
-    ModifyFile: modifyFileHandler(rpc, deps.pfs, deps.chunks, deps.log),
+    ModifyFile: modifyFileHandler(rpc, { pfs: deps.pfs, chunks: deps.chunks, log: deps.log, bulk, maxChunkBytes: deps.limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES }),
     ...chunkHandlers(rpc, deps.chunks, deps.pfs),
     ...readHandlers(rpc, deps.pfs),
     ...adminHandlers(rpc, deps.pfs, deps.metrics),
@@ -176,7 +179,8 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
   tuneHttp2Server(server, limits?.headersTimeoutMs);
   const stopping = new AbortController();
   const inflight = new InFlight();
-  server.addService(withChunksEncoding(withMalformedGuard(pfsService)), pfsServiceImplementation(deps, stopping.signal, inflight));
+  const bulk = tls ? undefined : deps.bulk; // plain TCP: never beside TLS
+  server.addService(withChunksEncoding(withMalformedGuard(pfsService)), pfsServiceImplementation(deps, stopping.signal, inflight, bulk));
   const services = [PFS_SERVICE_NAME];
   let reflected = definition;
   if (deps.pps) {
@@ -209,6 +213,7 @@ export async function startGrpcServer(deps: GrpcDeps, address: { host: string; p
     async shutdown(graceMs) {
       setHealth('NOT_SERVING');
       listener.close();
+      bulk?.close();
       stopping.abort(); // subscriptions and waits end now, with SHUTTING_DOWN
       const drained = await Promise.race([
         new Promise<boolean>((r) => server.tryShutdown(() => r(true))),

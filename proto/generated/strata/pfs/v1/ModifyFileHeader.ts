@@ -14,6 +14,18 @@ export interface ModifyFileHeader {
    * its own (FinishCommit can replace it).
    */
   'description'?: (string);
+  /**
+   * Optional fast path for chunk bytes. A client that can open a plain TCP
+   * connection to the server sets this; a server that offers it answers in
+   * the response headers with `strata-bulk: PORT TOKEN` (TOKEN 64 hex
+   * characters). The client then connects to PORT on the host it called,
+   * sends the 32 bytes of TOKEN, and from then on may send chunk bytes there,
+   * each batch announced by a `bulk_chunks` message on this stream. Without
+   * the header (TLS, the listener off, an older server), or when the
+   * connection cannot be made, the client sends `chunks` messages as before.
+   * The connection carries only what this stream announces and closes with it.
+   */
+  'bulk'?: (boolean);
 }
 
 export interface ModifyFileHeader__Output {
@@ -29,4 +41,16 @@ export interface ModifyFileHeader__Output {
    * its own (FinishCommit can replace it).
    */
   'description': (string);
+  /**
+   * Optional fast path for chunk bytes. A client that can open a plain TCP
+   * connection to the server sets this; a server that offers it answers in
+   * the response headers with `strata-bulk: PORT TOKEN` (TOKEN 64 hex
+   * characters). The client then connects to PORT on the host it called,
+   * sends the 32 bytes of TOKEN, and from then on may send chunk bytes there,
+   * each batch announced by a `bulk_chunks` message on this stream. Without
+   * the header (TLS, the listener off, an older server), or when the
+   * connection cannot be made, the client sends `chunks` messages as before.
+   * The connection carries only what this stream announces and closes with it.
+   */
+  'bulk': (boolean);
 }

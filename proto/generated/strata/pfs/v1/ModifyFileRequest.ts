@@ -8,6 +8,7 @@ import type { CopyFile as _strata_pfs_v1_CopyFile, CopyFile__Output as _strata_p
 import type { ModifyFileDone as _strata_pfs_v1_ModifyFileDone, ModifyFileDone__Output as _strata_pfs_v1_ModifyFileDone__Output } from '../../../strata/pfs/v1/ModifyFileDone.ts';
 import type { UploadChunksRequest as _strata_pfs_v1_UploadChunksRequest, UploadChunksRequest__Output as _strata_pfs_v1_UploadChunksRequest__Output } from '../../../strata/pfs/v1/UploadChunksRequest.ts';
 import type { PutChunksBatch as _strata_pfs_v1_PutChunksBatch, PutChunksBatch__Output as _strata_pfs_v1_PutChunksBatch__Output } from '../../../strata/pfs/v1/PutChunksBatch.ts';
+import type { BulkChunks as _strata_pfs_v1_BulkChunks, BulkChunks__Output as _strata_pfs_v1_BulkChunks__Output } from '../../../strata/pfs/v1/BulkChunks.ts';
 
 export interface ModifyFileRequest {
   /**
@@ -48,7 +49,13 @@ export interface ModifyFileRequest {
    * 64 KiB in all.
    */
   'putChunksBatch'?: (_strata_pfs_v1_PutChunksBatch | null);
-  'body'?: "header"|"putFile"|"data"|"putChunks"|"deleteFile"|"copyFile"|"done"|"chunks"|"putChunksBatch";
+  /**
+   * Stores chunks whose bytes travel on the stream's bulk connection
+   * instead (see ModifyFileHeader.bulk): checked and stored as `chunks`,
+   * in this message's place in the stream.
+   */
+  'bulkChunks'?: (_strata_pfs_v1_BulkChunks | null);
+  'body'?: "header"|"putFile"|"data"|"putChunks"|"deleteFile"|"copyFile"|"done"|"chunks"|"putChunksBatch"|"bulkChunks";
 }
 
 export interface ModifyFileRequest__Output {
@@ -90,5 +97,11 @@ export interface ModifyFileRequest__Output {
    * 64 KiB in all.
    */
   'putChunksBatch'?: (_strata_pfs_v1_PutChunksBatch__Output | null);
-  'body'?: "header"|"putFile"|"data"|"putChunks"|"deleteFile"|"copyFile"|"done"|"chunks"|"putChunksBatch";
+  /**
+   * Stores chunks whose bytes travel on the stream's bulk connection
+   * instead (see ModifyFileHeader.bulk): checked and stored as `chunks`,
+   * in this message's place in the stream.
+   */
+  'bulkChunks'?: (_strata_pfs_v1_BulkChunks__Output | null);
+  'body'?: "header"|"putFile"|"data"|"putChunks"|"deleteFile"|"copyFile"|"done"|"chunks"|"putChunksBatch"|"bulkChunks";
 }
