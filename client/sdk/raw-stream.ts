@@ -209,7 +209,12 @@ export class RawChannel {
     const cancel = (): void => void stream?.close(http2.constants.NGHTTP2_CANCEL);
     opts.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      stream = session.request(headers);
+      try {
+        stream = session.request(headers);
+      } catch (err) {
+        // The session went away between sessionOf() and here (a GOAWAY being handled): nothing was sent.
+        throw new RawCallNotStarted(String(err), { cause: err });
+      }
       stream.end(body);
       let trailers: http2.IncomingHttpHeaders | undefined;
       stream.once('trailers', (t) => (trailers = t));

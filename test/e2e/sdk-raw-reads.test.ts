@@ -101,4 +101,24 @@ describe('reads without grpc-js', () => {
       viaGrpc.close();
     }
   });
+
+  it('an idle connection the server closed (GOAWAY) is opened again by the next read', async () => {
+    const idle = await startServer({ args: ['--idle-timeout-ms', '300'] });
+    const t = new Transport({ ...options(), address: idle.grpcAddress });
+    try {
+      expect(await t.unary('ListRepo', {}, { idempotent: true })).toMatchObject({ repos: [] });
+      const first = (t as unknown as { raw: { session?: { closed: boolean } } }).raw.session;
+      await new Promise<void>((resolve) => {
+        const wait = (): void => void (first?.closed ? resolve() : setTimeout(wait, 50));
+        wait();
+      });
+      expect(await t.unary('ListRepo', {}, { idempotent: true })).toMatchObject({ repos: [] });
+      const second = (t as unknown as { raw: { session?: unknown } }).raw.session;
+      expect(second !== undefined && second !== first, 'a new connection').toBe(true);
+      expect(usedGrpc(t)).toBe(false);
+    } finally {
+      t.close();
+      await idle.cleanup();
+    }
+  });
 });
