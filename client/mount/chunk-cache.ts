@@ -18,6 +18,34 @@ import { StrataError } from '../../src/errors/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import { newPackName, PACK_MAGIC, PACK_SUFFIX, recordHeader, RECORD_HEADER_BYTES, scanPack } from './chunk-packs.ts';
 
+/**
+ * A chunk's bytes: one buffer (read from disk, a small file fetched whole),
+ * or the pieces it arrived in from the server (kept as they are: joining
+ * them would copy every byte read once more).
+ */
+export type ChunkBytes = Buffer | readonly Buffer[];
+
+export function chunkLength(data: ChunkBytes): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  let n = 0;
+  for (const p of data) n += p.length;
+  return n;
+}
+
+/** Copies bytes [from, to) of the chunk into `target` at `at`; returns the count. */
+export function copyChunk(data: ChunkBytes, target: Buffer, at: number, from: number, to: number): number {
+  if (Buffer.isBuffer(data)) return data.copy(target, at, from, to);
+  let pos = 0;
+  let put = 0;
+  for (const p of data) {
+    const end = pos + p.length;
+    if (end > from && pos < to) put += p.copy(target, at + put, Math.max(from, pos) - pos, Math.min(to, end) - pos);
+    pos = end;
+    if (pos >= to) break;
+  }
+  return put;
+}
+
 export interface ChunkCacheOptions {
   dir: string;
   /** Bytes the cache may hold on disk. */
@@ -65,7 +93,7 @@ interface Slot {
 }
 
 export class ChunkCache {
-  private readonly memory: LruCache<Buffer>;
+  private readonly memory: LruCache<ChunkBytes>;
   private readonly disk = new Map<string, Slot>();
   /** Packs, least recently used first (a Map keeps insertion order). */
   private readonly packs = new Map<Pack, true>();
@@ -75,7 +103,7 @@ export class ChunkCache {
   /** The pack this process appends to. */
   private current: Pack | undefined;
   private packSeq = 0;
-  private queue: { hash: string; data: Buffer }[] = [];
+  private queue: { hash: string; data: ChunkBytes; size: number }[] = [];
   private readonly queued = new Set<string>();
   private queuedBytes = 0;
   private writing: Promise<void> | undefined;
@@ -83,7 +111,7 @@ export class ChunkCache {
   readonly stats: ChunkCacheStats = { memoryHits: 0, diskHits: 0, misses: 0, diskBytes: 0, evicted: 0, corrupt: 0 };
 
   private constructor(private readonly opts: ChunkCacheOptions) {
-    this.memory = new LruCache<Buffer>(opts.memoryBytes ?? Math.min(128 << 20, opts.maxBytes));
+    this.memory = new LruCache<ChunkBytes>(opts.memoryBytes ?? Math.min(128 << 20, opts.maxBytes));
     this.packBytes = packBytesFor(opts.maxBytes);
   }
 
@@ -105,16 +133,20 @@ export class ChunkCache {
   }
 
   /** The chunk from memory, without touching the disk. */
-  peek(hash: string): Buffer | undefined {
+  peek(hash: string): ChunkBytes | undefined {
     const hit = this.memory.get(hash);
     if (hit) this.stats.memoryHits++;
     return hit;
   }
 
-  /** The chunk's bytes, or undefined when it is not cached (or its cached copy was bad). */
+  /**
+   * The chunk's bytes in one buffer, or undefined when it is not cached (or
+   * its cached copy was bad). Readers that copy on ask peek() first, which
+   * hands a chunk held in memory over as it is.
+   */
   async get(hash: string): Promise<Buffer | undefined> {
     const hit = this.peek(hash);
-    if (hit) return hit;
+    if (hit) return Buffer.isBuffer(hit) ? hit : Buffer.concat(hit);
     const slot = this.disk.get(hash);
     const data = slot && (await this.readDisk(hash, slot));
     if (!data) {
@@ -157,15 +189,16 @@ export class ChunkCache {
    * Adds a verified chunk: to memory now, to disk behind the caller's back
    * (many chunks a write), unless `disk: false` (memory only).
    */
-  put(hash: string, data: Buffer, opts: { disk?: boolean } = {}): void {
-    this.memory.set(hash, data, data.length);
+  put(hash: string, data: ChunkBytes, opts: { disk?: boolean } = {}): void {
+    const size = chunkLength(data);
+    this.memory.set(hash, data, size);
     this.verified.add(hash);
     if (opts.disk === false) return;
-    if (this.disk.has(hash) || this.queued.has(hash) || data.length > this.opts.maxBytes) return;
-    if (this.queuedBytes + data.length > MAX_QUEUED_BYTES) return;
-    this.queue.push({ hash, data });
+    if (this.disk.has(hash) || this.queued.has(hash) || size > this.opts.maxBytes) return;
+    if (this.queuedBytes + size > MAX_QUEUED_BYTES) return;
+    this.queue.push({ hash, data, size });
     this.queued.add(hash);
-    this.queuedBytes += data.length;
+    this.queuedBytes += size;
     this.writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeQueued());
   }
 
@@ -181,7 +214,7 @@ export class ChunkCache {
       while (this.queue.length > 0) {
         let pack: Pack;
         try {
-          pack = await this.packFor(this.queue[0]!.data.length);
+          pack = await this.packFor(this.queue[0]!.size);
         } catch (err) {
           this.opts.log?.(`chunk cache: cannot make a pack in ${this.opts.dir}: ${String(err)}`);
           this.queue = [];
@@ -194,11 +227,13 @@ export class ChunkCache {
         const start = pack.bytes;
         if (start === 0) bufs.push(PACK_MAGIC), (pack.bytes += PACK_MAGIC.length);
         let n = 0;
-        for (const { hash, data } of this.queue) {
-          if (slots.length > 0 && pack.bytes + RECORD_HEADER_BYTES + data.length > this.packBytes) break;
-          bufs.push(recordHeader(hash, data.length), data);
-          slots.push({ hash, slot: { pack, offset: pack.bytes + RECORD_HEADER_BYTES, size: data.length } });
-          pack.bytes += RECORD_HEADER_BYTES + data.length;
+        for (const { hash, data, size } of this.queue) {
+          if (slots.length > 0 && pack.bytes + RECORD_HEADER_BYTES + size > this.packBytes) break;
+          bufs.push(recordHeader(hash, size));
+          if (Buffer.isBuffer(data)) bufs.push(data);
+          else bufs.push(...data);
+          slots.push({ hash, slot: { pack, offset: pack.bytes + RECORD_HEADER_BYTES, size } });
+          pack.bytes += RECORD_HEADER_BYTES + size;
           n++;
         }
         const batch = this.queue.splice(0, n);
@@ -209,7 +244,7 @@ export class ChunkCache {
           pack.bytes = start;
           this.current = undefined; // a new pack next time
         }
-        for (const { hash, data } of batch) this.queued.delete(hash), (this.queuedBytes -= data.length);
+        for (const { hash, size } of batch) this.queued.delete(hash), (this.queuedBytes -= size);
         if (this.current !== pack) continue;
         for (const { hash, slot } of slots) this.disk.set(hash, slot), pack.hashes.push(hash);
         this.diskBytes += pack.bytes - start;

@@ -16,7 +16,7 @@
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import type { ChunkRef, Hash, StrataClient } from '../sdk/index.ts';
-import type { ChunkCache } from './chunk-cache.ts';
+import type { ChunkBytes, ChunkCache } from './chunk-cache.ts';
 import type { FetchHeap } from './fetch-heap.ts';
 
 export interface ChunkSpan {
@@ -54,17 +54,28 @@ function layoutOf(chunks: readonly ChunkRef[]): FileLayout {
 }
 
 interface Deferred {
-  promise: Promise<Buffer>;
-  resolve(b: Buffer): void;
+  promise: Promise<ChunkBytes>;
+  resolve(b: ChunkBytes): void;
   reject(e: unknown): void;
 }
 
 function deferred(): Deferred {
-  let resolve!: (b: Buffer) => void;
+  let resolve!: (b: ChunkBytes) => void;
   let reject!: (e: unknown) => void;
-  const promise = new Promise<Buffer>((res, rej) => ((resolve = res), (reject = rej)));
+  const promise = new Promise<ChunkBytes>((res, rej) => ((resolve = res), (reject = rej)));
   promise.catch(() => undefined); // a prefetch nobody waits for must not be an unhandled rejection
   return { promise, resolve, reject };
+}
+
+/** The pieces of a chunk copied into one buffer of its own (not a slice of a shared pool). */
+function ownCopy(pieces: readonly Buffer[]): Buffer {
+  if (pieces.length === 1 && pieces[0]!.byteLength === pieces[0]!.buffer.byteLength) return pieces[0]!;
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const p of pieces) at += p.copy(out, at);
+  return out;
 }
 
 /** Small files fetched ahead of their opens at once (those not listed with their chunks: one GetFile each). */
@@ -112,7 +123,7 @@ export interface FetcherOptions {
 }
 
 export class ChunkFetcher {
-  private readonly inflight = new Map<string, Promise<Buffer>>();
+  private readonly inflight = new Map<string, Promise<ChunkBytes>>();
   /** File hash -> layout, so reopening a file needs no InspectFile. */
   private readonly layouts = new LruCache<FileLayout>(500_000);
   private readonly layoutsPending = new Map<string, Promise<FileLayout>>();
@@ -241,8 +252,8 @@ export class ChunkFetcher {
    * are readahead of a long sequential stream: fetched for memory only
    * (see the top of this file).
    */
-  load(ref: string, layout: FileLayout, from: number, to: number, streamFrom = Infinity): Promise<Buffer>[] {
-    const out: Promise<Buffer>[] = [];
+  load(ref: string, layout: FileLayout, from: number, to: number, streamFrom = Infinity): Promise<ChunkBytes>[] {
+    const out: Promise<ChunkBytes>[] = [];
     const batch = new RunBuilder(this.maxRange, (run) => void this.fetchRun(run));
     for (let i = from; i <= to; i++) {
       const c = layout.chunks[i]!;
@@ -267,7 +278,7 @@ export class ChunkFetcher {
     return out;
   }
 
-  private track(hash: string, p: Promise<Buffer>): Promise<Buffer> {
+  private track(hash: string, p: Promise<ChunkBytes>): Promise<ChunkBytes> {
     this.inflight.set(hash, p);
     const done = (): void => {
       if (this.inflight.get(hash) === p) this.inflight.delete(hash);
@@ -276,7 +287,7 @@ export class ChunkFetcher {
     return p;
   }
 
-  private async fromDisk(ref: string, c: ChunkSpan): Promise<Buffer> {
+  private async fromDisk(ref: string, c: ChunkSpan): Promise<ChunkBytes> {
     const hit = await this.cache.get(c.hash);
     if (hit) return hit;
     const wait = deferred();
@@ -296,11 +307,16 @@ export class ChunkFetcher {
     try {
       const refs = run.map((r): ChunkRef => ({ hash: r.hash as Hash, size: r.size }));
       const files = [...new Set(run.map((r) => r.file))];
-      // Owned: each chunk copied once out of the received buffers, so the cache never pins them.
-      for await (const own of this.client.getChunks(refs, { file: files[0], files: files.slice(1), owned: true })) {
-        this.fetchedBytes += own.length;
-        this.cache.put(refs[next]!.hash, own, { disk: !run[next]!.memoryOnly });
-        run[next]!.wait.resolve(own);
+      for await (const pieces of this.client.getChunkPieces(refs, { file: files[0], files: files.slice(1) })) {
+        const w = run[next]!;
+        this.fetchedBytes += w.size;
+        // A stream's readahead stays the pieces it arrived in (its reads copy them into FUSE's
+        // buffers, no byte copied in between): such chunks leave the memory layer in the order
+        // they came, with the received buffers they share. A chunk cached for longer gets a
+        // buffer of its own, so that keeping it never keeps the neighbours' bytes alive.
+        const data = w.memoryOnly ? pieces : ownCopy(pieces);
+        this.cache.put(w.hash, data, { disk: !w.memoryOnly });
+        w.wait.resolve(data);
         next++;
       }
     } catch (err) {

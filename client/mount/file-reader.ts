@@ -4,6 +4,7 @@
 // chunks in memory. Random reads (seeks) fetch only the chunks they touch.
 // Readahead past the first STREAM_CACHED_BYTES of a sequential stream is
 // fetched for memory only (chunk-fetcher.ts says why).
+import { copyChunk } from './chunk-cache.ts';
 import { chunkIndexAt, type ChunkFetcher, type FileLayout } from './chunk-fetcher.ts';
 
 export interface ReaderOptions {
@@ -58,8 +59,7 @@ export class FileReader {
       const data = chunks[i - first]!;
       const from = Math.max(offset, span.offset) - span.offset;
       const to = Math.min(end, span.offset + span.size) - span.offset;
-      data.copy(buf, written, from, to);
-      written += to - from;
+      written += copyChunk(data, buf, written, from, to);
     }
     return written;
   }

@@ -203,6 +203,15 @@ export async function* readChunkRefs(transport: Transport, refs: readonly ChunkR
 }
 
 /**
+ * The verified chunks of `refs`, in order, each as the pieces it arrived in:
+ * views of the buffers received, no byte copied (a caller that keeps a
+ * chunk keeps those buffers, which hold little besides chunk bytes).
+ */
+export async function* readChunkPieceLists(transport: Transport, refs: readonly ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer[], void, undefined> {
+  for await (const group of readChunkPieces(transport, refs, opts)) yield* group;
+}
+
+/**
  * The verified bytes of `refs`, in order, as the messages brought them (a
  * few MiB of whole chunks each, as pieces: chunk boundaries are not kept),
  * so a writer can hand each group to one writev. Leaving the loop early

@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
-import { readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
+import { readChunkPieceLists, readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
 import { bytesReadable, chunkGroups, chunksReadable, writeAtomically, writeGroupsAtomically, type GetOptions } from './files-read.ts';
 import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
 import { putDirectory, type PutDirectoryOptions, type PutDirectoryResult } from './put-directory.ts';
@@ -289,6 +289,15 @@ export class StrataClient {
    */
   getChunks(refs: t.ChunkRef[], opts: ChunkReadOptions & { owned?: boolean } = {}): AsyncGenerator<Buffer, void, undefined> {
     return readChunkRefs(this.transport, refs, opts);
+  }
+
+  /**
+   * As getChunks, each chunk as the pieces it arrived in (views of the
+   * buffers received, no byte copied): for a caller that copies the bytes
+   * on anyway, or keeps them and accepts that they keep those buffers.
+   */
+  getChunkPieces(refs: t.ChunkRef[], opts: ChunkReadOptions = {}): AsyncGenerator<Buffer[], void, undefined> {
+    return readChunkPieceLists(this.transport, refs, opts);
   }
 
   /** Downloads a file to a local path (written to a temp file, renamed when complete). Returns the bytes written. */

@@ -6,7 +6,7 @@ import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashChunk } from '../../src/chunking/index.ts';
-import { ChunkCache } from '../../client/mount/chunk-cache.ts';
+import { ChunkCache, copyChunk } from '../../client/mount/chunk-cache.ts';
 import { recordHeader } from '../../client/mount/chunk-packs.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -44,6 +44,40 @@ describe('mount chunk cache (packs)', () => {
     for (const c of chunks) expect((await b.get(c.hash))?.equals(c.data)).toBe(true);
     expect(b.stats.diskHits).toBe(200);
     expect(b.stats.diskBytes).toBe(written[0]!.size);
+  });
+
+  it('keeps a chunk given as pieces as they are in memory, writes them to disk as one chunk, and copies any range of them', async () => {
+    const c = chunk(7, 50_000);
+    const pieces = [c.data.subarray(0, 16_384), c.data.subarray(16_384, 16_390), c.data.subarray(16_390, 40_000), c.data.subarray(40_000)];
+    const a = await ChunkCache.open({ dir: tmp.path, maxBytes: 64 << 20 });
+    a.put(c.hash, pieces);
+    expect(a.peek(c.hash)).toBe(pieces); // no copy made
+    expect((await a.get(c.hash))?.equals(c.data)).toBe(true);
+    await a.settled();
+    const b = await ChunkCache.open({ dir: tmp.path, maxBytes: 64 << 20 });
+    await b.settled();
+    expect((await b.get(c.hash))?.equals(c.data)).toBe(true);
+    expect(b.stats.diskHits).toBe(1);
+    // Ranges inside one piece, across pieces, over a 6-byte piece, the whole chunk, and empty.
+    for (const [from, to] of [[0, 10], [16_000, 17_000], [16_384, 16_390], [16_385, 40_001], [0, 50_000], [49_999, 50_000], [30_000, 30_000]] as const) {
+      const target = Buffer.alloc(to - from + 3, 0xee);
+      expect(copyChunk(pieces, target, 3, from, to)).toBe(to - from);
+      expect(target.subarray(3).equals(c.data.subarray(from, to))).toBe(true);
+      expect(target.subarray(0, 3).equals(Buffer.alloc(3, 0xee))).toBe(true);
+    }
+  });
+
+  it('leaves a chunk put for memory only off the disk', async () => {
+    const [kept, memOnly] = [chunk(8, 3000), chunk(9, 3000)];
+    const a = await ChunkCache.open({ dir: tmp.path, maxBytes: 64 << 20 });
+    a.put(kept.hash, kept.data);
+    a.put(memOnly.hash, [memOnly.data], { disk: false });
+    expect(a.has(memOnly.hash)).toBe(true);
+    await a.settled();
+    const b = await ChunkCache.open({ dir: tmp.path, maxBytes: 64 << 20 });
+    await b.settled();
+    expect(b.has(kept.hash)).toBe(true);
+    expect(b.has(memOnly.hash)).toBe(false);
   });
 
   it('drops a chunk damaged on disk (reported missing, never wrong bytes) and keeps the others', async () => {
