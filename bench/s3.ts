@@ -212,7 +212,7 @@ export async function run(args: string[]): Promise<void> {
     const mbps = (s: number): number => bytes / 1e6 / s;
     const rows = [
       ['GET aws cli', `${mbps(awsGet).toFixed(0)} MB/s best`, `${(strataGet / awsGet).toFixed(2)} x strata get (${mbps(strataGet).toFixed(0)} MB/s)`, '>= 300 MB/s and >= 0.8 x'],
-      ...awsGets.map((g) => [`GET aws ${g.target}>${g.sink}`, `${g.medianMBps.toFixed(0)} MB/s median`, `rounds ${g.mbps.map((x) => x.toFixed(0)).join(' ')}; client CPU ${g.medianClientCpu.toFixed(2)} s (sys ${g.medianClientSys.toFixed(2)}), server ${g.medianServerCpu.toFixed(2)} s`, g.target === 'static' ? "the aws cli's ceiling" : '']),
+      ...awsGets.map((g) => [`GET aws ${g.target}>${g.sink}`, `${g.medianMBps.toFixed(0)} MB/s median`, `rounds ${g.mbps.map((x) => x.toFixed(0)).join(' ')}; client CPU ${g.medianClientCpu.toFixed(2)} s (sys ${g.medianClientSys.toFixed(2)})${Number.isNaN(g.medianServerCpu) ? '' : `, server ${g.medianServerCpu.toFixed(2)} s`}`, g.target === 'static' ? "the aws cli's ceiling" : '']),
       ...(['file', 'pipe'] as const).map((sink) => {
         const r = ceilingRatios(awsRuns, sink);
         return [`GET gateway/ceiling ${sink}`, `${r.median.toFixed(2)} x median`, `per round ${r.perRound.map((x) => x.toFixed(2)).join(' ')}`, 'the gateway against a server that does nothing'];

@@ -53,9 +53,15 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** One `aws s3 cp s3://b/KEY DEST`, under GNU time; the bytes checked against `want`. */
-async function awsCp(url: string, key: string, sink: GetSink, out: string, bytes: number, want: string): Promise<{ seconds: number; user: number; sys: number }> {
+/**
+ * One `aws s3 cp s3://b/KEY DEST`, under GNU time; the bytes checked against
+ * `want` afterwards. `serverCpu` is read as the client exits, before the check
+ * (the static server's CPU is this process's, which then hashes the file).
+ */
+async function awsCp(url: string, key: string, sink: GetSink, out: string, bytes: number, want: string, cpu: () => number): Promise<{ seconds: number; user: number; sys: number; serverCpu: number }> {
   const t0 = performance.now();
+  const cpu0 = cpu();
+  let serverCpu = NaN;
   const { user, sys, pipeHash, piped } = await new Promise<{ user: number; sys: number; pipeHash: string; piped: number }>((resolve, reject) => {
     const args = ['-f', '%U %S', AWS, '--endpoint-url', `http://${url}`, 's3', 'cp', '--only-show-errors', `s3://b/${key}`, sink === 'file' ? out : '-'];
     const child = spawn('/usr/bin/time', args, { env: awsEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,6 +75,7 @@ async function awsCp(url: string, key: string, sink: GetSink, out: string, bytes
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
+      serverCpu = cpu() - cpu0;
       if (code !== 0) return reject(new Error(`aws s3 cp from ${url}: exit ${code}: ${err.trim().slice(-2000)}`));
       const [u, s] = err.trim().split('\n').pop()!.split(' ').map(Number);
       resolve({ user: u!, sys: s!, pipeHash: h.digest('hex'), piped: n });
@@ -81,7 +88,7 @@ async function awsCp(url: string, key: string, sink: GetSink, out: string, bytes
     await rm(out);
     if (!ok) throw new Error(`aws s3 cp from ${url} wrote other bytes`);
   }
-  return { seconds, user, sys };
+  return { seconds, user, sys, serverCpu };
 }
 
 /** Every run of every round; the order of the targets flips each round. */
@@ -94,13 +101,12 @@ export async function awsGetRounds(s: AwsGetSetup): Promise<AwsGetRun[]> {
   for (let round = 0; round < s.rounds; round++) {
     for (const sink of ['file', 'pipe'] as const) {
       for (const t of round % 2 === 0 ? targets : [...targets].reverse()) {
-        const before = t.cpu();
-        const m = await awsCp(t.url, s.key, sink, s.out, s.bytes, s.want);
-        // The pipe's bytes are hashed in this process: not the static server's cost.
-        const serverCpu = t.target === 'static' && sink === 'pipe' ? NaN : t.cpu() - before;
+        const m = await awsCp(t.url, s.key, sink, s.out, s.bytes, s.want, t.cpu);
+        // The pipe's bytes are hashed in this process as they come: not the static server's cost.
+        const serverCpu = t.target === 'static' && sink === 'pipe' ? NaN : m.serverCpu;
         const run = { round, target: t.target, sink, seconds: m.seconds, mbps: s.bytes / 1e6 / m.seconds, clientUser: m.user, clientSys: m.sys, serverCpu };
         runs.push(run);
-        s.log?.(`aws GET round ${round + 1} ${t.target} -> ${sink}: ${run.mbps.toFixed(0)} MB/s, client ${m.user.toFixed(2)} user + ${m.sys.toFixed(2)} sys s, server ${serverCpu.toFixed(2)} s`);
+        s.log?.(`aws GET round ${round + 1} ${t.target} -> ${sink}: ${run.mbps.toFixed(0)} MB/s, client ${m.user.toFixed(2)} user + ${m.sys.toFixed(2)} sys s, server ${Number.isNaN(serverCpu) ? 'not measured' : `${serverCpu.toFixed(2)} s`}`);
       }
     }
   }
