@@ -1,6 +1,6 @@
 // etcd requests per one-off commit, counted by etcd itself (its /metrics:
 // grpc_server_handled_total of the KV service), with real server processes
-// on one real etcd and one S3 bucket (s3rver). Issue 13: commits through two
+// on one real etcd and one shared store (s3rver, and a local directory). Issue 13: commits through two
 // servers on one branch were held back by ~12 round trips per commit (the
 // repo, branch and head records each read twice, the reply's children
 // listed, the pipeline leader scanning every pipeline record twice per
@@ -16,6 +16,7 @@ import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
 import { spec } from '../helpers/pps.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
 import { closeClient, modify, pfsClient, startServer, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const missing = etcdMissing();
 const COMMITS = 20;
@@ -31,17 +32,20 @@ async function kvRequests(etcd: TestEtcd): Promise<number> {
   return n;
 }
 
-describe.skipIf(missing !== undefined)(`etcd round trips per commit${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`etcd round trips per commit: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
+  let shared: TempDir | undefined;
   const servers: TestServer[] = [];
   const clients: RawClient[] = [];
 
   beforeAll(async () => {
-    [etcd, s3] = await Promise.all([startEtcd(), startS3Server()]);
+    [etcd, s3, shared] = await Promise.all([startEtcd(), store === 's3rver' ? startS3Server() : undefined, store === 'local directory' ? createTempDir('strata-round-trips') : undefined]);
     for (let i = 0; i < 2; i++) {
       const server = await startServer({
-        args: ['--meta', `${etcd.url}/round-trips`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey,
+        args: ['--meta', `${etcd.url}/round-trips`, ...(s3
+          ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+          : ['--blocks-dir', shared!.path]),
           // The pipeline leader's safety-net poll far out: it is not per commit.
           '--pps-poll-ms', '600000'],
       });
@@ -62,7 +66,7 @@ describe.skipIf(missing !== undefined)(`etcd round trips per commit${missing ? `
   afterAll(async () => {
     for (const c of clients) closeClient(c);
     await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
   });
 
   /** Commits to `branch`, one after another, through server `through`; etcd KV requests per commit. */
@@ -81,7 +85,7 @@ describe.skipIf(missing !== undefined)(`etcd round trips per commit${missing ? `
   it('a one-off commit costs at most 3 etcd requests, whichever server leads the pipelines', async () => {
     const a = await perCommit(0, 'a');
     const b = await perCommit(1, 'b');
-    console.log(`etcd KV requests per commit: through A ${a.toFixed(2)}, through B ${b.toFixed(2)}`);
+    console.log(`${store}: etcd KV requests per commit: through A ${a.toFixed(2)}, through B ${b.toFixed(2)}`);
     expect(a).toBeLessThanOrEqual(3);
     expect(b).toBeLessThanOrEqual(3);
   });
