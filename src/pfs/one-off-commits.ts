@@ -137,7 +137,13 @@ function takeGroup(ctx: PfsContext, queue: Waiting[], me: Waiting): Waiting[] {
   const at = queue.indexOf(me);
   if (at >= 0) queue.splice(at, 1);
   if (me.c.guard) return group;
-  let ops = GROUP_FIXED_OPS + commitOps(me.c);
+  addQueued(ctx, queue, group);
+  return group;
+}
+
+/** Moves the unguarded writers waiting in `queue` into `group`, as many as one batch holds. */
+function addQueued(ctx: PfsContext, queue: Waiting[], group: Waiting[]): void {
+  let ops = GROUP_FIXED_OPS + group.reduce((n, w) => n + commitOps(w.c), 0);
   for (let i = 0; i < queue.length && group.length < GROUP_COMMITS; ) {
     const w = queue[i]!;
     const more = commitOps(w.c);
@@ -149,7 +155,6 @@ function takeGroup(ctx: PfsContext, queue: Waiting[], me: Waiting): Waiting[] {
     group.push(w);
     queue.splice(i, 1);
   }
-  return group;
 }
 
 /** Ops a commit adds to a landing batch: its record, its parent's child key, provenance, a guard's extras (none in a group), and a fence pair. */
@@ -157,7 +162,8 @@ const commitOps = (c: OneOffCommit): number => 4 + (c.provenance?.length ?? 0);
 
 /** Lands the group, as one batch if it can; sets every writer's outcome. */
 async function landWaiting(ctx: PfsContext, repo: RepoName, branch: BranchName, group: Waiting[]): Promise<void> {
-  if (group.length > 1) {
+  // Unguarded, even alone: writers that queue while it waits for the branch's turn join it.
+  if (!group[0]!.c.guard) {
     try {
       if (await landGroup(ctx, repo, branch, group)) return;
     } catch (error) {
@@ -167,6 +173,8 @@ async function landWaiting(ctx: PfsContext, repo: RepoName, branch: BranchName, 
   }
   for (const w of group) {
     try {
+      // Its group did not land on the branch record it opened with: that one is stale.
+      if (!w.c.guard) w.c.opened = undefined;
       w.outcome = { commit: await commitInTurn(ctx, repo, branch, w.c, w.leave), children: [] };
     } catch (error) {
       w.outcome = { error };
@@ -344,12 +352,17 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
     state.tried = true;
     state.turn = await ctx.stages.time('turn', () => ctx.turns.take(repo, branch));
     reading = performance.now();
-    if (state.turn) b = await getBranch(ctx, repo, branch); // the head may have moved while this writer waited
+    if (state.turn) {
+      b = await getBranch(ctx, repo, branch); // the head may have moved while this writer waited
+      // Writers here that queued during the wait land with this group, not after another handoff.
+      addQueued(ctx, queueOf(ctx, keys.branchKey(repo, branch)), group);
+    }
   }
   const head = b?.value.head ? await headCommit(ctx, repo, b.value.head) : undefined;
   ctx.stages.since('head', reading);
-  // Another server waits for the turn: this run stays within KEEP_COMMITS; the rest queue again, first.
-  if (state.turn && ctx.turns.othersWaiting(repo, branch) > 0) {
+  // On a branch another server writes, a run stays within KEEP_COMMITS (that server may be about to
+  // wait for the turn); the rest queue again, first, and land next, under this turn if no one waits.
+  if (state.turn) {
     const room = Math.max(1, KEEP_COMMITS - state.turn.commits);
     if (group.length > room) queueOf(ctx, keys.branchKey(repo, branch)).unshift(...group.splice(room));
   }
