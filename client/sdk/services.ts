@@ -26,7 +26,7 @@ import { EncodedMessage } from './chunk-message.ts';
 /** proto-loader's LOADER_OPTIONS for decoding (keepCase was applied when the JSON was made). */
 const DECODE: IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
-/** The generated codecs of each file and the service each defines. */
+/** The generated codecs of each file (each evaluated on first use) and the service each defines. */
 const CODECS = { pfs: pfsCodecs, pps: ppsCodecs, auth: authCodecs };
 
 export const SERVICES = {
@@ -48,7 +48,7 @@ interface MessageCodec {
 
 /** The message of full name `name` (e.g. strata.pfs.v1.DiffFileRequest) in a file's codecs. */
 function messageCodec(file: ServiceFile, name: string): MessageCodec {
-  let at: unknown = CODECS[file];
+  let at: unknown = CODECS[file]();
   for (const part of name.split('.')) at = (at as Record<string, unknown> | undefined)?.[part];
   if (typeof (at as MessageCodec | undefined)?.encode !== 'function') throw new Error(`proto/codecs/${file}.cjs has no message ${name}: run \`node scripts/build.mjs\``);
   return at as MessageCodec;
@@ -80,7 +80,7 @@ export function serviceDefinition(file: ServiceFile): grpc.ServiceDefinition {
 
 function makeDefinition(file: ServiceFile): grpc.ServiceDefinition {
   const name = SERVICES[file];
-  const { $service } = CODECS[file];
+  const { $service } = CODECS[file]();
   if ($service.name !== name) throw new Error(`proto/codecs/${file}.cjs defines ${$service.name}, not ${name}: run \`node scripts/build.mjs\``);
   const methods: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const [method, [requestName, responseName, requestStream, responseStream]] of Object.entries($service.methods)) {
