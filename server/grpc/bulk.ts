@@ -22,6 +22,7 @@ import { StrataError } from '../../src/errors/index.ts';
 import { admitPerAddress, type ConnectionGuardEvents } from '../connection-guard.ts';
 import type { Logger } from '../log.ts';
 import type { RpcMetrics } from '../metrics.ts';
+import { readIntoReusedBuffer } from './bulk-reads.ts';
 
 const TOKEN_BYTES = 32;
 /** A connection must send its token within this long. */
@@ -43,35 +44,8 @@ function bulkFailure(message: string): StrataError {
   return new StrataError('BAD_STREAM', `ModifyFile bulk connection: ${message}`, {});
 }
 
-/** Bytes per read from the socket, into one buffer reused for every read. */
-const READ_BYTES = 256 << 10;
 /** Received bytes are copied into blocks of this size, reused as the handler consumes them. */
 const BLOCK_BYTES = 1 << 20;
-
-type ReadHook = (bytes: Buffer) => boolean;
-
-/**
- * Makes `socket` read into one reused buffer and hand each read to `onRead`
- * (false pauses reading), as net.connect's `onread` option does for the
- * sockets it makes; net.Server has no such option for the sockets it
- * accepts, so this sets the same internal fields. Without it each read is a
- * fresh 64 KiB buffer: for 256 MiB, ~0.15 CPU-s more of page faults and
- * external-memory GC on the server. False (and nothing changed) if Node's
- * internals differ; then 'data' events are used.
- */
-function readIntoReusedBuffer(socket: net.Socket, onRead: ReadHook): boolean {
-  const symbols = Object.getOwnPropertySymbols(socket);
-  const kBuffer = symbols.find((x) => x.description === 'kBuffer');
-  const kBufferCb = symbols.find((x) => x.description === 'kBufferCb');
-  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Uint8Array) => void } })._handle;
-  if (!kBuffer || !kBufferCb || typeof handle?.useUserBuffer !== 'function' || typeof (socket as unknown as { _read?: unknown })._read !== 'function') return false;
-  const buffer = Buffer.allocUnsafe(READ_BYTES);
-  const target = socket as unknown as Record<symbol, unknown>;
-  target[kBuffer] = buffer;
-  target[kBufferCb] = (n: number): boolean => onRead(buffer.subarray(0, n));
-  handle.useUserBuffer(buffer);
-  return true;
-}
 
 /**
  * What one stream reads from its bulk connection, in order: `take(n)` gives
