@@ -43,6 +43,12 @@ export class PooledFileReader {
     private readonly pool: ReadBuffers,
   ) {}
 
+  /**
+   * The file's bytes, piece by piece. Each read is started before the piece
+   * before it is handed out, so the thread pool reads the next MiB while the
+   * caller cuts and hashes this one (the put's own thread was idle for every
+   * read before).
+   */
   async *bytes(): AsyncGenerator<Uint8Array> {
     let file: FileHandle;
     try {
@@ -50,27 +56,38 @@ export class PooledFileReader {
     } catch (err) {
       throw localFileError(err, 'read', this.path);
     }
+    let next: Promise<{ buf: Buffer; n: number }> | undefined;
     try {
-      for (let at = 0; ; ) {
-        const buf = this.pool.take();
-        let n: number;
-        try {
-          n = (await file.read(buf, 0, buf.length, at)).bytesRead;
-        } catch (err) {
-          this.pool.give(buf);
-          throw localFileError(err, 'read', this.path);
-        }
+      let at = 0;
+      next = this.readAt(file, at);
+      for (;;) {
+        const { buf, n } = await next;
+        next = undefined;
         if (n === 0) {
           this.pool.give(buf);
           return;
         }
         at += n;
+        next = this.readAt(file, at);
+        next.catch(() => undefined); // surfaced by the await above when the caller asks for more
         this.held.push({ buf, end: at });
         this.drop();
         yield buf.subarray(0, n);
       }
     } finally {
+      // A read still running must end before the file closes; its buffer goes back.
+      if (next) await next.then(({ buf }) => this.pool.give(buf), () => undefined);
       await file.close().catch(() => undefined);
+    }
+  }
+
+  private async readAt(file: FileHandle, at: number): Promise<{ buf: Buffer; n: number }> {
+    const buf = this.pool.take();
+    try {
+      return { buf, n: (await file.read(buf, 0, buf.length, at)).bytesRead };
+    } catch (err) {
+      this.pool.give(buf);
+      throw localFileError(err, 'read', this.path);
     }
   }
 

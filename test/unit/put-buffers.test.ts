@@ -3,7 +3,7 @@
 // `chunks` message is exactly what protobuf.js encodes from the proto, and
 // no buffer is handed out again while bytes in it are still held.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
@@ -121,6 +121,21 @@ describe('PooledFileReader', () => {
     expect(buffersA.has(pool.take().buffer)).toBe(false);
     readerA.releasedThrough(a.length);
     expect(buffersA.has(pool.take().buffer)).toBe(true);
+  });
+
+  it('a caller that stops early: the read started ahead finishes, its buffer goes back, the file is closed', async () => {
+    const a = randomBytes(4 * PIECE_BYTES);
+    await writeFile(join(dir, 'ahead.bin'), a);
+    const pool = new ReadBuffers(8);
+    const fds = (await readdir('/proc/self/fd')).length;
+    const reader = new PooledFileReader(join(dir, 'ahead.bin'), pool);
+    for await (const piece of reader.bytes()) {
+      expect(Buffer.from(piece).equals(a.subarray(0, PIECE_BYTES))).toBe(true);
+      break;
+    }
+    // The second piece was being read ahead when the caller stopped: that buffer is idle again.
+    expect((pool as unknown as { free: Buffer[] }).free.length).toBe(1);
+    expect((await readdir('/proc/self/fd')).length).toBe(fds);
   });
 
   it('reports a missing file as NOT_FOUND naming it', async () => {
