@@ -1,5 +1,6 @@
 // deploy/compose/nginx.conf, run by a real nginx in front of two real servers
-// on one etcd and one bucket, as docker-compose.yml's "scale" profile runs
+// on one etcd and one shared store (s3rver, and a local directory), as
+// docker-compose.yml's "scale" profile runs
 // it: the file is used as it is, only its upstream addresses and listen
 // ports are replaced by this machine's. gRPC (unary, client and server
 // streaming) is balanced per call over both servers; HTTP and the S3 gateway
@@ -38,9 +39,9 @@ async function handledCalls(s: TestServer): Promise<number> {
   return n;
 }
 
-describe.skipIf(missing !== undefined)(`deploy/compose/nginx.conf in front of two servers${missing ? ` (${missing})` : ''}`, () => {
+describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`deploy/compose/nginx.conf in front of two servers: %s${missing ? ` (${missing})` : ''}`, (store) => {
   let etcd: TestEtcd;
-  let s3: TestS3Server;
+  let s3: TestS3Server | undefined;
   let tmp: TempDir;
   let nginx: ChildProcess;
   const nginxLog: string[] = [];
@@ -49,11 +50,13 @@ describe.skipIf(missing !== undefined)(`deploy/compose/nginx.conf in front of tw
   let client: RawClient;
 
   beforeAll(async () => {
-    [etcd, s3, tmp] = await Promise.all([startEtcd(), startS3Server(), createTempDir('strata-nginx')]);
+    [etcd, s3, tmp] = await Promise.all([startEtcd(), store === 's3rver' ? startS3Server() : undefined, createTempDir('strata-nginx')]);
     for (let i = 0; i < 2; i++) {
       servers.push(
         await startServer({
-          args: ['--meta', `${etcd.url}/lb`, '--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey, '--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn'],
+          args: ['--meta', `${etcd.url}/lb`, ...(s3
+            ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
+            : ['--blocks-dir', join(tmp.path, 'blocks')]), '--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn'],
         }),
       );
     }
