@@ -21,6 +21,7 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     STRATA_DATA=/data \
     STRATA_GRPC=0.0.0.0:7730 \
+    STRATA_BULK_PORT=7733 \
     STRATA_HTTP=0.0.0.0:7731 \
     STRATA_S3_GATEWAY=0.0.0.0:7732
 WORKDIR /app
@@ -32,8 +33,9 @@ COPY bin ./bin
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
+# 7733: puts' chunk bytes beside gRPC (docs/api.md, the bulk connection); publish it at the same number.
 # 7732: the S3 gateway (docs/s3.md); give it keys with STRATA_S3_GATEWAY_KEYS or it is open to all.
-EXPOSE 7730 7731 7732
+EXPOSE 7730 7731 7732 7733
 # Ready = serving gRPC and the object store answers (/readyz); the start period covers opening the stores.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:7731/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -160,6 +160,8 @@ describe('deploy/kubernetes', () => {
     expect(parsed.config.http.port).toBe(http.containerPort);
     expect(parsed.config.grpc.port).toBe(c.ports.find((p: Manifest) => p.name === 'grpc').containerPort);
     expect(parsed.config.meta).toMatchObject({ kind: 'etcd' });
+    // Pods behind one Service: a bulk connection (a port the Service does not list) could reach another pod or be dropped.
+    expect(parsed.config.bulkPort).toBe(false);
     // Every etcd member is a client endpoint, so a lost member costs nothing.
     const etcd = find('StatefulSet', 'etcd')!;
     if (parsed.config.meta.kind !== 'etcd') throw new Error('expected etcd');
@@ -182,6 +184,23 @@ describe.skipIf(!compose && process.env.CI !== 'true')('docker-compose.yml', () 
       expect(services[s]!.environment.STRATA_META).toBe('etcd://etcd:2379/strata');
       // A LevelDB server and etcd servers on one bucket would sweep each other's chunks.
       expect(services[s]!.environment.STRATA_S3_BUCKET).not.toBe(services.strata!.environment.STRATA_S3_BUCKET);
+      // Behind nginx a bulk connection could reach the other server, which does not know the stream's token.
+      expect(services[s]!.environment.STRATA_BULK_PORT).toBe('off');
     }
+  });
+
+  it("publishes the lone server's bulk port at the number the image gives it (the server names that number to clients)", () => {
+    const out = spawnSync('docker-compose', ['config'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out.status).toBe(0);
+    const strata = (parse(out.stdout) as { services: Record<string, Manifest> }).services.strata!;
+    const image = /STRATA_BULK_PORT=(\d+)/.exec(readFileSync(ROOT + 'Dockerfile', 'utf8'));
+    expect(image, 'Dockerfile sets STRATA_BULK_PORT').not.toBeNull();
+    const port = Number(strata.environment.STRATA_BULK_PORT ?? image![1]);
+    // docker-compose v1 prints "HOST_IP:PUBLISHED:TARGET/PROTO"; v2 prints objects.
+    const published = (strata.ports as (string | Manifest)[]).map((p) => {
+      if (typeof p !== 'string') return `${p.published}:${p.target}`;
+      return p.replace(/\/tcp$/, '').split(':').slice(-2).join(':');
+    });
+    expect(published).toContain(`${port}:${port}`);
   });
 });
