@@ -157,9 +157,9 @@ export function createMetrics(): RpcMetrics {
 
 type Observe = (operation: string, outcome: 'ok' | 'error', seconds: number) => void;
 
-/** Times every request of a BlockStore (a wrapper, so no adapter needs to know about metrics). */
-export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore {
-  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+/** Runs a request and reports its operation, outcome and duration. */
+function timer(observe: Observe) {
+  return async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     const start = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - start) / 1e9;
     try {
@@ -171,6 +171,11 @@ export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore
       throw err;
     }
   };
+}
+
+/** Times every request of a BlockStore (a wrapper, so no adapter needs to know about metrics). */
+export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore {
+  const timed = timer(observe);
   return {
     description: store.description,
     put: (key, data) => timed('put', () => store.put(key, data)),
@@ -198,18 +203,7 @@ export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore
 
 /** Times the metadata store's requests (a wrapper, so no adapter needs to know about metrics); the rest passes through. */
 export function timedMetaStore(store: MetaStore, observe: Observe): MetaStore {
-  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    const start = process.hrtime.bigint();
-    const seconds = (): number => Number(process.hrtime.bigint() - start) / 1e9;
-    try {
-      const out = await run();
-      observe(operation, 'ok', seconds());
-      return out;
-    } catch (err) {
-      observe(operation, 'error', seconds());
-      throw err;
-    }
-  };
+  const timed = timer(observe);
   const timedStore: MetaStore = {
     description: store.description,
     limits: store.limits,

@@ -16,6 +16,7 @@
 import { fileHash, hashChunk, MAX_SIZE } from '../../src/chunking/index.ts';
 import { LruCache } from '../../src/index/lru-cache.ts';
 import type { ChunkRef, Hash, StrataClient } from '../sdk/index.ts';
+import { ownCopy } from '../sdk/chunk-reader.ts';
 import type { ChunkBytes, ChunkCache } from './chunk-cache.ts';
 import type { FetchHeap } from './fetch-heap.ts';
 
@@ -65,17 +66,6 @@ function deferred(): Deferred {
   const promise = new Promise<ChunkBytes>((res, rej) => ((resolve = res), (reject = rej)));
   promise.catch(() => undefined); // a prefetch nobody waits for must not be an unhandled rejection
   return { promise, resolve, reject };
-}
-
-/** The pieces of a chunk copied into one buffer of its own (not a slice of a shared pool). */
-function ownCopy(pieces: readonly Buffer[]): Buffer {
-  if (pieces.length === 1 && pieces[0]!.byteLength === pieces[0]!.buffer.byteLength) return pieces[0]!;
-  let size = 0;
-  for (const p of pieces) size += p.length;
-  const out = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const p of pieces) at += p.copy(out, at);
-  return out;
 }
 
 /** Small files fetched ahead of their opens at once (those not listed with their chunks: one GetFile each). */

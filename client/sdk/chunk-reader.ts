@@ -179,8 +179,13 @@ export async function* readChunkPieces(transport: Transport, refs: readonly Chun
   }
 }
 
-/** A chunk's pieces copied into one buffer of its own (one copy, one allocation). */
-function ownCopy(pieces: readonly Buffer[]): Buffer {
+/**
+ * A chunk's pieces as one buffer of its own (not a slice of a shared pool,
+ * so holding it holds nothing else): a lone piece that already owns its
+ * whole memory as it is, otherwise one copy into one allocation.
+ */
+export function ownCopy(pieces: readonly Buffer[]): Buffer {
+  if (pieces.length === 1 && pieces[0]!.byteOffset === 0 && pieces[0]!.byteLength === pieces[0]!.buffer.byteLength) return pieces[0]!;
   let size = 0;
   for (const p of pieces) size += p.length;
   const out = Buffer.allocUnsafeSlow(size);
