@@ -14,7 +14,7 @@ COPY proto ./proto
 COPY src ./src
 COPY server ./server
 COPY client ./client
-COPY scripts/build.mjs scripts/gen-proto-codecs.mjs ./scripts/
+COPY scripts/build.mjs scripts/gen-proto-codecs.mjs scripts/load-esbuild.mjs ./scripts/
 RUN node scripts/build.mjs && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE}

@@ -23,6 +23,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEsbuild } from './load-esbuild.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -59,10 +60,7 @@ function methodsOf(json, serviceName) {
 
 /** Minified (whitespace and syntax only): every command reads and hashes the bundle, so its bytes count. */
 async function minify(code) {
-  const esbuild = await import('esbuild').then(
-    async (native) => (await native.transform(''), native),
-    () => import('esbuild-wasm'),
-  );
+  const esbuild = await loadEsbuild();
   return (await esbuild.transform(code, { minifyWhitespace: true, minifySyntax: true, format: 'cjs', platform: 'node' })).code;
 }
 
