@@ -111,9 +111,18 @@ describe.skipIf(!canRun)('kept bubblewrap sandbox', () => {
     process.kill(bwrap, 'SIGKILL');
     const exit = await running;
     expect(exit.code).toBeNull();
-    const alive = (): boolean => existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(alive()).toBe(false);
+    // Dead: gone, a zombie (Z), or being released (X, "dead"; its /proc entry can
+    // outlive the zombie state by a moment). Once dead it never lives again.
+    const dead = (): boolean => {
+      try {
+        return /State:\s+[ZX]/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return !existsSync(`/proc/${pid}`);
+      }
+    };
+    let died = false;
+    for (let i = 0; i < 100 && !(died = dead()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(died).toBe(true);
     expect(s.alive).toBe(false);
   };
   it.skipIf(!pidNs)('kills a running command when the sandbox dies (as when the server is killed): its own PID namespace', () => killedWithSandbox(true));
