@@ -2,7 +2,9 @@
 //
 // A put writes a temp file in `<root>/.tmp` (same file system), fsyncs it,
 // renames it into place and fsyncs the directory, so an object is either
-// absent or complete, also after kill -9 or power loss. The temp dir is named
+// absent or complete, also after kill -9 or power loss. Large objects (packs)
+// are written with O_DIRECT where the file system takes it, bypassing the
+// page cache (direct-write.ts); the fsync is the same either way. The temp dir is named
 // with a leading dot because no key can start with one (BLOCK_KEY_PATTERN).
 // Opening the store sweeps temp files whose writer is gone.
 //
@@ -16,6 +18,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { StrataError, wrapError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
+import { createDurableWriter } from './direct-write.ts';
 import { ReadHandles } from './read-handles.ts';
 
 export interface LocalBlockStoreOptions {
@@ -25,6 +28,8 @@ export interface LocalBlockStoreOptions {
   maxOpenFiles?: number;
   /** Files kept open between ranged reads (see read-handles.ts; default 32). */
   readHandles?: number;
+  /** Write large objects with O_DIRECT where the file system takes it (see direct-write.ts; default true). */
+  directWrites?: boolean;
 }
 
 const TEMP_DIR = '.tmp';
@@ -42,6 +47,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
   const tempDir = join(root, TEMP_DIR);
   const limit = pLimit(options.maxOpenFiles ?? 64);
   const handles = new ReadHandles({ max: options.readHandles ?? 32 });
+  const writer = createDurableWriter({ direct: options.directWrites });
   const description = `local directory ${root}`;
 
   try {
@@ -82,7 +88,7 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
       const temp = join(tempDir, `${HOST}.${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
       await limit(async () => {
         try {
-          await writeDurably(temp, data);
+          await writer.write(temp, data);
           const firstCreated = await mkdir(dirname(target), { recursive: true });
           await rename(temp, target);
           handles.forget(target);
@@ -155,19 +161,6 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
       await handles.closeAll();
     },
   };
-}
-
-async function writeDurably(path: string, data: Uint8Array): Promise<void> {
-  const file = await open(path, 'wx');
-  try {
-    // writeFile writes 512 KiB at a time. One write call of a whole 8 MiB pack
-    // was measured to cost the kernel 2-3x the system time here (page-cache
-    // allocation; docs/benchmarks.md, api, put side seventh pass): keep it.
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }
 
 /** fsyncs `dir`, and the parents of every directory mkdir just created, up to the first one's parent. */
