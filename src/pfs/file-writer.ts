@@ -14,11 +14,10 @@ import { OneOffStage } from './one-off-stage.ts';
 import { headCommit, requireCommit, requireRepo, type BranchRecord, type CommitRecord, type Stored } from './records-io.ts';
 import { commitByPrefix, resolveCommit } from './resolve.ts';
 import { decodeStaged, stageDelete, stagedFile, stagePuts, withAttrs, type StagedFile } from './staging.ts';
-import { fenceConditions, fenceFrom, readFence, revalidate, type Fence } from './gc-fence.ts';
+import { FENCE_KEYS, fenceConditions, fenceFrom, readFence, revalidate, type Fence } from './gc-fence.ts';
 import { waitForFinisher } from './finish-claim.ts';
 import * as keys from '../meta/keys.ts';
 import type { BatchCondition } from '../meta/meta-store.ts';
-import { GC_GENERATION_KEY } from '../meta/keys.ts';
 import { decodeBranch } from '../meta/records.ts';
 import { branchNameFree } from './tags.ts';
 import { viewRoot } from './view.ts';
@@ -205,8 +204,8 @@ async function openSink(ctx: PfsContext, repo: RepoName, target: WriteTarget, op
     return openCommitSink(ctx, c, fence);
   }
   // The fence (before this writer puts any chunk), the repo and the branch in one round trip.
-  const [generation, repoRaw, branchRaw] = await ctx.meta.getMany([GC_GENERATION_KEY, keys.repoKey(repo), keys.branchKey(repo, target.branch)]);
-  const fence = await fenceFrom(ctx, generation);
+  const [generation, sweeping, repoRaw, branchRaw] = await ctx.meta.getMany([...FENCE_KEYS, keys.repoKey(repo), keys.branchKey(repo, target.branch)]);
+  const fence = await fenceFrom(ctx, generation, sweeping);
   const repoRecord = repoRaw ?? (await requireRepo(ctx, repo)).raw;
   const b = branchRaw && { value: decodeBranch(branchRaw), raw: branchRaw };
   if (!b) {

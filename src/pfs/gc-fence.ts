@@ -17,6 +17,13 @@
 //
 // Writes that landed before the fence went up are seen by the second mark;
 // writes after it wait; none slips between mark and delete.
+//
+// A writer that reads the fence while a sweep runs sees the generation that
+// sweep set, but the sweep has not deleted yet: the writer may deduplicate
+// against a chunk about to go, and the generation would still hold once the
+// fence is down. So such a fence counts as read before the sweep (the
+// generation before it): its first landing fails and revalidates after the
+// sweep, which checks every chunk it refers to.
 import { StrataError } from '../errors/index.ts';
 import { GC_GENERATION_KEY, GC_LOCK_KEY, GC_SWEEPING_KEY } from '../meta/keys.ts';
 import type { BatchCondition, BatchOp } from '../meta/meta-store.ts';
@@ -39,17 +46,38 @@ const synced = new WeakMap<PfsContext, string>();
  * deduplicate against a chunk that is gone.
  */
 export async function readFence(ctx: PfsContext): Promise<Fence> {
-  return fenceFrom(ctx, await ctx.meta.get(GC_GENERATION_KEY));
+  const [generation, sweeping] = await ctx.meta.getMany(FENCE_KEYS);
+  return fenceFrom(ctx, generation, sweeping);
 }
 
-/** As readFence, from gc/generation read by the caller (with other keys, in one round trip: MetaStore.getMany). */
-export async function fenceFrom(ctx: PfsContext, generation: Uint8Array | undefined): Promise<Fence> {
+/** The keys a fence is read from, in one round trip: gc/generation, then gc/sweeping. */
+export const FENCE_KEYS = [GC_GENERATION_KEY, GC_SWEEPING_KEY] as const;
+
+/**
+ * As readFence, from gc/generation and gc/sweeping read by the caller in one
+ * snapshot (with other keys, in one round trip: MetaStore.getMany).
+ */
+export async function fenceFrom(ctx: PfsContext, read: Uint8Array | undefined, sweeping: Uint8Array | undefined): Promise<Fence> {
+  // A sweep runs: what it deletes is still in the store, so the generation it set vouches for nothing yet.
+  const generation = sweeping === undefined ? read : generationBefore(read);
   const seen = generation === undefined ? '' : Buffer.from(generation).toString();
   if ((synced.get(ctx) ?? '') !== seen) {
+    // Also right mid-sweep: the sweeps before this one are over (one GC at a time), so this catches up with them.
     await ctx.chunks.refresh({ dropMissing: true });
     synced.set(ctx, seen);
   }
   return { generation };
+}
+
+/**
+ * The generation before `gen` (raiseFence counts up from absent: 1, 2, ...).
+ * Without one (a fence up with no generation, which raiseFence never
+ * leaves), a value no raise writes: a fence under it never holds.
+ */
+function generationBefore(gen: Uint8Array | undefined): Uint8Array | undefined {
+  const n = gen === undefined ? NaN : Number(Buffer.from(gen).toString());
+  if (!Number.isSafeInteger(n) || n < 1) return Buffer.from('0');
+  return n === 1 ? undefined : Buffer.from(String(n - 1));
 }
 
 export function fenceConditions(fence: Fence): BatchCondition[] {

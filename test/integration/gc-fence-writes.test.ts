@@ -104,6 +104,55 @@ describe.skipIf(missing !== undefined)(`the GC fence across two servers on etcd$
     return bytes;
   };
 
+  it('a one-off write opened while a sweep runs and landed after it never refers to a chunk the sweep deleted', async () => {
+    const prefix = `fence-${randomUUID()}/`;
+    const root = `${tmp.path}/${prefix}blocks`;
+    let beforeIndexPut: (() => Promise<void>) | undefined;
+    const open = async (name: string, hooked: boolean): Promise<Pfs> => {
+      const meta = await createEtcdMetaStore({ endpoints: etcd.endpoints, prefix });
+      const local = await createLocalBlockStore({ root });
+      // A's sweep writes its new index after it chose what to delete, before it deletes anything: the test acts there.
+      const blocks: BlockStore = hooked
+        ? {
+            ...local,
+            async put(key, data) {
+              const hook = key.startsWith('index/') ? beforeIndexPut : undefined;
+              beforeIndexPut = undefined;
+              await hook?.();
+              return local.put(key, data);
+            },
+          }
+        : local;
+      const chunks = await openChunkStore({ blocks, packTargetBytes: 1 << 20, indexDir: `${tmp.path}/${prefix}${name}-index` });
+      closers.push(() => chunks.close(), () => meta.close(), () => local.close());
+      return createPfs({ meta, chunks });
+    };
+    const [a, b] = [await open('a', true), await open('b', false)];
+    const bytes = await garbage(b);
+    await put(b, 'r@main:/live', seededBytes('live', 100_000)); // live chunks: the sweep writes a new index
+    let resume!: () => void;
+    const paused = new Promise<void>((r) => {
+      beforeIndexPut = async () => {
+        r();
+        await new Promise<void>((go) => (resume = go));
+      };
+    });
+    const gc = a.gc({ graceMs: 0 });
+    await paused; // A's fence is up and its sweep chose the garbage's pack; nothing is deleted yet
+    // B opens a one-off write now (it reads the GC generation this sweep set) and deduplicates against the garbage.
+    const w = await b.openWriter(repo('r'), { branch: branch('main') });
+    await w.put(path('/again'), streamOf(bytes));
+    resume();
+    expect((await gc).packsDeleted).toBeGreaterThan(0);
+    // The sweep is over and its fence down, and the chunks B's write names are gone: it must be refused, not take
+    // the generation it read mid-sweep as clean (it landed, and read back as 'chunk ... is missing: no pack holds it').
+    await expect(w.close()).rejects.toMatchObject({ code: 'CONCURRENT_UPDATE' });
+    for (const pfs of [a, b]) {
+      await expect(pfs.inspectFile(ref('r@main'), path('/again'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+      expect((await pfs.fsck({ verifyData: true })).problems).toEqual([]);
+    }
+  });
+
   it('a multipart part that deduplicated against chunks a sweep deleted is refused', async () => {
     const [a, pfs] = await servers();
     const bytes = await garbage(pfs);
