@@ -136,7 +136,7 @@ const FLAGS: readonly { flags: string; env: string; help: string }[] = [
   { flags: '--data <dir>', env: 'STRATA_DATA', help: `data directory (default ${DEFAULTS.dataDir})` },
   { flags: '--meta <leveldb|etcd://...>', env: 'STRATA_META', help: 'where metadata lives: leveldb (under --data, default) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (several servers)' },
   { flags: '--grpc <host:port>', env: 'STRATA_GRPC', help: `gRPC listener (default ${DEFAULTS.grpc})` },
-  { flags: '--bulk-port <port|off>', env: 'STRATA_BULK_PORT', help: "port on the gRPC host for puts' chunk bytes outside gRPC (plain TCP, offered to clients only without TLS; default 0: any free port; off: chunks go over gRPC only)" },
+  { flags: '--bulk-port <port|off>', env: 'STRATA_BULK_PORT', help: "port on the gRPC host for chunk bytes of puts and reads outside gRPC (plain TCP, offered to clients only without TLS; default 0: any free port; off: chunks go over gRPC only)" },
   { flags: '--http <host:port>', env: 'STRATA_HTTP', help: `HTTP listener: /healthz, /readyz, /metrics (default ${DEFAULTS.http})` },
   { flags: '--blocks-dir <dir>', env: 'STRATA_BLOCKS_DIR', help: 'store chunks in this directory instead of <data>/blocks (several servers on one --meta etcd:// share it, on a shared file system)' },
   { flags: '--s3-endpoint <url>', env: 'STRATA_S3_ENDPOINT', help: 'store chunks in this S3-compatible service instead of under --data' },

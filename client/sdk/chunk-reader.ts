@@ -3,14 +3,12 @@
 // ahead of the consumer (each fills while the one before is read), and each
 // chunk is checked here against the hash it was asked by, so a server (or
 // anything between) can never hand over wrong bytes: a mismatch is
-// CHUNK_CORRUPT (DataLoss).
-import { createHash } from 'node:crypto';
-import { hashChunk } from '../../src/chunking/index.ts';
-import { StrataError } from '../../src/errors/index.ts';
-import { ChunkFrameParser } from './chunk-frames.ts';
-import { RawCallNotStarted } from './raw-stream.ts';
-import type { CallOptions, Transport } from './transport.ts';
+// CHUNK_CORRUPT (DataLoss; chunk-calls.ts).
+import { chunkCall, type ChunkGroup, type ChunkReadOptions } from './chunk-calls.ts';
+import type { Transport } from './transport.ts';
 import type { ChunkRef } from './types.ts';
+
+export type { ChunkReadOptions } from './chunk-calls.ts';
 
 /** Bytes asked for per GetChunks call. */
 const CALL_BYTES = 16 << 20;
@@ -18,9 +16,6 @@ const CALL_BYTES = 16 << 20;
 const CALL_HASHES = 4096;
 /** Calls running at once: the one being read and the ones filling behind it. */
 const CALLS_AHEAD = 3;
-
-/** The verified chunks of one response message: each chunk as the pieces it arrived in. */
-type ChunkGroup = Buffer[][];
 
 interface Call {
   groups: AsyncGenerator<ChunkGroup, void, undefined>;
@@ -43,106 +38,6 @@ function* callsOf(refs: readonly ChunkRef[]): Generator<ChunkRef[]> {
   if (part.length > 0) yield part;
 }
 
-function corrupt(ref: ChunkRef, got: number, detail: string): StrataError {
-  return new StrataError('CHUNK_CORRUPT', `chunk ${ref.hash} as received is corrupt: ${detail}`, { chunk: ref.hash, size: ref.size, received: got });
-}
-
-function tooMany(refs: readonly ChunkRef[]): StrataError {
-  return new StrataError('CHUNK_CORRUPT', `GetChunks sent more chunks than the ${refs.length} asked for`, { asked: refs.length });
-}
-
-function endedEarly(refs: readonly ChunkRef[], at: number): StrataError {
-  return new StrataError('CHUNK_CORRUPT', `GetChunks ended after ${at} of the ${refs.length} chunks asked for`, { asked: refs.length, received: at });
-}
-
-/** Options of a read by chunk. */
-export interface ChunkReadOptions extends CallOptions {
-  /**
-   * The file the chunks belong to (`repo@<commit id>:/path`); the server
-   * needs it when auth is on (a hash alone is not proof of access).
-   */
-  file?: string;
-  /** More files the chunks belong to, besides `file` (the chunks of several files read in one call). */
-  files?: string[];
-}
-
-/**
- * One GetChunks call over Node's HTTP/2 client (raw-stream.ts): the body is
- * parsed where it lies (chunk-frames.ts), each chunk hashed piece by piece as
- * it arrives, and a message's chunks handed on only once every one of them
- * matched its hash. No message is assembled, and no byte is copied here.
- */
-async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request: object, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
-  const channel = transport.rawChannel()!;
-  const { path, serialize } = transport.methodOf('GetChunks');
-  let at = 0;
-  let got = 0;
-  let hash = createHash('sha256');
-  let pieces: Buffer[] = [];
-  let verified: ChunkGroup = [];
-  const ready: ChunkGroup[] = [];
-  const parser = new ChunkFrameParser({
-    piece(bytes) {
-      const ref = refs[at];
-      if (!ref) throw tooMany(refs);
-      got += bytes.length;
-      if (got > ref.size) throw corrupt(ref, got, `more than its ${ref.size} bytes`);
-      hash.update(bytes);
-      pieces.push(bytes);
-    },
-    chunkEnd() {
-      const ref = refs[at];
-      if (!ref) throw tooMany(refs);
-      if (got !== ref.size) throw corrupt(ref, got, `${got} bytes instead of ${ref.size}`);
-      if (hash.digest('hex') !== ref.hash) throw corrupt(ref, got, 'its bytes do not match its hash');
-      verified.push(pieces);
-      pieces = [];
-      got = 0;
-      hash = createHash('sha256');
-      at++;
-    },
-    messageEnd() {
-      if (verified.length > 0) ready.push(verified);
-      verified = [];
-    },
-  });
-  const deadline = opts.deadlineMs ? Date.now() + opts.deadlineMs : undefined;
-  let started = false;
-  try {
-    for await (const batch of channel.call(path, serialize(request), { deadline, signal: opts.signal })) {
-      started = true;
-      for (const data of batch) parser.feed(data);
-      while (ready.length > 0) yield ready.shift()!;
-    }
-  } catch (err) {
-    if (!(err instanceof RawCallNotStarted) || started) throw err;
-    // Nothing was read: grpc-js makes this call (and every later one), with its retries.
-    transport.rawChannelFailed();
-    yield* grpcCall(transport, refs, request, opts);
-    return;
-  }
-  parser.end();
-  if (at < refs.length) throw endedEarly(refs, at);
-}
-
-/** One GetChunks call through grpc-js, each chunk checked against its hash. */
-async function* grpcCall(transport: Transport, refs: readonly ChunkRef[], request: object, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
-  let at = 0;
-  for await (const message of transport.serverStream('GetChunks', request, { ...opts, idempotent: true })) {
-    const group: ChunkGroup = [];
-    for (const data of message.chunks as Buffer[]) {
-      const ref = refs[at];
-      if (!ref) throw tooMany(refs);
-      if (data.length !== ref.size) throw corrupt(ref, data.length, `${data.length} bytes instead of ${ref.size}`);
-      if (hashChunk(data).toString('hex') !== ref.hash) throw corrupt(ref, data.length, 'its bytes do not match its hash');
-      group.push([data]);
-      at++;
-    }
-    if (group.length > 0) yield group;
-  }
-  if (at < refs.length) throw endedEarly(refs, at);
-}
-
 /**
  * The verified chunks of `refs`, in order, as the messages brought them (a
  * few MiB of whole chunks each; a chunk as the pieces it arrived in), the
@@ -158,9 +53,8 @@ export async function* readChunkPieces(transport: Transport, refs: readonly Chun
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
-      // Every chunk is checked here (rawCall, grpcCall), so the server need not hash it too.
-      const request = { hashes: next.value.map((r) => r.hash), file, files, clientVerifies: true };
-      const groups = transport.rawChannel() ? rawCall(transport, next.value, request, opts) : grpcCall(transport, next.value, request, opts);
+      // Every chunk is checked by chunkCall, so the server need not hash it too.
+      const groups = chunkCall(transport, next.value, { hashes: next.value.map((r) => r.hash), file, files, clientVerifies: true }, opts);
       const first = groups.next();
       first.catch(() => undefined); // surfaced when this call's turn comes
       running.push({ groups, first });

@@ -187,8 +187,9 @@ export class RawChannel {
    * buffers that came since the last step, never joined). Throws the
    * call's StrataError (from its trailers) at the end, RawCallNotStarted when
    * no response came at all. Leaving the loop early cancels the call.
+   * `onResponse` sees the response headers of a call that did not fail at once.
    */
-  async *call(path: string, request: Uint8Array, opts: { deadline?: number; signal?: AbortSignal } = {}): AsyncGenerator<Buffer[], void, undefined> {
+  async *call(path: string, request: Uint8Array, opts: { deadline?: number; signal?: AbortSignal; onResponse?: (headers: http2.IncomingHttpHeaders) => void } = {}): AsyncGenerator<Buffer[], void, undefined> {
     const session = this.sessionOf();
     const headers: http2.OutgoingHttpHeaders = {
       ':method': 'POST',
@@ -229,6 +230,7 @@ export class RawChannel {
       if (status !== 200) throw new StrataError('UNAVAILABLE', `the server answered HTTP ${status} to ${path}`, { status });
       const early = head['grpc-status'] === undefined ? undefined : failureOf(head);
       if (early) throw early;
+      opts.onResponse?.(head);
       try {
         yield* bodyOf(stream);
       } catch (err) {

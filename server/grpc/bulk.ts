@@ -16,6 +16,10 @@
 // good for one connection) before anything else, and the server answers
 // BULK_ACK; a connection that sends anything else, or nothing within
 // TOKEN_TIMEOUT_MS, is closed.
+//
+// GetChunks calls that ask for it (GetChunksRequest.bulk) are offered a
+// connection from the same listener to send chunk bytes the other way
+// (bulk-send.ts).
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { StrataError } from '../../src/errors/index.ts';
@@ -51,7 +55,7 @@ const BLOCK_BYTES = 1 << 20;
  * What one stream reads from its bulk connection, in order: `take(n)` gives
  * the next n bytes, as a view that stays valid until the next take.
  */
-export class BulkChannel {
+export class BulkChannel implements BulkEnd {
   private socket: net.Socket | undefined;
   /** Received bytes not yet taken, in order. */
   private readonly queue: Buffer[] = [];
@@ -219,9 +223,17 @@ export interface BulkOffer {
   channel: BulkChannel;
 }
 
+/** What a token's connection is handed to: a ModifyFile stream's BulkChannel, or a GetChunks call's (bulk-send.ts). */
+export interface BulkEnd {
+  readonly attached: boolean;
+  /** The connection that sent this end's token; `rest` is what it sent after the token. */
+  attach(socket: net.Socket, rest: Buffer): void;
+  close(): void;
+}
+
 /** The listener for bulk connections, beside the gRPC port; one per server. */
 export class BulkListener {
-  private readonly offers = new Map<string, BulkChannel>();
+  private readonly offers = new Map<string, BulkEnd>();
 
   private constructor(
     private readonly server: net.Server,
@@ -251,8 +263,13 @@ export class BulkListener {
 
   /** A channel for one stream and the header that tells its client how to reach it. */
   offer(): BulkOffer {
+    return this.offerEnd((forget) => new BulkChannel(forget, this.metrics));
+  }
+
+  /** An end made by `make` (given what forgets its token) and the header that tells its client how to reach it. */
+  offerEnd<T extends BulkEnd>(make: (forget: () => void) => T): { header: string; channel: T } {
     const token = randomBytes(TOKEN_BYTES).toString('hex');
-    const channel = new BulkChannel(() => this.offers.delete(token), this.metrics);
+    const channel = make(() => this.offers.delete(token));
     this.offers.set(token, channel);
     return { header: `${this.port} ${token}`, channel };
   }

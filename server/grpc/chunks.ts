@@ -20,6 +20,8 @@ import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import type { Identity } from '../../src/auth/index.ts';
 import type { Pfs } from '../../src/pfs/pfs.ts';
+import { BULK_HEADER, type BulkListener } from './bulk.ts';
+import { BulkChunkSender, BulkSendEnd } from './bulk-send.ts';
 import { ChunkSender } from './chunks-sender.ts';
 import { GET_CHUNKS_MAX_FILES, GET_CHUNKS_MAX_HASHES } from './limits.ts';
 import { fileRefField, hashField } from './parse.ts';
@@ -89,7 +91,8 @@ const READ_AHEAD_BYTES = READ_BUFFER_BYTES;
 /** Free read buffers kept: what three calls in flight hold (MAX_UNWRITTEN_BYTES + read-ahead + a run each), 32 MiB at most. */
 const READ_BUFFERS_KEPT = 8;
 
-export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
+/** `bulk`: offers GetChunks calls that ask for it a plain TCP connection for the chunk bytes (bulk-send.ts). */
+export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs, bulk?: BulkListener) {
   const fileChunks = new FileChunkSets(64);
   const readBuffers = new ReadBufferPool({ bufferBytes: READ_BUFFER_BYTES, maxFree: READ_BUFFERS_KEPT });
 
@@ -155,14 +158,29 @@ export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs) {
       }
       const hashes = req.hashes.map((h, i) => hashField(`hashes[${i}]`, h));
       await checkScope(req, ctx);
-      const sender = new ChunkSender(send, readBuffers, ctx);
       // A client that checks every chunk itself (the SDK) does not need them hashed here too.
       const verify = !req.clientVerifies;
-      for await (const run of readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES, verify })) {
-        if (ctx.signal.aborted) return;
-        await sender.add(run);
+      const runs = readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES, verify });
+      const offer = req.bulk && bulk ? bulk.offerEnd((forget) => new BulkSendEnd(forget)) : undefined;
+      if (!offer) {
+        const sender = new ChunkSender(send, readBuffers, ctx);
+        for await (const run of runs) {
+          if (ctx.signal.aborted) return;
+          await sender.add(run);
+        }
+        return sender.end();
       }
-      await sender.end();
+      try {
+        ctx.accept({ [BULK_HEADER]: offer.header });
+        const sender = new BulkChunkSender(await offer.channel.connection(ctx.signal), readBuffers, ctx);
+        for await (const run of runs) {
+          if (ctx.signal.aborted) return;
+          await sender.add(run);
+        }
+        await sender.end();
+      } finally {
+        offer.channel.close();
+      }
     }),
   };
 }

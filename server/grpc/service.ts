@@ -103,7 +103,7 @@ export function pfsServiceImplementation(deps: GrpcDeps, shutdown: AbortSignal, 
     ...tagHandlers(rpc, deps.pfs),
     ...commitHandlers(rpc, deps.pfs),
     ModifyFile: modifyFileHandler(rpc, { pfs: deps.pfs, chunks: deps.chunks, log: deps.log, bulk, maxChunkBytes: deps.limits?.maxMessageBytes ?? MAX_RECEIVE_MESSAGE_BYTES }),
-    ...chunkHandlers(rpc, deps.chunks, deps.pfs),
+    ...chunkHandlers(rpc, deps.chunks, deps.pfs, bulk),
     ...readHandlers(rpc, deps.pfs),
     ...adminHandlers(rpc, deps.pfs, deps.metrics),
   } satisfies PfsServiceHandlers; // every RPC of pfs.proto has a handler, with its generated types

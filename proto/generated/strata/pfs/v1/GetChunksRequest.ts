@@ -30,6 +30,23 @@ export interface GetChunksRequest {
    * storage would reach it as it is.
    */
   'clientVerifies'?: (boolean);
+  /**
+   * Optional fast path for the bytes (as ModifyFileHeader.bulk, the other
+   * way). A client that can open a plain TCP connection to the server sets
+   * this; a server that offers it answers in the response headers with
+   * `strata-bulk: PORT TOKEN` (TOKEN 64 hex characters) and sends no
+   * GetChunksResponse: the client connects to PORT on the host it called,
+   * sends the 32 bytes of TOKEN and nothing else, reads
+   * `strata-bulk-ok\n`, then the bytes of the requested chunks back to back,
+   * in request order (their sizes are the client's to know, from the chunk
+   * list it asked by), then the end of the connection. The call's status
+   * says how it ended: OK once every byte was sent; any error (a chunk not
+   * stored, CHUNK_CORRUPT) ends the connection early. Without the header
+   * (TLS, the listener off, an older server) the chunks come as
+   * GetChunksResponse messages as before. A client that cannot connect
+   * cancels the call and asks again without `bulk`.
+   */
+  'bulk'?: (boolean);
 }
 
 export interface GetChunksRequest__Output {
@@ -61,4 +78,21 @@ export interface GetChunksRequest__Output {
    * storage would reach it as it is.
    */
   'clientVerifies': (boolean);
+  /**
+   * Optional fast path for the bytes (as ModifyFileHeader.bulk, the other
+   * way). A client that can open a plain TCP connection to the server sets
+   * this; a server that offers it answers in the response headers with
+   * `strata-bulk: PORT TOKEN` (TOKEN 64 hex characters) and sends no
+   * GetChunksResponse: the client connects to PORT on the host it called,
+   * sends the 32 bytes of TOKEN and nothing else, reads
+   * `strata-bulk-ok\n`, then the bytes of the requested chunks back to back,
+   * in request order (their sizes are the client's to know, from the chunk
+   * list it asked by), then the end of the connection. The call's status
+   * says how it ended: OK once every byte was sent; any error (a chunk not
+   * stored, CHUNK_CORRUPT) ends the connection early. Without the header
+   * (TLS, the listener off, an older server) the chunks come as
+   * GetChunksResponse messages as before. A client that cannot connect
+   * cancels the call and asks again without `bulk`.
+   */
+  'bulk': (boolean);
 }
