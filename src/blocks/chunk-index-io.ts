@@ -118,12 +118,17 @@ export class IndexObjectWriter {
  * Index objects are read a few at a time, so memory holds a few of them,
  * never the whole index.
  */
-export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, report?: LoadReport): Promise<ChunkIndex> {
+export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, report?: LoadReport, shadows?: Map<string, PackRef>): Promise<ChunkIndex> {
   const refs = new Map<string, PackRef>();
   const refOf = (name: string): PackRef => {
     let ref = refs.get(name);
     if (!ref) refs.set(name, (ref = { name, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 }));
     return ref;
+  };
+  /** Indexes a chunk; a pack holding a chunk already homed elsewhere is a shadow (pack-sync.ts). */
+  const add = (pack: string, hash: Uint8Array, offset: number, length: number): void => {
+    const ref = refOf(pack);
+    if (!index.add(hash, { pack: ref, offset, length }) && index.get(hash)?.pack !== ref) shadows?.set(pack, ref); // not the same pack named twice
   };
   const limit = pLimit(LOAD_CONCURRENCY);
   const indexKeys = await listKeys(blocks, 'index/');
@@ -131,7 +136,7 @@ export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, repo
     indexKeys.map((key) =>
       limit(async () => {
         try {
-          visitIndex(await blocks.get(key), key, (pack, hash, offset, length) => index.add(hash, { pack: refOf(pack), offset, length }));
+          visitIndex(await blocks.get(key), key, add);
         } catch (err) {
           if (!isStrataError(err, 'PACK_CORRUPT')) throw err;
           report?.corruptIndexObjects.push(key); // its packs are recovered from their trailers below
@@ -148,7 +153,7 @@ export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, repo
       limit(async () => {
         try {
           const entries = await readPackEntries(blocks, name);
-          for (const e of entries) index.add(e.hash, { pack: refOf(name), offset: e.offset, length: e.length });
+          for (const e of entries) add(name, e.hash, e.offset, e.length);
           recovered.push(name);
         } catch (err) {
           if (!isStrataError(err, 'PACK_CORRUPT')) throw err;

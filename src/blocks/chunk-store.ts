@@ -11,7 +11,7 @@ import type { BlockStore } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { HashRuns } from './hash-runs.ts';
 import { loadChunkIndex, readPack, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
-import { syncPacks } from './pack-sync.ts';
+import { syncPacks, type Shadows } from './pack-sync.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { chunkCorrupt, chunkNotFound, failedUpload } from './chunk-errors.ts';
@@ -146,12 +146,16 @@ export class ChunkStore {
   private readonly hinted = new Map<string, number>();
   /** The index update from the store now running (exclusive). */
   private syncing: Promise<void> = Promise.resolve();
+  /** Packs holding second copies of chunks homed elsewhere (pack-sync.ts): they take over when the home pack goes. */
+  private readonly shadows: Shadows;
 
   constructor(
     opts: ChunkStoreOptions,
     index: ChunkIndex,
     private readonly scratchDir: string,
+    shadows: Shadows = new Map(),
   ) {
+    this.shadows = shadows;
     this.blocks = opts.blocks;
     this.index = index;
     this.target = opts.packTargetBytes ?? CHUNK_STORE_DEFAULTS.packTargetBytes;
@@ -202,7 +206,7 @@ export class ChunkStore {
       this.refreshQueued = undefined;
       const dropMissing = this.dropNext;
       this.dropNext = false;
-      await this.exclusive(() => syncPacks(this.blocks, this.index, this.now(), dropMissing));
+      await this.exclusive(() => syncPacks(this.blocks, this.index, this.now(), dropMissing, this.shadows));
     });
     this.refreshQueued = next;
     return next;
@@ -293,7 +297,7 @@ export class ChunkStore {
     if (!pack) return;
     const ref: PackRef = { name: hint.name, pending: undefined, chunks: 0, bytes: 0, createdAt: this.now(), size: hint.size };
     for (const e of pack.entries) {
-      this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length });
+      if (!this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) this.shadows.set(hint.name, ref);
       if (!pack.bytes) continue;
       const chunk = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset + e.offset, e.length);
       if (hashChunk(chunk).equals(e.hash)) this.cache.set(e.hash, Buffer.from(chunk));
@@ -629,6 +633,7 @@ export class ChunkStore {
   replaceIndex(next: ChunkIndex): void {
     this.index.close();
     this.index = next;
+    this.shadows.clear(); // their refs belong to the old index
     this.cache.clear();
   }
 }
@@ -644,14 +649,15 @@ export async function openChunkStore(opts: ChunkStoreOptions): Promise<ChunkStor
     dir = mkdtempSync(join(tmpdir(), 'strata-chunk-index-'));
   }
   const index = new ChunkIndex({ dir: join(dir, 'chunks-0'), memEntries: opts.indexMemEntries });
+  const shadows: Shadows = new Map();
   try {
-    await loadChunkIndex(opts.blocks, index);
+    await loadChunkIndex(opts.blocks, index, undefined, shadows);
   } catch (err) {
     index.close();
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return new ChunkStore(opts, index, dir);
+  return new ChunkStore(opts, index, dir, shadows);
 }
 
 export { readPackEntries, chunkNotFound };

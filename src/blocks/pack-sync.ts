@@ -1,7 +1,8 @@
 // Keeps a chunk index in step with a block store that other processes
 // write too (several servers on one bucket): packs they uploaded are read
 // from their trailers and indexed; packs their GC deleted are forgotten.
-// Only the pack listing and the trailers of new packs are read.
+// Only the pack listing and the trailers of new packs are read, and, once
+// a known pack is gone, those of packs holding second copies (Shadows).
 import pLimit from 'p-limit';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
@@ -12,11 +13,23 @@ import { packNameFromKey } from './pack-format.ts';
 const CONCURRENCY = 16;
 
 /**
+ * Packs that hold a copy of a chunk the index places in another pack, by
+ * name. The index keeps one home per chunk, but a chunk can be stored
+ * twice: another server's GC moves live chunks into a new pack and only
+ * then deletes the old one, and a server that has not seen a pack stores
+ * its chunks again. Indexed while both copies exist, the new pack gets only
+ * the chunks it alone holds; once the home pack is gone, the copy here must
+ * become the home, or the chunk is lost to this server while the store
+ * still has it.
+ */
+export type Shadows = Map<string, PackRef>;
+
+/**
  * Returns how many packs were added and dropped. New packs count as made
  * `now` for GC's grace period: this process cannot tell how old they are,
  * and another server's upload may be waiting for its commit.
  */
-export async function syncPacks(blocks: BlockStore, index: ChunkIndex, now: number, dropMissing: boolean): Promise<{ added: number; dropped: number }> {
+export async function syncPacks(blocks: BlockStore, index: ChunkIndex, now: number, dropMissing: boolean, shadows: Shadows): Promise<{ added: number; dropped: number }> {
   const known = new Map<string, PackRef>();
   for (const ref of index.packRefs()) if (ref.name && !ref.pending) known.set(ref.name, ref);
   const listed = new Set<string>();
@@ -26,6 +39,7 @@ export async function syncPacks(blocks: BlockStore, index: ChunkIndex, now: numb
   }
   // Only packs known before listing count: this process's later uploads are not in the listing.
   const missing = new Set([...known].filter(([name]) => !listed.has(name)).map(([, ref]) => ref));
+  const gone = new Set(missing);
   let dropped = 0;
   if (dropMissing) {
     for (const ref of missing) index.dropPack(ref);
@@ -50,10 +64,42 @@ export async function syncPacks(blocks: BlockStore, index: ChunkIndex, now: numb
           const loc = { pack: ref, offset: e.offset, length: e.length };
           const old = index.get(e.hash);
           if (old && missing.has(old.pack)) index.move(e.hash, loc); // repacked by another server's GC
-          else index.add(e.hash, loc);
+          else if (!index.add(e.hash, loc)) shadows.set(name, ref);
         }
       }),
     ),
   );
+  if (gone.size > 0) await rehome(blocks, index, shadows, listed, gone, new Set(fresh));
   return { added: fresh.length, dropped };
+}
+
+/** Makes the copies in shadowing packs the home of every chunk whose home pack is gone. */
+async function rehome(blocks: BlockStore, index: ChunkIndex, shadows: Shadows, listed: Set<string>, gone: Set<PackRef>, fresh: Set<string>): Promise<void> {
+  const limit = pLimit(CONCURRENCY);
+  await Promise.all(
+    [...shadows].map(([name, ref]) =>
+      limit(async () => {
+        if (fresh.has(name)) return; // read just now, after the gone packs were dropped or with them known missing
+        let entries;
+        try {
+          entries = listed.has(name) ? await readPackEntries(blocks, name) : undefined;
+        } catch (err) {
+          if (!isStrataError(err, 'PACK_CORRUPT') && !isStrataError(err, 'OBJECT_NOT_FOUND')) throw err;
+        }
+        if (!entries) {
+          shadows.delete(name);
+          return;
+        }
+        let shadowing = false;
+        for (const e of entries) {
+          const old = index.get(e.hash);
+          const loc = { pack: ref, offset: e.offset, length: e.length };
+          if (!old) index.add(e.hash, loc);
+          else if (gone.has(old.pack)) index.move(e.hash, loc);
+          else if (old.pack !== ref) shadowing = true;
+        }
+        if (!shadowing) shadows.delete(name);
+      }),
+    ),
+  );
 }

@@ -40,3 +40,35 @@ describe('chunk sweep (GC)', () => {
     await dir.remove();
   });
 });
+
+describe('chunk sweep with another server on the store', () => {
+  it('a chunk another server repacked stays found after its old pack is gone, whenever this server looked in between', async () => {
+    const dir = await createTempDir('strata-sweep-shared');
+    const blocks = await createLocalBlockStore({ root: dir.path });
+    let now = 1_000_000;
+    const a = await openChunkStore({ blocks, packTargetBytes: 64 << 10, now: () => now });
+    const b = await openChunkStore({ blocks, packTargetBytes: 64 << 10, now: () => now });
+    const c = await openChunkStore({ blocks, now: () => now }); // a third server, which only reads
+    const [x, g, n] = ['x', 'g', 'n'].map((s) => chunk(s));
+    for (const c of [x!, g!]) await b.put(c.hash, c.data); // B's pack [x g]: g dead, so A's sweep repacks x
+    await b.flush();
+    await Promise.all([a.refresh(), c.refresh()]);
+    now += 60_000;
+    // A's sweep moves x into its open pack, which a writer on A fills too (n, new to B); B looks at the
+    // store whenever the sweep asks whether it may delete (C too), so once while [x g] and [x n] are both there.
+    let first = true;
+    const mayDelete = async (): Promise<void> => {
+      if (first) await a.put(n!.hash, n!.data);
+      first = false;
+      await Promise.all([b.refresh({ dropMissing: true }), c.refresh()]);
+    };
+    const report = await sweepChunks(a, (h) => h.equals(x!.hash), { graceMs: 30_000, mayDelete });
+    expect(report).toMatchObject({ packsRepacked: 1 });
+    await b.refresh({ dropMissing: true }); // after the sweep, as B's next read of the GC fence does
+    for (const k of [x!, n!]) expect((await b.get(k.hash)).equals(k.data)).toBe(true);
+    // C reads x where it last saw it ([x g], gone now) and looks again: found in [x n].
+    expect((await c.get(x!.hash)).equals(x!.data)).toBe(true);
+    await Promise.all([a.close(), b.close(), c.close()]);
+    await dir.remove();
+  });
+});
