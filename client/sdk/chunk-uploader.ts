@@ -69,6 +69,8 @@ export class ChunkUploader {
     private readonly sink: ChunkSink,
     private readonly stats: TransferStats,
     private readonly opts: CallOptions = {},
+    /** Resolves once the server may be asked about chunks (the session's stream was accepted); batches cut before then wait for it. */
+    private readonly askable: () => Promise<unknown> = () => Promise.resolve(),
   ) {}
 
   /**
@@ -107,7 +109,9 @@ export class ChunkUploader {
     this.pending++;
     if (batch.chunks.size > 0) {
       const hashes = [...batch.chunks.keys()];
-      batch.missing = this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true }).then((r) => r.missing);
+      batch.missing = this.askable()
+        .then(() => this.transport.unary('MissingChunks', { hashes }, { ...this.opts, idempotent: true }))
+        .then((r) => r.missing);
       batch.missing.catch(() => undefined); // surfaced in order, by the chain
     }
     this.chain = this.chain.then(async () => {

@@ -217,7 +217,8 @@ export class StrataClient {
   /** Puts one file at `repo@branch:/path` from a local path, bytes, a Readable or an async iterable. */
   put(file: string, source: PutSource, opts: PutOptions & ModifyOptions = {}): Promise<WriteResult> {
     const { target, path } = writeRef(file);
-    return this.modify(target, async (m) => void (await m.put(path, source, opts)), opts);
+    // The file is read and cut while the stream opens (see modify).
+    return modify(this.transport, target, async (m) => void (await m.put(path, source, opts)), opts, { whileOpening: true });
   }
 
   /**

@@ -266,6 +266,17 @@ export class Transport<D = PfsServiceDefinition> {
     return this.raw;
   }
 
+  /**
+   * Starts connecting the raw channel (reads, MissingChunks) without a call,
+   * so a call made soon after finds it connected. A failure here is left to
+   * that call, which reports it (or falls back to grpc-js).
+   */
+  warmReads(): void {
+    const raw = this.rawChannel();
+    if (!raw || this.options.connectTimeoutMs <= 0) return;
+    raw.whenAnswering(Date.now() + this.options.connectTimeoutMs, () => new Error('no answer yet')).catch(() => undefined);
+  }
+
   /** A raw call could not start: every later one goes through grpc-js. */
   rawChannelFailed(): void {
     this.raw?.close();
