@@ -8,6 +8,9 @@
 //   ranged-1conn  the same ranges one at a time (ranged minus the concurrency)
 //   tiny     --tiny GETs of one byte each, one connection: the fixed cost
 //            of a request (routing, SigV4, the file lookup, the first read)
+//   pinned   the same GETs through the commit-pinned bucket (COMMIT.b): no
+//            branch record is read, so tiny minus pinned bounds what a cache
+//            of branch heads could save per request
 //   aws      (--aws) aws cli `s3 cp s3://b/big.bin -` into a pipe that drops
 //            the bytes; its own CPU is printed beside the server's
 //   aws-file (--aws-file) the same command into a file, as bench/s3.ts runs it
@@ -30,7 +33,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, createBenchCli } from './lib/api-cli.ts';
 import { startStaticObject } from './lib/static-object.ts';
-import { AWS, awsEnv, cpuSeconds, randomFile, signedGet, startGateway, type GatewayServer } from './lib/s3-gateway.ts';
+import { AWS, awsEnv, cpuSeconds, randomFile, signedGet, signedRequest, startGateway, type GatewayServer } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const at = args.indexOf(`--${name}`);
@@ -67,6 +70,19 @@ async function rangedGet(s3: string, path: string, size: number, part: number, c
   await Promise.all(Array.from({ length: connections }, worker));
   agent.destroy();
   return total;
+}
+
+/** The commit a HEAD of `path` names (x-amz-version-id). */
+function versionOf(s3: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(`http://${s3}${path}`, { method: 'HEAD', headers: signedRequest('HEAD', s3, path, '', 'UNSIGNED-PAYLOAD') }, (res) => {
+      res.resume();
+      const v = res.headers['x-amz-version-id'];
+      if (res.statusCode !== 200 || typeof v !== 'string') reject(new Error(`HEAD ${path}: ${res.statusCode}`));
+      else resolve(v);
+    });
+    req.on('error', reject);
+  });
 }
 
 async function tinyGets(s3: string, path: string, size: number, n: number): Promise<void> {
@@ -135,6 +151,7 @@ export async function run(args: string[]): Promise<void> {
     if (rootB) await cp(join(work, 'a'), join(work, 'b'), { recursive: true });
     servers.push({ name: 'A', server: await startGateway(join(work, 'a'), profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : perfFile ? ['--perf-basic-prof'] : []) });
     if (rootB) servers.push({ name: 'B', server: await startGateway(join(work, 'b'), [], rootB) });
+    const commit = await versionOf(servers[0]!.server.s3, '/b/big.bin');
     console.log(`A = ${REPO_ROOT}${rootB ? `, B = ${rootB}` : ''}; ${sizeMiB} MiB object; server CPU seconds per pattern, ${rounds} rounds interleaved`);
     type Pattern = [string, (s3: string) => Promise<{ cpu: number; sys: number; seconds: number } | void>];
     const all: Pattern[] = [
@@ -142,6 +159,7 @@ export async function run(args: string[]): Promise<void> {
       ['ranged', async (s3) => void (await rangedGet(s3, '/b/big.bin', size, 8 << 20, 10))],
       ['ranged-1conn', async (s3) => void (await rangedGet(s3, '/b/big.bin', size, 8 << 20, 1))],
       [`tiny x${tiny}`, (s3) => tinyGets(s3, '/b/big.bin', size, tiny)],
+      [`pinned x${tiny}`, (s3) => tinyGets(s3, `/${commit}.b/big.bin`, size, tiny)],
       ...(withAws ? [['aws', (s3: string) => awsGet(s3, size)] as Pattern] : []),
       ...(withAwsFile ? [['aws-file', (s3: string) => awsGet(s3, size, join(work, 'out.bin'))] as Pattern] : []),
     ];
@@ -181,7 +199,7 @@ export async function run(args: string[]): Promise<void> {
     for (const [k, v] of Object.entries(table)) {
       const sorted = [...v].sort((x, y) => x - y);
       const median = sorted[Math.floor(sorted.length / 2)]!;
-      const perGiB = k.includes('MB/s') ? 'wall (the load sets it)' : k.includes('tiny') ? `${((median / tiny) * 1000).toFixed(2)} ms per request` : `${(size / 1e6 / median).toFixed(0)} MB per CPU-s`;
+      const perGiB = k.includes('MB/s') ? 'wall (the load sets it)' : k.includes('tiny') || k.includes('pinned') ? `${((median / tiny) * 1000).toFixed(2)} ms per request` : `${(size / 1e6 / median).toFixed(0)} MB per CPU-s`;
       const unit = k.includes('MB/s') ? '' : ' s';
       console.log(`  ${k.padEnd(32)} ${v.map((x) => x.toFixed(k.includes('MB/s') ? 0 : 2)).join(' ').padEnd(36)} median ${median.toFixed(2)}${unit}  ${perGiB}`);
     }

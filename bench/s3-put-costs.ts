@@ -13,6 +13,9 @@
 //   unsigned    one Node http PUT, UNSIGNED-PAYLOAD, no Content-MD5: the
 //               gateway's floor (chunk, hash, store)
 //   strata      `strata put` of the same size (the issue's reference)
+//   aws-sink    the aws cli as in `aws`, into a server that keeps nothing and
+//               checks nothing (bench/lib/put-sink.ts): the client's own
+//               ceiling, run once per round (its server CPU is not measured)
 // With --b ROOT (another checkout with its own dist/, e.g. main) a second
 // server of that build runs beside, and every pattern runs against A and B in
 // turn, the order flipped each round (interleaved A/B pairs).
@@ -27,6 +30,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, createBenchCli } from './lib/api-cli.ts';
 import { summariseProfiles } from './lib/cpu-profile.ts';
+import { startPutSink } from './lib/put-sink.ts';
 import { AWS, awsEnv, cpuSplit, printGc, seededFile, signedRequest, startGateway, type GatewayServer } from './lib/s3-gateway.ts';
 
 function option(args: string[], name: string, fallback: string): string {
@@ -94,6 +98,7 @@ export async function run(args: string[]): Promise<void> {
   const size = sizeMiB << 20;
   const work = await mkdtemp(join(tmpdir(), 'strata-bench-s3put-'));
   const servers: { name: string; server: GatewayServer; cli: ReturnType<typeof createBenchCli> }[] = [];
+  const stops: (() => Promise<void>)[] = [];
   try {
     for (const [name, root] of [['A', REPO_ROOT], ...(rootB ? [['B', rootB]] : [])] as [string, string][]) {
       const nodeArgs = name !== 'A' ? [] : [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(traceGc ? ['--trace-gc'] : [])];
@@ -114,25 +119,32 @@ export async function run(args: string[]): Promise<void> {
       ['unsigned', (s, file) => nodePut(s.server.s3, `/b/unsigned-${n++}.bin`, file, false)],
       ['strata', async (s, file) => (await s.cli.run(['put', `b@main:/strata-${n++}.bin`, file])).cpuSeconds ?? NaN],
     ];
+    const sink = await startPutSink();
+    stops.push(() => sink.stop());
+    all.push(['aws-sink', (_s, file) => timed(AWS, ['--endpoint-url', `http://${sink.address}`, 's3', 'cp', '--only-show-errors', file, `s3://b/sink-${n++}.bin`], env)]);
     const patterns = all.filter(([name]) => !only || only.split(',').includes(name));
     console.log(`A = ${REPO_ROOT}${rootB ? `, B = ${rootB}` : ''}; ${sizeMiB} MiB PUTs of fresh bytes; CPU seconds per PUT (server, client), ${rounds} rounds interleaved`);
     await mkdir(join(work, 'files'));
-    const table: Record<string, { server: number[]; sys: number[]; client: number[] }> = {};
+    const table: Record<string, { server: number[]; sys: number[]; client: number[]; wall: number[] }> = {};
     for (let r = 0; r < rounds; r++) {
       for (const [pattern, fn] of patterns) {
-        for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
+        const order = r % 2 === 0 ? servers : [...servers].reverse();
+        for (const s of pattern === 'aws-sink' ? order.slice(0, 1) : order) {
           const file = join(work, 'files', `${pattern}-${r}-${s.name}.bin`);
           await seededFile(file, size, `${pattern}/${r}/${s.name}`);
           const before = cpuSplit(s.server.pid);
           const gcFrom = s.server.stdout().length;
+          const t0 = performance.now();
           const client = await fn(s, file);
+          const wall = (performance.now() - t0) / 1000;
           const after = cpuSplit(s.server.pid);
           const server = after.user + after.sys - before.user - before.sys;
           if (traceGc && s.name === 'A') {
             process.stdout.write(`  ${pattern}: `);
             printGc(s.server.stdout().slice(gcFrom));
           }
-          const row = (table[`${s.name} ${pattern}`] ??= { server: [], sys: [], client: [] });
+          const row = (table[pattern === 'aws-sink' ? pattern : `${s.name} ${pattern}`] ??= { server: [], sys: [], client: [], wall: [] });
+          row.wall.push(wall);
           row.server.push(server);
           row.sys.push(after.sys - before.sys);
           row.client.push(client);
@@ -144,11 +156,12 @@ export async function run(args: string[]): Promise<void> {
     const median = (v: number[]): number => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
     for (const [k, v] of Object.entries(table)) {
       const m = median(v.server);
-      console.log(`  ${k.padEnd(16)} server ${v.server.map((x) => x.toFixed(2)).join(' ').padEnd(24)} median ${m.toFixed(2)} s (${(size / 1e6 / m).toFixed(0)} MB per CPU-s; sys ${median(v.sys).toFixed(2)})  client ${v.client.map((x) => x.toFixed(2)).join(' ')} median ${median(v.client).toFixed(2)} s`);
+      console.log(`  ${k.padEnd(16)} server ${v.server.map((x) => x.toFixed(2)).join(' ').padEnd(24)} median ${m.toFixed(2)} s (${(size / 1e6 / m).toFixed(0)} MB per CPU-s; sys ${median(v.sys).toFixed(2)})  client ${v.client.map((x) => x.toFixed(2)).join(' ')} median ${median(v.client).toFixed(2)} s  wall ${v.wall.map((x) => x.toFixed(2)).join(' ')} median ${median(v.wall).toFixed(2)} s`);
     }
     console.log(JSON.stringify({ bench: 's3-put-costs', sizeMiB, rounds, rootB, table, load: loadavg() }));
   } finally {
     for (const { server } of servers) await server.stop();
+    for (const stop of stops) await stop();
     await rm(work, { recursive: true, force: true });
   }
   if (profDir) {

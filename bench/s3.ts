@@ -13,7 +13,9 @@
 //         every round's MB/s and CPU, the medians, and the gateway / ceiling ratio
 //   PUT:  aws cli `s3 cp FILE s3://b/...` (multipart, its defaults) vs `strata put`
 //         (target: >= 0.8 x strata put); every PUT after the first sends bytes
-//         of its own (a fresh seed), so none deduplicates against an earlier one
+//         of its own (a fresh seed), so none deduplicates against an earlier one;
+//         each round also runs the same aws cli command into a server that keeps
+//         and checks nothing (bench/lib/put-sink.ts): the client's own ceiling
 //   LIST: every key of a commit of N keys with ListObjectsV2, 1,000 a page,
 //         by the aws cli, by @aws-sdk/client-s3, and raw over HTTP (keys counted,
 //         not parsed: the gateway's own rate) (target: >= 20,000 keys/s;
@@ -28,6 +30,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createBenchCli } from './lib/api-cli.ts';
 import { startStaticObject } from './lib/static-object.ts';
+import { startPutSink } from './lib/put-sink.ts';
 import { awsGetRounds, ceilingRatios, summariseAwsGets, type AwsGetRun, type AwsGetSummary } from './lib/s3-aws-get.ts';
 import { machineInfo, runMeasured } from './lib/proc.ts';
 import { AWS, KEY, SECRET, awsEnv, cpuSeconds, leanGet, randomFile, rawList, seededFile, startGateway } from './lib/s3-gateway.ts';
@@ -64,6 +67,7 @@ export async function run(args: string[]): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'strata-bench-s3-'));
   const log = (msg: string): void => console.error(`[s3 bench] ${msg}`);
   const server = await startGateway(join(work, 'data'));
+  const stops: (() => Promise<void>)[] = [];
   try {
     const cli = createBenchCli(server.grpc, work);
     const s3Url = `http://${server.s3}`;
@@ -77,6 +81,11 @@ export async function run(args: string[]): Promise<void> {
 
     let strataPut = NaN;
     let awsPut = NaN;
+    // The aws cli into a server that keeps and checks nothing (bench/lib/put-sink.ts): its own PUT ceiling here.
+    let awsSinkPut = NaN;
+    let awsSinkCpu = Infinity;
+    const sink = await startPutSink();
+    stops.push(() => sink.stop());
     // CPU of each PUT, server (/proc) and client (GNU time), the least over the rounds; rounds interleaved.
     const putCpu: Record<string, { server: number; client: number }> = {};
     if (!parts.has('put')) await cli.run(['put', 'b@main:/strata-0.bin', src]); // the GETs' object
@@ -93,6 +102,7 @@ export async function run(args: string[]): Promise<void> {
       };
       strataPut = Infinity;
       awsPut = Infinity;
+      awsSinkPut = Infinity;
       // strata-0.bin is the GETs' object (src); later PUTs send fresh bytes, made before each is timed.
       const fresh = join(work, 'fresh.bin');
       const source = async (): Promise<string> => {
@@ -105,6 +115,9 @@ export async function run(args: string[]): Promise<void> {
         strataPut = Math.min(strataPut, await put('strata put', () => cli.run(['put', `b@main:/strata-${n++}.bin`, file])));
         file = await source();
         awsPut = Math.min(awsPut, await put('aws cli', () => runMeasured(AWS, ['--endpoint-url', s3Url, 's3', 'cp', '--only-show-errors', file, `s3://b/aws-${n++}.bin`], { env, cwd: work, timeFile: join(work, 'time.txt') })));
+        const m = await runMeasured(AWS, ['--endpoint-url', `http://${sink.address}`, 's3', 'cp', '--only-show-errors', file, `s3://b/sink-${n++}.bin`], { env, cwd: work, timeFile: join(work, 'time.txt') });
+        awsSinkPut = Math.min(awsSinkPut, m.seconds);
+        awsSinkCpu = Math.min(awsSinkCpu, m.cpuSeconds ?? NaN);
       }
       await rm(fresh, { force: true });
     }
@@ -220,6 +233,7 @@ export async function run(args: string[]): Promise<void> {
       ['GET node http', `${mbps(nodeGetSeconds).toFixed(0)} MB/s`, `${(strataGet / nodeGetSeconds).toFixed(2)} x strata get`, 'the gateway with a lean client'],
       ...Object.entries(serverCpu).map(([name, cpu]) => [`server CPU, ${name}`, `${cpu.toFixed(2)} s`, `${(bytes / 1e6 / cpu).toFixed(0)} MB per server CPU-second`, '']),
       ['PUT aws cli', `${mbps(awsPut).toFixed(0)} MB/s`, `${(strataPut / awsPut).toFixed(2)} x strata put (${mbps(strataPut).toFixed(0)} MB/s)`, '>= 0.8 x'],
+      ['PUT aws cli into a sink', `${mbps(awsSinkPut).toFixed(0)} MB/s`, `${(strataPut / awsSinkPut).toFixed(2)} x strata put; gateway ${(awsSinkPut / awsPut).toFixed(2)} x of it; client CPU ${awsSinkCpu.toFixed(2)} s`, "the aws cli's ceiling"],
       ...Object.entries(putCpu).map(([name, c]) => [`PUT CPU, ${name}`, `server ${c.server.toFixed(2)} s`, `client ${c.client.toFixed(2)} s (all ${(c.server + c.client).toFixed(2)} s)`, '']),
       ['ListObjectsV2 aws cli', `${Math.round(keys / awsList)} keys/s`, '', '>= 20,000 keys/s'],
       ['ListObjectsV2 @aws-sdk', `${Math.round(keys / sdkList)} keys/s`, '', '>= 20,000 keys/s'],
@@ -228,9 +242,10 @@ export async function run(args: string[]): Promise<void> {
     ];
     console.log(`S3 gateway, ${sizeMiB} MiB object, ${keys} keys, best of ${rounds}; load average ${loadavg()[0]!.toFixed(2)}`);
     for (const r of rows.filter((row) => !row.some((cell) => String(cell).includes('NaN')))) console.log(`  ${r[0]!.padEnd(24)} ${r[1]!.padEnd(16)} ${r[2]!.padEnd(40)} target ${r[3]}`);
-    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, awsGets, awsRuns, listCpu, putCpu, machine: await machineInfo() }));
+    console.log(JSON.stringify({ bench: 's3', sizeMiB, keys, rounds, seconds: { strataPut, awsPut, awsSinkPut, strataGet, awsGet, nodeGet: nodeGetSeconds, awsList, sdkList, rawList: rawListSeconds }, serverCpu, awsGets, awsRuns, listCpu, putCpu, machine: await machineInfo() }));
   } finally {
     await server.stop();
+    for (const stop of stops) await stop();
     await rm(work, { recursive: true, force: true });
   }
 }
