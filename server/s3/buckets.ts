@@ -11,7 +11,7 @@ import { notImplemented, S3Error } from './errors.ts';
 import { listKeys, type Listed } from './list.ts';
 import { modifiedAt } from './metadata.ts';
 import { uriEncode } from './sigv4.ts';
-import { readXmlBody, xmlDocument } from './xml.ts';
+import { contentsXml, readXmlBody, xmlDocument, type ContentsEntry } from './xml.ts';
 import { objectBody } from './body.ts';
 
 const OWNER = { ID: 'strata', DisplayName: 'strata' };
@@ -244,7 +244,9 @@ export async function listObjects(call: S3Call, version: 1 | 2): Promise<void> {
   }
   const { items, truncated } = await page(call.deps.pfs, commit?.ref, prefix, delimiter, after, max);
   const commitTime = commit?.time ?? Date.now();
-  const contents = items.flatMap((i) => ('key' in i ? [{ Key: enc(i.key), LastModified: isoTime(modifiedAt(i.file, commitTime)), ETag: etagOf(i.file), Size: i.file.size ?? 0, ...(version === 1 || q.get('fetch-owner') === 'true' ? { Owner: OWNER } : {}), StorageClass: 'STANDARD' }] : []));
+  const entries: ContentsEntry[] = [];
+  for (const i of items) if ('key' in i) entries.push({ key: enc(i.key), lastModified: isoTime(modifiedAt(i.file, commitTime)), etag: etagOf(i.file), size: i.file.size ?? 0 });
+  const contents = contentsXml(entries, version === 1 || q.get('fetch-owner') === 'true' ? OWNER : undefined);
   const prefixes = items.flatMap((i) => ('prefix' in i ? [{ Prefix: enc(i.prefix) }] : []));
   const last = items.length > 0 ? ('key' in items[items.length - 1]! ? (items.at(-1) as { key: string }).key : (items.at(-1) as { prefix: string }).prefix) : undefined;
   const common = { Name: b.name, Prefix: enc(prefix), ...(delimiter ? { Delimiter: enc(delimiter) } : {}), MaxKeys: max, ...(encoding ? { EncodingType: encoding } : {}), IsTruncated: truncated };

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { XMLBuilder } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { buildXml, xmlDocument } from '../../../server/s3/xml.ts';
+import { buildXml, contentsXml, xmlDocument } from '../../../server/s3/xml.ts';
 
 const reference = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: false, processEntities: true });
 
@@ -30,6 +30,23 @@ describe('buildXml', () => {
     fc.assert(
       fc.property(name, fc.dictionary(name, tree, { maxKeys: 5 }), (root, body) => {
         expect(buildXml(root, body)).toBe(reference.build({ [root]: body }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('contentsXml', () => {
+  it("writes a listing's <Contents> as buildXml and fast-xml-parser write the same objects", () => {
+    const owner = { ID: 'strata', DisplayName: 'strata' };
+    const entry = fc.record({ key: fc.oneof(fc.string(), fc.string({ unit: 'grapheme' })), lastModified: fc.constantFrom('2026-12-03T18:00:00.000Z', 'a&b'), etag: fc.oneof(fc.constant('"ab12-3"'), fc.string()), size: fc.nat() });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 5 }), fc.boolean(), (entries, withOwner) => {
+        const objects = entries.map((e) => ({ Key: e.key, LastModified: e.lastModified, ETag: e.etag, Size: e.size, ...(withOwner ? { Owner: owner } : {}), StorageClass: 'STANDARD' }));
+        const doc = { ListBucketResult: { Name: 'b', Contents: objects, CommonPrefixes: [] } };
+        const raw = buildXml('ListBucketResult', { Name: 'b', Contents: contentsXml(entries, withOwner ? owner : undefined), CommonPrefixes: [] });
+        expect(raw).toBe(buildXml('ListBucketResult', doc.ListBucketResult));
+        expect(raw).toBe(reference.build(doc));
       }),
       { numRuns: 300 },
     );
