@@ -15,6 +15,13 @@ import { RawCallNotStarted } from './raw-stream.ts';
 import type { CallOptions, Transport } from './transport.ts';
 import type { ChunkRef } from './types.ts';
 
+/**
+ * Calls for fewer bytes stay on the HTTP/2 connection already open: a bulk
+ * connection costs a connect and a round trip before its first byte, more
+ * than it saves on a few small chunks (a mount's small files, a chunk read
+ * on demand).
+ */
+const BULK_MIN_BYTES = 1 << 20;
 /** How long a call whose bulk connection broke is given to say why, before the broken connection is the error. */
 const STATUS_WAIT_MS = 5_000;
 
@@ -218,5 +225,7 @@ async function* grpcCall(transport: Transport, refs: readonly ChunkRef[], reques
 export function chunkCall(transport: Transport, refs: readonly ChunkRef[], request: Omit<GetChunksAsk, 'bulk'>, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
   // Over grpc-js no response headers are seen here: no bulk connection.
   if (transport.rawChannel() === null) return grpcCall(transport, refs, { ...request, bulk: false }, opts);
-  return rawCall(transport, refs, { ...request, bulk: asksBulk(transport) }, opts);
+  let bytes = 0;
+  for (const r of refs) bytes += r.size;
+  return rawCall(transport, refs, { ...request, bulk: bytes >= BULK_MIN_BYTES && asksBulk(transport) }, opts);
 }
