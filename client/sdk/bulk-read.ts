@@ -29,6 +29,27 @@ const QUEUED_BYTES = 4 << 20;
  */
 export type ChunkGroup = Buffer[][];
 
+/**
+ * Receive buffers a consumer gives back once done with their chunks (get -o:
+ * once written), shared by the calls of one read, so a long read reuses a
+ * few MiB of warm memory instead of faulting in fresh pages for every MiB.
+ */
+export class SlabPool {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  /** A buffer for `bytes` (a view of a pooled SLAB_BYTES buffer when they fit). */
+  take(bytes: number): Buffer {
+    if (bytes > SLAB_BYTES) return Buffer.allocUnsafeSlow(bytes);
+    return (this.free.pop() ?? Buffer.allocUnsafeSlow(SLAB_BYTES)).subarray(0, bytes);
+  }
+
+  give(slab: Buffer): void {
+    if (slab.buffer.byteLength === SLAB_BYTES && this.free.length < this.keep) this.free.push(Buffer.from(slab.buffer, 0, SLAB_BYTES));
+  }
+}
+
 /** The connection broke or ended early: the call's status says why if it failed, else `error` does. */
 export class BulkReadBroken extends Error {
   constructor(readonly error: StrataError) {
@@ -53,13 +74,14 @@ export class BulkChunkReader {
   private ackHave = 0;
   private acknowledged = false;
   /** The receive buffer being filled: chunks up to slabEnd of refs, `filled` bytes of it so far. */
-  private slab = Buffer.alloc(0);
+  private slab: Buffer = Buffer.alloc(0);
   private slabEnd = 0;
   private filled = 0;
   /** Next chunk to complete, and where it starts in the slab. */
   private at = 0;
   private chunkStart = 0;
-  private readonly ready: ChunkGroup[] = [];
+  /** Verified groups not yet handed on, each with the receive buffer it completes (given back to the pool once the consumer moves past it). */
+  private readonly ready: { group: ChunkGroup; completes?: Buffer }[] = [];
   private queued = 0;
   private paused = false;
   private done = false;
@@ -71,6 +93,7 @@ export class BulkChunkReader {
     port: number,
     token: Buffer,
     private readonly refs: readonly ChunkRef[],
+    private readonly pool: SlabPool | undefined,
   ) {
     this.socket = net.connect({
       host,
@@ -84,12 +107,16 @@ export class BulkChunkReader {
     this.socket.write(token);
   }
 
-  /** A reader for the offer in `header`, or undefined when it names nothing this client can reach. */
-  static open(address: string, header: string, refs: readonly ChunkRef[]): BulkChunkReader | undefined {
+  /**
+   * A reader for the offer in `header`, or undefined when it names nothing
+   * this client can reach. With `pool`, the consumer is done with a group's
+   * bytes once it asks for the next, and receive buffers are used again.
+   */
+  static open(address: string, header: string, refs: readonly ChunkRef[], pool?: SlabPool): BulkChunkReader | undefined {
     const m = /^(\d{1,5}) ([0-9a-f]{64})$/.exec(header);
     const target = rawAddress(address);
     if (!m || !target) return undefined;
-    return new BulkChunkReader(target.host.replace(/^\[(.*)\]$/, '$1'), Number(m[1]), Buffer.from(m[2]!, 'hex'), refs);
+    return new BulkChunkReader(target.host.replace(/^\[(.*)\]$/, '$1'), Number(m[1]), Buffer.from(m[2]!, 'hex'), refs, pool);
   }
 
   /** Where the socket's next read goes: the rest of the answer, then the rest of the current receive buffer. */
@@ -105,7 +132,7 @@ export class BulkChunkReader {
     let bytes = 0;
     while (end < this.refs.length && (end === this.at || bytes + this.refs[end]!.size <= SLAB_BYTES)) bytes += this.refs[end++]!.size;
     // Past the last chunk: a small buffer to catch what a faulty server sends beyond it.
-    this.slab = Buffer.allocUnsafeSlow(Math.max(bytes, 1));
+    this.slab = bytes === 0 ? Buffer.allocUnsafe(1) : this.pool ? this.pool.take(bytes) : Buffer.allocUnsafeSlow(bytes);
     this.slabEnd = end;
     this.filled = 0;
     this.chunkStart = 0;
@@ -137,7 +164,7 @@ export class BulkChunkReader {
       this.at++;
     }
     if (group.length > 0) {
-      this.ready.push(group);
+      this.ready.push({ group, completes: this.at === this.slabEnd ? this.slab : undefined });
       this.queued += bytes;
       this.poke();
     }
@@ -186,14 +213,15 @@ export class BulkChunkReader {
   async *groups(): AsyncGenerator<ChunkGroup, void, undefined> {
     try {
       for (;;) {
-        const group = this.ready.shift();
-        if (group) {
-          for (const c of group) this.queued -= c[0]!.length;
+        const next = this.ready.shift();
+        if (next) {
+          for (const c of next.group) this.queued -= c[0]!.length;
           if (this.paused && this.queued < QUEUED_BYTES / 2) {
             this.paused = false;
             this.socket.resume();
           }
-          yield group;
+          yield next.group;
+          if (next.completes) this.pool?.give(next.completes);
           continue;
         }
         if (this.failure) throw new BulkReadBroken(this.failure);

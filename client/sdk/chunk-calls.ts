@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { hashChunk } from '../../src/chunking/index.ts';
 import { StrataError } from '../../src/errors/index.ts';
 import { BULK_HEADER, canOpenBulk } from './bulk-connection.ts';
-import { BulkChunkReader, BulkReadBroken, BulkReadNotStarted, type ChunkGroup } from './bulk-read.ts';
+import { BulkChunkReader, BulkReadBroken, BulkReadNotStarted, type ChunkGroup, type SlabPool } from './bulk-read.ts';
 import { ChunkFrameParser } from './chunk-frames.ts';
 import { RawCallNotStarted } from './raw-stream.ts';
 import type { CallOptions, Transport } from './transport.ts';
@@ -45,6 +45,18 @@ export interface ChunkReadOptions extends CallOptions {
   file?: string;
   /** More files the chunks belong to, besides `file` (the chunks of several files read in one call). */
   files?: string[];
+  /**
+   * The caller is done with a group's bytes once it asks for the next (it
+   * writes them out and keeps no view of them): receive buffers are then used
+   * again for later chunks. Never for a caller that keeps chunks.
+   */
+  reuseBuffers?: boolean;
+}
+
+/** ChunkReadOptions as the calls of one read share them. */
+export interface ChunkCallOptions extends ChunkReadOptions {
+  /** The read's receive buffers to reuse (reuseBuffers). */
+  slabs?: SlabPool;
 }
 
 function corrupt(ref: ChunkRef, got: number, detail: string): StrataError {
@@ -74,7 +86,7 @@ function asksBulk(transport: Transport): boolean {
  * hashed piece by piece as it arrives. Either way a chunk is handed on only
  * once it matched its hash, and no message is assembled.
  */
-async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request: GetChunksAsk, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
+async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request: GetChunksAsk, opts: ChunkCallOptions): AsyncGenerator<ChunkGroup, void, undefined> {
   const channel = transport.rawChannel()!;
   const { path, serialize } = transport.methodOf('GetChunks');
   const deadline = opts.deadlineMs ? Date.now() + opts.deadlineMs : undefined;
@@ -102,7 +114,7 @@ async function* rawCall(transport: Transport, refs: readonly ChunkRef[], request
     let first: IteratorResult<Buffer[], void>;
     try {
       await Promise.race([response, next]);
-      const reader = offer === undefined ? undefined : BulkChunkReader.open(transport.options.address, offer, refs);
+      const reader = offer === undefined ? undefined : BulkChunkReader.open(transport.options.address, offer, refs, opts.slabs);
       if (reader) {
         if (yield* bulkCall(reader, next)) {
           finished = true;
@@ -222,7 +234,7 @@ async function* grpcCall(transport: Transport, refs: readonly ChunkRef[], reques
 }
 
 /** One GetChunks call, each chunk checked against its hash; `bulk` is set here when the transport may take a bulk connection. */
-export function chunkCall(transport: Transport, refs: readonly ChunkRef[], request: Omit<GetChunksAsk, 'bulk'>, opts: ChunkReadOptions): AsyncGenerator<ChunkGroup, void, undefined> {
+export function chunkCall(transport: Transport, refs: readonly ChunkRef[], request: Omit<GetChunksAsk, 'bulk'>, opts: ChunkCallOptions): AsyncGenerator<ChunkGroup, void, undefined> {
   // Over grpc-js no response headers are seen here: no bulk connection.
   if (transport.rawChannel() === null) return grpcCall(transport, refs, { ...request, bulk: false }, opts);
   let bytes = 0;

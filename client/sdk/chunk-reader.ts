@@ -4,6 +4,7 @@
 // chunk is checked here against the hash it was asked by, so a server (or
 // anything between) can never hand over wrong bytes: a mismatch is
 // CHUNK_CORRUPT (DataLoss; chunk-calls.ts).
+import { SlabPool } from './bulk-read.ts';
 import { chunkCall, type ChunkGroup, type ChunkReadOptions } from './chunk-calls.ts';
 import type { Transport } from './transport.ts';
 import type { ChunkRef } from './types.ts';
@@ -16,6 +17,8 @@ const CALL_BYTES = 16 << 20;
 const CALL_HASHES = 4096;
 /** Calls running at once: the one being read and the ones filling behind it. */
 const CALLS_AHEAD = 3;
+/** Receive buffers (1 MiB) a read that reuses them keeps: what the calls ahead hold, waiting to be read. */
+const SLABS_KEPT = 16;
 
 interface Call {
   groups: AsyncGenerator<ChunkGroup, void, undefined>;
@@ -49,12 +52,13 @@ export async function* readChunkPieces(transport: Transport, refs: readonly Chun
   const files = opts.files ?? [];
   const plan = callsOf(refs);
   const running: Call[] = [];
+  const callOpts = opts.reuseBuffers ? { ...opts, slabs: new SlabPool(SLABS_KEPT) } : opts;
   const start = (): void => {
     while (running.length < CALLS_AHEAD) {
       const next = plan.next();
       if (next.done) return;
       // Every chunk is checked by chunkCall, so the server need not hash it too.
-      const groups = chunkCall(transport, next.value, { hashes: next.value.map((r) => r.hash), file, files, clientVerifies: true }, opts);
+      const groups = chunkCall(transport, next.value, { hashes: next.value.map((r) => r.hash), file, files, clientVerifies: true }, callOpts);
       const first = groups.next();
       first.catch(() => undefined); // surfaced when this call's turn comes
       running.push({ groups, first });

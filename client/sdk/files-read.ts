@@ -82,9 +82,13 @@ export function chunksReadable(transport: Transport, chunks: ChunkRef[], opts: G
   });
 }
 
-/** A file's bytes read by chunk, in groups of pieces (for writeGroupsAtomically). */
+/**
+ * A file's bytes read by chunk, in groups of pieces, for writeGroupsAtomically
+ * only: a group's bytes are valid until the next group is asked for (the
+ * receive buffers are used again), so each must be written out before then.
+ */
 export function chunkGroups(transport: Transport, chunks: ChunkRef[], opts: GetOptions & { file: string }): AsyncGenerator<Buffer[], void, undefined> {
-  return readFileGroups(transport, chunks, opts);
+  return readFileGroups(transport, chunks, { ...opts, reuseBuffers: true });
 }
 
 /** The bytes of a server stream of `{ data }` messages as a byte Readable; destroying it cancels the call. */

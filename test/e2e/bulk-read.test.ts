@@ -5,14 +5,19 @@
 // chunk the server does not hold ends the call with CHUNK_UNKNOWN and the
 // connection early, and the SDK reports that error, not the short read; a
 // wrong token gets nothing; a server with --bulk-port off answers over gRPC
-// and the SDK reads the same bytes. (Bytes damaged on the way over the bulk
-// connection: get-chunks-integrity.test.ts.)
+// and the SDK reads the same bytes; a file written by getTo, whose receive
+// buffers are used again once written, comes back whole over many calls.
+// (Bytes damaged on the way over the bulk connection:
+// get-chunks-integrity.test.ts.)
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type ChunkRef, type StrataClient } from '../../client/sdk/index.ts';
 import { closeClient, pfsClient, startServer, type RawClient, type TestServer } from '../helpers/server.ts';
+import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const MiB = 1 << 20;
 let server: TestServer;
@@ -121,6 +126,24 @@ describe('the SDK reads by chunk', () => {
     expect(err).toMatchObject({ code: 'CHUNK_UNKNOWN', kind: 'NotFound' });
     expect(got.length).toBeLessThanOrEqual(1);
     got.forEach((c) => expect(sha(c)).toBe(refs[0]!.hash));
+  });
+
+  it('getTo writes a file of many calls whole, its receive buffers used again once written', { timeout: 120_000 }, async () => {
+    const big = randomBytes(40 * MiB);
+    await client.put('r@main:/big.bin', big);
+    const info = await client.inspectFile('r@main:/big.bin', { includeChunks: true });
+    const tmp: TempDir = await createTempDir('strata-bulk-read');
+    try {
+      const out = join(tmp.path, 'big.bin');
+      await client.getTo(`r@${info.commit}:/big.bin`, out, { chunks: info.chunks });
+      expect(sha(await readFile(out))).toBe(sha(big));
+      // A range that starts and ends inside chunks, across receive buffers.
+      const part = join(tmp.path, 'part.bin');
+      await client.getTo(`r@${info.commit}:/big.bin`, part, { chunks: info.chunks, offset: 3 * MiB + 17, length: 21 * MiB + 5 });
+      expect(sha(await readFile(part))).toBe(sha(big.subarray(3 * MiB + 17, 24 * MiB + 22)));
+    } finally {
+      await tmp.remove();
+    }
   });
 
   it('reads the file whole from a server with --bulk-port off (over HTTP/2)', async () => {
