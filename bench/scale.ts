@@ -100,6 +100,7 @@ async function counters(c: Cluster): Promise<Map<string, number>> {
       add(/operation="([^"]+)"/.exec(m[1]!)?.[1] ?? m[1]!, Number(m[2]));
     }
     for (const m of text.matchAll(/^strata_one_off_commits_total\{outcome="(\w+)"\} (\d+)$/gm)) add(m[1]!, Number(m[2]));
+    for (const m of text.matchAll(/^strata_branch_turn_events_total\{event="(\w+)"\} (\d+)$/gm)) add(`turn_${m[1]!}`, Number(m[2]));
   }
   return totals;
 }

@@ -77,7 +77,7 @@ export async function startServer(config: Readonly<ServerConfig>, log: Logger): 
   const pfs = await createPfs({ meta, chunks, log, leaseMs: config.leaseMs, limits: config.limits, indexCacheBytes: memory.indexCacheBytes, gcMarkMemEntries: memory.gcMarkMemEntries });
   metrics.watchChunkStore(chunks);
   metrics.watchMemory(chunks, pfs.context.reader);
-  metrics.watchCommits(pfs.context.oneOff, pfs.context.stages);
+  metrics.watchCommits(pfs.context.oneOff, pfs.context.stages, pfs.context.turns.stats);
   const auth = createAuth({ meta, auditRetentionMs: config.auditRetentionMs }); // every transport: gRPC, HTTP, console logins, S3 keys; off until `strata auth activate`
   const tls = await readTls(config);
   await warnIfExposed(config, auth, log);

@@ -40,7 +40,7 @@ export interface RpcMetrics {
   /** Starts the gauges of what the memory settings bound (server/config.ts MemoryConfig). */
   watchMemory(chunks: ChunkStore, indexReader: { cachedBytes(): number }): void;
   /** Starts strata_one_off_commits_total from pfs's counts (PfsContext.oneOff), and the per-stage time of one-off commits. */
-  watchCommits(oneOff: { landed: number; rebuilt: number; grouped: number }, stages: CommitStages): void;
+  watchCommits(oneOff: { landed: number; rebuilt: number; grouped: number; handed: number; took: number }, stages: CommitStages, turns: { readonly [event: string]: number } | object): void;
   /** The metadata store, with every request timed into strata_meta_request_duration_seconds. */
   timeMetaStore(store: MetaStore): MetaStore;
   /** The block store, with every request timed into strata_object_store_request_duration_seconds. */
@@ -111,7 +111,7 @@ export function createMetrics(): RpcMetrics {
       new Gauge({ name: 'strata_store_packs', help: 'Packs in the chunk store', registers, collect() { this.set(chunks.stats().packs); } });
       new Gauge({ name: 'strata_store_uploads_in_flight', help: 'Pack uploads in flight', registers, collect() { this.set(chunks.stats().uploadsInFlight); } });
     },
-    watchCommits(oneOff, stages) {
+    watchCommits(oneOff, stages, turns) {
       new Counter({
         name: 'strata_one_off_stage_seconds_total',
         help: 'Wall time one-off commits spent in each stage (open, queue, turn, head, build, flush, land, retry), summed over commits',
@@ -134,7 +134,7 @@ export function createMetrics(): RpcMetrics {
       });
       new Counter({
         name: 'strata_one_off_commits_total',
-        help: 'One-off commits: landed; landing attempts rebuilt (another writer moved the head first; several servers on one branch); grouped (landed in the batch of a writer ahead of them on the branch)',
+        help: 'One-off commits: landed; landing attempts rebuilt (another writer moved the head first; several servers on one branch); grouped (landed in the batch of a writer ahead of them on the branch); handed (handed to another server holding the branch\'s turn, and landed by it); took (handed by another server, landed here)',
         labelNames: ['outcome'],
         registers,
         collect() {
@@ -142,6 +142,18 @@ export function createMetrics(): RpcMetrics {
           this.inc({ outcome: 'landed' }, oneOff.landed);
           this.inc({ outcome: 'rebuilt' }, oneOff.rebuilt);
           this.inc({ outcome: 'grouped' }, oneOff.grouped);
+          this.inc({ outcome: 'handed' }, oneOff.handed);
+          this.inc({ outcome: 'took' }, oneOff.took);
+        },
+      });
+      new Counter({
+        name: 'strata_branch_turn_events_total',
+        help: 'Branch turns across servers: taken, retracted (taken with this server\'s handoff taken back), offered (handoffs written), gone (handoffs landed by the turn\'s holder or gone with the lease), released (given back without a landing)',
+        labelNames: ['event'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [event, n] of Object.entries(turns as Record<string, number>)) this.inc({ event }, n);
         },
       });
     },

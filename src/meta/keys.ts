@@ -440,6 +440,25 @@ export function parseTurnWantKey(key: string): { owner: string; turn: string } |
   return { owner: rest.slice(0, slash), turn: TURN_PREFIX + rest.slice(slash + 1) };
 }
 
+export const HANDOFF_PREFIX = 'handoff/';
+
+/**
+ * One-off commits server `owner` hands to the holder of the branch's turn to
+ * land in its group, on the owner's lease (src/pfs/handoff.ts). `seq` is the
+ * owner's own counter: a key is never written twice.
+ */
+export function handoffKey(owner: string, seq: number, repo: RepoName, branch: BranchName): string {
+  return `${HANDOFF_PREFIX}${owner}/${seq}/${repo}/${branch}`;
+}
+
+/** The turn key a handoff key is for. */
+export function parseHandoffKey(key: string): { owner: string; turn: string } | undefined {
+  if (!key.startsWith(HANDOFF_PREFIX)) return undefined;
+  const [owner, seq, ...rest] = key.slice(HANDOFF_PREFIX.length).split('/');
+  if (!owner || !seq || rest.length < 2) return undefined;
+  return { owner, turn: TURN_PREFIX + rest.join('/') };
+}
+
 /** Present while a server finishes the open commit (see src/pfs/commits.ts). */
 export function finishingKey(repo: RepoName, commit: CommitId): string {
   return `finishing/${repo}/${commit}`;

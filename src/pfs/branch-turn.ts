@@ -29,6 +29,16 @@
 // (it waits to see another server's turn, or no one waiting any more, at
 // most RECHECK_MS: the waiter also looks again that often).
 //
+// A server whose writers find the turn held hands their commits to the
+// holder instead of waiting for it (handoff.ts): their chunks durable, their
+// staged changes go into handoff/<owner>/<seq>/<repo>/<branch> on its lease,
+// which the holder's next landing batch lands as commits in its group and
+// deletes (conditioned on it being unchanged). The offering server learns
+// from the watch that the key went; if it takes the turn first, it deletes
+// the key in the same transaction that takes the turn, so exactly one of
+// the two lands those commits. Offers are seen through a watch, with their
+// values: the holder reads nothing more to take them.
+//
 // The turn is advisory. The head still moves only by compare-and-set, so a
 // turn that ended early (its lease ran out) or a writer that stopped waiting
 // (after the lease time: the holder may be stuck) costs duplicate work, never
@@ -36,11 +46,41 @@
 import { randomUUID } from 'node:crypto';
 import { isStrataError } from '../errors/index.ts';
 import type { BranchName, RepoName } from '../ids.ts';
-import { parseTurnWantKey, TURN_PREFIX, TURN_WANT_PREFIX, turnKey, turnWantKey } from '../meta/keys.ts';
+import { HANDOFF_PREFIX, handoffKey, parseHandoffKey, parseTurnWantKey, TURN_PREFIX, TURN_WANT_PREFIX, turnKey, turnWantKey } from '../meta/keys.ts';
 import { bytesEqual, type BatchCondition, type BatchOp, type MetaStore, type StoreLease } from '../meta/meta-store.ts';
 
 /** How often a waiter looks at the turn again without having heard that it ended. */
 const RECHECK_MS = 200;
+
+/** How long a server's handoff may wait untaken before it also asks for the turn (the holder then ends its run). */
+const HANDOFF_PATIENCE_MS = 1000;
+
+/** What a writer waiting for the turn can hand to its holder instead (handoff.ts). */
+export interface Offer {
+  /**
+   * Called once the turn was refused: makes the writers' chunks durable and
+   * writes the handoff at `key` on `lease` (absent before); returns the
+   * value written, or undefined when these writers cannot be handed off.
+   */
+  make(key: string, lease: StoreLease): Promise<Uint8Array | undefined>;
+}
+
+export interface TurnStats {
+  /** Turns taken; handoffs this server took back (with the turn, or when its wait for the turn ran out). */
+  taken: number;
+  retracted: number;
+  /** Handoffs written; of them, deleted by another server's landing or with the lease (gone). */
+  offered: number;
+  gone: number;
+  /** Turns given back without a landing (release()). */
+  released: number;
+}
+
+/** A handoff another server wrote for a branch, as the watch reported it. */
+export interface OfferSeen {
+  key: string;
+  value: Uint8Array;
+}
 
 export interface Turn {
   /** Commits landed under this turn so far (it is handed on between this server's writers). */
@@ -63,28 +103,49 @@ export interface BranchTurns {
   /** Waits for the branch's turn and takes it; undefined where turns are not needed or the wait ran out. */
   take(repo: RepoName, branch: BranchName): Promise<Turn | undefined>;
   /**
+   * As take, but while the turn is held the writers are offered to its
+   * holder: 'handed' when the offer was taken (the holder's batch landed
+   * it, or it went with this server's lease: the caller looks which).
+   */
+  takeOrHand(repo: RepoName, branch: BranchName, offer: Offer): Promise<Turn | 'handed' | undefined>;
+  /** Handoffs other servers wrote for the branch and no landing of this server took yet. */
+  offers(repo: RepoName, branch: BranchName): OfferSeen[];
+  /** This server's batch landed (and deleted) these handoffs. */
+  consumed(repo: RepoName, branch: BranchName, keys: readonly string[]): void;
+  /**
    * A writer of the branch arrived on this server (before it queues behind
    * the others); call the returned function when it is done, landed or not.
    */
   arrive(repo: RepoName, branch: BranchName): () => void;
   /**
    * Whether the batch landing `landing` commits (a group of writers, or one)
-   * under `turn` keeps it for the next writer here (one is queued; a
-   * bounded run if others wait).
+   * under `turn` keeps it for the next writer here (one is queued, or
+   * `offers` handoffs this batch does not take are pending; a bounded run
+   * if others wait). `linger`: also with neither, unless another server
+   * waits (the caller then waits for a handoff: lingered()).
    */
-  keep(repo: RepoName, branch: BranchName, turn: Turn, landing?: number): boolean;
+  keep(repo: RepoName, branch: BranchName, turn: Turn, landing?: number, offers?: number, linger?: boolean): boolean;
+  /** Resolves when a handoff for the branch is seen, another server waits for its turn, or after `ms`. */
+  lingered(repo: RepoName, branch: BranchName, ms: number): Promise<void>;
   /** `landing` commits landed under `turn`; `kept`: the batch kept it, and the next writer of the branch here lands under it. */
   after(repo: RepoName, branch: BranchName, turn: Turn, kept: boolean, landing?: number): void;
   /** The turn a previous writer here handed on, if any (taken out: the caller now owns it). */
   handed(repo: RepoName, branch: BranchName): Turn | undefined;
+  /** What became of this server's turn attempts and handoffs, for metrics. */
+  readonly stats: TurnStats;
   /** Other servers this one knows to be waiting for the branch's turn (from its watch; 0 before its first turn). */
   othersWaiting(repo: RepoName, branch: BranchName): number;
 }
 
 const NO_TURNS: BranchTurns = {
+  stats: { taken: 0, retracted: 0, offered: 0, gone: 0, released: 0 },
   contended: () => false,
   landed: () => undefined,
   take: async () => undefined,
+  takeOrHand: async () => undefined,
+  offers: () => [],
+  lingered: async () => undefined,
+  consumed: () => undefined,
   arrive: () => () => undefined,
   keep: () => false,
   after: () => undefined,
@@ -108,6 +169,12 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
   const grant = meta.grantLease.bind(meta);
   const owner = randomUUID();
   let taken = 0;
+  const stats: TurnStats = { taken: 0, retracted: 0, offered: 0, gone: 0, released: 0 };
+  let handoffs = 0;
+  /** Per turn key: other servers' handoffs seen by the watch and not yet gone. */
+  const offered = new Map<string, Map<string, Uint8Array>>();
+  /** Turn keys another server holds, as the watch last said. */
+  const heldByOther = new Set<string>();
   let session: Promise<StoreLease> | undefined;
   let watching: Promise<unknown> | undefined;
   const waiters = new Map<string, Set<() => void>>();
@@ -138,6 +205,7 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     if (present) {
       if (!set) wanted.set(w.turn, (set = new Set()));
       set.add(w.owner);
+      wake(`offer:${w.turn}`); // a holder lingering for handoffs stops: this one waits for the turn itself
     } else if (set) {
       set.delete(w.owner);
       if (set.size > 0) return;
@@ -145,11 +213,28 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
       wake(`taken:${w.turn}`); // no one waits any more: a server letting a waiter go first stops waiting
     }
   };
+  const offer = (key: string, value: Uint8Array | undefined): void => {
+    const h = parseHandoffKey(key);
+    if (!h) return;
+    if (value === undefined) wake(key); // taken, retracted, or gone with its lease: the offering writer looks which
+    if (h.owner === owner) return;
+    let set = offered.get(h.turn);
+    if (value !== undefined) {
+      if (!set) offered.set(h.turn, (set = new Map()));
+      set.set(key, value);
+      wake(`offer:${h.turn}`);
+    } else if (set) {
+      set.delete(key);
+      if (set.size === 0) offered.delete(h.turn);
+    }
+  };
   const mineValue = (v: Uint8Array): boolean => Buffer.from(v).toString().startsWith(`${owner}/`);
   const watch = (): Promise<unknown> => {
     if (!watching) seen = new Set();
     watching ??= Promise.all([
       meta.watch(TURN_PREFIX, (e) => {
+        if (e.value === undefined || mineValue(e.value)) heldByOther.delete(e.key);
+        else heldByOther.add(e.key);
         if (e.value === undefined) wake(e.key);
         else if (!mineValue(e.value)) wake(`taken:${e.key}`);
       }),
@@ -157,9 +242,14 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
         seen?.add(e.key);
         want(e.key, e.value !== undefined);
       }),
+      meta.watch(HANDOFF_PREFIX, (e) => {
+        seen?.add(e.key);
+        offer(e.key, e.value);
+      }),
     ]).then(async () => {
       // Waiters that said so before the watch began; a key the watch has already reported is left to it.
       for await (const [key] of meta.scan({ prefix: TURN_WANT_PREFIX })) if (!seen?.has(key)) want(key, true);
+      for await (const [key, value] of meta.scan({ prefix: HANDOFF_PREFIX })) if (!seen?.has(key)) offer(key, value);
       seen = undefined;
     });
     return watching.catch((err: unknown) => {
@@ -184,19 +274,22 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     }
   };
 
-  /** Resolves when the key is seen deleted or after `ms`, whichever is first. */
-  const ended = async (key: string, ms: number): Promise<void> => {
+  /** Resolves when one of the keys is seen deleted or after `ms`, whichever is first. */
+  const ended = async (key: string | string[], ms: number): Promise<void> => {
     let done!: () => void;
     const seen = new Promise<void>((r) => (done = r));
-    let set = waiters.get(key);
-    if (!set) waiters.set(key, (set = new Set()));
-    set.add(done);
+    const keys = typeof key === 'string' ? [key] : key;
+    for (const k of keys) {
+      let set = waiters.get(k);
+      if (!set) waiters.set(k, (set = new Set()));
+      set.add(done);
+    }
     const timer = setTimeout(done, ms);
     try {
       await seen;
     } finally {
       clearTimeout(timer);
-      waiters.get(key)?.delete(done);
+      for (const k of keys) waiters.get(k)?.delete(done);
     }
   };
 
@@ -205,10 +298,14 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     endOp: { type: 'del', key },
     condition: { key, expected: value },
     held: async () => bytesEqual(await meta.get(key), value),
-    release: async () => void (await meta.compareAndSet(key, value, undefined)),
+    release: async () => {
+      stats.released++;
+      await meta.compareAndSet(key, value, undefined);
+    },
   });
 
   return {
+    stats,
     contended(repo, branch, head) {
       const key = turnKey(repo, branch);
       const now = performance.now();
@@ -236,9 +333,9 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
         else writers.delete(key);
       };
     },
-    keep(repo, branch, t, landing = 1) {
+    keep(repo, branch, t, landing = 1, pending = 0, linger = false) {
       const key = turnKey(repo, branch);
-      if ((writers.get(key) ?? 0) <= landing) return false;
+      if ((writers.get(key) ?? 0) <= landing && pending === 0) return linger && !wanted.has(key);
       return t.commits + landing < KEEP_COMMITS || !wanted.has(key);
     },
     after(repo, branch, t, kept, landing = 1) {
@@ -259,10 +356,30 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     othersWaiting(repo, branch) {
       return wanted.get(turnKey(repo, branch))?.size ?? 0;
     },
-    take: (repo, branch) => takeTurn(turnKey(repo, branch), repo, branch),
+    take: async (repo, branch) => {
+      const t = await takeTurn(turnKey(repo, branch), repo, branch);
+      return t === 'handed' ? undefined : t;
+    },
+    takeOrHand: (repo, branch, o) => takeTurn(turnKey(repo, branch), repo, branch, o),
+    async lingered(repo, branch, ms) {
+      const key = turnKey(repo, branch);
+      if (offered.has(key) || wanted.has(key)) return;
+      await ended(`offer:${key}`, ms);
+    },
+    offers(repo, branch) {
+      const set = offered.get(turnKey(repo, branch));
+      return set ? [...set].map(([key, value]) => ({ key, value })) : [];
+    },
+    consumed(repo, branch, keys) {
+      const key = turnKey(repo, branch);
+      const set = offered.get(key);
+      if (!set) return;
+      for (const k of keys) set.delete(k);
+      if (set.size === 0) offered.delete(key);
+    },
   };
 
-  async function takeTurn(key: string, repo: RepoName, branch: BranchName): Promise<Turn | undefined> {
+  async function takeTurn(key: string, repo: RepoName, branch: BranchName, o?: Offer): Promise<Turn | 'handed' | undefined> {
     await watch();
     // This server just ended its run while another waited: that one goes first.
     const letGo = yielding.get(key);
@@ -273,9 +390,20 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     const value = Buffer.from(`${owner}/${++taken}`);
     const want = turnWantKey(owner, repo, branch);
     let wanting = false;
+    /** This writer's handoff while it stands; `gone`: the watch saw it deleted. */
+    let handoff: { key: string; value: Uint8Array; at: number; gone: boolean } | undefined;
+    let offering = o;
+    // Held elsewhere as far as the watch knows: offer first, without a refused try.
+    let tryFirst = !(o && heldByOther.has(key));
     const until = performance.now() + leaseMs;
+    /** Deletes the handoff unless it went already: true when it was still there (so nothing else landed it). */
+    const retract = async (h: { key: string; value: Uint8Array }): Promise<boolean> => meta.batch([{ type: 'del', key: h.key }], [{ key: h.key, expected: h.value }]);
     try {
       for (;;) {
+        if (handoff?.gone) {
+          stats.gone++;
+          return 'handed';
+        }
         const l = await lease();
         // Listen before trying: an end between a refused try and the wait is not missed.
         let heard = false;
@@ -284,14 +412,43 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
         if (!set) waiters.set(key, (set = new Set()));
         set.add(listen);
         try {
-          const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : [])];
-          if (await meta.batch(ops, [{ key, expected: undefined }])) {
+          // Taking the turn takes back this server's handoff in the same transaction: only one of the two lands it.
+          const h = handoff;
+          const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : []), ...(h ? [{ type: 'del' as const, key: h.key }] : [])];
+          if (tryFirst && (await meta.batch(ops, [{ key, expected: undefined }, ...(h ? [{ key: h.key, expected: h.value }] : [])]))) {
             wanting = false;
+            stats.taken++;
+            if (h) stats.retracted++;
+            handoff = undefined;
             return turn(key, value);
           }
-          // Refused: say this server waits, so the holder ends its run within KEEP_COMMITS.
-          if (!wanting) await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
-          wanting = true;
+          tryFirst = true;
+          if (h && !h.gone && !heard && (await meta.get(h.key)) === undefined) h.gone = true;
+          if (h?.gone) {
+            stats.gone++;
+            return 'handed';
+          }
+          if (offering && !h) {
+            // Refused: hand the writers to the holder rather than wait for it to finish its run.
+            const hk = handoffKey(owner, ++handoffs, repo, branch);
+            const made: { key: string; value: Uint8Array; at: number; gone: boolean } = { key: hk, value: new Uint8Array(0), at: performance.now(), gone: false };
+            let hs = waiters.get(hk);
+            if (!hs) waiters.set(hk, (hs = new Set()));
+            hs.add(() => void (made.gone = true));
+            const v = await offering.make(hk, l);
+            offering = undefined;
+            if (v) {
+              stats.offered++;
+              made.value = v;
+              made.at = performance.now();
+              handoff = made;
+            } else waiters.delete(hk);
+          }
+          // Say this server waits, so the holder ends its run within KEEP_COMMITS (a handoff first waits to be taken).
+          if (!wanting && (!handoff || performance.now() - handoff.at >= HANDOFF_PATIENCE_MS)) {
+            await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
+            wanting = true;
+          }
         } catch (err) {
           if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
           // The answer may be lost while the put landed: do not leave the branch held.
@@ -301,11 +458,25 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
           waiters.get(key)?.delete(listen);
         }
         const left = until - performance.now();
-        if (left <= 0) return undefined;
-        if (!heard) await ended(key, Math.min(RECHECK_MS, left));
+        if (left <= 0) {
+          if (handoff && !(await retract(handoff))) {
+            stats.gone++;
+            return 'handed';
+          }
+          if (handoff) stats.retracted++;
+          handoff = undefined;
+          return undefined;
+        }
+        if (!heard && !handoff?.gone) {
+          const wait = handoff && !wanting ? Math.min(RECHECK_MS, left, Math.max(1, handoff.at + HANDOFF_PATIENCE_MS - performance.now())) : Math.min(RECHECK_MS, left);
+          await ended(handoff ? [key, handoff.key] : key, wait);
+        }
       }
     } finally {
       if (wanting) await meta.batch([{ type: 'del', key: want }], []).catch(() => undefined);
+      // Left by an error: take the handoff back if it is still there (if that fails too, it may yet land, unanswered).
+      if (handoff && !handoff.gone) await retract(handoff).catch(() => undefined);
+      if (handoff) waiters.delete(handoff.key);
     }
   }
 }

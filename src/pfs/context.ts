@@ -43,9 +43,11 @@ export interface PfsContext {
   /**
    * One-off commits landed, landing attempts lost to another writer's (built
    * again on the new head), and commits landed in another writer's group
-   * (one-off-commits.ts), for metrics.
+   * (one-off-commits.ts); commits this server handed to another server's
+   * turn and that one landed, and such commits this server landed
+   * (handoff.ts), for metrics.
    */
-  oneOff: { landed: number; rebuilt: number; grouped: number };
+  oneOff: { landed: number; rebuilt: number; grouped: number; handed: number; took: number };
   /** Where one-off commits' wall time went, by stage (commit-stages.ts), for metrics and bench scale. */
   stages: CommitStages;
   /** GC's default in-memory bound on its mark set (a GC call may pass its own). */
@@ -171,7 +173,7 @@ export function createContext(deps: PfsDeps): PfsContext {
     recordLock: new KeyedLock(),
     turns: createBranchTurns(deps.meta, deps.leaseMs ?? DEFAULT_LEASE_MS),
     indexIo,
-    oneOff: { landed: 0, rebuilt: 0, grouped: 0 },
+    oneOff: { landed: 0, rebuilt: 0, grouped: 0, handed: 0, took: 0 },
     stages: new CommitStages(),
     gcMarkMemEntries: deps.gcMarkMemEntries,
     finished: new FinishedCommits(),

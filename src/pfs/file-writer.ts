@@ -176,8 +176,9 @@ function oneOffSink(ctx: PfsContext, repo: RepoName, branch: BranchName, headRoo
           guard: guard && ((root) => guard((path) => (root ? ctx.reader.get(root, path) : Promise.resolve(undefined)))),
           changes: (onChunk) => stage.changes(onChunk),
           // An append was computed against the old head: re-applying it is
-          // only right if no other commit changed that file meanwhile.
-          beforeRebase: async (base, head) => {
+          // only right if no other commit changed that file meanwhile. None
+          // without appends (such a writer can be handed to another server's group).
+          beforeRebase: appended.size === 0 ? undefined : async (base, head) => {
             for (const path of appended) {
               const [before, now] = await Promise.all([ctx.reader.get(base, path), ctx.reader.get(head, path)]);
               if (before?.hash !== now?.hash) {

@@ -56,6 +56,11 @@ export class LandedBranches {
     this.#records.set(`${repo}\0${branch}`, raw);
   }
 
+  /** What this server's last landing on the branch wrote. */
+  get(repo: RepoName, branch: string): Uint8Array | undefined {
+    return this.#records.get(`${repo}\0${branch}`);
+  }
+
   /** Whether `raw` is what this server's last landing on the branch wrote. */
   is(repo: RepoName, branch: string, raw: Uint8Array): boolean {
     const mine = this.#records.get(`${repo}\0${branch}`);

@@ -13,7 +13,9 @@
 // land (the head moved, a condition failed), each writer of the group lands
 // on its own as before; nothing of a group is visible unless all of it is.
 // A writer with a guard (S3 conditional writes, multipart completion) lands
-// on its own: its conditions are its own.
+// on its own: its conditions are its own. Through several servers, a group
+// that finds the branch's turn held is handed to the holder's next group
+// (handoff.ts), which lands other servers' handoffs after its own writers.
 import { isStrataError, StrataError } from '../errors/index.ts';
 import type { BranchName, CommitId, RepoName } from '../ids.ts';
 import * as keys from '../meta/keys.ts';
@@ -26,6 +28,8 @@ import { branchNameFree } from './tags.ts';
 import { createDurableSet, type DurableSet } from './durable-set.ts';
 import { hintCommit } from './commits.ts';
 import { KEEP_COMMITS, type Turn } from './branch-turn.ts';
+import { handedCommits, offerOf, takeOffers } from './handoff.ts';
+import { decodeBranch } from '../meta/records.ts';
 
 export interface OneOffCommit {
   id: CommitId;
@@ -323,6 +327,8 @@ async function landOneOff(ctx: PfsContext, repo: RepoName, branch: BranchName, c
  */
 async function landGroup(ctx: PfsContext, repo: RepoName, branch: BranchName, group: Waiting[]): Promise<boolean> {
   const handed = ctx.turns.handed(repo, branch);
+  // No writer of this server: other servers' handoffs only, and only under a turn kept for them.
+  if (group.length === 0 && !handed) return false;
   const state: TurnState = { turn: handed, tried: handed !== undefined, kept: false };
   let outcome: 'landed' | 'one by one' | 'failed' = 'failed';
   try {
@@ -335,7 +341,9 @@ async function landGroup(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
       // no turn: nothing to hand on
     } else if (outcome === 'landed') {
       ctx.turns.after(repo, branch, state.turn, state.kept, group.length);
-    } else if (outcome === 'one by one') {
+      // Kept for handoffs that came during this landing, or for a writer here: whichever comes first lands under it.
+      if (state.kept) drainOffers(ctx, repo, branch);
+    } else if (outcome === 'one by one' && group.length > 0) {
       ctx.turns.after(repo, branch, state.turn, true, 0); // the first of them lands under it
     } else {
       await state.turn.release().catch(() => undefined); // the batch may not have ended it
@@ -344,13 +352,16 @@ async function landGroup(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
 }
 
 async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, group: Waiting[], state: TurnState): Promise<boolean> {
-  const first = group[0]!.c;
+  const first = group[0]?.c;
   let reading = performance.now();
-  let b = first.opened !== undefined && ctx.landedBranch.is(repo, branch, first.opened.raw) ? first.opened : await getBranch(ctx, repo, branch);
+  let b = first?.opened !== undefined && ctx.landedBranch.is(repo, branch, first.opened.raw) ? first.opened : first ? await getBranch(ctx, repo, branch) : await lastLanded(ctx, repo, branch);
   if (!state.tried && ctx.turns.contended(repo, branch, b?.value.head ?? null)) {
     ctx.stages.since('head', reading);
     state.tried = true;
-    state.turn = await ctx.stages.time('turn', () => ctx.turns.take(repo, branch));
+    const offer = offerOf(ctx, group.map((w) => w.c));
+    const got = await ctx.stages.time('turn', () => (offer ? ctx.turns.takeOrHand(repo, branch, offer) : ctx.turns.take(repo, branch)));
+    if (got === 'handed') return handedLanded(ctx, repo, group);
+    state.turn = got;
     reading = performance.now();
     if (state.turn) {
       b = await getBranch(ctx, repo, branch); // the head may have moved while this writer waited
@@ -362,18 +373,24 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
   ctx.stages.since('head', reading);
   // On a branch another server writes, a run stays within KEEP_COMMITS (that server may be about to
   // wait for the turn); the rest queue again, first, and land next, under this turn if no one waits.
-  if (state.turn) {
+  // A turn kept longer than that (no one waited) lands whole groups until someone does.
+  if (state.turn && (state.turn.commits < KEEP_COMMITS || ctx.turns.othersWaiting(repo, branch) > 0)) {
     const room = Math.max(1, KEEP_COMMITS - state.turn.commits);
     if (group.length > room) queueOf(ctx, keys.branchKey(repo, branch)).unshift(...group.splice(room));
   }
   // An open head, or a landing retried after a lost answer: the one-by-one path says what to do.
   if (head?.state === 'open' || group.some((w) => w.c.id === b?.value.head)) return false;
+  // Other servers' writers handed to this turn land after this server's own (their chunks are durable already).
+  const ownOps = GROUP_FIXED_OPS + group.reduce((n, w) => n + commitOps(w.c), 0);
+  const ref = first && { repoRecord: first.repoRecord, generation: first.fence.generation };
+  const offers = state.turn ? takeOffers(ctx, repo, branch, ref, ctx.meta.limits.maxOps - ownOps) : undefined;
+  if (group.length === 0 && !offers?.commits.length) return false;
   hintCommit(ctx, head);
   const durable = createDurableSet(ctx.chunks);
   try {
     const building = performance.now();
     const { objects, packHints } = commitObjects(ctx, durable);
-    const built: { c: OneOffCommit; root: string | null; files: number; bytes: number }[] = [];
+    const built: { c: Pick<OneOffCommit, 'id' | 'description' | 'provenance' | 'metadata'>; root: string | null; files: number; bytes: number }[] = [];
     let root = head?.indexRoot ?? null;
     for (const { c } of group) {
       if (c.base !== root && c.beforeRebase) {
@@ -386,6 +403,11 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
       root = (await applyChanges(objects, root, c.changes(durable.addHex), { fileTree: true })).root;
       const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
       built.push({ c, root, files: stat.files, bytes: stat.bytes });
+    }
+    for (const h of offers?.commits ?? []) {
+      root = (await applyChanges(objects, root, h.changes, { fileTree: true })).root;
+      const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
+      built.push({ c: h, root, files: stat.files, bytes: stat.bytes });
     }
     ctx.stages.since('build', building);
     await ctx.stages.time('flush', () => ctx.chunks.flush(durable.hashes()));
@@ -403,14 +425,15 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
     const branchKey = keys.branchKey(repo, branch);
     const branchRecord = b?.value ?? { repo, name: branch, head: null, provenance: [], createdAt: now };
     const branchValue = encodeBranch({ ...branchRecord, head: last.id });
-    const keep = state.turn !== undefined && ctx.turns.keep(repo, branch, state.turn, group.length);
+    const pending = offers ? ctx.turns.offers(repo, branch).filter((o) => !offers.keys.includes(o.key)).length : 0;
+    const keep = state.turn !== undefined && ctx.turns.keep(repo, branch, state.turn, group.length, pending, true);
     const ops: BatchOp[] = [];
     for (const commit of made) {
       ops.push({ type: 'put', key: keys.commitKey(repo, commit.id), value: encodeCommit(commit) });
       if (commit.parent) ops.push({ type: 'put', key: keys.childKey(repo, commit.parent, commit.id), value: new Uint8Array(0) });
       for (const up of commit.provenance) ops.push({ type: 'put', key: keys.commitSubvenanceKey(up, { repo, commit: commit.id }), value: new Uint8Array(0) });
     }
-    ops.push({ type: 'put', key: branchKey, value: branchValue });
+    ops.push({ type: 'put', key: branchKey, value: branchValue }, ...(offers?.ops ?? []));
     if (state.turn && !keep) ops.push(state.turn.endOp);
     const conditions = distinct([
       { key: branchKey, expected: b?.raw },
@@ -418,6 +441,7 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
       ...(b ? [] : [await branchNameFree(ctx, repo, branch)]),
       ...group.flatMap((w) => fenceConditions(w.c.fence)),
       ...(state.turn ? [state.turn.condition] : []),
+      ...(offers?.conditions ?? []),
     ]);
     let ok: boolean;
     try {
@@ -428,13 +452,17 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
     }
     if (!ok) {
       ctx.oneOff.rebuilt++;
+      // A handoff may be why (it went with its server's lease): its writers look for themselves.
+      if (offers) ctx.turns.consumed(repo, branch, offers.keys);
       return false;
     }
+    if (offers) ctx.turns.consumed(repo, branch, offers.keys);
     state.kept = keep;
     ctx.oneOff.landed += made.length;
     ctx.oneOff.grouped += made.length - 1;
+    ctx.oneOff.took += offers?.commits.length ?? 0;
+    for (const commit of made) ctx.finished.saw(commit);
     for (const [i, w] of group.entries()) {
-      ctx.finished.saw(made[i]!);
       w.outcome = { commit: made[i]!, children: i + 1 < made.length ? [made[i + 1]!.id] : [] };
     }
     ctx.landedBranch.set(repo, branch, branchValue);
@@ -452,4 +480,56 @@ function distinct(conditions: BatchCondition[]): BatchCondition[] {
     if (!out.some((o) => o.key === c.key && bytesEqual(o.expected, c.expected))) out.push(c);
   }
   return out;
+}
+
+/** After the group was handed to another server's turn: its outcomes if that server landed it; false: land one by one. */
+async function handedLanded(ctx: PfsContext, repo: RepoName, group: Waiting[]): Promise<boolean> {
+  const made = await handedCommits(ctx, repo, group.map((w) => w.c));
+  if (!made) return false;
+  ctx.oneOff.handed += made.length;
+  for (const [i, w] of group.entries()) {
+    ctx.finished.saw(made[i]!);
+    w.outcome = { commit: made[i]!, children: i + 1 < made.length ? [made[i + 1]!.id] : [] };
+  }
+  return true;
+}
+
+/** The branch record this server's last landing wrote (it holds the branch's turn since), else as stored. */
+async function lastLanded(ctx: PfsContext, repo: RepoName, branch: BranchName): Promise<Stored<BranchRecord> | undefined> {
+  const raw = ctx.landedBranch.get(repo, branch);
+  return raw ? { value: decodeBranch(raw), raw } : getBranch(ctx, repo, branch);
+}
+
+/** Per server and branch key: the number of the newest drain scheduled. */
+const drains = new WeakMap<PfsContext, Map<string, number>>();
+
+/**
+ * How long a holder keeps the branch's turn with nothing to land, for the
+ * next writer here or another server's handoff (about a group's cycle):
+ * with both servers busy the turn then stays with one, which lands the
+ * other's writers, instead of changing hands group by group.
+ */
+const LINGER_MS = 300;
+
+/**
+ * After a landing kept the branch's turn: once a handoff comes (or another
+ * server waits for the turn, or LINGER_MS pass) and the writers queued here
+ * had their go, lands the handoffs pending under the turn if no writer here
+ * took it; with none to land the turn is given back.
+ */
+function drainOffers(ctx: PfsContext, repo: RepoName, branch: BranchName): void {
+  const key = keys.branchKey(repo, branch);
+  let byBranch = drains.get(ctx);
+  if (!byBranch) drains.set(ctx, (byBranch = new Map()));
+  if (byBranch.size >= 10_000) byBranch.clear();
+  const mine = (byBranch.get(key) ?? 0) + 1;
+  byBranch.set(key, mine);
+  // Only the newest drain of a branch acts: an older one would give back the turn a later landing kept.
+  const newest = (): boolean => drains.get(ctx)?.get(key) === mine;
+  void ctx.turns
+    .lingered(repo, branch, LINGER_MS)
+    .then(async () => {
+      if (newest()) await ctx.recordLock.run([key], async () => void (newest() && (await landGroup(ctx, repo, branch, []))));
+    })
+    .catch((err: unknown) => ctx.log.warn({ err, repo, branch }, 'landing other servers\' handoffs failed'));
 }
