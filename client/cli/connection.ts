@@ -3,7 +3,7 @@
 // (--tls-ca / STRATA_TLS_CA / the config file's tlsCa to verify the
 // server; --tls-cert and --tls-key for mutual TLS; --tls alone trusts the
 // system's CAs). Mounts and `strata run` get the same through ctx.client().
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { StrataError } from '../../src/errors/index.ts';
 import type { TlsOptions } from '../sdk/transport.ts';
 import { configPath, readConfig, resolveAddress } from './config.ts';
@@ -24,7 +24,7 @@ export interface Connection {
 
 async function pemFile(path: string, what: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return readFileSync(path); // small, once per command (see config.ts)
   } catch (err) {
     throw new StrataError('INVALID_ARGUMENT', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { path }, { cause: err });
   }

@@ -1,11 +1,10 @@
 // What every command gets: the global options, output in the chosen mode
 // (human text, one JSON document, or JSON lines for streams), the client
-// (created on first use, so commands that need no server start fast), and
-// progress bars gated by TTY and --quiet.
+// (created on first use, so commands that need no server start fast).
+// Progress bars are progress.ts, imported by the commands that draw them.
 import { once } from 'node:events';
 import type { StrataClient } from '../sdk/index.ts';
 import { resolveConnection, type Connection, type TlsGlobals } from './connection.ts';
-import { startProgress, type Progress } from './progress.ts';
 import { loadSdk } from './sdk-loader.ts';
 
 export interface Globals extends TlsGlobals {
@@ -102,9 +101,5 @@ export class Context {
   /** A note for people about what happened (e.g. the commit a put made); silent with --quiet or --json. */
   async note(text: string): Promise<void> {
     if (!this.quiet && !this.json) await this.line(text);
-  }
-
-  progress(label: string, totalBytes: number | undefined, totalFiles?: number): Progress {
-    return startProgress({ label, totalBytes, totalFiles, enabled: !this.quiet, stream: this.io.stderr });
   }
 }

@@ -8,7 +8,7 @@
 // count. Each chunk is checked against its hash as its last byte arrives,
 // and handed on only once it matched.
 import * as net from 'node:net';
-import { hashChunk } from '../../src/chunking/index.ts';
+import { hashChunk } from '../../src/chunking/hash.ts'; // not index.ts: a read needs no chunker, gear table or hash workers
 import { StrataError } from '../../src/errors/index.ts';
 import { rawAddress } from './raw-stream.ts';
 import type { ChunkRef } from './types.ts';

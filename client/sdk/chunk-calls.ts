@@ -6,7 +6,7 @@
 // anything between) can never hand over wrong bytes: a mismatch is
 // CHUNK_CORRUPT (DataLoss).
 import { createHash } from 'node:crypto';
-import { hashChunk } from '../../src/chunking/index.ts';
+import { hashChunk } from '../../src/chunking/hash.ts'; // not index.ts: a read needs no chunker, gear table or hash workers
 import { StrataError } from '../../src/errors/index.ts';
 import { BULK_HEADER, canOpenBulk } from './bulk-connection.ts';
 import { BulkChunkReader, BulkReadBroken, BulkReadNotStarted, type ChunkGroup, type SlabPool } from './bulk-read.ts';

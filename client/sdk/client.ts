@@ -7,9 +7,9 @@ import type { Readable } from 'node:stream';
 import { parseRef } from '../../src/ref.ts';
 import { commitRef, branchRef, fileRef, writeRef } from './refs.ts';
 import { readChunkPieceLists, readChunkRefs, type ChunkReadOptions } from './chunk-reader.ts';
-import { bytesReadable, chunkGroups, chunksReadable, writeAtomically, writeGroupsAtomically, type GetOptions } from './files-read.ts';
-import { modify, type ModifyOptions, type ModifySession, type PutOptions, type WriteResult } from './modify.ts';
-import { putDirectory, type PutDirectoryOptions, type PutDirectoryResult } from './put-directory.ts';
+import { bytesReadable, chunkGroups, chunksReadable, type GetOptions } from './files-read.ts';
+import type { ModifyOptions, ModifySession, PutOptions, WriteResult } from './modify.ts';
+import type { PutDirectoryOptions, PutDirectoryResult } from './put-directory.ts';
 import type { PutSource } from './sources.ts';
 import type { PfsServiceDefinition } from '../../proto/generated/strata/pfs/v1/PfsService.ts';
 import type { RequestOf, ResponseOf } from './services.ts';
@@ -209,8 +209,13 @@ export class StrataClient {
 
   // ---- writing files ----
 
-  /** Many puts, deletes and copies in one commit on `target` (`repo@branch` or `repo@<open commit id>`). */
-  modify(target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {
+  /**
+   * Many puts, deletes and copies in one commit on `target` (`repo@branch` or `repo@<open commit id>`).
+   * The write side (chunking, hashing, the bulk connection) is evaluated on the first write: a command
+   * that only reads never loads it.
+   */
+  async modify(target: string, fn: (m: ModifySession) => Promise<void>, opts: ModifyOptions = {}): Promise<WriteResult> {
+    const { modify } = await import('./modify.ts');
     return modify(this.transport, target, fn, opts);
   }
 
@@ -218,7 +223,7 @@ export class StrataClient {
   put(file: string, source: PutSource, opts: PutOptions & ModifyOptions = {}): Promise<WriteResult> {
     const { target, path } = writeRef(file);
     // The file is read and cut while the stream opens (see modify).
-    return modify(this.transport, target, async (m) => void (await m.put(path, source, opts)), opts, { whileOpening: true });
+    return import('./modify.ts').then(({ modify }) => modify(this.transport, target, async (m) => void (await m.put(path, source, opts)), opts, { whileOpening: true }));
   }
 
   /**
@@ -227,8 +232,9 @@ export class StrataClient {
    * last such put are skipped. A tree whose files are all the branch head's
    * already (and nothing to delete) makes no commit (`committed: false`).
    */
-  putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & ModifyOptions = {}): Promise<PutDirectoryResult> {
+  async putDirectory(dir: string, localDir: string, opts: PutDirectoryOptions & ModifyOptions = {}): Promise<PutDirectoryResult> {
     const { target, path } = writeRef(dir);
+    const { putDirectory } = await import('./put-directory.ts');
     const client = { inspectBranch: (b: string) => this.inspectBranch(b, opts), inspectCommit: (c: string) => this.inspectCommit(c, opts), walk: (d: string) => this.walk(d, opts), inspectFile: (f: string) => this.inspectFile(f, opts), modify: (t: string, fn: (m: ModifySession) => Promise<void>) => this.modify(t, fn, opts) };
     return putDirectory(client, target, path, localDir, opts);
   }
@@ -303,6 +309,7 @@ export class StrataClient {
 
   /** Downloads a file to a local path (written to a temp file, renamed when complete). Returns the bytes written. */
   async getTo(file: string, localPath: string, opts: GetOptions = {}): Promise<{ bytes: number }> {
+    const { writeAtomically, writeGroupsAtomically } = await import('./files-save.ts');
     let bytes = 0;
     const onBytes = (n: number): void => {
       bytes += n;

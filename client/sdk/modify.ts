@@ -12,6 +12,7 @@ import { MIN_SIZE, chunkAndHash, createFileHasher, fileHash, hashChunk } from '.
 import { StrataError } from '../../src/errors/index.ts';
 import { parsePath } from '../../src/ids.ts';
 import { parseRef } from '../../src/ref.ts';
+import { writeTarget } from './refs.ts';
 import { BULK_HEADER, BulkConnection, canOpenBulk } from './bulk-connection.ts';
 import { MessageBuffers } from './chunk-message.ts';
 import { PooledFileReader, ReadBuffers, ReleasedPrefix } from './read-buffers.ts';
@@ -84,15 +85,6 @@ const CHUNK_IN_FLIGHT_BYTES = 8 << 20;
  * the worker, 1.78 / 1.93 / 2.02 without (docs/benchmarks.md, api).
  */
 const HASH_CONCURRENCY = 1;
-
-/** Checks a write target: `repo@branch` or `repo@<commit id>`, without ancestry or path. */
-export function writeTarget(target: string): string {
-  const ref = parseRef(target);
-  if (ref.path !== null || ref.ancestry !== null || !target.includes('@')) {
-    throw new StrataError('INVALID_REF', `invalid write target "${target}": expected "repo@branch" or "repo@<open commit id>" (without ancestry or path)`, { input: target });
-  }
-  return target;
-}
 
 class Lock {
   private tail: Promise<void> = Promise.resolve();

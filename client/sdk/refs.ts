@@ -3,7 +3,6 @@
 // malformed address fails here with the same code the server would send.
 import { StrataError } from '../../src/errors/index.ts';
 import { parseRef, type Ref } from '../../src/ref.ts';
-import { writeTarget } from './modify.ts';
 
 /** A ref that must carry a path: returns it parsed, with the raw target and path text. */
 export function fileRef(input: string, what = 'file'): { ref: Ref; target: string; path: string } {
@@ -18,6 +17,15 @@ export function commitRef(input: string): string {
   const ref = parseRef(input);
   if (ref.path !== null) throw new StrataError('INVALID_REF', `invalid ref "${input}": a commit is wanted here, without ":/path"`, { input });
   return input;
+}
+
+/** Checks a write target: `repo@branch` or `repo@<commit id>`, without ancestry or path. */
+export function writeTarget(target: string): string {
+  const ref = parseRef(target);
+  if (ref.path !== null || ref.ancestry !== null || !target.includes('@')) {
+    throw new StrataError('INVALID_REF', `invalid write target "${target}": expected "repo@branch" or "repo@<open commit id>" (without ancestry or path)`, { input: target });
+  }
+  return target;
 }
 
 /** A ref with a path to write to: the write target (`repo@branch` or `repo@<id>`) and the path. */

@@ -15,6 +15,7 @@ import { localFileError } from '../../sdk/sources.ts';
 import { action, count, examples, type Opts } from '../command.ts';
 import type { Context, Io } from '../context.ts';
 import { humanSize, plural } from '../format.ts';
+import { progressFor } from '../progress.ts';
 
 /** Source ref, pinned to the commit inspect saw, so every read sees the same commit. */
 function pinnedRef(src: string, commit: string, path: string): string {
@@ -75,7 +76,7 @@ async function getDirectory(ctx: Context, client: StrataClient, src: string, pat
     files = 0;
     for await (const f of client.walk(src)) (total += f.sizeBytes ?? 0), files++;
   }
-  const progress = ctx.progress(`get ${path}`, total, files);
+  const progress = progressFor(ctx, `get ${path}`, total, files);
   await mkdir(out, { recursive: true }).catch((err: unknown) => {
     throw localFileError(err, 'create directory', out);
   });
@@ -95,7 +96,7 @@ async function getFile(ctx: Context, client: StrataClient, src: string, path: st
   // The chunk list makes the read go by chunk (GetChunks), pipelined and verified here.
   const range = { offset: opts.offset, length: opts.length, chunks: info.chunks };
   const total = size === undefined ? undefined : Math.max(0, Math.min(size - (opts.offset ?? 0), opts.length ?? Infinity));
-  const progress = ctx.progress(`get ${path}`, total);
+  const progress = progressFor(ctx, `get ${path}`, total);
   const onBytes = (n: number): void => progress.add(n);
   try {
     if (!opts.output) return await toStdout(ctx, client.get(src, { ...range, onBytes }));

@@ -10,6 +10,7 @@ import { localFileError } from '../../sdk/sources.ts';
 import { action, collect, count, examples, type Opts } from '../command.ts';
 import type { Context, Io } from '../context.ts';
 import { humanSize, plural } from '../format.ts';
+import { progressFor, type Progress } from '../progress.ts';
 
 /** `repo@branch[:/path]` -> the write target and the path as typed (null without one). */
 export function splitDest(dest: string): { target: string; path: string | null; dirLike: boolean } {
@@ -53,7 +54,7 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
   if (opts.append) throw new StrataError('INVALID_ARGUMENT', '--append works with one file, not with -r');
   const prefix = path ?? '/';
   const client = await ctx.client();
-  let progress: ReturnType<Context['progress']> | undefined;
+  let progress: Progress | undefined;
   let seen = 0;
   const r = await client.putDirectory(`${target}:${prefix}`, local, {
     dedup: opts.dedup,
@@ -63,7 +64,7 @@ async function putTree(ctx: Context, target: string, path: string | null, local:
     delete: opts.delete === true,
     message: opts.message,
     onProgress: (p) => {
-      progress ??= ctx.progress(`put ${local}`, p.totalBytes, p.totalFiles);
+      progress ??= progressFor(ctx, `put ${local}`, p.totalBytes, p.totalFiles);
       progress.add(p.bytes - seen);
       progress.files(p.files);
       seen = p.bytes;
@@ -84,7 +85,7 @@ async function putOne(ctx: Context, target: string, path: string | null, dirLike
   const dest = path === null ? `/${basename(local)}` : dirLike ? joinPath(path, basename(local)) : path;
   const size = stdin ? undefined : (await stat(local)).size;
   const client = await ctx.client();
-  const progress = ctx.progress(`put ${dest}`, size);
+  const progress = progressFor(ctx, `put ${dest}`, size);
   const source = stdin ? ctx.io.stdin : local;
   try {
     const r = await client.put(`${target}:${dest}`, source, { append: opts.append === true, dedup: opts.dedup, message: opts.message, onBytes: (n) => progress.add(n) });
