@@ -5,12 +5,20 @@
 //   strata server ...     the server, in this very process, so the pid a user
 //                         sees is the server and a kill -9 of it leaves nothing;
 //   anything else         the CLI (dist/cli.cjs), compiled with V8's code cache.
-import { readFileSync } from 'node:fs';
+// CommonJS (bin/package.json says so, the rest of the package being ES
+// modules): an ES module entry point starts Node's ES module loader, which
+// cost every command ~5 ms of CPU (a `strata diff` 156 -> 151 ms, 50
+// interleaved runs, docs/benchmarks.md); the server's ES modules are
+// still imported, by the one dynamic import below.
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 const argv = process.argv.slice(2);
 
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
   process.stdout.write(`strata ${version}\n`);
   process.exit(0);
 }
@@ -29,8 +37,8 @@ process.emitWarning = (warning, ...rest) => {
 };
 
 async function load(file) {
-  const url = new URL(`../dist/${file}`, import.meta.url);
-  const root = new URL('..', import.meta.url).pathname;
+  const url = pathToFileURL(join(__dirname, '..', 'dist', file));
+  const root = join(__dirname, '..');
   try {
     return await import(url.href);
   } catch (err) {
@@ -60,19 +68,21 @@ async function load(file) {
  * well: V8 keeps the functions it read from a cache). Where dist/ cannot
  * be written the CLI runs the same, compiling each time.
  */
-async function loadCli() {
+function loadCli() {
   // Loaded here, not above: `strata --version` loads nothing.
-  const [{ createHash }, { renameSync, rmSync, writeFileSync }, { createRequire }, { dirname }, { fileURLToPath }, { Script }] = await Promise.all(
-    ['node:crypto', 'node:fs', 'node:module', 'node:path', 'node:url', 'node:vm'].map((m) => import(m)),
-  );
-  const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
+  const { createHash } = require('node:crypto');
+  const { renameSync, rmSync, writeFileSync } = require('node:fs');
+  const { createRequire } = require('node:module');
+  const { dirname } = require('node:path');
+  const { Script } = require('node:vm');
+  const file = join(__dirname, '..', 'dist', 'cli.cjs');
   const cacheFile = `${file}.cache`;
   let bytes;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     if (err?.code !== 'ENOENT') throw err;
-    process.stderr.write(`strata: the build is missing (dist/cli.cjs): run \`npm ci\`, or \`node scripts/build.mjs\` in ${fileURLToPath(new URL('..', import.meta.url))}\n`);
+    process.stderr.write(`strata: the build is missing (dist/cli.cjs): run \`npm ci\`, or \`node scripts/build.mjs\` in ${join(__dirname, '..')}\n`);
     process.exit(1);
   }
   // Hashed as the bytes read, not as the decoded string: hashing a string
@@ -110,40 +120,47 @@ async function loadCli() {
 
 // `strata server --help` too: the server parses its own flags (commander), so
 // its help is the one list of them, with the environment variable of each.
-if (argv[0] === 'server') {
-  // V8 doubles the young generation (up to 16 MiB a semi-space) whenever much
-  // of it survives, as module loading does; idle, that is ~20 MiB of a
-  // server's RSS that never comes back. Kept at its first size: an idle
-  // server 105 -> 84 MiB, a 100,000-file load the same CPU time (measured,
-  // docs/benchmarks.md). The flag is read when the space would grow, so
-  // setting it here, before the server's modules load, takes effect; the
-  // server sets V8's default back once it is ready (serving wants the young
-  // generation to grow: server/main.ts serveWithGrowingYoungGeneration).
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--semi-space-growth-factor=1');
-  const { runServer } = await load('server.js');
-  runServer(argv.slice(1), process.env);
-} else {
-  // A put or get moves MiBs of buffers through a heap of ~11 MB. V8 counts
-  // those buffers (external memory) against the old generation's limit, which
-  // it keeps close to the small heap, so a 256 MiB put ran a mark-compact
-  // every ~10 MiB (20 of them with its buffers reused, 36 before). Growing
-  // the limit 4x per collection (V8's own upper bound) leaves 2-5: CLI CPU
-  // 3.4-3.7 -> 3.2 s for put (a), 2 interleaved pairs at load ~19
-  // (docs/benchmarks.md, api). Not for a mount: it runs for days with caches.
-  if (!argv.includes('mount')) (await import('node:v8')).setFlagsFromString('--heap-growing-percent=300');
-  // Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
-  process.stdout.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(141);
-    throw err;
-  });
-  const cli = await loadCli();
-  // stdin is made on first use: opening it (a pipe, file or terminal stream) cost
-  // every command 3-4 ms of CPU, and only put -, pipeline -f - and auth read it.
-  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, get stdin() { return process.stdin; } };
-  const code = await cli.exports.main(argv, io);
-  process.exitCode = code;
-  cli.saveCache();
-  // Anything left holding the event loop (a stray handle) must not hang the shell.
-  setTimeout(() => process.exit(code), 1000).unref();
+async function main() {
+  if (argv[0] === 'server') {
+    // V8 doubles the young generation (up to 16 MiB a semi-space) whenever much
+    // of it survives, as module loading does; idle, that is ~20 MiB of a
+    // server's RSS that never comes back. Kept at its first size: an idle
+    // server 105 -> 84 MiB, a 100,000-file load the same CPU time (measured,
+    // docs/benchmarks.md). The flag is read when the space would grow, so
+    // setting it here, before the server's modules load, takes effect; the
+    // server sets V8's default back once it is ready (serving wants the young
+    // generation to grow: server/main.ts serveWithGrowingYoungGeneration).
+    const { setFlagsFromString } = require('node:v8');
+    setFlagsFromString('--semi-space-growth-factor=1');
+    const { runServer } = await load('server.js');
+    runServer(argv.slice(1), process.env);
+  } else {
+    // A put or get moves MiBs of buffers through a heap of ~11 MB. V8 counts
+    // those buffers (external memory) against the old generation's limit, which
+    // it keeps close to the small heap, so a 256 MiB put ran a mark-compact
+    // every ~10 MiB (20 of them with its buffers reused, 36 before). Growing
+    // the limit 4x per collection (V8's own upper bound) leaves 2-5: CLI CPU
+    // 3.4-3.7 -> 3.2 s for put (a), 2 interleaved pairs at load ~19
+    // (docs/benchmarks.md, api). Not for a mount: it runs for days with caches.
+    if (!argv.includes('mount')) require('node:v8').setFlagsFromString('--heap-growing-percent=300');
+    // Output cut off by a closed pipe (`strata get ... | head`) ends quietly, as with other Unix tools.
+    process.stdout.on('error', (err) => {
+      if (err.code === 'EPIPE') process.exit(141);
+      throw err;
+    });
+    const cli = loadCli();
+    // stdin is made on first use: opening it (a pipe, file or terminal stream) cost
+    // every command 3-4 ms of CPU, and only put -, pipeline -f - and auth read it.
+    const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, get stdin() { return process.stdin; } };
+    const code = await cli.exports.main(argv, io);
+    process.exitCode = code;
+    cli.saveCache();
+    // Anything left holding the event loop (a stray handle) must not hang the shell.
+    setTimeout(() => process.exit(code), 1000).unref();
+  }
 }
+
+// As an uncaught error at the top level would: its stack on stderr, exit 1.
+main().catch((err) => setImmediate(() => {
+  throw err;
+}));
