@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPpsClient } from '../../client/sdk/index.ts';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { jobFor, spec } from '../helpers/pps.ts';
+import { jobFor, jobForHead, spec } from '../helpers/pps.ts';
 import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
@@ -223,6 +223,10 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       await a.pfs.createRepo('reset-src');
       await a.pfs.put('reset-src@main:/a', Buffer.from('a'));
       await a.pps.createPipeline(spec('reset-copy', { pfs: { repo: 'reset-src', glob: '/*' } }, 'cp /pfs/reset-src/* /pfs/out/'));
+      // The pipeline's first job, on /a, is done before the resets: otherwise a leader that learns of the
+      // pipeline late (through the etcd watch, on a loaded machine) makes its first job on a reset's commit,
+      // with /a among its datums.
+      await jobForHead(a.pfs, a.pps, 'reset-copy', 'reset-src@main');
       await a.pfs.createBranch('reset-src@side', { from: 'reset-src@main' });
       // One reset through each server: one of them is not the leader, so its reset reaches the leader only through etcd.
       for (const [i, via] of [b, a].entries()) {
