@@ -15,8 +15,10 @@ export interface HandedCommit {
   metadata: Record<string, string>;
   /** gc/generation as the writer read it before its first chunk (gc-fence.ts), undefined: no sweep ever ran. */
   generation: Uint8Array | undefined;
-  /** In path order, as the writer staged them; every chunk named is durable already. */
+  /** In path order, as the writer staged them; every chunk named is durable already, or carried in `chunks`. */
   changes: IndexChange[];
+  /** Small chunks' bytes carried in the record (not uploaded by the offering server): the holder stores them. */
+  chunks: { hash: string; bytes: Uint8Array }[];
 }
 
 export interface Handoff {
@@ -39,6 +41,7 @@ export function encodeHandoff(h: Handoff): Uint8Array {
       metadata: c.metadata,
       generation: c.generation === undefined ? null : b64(c.generation),
       changes: c.changes.map(encodeChange),
+      ...(c.chunks.length > 0 ? { chunks: c.chunks.map((k) => ({ h: k.hash, d: b64(k.bytes) })) } : {}),
     })),
   });
 }
@@ -61,6 +64,7 @@ export function decodeHandoff(bytes: Uint8Array, key: string): Handoff {
       metadata: c.stringMap('metadata'),
       generation: c.has('generation') && c.nullableString('generation') !== null ? fromB64(c.string('generation')) : undefined,
       changes: c.array('changes', readChange),
+      chunks: c.has('chunks') ? c.array('chunks', (k) => ({ hash: k.string('h'), bytes: fromB64(k.string('d')) })) : [],
     })),
   };
 }

@@ -16,13 +16,14 @@
 // answered and the record goes; if the holder dies, the offering server
 // takes the turn once the holder's lease ends, and takes its record back in
 // that transaction, then lands the writers itself.
+import { createHash } from 'node:crypto';
 import type { BranchName, CommitId, RepoName } from '../ids.ts';
 import type { IndexChange } from '../index/index.ts';
 import * as keys from '../meta/keys.ts';
 import { bytesEqual, type BatchCondition, type BatchOp } from '../meta/meta-store.ts';
 import type { Offer } from './branch-turn.ts';
 import type { PfsContext } from './context.ts';
-import { fenceConditions, type Fence } from './gc-fence.ts';
+import { fenceConditions, fenceFrom, type Fence } from './gc-fence.ts';
 import { createDurableSet } from './durable-set.ts';
 import { decodeHandoff, encodeHandoff, type HandedCommit } from './handoff-record.ts';
 import { decodeCommit, type CommitRecord } from '../meta/records.ts';
@@ -31,6 +32,12 @@ import { decodeCommit, type CommitRecord } from '../meta/records.ts';
 export const HANDOFF_CHANGES = 64;
 /** Most bytes of one handoff record (etcd takes requests up to 1.5 MiB by default). */
 const HANDOFF_BYTES = 64 << 10;
+/**
+ * Chunk bytes a handoff carries itself up to this total, so the offering
+ * server uploads no pack of its own (the holder stores them in the pack it
+ * uploads anyway): at two servers on one branch that PUT was a third of all.
+ */
+const INLINE_BYTES = 16 << 10;
 
 /** What handoffs need of a one-off writer (one-off-commits.ts OneOffCommit). */
 interface Writer {
@@ -65,12 +72,14 @@ export function offerOf(ctx: PfsContext, writers: readonly Writer[]): Offer | un
             if (++count > HANDOFF_CHANGES) return undefined;
             changes.push(change);
           }
-          commits.push({ id: c.id, description: c.description ?? '', provenance: c.provenance ?? [], metadata: c.metadata ?? {}, generation: c.fence.generation, changes });
+          commits.push({ id: c.id, description: c.description ?? '', provenance: c.provenance ?? [], metadata: c.metadata ?? {}, generation: c.fence.generation, changes, chunks: [] });
         }
+        // Small: the chunks travel in the record. Else durable before anyone can land a commit naming them.
+        const inline = await inlineChunks(ctx, durable.hashes());
+        if (inline) commits[0]!.chunks = inline;
+        else await ctx.stages.time('flush', () => ctx.chunks.flush(durable.hashes()));
         const value = encodeHandoff({ repoRecord: writers[0]!.repoRecord, commits });
         if (value.byteLength > HANDOFF_BYTES) return undefined;
-        // Durable before anyone can land a commit naming them.
-        await ctx.stages.time('flush', () => ctx.chunks.flush(durable.hashes()));
         return (await ctx.meta.batch([{ type: 'put', key, value, lease }], [{ key, expected: undefined }])) ? value : undefined;
       } finally {
         durable.close();
@@ -114,6 +123,8 @@ export function takeOffers(ctx: PfsContext, repo: RepoName, branch: BranchName, 
       continue; // another version's record: it waits for the turn
     }
     if (h.commits.length === 0) continue;
+    // Carried bytes are checked against their hashes here: a record is not trusted for bytes.
+    if (h.commits.some((c) => c.chunks.some((k) => createHash('sha256').update(k.bytes).digest('hex') !== k.hash))) continue;
     const generation = h.commits[0]!.generation;
     ref ??= { repoRecord: h.repoRecord, generation };
     if (!bytesEqual(h.repoRecord, ref.repoRecord) || h.commits.some((c) => !bytesEqual(c.generation, ref!.generation))) continue;
@@ -127,4 +138,31 @@ export function takeOffers(ctx: PfsContext, repo: RepoName, branch: BranchName, 
   }
   if (ref && out.keys.length > 0) out.conditions.push({ key: keys.repoKey(repo), expected: ref.repoRecord }, ...fenceConditions({ generation: ref.generation }));
   return out;
+}
+
+/** The chunks' bytes if they total at most INLINE_BYTES (read back from this server's open pack or cache), else undefined. */
+async function inlineChunks(ctx: PfsContext, hashes: Iterable<Buffer>): Promise<{ hash: string; bytes: Uint8Array }[] | undefined> {
+  const out: { hash: string; bytes: Uint8Array }[] = [];
+  let total = 0;
+  for (const hash of hashes) {
+    const loc = ctx.chunks.locate(hash);
+    if (!loc || (total += loc.length) > INLINE_BYTES) return undefined;
+    out.push({ hash: hash.toString('hex'), bytes: await ctx.chunks.get(hash) });
+  }
+  return out;
+}
+
+/**
+ * Stores the chunks a taken handoff carries (checked by takeOffers) into
+ * this server's chunk store and adds them to the landing's durable set, so
+ * its flush uploads them before the batch.
+ */
+export async function storeCarried(ctx: PfsContext, h: HandedCommit, durable: { addHex(hash: string): void }): Promise<void> {
+  if (h.chunks.length === 0) return;
+  // Deduplicated against this server's chunk index: first in step with the GC generation the landing is fenced on.
+  await fenceFrom(ctx, h.generation, undefined);
+  for (const { hash, bytes } of h.chunks) {
+    await ctx.chunks.put(Buffer.from(hash, 'hex'), bytes);
+    durable.addHex(hash);
+  }
 }

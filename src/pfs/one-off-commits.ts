@@ -28,7 +28,7 @@ import { branchNameFree } from './tags.ts';
 import { createDurableSet, type DurableSet } from './durable-set.ts';
 import { hintCommit } from './commits.ts';
 import { KEEP_COMMITS, type Turn } from './branch-turn.ts';
-import { handedCommits, offerOf, takeOffers } from './handoff.ts';
+import { handedCommits, offerOf, storeCarried, takeOffers } from './handoff.ts';
 import { decodeBranch } from '../meta/records.ts';
 
 export interface OneOffCommit {
@@ -405,6 +405,7 @@ async function landChain(ctx: PfsContext, repo: RepoName, branch: BranchName, gr
       built.push({ c, root, files: stat.files, bytes: stat.bytes });
     }
     for (const h of offers?.commits ?? []) {
+      await storeCarried(ctx, h, durable);
       root = (await applyChanges(objects, root, h.changes, { fileTree: true })).root;
       const stat = root ? await ctx.reader.stat(root) : { files: 0, bytes: 0 };
       built.push({ c: h, root, files: stat.files, bytes: stat.bytes });

@@ -4,6 +4,7 @@
 // (s3rver or one local directory), real server processes; kill -9 and
 // SIGSTOP of the holder. Short --lease-ms so a dead holder's turn ends in
 // seconds.
+import { randomBytes } from 'node:crypto';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
@@ -73,7 +74,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     await modify(b.client, [header('hand@main'), ...put('/b0', Buffer.from('b0'))]);
     await modify(a.client, [header('hand@main'), ...put('/a0', Buffer.from('a0'))]);
     const before = [await counts(a), await counts(b)];
-    const acked = new Map<string, { id: string; path: string }>();
+    const acked = new Map<string, { id: string; path: string; bytes: Buffer }>();
     // Bursts through both servers until B has handed some of its writers to A's turn (timing decides which
     // server holds the turn; the burst ends when either server has taken the other's handoff).
     let took = 0;
@@ -81,8 +82,10 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       await Promise.all(
         Array.from({ length: 12 }, async (_, i) => {
           const path = `/w${burst}-${i}`;
-          const info = await modify((i % 2 ? b : a).client, [header('hand@main'), ...put(path, Buffer.from(path))]);
-          acked.set(info.id as string, { id: info.id as string, path });
+          // Small files travel in the handoff record; larger ones (over 16 KiB) are uploaded by their own server first.
+          const bytes = i % 4 === 1 ? randomBytes(40_000) : Buffer.from(path);
+          const info = await modify((i % 2 ? b : a).client, [header('hand@main'), ...put(path, bytes)]);
+          acked.set(info.id as string, { id: info.id as string, path, bytes });
         }),
       );
       const after = [await counts(a), await counts(b)];
@@ -95,10 +98,11 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     const log = await serverStream<{ id: string }>(b.client, 'ListCommit', { ref: 'hand@main' });
     const ids = new Set(log.map((c) => c.id));
     expect(log.length).toBe(acked.size + 2);
-    for (const { id, path } of acked.values()) {
+    for (const { id, path, bytes } of acked.values()) {
       expect(ids.has(id)).toBe(true);
-      expect((await streamBytes(a.client, 'GetFile', { file: `hand@${id}:${path}` })).toString()).toBe(path);
+      for (const n of [a, b]) expect((await streamBytes(n.client, 'GetFile', { file: `hand@${id}:${path}` })).equals(bytes)).toBe(true);
     }
+    for (const n of [a, b]) expect((await unary(n.client, 'Fsck', { verifyData: true })).problems).toEqual([]);
     for (const n of [a, b]) expect((await serverStream(n.client, 'ListFile', { dir: 'hand@main:/' })).length).toBe(acked.size + 2);
     expect(await offersOf('hand')).toEqual([]);
   });
