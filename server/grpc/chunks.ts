@@ -161,7 +161,8 @@ export function chunkHandlers(rpc: PfsRpc, chunks: ChunkStore, pfs: Pfs, bulk?: 
       // A client that checks every chunk itself (the SDK) does not need them hashed here too.
       const verify = !req.clientVerifies;
       const runs = readChunkRuns(chunks, hashes, { buffers: readBuffers, readAheadBytes: READ_AHEAD_BYTES, verify });
-      const offer = req.bulk && bulk ? bulk.offerEnd((forget) => new BulkSendEnd(forget)) : undefined;
+      // No hash, nothing to send: no connection to wait for.
+      const offer = req.bulk && bulk && hashes.length > 0 ? bulk.offerEnd((forget) => new BulkSendEnd(forget)) : undefined;
       if (!offer) {
         const sender = new ChunkSender(send, readBuffers, ctx);
         for await (const run of runs) {

@@ -61,6 +61,7 @@ function bulkCall(hashes: string[]): { offer: Promise<string | undefined>; messa
   const offer = new Promise<string | undefined>((resolve) => {
     call.once('metadata', (md: grpc.Metadata) => resolve(md.get('strata-bulk')[0]?.toString()));
     call.once('error', () => resolve(undefined));
+    call.once('status', () => resolve(undefined)); // a trailers-only answer has no headers of its own
   });
   const end = new Promise<grpc.ServiceError | undefined>((resolve) => {
     call.on('error', (err: grpc.ServiceError) => resolve(err));
@@ -100,6 +101,13 @@ describe('GetChunks over the bulk connection, by hand', () => {
     expect(got.length).toBeLessThan(15 + refs[0]!.size + refs[1]!.size);
     const err = await end;
     expect(err?.metadata.get('strata-error-code')).toEqual(['CHUNK_UNKNOWN']);
+  });
+
+  it('a call with no hash offers no connection and ends at once', async () => {
+    const { offer, messages, end } = bulkCall([]);
+    expect(await end).toBeUndefined();
+    expect(await offer).toBeUndefined();
+    expect(messages).toEqual([]);
   });
 
   it('a wrong token gets nothing: the connection is closed', async () => {
