@@ -71,16 +71,9 @@ export async function runChild(job: ChildJob, cpuProfDir?: string): Promise<Chil
 }
 
 export function strataTool(): IngestTool {
-  // The bench may run from a clone of the repo (a frozen copy while others commit): name the commit.
-  const head = versionOf('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD']);
-  // Others work in the same tree: say when src/ differs from the commit named.
-  const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const status = git('status', '--porcelain', '--', 'src').trim();
-  const fingerprint = createHash('sha256').update(status).update(git('diff', 'HEAD', '--', 'src')).digest('hex').slice(0, 8);
-  const version = status === '' ? head : `${head}+uncommitted src ${fingerprint}`;
   return {
     name: 'strata',
-    version: `strata@${version}`,
+    version: `strata@${strataVersion()}`,
     async init(repo) {
       await mkdir(repo, { recursive: true });
     },
@@ -89,6 +82,24 @@ export function strataTool(): IngestTool {
       return { seconds: r.seconds, wallSeconds: r.wallSeconds, maxRssKiB: r.maxRssKiB, newBytes: r.newBytes ?? 0 };
     },
   };
+}
+
+/**
+ * The commit measured, and a fingerprint of src/ when it differs from that
+ * commit (the bench may run in a tree others change); 'unknown' outside a git
+ * checkout (an unpacked tarball, a copy).
+ */
+function strataVersion(): string {
+  const git = (...args: string[]): string => execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const head = git('rev-parse', '--short', 'HEAD').trim();
+    const status = git('status', '--porcelain', '--', 'src').trim();
+    if (status === '') return head;
+    const fingerprint = createHash('sha256').update(status).update(git('diff', 'HEAD', '--', 'src')).digest('hex').slice(0, 8);
+    return `${head}+uncommitted src ${fingerprint}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 function fromMeasured(m: Measured): IngestRun {
