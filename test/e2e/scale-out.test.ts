@@ -176,9 +176,12 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   it('GC on A while B uploads loses nothing: every acknowledged commit reads back, fsck clean', async () => {
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'gc' });
-    // Garbage for the sweep: a file overwritten, so its first bytes are unreferenced.
+    // Garbage for the sweep: the bytes of a deleted repo (GC keeps every commit of a live repo, so an
+    // overwritten file would not do).
     const old = randomBytes(200_000);
-    await modify(b, [header('gc@main'), ...put('/g', old)]);
+    await unary(a, 'CreateRepo', { name: 'gc-junk' });
+    await modify(b, [header('gc-junk@main'), ...put('/g', old)]);
+    await unary(a, 'DeleteRepo', { name: 'gc-junk' });
     await modify(b, [header('gc@main'), ...put('/g', randomBytes(1000))]);
     const written = new Map<string, Buffer>();
     const uploads = (async () => {
