@@ -6,43 +6,22 @@
 // test waits seconds, not the 30 s default), nothing acknowledged is lost,
 // and a restarted server sees only whole commits.
 import { randomBytes } from 'node:crypto';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
-import { clientStream, closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { header, putFile, SHARED_STORES, startCluster, type ClusterNode, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing } from '../helpers/etcd.ts';
+import { clientStream, closeClient, modify, serverStream, streamBytes, unary } from '../helpers/server.ts';
 
 const missing = etcdMissing();
 const PREFIX = 'crash-test';
 const LEASE_MS = 2000;
-const header = (target: string) => ({ header: { target } });
-const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: bytes.length } }, { data: bytes }];
 
-interface Node {
-  server: TestServer;
-  client: RawClient;
-}
-
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`kill -9 of a server sharing etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
-  let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`kill -9 of a server sharing etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let watch: Etcd3;
-  const nodes: Node[] = [];
+  let nodes: ClusterNode[] = [];
 
-  const start = async (): Promise<Node> => {
-    const server = await startServer({
-      args: ['--meta', `${etcd.url}/${PREFIX}`, '--lease-ms', String(LEASE_MS), ...(s3
-        ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-        : ['--blocks-dir', shared!.path])],
-    });
-    const node = { server, client: pfsClient(server.grpcAddress) };
-    nodes.push(node);
-    return node;
-  };
-
-  const kill9 = async (node: Node): Promise<void> => {
+  const kill9 = async (node: ClusterNode): Promise<void> => {
     node.server.child.kill('SIGKILL');
     expect((await node.server.stop()).signal).toBe('SIGKILL');
     closeClient(node.client);
@@ -59,28 +38,21 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     return false;
   };
 
-  const files = async (node: Node, dir: string): Promise<string[]> =>
+  const files = async (node: ClusterNode, dir: string): Promise<string[]> =>
     (await serverStream<{ path: string }>(node.client, 'ListFile', { dir })).map((f) => f.path).sort();
 
-  const fsckClean = async (node: Node): Promise<void> => {
+  const fsckClean = async (node: ClusterNode): Promise<void> => {
     const report = await unary(node.client, 'Fsck', { verifyData: true });
     expect(report.problems).toEqual([]);
   };
 
   beforeAll(async () => {
-    etcd = await startEtcd();
-    if (store === 's3rver') s3 = await startS3Server();
-    else shared = await createTempDir('strata-crash-blocks');
-    watch = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
-    await Promise.all([start(), start()]);
+    cluster = await startCluster({ store, prefix: PREFIX, serverArgs: ['--lease-ms', String(LEASE_MS)] });
+    watch = cluster.etcdClient();
+    nodes = cluster.nodes;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const n of nodes) closeClient(n.client);
-    await Promise.all(nodes.map((n) => n.server.cleanup()));
-    watch?.close();
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
-  });
+  afterAll(() => cluster?.stop());
 
   it('mid-finish: the other server takes the dead finisher\'s claim over and finishes the commit whole', async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
@@ -88,7 +60,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     const c = await unary<{ id: string }>(a.client, 'StartCommit', { branch: 'fin@main' });
     const expected: string[] = [];
     for (let k = 0; k < 4; k++) {
-      const ops = Array.from({ length: 500 }, (_, i) => (expected.push(`/d${k}/f${String(i).padStart(3, '0')}`), put(expected.at(-1)!, Buffer.from(`${k}.${i}`))));
+      const ops = Array.from({ length: 500 }, (_, i) => (expected.push(`/d${k}/f${String(i).padStart(3, '0')}`), putFile(expected.at(-1)!, Buffer.from(`${k}.${i}`))));
       await modify(k % 2 ? b.client : a.client, [header(`fin@${c.id}`), ...ops.flat()]); // acknowledged staging, through both
     }
     const finishing = unary(a.client, 'FinishCommit', { commit: `fin@${c.id}` }).then(() => 'acknowledged', (err: Error) => err);
@@ -104,7 +76,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     for (let k = 0; k < 4; k++) all.push(...(await files(b, `fin@main:/d${k}`)));
     expect(all).toEqual(expected);
     expect(await watch.getAll().prefix(`${PREFIX}/finishing/`).keys()).toEqual([]);
-    const restarted = await start();
+    const restarted = await cluster.start();
     expect(await files(restarted, 'fin@main:/d3')).toEqual(expected.filter((p) => p.startsWith('/d3/')));
     await fsckClean(restarted);
   });
@@ -130,7 +102,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       const bytes = randomBytes(20_000);
       for (const node of aAlive ? [a, b] : [b]) {
         try {
-          await modify(node.client, [header('up@main'), ...put(`/w${i}`, bytes)]);
+          await modify(node.client, [header('up@main'), ...putFile(`/w${i}`, bytes)]);
           acked.set(`/w${i}`, bytes);
           return;
         } catch (err) {
@@ -146,7 +118,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     await kill9(a);
     expect(await upload).not.toBe('acknowledged');
     await writers;
-    const restarted = await start();
+    const restarted = await cluster.start();
     for (const node of [b, restarted]) {
       const paths = await files(node, 'up@main:/');
       expect(paths).not.toContain('/big');
@@ -159,7 +131,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   it('mid-GC: the dead GC\'s lock and fence are taken over; writes and GC go on through the other server', async () => {
     const [a, b] = [nodes[2]!, nodes[3]!];
     await unary(a.client, 'CreateRepo', { name: 'gone' });
-    await modify(a.client, [header('gone@main'), ...put('/g', randomBytes(500_000))]);
+    await modify(a.client, [header('gone@main'), ...putFile('/g', randomBytes(500_000))]);
     await unary(a.client, 'DeleteRepo', { name: 'gone', force: true }); // garbage for the sweep
     let caught = false;
     for (let attempt = 0; attempt < 20 && !caught; attempt++) {
@@ -171,7 +143,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     await kill9(a);
     await unary(b.client, 'CreateRepo', { name: 'after' });
     const bytes = randomBytes(100_000);
-    await modify(b.client, [header('after@main'), ...put('/x', bytes)]); // waits out a dead fence, if it was up
+    await modify(b.client, [header('after@main'), ...putFile('/x', bytes)]); // waits out a dead fence, if it was up
     for (;;) {
       const done = await unary(b.client, 'GarbageCollect', { graceMs: 0 }).then(() => true, (err: { code?: string }) => {
         expect(err.code).toBe('CONCURRENT_UPDATE'); // the dead GC's lock, until its lease runs out

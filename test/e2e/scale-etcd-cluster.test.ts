@@ -7,43 +7,28 @@
 // and every acknowledged write reads back through both servers.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
-import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { header, putFile, SHARED_STORES, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing, type TestEtcd } from '../helpers/etcd.ts';
+import { modify, serverStream, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
-const header = (target: string) => ({ header: { target } });
-const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: bytes.length } }, { data: bytes }];
 /** What a call cut by an etcd leader change may fail with: retry it. */
 const RETRYABLE = new Set(['UNAVAILABLE', 'META_IO', 'CONCURRENT_UPDATE', 'DEADLINE_EXCEEDED']);
 
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`the etcd leader killed under load: %s${missing ? ` (${missing})` : ''}`, (store) => {
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`the etcd leader killed under load: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
-  const servers: TestServer[] = [];
-  const clients: RawClient[] = [];
+  let servers: TestServer[] = [];
+  let clients: RawClient[] = [];
 
   beforeAll(async () => {
-    etcd = await startEtcd({ members: 3 });
-    if (store === 's3rver') s3 = await startS3Server();
-    else shared = await createTempDir('strata-cluster-blocks');
-    const chunks = s3
-      ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-      : ['--blocks-dir', shared!.path];
-    for (let i = 0; i < 2; i++) {
-      const server = await startServer({ args: ['--meta', `${etcd.url}/cluster-test`, ...chunks] });
-      servers.push(server);
-      clients.push(pfsClient(server.grpcAddress));
-    }
+    cluster = await startCluster({ store, prefix: 'cluster-test', etcdMembers: 3, sequential: true });
+    etcd = cluster.etcd;
+    servers = cluster.nodes.map((n) => n.server);
+    clients = cluster.nodes.map((n) => n.client);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of clients) closeClient(c);
-    await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
-  });
+  afterAll(() => cluster?.stop());
 
   it('servers keep serving: cut calls fail retryably, every acknowledged write survives', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'load' });
@@ -57,7 +42,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
         let failure: unknown;
         inFlight++;
         try {
-          await modify(clients[(w + attempt) % clients.length]!, [header('load@main'), ...put(path, bytes)]);
+          await modify(clients[(w + attempt) % clients.length]!, [header('load@main'), ...putFile(path, bytes)]);
         } catch (err) {
           failure = err;
         } finally {

@@ -5,44 +5,23 @@
 // SIGSTOP of the holder. Short --lease-ms so a dead holder's turn ends in
 // seconds.
 import { randomBytes } from 'node:crypto';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
-import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { header, putFile, SHARED_STORES, startCluster, type ClusterNode, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing } from '../helpers/etcd.ts';
+import { closeClient, modify, serverStream, streamBytes, unary } from '../helpers/server.ts';
 
 const missing = etcdMissing();
 const PREFIX = 'handoff-test';
 const LEASE_MS = 2000;
-const header = (target: string) => ({ header: { target } });
-const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: bytes.length } }, { data: bytes }];
 
-interface Node {
-  server: TestServer;
-  client: RawClient;
-}
-
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`handoffs between servers on one branch: %s${missing ? ` (${missing})` : ''}`, (store) => {
-  let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`handoffs between servers on one branch: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let watch: Etcd3;
-  const nodes: Node[] = [];
-
-  const start = async (): Promise<Node> => {
-    const server = await startServer({
-      args: ['--meta', `${etcd.url}/${PREFIX}`, '--lease-ms', String(LEASE_MS), ...(s3
-        ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-        : ['--blocks-dir', shared!.path])],
-    });
-    const node = { server, client: pfsClient(server.grpcAddress) };
-    nodes.push(node);
-    return node;
-  };
+  let nodes: ClusterNode[] = [];
 
   /** A server's one-off and turn counters (strata_one_off_commits_total, strata_branch_turn_events_total). */
-  const counts = async (node: Node): Promise<Record<string, number>> => {
+  const counts = async (node: ClusterNode): Promise<Record<string, number>> => {
     const text = await (await fetch(`${node.server.httpUrl}/metrics`)).text();
     const out: Record<string, number> = {};
     for (const m of text.matchAll(/^strata_(?:one_off_commits|branch_turn_events)_total\{(?:outcome|event)="(\w+)"\} (\d+)$/gm)) out[m[1]!] = Number(m[2]);
@@ -53,26 +32,19 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   const offersOf = async (repo: string): Promise<string[]> => (await watch.getAll().prefix(`${PREFIX}/handoff/`).keys()).filter((k) => k.endsWith(`/${repo}/main`));
 
   beforeAll(async () => {
-    etcd = await startEtcd();
-    if (store === 's3rver') s3 = await startS3Server();
-    else shared = await createTempDir('strata-handoff-blocks');
-    watch = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
-    await Promise.all([start(), start()]);
+    cluster = await startCluster({ store, prefix: PREFIX, serverArgs: ['--lease-ms', String(LEASE_MS)] });
+    watch = cluster.etcdClient();
+    nodes = cluster.nodes;
   }, 120_000);
 
-  afterAll(async () => {
-    for (const n of nodes) closeClient(n.client);
-    await Promise.all(nodes.map((n) => n.server.cleanup()));
-    watch?.close();
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
-  });
+  afterAll(() => cluster?.stop());
 
   it('writes through B land in the group of A, which holds the turn: each writer gets its own commit, nothing is lost', async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
     await unary(a.client, 'CreateRepo', { name: 'hand' });
     // One commit through each server: each has then seen the branch written through the other, so takes turns on it.
-    await modify(b.client, [header('hand@main'), ...put('/b0', Buffer.from('b0'))]);
-    await modify(a.client, [header('hand@main'), ...put('/a0', Buffer.from('a0'))]);
+    await modify(b.client, [header('hand@main'), ...putFile('/b0', Buffer.from('b0'))]);
+    await modify(a.client, [header('hand@main'), ...putFile('/a0', Buffer.from('a0'))]);
     const before = [await counts(a), await counts(b)];
     const acked = new Map<string, { id: string; path: string; bytes: Buffer }>();
     // Bursts through both servers until B has handed some of its writers to A's turn (timing decides which
@@ -84,7 +56,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
           const path = `/w${burst}-${i}`;
           // Small files travel in the handoff record; larger ones (over 16 KiB) are uploaded by their own server first.
           const bytes = i % 4 === 1 ? randomBytes(40_000) : Buffer.from(path);
-          const info = await modify((i % 2 ? b : a).client, [header('hand@main'), ...put(path, bytes)]);
+          const info = await modify((i % 2 ? b : a).client, [header('hand@main'), ...putFile(path, bytes)]);
           acked.set(info.id as string, { id: info.id as string, path, bytes });
         }),
       );
@@ -110,23 +82,23 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   it('the holder killed while it holds a handoff: the offering server takes its handoff back (with the turn once the dead lease ends, or when its wait runs out) and lands it itself', async () => {
     const [a, b] = [nodes[0]!, nodes[1]!];
     await unary(b.client, 'CreateRepo', { name: 'kill' });
-    await modify(b.client, [header('kill@main'), ...put('/b0', Buffer.from('b0'))]);
+    await modify(b.client, [header('kill@main'), ...putFile('/b0', Buffer.from('b0'))]);
     // A lands on a head B made, so takes the turn, and keeps it a moment after landing (for handoffs): stop it there.
     let stopped = false;
     for (let i = 0; i < 20 && !stopped; i++) {
-      await modify(a.client, [header('kill@main'), ...put(`/a${i}`, Buffer.from(`a${i}`))]);
+      await modify(a.client, [header('kill@main'), ...putFile(`/a${i}`, Buffer.from(`a${i}`))]);
       if (!(await turnHeld('kill'))) continue;
       a.server.child.kill('SIGSTOP');
       stopped = await turnHeld('kill'); // still A's: it cannot have given it back while stopped
       if (!stopped) {
         a.server.child.kill('SIGCONT');
-        await modify(b.client, [header('kill@main'), ...put(`/b${i + 1}`, Buffer.from('b'))]); // the head B's again
+        await modify(b.client, [header('kill@main'), ...putFile(`/b${i + 1}`, Buffer.from('b'))]); // the head B's again
       }
     }
     expect(stopped).toBe(true);
     const before = await counts(b);
     const bytes = Buffer.from('handed to a dead holder');
-    const write = modify(b.client, [header('kill@main'), ...put('/handed', bytes)]);
+    const write = modify(b.client, [header('kill@main'), ...putFile('/handed', bytes)]);
     // B's writer is handed to A (stopped, holding the turn): wait until the handoff is in etcd, then kill A.
     while ((await offersOf('kill')).length === 0) await new Promise((r) => setTimeout(r, 5));
     a.server.child.kill('SIGKILL');
@@ -138,7 +110,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     expect((after.retracted ?? 0) - (before.retracted ?? 0)).toBe(1);
     expect(await offersOf('kill')).toEqual([]);
     expect((await streamBytes(b.client, 'GetFile', { file: `kill@${info.id as string}:/handed` })).equals(bytes)).toBe(true);
-    const restarted = await start();
+    const restarted = await cluster.start();
     for (const n of [b, restarted]) {
       expect((await streamBytes(n.client, 'GetFile', { file: 'kill@main:/handed' })).equals(bytes)).toBe(true);
       expect((await unary(n.client, 'Fsck', { verifyData: true })).problems).toEqual([]);

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { closeClient, modify, pfsClient, streamBytes, startServer, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { SHARED_STORES, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing } from '../helpers/etcd.ts';
+import { closeClient, modify, pfsClient, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 import { ACCESS_KEY, SECRET, skipReason } from '../helpers/s3.ts';
 import { createTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -39,27 +39,21 @@ async function handledCalls(s: TestServer): Promise<number> {
   return n;
 }
 
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`deploy/compose/nginx.conf in front of two servers: %s${missing ? ` (${missing})` : ''}`, (store) => {
-  let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`deploy/compose/nginx.conf in front of two servers: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let tmp: TempDir;
   let nginx: ChildProcess;
   const nginxLog: string[] = [];
-  const servers: TestServer[] = [];
+  let servers: TestServer[] = [];
   const ports = { grpc: 0, http: 0, s3: 0 };
   let client: RawClient;
 
   beforeAll(async () => {
-    [etcd, s3, tmp] = await Promise.all([startEtcd(), store === 's3rver' ? startS3Server() : undefined, createTempDir('strata-nginx')]);
-    for (let i = 0; i < 2; i++) {
-      servers.push(
-        await startServer({
-          args: ['--meta', `${etcd.url}/lb`, ...(s3
-            ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-            : ['--blocks-dir', join(tmp.path, 'blocks')]), '--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn'],
-        }),
-      );
-    }
+    [cluster, tmp] = await Promise.all([
+      startCluster({ store, prefix: 'lb', sequential: true, serverArgs: ['--s3-gateway-keys', `${ACCESS_KEY}:${SECRET}`, '--log-level', 'warn'] }),
+      createTempDir('strata-nginx'),
+    ]);
+    servers = cluster.nodes.map((n) => n.server);
     ports.grpc = await freePort();
     ports.http = await freePort();
     ports.s3 = await freePort();
@@ -94,8 +88,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   afterAll(async () => {
     if (client) closeClient(client);
     nginx?.kill('SIGQUIT');
-    await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop()]);
+    await cluster?.stop();
     await tmp?.remove();
   });
 

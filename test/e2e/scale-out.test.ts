@@ -4,57 +4,38 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPpsClient } from '../../client/sdk/index.ts';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { etcdMissing } from '../helpers/etcd.ts';
 import { jobFor, jobForHead, spec } from '../helpers/pps.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
-import { closeClient, modify, pfsClient, serverStream, startServer, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
+import { header, oneOffCommits, putFile, SHARED_STORES, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { modify, serverStream, streamBytes, unary, type RawClient, type TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
-const header = (target: string) => ({ header: { target } });
-const put = (path: string, bytes: Buffer) => [{ putFile: { path, sizeBytes: bytes.length } }, { data: bytes }];
 
 // The shared store: one S3 bucket (s3rver), or one local directory (--blocks-dir, as on a shared file system).
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`several servers on etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
-  let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
-  const servers: TestServer[] = [];
-  const clients: RawClient[] = [];
-
-  const start = async (): Promise<number> => {
-    const chunks = s3
-      ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-      : ['--blocks-dir', shared!.path];
-    const server = await startServer({
-      args: ['--meta', `${etcd.url}/scale-test`, ...chunks, '--s3', '127.0.0.1:0',
-        // The pipeline leader's safety-net poll far out: a reset's job must come from the etcd watch, or not at all.
-        '--pps-poll-ms', '600000'],
-    });
-    servers.push(server);
-    clients.push(pfsClient(server.grpcAddress));
-    return servers.length - 1;
-  };
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`several servers on etcd and one store: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
+  let servers: TestServer[] = [];
+  let clients: RawClient[] = [];
 
   beforeAll(async () => {
-    etcd = await startEtcd();
-    if (store === 's3rver') s3 = await startS3Server();
-    else shared = await createTempDir('strata-shared-blocks');
-    await start();
-    await start();
+    cluster = await startCluster({
+      store,
+      prefix: 'scale-test',
+      sequential: true,
+      // The pipeline leader's safety-net poll far out: a reset's job must come from the etcd watch, or not at all.
+      serverArgs: ['--pps-poll-ms', '600000'],
+    });
+    servers = cluster.nodes.map((n) => n.server);
+    clients = cluster.nodes.map((n) => n.client);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const c of clients) closeClient(c);
-    await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
-  });
+  afterAll(() => cluster?.stop());
 
   it('a commit through A is read through B at once', async () => {
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'seen' });
     const bytes = randomBytes(300_000);
-    const info = await modify(a, [header('seen@main'), ...put('/x.bin', bytes)]);
+    const info = await modify(a, [header('seen@main'), ...putFile('/x.bin', bytes)]);
     const got = await streamBytes(b, 'GetFile', { file: `seen@${info.id}:/x.bin` });
     expect(got.equals(bytes)).toBe(true);
     expect((await streamBytes(b, 'GetFile', { file: 'seen@main:/x.bin' })).equals(bytes)).toBe(true);
@@ -72,9 +53,9 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'hint' });
     for (let i = 0; i < 3; i++) {
-      await modify(a, [header('hint@main'), ...put(`/a${i}`, Buffer.from(`from A ${i}`))]);
+      await modify(a, [header('hint@main'), ...putFile(`/a${i}`, Buffer.from(`from A ${i}`))]);
       const before = await lists(servers[1]!);
-      await modify(b, [header('hint@main'), ...put(`/b${i}`, Buffer.from(`from B ${i}`))]);
+      await modify(b, [header('hint@main'), ...putFile(`/b${i}`, Buffer.from(`from B ${i}`))]);
       expect(await lists(servers[1]!)).toBe(before);
     }
     const files = await serverStream<{ path: string }>(a, 'ListFile', { dir: 'hint@main:/' });
@@ -92,11 +73,11 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   it('a commit through B after a run of commits through A reads only the pack holding the index it changes, not every pack the head names', async () => {
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'run' });
-    await modify(b, [header('run@main'), ...put('/b0', Buffer.from('through B first'))]);
+    await modify(b, [header('run@main'), ...putFile('/b0', Buffer.from('through B first'))]);
     // Eight one-off commits through A: each seals its own small pack, and the head's record names up to 8 of them.
-    for (let i = 0; i < 8; i++) await modify(a, [header('run@main'), ...put(`/a${i}`, Buffer.from(`from A ${i}`))]);
+    for (let i = 0; i < 8; i++) await modify(a, [header('run@main'), ...putFile(`/a${i}`, Buffer.from(`from A ${i}`))]);
     const before = await reads(servers[1]!);
-    await modify(b, [header('run@main'), ...put('/b1', Buffer.from('through B again'))]);
+    await modify(b, [header('run@main'), ...putFile('/b1', Buffer.from('through B again'))]);
     // The head's root and its one range are in A's newest pack (before: all 8 named packs were read whole).
     expect(await reads(servers[1]!)).toBeLessThanOrEqual(before + 2);
     const files = await serverStream<{ path: string }>(b, 'ListFile', { dir: 'run@main:/' });
@@ -104,25 +85,15 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     expect((await streamBytes(b, 'GetFile', { file: 'run@main:/a3' })).toString()).toBe('from A 3');
   });
 
-  /** strata_one_off_commits_total of both servers, by outcome. */
-  const oneOffs = async (): Promise<{ landed: number; rebuilt: number }> => {
-    const n = { landed: 0, rebuilt: 0 };
-    for (const s of servers) {
-      const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
-      for (const m of text.matchAll(/^strata_one_off_commits_total\{outcome="(landed|rebuilt)"\} (\d+)$/gm)) n[m[1] as 'landed' | 'rebuilt'] += Number(m[2]);
-    }
-    return n;
-  };
-
   it('a commit through B after several through A finds the ranges A wrote earlier through the commit record, without listing the bucket', async () => {
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'hint2' });
     const many: object[] = [header('hint2@main')];
-    for (let i = 0; i < 3000; i++) many.push(...put(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
+    for (let i = 0; i < 3000; i++) many.push(...putFile(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
     await modify(a, many); // the directory's ranges, in A's packs
-    await modify(a, [header('hint2@main'), ...put('/other', Buffer.from('a second commit through A: the big ranges are its parent\'s'))]);
+    await modify(a, [header('hint2@main'), ...putFile('/other', Buffer.from('a second commit through A: the big ranges are its parent\'s'))]);
     const before = await lists(servers[1]!);
-    await modify(b, [header('hint2@main'), ...put('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
+    await modify(b, [header('hint2@main'), ...putFile('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
     expect(await lists(servers[1]!)).toBe(before);
     expect((await serverStream(a, 'ListFile', { dir: 'hint2@main:/big' })).length).toBe(3001);
   });
@@ -136,11 +107,11 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       await unary(a, 'FinishCommit', { commit: `hint3@${c.id}` });
     };
     const many: object[] = [];
-    for (let i = 0; i < 3000; i++) many.push(...put(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
+    for (let i = 0; i < 3000; i++) many.push(...putFile(`/big/f${String(i).padStart(4, '0')}`, Buffer.from(`file ${i}`)));
     await finished(many);
-    await finished(put('/other', Buffer.from('a second finished commit through A: the big ranges are its parent\'s')));
+    await finished(putFile('/other', Buffer.from('a second finished commit through A: the big ranges are its parent\'s')));
     const before = await lists(servers[1]!);
-    await modify(b, [header('hint3@main'), ...put('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
+    await modify(b, [header('hint3@main'), ...putFile('/big/f1500x', Buffer.from('through B, inside a range the first commit wrote'))]);
     expect(await lists(servers[1]!)).toBe(before);
     expect((await serverStream(a, 'ListFile', { dir: 'hint3@main:/big' })).length).toBe(3001);
   });
@@ -148,11 +119,11 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   it('concurrent writers through different servers to one branch lose no update, and take turns: no commit is built twice', async () => {
     await unary(clients[0]!, 'CreateRepo', { name: 'race' });
     // One commit through each server first: each has then found the branch written through the other, so takes turns on it.
-    for (const [i, c] of clients.entries()) await modify(c, [header('race@main'), ...put(`/first${i}`, Buffer.from(String(i)))]);
-    const before = await oneOffs();
-    const writes = Array.from({ length: 24 }, (_, i) => modify(clients[i % 2]!, [header('race@main'), ...put(`/f${i}`, Buffer.from(`file ${i}`))]));
+    for (const [i, c] of clients.entries()) await modify(c, [header('race@main'), ...putFile(`/first${i}`, Buffer.from(String(i)))]);
+    const before = await oneOffCommits(servers);
+    const writes = Array.from({ length: 24 }, (_, i) => modify(clients[i % 2]!, [header('race@main'), ...putFile(`/f${i}`, Buffer.from(`file ${i}`))]));
     await Promise.all(writes);
-    const after = await oneOffs();
+    const after = await oneOffCommits(servers);
     // Without turns across servers, racing writers lose the compare-and-set and build their commit again.
     expect({ landed: after.landed - before.landed, rebuilt: after.rebuilt - before.rebuilt }).toEqual({ landed: 24, rebuilt: 0 });
     for (const c of clients) {
@@ -167,7 +138,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     const [a, b] = clients as [RawClient, RawClient];
     await unary(a, 'CreateRepo', { name: 'open' });
     const c = await unary(a, 'StartCommit', { branch: 'open@main' });
-    await Promise.all(Array.from({ length: 10 }, (_, i) => modify(i % 2 ? b : a, [header(`open@${c.id}`), ...put(`/p${i}`, Buffer.from(String(i)))])));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => modify(i % 2 ? b : a, [header(`open@${c.id}`), ...putFile(`/p${i}`, Buffer.from(String(i)))])));
     await unary(b, 'FinishCommit', { commit: `open@${c.id}` });
     const files = await serverStream(a, 'ListFile', { dir: 'open@main:/' });
     expect(files).toHaveLength(10);
@@ -180,15 +151,15 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     // overwritten file would not do).
     const old = randomBytes(200_000);
     await unary(a, 'CreateRepo', { name: 'gc-junk' });
-    await modify(b, [header('gc-junk@main'), ...put('/g', old)]);
+    await modify(b, [header('gc-junk@main'), ...putFile('/g', old)]);
     await unary(a, 'DeleteRepo', { name: 'gc-junk' });
-    await modify(b, [header('gc@main'), ...put('/g', randomBytes(1000))]);
+    await modify(b, [header('gc@main'), ...putFile('/g', randomBytes(1000))]);
     const written = new Map<string, Buffer>();
     const uploads = (async () => {
       for (let i = 0; i < 12; i++) {
         // Half re-upload the garbage bytes: deduplicated against a chunk the sweep wants gone.
         const bytes = i % 2 ? Buffer.concat([old, Buffer.from(String(i))]) : randomBytes(50_000);
-        await modify(b, [header('gc@main'), ...put(`/u${i}`, bytes)]).then(
+        await modify(b, [header('gc@main'), ...putFile(`/u${i}`, bytes)]).then(
           () => written.set(`/u${i}`, bytes),
           (err: { code?: string }) => expect(err.code).toBe('CONCURRENT_UPDATE'), // refused, never acknowledged
         );
@@ -215,7 +186,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       stream.once('error', reject);
     });
     await new Promise((r) => setTimeout(r, 300)); // the subscription is in place before the commit (not a pass/fail timing)
-    const info = await modify(a, [header('sub@main'), ...put('/s', Buffer.from('s'))]);
+    const info = await modify(a, [header('sub@main'), ...putFile('/s', Buffer.from('s'))]);
     expect((await first).id).toBe(info.id);
     stream.cancel();
   });

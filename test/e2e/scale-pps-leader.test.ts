@@ -6,15 +6,14 @@
 // our speed (A's lease runs out ELECTION_TTL_SECONDS after its last
 // keep-alive, then B's campaign wins; 4x that allows for a loaded machine),
 // then run the job of a commit made through it.
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPpsClient, type PpsClient, type StrataClient } from '../../client/sdk/index.ts';
 import { ELECTION_TTL_SECONDS } from '../../src/meta/leader-election.ts';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { SHARED_STORES, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing } from '../helpers/etcd.ts';
 import { jobFor, spec, text } from '../helpers/pps.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { startServer, type TestServer } from '../helpers/server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
+import type { TestServer } from '../helpers/server.ts';
 
 const missing = etcdMissing();
 const PREFIX = 'pps-leader';
@@ -27,19 +26,13 @@ interface Node {
   pps: PpsClient;
 }
 
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`the pipeline leader killed: %s${missing ? ` (${missing})` : ''}`, (store) => {
-  let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`the pipeline leader killed: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let admin: Etcd3;
   const nodes: Node[] = [];
 
   const start = async (): Promise<Node> => {
-    const server = await startServer({
-      args: ['--meta', `${etcd.url}/${PREFIX}`, ...(s3
-        ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-        : ['--blocks-dir', shared!.path])],
-    });
+    const { server } = await cluster.start();
     const node = { server, pfs: createClient({ address: server.grpcAddress }), pps: createPpsClient({ address: server.grpcAddress }) };
     nodes.push(node);
     return node;
@@ -52,8 +45,8 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
   };
 
   beforeAll(async () => {
-    [etcd, s3, shared] = await Promise.all([startEtcd(), store === 's3rver' ? startS3Server() : undefined, store === 'local directory' ? createTempDir('strata-pps-leader') : undefined]);
-    admin = new Etcd3({ hosts: etcd.endpoints.map((e) => `http://${e}`) });
+    cluster = await startCluster({ store, prefix: PREFIX, servers: 0 });
+    admin = cluster.etcdClient();
   }, 60_000);
 
   afterAll(async () => {
@@ -61,9 +54,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
       n.pfs.close();
       n.pps.close();
     }
-    await Promise.all(nodes.map((n) => n.server.cleanup()));
-    admin?.close();
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
+    await cluster?.stop();
   });
 
   it('kill -9 of the server running the controller: the other is elected within the lease bound and runs the next job', async () => {

@@ -12,15 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPpsClient } from '../../client/sdk/index.ts';
-import { etcdMissing, startEtcd, type TestEtcd } from '../helpers/etcd.ts';
+import { header, SHARED_STORES, startCluster, type TestCluster } from '../helpers/cluster.ts';
+import { etcdMissing, type TestEtcd } from '../helpers/etcd.ts';
 import { spec } from '../helpers/pps.ts';
-import { startS3Server, type TestS3Server } from '../helpers/s3-server.ts';
-import { closeClient, modify, pfsClient, startServer, unary, type RawClient, type TestServer } from '../helpers/server.ts';
-import { createTempDir, type TempDir } from '../helpers/tmp.ts';
+import { modify, unary, type RawClient } from '../helpers/server.ts';
 
 const missing = etcdMissing();
 const COMMITS = 20;
-const header = (target: string) => ({ header: { target } });
 
 /** KV requests etcd answered so far (Range, Txn, Put, DeleteRange), summed over its members. */
 async function kvRequests(etcd: TestEtcd): Promise<number> {
@@ -32,30 +30,25 @@ async function kvRequests(etcd: TestEtcd): Promise<number> {
   return n;
 }
 
-describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as const)(`etcd round trips per commit: %s${missing ? ` (${missing})` : ''}`, (store) => {
+describe.skipIf(missing !== undefined).each(SHARED_STORES)(`etcd round trips per commit: %s${missing ? ` (${missing})` : ''}`, (store) => {
+  let cluster: TestCluster;
   let etcd: TestEtcd;
-  let s3: TestS3Server | undefined;
-  let shared: TempDir | undefined;
-  const servers: TestServer[] = [];
-  const clients: RawClient[] = [];
+  let clients: RawClient[] = [];
 
   beforeAll(async () => {
-    [etcd, s3, shared] = await Promise.all([startEtcd(), store === 's3rver' ? startS3Server() : undefined, store === 'local directory' ? createTempDir('strata-round-trips') : undefined]);
-    for (let i = 0; i < 2; i++) {
-      const server = await startServer({
-        args: ['--meta', `${etcd.url}/round-trips`, ...(s3
-          ? ['--s3-endpoint', s3.url, '--s3-bucket', s3.bucket, '--s3-access-key', s3.accessKey, '--s3-secret-key', s3.secretKey]
-          : ['--blocks-dir', shared!.path]),
-          // The pipeline leader's safety-net poll far out: it is not per commit.
-          '--pps-poll-ms', '600000'],
-      });
-      servers.push(server);
-      clients.push(pfsClient(server.grpcAddress));
-    }
+    cluster = await startCluster({
+      store,
+      prefix: 'round-trips',
+      sequential: true,
+      // The pipeline leader's safety-net poll far out: it is not per commit.
+      serverArgs: ['--pps-poll-ms', '600000'],
+    });
+    etcd = cluster.etcd;
+    clients = cluster.nodes.map((n) => n.client);
     await unary(clients[0]!, 'CreateRepo', { name: 'rt' });
     // A pipeline (on another repo), so the leader has one to match every commit against.
     await unary(clients[0]!, 'CreateRepo', { name: 'other' });
-    const pps = createPpsClient({ address: servers[0]!.grpcAddress });
+    const pps = createPpsClient({ address: cluster.nodes[0]!.server.grpcAddress });
     try {
       await pps.createPipeline(spec('copy', { pfs: { repo: 'other', glob: '/*' } }, 'cp /pfs/other/* /pfs/out/'));
     } finally {
@@ -63,11 +56,7 @@ describe.skipIf(missing !== undefined).each(['s3rver', 'local directory'] as con
     }
   }, 240_000);
 
-  afterAll(async () => {
-    for (const c of clients) closeClient(c);
-    await Promise.all(servers.map((s) => s.cleanup()));
-    await Promise.all([etcd?.stop(), s3?.stop(), shared?.remove()]);
-  });
+  afterAll(() => cluster?.stop());
 
   /** Commits to `branch`, one after another, through server `through`; etcd KV requests per commit. */
   const perCommit = async (through: number, branch: string): Promise<number> => {
