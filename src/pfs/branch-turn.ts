@@ -43,56 +43,22 @@
 // turn that ended early (its lease ran out) or a writer that stopped waiting
 // (after the lease time: the holder may be stuck) costs duplicate work, never
 // an update. Stores only one process opens (LevelDB, memory) need no turns.
+//
+// Here: when to take a turn and whether to keep it. turn-watch.ts keeps what
+// the watches say; take-turn.ts takes a turn or offers a handoff.
 import { randomUUID } from 'node:crypto';
-import { isStrataError } from '../errors/index.ts';
 import type { BranchName, RepoName } from '../ids.ts';
-import { HANDOFF_PREFIX, handoffKey, parseHandoffKey, parseTurnWantKey, TURN_PREFIX, TURN_WANT_PREFIX, turnKey, turnWantKey } from '../meta/keys.ts';
-import { bytesEqual, type BatchCondition, type BatchOp, type MetaStore, type StoreLease } from '../meta/meta-store.ts';
+import { turnKey } from '../meta/keys.ts';
+import type { MetaStore } from '../meta/meta-store.ts';
+import { createTurnTaker, RECHECK_MS, type Offer, type Turn, type TurnStats } from './take-turn.ts';
+import { createTurnWatch } from './turn-watch.ts';
 
-/** How often a waiter looks at the turn again without having heard that it ended. */
-const RECHECK_MS = 200;
-
-/** How long a server's handoff may wait untaken before it also asks for the turn (the holder then ends its run). */
-const HANDOFF_PATIENCE_MS = 1000;
-
-/** What a writer waiting for the turn can hand to its holder instead (handoff.ts). */
-export interface Offer {
-  /**
-   * Called once the turn was refused: makes the writers' chunks durable and
-   * writes the handoff at `key` on `lease` (absent before); returns the
-   * value written, or undefined when these writers cannot be handed off.
-   */
-  make(key: string, lease: StoreLease): Promise<Uint8Array | undefined>;
-}
-
-export interface TurnStats {
-  /** Turns taken; handoffs this server took back (with the turn, or when its wait for the turn ran out). */
-  taken: number;
-  retracted: number;
-  /** Handoffs written; of them, deleted by another server's landing or with the lease (gone). */
-  offered: number;
-  gone: number;
-  /** Turns given back without a landing (release()). */
-  released: number;
-}
+export type { Offer, Turn, TurnStats } from './take-turn.ts';
 
 /** A handoff another server wrote for a branch, as the watch reported it. */
 export interface OfferSeen {
   key: string;
   value: Uint8Array;
-}
-
-export interface Turn {
-  /** Commits landed under this turn so far (it is handed on between this server's writers). */
-  readonly commits: number;
-  /** Ends the turn: goes into the batch that lands the commit. */
-  readonly endOp: BatchOp;
-  /** Holds while the turn is this writer's: goes into the same batch, so endOp never deletes another's turn. */
-  readonly condition: BatchCondition;
-  /** After a landing batch failed: whether the turn is still this writer's. */
-  held(): Promise<boolean>;
-  /** Gives the turn back (when no landing batch did). */
-  release(): Promise<void>;
 }
 
 export interface BranchTurns {
@@ -166,143 +132,19 @@ const REMEMBERED_BRANCHES = 10_000;
 /** `leaseMs`: the lease turns are bound to, and the longest a writer waits for one. */
 export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns {
   if (!meta.shared || !meta.grantLease) return NO_TURNS;
-  const grant = meta.grantLease.bind(meta);
   const owner = randomUUID();
-  let taken = 0;
   const stats: TurnStats = { taken: 0, retracted: 0, offered: 0, gone: 0, released: 0 };
-  let handoffs = 0;
-  /** Per turn key: other servers' handoffs seen by the watch and not yet gone. */
-  const offered = new Map<string, Map<string, Uint8Array>>();
-  /** Turn keys another server holds, as the watch last said. */
-  const heldByOther = new Set<string>();
-  let session: Promise<StoreLease> | undefined;
-  let watching: Promise<unknown> | undefined;
-  const waiters = new Map<string, Set<() => void>>();
+  const watch = createTurnWatch(meta, owner);
+  const { offered, wanted } = watch;
   /** Per branch: the last commit this server landed, and when a head landed elsewhere was last found. */
   const mine = new Map<string, string>();
   const others = new Map<string, number>();
   /** Per branch: writers on this server that arrived and are not done; a turn handed on to the next of them. */
   const writers = new Map<string, number>();
   const handedOn = new Map<string, Turn>();
-  /** Per turn key: the other servers waiting for it (their want keys, from the watch). */
-  const wanted = new Map<string, Set<string>>();
   /** Turn keys this server ended while another waited: its next writer lets the waiter go first (until this resolves). */
   const yielding = new Map<string, Promise<void>>();
-
-  const wake = (key: string): void => {
-    const set = waiters.get(key);
-    if (!set) return;
-    waiters.delete(key);
-    for (const w of set) w();
-  };
-
-  /** Want keys the watch reported while the first scan ran. */
-  let seen: Set<string> | undefined;
-  const want = (key: string, present: boolean): void => {
-    const w = parseTurnWantKey(key);
-    if (!w || w.owner === owner) return;
-    let set = wanted.get(w.turn);
-    if (present) {
-      if (!set) wanted.set(w.turn, (set = new Set()));
-      set.add(w.owner);
-      wake(`offer:${w.turn}`); // a holder lingering for handoffs stops: this one waits for the turn itself
-    } else if (set) {
-      set.delete(w.owner);
-      if (set.size > 0) return;
-      wanted.delete(w.turn);
-      wake(`taken:${w.turn}`); // no one waits any more: a server letting a waiter go first stops waiting
-    }
-  };
-  const offer = (key: string, value: Uint8Array | undefined): void => {
-    const h = parseHandoffKey(key);
-    if (!h) return;
-    if (value === undefined) wake(key); // taken, retracted, or gone with its lease: the offering writer looks which
-    if (h.owner === owner) return;
-    let set = offered.get(h.turn);
-    if (value !== undefined) {
-      if (!set) offered.set(h.turn, (set = new Map()));
-      set.set(key, value);
-      wake(`offer:${h.turn}`);
-    } else if (set) {
-      set.delete(key);
-      if (set.size === 0) offered.delete(h.turn);
-    }
-  };
-  const mineValue = (v: Uint8Array): boolean => Buffer.from(v).toString().startsWith(`${owner}/`);
-  const watch = (): Promise<unknown> => {
-    if (!watching) seen = new Set();
-    watching ??= Promise.all([
-      meta.watch(TURN_PREFIX, (e) => {
-        if (e.value === undefined || mineValue(e.value)) heldByOther.delete(e.key);
-        else heldByOther.add(e.key);
-        if (e.value === undefined) wake(e.key);
-        else if (!mineValue(e.value)) wake(`taken:${e.key}`);
-      }),
-      meta.watch(TURN_WANT_PREFIX, (e) => {
-        seen?.add(e.key);
-        want(e.key, e.value !== undefined);
-      }),
-      meta.watch(HANDOFF_PREFIX, (e) => {
-        seen?.add(e.key);
-        offer(e.key, e.value);
-      }),
-    ]).then(async () => {
-      // Waiters that said so before the watch began; a key the watch has already reported is left to it.
-      for await (const [key] of meta.scan({ prefix: TURN_WANT_PREFIX })) if (!seen?.has(key)) want(key, true);
-      for await (const [key, value] of meta.scan({ prefix: HANDOFF_PREFIX })) if (!seen?.has(key)) offer(key, value);
-      seen = undefined;
-    });
-    return watching.catch((err: unknown) => {
-      watching = undefined;
-      throw err;
-    });
-  };
-
-  /** One lease for all of this server's turns, granted again when it ran out. */
-  const lease = async (): Promise<StoreLease> => {
-    for (;;) {
-      const current = (session ??= grant(leaseMs));
-      let l: StoreLease;
-      try {
-        l = await current;
-      } catch (err) {
-        if (session === current) session = undefined;
-        throw err;
-      }
-      if (l.alive()) return l;
-      if (session === current) session = undefined;
-    }
-  };
-
-  /** Resolves when one of the keys is seen deleted or after `ms`, whichever is first. */
-  const ended = async (key: string | string[], ms: number): Promise<void> => {
-    let done!: () => void;
-    const seen = new Promise<void>((r) => (done = r));
-    const keys = typeof key === 'string' ? [key] : key;
-    for (const k of keys) {
-      let set = waiters.get(k);
-      if (!set) waiters.set(k, (set = new Set()));
-      set.add(done);
-    }
-    const timer = setTimeout(done, ms);
-    try {
-      await seen;
-    } finally {
-      clearTimeout(timer);
-      for (const k of keys) waiters.get(k)?.delete(done);
-    }
-  };
-
-  const turn = (key: string, value: Uint8Array): Turn => ({
-    commits: 0,
-    endOp: { type: 'del', key },
-    condition: { key, expected: value },
-    held: async () => bytesEqual(await meta.get(key), value),
-    release: async () => {
-      stats.released++;
-      await meta.compareAndSet(key, value, undefined);
-    },
-  });
+  const takeTurn = createTurnTaker({ meta, owner, watch, leaseMs, stats, yielding });
 
   return {
     stats,
@@ -344,7 +186,7 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
       // Listening from now, so a waiter's take that comes before this server's next writer is not missed.
       else if (wanted.has(key)) {
         if (yielding.size >= REMEMBERED_BRANCHES) yielding.clear();
-        yielding.set(key, ended(`taken:${key}`, RECHECK_MS));
+        yielding.set(key, watch.ended(`taken:${key}`, RECHECK_MS));
       }
     },
     handed(repo, branch) {
@@ -364,7 +206,7 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
     async lingered(repo, branch, ms) {
       const key = turnKey(repo, branch);
       if (offered.has(key) || wanted.has(key)) return;
-      await ended(`offer:${key}`, ms);
+      await watch.ended(`offer:${key}`, ms);
     },
     offers(repo, branch) {
       const set = offered.get(turnKey(repo, branch));
@@ -378,105 +220,4 @@ export function createBranchTurns(meta: MetaStore, leaseMs: number): BranchTurns
       if (set.size === 0) offered.delete(key);
     },
   };
-
-  async function takeTurn(key: string, repo: RepoName, branch: BranchName, o?: Offer): Promise<Turn | 'handed' | undefined> {
-    await watch();
-    // This server just ended its run while another waited: that one goes first.
-    const letGo = yielding.get(key);
-    if (letGo) {
-      yielding.delete(key);
-      await letGo;
-    }
-    const value = Buffer.from(`${owner}/${++taken}`);
-    const want = turnWantKey(owner, repo, branch);
-    let wanting = false;
-    /** This writer's handoff while it stands; `gone`: the watch saw it deleted. */
-    let handoff: { key: string; value: Uint8Array; at: number; gone: boolean } | undefined;
-    let offering = o;
-    // Held elsewhere as far as the watch knows: offer first, without a refused try.
-    let tryFirst = !(o && heldByOther.has(key));
-    const until = performance.now() + leaseMs;
-    /** Deletes the handoff unless it went already: true when it was still there (so nothing else landed it). */
-    const retract = async (h: { key: string; value: Uint8Array }): Promise<boolean> => meta.batch([{ type: 'del', key: h.key }], [{ key: h.key, expected: h.value }]);
-    try {
-      for (;;) {
-        if (handoff?.gone) {
-          stats.gone++;
-          return 'handed';
-        }
-        const l = await lease();
-        // Listen before trying: an end between a refused try and the wait is not missed.
-        let heard = false;
-        const listen = (): void => void (heard = true);
-        let set = waiters.get(key);
-        if (!set) waiters.set(key, (set = new Set()));
-        set.add(listen);
-        try {
-          // Taking the turn takes back this server's handoff in the same transaction: only one of the two lands it.
-          const h = handoff;
-          const ops: BatchOp[] = [{ type: 'put', key, value, lease: l }, ...(wanting ? [{ type: 'del' as const, key: want }] : []), ...(h ? [{ type: 'del' as const, key: h.key }] : [])];
-          if (tryFirst && (await meta.batch(ops, [{ key, expected: undefined }, ...(h ? [{ key: h.key, expected: h.value }] : [])]))) {
-            wanting = false;
-            stats.taken++;
-            if (h) stats.retracted++;
-            handoff = undefined;
-            return turn(key, value);
-          }
-          tryFirst = true;
-          if (h && !h.gone && !heard && (await meta.get(h.key)) === undefined) h.gone = true;
-          if (h?.gone) {
-            stats.gone++;
-            return 'handed';
-          }
-          if (offering && !h) {
-            // Refused: hand the writers to the holder rather than wait for it to finish its run.
-            const hk = handoffKey(owner, ++handoffs, repo, branch);
-            const made: { key: string; value: Uint8Array; at: number; gone: boolean } = { key: hk, value: new Uint8Array(0), at: performance.now(), gone: false };
-            let hs = waiters.get(hk);
-            if (!hs) waiters.set(hk, (hs = new Set()));
-            hs.add(() => void (made.gone = true));
-            const v = await offering.make(hk, l);
-            offering = undefined;
-            if (v) {
-              stats.offered++;
-              made.value = v;
-              made.at = performance.now();
-              handoff = made;
-            } else waiters.delete(hk);
-          }
-          // Say this server waits, so the holder ends its run within KEEP_COMMITS (a handoff first waits to be taken).
-          if (!wanting && (!handoff || performance.now() - handoff.at >= HANDOFF_PATIENCE_MS)) {
-            await meta.batch([{ type: 'put', key: want, value: new Uint8Array(0), lease: l }], []);
-            wanting = true;
-          }
-        } catch (err) {
-          if (isStrataError(err, 'CONCURRENT_UPDATE')) continue; // the lease ran out just now: a new one
-          // The answer may be lost while the put landed: do not leave the branch held.
-          await meta.compareAndSet(key, value, undefined).catch(() => undefined);
-          throw err;
-        } finally {
-          waiters.get(key)?.delete(listen);
-        }
-        const left = until - performance.now();
-        if (left <= 0) {
-          if (handoff && !(await retract(handoff))) {
-            stats.gone++;
-            return 'handed';
-          }
-          if (handoff) stats.retracted++;
-          handoff = undefined;
-          return undefined;
-        }
-        if (!heard && !handoff?.gone) {
-          const wait = handoff && !wanting ? Math.min(RECHECK_MS, left, Math.max(1, handoff.at + HANDOFF_PATIENCE_MS - performance.now())) : Math.min(RECHECK_MS, left);
-          await ended(handoff ? [key, handoff.key] : key, wait);
-        }
-      }
-    } finally {
-      if (wanting) await meta.batch([{ type: 'del', key: want }], []).catch(() => undefined);
-      // Left by an error: take the handoff back if it is still there (if that fails too, it may yet land, unanswered).
-      if (handoff && !handoff.gone) await retract(handoff).catch(() => undefined);
-      if (handoff) waiters.delete(handoff.key);
-    }
-  }
 }
