@@ -53,11 +53,13 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
     if (!h) throw fsError('EBADF');
     return h;
   };
-  // A read-only mount is mounted `ro` and answers no open at all (libfuse does, without waking
-  // this thread: one round trip per file less, the most a `cat` of small files pays here); the
-  // kernel refuses opens for writing with EROFS itself. Reads find the file by path, shared by
-  // every reader, made on its first read (which is also where a walk of a directory's files is
-  // noticed, repo-view.ts); an evicted one is made again.
+  // A read-only mount is mounted `ro` and answers its first open with ENOSYS: the kernel then
+  // opens every file itself (keeping its page cache) and sends no OPEN and no RELEASE again, two
+  // of the three round trips a `cat` of a small file cost (FUSE's no_open, Linux 3.14); the kernel
+  // refuses opens for writing with EROFS itself. Reads find the file by path, shared by every
+  // reader, made on its first read (which is also where a walk of a directory's files is noticed,
+  // repo-view.ts); an evicted one is made again. (Directories keep libfuse's own OPENDIR: its
+  // high-level readdir needs the handle that answer makes.)
   const writable = opts.views.some((v) => v.writable);
   const shared = new Map<string, Promise<OpenFile>>();
   const fileOf = (path: string, fd: number): Promise<OpenFile> => {
@@ -126,7 +128,7 @@ export function createFuseOps(opts: FuseOpsOptions): FuseOps {
             const { view, path: p } = viewOf(path);
             return addHandle(await view.open(p, flags));
           })
-      : undefined,
+      : (_path, _flags, cb) => cb(-os.errno.ENOSYS),
     create: (path, _mode, cb) =>
       run('create', path, cb, async () => {
         const { view, path: p } = viewOf(path);

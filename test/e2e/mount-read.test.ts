@@ -228,6 +228,31 @@ for off in [${offsets.join(', ')}]:
     }
   });
 
+  it('opens files without a FUSE round trip each: one OPEN (answered ENOSYS), no RELEASE, however many files are read', async () => {
+    const dir = join(tmp.path, 'mnt-no-open');
+    // --debug: libfuse prints every request it gets ("opcode: OPEN ...") on the mount's stderr.
+    const md = await startMount(cli, ['images@main', dir, '--cache-dir', join(tmp.path, 'cache-no-open'), '--debug'], { env });
+    try {
+      const paths = ['a.txt', 'sub/one.csv', 'sub/two.csv', 'sub/deep/er/x.json', 'name with spaces.txt', 'big.bin'];
+      for (let round = 0; round < 2; round++) {
+        for (const p of paths) expect((await readFile(join(dir, p))).equals(await readFile(join(src, p)))).toBe(true);
+      }
+      const fh = await open(join(dir, 'big.bin'));
+      const b = Buffer.alloc(100);
+      await fh.read(b, 0, 100, 1_000_000);
+      await fh.close();
+      expect(b.equals(big.subarray(1_000_000, 1_000_100))).toBe(true);
+      const ops = (name: string): number => md.stderr.filter((l) => new RegExp(`opcode: ${name} `).test(l)).length;
+      expect(md.stderr.some((l) => /opcode: READ /.test(l))).toBe(true); // the debug output is there
+      expect(ops('OPEN')).toBe(1);
+      expect(ops('RELEASE')).toBe(0);
+    } finally {
+      md.child.kill('SIGTERM');
+      await md.exited;
+      await forceUnmount(md, dir);
+    }
+  });
+
   it('has sizes, read-only modes, the commit time and the mounting user', async () => {
     const f = await stat(join(mnt, 'big.bin'));
     expect(f.size).toBe(big.length);
