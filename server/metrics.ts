@@ -188,7 +188,7 @@ function timer(observe: Observe) {
 /** Times every request of a BlockStore (a wrapper, so no adapter needs to know about metrics). */
 export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore {
   const timed = timer(observe);
-  return {
+  const timedStore: BlockStore = {
     description: store.description,
     put: (key, data) => timed('put', () => store.put(key, data)),
     get: (key) => timed('get', () => store.get(key)),
@@ -211,6 +211,15 @@ export function timedBlockStore(store: BlockStore, observe: Observe): BlockStore
     },
     close: () => store.close(),
   };
+  if (store.begin) {
+    const begin = store.begin.bind(store);
+    // A pack written while it fills: its finish is timed as its put (the bytes written ahead are not waited for).
+    timedStore.begin = () => {
+      const writer = begin();
+      return { ahead: (data) => writer.ahead(data), finish: (key, data) => timed('put', () => writer.finish(key, data)), abort: () => writer.abort() };
+    };
+  }
+  return timedStore;
 }
 
 /** Times the metadata store's requests (a wrapper, so no adapter needs to know about metrics); the rest passes through. */

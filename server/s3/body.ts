@@ -287,6 +287,11 @@ export function objectBody(raw: AsyncIterable<Uint8Array>, headers: IncomingHttp
   return coalesced(verified(checks.decode(raw), added(checks.list), checks.decodedLength, checksums), BODY_BLOCK_BYTES, checks.decodedLength, lender);
 }
 
+/** The object bytes a PUT or UploadPart body declares (x-amz-decoded-content-length for aws-chunked, else Content-Length), if any. */
+export function bodyLength(headers: IncomingHttpHeaders): number | undefined {
+  return declared(one(headers, 'x-amz-decoded-content-length') ?? one(headers, 'content-length'));
+}
+
 function declared(value: string | undefined): number | undefined {
   const n = value === undefined ? NaN : Number(value);
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;

@@ -4,7 +4,7 @@
 import { writeFile } from '../../src/blocks/file-io.ts';
 import type { PartInfo, UploadInfo } from '../../src/pfs/uploads.ts';
 import { checksumFor, fullObjectCrc, isChecksumAlgorithm, isCrc } from './checksums.ts';
-import { BODY_HASH_THREADS, LentBlocks, objectBody, sendsChecksum } from './body.ts';
+import { BODY_HASH_THREADS, LentBlocks, bodyLength, objectBody, sendsChecksum } from './body.ts';
 import { parseBucket, readRef, requireWritable, type BucketView } from './bucket-names.ts';
 import { partsDigest } from './completed-uploads.ts';
 import { requireBucket } from './buckets.ts';
@@ -70,7 +70,7 @@ export async function uploadPart(call: S3Call): Promise<void> {
   const leave = call.deps.uploadHeap?.enter();
   let part;
   try {
-    part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified, concurrency: BODY_HASH_THREADS });
+    part = await call.deps.pfs.uploads.putPart(b.repo, upload.id, n, body, { checksums: () => verified, concurrency: BODY_HASH_THREADS, expectBytes: bodyLength(call.headers) });
   } finally {
     lender.done();
     leave?.();

@@ -28,6 +28,26 @@ export interface BlockStore {
   /** Every key that starts with `prefix`, in ascending byte order. */
   list(prefix: string): AsyncIterable<string>;
   close(): Promise<void>;
+  /**
+   * Optional: an object written while its bytes still arrive (the chunk
+   * store's packs), so the store can write them as they come instead of all
+   * at once at put. Nothing is visible under any key before `finish`.
+   */
+  begin?(): BlockWriter;
+}
+
+/** An object being written in pieces (BlockStore.begin). */
+export interface BlockWriter {
+  /**
+   * The object's first `data.length` bytes are final and these (each call
+   * gives a longer prefix of the same bytes): the store may write them now.
+   * Failures are kept for `finish`; calls need not be awaited in turn.
+   */
+  ahead(data: Uint8Array): Promise<void>;
+  /** Stores the whole object `data` (which begins with every prefix given to ahead) under `key`, as put does. */
+  finish(key: string, data: Uint8Array): Promise<void>;
+  /** Drops whatever was written; the writer is not used again. */
+  abort(): Promise<void>;
 }
 
 /** Keys are relative, slash-separated, and made of a safe alphabet so every store can hold them. */

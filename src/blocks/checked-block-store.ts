@@ -9,7 +9,7 @@ const PREFIX_PATTERN = /^[a-z0-9._/-]*$/;
 
 export function withKeyChecks(store: BlockStore): BlockStore {
   // Every method is async, so a bad argument is a rejected promise, never a synchronous throw.
-  return {
+  const checked: BlockStore = {
     description: store.description,
     async put(key, data) {
       checkKey(key);
@@ -49,6 +49,26 @@ export function withKeyChecks(store: BlockStore): BlockStore {
     },
     close: () => store.close(),
   };
+  if (store.begin) {
+    const begin = store.begin.bind(store);
+    checked.begin = () => {
+      const writer = begin();
+      return {
+        ahead: (data) => writer.ahead(data),
+        async finish(key, data) {
+          try {
+            checkKey(key);
+          } catch (err) {
+            await writer.abort();
+            throw err;
+          }
+          return writer.finish(key, data);
+        },
+        abort: () => writer.abort(),
+      };
+    };
+  }
+  return checked;
 }
 
 function checkKey(key: unknown): asserts key is string {

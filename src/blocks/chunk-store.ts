@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashChunk, hashHex } from '../chunking/index.ts';
 import { isStrataError } from '../errors/index.ts';
-import type { BlockStore } from './block-store.ts';
+import type { BlockStore, BlockWriter } from './block-store.ts';
 import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
 import { HashRuns } from './hash-runs.ts';
 import { loadChunkIndex, readPack, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
@@ -28,7 +28,7 @@ export interface ChunkStoreOptions {
   now?: () => number;
   /** A pack is sealed and uploaded once it holds this many bytes. */
   packTargetBytes?: number;
-  /** Packs uploaded at once; bounds write memory to about (maxUploads + 1) x packTargetBytes. */
+  /** Packs uploaded at once; bounds write memory to about (maxUploads + 1 + lanes open) x packTargetBytes. */
   maxUploads?: number;
   /** Bytes of verified chunks kept for re-reads. */
   cacheBytes?: number;
@@ -88,6 +88,61 @@ const LEARNED_PACKS = 4096;
 /** Dedup marks are pruned of expired entries once per this many puts, which bounds their memory by the dedup rate. */
 const PRUNE_EVERY_PUTS = 4096;
 
+/**
+ * Where a writer's chunks go: the store's shared open pack (the default lane)
+ * or a lane of its own (ChunkStore.lane). A lane's flush seals and waits for
+ * that lane's packs only.
+ */
+interface Lane {
+  open: OpenPack | undefined;
+  /** Uploads of packs this lane sealed, still in flight. */
+  readonly uploads: Set<Promise<void>>;
+  /** Bytes the lane expects (sizes its first pack buffer); 0 when unknown. */
+  expectBytes: number;
+}
+
+/**
+ * One writer's own pack (see ChunkStore.lane): its chunks are not interleaved
+ * with other writers', so its flush neither cuts their packs short nor waits
+ * for their uploads. The S3 gateway gives each multipart part one: with ten
+ * parts streaming at once, one shared pack made every part's flush wait for
+ * every pack in flight (the ten parts finished together, in waves) and cut
+ * packs at every part's end (5.5 MiB on average for an 8 MiB target).
+ */
+export class ChunkLane {
+  /** @internal */
+  constructor(
+    private readonly store: ChunkStore,
+    /** @internal */
+    readonly state: Lane,
+  ) {}
+
+  /** As ChunkStore.put, into this lane's pack. */
+  put(hash: Buffer, data: Uint8Array): Promise<boolean> {
+    return this.store.putIn(this.state, hash, data);
+  }
+
+  /**
+   * Makes this lane's chunks durable and proves each of `hashes` is stored
+   * durably (as ChunkStore.flush does for all): seals the lane's pack and
+   * waits for its uploads only. A chunk deduplicated against a pack another
+   * writer has not stored yet falls back to a whole flush.
+   */
+  flush(hashes: Iterable<Uint8Array>): Promise<void> {
+    return this.store.flushLane(this.state, hashes);
+  }
+
+  /** Done with the lane (also after a failure): its open pack is sealed and uploaded like any other; nothing waits for it. */
+  close(): void {
+    this.store.closeLane(this.state);
+  }
+}
+
+/** Something chunks are put into: the store itself or one of its lanes. */
+export interface ChunkSink {
+  put(hash: Buffer, data: Uint8Array): Promise<boolean>;
+}
+
 interface OpenPack {
   ref: PackRef;
   buf: Buffer;
@@ -97,7 +152,14 @@ interface OpenPack {
   fullCapacity: number;
   used: number;
   entries: PackEntry[];
+  /** A lane's pack is written while it fills (BlockStore.begin), where the store can. */
+  writer?: BlockWriter;
+  /** Bytes handed to the writer so far. */
+  aheadAt: number;
 }
+
+/** A lane's pack is handed to its writer each time this many more bytes are in it. */
+const AHEAD_BYTES = 1 << 20;
 
 export class ChunkStore {
   readonly blocks: BlockStore;
@@ -105,7 +167,10 @@ export class ChunkStore {
   private readonly target: number;
   private readonly maxUploads: number;
   private readonly cache: ChunkCache;
-  private open: OpenPack | undefined;
+  /** The shared lane: every put not made through a lane of its own (and GC's relocations). */
+  private readonly shared: Lane = { open: undefined, uploads: new Set(), expectBytes: 0 };
+  /** Lanes open now (ChunkStore.lane): a flush without hashes (GC, close) seals their packs too. */
+  private readonly lanes = new Set<Lane>();
   private readonly uploads = new Set<Promise<void>>();
   /** Buffers of packs whose upload finished, for the next packs (see SPARE_PACK_BUFFERS). */
   private readonly spareBuffers: Buffer[] = [];
@@ -331,38 +396,70 @@ export class ChunkStore {
    * call flush() before anything that refers to it becomes visible. With
    * `cache`, the bytes also go into the read cache.
    */
-  async put(hash: Buffer, data: Uint8Array, opts: { cache?: boolean } = {}): Promise<boolean> {
-    if (++this.putsSincePrune >= PRUNE_EVERY_PUTS) this.pruneRecent(this.graceMs);
+  put(hash: Buffer, data: Uint8Array, opts: { cache?: boolean } = {}): Promise<boolean> {
     // Index objects a commit writes are read by the next commit on the branch: keep them, or each is fetched back.
     if (opts.cache) this.cache.set(hash, Buffer.from(data));
+    return this.putIn(this.shared, hash, data);
+  }
+
+  /**
+   * A lane of this writer's own (see ChunkLane); `expectBytes`, when known,
+   * sizes its first pack buffer. Close it when done.
+   */
+  lane(opts: { expectBytes?: number } = {}): ChunkLane {
+    const state: Lane = { open: undefined, uploads: new Set(), expectBytes: opts.expectBytes ?? 0 };
+    this.lanes.add(state);
+    return new ChunkLane(this, state);
+  }
+
+  /** @internal: put into a lane (ChunkLane.put). */
+  async putIn(lane: Lane, hash: Buffer, data: Uint8Array): Promise<boolean> {
+    if (++this.putsSincePrune >= PRUNE_EVERY_PUTS) this.pruneRecent(this.graceMs);
     if (this.index.has(hash)) {
       this.recent.set(hashKey(hash), this.now());
       return false;
     }
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     if (this.index.has(hash)) return false; // another writer stored it while we waited
-    this.append(hash, data, false);
+    this.append(lane, hash, data, false);
     return true;
+  }
+
+  /** @internal: ChunkLane.flush. */
+  async flushLane(lane: Lane, hashes: Iterable<Uint8Array>): Promise<void> {
+    this.seal(lane);
+    while (lane.uploads.size > 0) await Promise.allSettled([...lane.uploads]);
+    const list = [...hashes];
+    // Deduplicated against a pack another writer has not stored yet (or whose upload failed): the whole flush decides.
+    if (list.some((h) => this.index.get(h)?.pack.pending !== undefined)) return this.flush(list);
+    await this.writeIndexIfDue(false);
+    return this.proveStored(list, undefined);
+  }
+
+  /** @internal: ChunkLane.close. */
+  closeLane(lane: Lane): void {
+    this.seal(lane);
+    this.lanes.delete(lane);
   }
 
   /** Rewrites a stored chunk into the open pack (GC repacking); reads keep working throughout. */
   async relocate(hash: Buffer, data: Uint8Array): Promise<void> {
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
-    this.append(hash, data, true);
+    this.append(this.shared, hash, data, true);
   }
 
-  private append(hash: Buffer, data: Uint8Array, move: boolean): void {
-    let pack = this.open;
+  private append(lane: Lane, hash: Buffer, data: Uint8Array, move: boolean): void {
+    let pack = lane.open;
     if (pack && pack.used + data.length > pack.capacity) {
       if (pack.used + data.length <= pack.fullCapacity) {
         this.grow(pack, pack.used + data.length);
       } else {
-        this.seal();
+        this.seal(lane);
         this.bulk = true;
         pack = undefined;
       }
     }
-    pack ??= this.open = this.newPack(data.length);
+    pack ??= lane.open = this.newPack(data.length, lane.expectBytes);
     pack.buf.set(data, pack.used);
     const entry = { hash, offset: pack.used, length: data.length };
     pack.entries.push(entry);
@@ -371,8 +468,14 @@ export class ChunkStore {
     else this.index.add(hash, loc);
     pack.used += data.length;
     if (pack.used >= this.target) {
-      this.seal();
+      this.seal(lane);
+      lane.expectBytes = Math.max(0, lane.expectBytes - pack.used);
       this.bulk = true;
+    } else if (lane !== this.shared && pack.used - pack.aheadAt >= AHEAD_BYTES && this.blocks.begin) {
+      // Written as it fills: at the lane's flush only the last piece, the trailer and the fsync are left.
+      pack.writer ??= this.blocks.begin();
+      pack.aheadAt = pack.used;
+      pack.writer.ahead(pack.buf.subarray(0, pack.used)).catch(() => undefined); // a failure surfaces at finish
     }
   }
 
@@ -407,16 +510,18 @@ export class ChunkStore {
     return this.index.entries();
   }
 
-  private newPack(minBytes: number): OpenPack {
+  /** A new open pack for a chunk of `minBytes`; `expectBytes` (what its writer means to put) sizes its first buffer. */
+  private newPack(minBytes: number, expectBytes = 0): OpenPack {
     // Room for one maximum-size chunk past the target, so packs end near it,
     // and for the trailer of a pack of typical chunks, so sealing need not copy.
     const fullCapacity = Math.max(this.target + (256 << 10), minBytes);
     const ref: PackRef = { name: '', pending: undefined, chunks: 0, bytes: 0, createdAt: this.now() };
     const spare = this.spareBuffers.pop();
     const reuse = spare !== undefined && spare.length >= fullCapacity + TRAILER_ROOM;
-    const capacity = reuse || this.bulk ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes));
+    // A lane that will fill the pack takes a full-size buffer, as a bulk upload does: one that the next pack can reuse.
+    const capacity = reuse || this.bulk || expectBytes >= this.target ? fullCapacity : Math.min(fullCapacity, Math.max(FIRST_PACK_BYTES, minBytes, expectBytes));
     const buf = reuse ? spare : Buffer.allocUnsafe(capacity + trailerRoom(capacity));
-    const pack: OpenPack = { ref, buf, capacity, fullCapacity, used: 0, entries: [] };
+    const pack: OpenPack = { ref, buf, capacity, fullCapacity, used: 0, entries: [], aheadAt: 0 };
     ref.pending = pack.buf;
     return pack;
   }
@@ -431,11 +536,15 @@ export class ChunkStore {
     pack.capacity = capacity;
   }
 
-  /** Closes the open pack and starts its upload. */
-  private seal(): void {
-    const pack = this.open;
-    this.open = undefined;
-    if (!pack || pack.entries.length === 0) return;
+  /** Closes the lane's open pack and starts its upload. */
+  private seal(lane: Lane): void {
+    const pack = lane.open;
+    lane.open = undefined;
+    if (!pack) return;
+    if (pack.entries.length === 0) {
+      void pack.writer?.abort();
+      return;
+    }
     const { tail, name } = sealPack(pack.entries);
     let bytes: Buffer;
     if (tail.length <= pack.buf.length - pack.used) {
@@ -443,13 +552,13 @@ export class ChunkStore {
       bytes = pack.buf.subarray(0, pack.used + tail.length);
     } else {
       bytes = Buffer.concat([pack.buf.subarray(0, pack.used), tail]); // many tiny chunks: a long trailer
-      this.recycle(pack.buf);
+      if (!pack.writer) this.recycle(pack.buf); // (the writer may still be reading it)
     }
     pack.buf = bytes; // the upload holds one copy of the pack, not two
     pack.ref.name = name;
     pack.ref.size = bytes.length;
     pack.ref.pending = bytes;
-    const upload = this.blocks.put(packKey(name), bytes).then(
+    const upload = (pack.writer ? pack.writer.finish(packKey(name), bytes) : this.blocks.put(packKey(name), bytes)).then(
       () => {
         pack.ref.pending = undefined;
         this.unindexed.push({ pack: name, entries: pack.entries });
@@ -461,46 +570,65 @@ export class ChunkStore {
         this.lastFailure = err;
       },
     );
-    const tracked = upload.finally(() => this.uploads.delete(tracked));
+    const tracked = upload.finally(() => {
+      this.uploads.delete(tracked);
+      lane.uploads.delete(tracked);
+    });
     this.uploads.add(tracked);
+    lane.uploads.add(tracked);
   }
 
   /** Keeps a pack buffer (whole, not a view of part of it) for the next pack. */
   private recycle(bytes: Buffer): void {
     // Small buffers may be slices of Node's shared allocation pool: never reuse those.
-    const keep = this.bulk ? this.maxUploads + 1 : SPARE_PACK_BUFFERS;
+    const keep = (this.bulk ? this.maxUploads + 1 : SPARE_PACK_BUFFERS) + this.lanes.size;
     if (this.spareBuffers.length >= keep || bytes.buffer.byteLength < this.target) return;
     this.spareBuffers.push(Buffer.from(bytes.buffer, 0, bytes.buffer.byteLength));
   }
 
   /**
    * Makes every chunk accepted so far durable (and, every indexEveryPacks
-   * packs, records them in an index object). With `hashes`, also proves each
+   * packs, records them in an index object); with `hashes`, the chunks of
+   * open lanes only if they hold one of those. With `hashes`, also proves each
    * of those chunks is stored durably (a pack upload that failed is reported
    * here, naming the chunk), which is what a commit checks before it
    * becomes visible.
    */
   async flush(hashes?: Iterable<Uint8Array>, opts: { index?: boolean } = {}): Promise<void> {
-    this.seal();
+    const list = hashes === undefined ? undefined : [...hashes];
+    this.seal(this.shared);
+    // Lanes' packs are sealed only when they hold a chunk named (deduplicated into them), so a commit does not cut them short.
+    for (const lane of this.lanes) if (list === undefined || (lane.open && list.some((h) => this.index.get(h)?.pack === lane.open!.ref))) this.seal(lane);
     while (this.uploads.size > 0) await Promise.allSettled([...this.uploads]);
-    this.bulk = false;
-    this.spareBuffers.length = Math.min(this.spareBuffers.length, SPARE_PACK_BUFFERS);
+    if (this.lanes.size === 0) {
+      this.bulk = false;
+      this.spareBuffers.length = Math.min(this.spareBuffers.length, SPARE_PACK_BUFFERS);
+    }
     const failure = this.lastFailure;
     this.lastFailure = undefined;
-    if (this.unindexed.length >= this.indexEvery || (opts.index && this.unindexed.length > 0)) {
-      const records = this.unindexed;
-      this.unindexed = [];
-      try {
-        await writeIndexObject(this.blocks, records);
-      } catch (err) {
-        this.unindexed.push(...records); // the packs are durable; their index is retried next flush
-        throw err;
-      }
-    }
-    if (hashes === undefined) {
+    await this.writeIndexIfDue(opts.index === true);
+    if (list === undefined) {
       if (failure !== undefined) throw failedUpload(this.blocks, failure);
       return;
     }
+    return this.proveStored(list, failure);
+  }
+
+  /** Every indexEveryPacks packs (or now, with `force`), records the packs stored since in an index object. */
+  private async writeIndexIfDue(force: boolean): Promise<void> {
+    if (!(this.unindexed.length >= this.indexEvery || (force && this.unindexed.length > 0))) return;
+    const records = this.unindexed;
+    this.unindexed = [];
+    try {
+      await writeIndexObject(this.blocks, records);
+    } catch (err) {
+      this.unindexed.push(...records); // the packs are durable; their index is retried next flush
+      throw err;
+    }
+  }
+
+  /** Throws unless every chunk named is in a stored pack (a failed upload reported by `failure`, naming the chunk). */
+  private async proveStored(hashes: Iterable<Uint8Array>, failure: unknown): Promise<void> {
     const unknown: Uint8Array[] = [];
     for (const hash of hashes) {
       const loc = this.index.get(hash);

@@ -34,14 +34,33 @@ const STAGES_KEPT = 4;
 export interface DurableWriter {
   /** Creates `path` (it must not exist) holding `data`, fsynced before this resolves. */
   write(path: string, data: Uint8Array): Promise<void>;
+  /** Creates `path` (it must not exist), written in pieces as its bytes arrive (see BlockWriter). */
+  pieces(path: string): PieceFile;
   /** Whether writes bypass the page cache ('unknown' until the first large write). */
   readonly mode: 'direct' | 'buffered' | 'unknown';
+}
+
+/** A file written as its bytes arrive: each call runs after the one before. */
+export interface PieceFile {
+  /** `data` is a longer prefix of the file than before: writes what is new of it (in direct mode, up to the last whole block). */
+  ahead(data: Uint8Array): Promise<void>;
+  /** `data` is the whole file: writes the rest of it and fsyncs; throws the first failure of any call. */
+  finish(data: Uint8Array): Promise<void>;
+  /** Closes the file once every call is done (the caller removes it if it is not wanted). */
+  close(): Promise<void>;
 }
 
 export function createDurableWriter(opts: { direct?: boolean } = {}): DurableWriter {
   const O_DIRECT = (constants as Record<string, number | undefined>).O_DIRECT;
   let mode: DurableWriter['mode'] = opts.direct === false || O_DIRECT === undefined ? 'buffered' : 'unknown';
   const spare: Buffer[] = [];
+  /**
+   * Where the last new staging buffer's aligned start was: tried first, as
+   * buffers of one size come from the allocator alike (mmap'd, one header
+   * into a page). Each trial is a write through the thread pool; trying from
+   * 0 took ~255 of them per new buffer, 0.5 s under load.
+   */
+  let lastAt = 0;
 
   /** An aligned staging buffer, its start found by trial writes into `file` (offset 0, overwritten later); undefined when none is accepted. */
   async function stage(file: FileHandle): Promise<Buffer | undefined> {
@@ -49,9 +68,12 @@ export function createDurableWriter(opts: { direct?: boolean } = {}): DurableWri
     if (kept) return kept;
     const raw = Buffer.allocUnsafeSlow(STAGE_BYTES + ALIGN);
     raw.fill(0, 0, ALIGN * 2);
-    for (let at = 0; at < ALIGN; at += 16) {
+    for (let i = -16; i < ALIGN; i += 16) {
+      const at = i < 0 ? lastAt : i;
+      if (i >= 0 && at === lastAt) continue;
       try {
         await file.write(raw, at, ALIGN, 0);
+        lastAt = at;
         return raw.subarray(at, at + STAGE_BYTES);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
@@ -87,7 +109,95 @@ export function createDurableWriter(opts: { direct?: boolean } = {}): DurableWri
     }
   }
 
+  function pieces(path: string): PieceFile {
+    let file: FileHandle | undefined;
+    let buf: Buffer | undefined; // set in direct mode
+    let written = 0; // bytes of the file on disk (a multiple of ALIGN in direct mode)
+    let failure: unknown;
+    let chain: Promise<void> = Promise.resolve();
+    const run = (step: () => Promise<void>): Promise<void> => {
+      chain = chain.then(async () => {
+        if (failure !== undefined) return;
+        try {
+          await step();
+        } catch (err) {
+          failure = err;
+        }
+      });
+      return chain;
+    };
+
+    async function opened(): Promise<FileHandle> {
+      if (file) return file;
+      if (mode !== 'buffered') {
+        try {
+          file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_DIRECT!, 0o666);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+          mode = 'buffered';
+        }
+        if (file) {
+          buf = await stage(file);
+          if (buf) {
+            mode = 'direct';
+            return file;
+          }
+          await file.close();
+          file = undefined;
+          mode = 'buffered';
+          return (file = await open(path, 'w'));
+        }
+      }
+      return (file = await open(path, 'wx'));
+    }
+
+    /** Writes data[from, to) at `from`; in direct mode `from` is aligned and the last piece padded. */
+    async function put(f: FileHandle, data: Uint8Array, from: number, to: number): Promise<void> {
+      if (!buf) {
+        for (let at = from; at < to; ) at += (await f.write(data, at, to - at, at)).bytesWritten;
+        return;
+      }
+      for (let at = from; at < to; at += STAGE_BYTES) {
+        const n = Math.min(STAGE_BYTES, to - at);
+        buf.set(data.subarray(at, at + n));
+        const padded = Math.ceil(n / ALIGN) * ALIGN;
+        if (padded > n) buf.fill(0, n, padded);
+        for (let done = 0; done < padded; ) done += (await f.write(buf, done, padded - done, at + done)).bytesWritten;
+      }
+    }
+
+    return {
+      ahead: (data) =>
+        run(async () => {
+          const f = await opened();
+          const to = buf ? data.length - (data.length % ALIGN) : data.length;
+          if (to <= written) return;
+          await put(f, data, written, to);
+          written = to;
+        }),
+      async finish(data) {
+        await run(async () => {
+          const f = await opened();
+          if (data.length > written) await put(f, data, written, data.length);
+          written = data.length;
+          if (buf && data.length % ALIGN !== 0) await f.truncate(data.length);
+          await f.sync();
+        });
+        if (failure !== undefined) throw failure;
+      },
+      async close() {
+        await chain;
+        const f = file;
+        file = undefined;
+        await f?.close();
+        if (buf && spare.length < STAGES_KEPT) spare.push(buf);
+        buf = undefined;
+      },
+    };
+  }
+
   return {
+    pieces,
     get mode() {
       return mode;
     },

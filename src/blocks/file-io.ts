@@ -7,7 +7,7 @@ import { StrataError } from '../errors/index.ts';
 import { chunkAndHash, fileHash, hashHex } from '../chunking/index.ts';
 import type { ChunkLocation } from './chunk-index.ts';
 import { chunkNotFound } from './chunk-errors.ts';
-import type { ChunkStore } from './chunk-store.ts';
+import type { ChunkSink, ChunkStore } from './chunk-store.ts';
 
 import type { ChunkRef } from '../ids.ts';
 
@@ -35,11 +35,12 @@ export interface WriteOptions {
 }
 
 /**
- * Chunks, hashes and stores a stream. Already-stored chunks are not written
- * again. The chunks are accepted, not yet durable: flush the store before
- * the file becomes visible in a commit.
+ * Chunks, hashes and stores a stream (into the store, or one of its lanes).
+ * Already-stored chunks are not written again. The chunks are accepted, not
+ * yet durable: flush the store (or the lane) before the file becomes visible
+ * in a commit.
  */
-export async function writeFile(store: ChunkStore, source: AsyncIterable<Uint8Array>, opts: WriteOptions = {}): Promise<WrittenFile> {
+export async function writeFile(store: ChunkSink, source: AsyncIterable<Uint8Array>, opts: WriteOptions = {}): Promise<WrittenFile> {
   const chunks: ChunkRef[] = [];
   const hashes: Buffer[] = [];
   let size = 0;

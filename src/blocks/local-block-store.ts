@@ -66,6 +66,23 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
     return path;
   };
 
+  const tempPath = (): string => join(tempDir, `${HOST}.${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
+
+  /** Moves a written, fsynced temp file into place and makes the rename durable. */
+  async function place(temp: string, target: string): Promise<void> {
+    const firstCreated = await mkdir(dirname(target), { recursive: true });
+    await rename(temp, target);
+    handles.forget(target);
+    await syncDirectories(dirname(target), firstCreated);
+  }
+
+  const storeError = (err: unknown, key: string): StrataError => {
+    if (isPathConflict(err)) {
+      return wrapError(err, 'INVALID_ARGUMENT', `local block store at ${root}: cannot store "${key}": a key cannot be both an object and a prefix of other keys here`, { key, root });
+    }
+    return fsError(err, root, 'store', key);
+  };
+
   const notFound = (key: string, cause: unknown): StrataError =>
     new StrataError('OBJECT_NOT_FOUND', `object "${key}" not found in ${description}`, { key, root }, { cause });
 
@@ -85,21 +102,15 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
 
     async put(key, data) {
       const target = pathOf(key);
-      const temp = join(tempDir, `${HOST}.${process.pid}-${PROCESS_TOKEN}-${randomBytes(8).toString('hex')}.tmp`);
+      const temp = tempPath();
       await limit(async () => {
         try {
           await writer.write(temp, data);
-          const firstCreated = await mkdir(dirname(target), { recursive: true });
-          await rename(temp, target);
-          handles.forget(target);
-          await syncDirectories(dirname(target), firstCreated);
+          await place(temp, target);
         } catch (err) {
           // Nothing partial may remain: the temp file goes, whatever failed.
           await rm(temp, { force: true }).catch(() => undefined);
-          if (isPathConflict(err)) {
-            throw wrapError(err, 'INVALID_ARGUMENT', `local block store at ${root}: cannot store "${key}": a key cannot be both an object and a prefix of other keys here`, { key, root });
-          }
-          throw fsError(err, root, 'store', key);
+          throw storeError(err, key);
         }
       });
     },
@@ -159,6 +170,36 @@ export async function createLocalBlockStore(options: LocalBlockStoreOptions): Pr
 
     async close() {
       await handles.closeAll();
+    },
+
+    // A pack written while it fills: its bytes go to a temp file as they arrive; finish renames it into place as put does.
+    begin() {
+      const temp = tempPath();
+      const file = writer.pieces(temp);
+      let done = false;
+      const drop = async (): Promise<void> => {
+        done = true;
+        await file.close().catch(() => undefined);
+        await rm(temp, { force: true }).catch(() => undefined);
+      };
+      return {
+        ahead: (data) => (done ? Promise.resolve() : file.ahead(data)),
+        async finish(key, data) {
+          const target = pathOf(key);
+          await limit(async () => {
+            try {
+              await file.finish(data);
+              await file.close();
+              await place(temp, target);
+              done = true;
+            } catch (err) {
+              await drop();
+              throw storeError(err, key);
+            }
+          });
+        },
+        abort: drop,
+      };
     },
   };
 }

@@ -4,6 +4,7 @@
 // be re-sent. Completing it writes the file in one commit from the parts'
 // chunk refs (no bytes are copied); GC keeps the chunks of parts alive.
 import { randomBytes } from 'node:crypto';
+import type { ChunkLane } from '../blocks/chunk-store.ts';
 import { writeFile } from '../blocks/file-io.ts';
 import { StrataError } from '../errors/index.ts';
 import type { BranchName, CommitId, FilePath, RepoName } from '../ids.ts';
@@ -44,6 +45,8 @@ export interface PutPartOptions {
   checksums?: () => Readonly<Record<string, string>>;
   /** Threads hashing its chunks (see WriteOptions.concurrency in blocks/file-io.ts). */
   concurrency?: number;
+  /** The part's size when known (S3's Content-Length): sizes its pack buffer. */
+  expectBytes?: number;
 }
 
 type UploadRecord = { v: 1; branch: BranchName; path: FilePath; startedAt: number; attrs?: Record<string, string> };
@@ -86,7 +89,9 @@ export async function listUploads(ctx: PfsContext, repo: RepoName): Promise<Uplo
 
 /**
  * Stores one part; its chunks are flushed before the part is recorded, so an
- * acknowledged part is durable. Re-sending a part number replaces it.
+ * acknowledged part is durable. Re-sending a part number replaces it. The
+ * part's chunks go into packs of its own (a chunk-store lane), so parts
+ * streaming at once neither wait for each other's packs nor cut them short.
  */
 export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part: number, source: AsyncIterable<Uint8Array>, opts: PutPartOptions = {}): Promise<PartInfo> {
   if (!Number.isInteger(part) || part < 1 || part > MAX_PART_NUMBER) {
@@ -94,14 +99,24 @@ export async function putPart(ctx: PfsContext, repo: RepoName, id: string, part:
   }
   await inspectUpload(ctx, repo, id);
   const fence = await readFence(ctx); // before this part puts (or deduplicates against) any chunk
-  const file = await writeFile(ctx.chunks, source, opts.concurrency === undefined ? {} : { concurrency: opts.concurrency });
-  return recordPart(ctx, repo, id, part, { ...file, checksums: opts.checksums?.() }, fence);
+  const lane = ctx.chunks.lane({ expectBytes: opts.expectBytes });
+  try {
+    const file = await writeFile(lane, source, opts.concurrency === undefined ? {} : { concurrency: opts.concurrency });
+    return await recordPart(ctx, repo, id, part, { ...file, checksums: opts.checksums?.() }, fence, lane);
+  } finally {
+    lane.close();
+  }
 }
 
 /** Stores a part made of chunks the store already holds (a part copied from another file). */
 export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }): Promise<PartInfo> {
   await inspectUpload(ctx, repo, id);
-  return recordPart(ctx, repo, id, part, file, await readFence(ctx));
+  const lane = ctx.chunks.lane(); // puts nothing: its flush only proves the chunks stored, without waiting for other writers' packs
+  try {
+    return await recordPart(ctx, repo, id, part, file, await readFence(ctx), lane);
+  } finally {
+    lane.close();
+  }
 }
 
 /**
@@ -110,9 +125,9 @@ export async function putPartChunks(ctx: PfsContext, repo: RepoName, id: string,
  * the part deduplicated against, so the record lands only if no sweep ran
  * or every chunk survived it (gc-fence.ts).
  */
-async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }, fence: Fence): Promise<PartInfo> {
+async function recordPart(ctx: PfsContext, repo: RepoName, id: string, part: number, file: { size: number; hash: string; chunks: ChunkRef[]; checksums?: Readonly<Record<string, string>> }, fence: Fence, lane: ChunkLane): Promise<PartInfo> {
   const hashes = () => file.chunks.map((c) => Buffer.from(c.hash, 'hex'));
-  await ctx.chunks.flush(hashes());
+  await lane.flush(hashes());
   const record: PartRecord = { v: 1, size: file.size, hash: file.hash, chunks: file.chunks, writtenAt: ctx.clock.now() };
   if (file.checksums && Object.keys(file.checksums).length > 0) record.checksums = { ...file.checksums };
   // The upload may have been completed or aborted while this part streamed in.

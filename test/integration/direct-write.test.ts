@@ -5,7 +5,7 @@
 // and on the buffered one.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDurableWriter } from '../../src/blocks/direct-write.ts';
@@ -62,6 +62,42 @@ describe('durable writes', () => {
       await writer.write(path, randomBytes(MiB));
       await expect(writer.write(path, randomBytes(MiB))).rejects.toMatchObject({ code: 'EEXIST' });
     }
+  });
+
+  for (const direct of [true, false]) {
+    it(`writes a file in pieces as its bytes arrive, back byte for byte (${direct ? 'O_DIRECT where taken' : 'buffered'})`, async () => {
+      const writer = createDurableWriter({ direct });
+      for (const size of SIZES) {
+        const data = randomBytes(size);
+        const view = Buffer.concat([Buffer.from([9]), data]).subarray(1);
+        const path = join(dir.path, `pieces-${direct}-${size}`);
+        const file = writer.pieces(path);
+        // Ragged prefixes, not awaited in turn (as the chunk store calls it), then the whole.
+        const steps = [size / 7, size / 3, size / 2 + 5, size - 1].map(Math.floor).filter((n) => n > 0);
+        const pending = steps.map((n) => file.ahead(view.subarray(0, n)));
+        await file.finish(view);
+        await file.close();
+        await Promise.all(pending);
+        expect((await stat(path)).size, `size ${size}`).toBe(size);
+        expect((await readFile(path)).equals(data), `bytes of size ${size}`).toBe(true);
+      }
+    });
+  }
+
+  it('a local block store object begun in pieces appears only at finish; an aborted one leaves nothing', async () => {
+    const root = join(dir.path, 'begun');
+    const store = await createLocalBlockStore({ root });
+    const data = randomBytes(3 * MiB + 77);
+    const w = store.begin!();
+    await w.ahead(data.subarray(0, 2 * MiB + 3));
+    expect(await store.has('packs/be/gun')).toBe(false);
+    await w.finish('packs/be/gun', data);
+    expect(Buffer.from(await store.get('packs/be/gun')).equals(data)).toBe(true);
+    const dropped = store.begin!();
+    await dropped.ahead(data.subarray(0, MiB + 1));
+    await dropped.abort();
+    expect(await readdir(join(root, '.tmp'))).toEqual([]);
+    await store.close();
   });
 
   it('serves packs the local block store wrote directly, whole and by range', async () => {
