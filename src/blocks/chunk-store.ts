@@ -28,8 +28,14 @@ export interface ChunkStoreOptions {
   now?: () => number;
   /** A pack is sealed and uploaded once it holds this many bytes. */
   packTargetBytes?: number;
-  /** Packs uploaded at once; bounds write memory to about (maxUploads + 1 + lanes open) x packTargetBytes. */
+  /** Packs uploaded at once; bounds write memory to about (maxUploads + 1 + maxLanes) x packTargetBytes. */
   maxUploads?: number;
+  /**
+   * Lanes (ChunkStore.lane) with a pack of their own at once; each holds up
+   * to a pack's buffer. Writers asking for one beyond this share the store's
+   * pack, as before lanes (default 16: the aws cli sends 10 parts at once).
+   */
+  maxLanes?: number;
   /** Bytes of verified chunks kept for re-reads. */
   cacheBytes?: number;
   /**
@@ -53,7 +59,7 @@ export interface ChunkStoreOptions {
   indexMemEntries?: number;
 }
 
-export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, cacheBytes: 64 << 20, indexEveryPacks: 32, graceMs: 60 * 60 * 1000 } as const;
+export const CHUNK_STORE_DEFAULTS = { packTargetBytes: 8 << 20, maxUploads: 4, maxLanes: 16, cacheBytes: 64 << 20, indexEveryPacks: 32, graceMs: 60 * 60 * 1000 } as const;
 
 /** Trailer room in a pack buffer: 1,600 entries, a full pack of chunks down to about 5 KiB. */
 const TRAILER_ROOM = 64 << 10;
@@ -166,6 +172,7 @@ export class ChunkStore {
   private index: ChunkIndex;
   private readonly target: number;
   private readonly maxUploads: number;
+  private readonly maxLanes: number;
   private readonly cache: ChunkCache;
   /** The shared lane: every put not made through a lane of its own (and GC's relocations). */
   private readonly shared: Lane = { open: undefined, uploads: new Set(), expectBytes: 0 };
@@ -225,6 +232,7 @@ export class ChunkStore {
     this.index = index;
     this.target = opts.packTargetBytes ?? CHUNK_STORE_DEFAULTS.packTargetBytes;
     this.maxUploads = opts.maxUploads ?? CHUNK_STORE_DEFAULTS.maxUploads;
+    this.maxLanes = opts.maxLanes ?? CHUNK_STORE_DEFAULTS.maxLanes;
     this.cache = new ChunkCache(opts.cacheBytes ?? CHUNK_STORE_DEFAULTS.cacheBytes);
     this.now = opts.now ?? Date.now;
     this.indexEvery = opts.indexEveryPacks ?? CHUNK_STORE_DEFAULTS.indexEveryPacks;
@@ -407,6 +415,7 @@ export class ChunkStore {
    * sizes its first pack buffer. Close it when done.
    */
   lane(opts: { expectBytes?: number } = {}): ChunkLane {
+    if (this.lanes.size >= this.maxLanes) return new ChunkLane(this, this.shared); // memory stays bounded: share the store's pack
     const state: Lane = { open: undefined, uploads: new Set(), expectBytes: opts.expectBytes ?? 0 };
     this.lanes.add(state);
     return new ChunkLane(this, state);
@@ -438,8 +447,11 @@ export class ChunkStore {
 
   /** @internal: ChunkLane.close. */
   closeLane(lane: Lane): void {
+    if (lane === this.shared) return; // an overflow lane: the store's pack goes on filling
     this.seal(lane);
     this.lanes.delete(lane);
+    // The last lane gone: keep spare pack buffers as a writer without lanes would.
+    if (this.lanes.size === 0) this.spareBuffers.length = Math.min(this.spareBuffers.length, this.bulk ? this.maxUploads + 1 : SPARE_PACK_BUFFERS);
   }
 
   /** Rewrites a stored chunk into the open pack (GC repacking); reads keep working throughout. */

@@ -89,6 +89,26 @@ describe('chunk-store lanes', () => {
     a.close();
   });
 
+  it('writers beyond maxLanes share the store\'s pack, so pack memory stays bounded', async () => {
+    const blocks = createMemoryBlockStore();
+    const store = await openChunkStore({ blocks, packTargetBytes: 64 << 10, maxLanes: 2 });
+    const lanes = [store.lane(), store.lane(), store.lane()];
+    const chunks = lanes.map((_, i) => chunk(`capped-${i}`));
+    for (const [i, l] of lanes.entries()) await l.put(chunks[i]!.hash, chunks[i]!.data);
+    const other = chunk('capped-commit');
+    await store.put(other.hash, other.data);
+    await store.flush([other.hash]); // seals the store's pack: the third writer's chunk is in it
+    expect(store.locate(chunks[2]!.hash)!.pack.pending).toBeUndefined();
+    expect(store.locate(chunks[0]!.hash)!.pack.pending).toBeDefined(); // the first two have packs of their own, still open
+    expect(store.locate(chunks[1]!.hash)!.pack.pending).toBeDefined();
+    for (const [i, l] of lanes.entries()) {
+      await l.flush([chunks[i]!.hash]);
+      l.close();
+    }
+    const reopened = await openChunkStore({ blocks });
+    for (const c of chunks) expect((await reopened.get(c.hash)).equals(c.data)).toBe(true);
+  });
+
   it('a lane closed without a flush (a failed request) still stores what it took', async () => {
     const blocks = createMemoryBlockStore();
     const store = await openChunkStore({ blocks });
