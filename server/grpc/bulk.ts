@@ -50,16 +50,6 @@ function bulkFailure(message: string): StrataError {
 
 /** Received bytes are copied into blocks of this size, reused as the handler consumes them. */
 const BLOCK_BYTES = 1 << 20;
-/**
- * Free blocks a channel keeps: enough for what it queues (QUEUED_BYTES, read
- * on before the pause takes effect) plus the block being filled and the one
- * the last take's view is in. Kept at 2, every block past them was a fresh
- * 1 MiB allocation, and touching fresh pages is this machine's dearest
- * copy (a 256 MiB put: ~8,000 of the server's ~24,000 page faults, each
- * ~15 us of CPU in this VM; docs/benchmarks.md, api). At most 6 MiB per
- * stream with a bulk connection, freed with the channel.
- */
-const FREE_BLOCKS_KEPT = QUEUED_BYTES / BLOCK_BYTES + 2;
 
 /**
  * What one stream reads from its bulk connection, in order: `take(n)` gives
@@ -133,7 +123,7 @@ export class BulkChannel implements BulkEnd {
   private recycle(): void {
     while (this.blocks.length > 1 && this.blocks[0]!.end <= this.consumed) {
       const { buf } = this.blocks.shift()!;
-      if (this.freeBlocks.length < FREE_BLOCKS_KEPT) this.freeBlocks.push(buf);
+      if (this.freeBlocks.length < 2) this.freeBlocks.push(buf);
     }
   }
 
