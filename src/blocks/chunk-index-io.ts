@@ -4,7 +4,7 @@
 import pLimit from 'p-limit';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
-import { ChunkIndex, type PackRef } from './chunk-index.ts';
+import { addCopy, ChunkIndex, type PackRef, type Shadows } from './chunk-index.ts';
 import {
   FOOTER_BYTES,
   ENTRY_BYTES,
@@ -118,18 +118,14 @@ export class IndexObjectWriter {
  * Index objects are read a few at a time, so memory holds a few of them,
  * never the whole index.
  */
-export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, report?: LoadReport, shadows?: Map<string, PackRef>): Promise<ChunkIndex> {
+export async function loadChunkIndex(blocks: BlockStore, index: ChunkIndex, report?: LoadReport, shadows?: Shadows): Promise<ChunkIndex> {
   const refs = new Map<string, PackRef>();
   const refOf = (name: string): PackRef => {
     let ref = refs.get(name);
     if (!ref) refs.set(name, (ref = { name, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 }));
     return ref;
   };
-  /** Indexes a chunk; a pack holding a chunk already homed elsewhere is a shadow (pack-sync.ts). */
-  const add = (pack: string, hash: Uint8Array, offset: number, length: number): void => {
-    const ref = refOf(pack);
-    if (!index.add(hash, { pack: ref, offset, length }) && index.get(hash)?.pack !== ref) shadows?.set(pack, ref); // not the same pack named twice
-  };
+  const add = (pack: string, hash: Uint8Array, offset: number, length: number): void => void addCopy(index, shadows, hash, { pack: refOf(pack), offset, length });
   const limit = pLimit(LOAD_CONCURRENCY);
   const indexKeys = await listKeys(blocks, 'index/');
   await Promise.all(

@@ -52,6 +52,29 @@ export function hashFromKey(key: string): Buffer {
 const TOMBSTONE = 0xffffffff;
 const VALUE_BYTES = 12; // pack number, offset, length: u32 each
 
+/**
+ * Packs that hold a copy of a chunk the index places in another pack, by
+ * name. The index keeps one home per chunk, but a chunk can be stored
+ * twice: another server's GC moves live chunks into a new pack and only
+ * then deletes the old one, and a server that has not seen a pack stores
+ * its chunks again. Indexed while both copies exist, the new pack gets only
+ * the chunks it alone holds; once the home pack is gone, the copy here must
+ * become the home, or the chunk is lost to this server while the store
+ * still has it.
+ */
+export type Shadows = Map<string, PackRef>;
+
+/**
+ * Indexes one stored copy of a chunk: the first copy indexed is its home; a
+ * pack holding a later copy is remembered in `shadows` (pack-sync.ts makes
+ * it the home once the first is gone). True when the chunk was new.
+ */
+export function addCopy(index: ChunkIndex, shadows: Shadows | undefined, hash: Uint8Array, loc: ChunkLocation): boolean {
+  if (index.add(hash, loc)) return true;
+  if (index.get(hash)?.pack !== loc.pack) shadows?.set(loc.pack.name, loc.pack); // not one pack naming a chunk twice
+  return false;
+}
+
 export class ChunkIndex {
   private readonly runs: HashRuns;
   /** Packs by number; a dropped pack's slot is undefined, which hides its chunks. */

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { hashChunk, hashHex } from '../chunking/index.ts';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore, BlockWriter } from './block-store.ts';
-import { ChunkIndex, hashKey, type ChunkLocation, type PackRef } from './chunk-index.ts';
+import { addCopy, ChunkIndex, hashKey, type ChunkLocation, type PackRef, type Shadows } from './chunk-index.ts';
 import { HashRuns } from './hash-runs.ts';
 import { loadChunkIndex, readPack, readPackEntries, writeIndexObject } from './chunk-index-io.ts';
-import { syncPacks, type Shadows } from './pack-sync.ts';
+import { syncPacks } from './pack-sync.ts';
 import { packKey, sealPack, type PackEntry, type PackIndexRecord } from './pack-format.ts';
 import { ChunkCache } from './chunk-cache.ts';
 import { chunkCorrupt, chunkNotFound, failedUpload } from './chunk-errors.ts';
@@ -370,7 +370,7 @@ export class ChunkStore {
     if (!pack) return;
     const ref: PackRef = { name: hint.name, pending: undefined, chunks: 0, bytes: 0, createdAt: this.now(), size: hint.size };
     for (const e of pack.entries) {
-      if (!this.index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) this.shadows.set(hint.name, ref);
+      addCopy(this.index, this.shadows, e.hash, { pack: ref, offset: e.offset, length: e.length });
       if (!pack.bytes) continue;
       const chunk = Buffer.from(pack.bytes.buffer, pack.bytes.byteOffset + e.offset, e.length);
       if (hashChunk(chunk).equals(e.hash)) this.cache.set(e.hash, Buffer.from(chunk));
@@ -769,11 +769,12 @@ export class ChunkStore {
     return this.index.packRefs();
   }
 
-  /** Internal, for rebuild: swap in a freshly built index. */
-  replaceIndex(next: ChunkIndex): void {
+  /** Internal, for rebuild: swap in a freshly built index, with the packs holding second copies its build found. */
+  replaceIndex(next: ChunkIndex, shadows: Shadows): void {
     this.index.close();
     this.index = next;
     this.shadows.clear(); // their refs belong to the old index
+    for (const [name, ref] of shadows) this.shadows.set(name, ref);
     this.cache.clear();
   }
 }

@@ -3,7 +3,7 @@
 import pLimit from 'p-limit';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
-import type { PackRef } from './chunk-index.ts';
+import { addCopy, type PackRef, type Shadows } from './chunk-index.ts';
 import { IndexObjectWriter, readPackEntries } from './chunk-index-io.ts';
 import { FOOTER_BYTES, ENTRY_BYTES, decodeFooter, decodeTrailer, packKey, packNameFromKey } from './pack-format.ts';
 import { hashChunk } from '../chunking/index.ts';
@@ -113,6 +113,8 @@ export async function rebuildChunkIndex(store: ChunkStore, opts: RebuildOptions)
   for await (const key of blocks.list('index/')) oldIndexKeys.push(key);
   const corruptPacks: string[] = [];
   const index = store.newIndex();
+  // Packs holding second copies: without them, a chunk whose home pack goes is lost to this server though stored.
+  const shadows: Shadows = new Map();
   const writer = new IndexObjectWriter(blocks);
   const limit = pLimit(16);
   let packs = 0;
@@ -132,7 +134,7 @@ export async function rebuildChunkIndex(store: ChunkStore, opts: RebuildOptions)
           }
           packs++;
           const ref: PackRef = { name, pending: undefined, chunks: 0, bytes: 0, createdAt: 0 };
-          for (const e of entries) if (index.add(e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
+          for (const e of entries) if (addCopy(index, shadows, e.hash, { pack: ref, offset: e.offset, length: e.length })) chunks++;
           await writer.addPack(name, entries);
         }),
       ),
@@ -144,7 +146,7 @@ export async function rebuildChunkIndex(store: ChunkStore, opts: RebuildOptions)
   }
   store.markIndexed();
   const fresh = new Set(writer.written);
-  store.replaceIndex(index);
+  store.replaceIndex(index, shadows);
   // An old object left undeleted (mayDelete stopped the deletes) is read again at the next load: rebuild again.
   await deleteInBatches(store, oldIndexKeys.filter((key) => !fresh.has(key)), opts.mayDelete);
   return { packs, chunks, corruptPacks: corruptPacks.sort() };

@@ -6,23 +6,11 @@
 import pLimit from 'p-limit';
 import { isStrataError } from '../errors/index.ts';
 import type { BlockStore } from './block-store.ts';
-import type { ChunkIndex, PackRef } from './chunk-index.ts';
+import { addCopy, type ChunkIndex, type PackRef, type Shadows } from './chunk-index.ts';
 import { readPackEntries } from './chunk-index-io.ts';
 import { packNameFromKey } from './pack-format.ts';
 
 const CONCURRENCY = 16;
-
-/**
- * Packs that hold a copy of a chunk the index places in another pack, by
- * name. The index keeps one home per chunk, but a chunk can be stored
- * twice: another server's GC moves live chunks into a new pack and only
- * then deletes the old one, and a server that has not seen a pack stores
- * its chunks again. Indexed while both copies exist, the new pack gets only
- * the chunks it alone holds; once the home pack is gone, the copy here must
- * become the home, or the chunk is lost to this server while the store
- * still has it.
- */
-export type Shadows = Map<string, PackRef>;
 
 /**
  * Returns how many packs were added and dropped. New packs count as made
@@ -64,7 +52,7 @@ export async function syncPacks(blocks: BlockStore, index: ChunkIndex, now: numb
           const loc = { pack: ref, offset: e.offset, length: e.length };
           const old = index.get(e.hash);
           if (old && missing.has(old.pack)) index.move(e.hash, loc); // repacked by another server's GC
-          else if (!index.add(e.hash, loc)) shadows.set(name, ref);
+          else addCopy(index, shadows, e.hash, loc);
         }
       }),
     ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openChunkStore } from '../../src/blocks/chunk-store.ts';
-import { verifyChunkStore } from '../../src/blocks/chunk-verify.ts';
+import { rebuildChunkIndex, verifyChunkStore } from '../../src/blocks/chunk-verify.ts';
 import { sweepChunks } from '../../src/blocks/chunk-sweep.ts';
 import { createLocalBlockStore } from '../../src/blocks/local-block-store.ts';
 import { seededBytes, sha256 } from '../helpers/bytes.ts';
@@ -69,6 +69,33 @@ describe('chunk sweep with another server on the store', () => {
     // C reads x where it last saw it ([x g], gone now) and looks again: found in [x n].
     expect((await c.get(x!.hash)).equals(x!.data)).toBe(true);
     await Promise.all([a.close(), b.close(), c.close()]);
+    await dir.remove();
+  });
+
+  it('after an index rebuild, a chunk stored twice stays found when the pack the rebuild homed it in is swept by a server that homes it in the other', async () => {
+    const dir = await createTempDir('strata-sweep-rebuilt');
+    const blocks = await createLocalBlockStore({ root: dir.path });
+    let now = 1_000_000;
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => openChunkStore({ blocks, packTargetBytes: 64 << 10, now: () => now })));
+    const [x, y, z] = ['x', 'y', 'z'].map((s) => chunk(s));
+    for (const k of [x!, z!]) await b!.put(k.hash, k.data); // B's pack [x z]
+    await b!.flush();
+    for (const k of [x!, y!]) await c!.put(k.hash, k.data); // C's pack [x y]: C had not seen B's, so stored x again
+    await c!.flush();
+    await Promise.all([a!.refresh(), b!.refresh(), c!.refresh()]);
+    await rebuildChunkIndex(a!, { mayDelete: () => undefined });
+    // The rebuild homes x in one of the two packs (whichever trailer it read first). The server that homes x in
+    // the other pack sweeps the first: to it, that pack holds only a dead chunk (z or y), so it deletes it whole.
+    const home = a!.locate(x!.hash)!.pack.name;
+    const [sweeper, live] = home === b!.locate(x!.hash)!.pack.name ? [c!, [x!, y!]] : [b!, [x!, z!]];
+    expect(sweeper.locate(x!.hash)!.pack.name).not.toBe(home);
+    now += 60_000;
+    const report = await sweepChunks(sweeper, (h) => live.some((k) => k.hash.equals(h)), { graceMs: 30_000 });
+    expect(report).toMatchObject({ packsDeleted: 1, packsRepacked: 0 });
+    await a!.refresh({ dropMissing: true }); // after the GC, as A's next read of the GC fence does
+    expect(a!.has(x!.hash)).toBe(true);
+    expect((await a!.get(x!.hash)).equals(x!.data)).toBe(true);
+    await Promise.all([a!.close(), b!.close(), c!.close()]);
     await dir.remove();
   });
 });
